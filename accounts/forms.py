@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    username = forms.EmailField(
+        label=_("E-mail address"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+
+    error_messages = {
+        "invalid_login": _(
+            "The e-mail address or the password is not right. Both are case-sensitive "
+            "only for the password."
+        ),
+        "inactive": _("This account is inactive."),
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Log in"), css_class="w-100"))
+
+
+class ProfileForm(forms.ModelForm[User]):
+    class Meta:
+        model = User
+        fields = ["full_name", "language"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Save")))
+
+
+class OrgImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Organisation file"),
+        help_text=_("CSV (UTF-8) or XLSX, one row per person. See the format below."),
+    )
+    invite = forms.BooleanField(
+        label=_("E-mail an invitation to each new person"),
+        required=False,
+        initial=True,
+    )
+    dry_run = forms.BooleanField(
+        label=_("Only check the file, change nothing"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Import")))
+
+    def clean_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["file"]
+        suffix = Path(upload.name or "").suffix.lower()
+        if suffix not in {".csv", ".xlsx"}:
+            raise forms.ValidationError(_("Choose a .csv or .xlsx file."))
+        if upload.size and upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        return upload

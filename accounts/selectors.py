@@ -1,0 +1,240 @@
+"""Reads of the organisation: the reporting tree, departments, roles.
+
+Every permission check of later apps asks these helpers. They answer with a
+fixed number of queries whatever the size of the team: the reporting tree is
+walked by one recursive SQL query, and answers are memoised on the user object
+for the rest of the request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from accounts.models import HR_GROUP_NAME, Department, User
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+_CACHE_ATTR = "_cc_org_cache"
+
+
+def _cache(user: User) -> dict[str, Any]:
+    cache: dict[str, Any] | None = getattr(user, _CACHE_ATTR, None)
+    if cache is None:
+        cache = {}
+        setattr(user, _CACHE_ATTR, cache)
+    return cache
+
+
+def clear_org_cache(user: User) -> None:
+    """Forget memoised answers, e.g. after the reporting lines changed."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def _user_table() -> str:
+    return connection.ops.quote_name(User._meta.db_table)
+
+
+def _department_table() -> str:
+    return connection.ops.quote_name(Department._meta.db_table)
+
+
+def _all_reports_sql() -> str:
+    # UNION (not UNION ALL) drops repeated rows, so even a corrupt cycle ends.
+    table = _user_table()
+    return (
+        "WITH RECURSIVE chain(id) AS ("
+        f" SELECT id FROM {table} WHERE manager_id = %s"
+        " UNION"
+        f" SELECT u.id FROM {table} u INNER JOIN chain c ON u.manager_id = c.id"
+        ") SELECT id FROM chain"
+    )
+
+
+def _managers_chain_sql() -> str:
+    table = _user_table()
+    return (
+        "WITH RECURSIVE chain(id, manager_id, depth) AS ("
+        f" SELECT id, manager_id, 0 FROM {table} WHERE id = %s"
+        " UNION"
+        f" SELECT u.id, u.manager_id, c.depth + 1 FROM {table} u"
+        " INNER JOIN chain c ON u.id = c.manager_id WHERE c.depth < 100"
+        ") SELECT id FROM chain WHERE depth > 0 ORDER BY depth"
+    )
+
+
+def _department_subtree_sql() -> str:
+    table = _department_table()
+    return (
+        "WITH RECURSIVE tree(id) AS ("
+        f" SELECT id FROM {table} WHERE id = %s"
+        " UNION"
+        f" SELECT d.id FROM {table} d INNER JOIN tree t ON d.parent_id = t.id"
+        ") SELECT id FROM tree"
+    )
+
+
+def all_report_ids(user: User) -> frozenset[int]:
+    """Ids of everyone below ``user`` in the reporting tree (direct and indirect)."""
+    cache = _cache(user)
+    if "all_reports" not in cache:
+        with connection.cursor() as cursor:
+            cursor.execute(_all_reports_sql(), [user.pk])
+            cache["all_reports"] = frozenset(row[0] for row in cursor.fetchall())
+    result: frozenset[int] = cache["all_reports"]
+    return result
+
+
+def direct_report_ids(user: User) -> frozenset[int]:
+    cache = _cache(user)
+    if "direct_reports" not in cache:
+        cache["direct_reports"] = frozenset(
+            User.objects.filter(manager_id=user.pk).values_list("pk", flat=True)
+        )
+    result: frozenset[int] = cache["direct_reports"]
+    return result
+
+
+def is_manager_of(manager: User, employee: User | int) -> bool:
+    """True when ``employee`` reports to ``manager`` directly or indirectly."""
+    employee_id = employee if isinstance(employee, int) else employee.pk
+    if employee_id == manager.pk:
+        return False
+    return employee_id in all_report_ids(manager)
+
+
+def manager_chain_ids(user: User) -> list[int]:
+    """Ids of the managers above ``user``, nearest first."""
+    with connection.cursor() as cursor:
+        cursor.execute(_managers_chain_sql(), [user.pk])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def reports_of(user: User, *, indirect: bool = False) -> QuerySet[User]:
+    """People who report to ``user``: direct only, or the whole subtree (one query)."""
+    queryset = User.objects.select_related("department", "manager")
+    if indirect:
+        return queryset.filter(pk__in=RawSQL(_all_reports_sql(), [user.pk]))
+    return queryset.filter(manager_id=user.pk)
+
+
+def department_subtree_ids(department: Department | int) -> frozenset[int]:
+    """The department and all departments below it."""
+    department_id = department if isinstance(department, int) else department.pk
+    with connection.cursor() as cursor:
+        cursor.execute(_department_subtree_sql(), [department_id])
+        return frozenset(row[0] for row in cursor.fetchall())
+
+
+def department_members(department: Department | int, *, subtree: bool = False) -> QuerySet[User]:
+    department_id = department if isinstance(department, int) else department.pk
+    queryset = User.objects.select_related("department", "manager")
+    if subtree:
+        return queryset.filter(department_id__in=RawSQL(_department_subtree_sql(), [department_id]))
+    return queryset.filter(department_id=department_id)
+
+
+@dataclass(frozen=True)
+class Roles:
+    """What a person is in the organisation; decides navigation and access."""
+
+    is_manager: bool = False
+    is_department_head: bool = False
+    is_hr: bool = False
+    is_admin: bool = False
+
+    @property
+    def is_employee_only(self) -> bool:
+        return not (self.is_manager or self.is_department_head or self.is_hr)
+
+
+def user_roles(user: User | AnonymousUser) -> Roles:
+    """The person's roles, from the org chart and the HR group, in one query."""
+    if not user.is_authenticated:
+        return Roles()
+    assert isinstance(user, User)
+    cache = _cache(user)
+    if "roles" not in cache:
+        flags = (
+            User.objects.filter(pk=user.pk)
+            .annotate(
+                has_reports=Exists(User.objects.filter(manager_id=OuterRef("pk"), is_active=True)),
+                heads=Exists(Department.objects.filter(head_id=OuterRef("pk"))),
+                in_hr=Exists(
+                    User.groups.through.objects.filter(
+                        user_id=OuterRef("pk"), group__name=HR_GROUP_NAME
+                    )
+                ),
+            )
+            .values("has_reports", "heads", "in_hr")
+            .first()
+        ) or {}
+        cache["roles"] = Roles(
+            is_manager=bool(flags.get("has_reports")),
+            is_department_head=bool(flags.get("heads")),
+            is_hr=bool(flags.get("in_hr")),
+            is_admin=user.is_staff,
+        )
+    roles: Roles = cache["roles"]
+    return roles
+
+
+def is_hr(user: User | AnonymousUser) -> bool:
+    return user_roles(user).is_hr
+
+
+def headed_department_ids(user: User) -> frozenset[int]:
+    cache = _cache(user)
+    if "headed" not in cache:
+        cache["headed"] = frozenset(
+            Department.objects.filter(head_id=user.pk).values_list("pk", flat=True)
+        )
+    result: frozenset[int] = cache["headed"]
+    return result
+
+
+@dataclass
+class DepartmentNode:
+    department: Department
+    member_count: int
+    children: list[DepartmentNode]
+
+
+def department_tree() -> list[DepartmentNode]:
+    """The whole department tree with heads and member counts, in one query."""
+    departments = list(
+        Department.objects.select_related("head").annotate(
+            member_count=Count("members", filter=Q(members__is_active=True))
+        )
+    )
+    nodes = {d.pk: DepartmentNode(d, d.member_count, []) for d in departments}  # type: ignore[attr-defined]
+    roots: list[DepartmentNode] = []
+    for department in departments:
+        node = nodes[department.pk]
+        parent = nodes.get(department.parent_id) if department.parent_id else None
+        (parent.children if parent else roots).append(node)
+    return roots
+
+
+def people_search(
+    *, query: str = "", department_ids: Iterable[int] | None = None
+) -> QuerySet[User]:
+    """Active people matching a free-text query on name, e-mail, title or department."""
+    queryset = User.objects.filter(is_active=True).select_related("department", "manager")
+    if department_ids is not None:
+        queryset = queryset.filter(department_id__in=list(department_ids))
+    for term in query.split():
+        queryset = queryset.filter(
+            Q(full_name__icontains=term)
+            | Q(email__icontains=term)
+            | Q(job_title__icontains=term)
+            | Q(department__name__icontains=term)
+        )
+    return queryset.order_by("full_name", "email")

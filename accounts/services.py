@@ -1,0 +1,110 @@
+"""Writes to the organisation. Views, tasks and commands call these."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue_on_commit(task_name: str, *args: object) -> None:
+    """Send a Celery task once the transaction commits; never fail the caller.
+
+    If the broker is down the work stays recorded in the database and a
+    periodic sweep picks it up, so a web request still succeeds.
+    """
+
+    def send() -> None:
+        from config.celery import app
+
+        try:
+            app.send_task(task_name, args=list(args))
+        except Exception:  # the broker refused or is unreachable
+            logger.warning("Could not enqueue %s; the periodic sweep will do it.", task_name)
+
+    transaction.on_commit(send)
+
+
+def invitations_request(*, user_ids: list[int], actor: User | None) -> int:
+    """Mark people as waiting for an invitation and enqueue the sending."""
+    count = User.objects.filter(
+        pk__in=user_ids, is_active=True, invited_at__isnull=True
+    ).update(invitation_requested_at=timezone.now())
+    logger.info(
+        "%s requested invitations for %d people", actor.email if actor else "system", count
+    )
+    if count:
+        enqueue_on_commit("accounts.tasks.invitations_send", user_ids)
+    return count
+
+
+def invitation_link(user: User) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    path = reverse("accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+    return f"{settings.SITE_URL}{path}"
+
+
+def _invitation_message(user: User) -> EmailMultiAlternatives:
+    with translation.override(user.preferred_language):
+        context = {"user": user, "link": invitation_link(user), "site_url": settings.SITE_URL}
+        subject = _("Welcome to Coaching Cycles: set your password")
+        text = render_to_string("accounts/email/invitation.txt", context)
+        html = render_to_string("accounts/email/invitation.html", context)
+    message = EmailMultiAlternatives(subject, text, to=[user.email])
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def invitations_send(*, user_ids: list[int] | None = None, limit: int = 500) -> int:
+    """Send pending invitations, each at most once, even when run twice at once.
+
+    Rows are locked with SKIP LOCKED, so two workers never pick the same person,
+    and ``invited_at`` is set in the same transaction as the sending.
+    """
+    sent = 0
+    pending = User.objects.filter(
+        is_active=True, invited_at__isnull=True, invitation_requested_at__isnull=False
+    ).order_by("pk")
+    if user_ids is not None:
+        pending = pending.filter(pk__in=user_ids)
+    for user_id in list(pending.values_list("pk", flat=True)[:limit]):
+        with transaction.atomic():
+            user = (
+                User.objects.select_for_update(skip_locked=True)
+                .filter(pk=user_id, invited_at__isnull=True)
+                .first()
+            )
+            if user is None:
+                continue
+            _invitation_message(user).send()
+            user.invited_at = timezone.now()
+            user.save(update_fields=["invited_at"])
+            sent += 1
+    return sent
+
+
+def user_profile_update(*, user: User, full_name: str, language: str) -> User:
+    user.full_name = full_name
+    user.language = language
+    user.save(update_fields=["full_name", "language"])
+    return user
+
+
+def user_language_set(*, user: User, language: str) -> None:
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])

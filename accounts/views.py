@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
+
+from accounts.forms import EmailAuthenticationForm, OrgImportForm, ProfileForm
+from accounts.models import Department, User
+from accounts.org_import import org_import
+from accounts.permissions import get_person_for_user, require_hr
+from accounts.selectors import (
+    department_subtree_ids,
+    department_tree,
+    manager_chain_ids,
+    people_search,
+    reports_of,
+)
+from accounts.services import user_language_set, user_profile_update
+
+PEOPLE_PER_PAGE = 50
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+class LoginView(auth_views.LoginView):
+    form_class = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    success_url = reverse_lazy("accounts:password_change_done")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    success_url = reverse_lazy("accounts:password_reset_done")
+    email_template_name = "registration/password_reset_email.txt"
+    html_email_template_name = "registration/password_reset_email.html"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    direct_reports = list(reports_of(user).filter(is_active=True)[:12])
+    return render(
+        request,
+        "home.html",
+        {
+            "direct_reports": direct_reports,
+            "manager": user.manager,
+            "department": user.department,
+        },
+    )
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = ProfileForm(request.POST or None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        user_profile_update(
+            user=user,
+            full_name=form.cleaned_data["full_name"],
+            language=form.cleaned_data["language"],
+        )
+        messages.success(request, _("Your profile has been saved."))
+        return redirect("accounts:profile")
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form, "person": user, **_person_context(user)},
+    )
+
+
+def _person_context(person: User) -> dict[str, object]:
+    chain_ids = manager_chain_ids(person)
+    chain_by_id = {u.pk: u for u in User.objects.filter(pk__in=chain_ids)}
+    return {
+        "manager_chain": [chain_by_id[pk] for pk in chain_ids if pk in chain_by_id],
+        "direct_reports": list(reports_of(person).filter(is_active=True)),
+    }
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_person_for_user(_user(request), pk)
+    return render(
+        request, "accounts/person_detail.html", {"person": person, **_person_context(person)}
+    )
+
+
+@login_required
+def org_chart(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    department: Department | None = None
+    department_ids = None
+    raw_department = request.GET.get("department", "")
+    if raw_department.isdigit():
+        department = Department.objects.filter(pk=int(raw_department)).first()
+        if department is not None:
+            department_ids = department_subtree_ids(department)
+    people = people_search(query=query, department_ids=department_ids)
+    page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"query": query, "department": department, "page": page}
+    if request.htmx:
+        return render(request, "accounts/_people_results.html", context)
+    return render(request, "accounts/org_chart.html", {**context, "tree": department_tree()})
+
+
+@login_required
+def org_import_view(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    require_hr(user)
+    form = OrgImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        result = org_import(
+            data=upload.read(),
+            filename=upload.name,
+            actor=user,
+            invite=form.cleaned_data["invite"],
+            dry_run=form.cleaned_data["dry_run"],
+        )
+        if result.ok and not result.dry_run:
+            messages.success(request, _("The organisation file was imported."))
+    return render(request, "accounts/org_import.html", {"form": form, "result": result})
+
+
+@require_POST
+def language_switch(request: HttpRequest) -> HttpResponse:
+    """Switch the interface language; remember it on the person for e-mails too."""
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        user_language_set(user=_user(request), language=language)
+    return set_language(request)

@@ -1,0 +1,23 @@
+"""The Celery application. Start a worker with ``celery -A config worker``."""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("coaching_cycles")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# One static schedule, in code; run exactly one beat process.
+app.conf.beat_schedule = {
+    "accounts-invitations-sweep": {
+        # Picks up invitations whose enqueue failed (broker down) or never ran.
+        "task": "accounts.tasks.invitations_sweep",
+        "schedule": crontab(minute="*/10"),
+    },
+}

@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts import views as account_views
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("language/", account_views.language_switch, name="language_switch"),
+    path("admin/", admin.site.urls),
+]
