@@ -27,7 +27,7 @@ class UserChangeAdminForm(UserChangeForm[User]):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]  # stubs want an AbstractUser
     form = UserChangeAdminForm
     add_form = UserCreationAdminForm
     ordering = ["full_name"]

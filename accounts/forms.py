@@ -23,8 +23,7 @@ class EmailAuthenticationForm(AuthenticationForm):
 
     error_messages = {
         "invalid_login": _(
-            "The e-mail address or the password is not right. Both are case-sensitive "
-            "only for the password."
+            "The e-mail address or the password is not right. Passwords are case-sensitive."
         ),
         "inactive": _("This account is inactive."),
     }

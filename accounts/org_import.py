@@ -97,7 +97,9 @@ def read_table(data: bytes, filename: str) -> list[list[str]]:
         return _read_xlsx(data)
     if suffix in {".csv", ".txt", ""}:
         return _read_csv(data)
-    raise ImportFileError(_("Unsupported file type %(suffix)s: use .csv or .xlsx.") % {"suffix": suffix})
+    raise ImportFileError(
+        _("Unsupported file type %(suffix)s: use .csv or .xlsx.") % {"suffix": suffix}
+    )
 
 
 def _read_csv(data: bytes) -> list[list[str]]:
@@ -108,7 +110,7 @@ def _read_csv(data: bytes) -> list[list[str]]:
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
+        dialect = csv.excel
     return [[_cell(c) for c in row] for row in csv.reader(io.StringIO(text), dialect)]
 
 
@@ -139,7 +141,9 @@ def parse_rows(table: list[list[str]]) -> tuple[list[ImportRow], list[ImportProb
             ImportProblem(1, column, _("Missing column “%(column)s”.") % {"column": column})
             for column in missing
         ]
-    positions = {name: header.index(name) for name in REQUIRED_COLUMNS + OPTIONAL_COLUMNS if name in header}
+    positions = {
+        name: header.index(name) for name in REQUIRED_COLUMNS + OPTIONAL_COLUMNS if name in header
+    }
     body = table[1:]
     if len(body) > MAX_ROWS:
         return [], [
@@ -161,14 +165,18 @@ def parse_rows(table: list[list[str]]) -> tuple[list[ImportRow], list[ImportProb
         row_problems: list[ImportProblem] = []
         for column, value in (("email", email), ("manager_email", manager_email)):
             if column == "email" and not value:
-                row_problems.append(ImportProblem(number, column, _("The e-mail address is empty.")))
+                row_problems.append(
+                    ImportProblem(number, column, _("The e-mail address is empty."))
+                )
             elif value:
                 try:
                     validate_email(value)
                 except ValidationError:
                     row_problems.append(
                         ImportProblem(
-                            number, column, _("“%(value)s” is not a valid e-mail address.") % {"value": value}
+                            number,
+                            column,
+                            _("“%(value)s” is not a valid e-mail address.") % {"value": value},
                         )
                     )
         for column in ("full_name", "department"):
@@ -185,7 +193,9 @@ def parse_rows(table: list[list[str]]) -> tuple[list[ImportRow], list[ImportProb
         if head_text not in _YES | _NO:
             row_problems.append(
                 ImportProblem(
-                    number, "is_head", _("“%(value)s” is not yes or no.") % {"value": get(cells, "is_head")}
+                    number,
+                    "is_head",
+                    _("“%(value)s” is not yes or no.") % {"value": get(cells, "is_head")},
                 )
             )
         if email and manager_email == email:
@@ -194,7 +204,9 @@ def parse_rows(table: list[list[str]]) -> tuple[list[ImportRow], list[ImportProb
             )
         if get(cells, "department") and get(cells, "department") == get(cells, "parent_department"):
             row_problems.append(
-                ImportProblem(number, "parent_department", _("A department cannot be its own parent."))
+                ImportProblem(
+                    number, "parent_department", _("A department cannot be its own parent.")
+                )
             )
         problems.extend(row_problems)
         rows.append(
@@ -225,7 +237,7 @@ def _find_cycle(edges: dict[str, str]) -> list[str] | None:
             path.append(node)
             node = edges.get(node)
         if node is not None and state.get(node) == 1:
-            return path[path.index(node):]
+            return path[path.index(node) :]
         for visited in path:
             state[visited] = 2
     return None
@@ -244,7 +256,8 @@ def check_rows(rows: list[ImportRow]) -> list[ImportProblem]:
                 ImportProblem(
                     row.number,
                     "email",
-                    _("“%(email)s” also appears on row %(row)d.") % {"email": row.email, "row": first.number},
+                    _("“%(email)s” also appears on row %(row)d.")
+                    % {"email": row.email, "row": first.number},
                 )
             )
         else:
@@ -256,7 +269,11 @@ def check_rows(rows: list[ImportRow]) -> list[ImportProblem]:
 
     # Reporting lines: every manager must exist, and the result must be a tree.
     for row in rows:
-        if row.manager_email and row.manager_email not in by_email and row.manager_email not in existing_users:
+        if (
+            row.manager_email
+            and row.manager_email not in by_email
+            and row.manager_email not in existing_users
+        ):
             problems.append(
                 ImportProblem(
                     row.number,
@@ -295,7 +312,10 @@ def check_rows(rows: list[ImportRow]) -> list[ImportProblem]:
                     ImportProblem(
                         row.number,
                         "parent_department",
-                        _("Department “%(department)s” is given parent “%(parent)s” on row %(row)d.")
+                        _(
+                            "Department “%(department)s” is given parent “%(parent)s” "
+                            "on row %(row)d."
+                        )
                         % {"department": row.department, "parent": earlier[0], "row": earlier[1]},
                     )
                 )
@@ -306,7 +326,8 @@ def check_rows(rows: list[ImportRow]) -> list[ImportProblem]:
                     ImportProblem(
                         row.number,
                         "parent_department",
-                        _("Unknown parent department “%(name)s”.") % {"name": row.parent_department},
+                        _("Unknown parent department “%(name)s”.")
+                        % {"name": row.parent_department},
                     )
                 )
         if row.is_head and row.department:
@@ -341,7 +362,9 @@ def check_rows(rows: list[ImportRow]) -> list[ImportProblem]:
 def _apply(rows: list[ImportRow], result: ImportResult) -> None:
     departments = {d.name: d for d in Department.objects.select_for_update()}
     created_departments: set[str] = set()
-    names = {r.department for r in rows} | {r.parent_department for r in rows if r.parent_department}
+    names = {r.department for r in rows} | {
+        r.parent_department for r in rows if r.parent_department
+    }
     for name in sorted(names - set(departments)):
         departments[name] = Department.objects.create(name=name)
         created_departments.add(name)
@@ -452,5 +475,3 @@ def problems_as_text(problems: list[ImportProblem]) -> str:
         column = f" [{problem.column}]" if problem.column else ""
         lines.append(f"{where}{column}: {problem.message}")
     return "\n".join(lines)
-
-

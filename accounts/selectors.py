@@ -121,7 +121,7 @@ def reports_of(user: User, *, indirect: bool = False) -> QuerySet[User]:
     """People who report to ``user``: direct only, or the whole subtree (one query)."""
     queryset = User.objects.select_related("department", "manager")
     if indirect:
-        return queryset.filter(pk__in=RawSQL(_all_reports_sql(), [user.pk]))
+        return queryset.filter(pk__in=RawSQL(_all_reports_sql(), [user.pk]))  # noqa: S611
     return queryset.filter(manager_id=user.pk)
 
 
@@ -137,7 +137,7 @@ def department_members(department: Department | int, *, subtree: bool = False) -
     department_id = department if isinstance(department, int) else department.pk
     queryset = User.objects.select_related("department", "manager")
     if subtree:
-        return queryset.filter(department_id__in=RawSQL(_department_subtree_sql(), [department_id]))
+        return queryset.filter(department_id__in=RawSQL(_department_subtree_sql(), [department_id]))  # noqa: S611
     return queryset.filter(department_id=department_id)
 
 
@@ -159,7 +159,6 @@ def user_roles(user: User | AnonymousUser) -> Roles:
     """The person's roles, from the org chart and the HR group, in one query."""
     if not user.is_authenticated:
         return Roles()
-    assert isinstance(user, User)
     cache = _cache(user)
     if "roles" not in cache:
         flags = (
@@ -214,7 +213,7 @@ def department_tree() -> list[DepartmentNode]:
             member_count=Count("members", filter=Q(members__is_active=True))
         )
     )
-    nodes = {d.pk: DepartmentNode(d, d.member_count, []) for d in departments}  # type: ignore[attr-defined]
+    nodes = {d.pk: DepartmentNode(d, d.member_count, []) for d in departments}
     roots: list[DepartmentNode] = []
     for department in departments:
         node = nodes[department.pk]

@@ -40,12 +40,10 @@ def enqueue_on_commit(task_name: str, *args: object) -> None:
 
 def invitations_request(*, user_ids: list[int], actor: User | None) -> int:
     """Mark people as waiting for an invitation and enqueue the sending."""
-    count = User.objects.filter(
-        pk__in=user_ids, is_active=True, invited_at__isnull=True
-    ).update(invitation_requested_at=timezone.now())
-    logger.info(
-        "%s requested invitations for %d people", actor.email if actor else "system", count
+    count = User.objects.filter(pk__in=user_ids, is_active=True, invited_at__isnull=True).update(
+        invitation_requested_at=timezone.now()
     )
+    logger.info("%s requested invitations for %d people", actor.email if actor else "system", count)
     if count:
         enqueue_on_commit("accounts.tasks.invitations_send", user_ids)
     return count

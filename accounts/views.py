@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -24,13 +26,14 @@ from accounts.selectors import (
     reports_of,
 )
 from accounts.services import user_language_set, user_profile_update
+from config.http import HtmxHttpRequest
 
 PEOPLE_PER_PAGE = 50
 
 
 def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
+    """The signed-in person (the views using this are behind ``login_required``)."""
+    return cast(User, request.user)
 
 
 class LoginView(auth_views.LoginView):
@@ -105,7 +108,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def org_chart(request: HttpRequest) -> HttpResponse:
+def org_chart(request: HtmxHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     department: Department | None = None
     department_ids = None

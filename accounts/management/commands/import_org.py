@@ -33,9 +33,7 @@ class Command(BaseCommand):
         )
         if not result.ok:
             self.stderr.write(problems_as_text(result.problems))
-            raise CommandError(
-                f"{len(result.problems)} problem(s) found; nothing was imported."
-            )
+            raise CommandError(f"{len(result.problems)} problem(s) found; nothing was imported.")
         prefix = "Checked (nothing changed)" if result.dry_run else "Imported"
         self.stdout.write(
             self.style.SUCCESS(

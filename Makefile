@@ -1,0 +1,53 @@
+# Coaching Cycles. `make demo` runs the whole app with demo data; `make test` runs every check.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
+
+# Tests talk to real servers; override either to point elsewhere.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/coaching_cycles
+TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: demo test install messages compilemessages lint types pytest clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip setuptools wheel
+	$(PY) -m pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+install: $(STAMP)
+
+# Compiling needs GNU gettext (msgfmt); the compiled catalogues are also committed,
+# so a machine without it still shows both languages.
+compilemessages: $(STAMP)
+	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore '.venv' -v0; \
+	else echo "msgfmt not found (apt-get install gettext): using the committed .mo files"; fi
+
+messages: $(STAMP)
+	$(PY) manage.py makemessages --locale zh_Hans --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --no-obsolete --add-location file
+
+demo: $(STAMP) compilemessages
+	$(PY) manage.py migrate --no-input -v0
+	$(PY) manage.py seed_demo
+	./scripts/demo.sh
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+types: $(STAMP)
+	$(VENV)/bin/mypy .
+
+pytest: $(STAMP) compilemessages
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \
+	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
+	COACHING_REQUIRE_REAL_SERVICES=1 \
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test: lint types pytest
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import Department, User
+from accounts.selectors import user_roles
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_twice_changes_nothing(capsys):
+    call_command("seed_demo")
+    first_out = capsys.readouterr().out
+    users = list(User.objects.values().order_by("pk"))
+    departments = list(Department.objects.values().order_by("pk"))
+    call_command("seed_demo")
+    assert list(User.objects.values().order_by("pk")) == users
+    assert list(Department.objects.values().order_by("pk")) == departments
+    assert "coaching-demo" in first_out and "sofia.rossi@example.com" in first_out
+
+
+def test_demo_organisation_is_realistic():
+    call_command("seed_demo")
+    assert User.objects.count() >= 30
+    depth = 0
+    for department in Department.objects.all():
+        level, node = 1, department
+        while node.parent_id:
+            node, level = node.parent, level + 1
+        depth = max(depth, level)
+    assert depth >= 3
+    sofia = User.objects.get(email="sofia.rossi@example.com")
+    assert user_roles(sofia).is_hr
+    assert User.objects.get(email="admin@example.com").is_superuser
+    assert User.objects.get(email="emma.wilson@example.com").check_password("coaching-demo")

@@ -1,0 +1,109 @@
+"""Shared fixtures: the people every test speaks of.
+
+- ``manager`` (Maria) heads Sales and manages ``report`` (Rob) directly and
+  ``indirect_report`` (Ivy, who reports to Rob);
+- ``peer`` (Paul) works in Finance under ``other_manager`` (Olga);
+- ``hr`` (Hana) is in the HR group; ``outsider`` (Otto) has no links at all.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from pytest_django.fixtures import Settings as SettingsWrapper
+
+from accounts.models import Department, User
+from tests.factories import PASSWORD, DepartmentFactory, UserFactory, make_hr
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Worker threads open their own connections; closing them after each task keeps
+# the test database droppable at the end of the run.
+settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Record which servers the suite uses; refuse stand-ins where real ones are required."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    database = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    broker = settings.CELERY_BROKER_URL.split("://", 1)[0]
+    (ROOT / "var").mkdir(exist_ok=True)
+    (ROOT / "var" / "test-services.txt").write_text(f"database={database}\nbroker={broker}\n")
+    if os.environ.get("COACHING_REQUIRE_REAL_SERVICES") and (
+        database != "postgresql" or broker != "redis"
+    ):
+        raise pytest.UsageError(
+            f"The suite must run on PostgreSQL and Redis, not {database} and {broker}: "
+            "set DATABASE_URL and CELERY_BROKER_URL."
+        )
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: SettingsWrapper) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def sales(db: None):
+    return DepartmentFactory(name="Sales")
+
+
+@pytest.fixture
+def finance(db: None):
+    return DepartmentFactory(name="Finance")
+
+
+@pytest.fixture
+def manager(sales: Department):
+    user = UserFactory(email="maria@example.com", full_name="Maria Manager", department=sales)
+    sales.head = user
+    sales.save(update_fields=["head"])
+    return user
+
+
+@pytest.fixture
+def report(manager: User, sales: Department):
+    return UserFactory(
+        email="rob@example.com", full_name="Rob Report", department=sales, manager=manager
+    )
+
+
+@pytest.fixture
+def indirect_report(report: User, sales: Department):
+    return UserFactory(
+        email="ivy@example.com", full_name="Ivy Indirect", department=sales, manager=report
+    )
+
+
+@pytest.fixture
+def other_manager(finance: Department):
+    user = UserFactory(email="olga@example.com", full_name="Olga Other", department=finance)
+    finance.head = user
+    finance.save(update_fields=["head"])
+    return user
+
+
+@pytest.fixture
+def peer(other_manager: User, finance: Department):
+    return UserFactory(
+        email="paul@example.com", full_name="Paul Peer", department=finance, manager=other_manager
+    )
+
+
+@pytest.fixture
+def hr(db: None):
+    return make_hr(UserFactory(email="hana@example.com", full_name="Hana HR"))
+
+
+@pytest.fixture
+def outsider(db: None):
+    return UserFactory(email="otto@example.com", full_name="Otto Outsider")

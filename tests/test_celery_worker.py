@@ -1,0 +1,70 @@
+"""A real Celery worker, on the configured broker (Redis in CI), runs our tasks."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from accounts.models import User
+from accounts.services import invitations_send
+from config.celery import app
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+ORG = (
+    "email,full_name,department,manager_email\n"
+    "lead@example.com,Lea Lead,Support,\n"
+    "new@example.com,Nina New,Support,lead@example.com\n"
+)
+
+
+def wait_for(condition, timeout: float = 20.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.fixture
+def worker():
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        yield
+
+
+def test_imported_people_get_one_invitation_from_the_worker(client, hr, mailoutbox, worker):
+    client.force_login(hr)
+    upload = SimpleUploadedFile("org.csv", ORG.encode())
+    response = client.post(reverse("accounts:org_import"), {"file": upload, "invite": "on"})
+    assert response.status_code == 200
+    assert wait_for(lambda: User.objects.filter(invited_at__isnull=False).count() == 2)
+    assert sorted(m.to[0] for m in mailoutbox) == ["lead@example.com", "new@example.com"]
+    assert "/accounts/password/reset/" in mailoutbox[0].body
+    # A second run, or the sweep, sends nothing more.
+    app.send_task("accounts.tasks.invitations_sweep")
+    time.sleep(1.0)
+    assert len(mailoutbox) == 2
+
+
+def test_import_succeeds_when_the_broker_refuses_and_the_sweep_catches_up(
+    client, hr, mailoutbox, monkeypatch
+):
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("broker down")
+
+    monkeypatch.setattr(app, "send_task", refuse)
+    client.force_login(hr)
+    upload = SimpleUploadedFile("org.csv", ORG.encode())
+    response = client.post(reverse("accounts:org_import"), {"file": upload, "invite": "on"})
+    assert response.status_code == 200 and "2 people created" in response.content.decode()
+    assert mailoutbox == []
+    pending = User.objects.filter(invitation_requested_at__isnull=False, invited_at__isnull=True)
+    assert pending.count() == 2
+    assert invitations_send() == 2  # what the periodic sweep runs
+    assert invitations_send() == 0
+    assert len(mailoutbox) == 2

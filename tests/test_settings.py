@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import env_bool, env_int, env_list, env_str
+from tests.conftest import ROOT
+
+
+def test_booleans_accept_the_usual_spellings():
+    assert env_bool("X", False, environ={"X": "Yes"}) is True
+    assert env_bool("X", True, environ={"X": "off"}) is False
+    assert env_bool("X", True, environ={}) is True
+
+
+def test_a_bad_boolean_stops_with_a_clear_message():
+    with pytest.raises(ImproperlyConfigured, match="DEBUG='maybe' is not a boolean"):
+        env_bool("DEBUG", False, environ={"DEBUG": "maybe"})
+
+
+def test_numbers_and_lists():
+    assert env_int("N", 3, environ={"N": "12"}) == 12
+    with pytest.raises(ImproperlyConfigured, match="not a whole number"):
+        env_int("N", 3, environ={"N": "twelve"})
+    with pytest.raises(ImproperlyConfigured, match="at least 1"):
+        env_int("N", 3, minimum=1, environ={"N": "0"})
+    assert env_list("H", [], environ={"H": "a.com, b.com,"}) == ["a.com", "b.com"]
+    assert env_str("S", "default", environ={"S": "  "}) == "default"
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, **env}
+    environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_start_up_refuses_a_bad_value():
+    result = manage("check", DEBUG="maybe")
+    assert result.returncode != 0
+    assert "DEBUG='maybe' is not a boolean" in result.stderr
+
+
+def test_start_up_refuses_an_unknown_time_zone():
+    result = manage("check", TIME_ZONE="Mars/Olympus")
+    assert result.returncode != 0
+    assert "not a known time zone" in result.stderr
+
+
+def test_production_needs_a_secret_key():
+    result = manage("check", DEBUG="false", SECRET_KEY="", ALLOWED_HOSTS="example.com")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_deploy_check_passes_with_production_values():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="example.com",
+    )
+    assert result.returncode == 0, result.stderr
