@@ -6,6 +6,8 @@ import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
+from django.db import connections
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -31,10 +33,20 @@ def wait_for(condition, timeout: float = 20.0) -> bool:
     return False
 
 
+def _close_worker_connections(**kwargs) -> None:
+    # The worker thread has its own database connection; close it after each task
+    # so the test database can be dropped at the end of the run.
+    connections.close_all()
+
+
 @pytest.fixture
 def worker():
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
-        yield
+    task_postrun.connect(_close_worker_connections)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+            yield
+    finally:
+        task_postrun.disconnect(_close_worker_connections)
 
 
 def test_imported_people_get_one_invitation_from_the_worker(client, hr, mailoutbox, worker):
