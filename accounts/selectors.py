@@ -46,7 +46,7 @@ def _department_table() -> str:
     return connection.ops.quote_name(Department._meta.db_table)
 
 
-def _all_reports_sql() -> str:
+def all_reports_sql() -> str:
     # UNION (not UNION ALL) drops repeated rows, so even a corrupt cycle ends.
     table = _user_table()
     return (
@@ -81,12 +81,32 @@ def _department_subtree_sql() -> str:
     )
 
 
+def _department_ancestors_sql() -> str:
+    table = _department_table()
+    return (
+        "WITH RECURSIVE up(id, parent_id, depth) AS ("
+        f" SELECT id, parent_id, 0 FROM {table} WHERE id = %s"
+        " UNION"
+        f" SELECT d.id, d.parent_id, u.depth + 1 FROM {table} d"
+        " INNER JOIN up u ON d.id = u.parent_id WHERE u.depth < 100"
+        ") SELECT id FROM up ORDER BY depth"
+    )
+
+
+def department_ancestor_ids(department: Department | int) -> list[int]:
+    """The department and the departments above it, nearest first."""
+    department_id = department if isinstance(department, int) else department.pk
+    with connection.cursor() as cursor:
+        cursor.execute(_department_ancestors_sql(), [department_id])
+        return [row[0] for row in cursor.fetchall()]
+
+
 def all_report_ids(user: User) -> frozenset[int]:
     """Ids of everyone below ``user`` in the reporting tree (direct and indirect)."""
     cache = _cache(user)
     if "all_reports" not in cache:
         with connection.cursor() as cursor:
-            cursor.execute(_all_reports_sql(), [user.pk])
+            cursor.execute(all_reports_sql(), [user.pk])
             cache["all_reports"] = frozenset(row[0] for row in cursor.fetchall())
     result: frozenset[int] = cache["all_reports"]
     return result
@@ -121,7 +141,7 @@ def reports_of(user: User, *, indirect: bool = False) -> QuerySet[User]:
     """People who report to ``user``: direct only, or the whole subtree (one query)."""
     queryset = User.objects.select_related("department", "manager")
     if indirect:
-        return queryset.filter(pk__in=RawSQL(_all_reports_sql(), [user.pk]))  # noqa: S611
+        return queryset.filter(pk__in=RawSQL(all_reports_sql(), [user.pk]))  # noqa: S611
     return queryset.filter(manager_id=user.pk)
 
 
@@ -187,6 +207,19 @@ def user_roles(user: User | AnonymousUser) -> Roles:
 
 def is_hr(user: User | AnonymousUser) -> bool:
     return user_roles(user).is_hr
+
+
+def headed_subtree_ids(user: User) -> frozenset[int]:
+    """Departments the person heads, and every department below them."""
+    cache = _cache(user)
+    if "headed_subtree" not in cache:
+        ids: set[int] = set()
+        for department_id in headed_department_ids(user):
+            if department_id not in ids:
+                ids |= department_subtree_ids(department_id)
+        cache["headed_subtree"] = frozenset(ids)
+    result: frozenset[int] = cache["headed_subtree"]
+    return result
 
 
 def headed_department_ids(user: User) -> frozenset[int]:

@@ -6,6 +6,7 @@ from accounts import views as account_views
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
+    path("", include("coaching.urls")),
     path("language/", account_views.language_switch, name="language_switch"),
     path("admin/", admin.site.urls),
 ]

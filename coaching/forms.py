@@ -1,0 +1,285 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Department, User
+from coaching.models import AppraisalCycle, CheckIn, Measure, Objective, months_between
+from coaching.selectors import subject_weight_total
+
+MAX_CYCLE_MONTHS = 24
+REASON_HELP = _("The plan was agreed by both sides: say why it changes. The change is recorded.")
+
+
+def _helper(label: str) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.add_input(Submit("submit", label))
+    return helper
+
+
+class CycleForm(forms.ModelForm[AppraisalCycle]):
+    frequency = forms.ChoiceField(
+        label=_("Time nodes"),
+        choices=[
+            ("monthly", _("Every month")),
+            ("bimonthly", _("Every two months")),
+            ("quarterly", _("Every quarter")),
+            ("half_yearly", _("Every half year")),
+        ],
+        initial="monthly",
+        help_text=_("When targets are set and progress is judged."),
+    )
+
+    class Meta:
+        model = AppraisalCycle
+        fields = ["name", "start_date", "end_date"]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "end_date": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(str(_("Save")))
+        if self.instance.pk and self.instance.time_nodes:
+            months = len(months_between(self.instance.start_date, self.instance.end_date))
+            step = round(months / len(self.instance.time_nodes))
+            by_step = {1: "monthly", 2: "bimonthly", 3: "quarterly", 6: "half_yearly"}
+            self.fields["frequency"].initial = by_step.get(step, "monthly")
+        if self.instance.pk and self.instance.state != AppraisalCycle.State.PLANNING:
+            for name in ("start_date", "end_date", "frequency"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Fixed once the cycle has started.")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end:
+            if end <= start:
+                self.add_error("end_date", _("The end date must be after the start date."))
+            elif (end.year - start.year) * 12 + end.month - start.month >= MAX_CYCLE_MONTHS:
+                self.add_error("end_date", _("A cycle can last at most 24 months."))
+        return data
+
+
+class ObjectiveForm(forms.ModelForm[Objective]):
+    reason = forms.CharField(
+        label=_("Why does the agreed plan change?"), max_length=500, required=False
+    )
+
+    class Meta:
+        model = Objective
+        fields = ["title", "description", "weight", "measure", "target", "unit", "parent", "status"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(
+        self,
+        *args: Any,
+        cycle: AppraisalCycle,
+        employee: User | None = None,
+        department: Department | None = None,
+        parent_choices: Any = None,
+        plan_agreed: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.cycle, self.employee, self.department = cycle, employee, department
+        self.plan_agreed = plan_agreed
+        others = subject_weight_total(
+            cycle=cycle, employee=employee, department=department, exclude_pk=self.instance.pk
+        )
+        self.fields["weight"].help_text = _(
+            "Other objectives of this plan weigh %(others)d, so %(left)d makes 100."
+        ) % {"others": others, "left": max(0, 100 - others)}
+        self.fields["weight"].widget.attrs.update({"min": 0, "max": 100})
+        self.fields["target"].help_text = _(
+            "For a number: the value to reach by the end of the cycle. For a percentage: "
+            "usually 100. A milestone has no numeric target."
+        )
+        self.fields["unit"].help_text = _("For a number, e.g. orders, €, calls.")
+        parent_field = self.fields["parent"]
+        assert isinstance(parent_field, forms.ModelChoiceField)  # noqa: S101
+        parent_field.queryset = (
+            parent_choices if parent_choices is not None else Objective.objects.none()
+        )
+        parent_field.required = False
+        if not self.instance.pk:
+            del self.fields["status"]
+        if plan_agreed:
+            self.fields["reason"].required = True
+            self.fields["reason"].help_text = REASON_HELP
+        else:
+            del self.fields["reason"]
+        self.helper = _helper(str(_("Save")))
+
+    def clean_weight(self) -> int:
+        weight: int = self.cleaned_data["weight"]
+        status = self.data.get(self.add_prefix("status"), Objective.Status.ACTIVE)
+        if status == Objective.Status.DROPPED:
+            return weight
+        others = subject_weight_total(
+            cycle=self.cycle,
+            employee=self.employee,
+            department=self.department,
+            exclude_pk=self.instance.pk,
+        )
+        if others + weight > 100:
+            raise forms.ValidationError(
+                _(
+                    "The other objectives already weigh %(others)d; this one can weigh at most "
+                    "%(left)d so that the plan adds up to 100."
+                ),
+                params={"others": others, "left": max(0, 100 - others)},
+            )
+        return weight
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        measure, target = data.get("measure"), data.get("target")
+        if measure == Measure.MILESTONE:
+            if target is not None:
+                self.add_error("target", _("A milestone has no numeric target: leave it empty."))
+        elif measure == Measure.PERCENT:
+            if target is not None and not (0 < target <= 100):
+                self.add_error("target", _("A percentage target is between 0 and 100."))
+        elif measure == Measure.NUMBER:
+            if target is None:
+                self.add_error("target", _("A number objective needs a target to reach."))
+            elif target <= 0:
+                self.add_error("target", _("The target must be more than zero."))
+            if not data.get("unit"):
+                self.add_error("unit", _("Say what is counted, e.g. orders or €."))
+        parent = data.get("parent")
+        if parent is not None and parent.cycle_id != self.cycle.pk:
+            self.add_error("parent", _("Align to an objective of the same cycle."))
+        return data
+
+
+class TargetGridForm(forms.Form):
+    """One planned value per time node; cumulative (where to be by the end of that month)."""
+
+    def __init__(
+        self, *args: Any, objective: Objective, plan_agreed: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.objective = objective
+        self.nodes: list[dt.date] = objective.cycle.nodes
+        milestone = objective.measure == Measure.MILESTONE
+        for node in self.nodes:
+            label = date_format(node, "YEAR_MONTH_FORMAT")
+            if milestone:
+                self.fields[self.field_name(node)] = forms.BooleanField(
+                    label=label, required=False, help_text=_("Done by then")
+                )
+            else:
+                self.fields[self.field_name(node)] = forms.DecimalField(
+                    label=label,
+                    required=False,
+                    min_value=Decimal(0),
+                    max_digits=14,
+                    decimal_places=2,
+                    widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+                )
+        if plan_agreed:
+            self.fields["reason"] = forms.CharField(
+                label=_("Why does the agreed plan change?"), max_length=500, help_text=REASON_HELP
+            )
+
+    @staticmethod
+    def field_name(node: dt.date) -> str:
+        return f"m_{node:%Y_%m}"
+
+    def node_fields(self) -> list[forms.BoundField]:
+        return [self[self.field_name(node)] for node in self.nodes]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.objective.measure == Measure.PERCENT:
+            cap = self.objective.full_value
+            for node in self.nodes:
+                value = data.get(self.field_name(node))
+                if value is not None and value > cap:
+                    self.add_error(
+                        self.field_name(node),
+                        _("At most %(cap)s for this percentage objective.")
+                        % {"cap": cap.normalize()},
+                    )
+        return data
+
+    def values(self) -> dict[dt.date, Decimal | None]:
+        result: dict[dt.date, Decimal | None] = {}
+        for node in self.nodes:
+            value = self.cleaned_data.get(self.field_name(node))
+            if self.objective.measure == Measure.MILESTONE:
+                result[node] = Decimal(1) if value else Decimal(0)
+            else:
+                result[node] = value
+        return result
+
+
+class CheckInForm(forms.ModelForm[CheckIn]):
+    confidence = forms.TypedChoiceField(
+        label=_("Confidence"),
+        coerce=int,
+        choices=[(n, str(n)) for n in range(1, 6)],
+        initial=3,
+        widget=forms.RadioSelect(attrs={"class": "form-check-inline"}),
+        help_text=_("1 = will not make it, 5 = certain."),
+    )
+
+    class Meta:
+        model = CheckIn
+        fields = ["value", "confidence", "recorded_on", "note"]
+        widgets = {
+            "recorded_on": forms.DateInput(attrs={"type": "date"}),
+            "note": forms.Textarea(attrs={"rows": 2}),
+            "value": forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+        }
+
+    def __init__(self, *args: Any, objective: Objective, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.objective = objective
+        self.fields["recorded_on"].initial = timezone.localdate()
+        if objective.measure == Measure.MILESTONE:
+            self.fields["value"] = forms.TypedChoiceField(
+                label=_("Milestone"),
+                coerce=Decimal,
+                choices=[("0", _("Not done yet")), ("1", _("Done"))],
+                error_messages={"invalid_choice": _("Choose done or not done.")},
+            )
+        else:
+            unit = objective.unit if objective.measure == Measure.NUMBER else "%"
+            self.fields["value"].label = _("Where it stands now (%(unit)s)") % {"unit": unit}
+            self.fields["value"].help_text = _(
+                "The total so far, not just the change since last time."
+            )
+        self.helper = _helper(str(_("Record check-in")))
+
+    def clean_value(self) -> Decimal:
+        value: Decimal = self.cleaned_data["value"]
+        if value < 0:
+            raise forms.ValidationError(_("The value cannot be negative."))
+        if self.objective.measure == Measure.PERCENT and value > 100:
+            raise forms.ValidationError(_("A percentage is at most 100."))
+        return value
+
+    def clean_recorded_on(self) -> dt.date:
+        day: dt.date = self.cleaned_data["recorded_on"]
+        cycle = self.objective.cycle
+        if not (cycle.start_date <= day <= cycle.end_date):
+            raise forms.ValidationError(
+                _("Pick a date within the cycle (%(start)s – %(end)s).")
+                % {"start": date_format(cycle.start_date), "end": date_format(cycle.end_date)}
+            )
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("A check-in cannot be in the future."))
+        return day
