@@ -50,4 +50,8 @@ def demo_organisation_seed() -> ImportResult:
         if not user.has_usable_password():
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
+    # The other apps' demo data builds on the organisation.
+    from coaching.demo import demo_plans_seed
+
+    demo_plans_seed()
     return result

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +15,7 @@ from accounts.models import Department, User
 from coaching.models import (
     AppraisalCycle,
     CheckIn,
+    Measure,
     Objective,
     PerformancePlan,
     PhaseTarget,
@@ -69,32 +70,69 @@ class Progress:
         return (self.actual or Decimal(0)) - self.planned
 
 
+def month_end(month: dt.date) -> dt.date:
+    return (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+
+
 def with_progress(
     queryset: QuerySet[Objective], *, today: dt.date | None = None
 ) -> QuerySet[Objective]:
-    """Annotate the plan for this month and the latest check-in, in the same query."""
+    """Annotate the targets around today and the latest check-in, in the same query."""
     month = month_start(today or timezone.localdate())
+    targets = PhaseTarget.objects.filter(objective=OuterRef("pk"))
+    previous = targets.filter(month__lt=month).order_by("-month")
+    upcoming = targets.filter(month__gte=month).order_by("month")
     latest = CheckIn.objects.filter(objective=OuterRef("pk")).order_by(
         "-recorded_on", "-created_at"
     )
     return queryset.annotate(
-        planned_now=Subquery(
-            PhaseTarget.objects.filter(objective=OuterRef("pk"), month__lte=month)
-            .order_by("-month")
-            .values("planned")[:1]
-        ),
-        has_targets=Exists(PhaseTarget.objects.filter(objective=OuterRef("pk"))),
+        previous_planned=Subquery(previous.values("planned")[:1]),
+        previous_month=Subquery(previous.values("month")[:1]),
+        upcoming_planned=Subquery(upcoming.values("planned")[:1]),
+        upcoming_month=Subquery(upcoming.values("month")[:1]),
         actual_now=Subquery(latest.values("value")[:1]),
         confidence_now=Subquery(latest.values("confidence")[:1]),
         last_checkin_on=Subquery(latest.values("recorded_on")[:1]),
     )
 
 
-def objective_progress(objective: Objective) -> Progress:
+def planned_by(objective: Objective, today: dt.date) -> Decimal | None:
+    """The plan for ``today``: between two time nodes it grows in a straight line.
+
+    Targets are cumulative and due at the end of their month. A milestone is not
+    interpolated: it is due only once its month has ended.
+    """
+    previous: Decimal | None = getattr(objective, "previous_planned", None)
+    previous_month: dt.date | None = getattr(objective, "previous_month", None)
+    upcoming: Decimal | None = getattr(objective, "upcoming_planned", None)
+    upcoming_month: dt.date | None = getattr(objective, "upcoming_month", None)
+    if previous is None and upcoming is None:
+        return None
+    if upcoming is None or upcoming_month is None:
+        return previous
+    if objective.measure == Measure.MILESTONE:
+        return previous if previous is not None else Decimal(0)
+    if previous is None or previous_month is None:
+        start_day, start_value = objective.cycle.start_date - dt.timedelta(days=1), Decimal(0)
+    else:
+        start_day, start_value = month_end(previous_month), previous
+    end_day = month_end(upcoming_month)
+    span = (end_day - start_day).days
+    if span <= 0:
+        return upcoming
+    share = Decimal(min(max((today - start_day).days, 0), span)) / Decimal(span)
+    return (start_value + (upcoming - start_value) * share).quantize(Decimal("0.01"))
+
+
+def objective_progress(objective: Objective, *, today: dt.date | None = None) -> Progress:
     """Where an objective stands against its plan (needs :func:`with_progress`)."""
-    planned: Decimal | None = getattr(objective, "planned_now", None)
+    today = today or timezone.localdate()
+    planned = planned_by(objective, today)
     actual: Decimal | None = getattr(objective, "actual_now", None)
-    has_targets = bool(getattr(objective, "has_targets", False))
+    has_targets = (
+        getattr(objective, "previous_planned", None) is not None
+        or getattr(objective, "upcoming_planned", None) is not None
+    )
     full = objective.full_value
     if objective.status == Objective.Status.DROPPED:
         state = ProgressState.DROPPED
@@ -104,9 +142,7 @@ def objective_progress(objective: Objective) -> Progress:
         state = ProgressState.DONE
     elif not has_targets:
         state = ProgressState.NO_PLAN
-    elif planned is None:
-        state = ProgressState.ON_TRACK  # the first target is still ahead
-    elif (actual or Decimal(0)) < planned:
+    elif planned is not None and (actual or Decimal(0)) < planned:
         state = ProgressState.LAGGING
     else:
         state = ProgressState.ON_TRACK
