@@ -4,6 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from accounts.models import Notification
 from accounts.selectors import user_roles
 
 
@@ -12,4 +13,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"roles": user_roles(user)}
+    return {
+        "roles": user_roles(user),
+        "unread_notifications": Notification.objects.filter(
+            recipient=user, read_at__isnull=True
+        ).count(),
+    }

@@ -161,3 +161,28 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def preferred_language(self) -> str:
         return self.language or settings.LANGUAGE_CODE
+
+
+class Notification(models.Model):
+    """An in-app message for one person, written in their language when it was sent."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    message = models.CharField(_("message"), max_length=300)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(
+                fields=["recipient", "created_at"],
+                name="accounts_notification_unread",
+                condition=models.Q(read_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.message

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
@@ -15,7 +17,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Notification, User
 
 logger = logging.getLogger(__name__)
 
@@ -93,6 +95,32 @@ def invitations_send(*, user_ids: list[int] | None = None, limit: int = 500) -> 
             user.save(update_fields=["invited_at"])
             sent += 1
     return sent
+
+
+def notify(*, recipients: Iterable[User], message: str, url: str = "", **params: Any) -> int:
+    """In-app notifications, each in its recipient's language.
+
+    ``message`` is an untranslated string (mark it with ``gettext_noop``) with
+    ``%(name)s`` placeholders filled from ``params``.
+    """
+    notifications = []
+    seen: set[int] = set()
+    for person in recipients:
+        if person.pk in seen or not person.is_active:
+            continue
+        seen.add(person.pk)
+        with translation.override(person.preferred_language):
+            text = _(message) % params if params else _(message)
+        notifications.append(Notification(recipient=person, message=text[:300], url=url))
+    Notification.objects.bulk_create(notifications)
+    return len(notifications)
+
+
+def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    return unread.update(read_at=timezone.now())
 
 
 def user_profile_update(*, user: User, full_name: str, language: str) -> User:

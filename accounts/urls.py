@@ -34,4 +34,6 @@ urlpatterns = [
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("org/", views.org_chart, name="org_chart"),
     path("org/import/", views.org_import_view, name="org_import"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
 ]

@@ -8,14 +8,15 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from accounts.forms import EmailAuthenticationForm, OrgImportForm, ProfileForm
-from accounts.models import Department, User
+from accounts.models import Department, Notification, User
 from accounts.org_import import org_import
 from accounts.permissions import get_person_for_user, require_hr
 from accounts.selectors import (
@@ -25,7 +26,7 @@ from accounts.selectors import (
     people_search,
     reports_of,
 )
-from accounts.services import user_language_set, user_profile_update
+from accounts.services import notifications_mark_read, user_language_set, user_profile_update
 from config.http import HtmxHttpRequest
 
 PEOPLE_PER_PAGE = 50
@@ -143,6 +144,30 @@ def org_import_view(request: HttpRequest) -> HttpResponse:
         if result.ok and not result.dry_run:
             messages.success(request, _("The organisation file was imported."))
     return render(request, "accounts/org_import.html", {"form": form, "result": result})
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if request.method == "POST":
+        notifications_mark_read(user=user)
+        return redirect("accounts:notifications")
+    page = Paginator(Notification.objects.filter(recipient=user), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "accounts/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark one notification read and follow its link."""
+    user = _user(request)
+    notification = get_object_or_404(Notification, pk=pk, recipient=user)
+    notifications_mark_read(user=user, ids=[notification.pk])
+    if notification.url and url_has_allowed_host_and_scheme(notification.url, allowed_hosts=None):
+        return redirect(notification.url)
+    return redirect("accounts:notifications")
 
 
 @require_POST

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("", include("coaching.urls")),
+    path("reviews/", include("reviews.urls")),
     path("language/", account_views.language_switch, name="language_switch"),
     path("admin/", admin.site.urls),
 ]

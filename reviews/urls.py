@@ -1,0 +1,18 @@
+from django.urls import path
+
+from reviews import views
+
+app_name = "reviews"
+
+urlpatterns = [
+    path("", views.table_list, name="mine"),
+    path("to-review/", views.to_review, name="to_review"),
+    path("questions/", views.open_for_questions, name="questions"),
+    path("create/", views.tables_create, name="create"),
+    path("<int:pk>/", views.table_detail, name="table_detail"),
+    path("<int:pk>/review/", views.table_review, name="table_review"),
+    path("<int:pk>/transition/", views.table_transition, name="table_transition"),
+    path("<int:pk>/inquiries/", views.inquiry_new, name="inquiry_new"),
+    path("inquiries/<int:pk>/answer/", views.inquiry_reply, name="inquiry_answer"),
+    path("<int:pk>/print/", views.table_print, name="table_print"),
+]
