@@ -52,6 +52,8 @@ def demo_organisation_seed() -> ImportResult:
             user.save(update_fields=["password"])
     # The other apps' demo data builds on the organisation.
     from coaching.demo import demo_plans_seed
+    from reviews.demo import demo_reviews_seed
 
-    demo_plans_seed()
+    cycle = demo_plans_seed()
+    demo_reviews_seed(cycle=cycle)
     return result
