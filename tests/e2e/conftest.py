@@ -4,6 +4,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
 
@@ -20,7 +21,7 @@ DESKTOP = {"width": 1280, "height": 900}
 
 
 @contextmanager
-def _chromium_page(monkeypatch, viewport: dict[str, int]) -> Iterator[object]:
+def _chromium_page(monkeypatch, viewport: Any) -> Iterator[Any]:
     """A page in Debian's Chromium.
 
     Playwright's sync API runs an event loop in this thread while it is open, so
@@ -63,7 +64,7 @@ def desktop_page(monkeypatch):
         yield page
 
 
-def log_in(page, base_url: str, email: str, password: str = "coaching-demo") -> None:
+def log_in(page, base_url: str, email: str, password: str = "coaching-demo") -> None:  # noqa: S107
     page.goto(base_url + "/accounts/login/")
     page.get_by_label("E-mail address").fill(email)
     page.get_by_label("Password").fill(password)
