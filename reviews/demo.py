@@ -43,6 +43,9 @@ def _fill(table: ReviewTable, actor: User) -> None:
         if row.has_gap and not row.gap_reason:
             row.gap_reason = "Two large deals slipped to next month."
         row.save(update_fields=["actual", "gap_reason"])
+    for index, item in enumerate(table.work_items.filter(kind=WorkPlanItem.Kind.CARRIED)):
+        item.outcome = WorkPlanItem.Outcome.DONE if index == 0 else WorkPlanItem.Outcome.PARTLY
+        item.save(update_fields=["outcome"])
     table.summary = (
         "Most objectives are on plan. The main gap is new revenue: two deals moved to next "
         "month; I have agreed dates with both customers."

@@ -99,6 +99,8 @@ class WorkItemForm(forms.Form):
     def __init__(self, *args: Any, month: dt.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.plan_month = next_month(month)
+        for name in ("title", "target", "due_date"):
+            self.fields[name].widget.attrs["class"] = "form-control form-control-sm"
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -122,6 +124,12 @@ class BaseWorkItemFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
 
     def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
         return {**super().get_form_kwargs(index), "month": self.month}
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Remove")
+            form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
 
 
 WorkItemFormSet = forms.formset_factory(

@@ -275,3 +275,11 @@ class ReviewEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.table} · {self.kind} · {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def from_label(self) -> str:
+        return str(ReviewTable.Status(self.from_status).label) if self.from_status else ""
+
+    @property
+    def to_label(self) -> str:
+        return str(ReviewTable.Status(self.to_status).label) if self.to_status else ""
