@@ -427,7 +427,7 @@ def review_table_transition(
     confirm_open_inquiries: bool = False,
 ) -> ReviewTable:
     locked = (
-        ReviewTable.objects.select_for_update()
+        ReviewTable.objects.select_for_update(of=("self",))
         .select_related("employee", "department__head", "department__parent__head")
         .get(pk=table.pk)
     )
@@ -508,7 +508,9 @@ def inquiry_ask(*, actor: User, table: ReviewTable, question: str) -> Inquiry:
 @transaction.atomic
 def inquiry_answer(*, actor: User, inquiry: Inquiry, answer: str) -> Inquiry:
     locked = (
-        Inquiry.objects.select_for_update().select_related("table", "asked_by").get(pk=inquiry.pk)
+        Inquiry.objects.select_for_update(of=("self",))
+        .select_related("table", "asked_by")
+        .get(pk=inquiry.pk)
     )
     locked.answer = answer
     locked.answered_by = actor
