@@ -58,21 +58,6 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    direct_reports = list(reports_of(user).filter(is_active=True)[:12])
-    return render(
-        request,
-        "home.html",
-        {
-            "direct_reports": direct_reports,
-            "manager": user.manager,
-            "department": user.department,
-        },
-    )
-
-
-@login_required
 def profile(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = ProfileForm(request.POST or None, instance=user)

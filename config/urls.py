@@ -2,9 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
+from config.views import home
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("", include("coaching.urls")),
     path("reviews/", include("reviews.urls")),

@@ -1,0 +1,67 @@
+"""The home page: what needs the person's attention, across the apps."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import cast
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.selectors import reports_of, user_roles
+from coaching.models import Objective
+from coaching.selectors import ProgressState, current_cycle, objective_progress, with_progress
+from reviews.models import ReviewTable
+from reviews.selectors import tables_of_assessee, tables_to_review
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = cast(User, request.user)
+    roles = user_roles(user)
+    cycle = current_cycle()
+    my_states: Counter[str] = Counter()
+    team_lagging = 0
+    if cycle is not None:
+        mine = with_progress(
+            Objective.objects.filter(cycle=cycle, employee=user).select_related("cycle")
+        )
+        my_states = Counter(objective_progress(o).state for o in mine)
+        if roles.is_manager:
+            team = with_progress(
+                Objective.objects.filter(
+                    cycle=cycle, employee__in=reports_of(user).filter(is_active=True)
+                ).select_related("cycle")
+            )
+            team_lagging = len(
+                {
+                    o.employee_id
+                    for o in team
+                    if objective_progress(o).state == ProgressState.LAGGING
+                }
+            )
+    open_tables = list(
+        tables_of_assessee(user).filter(
+            status__in=[ReviewTable.Status.DRAFT, ReviewTable.Status.RETURNED]
+        )[:5]
+    )
+    waiting = tables_to_review(user).count() if roles.is_manager or roles.is_department_head else 0
+    return render(
+        request,
+        "home.html",
+        {
+            "cycle": cycle,
+            "my_states": {str(k): v for k, v in my_states.items()},
+            "my_total": sum(my_states.values()),
+            "team_lagging": team_lagging,
+            "open_tables": open_tables,
+            "waiting_reviews": waiting,
+            "direct_reports": list(reports_of(user).filter(is_active=True)[:12]),
+            "manager": user.manager,
+            "department": user.department,
+            "today": timezone.localdate(),
+        },
+    )
