@@ -39,6 +39,16 @@ class CycleForm(forms.ModelForm[AppraisalCycle]):
         help_text=_("When targets are set and progress is judged."),
     )
 
+    rating_labels = forms.CharField(
+        label=_("Rating scale"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "One rating per line, lowest first, for reviewers of monthly review tables. "
+            "Empty: below / meets / exceeds expectations."
+        ),
+    )
+
     class Meta:
         model = AppraisalCycle
         fields = ["name", "start_date", "end_date"]
@@ -55,10 +65,23 @@ class CycleForm(forms.ModelForm[AppraisalCycle]):
             step = round(months / len(self.instance.time_nodes))
             by_step = {1: "monthly", 2: "bimonthly", 3: "quarterly", 6: "half_yearly"}
             self.fields["frequency"].initial = by_step.get(step, "monthly")
+        if self.instance.pk:
+            self.fields["rating_labels"].initial = "\n".join(self.instance.rating_scale or [])
         if self.instance.pk and self.instance.state != AppraisalCycle.State.PLANNING:
             for name in ("start_date", "end_date", "frequency"):
                 self.fields[name].disabled = True
                 self.fields[name].help_text = _("Fixed once the cycle has started.")
+
+    def clean_rating_labels(self) -> list[str]:
+        labels = [line.strip() for line in self.cleaned_data["rating_labels"].splitlines()]
+        labels = [label for label in labels if label]
+        if len(labels) > 10:
+            raise forms.ValidationError(_("At most 10 ratings."))
+        if len(set(labels)) != len(labels):
+            raise forms.ValidationError(_("Each rating must be different."))
+        if any(len(label) > 50 for label in labels):
+            raise forms.ValidationError(_("A rating is at most 50 characters."))
+        return labels
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -43,6 +43,8 @@ class AppraisalCycle(models.Model):
     )
     # First days of the months at which targets are set and progress is judged.
     time_nodes = models.JSONField(_("time nodes"), default=list, blank=True)
+    # Labels of the optional rating reviewers give a monthly review table, lowest first.
+    rating_scale = models.JSONField(_("rating scale"), default=list, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -48,13 +48,19 @@ def cycle_save(
     start_date: dt.date,
     end_date: dt.date,
     frequency: str,
+    rating_scale: list[str] | None = None,
 ) -> AppraisalCycle:
     if cycle is None:
         cycle = AppraisalCycle(created_by=actor)
     cycle.name = name
-    cycle.start_date = start_date
-    cycle.end_date = end_date
-    cycle.time_nodes = cycle_nodes(start_date=start_date, end_date=end_date, frequency=frequency)
+    cycle.rating_scale = list(rating_scale or [])
+    if cycle.pk is None or cycle.state == AppraisalCycle.State.PLANNING:
+        # Dates and time nodes are fixed once the cycle has started.
+        cycle.start_date = start_date
+        cycle.end_date = end_date
+        cycle.time_nodes = cycle_nodes(
+            start_date=start_date, end_date=end_date, frequency=frequency
+        )
     cycle.save()
     return cycle
 

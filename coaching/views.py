@@ -100,6 +100,7 @@ def cycle_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             start_date=form.cleaned_data["start_date"],
             end_date=form.cleaned_data["end_date"],
             frequency=form.cleaned_data["frequency"],
+            rating_scale=form.cleaned_data["rating_labels"],
         )
         messages.success(request, _("The cycle has been saved."))
         return redirect("coaching:cycle_detail", pk=saved.pk)
