@@ -234,7 +234,7 @@ class TargetGridForm(forms.Form):
                     self.add_error(
                         self.field_name(node),
                         _("At most %(cap)s for this percentage objective.")
-                        % {"cap": cap.normalize()},
+                        % {"cap": format(cap.normalize(), "f")},
                     )
         return data
 

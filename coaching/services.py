@@ -158,7 +158,7 @@ def _plan_changed(
 
 def _plain(value: object) -> object:
     if isinstance(value, Decimal):
-        return str(value.normalize()) if value == value.to_integral() else str(value)
+        return format(value.normalize(), "f")
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, Objective):

@@ -1,0 +1,71 @@
+"""Lists of plans cost the same number of queries for 5 reports as for 50."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import UserFactory, check_in, make_cycle, make_objective
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cycle(db):
+    return make_cycle(timezone.localdate().year)
+
+
+def build_team(manager, sales, cycle, size):
+    lead = UserFactory(manager=manager, department=sales)
+    goal = make_objective(cycle, department=sales, title="Sales goal", weight=100)
+    people = [lead] + [UserFactory(manager=lead, department=sales) for _ in range(size - 1)]
+    for person in people:
+        for index in range(3):
+            objective = make_objective(
+                cycle, employee=person, title=f"Objective {index}", weight=30, parent=goal
+            )
+            check_in(objective, 5, on=cycle.start_date, author=person)
+    return people
+
+
+@pytest.mark.parametrize("size", [5, 50])
+def test_team_page_queries_do_not_grow(
+    client, manager, sales, cycle, size, django_assert_max_num_queries
+):
+    people = build_team(manager, sales, cycle, size)
+    client.force_login(manager)
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("coaching:team"), {"indirect": "1"})
+    body = response.content.decode()
+    assert body.count("data-person=") >= size * 3
+    assert people[-1].full_name in body
+
+
+@pytest.mark.parametrize("size", [5, 50])
+def test_department_objectives_queries_do_not_grow(
+    client, manager, sales, cycle, size, django_assert_max_num_queries
+):
+    build_team(manager, sales, cycle, size)
+    client.force_login(manager)
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("coaching:department_objectives", args=[sales.pk]))
+    assert response.content.decode().count("aligned-row") == size * 3
+
+
+@pytest.mark.parametrize("size", [5, 50])
+def test_plan_and_objective_pages_queries_do_not_grow(
+    client, report, cycle, size, django_assert_max_num_queries
+):
+    objectives = [
+        make_objective(cycle, employee=report, title=f"Objective {i}", weight=1)
+        for i in range(size)
+    ]
+    for objective in objectives[:3]:
+        for day in range(1, size // 5 + 2):
+            check_in(objective, day, on=cycle.start_date.replace(day=day), author=report)
+    client.force_login(report)
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("coaching:my_objectives")).status_code == 200
+    with django_assert_max_num_queries(13):
+        assert client.get(objectives[0].get_absolute_url()).status_code == 200

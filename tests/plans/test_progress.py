@@ -1,0 +1,89 @@
+"""Where an objective stands against its plan, for a given day."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from coaching.models import Objective
+from coaching.selectors import ProgressState, objective_progress, with_progress
+from tests.factories import check_in, make_cycle, make_objective
+
+pytestmark = pytest.mark.django_db
+
+# Targets grow by 10 orders a month: 10 by 31 Jan, ..., 120 by 31 Dec.
+MID_MARCH = dt.date(2026, 3, 16)  # halfway between 20 (28 Feb) and 30 (31 Mar): plan ~25
+
+
+def progress(objective, today):
+    annotated = with_progress(
+        Objective.objects.filter(pk=objective.pk).select_related("cycle"), today=today
+    ).get()
+    return objective_progress(annotated, today=today)
+
+
+@pytest.fixture
+def cycle(db):
+    return make_cycle(2026)
+
+
+def test_the_plan_for_today_grows_between_month_ends(cycle, report):
+    objective = make_objective(cycle, employee=report)
+    assert progress(objective, dt.date(2026, 2, 28)).planned == Decimal(20)
+    assert Decimal(24) < progress(objective, MID_MARCH).planned < Decimal(26)
+    assert Decimal(0) < progress(objective, dt.date(2026, 1, 10)).planned < Decimal(4)
+
+
+def test_below_the_plan_for_today_is_lagging(cycle, report):
+    objective = make_objective(cycle, employee=report)
+    check_in(objective, 18, on=dt.date(2026, 3, 10), author=report)
+    assert progress(objective, MID_MARCH).state == ProgressState.LAGGING
+
+
+def test_at_or_above_the_plan_is_on_track(cycle, report):
+    objective = make_objective(cycle, employee=report)
+    check_in(objective, 26, on=dt.date(2026, 3, 15), author=report)
+    result = progress(objective, MID_MARCH)
+    assert result.state == ProgressState.ON_TRACK and result.actual == Decimal(26)
+
+
+def test_no_check_in_while_the_plan_has_started_is_lagging(cycle, report):
+    objective = make_objective(cycle, employee=report)
+    assert progress(objective, MID_MARCH).state == ProgressState.LAGGING
+
+
+def test_reaching_the_target_is_done_even_early(cycle, report):
+    objective = make_objective(cycle, employee=report)
+    check_in(objective, 120, on=dt.date(2026, 3, 1), author=report)
+    assert progress(objective, MID_MARCH).state == ProgressState.DONE
+
+
+def test_without_targets_there_is_no_plan_to_lag(cycle, report):
+    objective = make_objective(cycle, employee=report, monthly=False)
+    assert progress(objective, MID_MARCH).state == ProgressState.NO_PLAN
+
+
+def test_the_latest_check_in_counts(cycle, report):
+    objective = make_objective(cycle, employee=report)
+    check_in(objective, 40, on=dt.date(2026, 3, 1), author=report)
+    check_in(objective, 10, on=dt.date(2026, 3, 12), author=report)
+    assert progress(objective, MID_MARCH).actual == Decimal(10)
+
+
+def test_a_milestone_is_due_only_once_its_month_has_ended(cycle, report):
+    milestone = make_objective(
+        cycle, employee=report, measure="milestone", target=None, unit="", monthly=False
+    )
+    milestone.targets.create(month=dt.date(2026, 3, 1), planned=Decimal(0))
+    milestone.targets.create(month=dt.date(2026, 4, 1), planned=Decimal(1))
+    assert progress(milestone, dt.date(2026, 4, 20)).state == ProgressState.ON_TRACK
+    assert progress(milestone, dt.date(2026, 5, 2)).state == ProgressState.LAGGING
+    check_in(milestone, 1, on=dt.date(2026, 5, 1), author=report)
+    assert progress(milestone, dt.date(2026, 5, 2)).state == ProgressState.DONE
+
+
+def test_a_dropped_objective_is_not_lagging(cycle, report):
+    objective = make_objective(cycle, employee=report, status=Objective.Status.DROPPED)
+    assert progress(objective, MID_MARCH).state == ProgressState.DROPPED
