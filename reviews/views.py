@@ -267,8 +267,13 @@ def _transition(
         transition_form = TransitionForm(request.POST)
         transition_form.is_valid()
         problems = getattr(error, "message_dict", None) or {"__all__": error.messages}
-        if action == "submit":
-            forms = _fill_forms(table)
+        if action == "submit" and "version" in request.POST:
+            # Show the problems next to the fields the person just filled.
+            data = request.POST.copy()
+            data["version"] = str(table.version)
+            forms = _fill_forms(table, data)
+            for name in ("summary_form", "row_formset", "work_formset", "carried_formset"):
+                forms[name].is_valid()
             for key, messages_ in problems.items():
                 _attach_submission_problem(forms, key, messages_)
             context.update(forms)

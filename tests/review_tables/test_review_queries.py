@@ -1,0 +1,82 @@
+"""Review lists and the table page cost the same number of queries for 5 as for 50."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from reviews.models import Inquiry, ReviewTable
+from reviews.services import review_tables_generate
+from tests.factories import UserFactory, make_objective
+from tests.review_tables.conftest import reach
+
+pytestmark = pytest.mark.django_db
+Status = ReviewTable.Status
+
+
+def build(manager, cycle, month, size):
+    people = UserFactory.create_batch(size, manager=manager)
+    for person in people:
+        make_objective(cycle, employee=person, weight=50)
+        make_objective(cycle, employee=person, title="Second", weight=50)
+    review_tables_generate(cycle=cycle, month=month)
+    tables = list(ReviewTable.objects.filter(month=month))
+    for table in tables:
+        reach(table, Status.SUBMITTED, assessee=table.employee, reviewer=manager)
+    return tables
+
+
+@pytest.mark.parametrize("size", [5, 50])
+def test_to_review_queries_do_not_grow(
+    client, manager, cycle, month, size, django_assert_max_num_queries
+):
+    build(manager, cycle, month, size)
+    client.force_login(manager)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("reviews:to_review"), {"all": "1"})
+    assert response.content.decode().count('data-status="submitted"') == size
+
+
+@pytest.mark.parametrize("size", [5, 50])
+def test_my_tables_and_open_questions_queries_do_not_grow(
+    client, report, cycle, month, sales, manager, size, django_assert_max_num_queries
+):
+    make_objective(cycle, employee=report)
+    for index in range(size):
+        department = type(sales).objects.create(name=f"Region {index}", parent=sales, head=manager)
+        make_objective(cycle, department=department)
+    review_tables_generate(cycle=cycle, month=month)
+    ReviewTable.objects.filter(department__isnull=False).update(status=Status.IN_REVIEW)
+    client.force_login(report)
+    with django_assert_max_num_queries(7):
+        assert client.get(reverse("reviews:mine")).status_code == 200
+    with django_assert_max_num_queries(7):
+        response = client.get(reverse("reviews:questions"))
+    assert response.content.decode().count('data-status="in_review"') == min(size, 50)
+
+
+@pytest.mark.parametrize("size", [5, 50])
+def test_table_page_queries_do_not_grow_with_rows_and_questions(
+    client, report, manager, cycle, month, size, django_assert_max_num_queries
+):
+    for index in range(size):
+        make_objective(cycle, employee=report, title=f"Objective {index}", weight=1)
+    review_tables_generate(cycle=cycle, month=month)
+    table = ReviewTable.objects.get(employee=report)
+    reach(table, Status.IN_REVIEW, assessee=report, reviewer=manager)
+    Inquiry.objects.bulk_create(
+        Inquiry(table=table, asked_by=manager, question=f"Question {i}") for i in range(size)
+    )
+    for person in (report, manager):
+        client.force_login(person)
+        with django_assert_max_num_queries(14):
+            response = client.get(reverse("reviews:table_detail", args=[table.pk]))
+        assert response.content.decode().count("Question ") >= size
+
+
+def test_seed_demo_leaves_tables_in_every_status():
+    call_command("seed_demo")
+    statuses = set(ReviewTable.objects.values_list("status", flat=True))
+    assert statuses == {s.value for s in Status}
+    assert Inquiry.objects.filter(answered_at__isnull=True).exists()
