@@ -434,8 +434,8 @@ def review_table_transition(
     sources, target = TRANSITIONS[action]
     if locked.status not in sources:
         raise ValidationError(
-            _("This table is %(status)s: it cannot be %(action)s now.")
-            % {"status": locked.get_status_display(), "action": action.replace("_", " ")}
+            _("This table is %(status)s: this step is not possible now.")
+            % {"status": locked.get_status_display()}
         )
     if action == "submit":
         problems = submission_problems(locked)
