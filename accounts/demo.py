@@ -51,9 +51,10 @@ def demo_organisation_seed() -> ImportResult:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
     # The other apps' demo data builds on the organisation.
-    from coaching.demo import demo_plans_seed
+    from coaching.demo import demo_plans_seed, demo_sessions_seed
     from reviews.demo import demo_reviews_seed
 
     cycle = demo_plans_seed()
     demo_reviews_seed(cycle=cycle)
+    demo_sessions_seed(cycle=cycle)
     return result

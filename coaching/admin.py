@@ -1,8 +1,12 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from coaching.models import (
+    ActionItem,
     AppraisalCycle,
     CheckIn,
+    CoachingSession,
+    ImprovementPlan,
     Objective,
     ObjectiveChange,
     PerformancePlan,
@@ -56,3 +60,33 @@ class ObjectiveChangeAdmin(admin.ModelAdmin[ObjectiveChange]):
     list_display = ["objective", "changed_by", "changed_at", "reason"]
     list_select_related = ["objective", "changed_by"]
     readonly_fields = ["objective", "changed_by", "changed_at", "reason", "changes"]
+
+
+class ActionItemInline(admin.TabularInline[ActionItem, CoachingSession]):
+    model = ActionItem
+    extra = 0
+    raw_id_fields = ["owner", "done_by"]
+
+
+@admin.register(CoachingSession)
+class CoachingSessionAdmin(admin.ModelAdmin[CoachingSession]):
+    """Private notes belong to their author: only a superuser sees them here."""
+
+    list_display = ["held_on", "coach", "employee", "department", "type", "duration_minutes"]
+    list_filter = ["type", "form", "occasion"]
+    list_select_related = ["coach", "employee", "department"]
+    raw_id_fields = ["coach", "employee", "department", "improvement_plan", "acknowledged_by"]
+    inlines = [ActionItemInline]
+
+    def get_exclude(self, request: HttpRequest, obj: CoachingSession | None = None) -> list[str]:
+        excluded = list(super().get_exclude(request, obj) or [])
+        if not request.user.is_superuser:
+            excluded.append("private_note")
+        return excluded
+
+
+@admin.register(ImprovementPlan)
+class ImprovementPlanAdmin(admin.ModelAdmin[ImprovementPlan]):
+    list_display = ["employee", "objective", "opened_on", "outcome"]
+    list_select_related = ["employee", "objective"]
+    raw_id_fields = ["employee", "objective", "opened_by"]

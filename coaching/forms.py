@@ -12,7 +12,17 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, User
-from coaching.models import AppraisalCycle, CheckIn, Measure, Objective, months_between
+from coaching.models import (
+    AppraisalCycle,
+    CheckIn,
+    CoachingSession,
+    CoachingType,
+    ImprovementPlan,
+    Measure,
+    Objective,
+    SessionObjective,
+    months_between,
+)
 from coaching.selectors import subject_weight_total
 
 MAX_CYCLE_MONTHS = 24
@@ -306,3 +316,233 @@ class CheckInForm(forms.ModelForm[CheckIn]):
         if day > timezone.localdate():
             raise forms.ValidationError(_("A check-in cannot be in the future."))
         return day
+
+
+# --- Coaching sessions -------------------------------------------------------
+
+GUIDING_QUESTIONS = [
+    _("What is the progress towards the goals set?"),
+    _("What is going well?"),
+    _("What needs to be improved further?"),
+    _("Is the person heading towards the performance goals?"),
+    _("What must I do to help them reach the goals?"),
+    _("Should the goals change?"),
+    _("What do we agree on?"),
+    _("What needs more talk?"),
+]
+
+
+class QuickNoteForm(forms.Form):
+    """A one-minute note: who, which kind of coaching, one line."""
+
+    employee = forms.ModelChoiceField[User](label=_("Person"), queryset=User.objects.none())
+    type = forms.ChoiceField(label=_("Type of coaching"), choices=CoachingType.choices)
+    note = forms.CharField(
+        label=_("Note"), max_length=2000, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        employee = self.fields["employee"]
+        assert isinstance(employee, forms.ModelChoiceField)  # noqa: S101
+        employee.queryset = people
+        self.helper = _helper(str(_("Save note")))
+
+
+class SessionForm(forms.ModelForm[CoachingSession]):
+    class Meta:
+        model = CoachingSession
+        fields = [
+            "held_on",
+            "duration_minutes",
+            "type",
+            "form",
+            "occasion",
+            "moment",
+            "note",
+            "strengths",
+            "strengths_example",
+            "improvements",
+            "improvement_cause",
+            "improvement_suggestion",
+            "difficulties",
+            "difficulty_cause",
+            "support",
+            "countermeasure",
+            "plan_adjustments",
+            "next_objectives",
+            "agreements",
+            "open_topics",
+            "follow_up_on",
+            "improvement_plan",
+            "private_note",
+            "shared_with_hr",
+        ]
+        widgets = {
+            "held_on": forms.DateInput(attrs={"type": "date"}),
+            "follow_up_on": forms.DateInput(attrs={"type": "date"}),
+            "type": forms.RadioSelect,
+            **{
+                name: forms.Textarea(attrs={"rows": 2})
+                for name in (
+                    "note",
+                    "strengths",
+                    "strengths_example",
+                    "improvements",
+                    "improvement_cause",
+                    "improvement_suggestion",
+                    "difficulties",
+                    "countermeasure",
+                    "plan_adjustments",
+                    "next_objectives",
+                    "agreements",
+                    "open_topics",
+                    "private_note",
+                )
+            },
+        }
+
+    def __init__(self, *args: Any, improvement_plans: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        plan_field = self.fields["improvement_plan"]
+        assert isinstance(plan_field, forms.ModelChoiceField)  # noqa: S101
+        plan_field.queryset = (
+            improvement_plans if improvement_plans is not None else ImprovementPlan.objects.none()
+        )
+        plan_field.required = False
+        self.fields["duration_minutes"].widget.attrs.update({"min": 1, "max": 600})
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("strengths", "").strip() and not data.get("strengths_example", "").strip():
+            self.add_error(
+                "strengths_example",
+                _("Praise must cite a concrete example: what exactly did they do, and when?"),
+            )
+        cause, support = data.get("difficulty_cause"), data.get("support")
+        if cause == CoachingSession.DifficultyCause.SKILL and support not in ("", "training"):
+            self.add_error("support", _("A lack of skill or knowledge calls for training."))
+        if cause == CoachingSession.DifficultyCause.OUTSIDE and support == "training":
+            self.add_error("support", _("An outside difficulty calls for authority or resources."))
+        if cause and not data.get("countermeasure", "").strip():
+            self.add_error("countermeasure", _("Say what will be done about the difficulty."))
+        held_on, follow_up = data.get("held_on"), data.get("follow_up_on")
+        if held_on and follow_up and follow_up < held_on:
+            self.add_error("follow_up_on", _("The follow-up comes after the session."))
+        return data
+
+
+class SessionObjectiveForm(forms.Form):
+    linked = forms.BooleanField(required=False)
+    assessment = forms.ChoiceField(
+        label=_("Progress"), choices=SessionObjective.Assessment.choices, required=False
+    )
+
+
+class ActionItemForm(forms.Form):
+    item_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    title = forms.CharField(label=_("Step"), max_length=300, required=False)
+    owner = forms.ChoiceField(label=_("Owner"), required=False)
+    due_date = forms.DateField(
+        label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, owners: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        owner = self.fields["owner"]
+        assert isinstance(owner, forms.ChoiceField)  # noqa: S101
+        owner.choices = owners
+        for name in ("title", "owner", "due_date"):
+            css = (
+                "form-select form-select-sm" if name == "owner" else "form-control form-control-sm"
+            )
+            self.fields[name].widget.attrs["class"] = css
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (data.get("due_date") or "") and not data.get("title") and not data.get("DELETE"):
+            self.add_error("title", _("Say what the step is."))
+        return data
+
+
+class BaseActionItemFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+    def __init__(self, *args: Any, owners: list[tuple[str, str]], **kwargs: Any) -> None:
+        self.owners = owners
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        return {**super().get_form_kwargs(index), "owners": self.owners}
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Remove")
+            form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
+
+
+ActionItemFormSet = forms.formset_factory(
+    ActionItemForm, formset=BaseActionItemFormSet, extra=3, can_delete=True, max_num=30
+)
+
+
+class AcknowledgeForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Your comment (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ImprovementPlanForm(forms.ModelForm[ImprovementPlan]):
+    first_review = forms.DateField(
+        label=_("First review"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    second_review = forms.DateField(
+        label=_("Second review"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    third_review = forms.DateField(
+        label=_("Third review"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    class Meta:
+        model = ImprovementPlan
+        fields = [
+            "objective",
+            "own_reasons",
+            "outside_reasons",
+            "measures",
+            "support",
+            "outcome",
+            "outcome_note",
+        ]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3})
+            for name in ("own_reasons", "outside_reasons", "measures", "support", "outcome_note")
+        }
+
+    def __init__(self, *args: Any, objectives: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        objective = self.fields["objective"]
+        assert isinstance(objective, forms.ModelChoiceField)  # noqa: S101
+        objective.queryset = objectives
+        days = self.instance.review_days if self.instance.pk else []
+        for name, day in zip(("first_review", "second_review", "third_review"), days, strict=False):
+            self.fields[name].initial = day
+        if not self.instance.pk:
+            del self.fields["outcome"]
+            del self.fields["outcome_note"]
+        self.helper = _helper(str(_("Save")))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not (data.get("own_reasons", "").strip() or data.get("outside_reasons", "").strip()):
+            self.add_error(
+                "own_reasons", _("Give the reasons: the person's own, outside, or both.")
+            )
+        days = [data.get(n) for n in ("first_review", "second_review", "third_review")]
+        chosen = [d for d in days if d]
+        if chosen != sorted(chosen):
+            self.add_error("second_review", _("Put the review dates in order."))
+        data["review_dates"] = [d.isoformat() for d in chosen]
+        return data

@@ -320,3 +320,294 @@ class ObjectiveChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.objective} · {self.changed_at:%Y-%m-%d}"
+
+
+# --- Coaching ----------------------------------------------------------------
+
+
+class CoachingType(models.TextChoices):
+    INSTRUCTION = "instruction", _("Specific instruction")
+    GUIDANCE = "guidance", _("Directional guidance")
+    ENCOURAGEMENT = "encouragement", _("Encouragement & promotion")
+
+
+class ImprovementPlan(models.Model):
+    """Opened when a phase objective is missed: reasons, measures, support, reviews."""
+
+    class Outcome(models.TextChoices):
+        OPEN = "open", _("Open")
+        IMPROVED = "improved", _("Improved: objective back on plan")
+        NOT_IMPROVED = "not_improved", _("Not improved")
+        CLOSED = "closed", _("Closed for another reason")
+
+    employee = models.ForeignKey(
+        User, verbose_name=_("employee"), on_delete=models.CASCADE, related_name="improvement_plans"
+    )
+    objective = models.ForeignKey(
+        Objective,
+        verbose_name=_("missed objective"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="improvement_plans",
+    )
+    opened_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    opened_on = models.DateField(_("opened on"), default=timezone.localdate)
+    own_reasons = models.TextField(_("the person's own reasons"), max_length=4000, blank=True)
+    outside_reasons = models.TextField(_("outside reasons"), max_length=4000, blank=True)
+    measures = models.TextField(_("improvement measures"), max_length=4000)
+    support = models.TextField(_("support to give"), max_length=4000, blank=True)
+    review_dates = models.JSONField(_("review dates"), default=list, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=15, choices=Outcome.choices, default=Outcome.OPEN
+    )
+    outcome_note = models.TextField(_("outcome note"), max_length=4000, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_on", "-pk"]
+        verbose_name = _("improvement plan")
+        verbose_name_plural = _("improvement plans")
+
+    def __str__(self) -> str:
+        return f"{self.employee} · {self.objective or ''} · {self.opened_on}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("coaching:improvement_plan_detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.outcome == self.Outcome.OPEN
+
+    @property
+    def review_days(self) -> list[dt.date]:
+        return sorted(dt.date.fromisoformat(value) for value in self.review_dates)
+
+
+class CoachingSession(models.Model):
+    """A coaching conversation, from a one-minute note to an hour-long formal session."""
+
+    class Form(models.TextChoices):
+        FORMAL = "formal", _("Formal, planned session")
+        INFORMAL = "informal", _("Informal conversation")
+
+    class Occasion(models.TextChoices):
+        DAILY = "daily", _("Daily coaching")
+        MIDTERM = "midterm", _("Periodic mid-term review")
+
+    class Moment(models.TextChoices):
+        BEFORE = "before", _("Before the work starts")
+        DURING = "during", _("During execution")
+        AFTER = "after", _("At the end of the work")
+
+    class DifficultyCause(models.TextChoices):
+        NONE = "", _("—")
+        SKILL = "skill", _("Skill or knowledge: arrange training and coaching")
+        OUTSIDE = "outside", _("Outside the person: give support")
+
+    class Support(models.TextChoices):
+        NONE = "", _("—")
+        TRAINING = "training", _("Training")
+        AUTHORITY = "authority", _("Authority")
+        RESOURCES = "resources", _("Resources")
+
+    coach = models.ForeignKey(
+        User, verbose_name=_("coach"), on_delete=models.PROTECT, related_name="sessions_given"
+    )
+    employee = models.ForeignKey(
+        User,
+        verbose_name=_("employee"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="sessions_received",
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="coaching_sessions",
+    )
+    held_on = models.DateField(_("date"), default=timezone.localdate)
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(600)],
+    )
+    type = models.CharField(_("type of coaching"), max_length=15, choices=CoachingType.choices)
+    form = models.CharField(_("form"), max_length=10, choices=Form.choices, default=Form.INFORMAL)
+    occasion = models.CharField(
+        _("occasion"), max_length=10, choices=Occasion.choices, default=Occasion.DAILY
+    )
+    moment = models.CharField(
+        _("moment"), max_length=10, choices=Moment.choices, default=Moment.DURING
+    )
+    objectives = models.ManyToManyField["Objective", "SessionObjective"](
+        Objective,
+        verbose_name=_("linked objectives"),
+        through="SessionObjective",
+        related_name="coaching_sessions",
+        blank=True,
+    )
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    # The six parts of a coaching conversation; each optional.
+    strengths = models.TextField(_("what went well"), max_length=4000, blank=True)
+    strengths_example = models.TextField(_("concrete example"), max_length=4000, blank=True)
+    improvements = models.TextField(_("areas to improve"), max_length=4000, blank=True)
+    improvement_cause = models.TextField(_("cause"), max_length=4000, blank=True)
+    improvement_suggestion = models.TextField(_("suggestion"), max_length=4000, blank=True)
+    difficulties = models.TextField(_("difficulties"), max_length=4000, blank=True)
+    difficulty_cause = models.CharField(
+        _("cause of the difficulties"),
+        max_length=10,
+        choices=DifficultyCause.choices,
+        blank=True,
+    )
+    support = models.CharField(
+        _("support to give"), max_length=10, choices=Support.choices, blank=True
+    )
+    countermeasure = models.TextField(_("countermeasure"), max_length=4000, blank=True)
+    plan_adjustments = models.TextField(_("plan adjustments"), max_length=4000, blank=True)
+    next_objectives = models.TextField(
+        _("next-stage objectives and action plan"), max_length=4000, blank=True
+    )
+    agreements = models.TextField(_("what we agreed"), max_length=4000, blank=True)
+    open_topics = models.TextField(_("topics that need more talk"), max_length=4000, blank=True)
+    private_note = models.TextField(
+        _("private note"),
+        max_length=4000,
+        blank=True,
+        help_text=_("Only you will ever see this: not the coachee, not HR."),
+    )
+    shared_with_hr = models.BooleanField(_("share the content with HR"), default=False)
+    follow_up_on = models.DateField(_("follow-up date"), null=True, blank=True)
+    improvement_plan = models.ForeignKey(
+        ImprovementPlan,
+        verbose_name=_("improvement plan"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sessions",
+    )
+    suggested_type = models.CharField(max_length=15, choices=CoachingType.choices, blank=True)
+    suggestion_reason = models.CharField(max_length=300, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    coachee_comment = models.TextField(_("comment"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-held_on", "-created_at"]
+        verbose_name = _("coaching session")
+        verbose_name_plural = _("coaching sessions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(employee__isnull=True) ^ models.Q(department__isnull=True),
+                name="coaching_session_one_coachee",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(duration_minutes__gte=1, duration_minutes__lte=600),
+                name="coaching_session_duration_range",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["employee", "-held_on"], name="coaching_session_employee"),
+            models.Index(fields=["coach", "-held_on"], name="coaching_session_coach"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} · {self.coachee_name} · {self.held_on}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("coaching:session_detail", args=[self.pk])
+
+    @property
+    def coachee_name(self) -> str:
+        if self.employee is not None:
+            return self.employee.full_name
+        return str(self.department)
+
+
+class SessionObjective(models.Model):
+    """How a linked objective stood when it was discussed."""
+
+    class Assessment(models.TextChoices):
+        NONE = "", _("—")
+        ON_TRACK = "on_track", _("On track")
+        LAGGING = "lagging", _("Lagging the plan")
+        QUALITY = "quality", _("Quality problem")
+
+    session = models.ForeignKey(CoachingSession, on_delete=models.CASCADE)
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE)
+    assessment = models.CharField(
+        _("progress"), max_length=10, choices=Assessment.choices, blank=True
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "objective"], name="coaching_session_objective_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.objective} · {self.get_assessment_display()}"
+
+
+class ActionItem(models.Model):
+    """A step agreed in a session, owned by the coach or the coachee."""
+
+    session = models.ForeignKey(
+        CoachingSession, on_delete=models.CASCADE, related_name="action_items"
+    )
+    title = models.CharField(_("step"), max_length=300)
+    owner = models.ForeignKey(
+        User, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="action_items"
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["session", "position", "pk"]
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+        indexes = [
+            models.Index(
+                fields=["owner", "due_date"],
+                name="coaching_action_open",
+                condition=models.Q(done_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            not self.is_done and self.due_date is not None and self.due_date < timezone.localdate()
+        )
+
+
+class CalendarFeed(models.Model):
+    """A private, revocable address of a coach's sessions and follow-ups (iCalendar)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} calendar"

@@ -20,11 +20,19 @@ from accounts.models import Department, User
 from accounts.selectors import (
     all_reports_sql,
     department_ancestor_ids,
+    headed_department_ids,
     headed_subtree_ids,
     is_manager_of,
     user_roles,
 )
-from coaching.models import AppraisalCycle, Objective, PerformancePlan
+from coaching.models import (
+    ActionItem,
+    AppraisalCycle,
+    CoachingSession,
+    ImprovementPlan,
+    Objective,
+    PerformancePlan,
+)
 
 
 def can_manage_cycles(user: User | AnonymousUser) -> bool:
@@ -127,3 +135,85 @@ def get_department_subject(user: User, pk: int, *, write: bool = False) -> Depar
     elif not (user_roles(user).is_hr or department.pk in visible_department_ids(user)):
         raise PermissionDenied
     return department
+
+
+# --- Coaching sessions -------------------------------------------------------
+#
+# - The coach writes and edits a session; the private note is the coach's alone.
+# - The coachee (the employee, or the head of a coached department) reads the
+#   shared part, acknowledges and comments; the managers above read it too.
+# - HR sees that a session happened (date, type, duration), and its shared
+#   content only when the coach shared it with HR.
+
+
+def sessions_visible_to(user: User) -> QuerySet[CoachingSession]:
+    queryset = CoachingSession.objects.select_related("coach", "employee", "department")
+    if user_roles(user).is_hr:
+        return queryset
+    return queryset.filter(
+        Q(coach_id=user.pk)
+        | Q(employee_id=user.pk)
+        | Q(employee_id__in=RawSQL(all_reports_sql(), [user.pk]))  # noqa: S611
+        | Q(department_id__in=headed_subtree_ids(user))
+    )
+
+
+def is_coachee(user: User, session: CoachingSession) -> bool:
+    if session.employee_id is not None:
+        return session.employee_id == user.pk
+    return session.department_id in headed_department_ids(user)
+
+
+def can_read_session_content(user: User, session: CoachingSession) -> bool:
+    if session.coach_id == user.pk or is_coachee(user, session):
+        return True
+    if session.employee_id is not None and is_manager_of(user, session.employee_id):
+        return True
+    if session.department_id is not None and session.department_id in headed_subtree_ids(user):
+        return True
+    return session.shared_with_hr and user_roles(user).is_hr
+
+
+def can_edit_session(user: User, session: CoachingSession) -> bool:
+    return session.coach_id == user.pk
+
+
+def can_acknowledge(user: User, session: CoachingSession) -> bool:
+    return is_coachee(user, session) and session.acknowledged_at is None
+
+
+def can_tick(user: User, item: ActionItem) -> bool:
+    session = item.session
+    return item.owner_id == user.pk or session.coach_id == user.pk or is_coachee(user, session)
+
+
+def can_coach(
+    user: User, *, employee: User | None = None, department: Department | None = None
+) -> bool:
+    if employee is not None:
+        return is_manager_of(user, employee)
+    if department is not None:
+        return department.parent_id is not None and department.parent_id in headed_subtree_ids(user)
+    return False
+
+
+def get_session_for_user(user: User, pk: int, *, write: bool = False) -> CoachingSession:
+    session = get_object_or_404(sessions_visible_to(user), pk=pk)
+    if write and not can_edit_session(user, session):
+        raise PermissionDenied
+    if not write and not can_read_session_content(user, session) and not user_roles(user).is_hr:
+        raise PermissionDenied
+    return session
+
+
+def improvement_plans_visible_to(user: User) -> QuerySet[ImprovementPlan]:
+    queryset = ImprovementPlan.objects.select_related("employee", "objective", "opened_by")
+    if user_roles(user).is_hr:
+        return queryset
+    return queryset.filter(
+        Q(employee_id=user.pk) | Q(employee_id__in=RawSQL(all_reports_sql(), [user.pk]))  # noqa: S611
+    )
+
+
+def can_edit_improvement_plan(user: User, plan: ImprovementPlan) -> bool:
+    return is_manager_of(user, plan.employee_id)

@@ -6,8 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -204,3 +205,116 @@ def plan_for(
     if employee is not None:
         return PerformancePlan.objects.filter(cycle=cycle, employee=employee).first()
     return PerformancePlan.objects.filter(cycle=cycle, department=department).first()
+
+
+# --- Coaching ----------------------------------------------------------------
+
+RECENT_DAYS = 30
+
+
+@dataclass(frozen=True)
+class TypeSuggestion:
+    type: str
+    reason: str
+
+
+def coaching_type_suggest(*, employee: User, today: dt.date | None = None) -> TypeSuggestion:
+    """Suggest one of the three kinds of coaching, with the reason in one sentence.
+
+    The rule, in order (documented in the README):
+    1. no objectives with targets in the current cycle → specific instruction;
+    2. objectives lag the plan and the last two sessions were already directional
+       guidance → specific instruction (guidance has not been enough);
+    3. any objective lags the plan, or recent confidence is 2 or lower →
+       directional guidance;
+    4. otherwise (everything on track or done) → encouragement & promotion.
+    """
+    from coaching.models import CoachingSession, CoachingType
+
+    today = today or timezone.localdate()
+    cycle = current_cycle()
+    objectives = (
+        list(
+            with_progress(
+                Objective.objects.filter(cycle=cycle, employee=employee)
+                .exclude(status=Objective.Status.DROPPED)
+                .select_related("cycle"),
+                today=today,
+            )
+        )
+        if cycle
+        else []
+    )
+    states = [objective_progress(o, today=today).state for o in objectives]
+    planned = [s for s in states if s != ProgressState.NO_PLAN]
+    lagging = sum(1 for s in planned if s == ProgressState.LAGGING)
+    confidences = list(
+        CheckIn.objects.filter(
+            objective__in=objectives, recorded_on__gte=today - dt.timedelta(days=RECENT_DAYS)
+        )
+        .order_by("-recorded_on", "-created_at")
+        .values_list("confidence", flat=True)[:5]
+    )
+    last_types = list(
+        CoachingSession.objects.filter(employee=employee)
+        .order_by("-held_on", "-created_at")
+        .values_list("type", flat=True)[:2]
+    )
+    low = confidences[0] if confidences and confidences[0] <= 2 else None
+    if not planned:
+        return TypeSuggestion(
+            CoachingType.INSTRUCTION,
+            str(
+                _(
+                    "No objectives with monthly targets yet: specific instruction — set them "
+                    "and break the work into steps together."
+                )
+            ),
+        )
+    if lagging and last_types == [CoachingType.GUIDANCE, CoachingType.GUIDANCE]:
+        return TypeSuggestion(
+            CoachingType.INSTRUCTION,
+            str(
+                _(
+                    "%(lagging)d of %(total)d objectives still lag the plan after two guidance "
+                    "sessions: specific instruction — break the work into steps and track them."
+                )
+                % {"lagging": lagging, "total": len(planned)}
+            ),
+        )
+    if lagging or low is not None:
+        parts = []
+        if lagging:
+            parts.append(
+                str(_("%(lagging)d of %(total)d objectives lag the plan"))
+                % {"lagging": lagging, "total": len(planned)}
+            )
+        if low is not None:
+            parts.append(str(_("confidence fell to %(confidence)d")) % {"confidence": low})
+        return TypeSuggestion(
+            CoachingType.GUIDANCE,
+            str(_("%(facts)s: directional guidance — point the way and remove obstacles."))
+            % {"facts": str(_(" and ")).join(parts)},
+        )
+    return TypeSuggestion(
+        CoachingType.ENCOURAGEMENT,
+        str(
+            _(
+                "%(total)d of %(total)d objectives are on track or done: encouragement and "
+                "promotion — praise a concrete example and suggest the next step."
+            )
+            % {"total": len(planned)}
+        ),
+    )
+
+
+def open_action_items_for(user: User) -> QuerySet[Any]:
+    """Open action items the person owns, or agreed in sessions they are part of."""
+    from coaching.models import ActionItem
+
+    return (
+        ActionItem.objects.filter(done_at__isnull=True)
+        .filter(Q(owner=user) | Q(session__employee=user) | Q(session__coach=user))
+        .select_related("session__employee", "session__department", "owner")
+        .order_by(F("due_date").asc(nulls_last=True), "pk")
+    )

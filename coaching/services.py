@@ -3,24 +3,34 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import Department, User
+from accounts.services import notify
 from coaching.models import (
+    ActionItem,
     AppraisalCycle,
+    CalendarFeed,
     CheckIn,
+    CoachingSession,
+    ImprovementPlan,
     Measure,
     Objective,
     ObjectiveChange,
     PerformancePlan,
     PhaseTarget,
+    SessionObjective,
     months_between,
 )
 from coaching.selectors import subject_q
@@ -337,3 +347,198 @@ def plan_confirm(*, actor: User, plan: PerformancePlan, side: str) -> Performanc
         locked.manager_confirmed_at, locked.manager_confirmed_by = now, actor
     locked.save()
     return locked
+
+
+# --- Coaching sessions -------------------------------------------------------
+
+
+@dataclass
+class ActionItemInput:
+    item_id: int | None
+    title: str
+    owner: User
+    due_date: dt.date | None
+    delete: bool = False
+
+
+SESSION_FIELDS = (
+    "held_on",
+    "duration_minutes",
+    "type",
+    "form",
+    "occasion",
+    "moment",
+    "note",
+    "strengths",
+    "strengths_example",
+    "improvements",
+    "improvement_cause",
+    "improvement_suggestion",
+    "difficulties",
+    "difficulty_cause",
+    "support",
+    "countermeasure",
+    "plan_adjustments",
+    "next_objectives",
+    "agreements",
+    "open_topics",
+    "private_note",
+    "shared_with_hr",
+    "follow_up_on",
+    "improvement_plan",
+)
+
+
+@transaction.atomic
+def session_save(
+    *,
+    actor: User,
+    session: CoachingSession | None = None,
+    employee: User | None = None,
+    department: Department | None = None,
+    assessments: dict[int, str] | None = None,
+    action_items: list[ActionItemInput] | None = None,
+    **fields: Any,
+) -> CoachingSession:
+    """Create or update a session with its linked objectives and action items."""
+    if session is None:
+        from coaching.selectors import coaching_type_suggest
+
+        session = CoachingSession(coach=actor, employee=employee, department=department)
+        if employee is not None:
+            suggestion = coaching_type_suggest(employee=employee)
+            session.suggested_type = suggestion.type
+            session.suggestion_reason = suggestion.reason[:300]
+    for name in SESSION_FIELDS:
+        if name in fields:
+            setattr(session, name, fields[name])
+    session.save()
+    if assessments is not None:
+        SessionObjective.objects.filter(session=session).exclude(
+            objective_id__in=list(assessments)
+        ).delete()
+        for objective_id, assessment in assessments.items():
+            SessionObjective.objects.update_or_create(
+                session=session, objective_id=objective_id, defaults={"assessment": assessment}
+            )
+    if action_items is not None:
+        existing = {item.pk: item for item in session.action_items.all()}
+        for position, entry in enumerate(action_items):
+            item = existing.get(entry.item_id or 0)
+            if item is not None and entry.delete:
+                item.delete()
+            elif item is not None:
+                item.title, item.owner, item.due_date = entry.title, entry.owner, entry.due_date
+                item.position = position
+                item.save(update_fields=["title", "owner", "due_date", "position"])
+            elif not entry.delete and entry.title:
+                ActionItem.objects.create(
+                    session=session,
+                    title=entry.title,
+                    owner=entry.owner,
+                    due_date=entry.due_date,
+                    position=position,
+                )
+    return session
+
+
+@transaction.atomic
+def action_item_toggle(*, actor: User, item: ActionItem) -> ActionItem:
+    locked = ActionItem.objects.select_for_update().get(pk=item.pk)
+    if locked.done_at is None:
+        locked.done_at, locked.done_by = timezone.now(), actor
+    else:
+        locked.done_at, locked.done_by = None, None
+    locked.save(update_fields=["done_at", "done_by"])
+    return locked
+
+
+@transaction.atomic
+def session_acknowledge(*, actor: User, session: CoachingSession, comment: str) -> CoachingSession:
+    updated = CoachingSession.objects.filter(pk=session.pk, acknowledged_at__isnull=True).update(
+        acknowledged_at=timezone.now(), acknowledged_by=actor, coachee_comment=comment
+    )
+    session.refresh_from_db()
+    if updated:
+        notify(
+            recipients=[session.coach],
+            message=gettext_noop("%(actor)s acknowledged your coaching session of %(date)s."),
+            url=session.get_absolute_url(),
+            actor=actor.full_name,
+            date=session.held_on.isoformat(),
+        )
+    return session
+
+
+IMPROVEMENT_FIELDS = (
+    "objective",
+    "own_reasons",
+    "outside_reasons",
+    "measures",
+    "support",
+    "review_dates",
+    "outcome",
+    "outcome_note",
+)
+
+
+@transaction.atomic
+def improvement_plan_save(
+    *, actor: User, plan: ImprovementPlan | None = None, employee: User | None = None, **fields: Any
+) -> ImprovementPlan:
+    if plan is None:
+        assert employee is not None  # noqa: S101
+        plan = ImprovementPlan(employee=employee, opened_by=actor)
+    for name in IMPROVEMENT_FIELDS:
+        if name in fields:
+            setattr(plan, name, fields[name])
+    if plan.outcome != ImprovementPlan.Outcome.OPEN and plan.closed_on is None:
+        plan.closed_on = timezone.localdate()
+    elif plan.outcome == ImprovementPlan.Outcome.OPEN:
+        plan.closed_on = None
+    plan.save()
+    return plan
+
+
+def calendar_feed_rotate(*, user: User) -> CalendarFeed:
+    """A new private feed address; the old one stops working at once."""
+    feed, _created = CalendarFeed.objects.update_or_create(
+        user=user, defaults={"token": secrets.token_urlsafe(32)}
+    )
+    return feed
+
+
+def calendar_feed_ics(*, user: User) -> bytes:
+    """The coach's planned sessions and follow-up dates as iCalendar (all-day events)."""
+    from icalendar import Calendar, Event
+
+    today = timezone.localdate()
+    calendar = Calendar()
+    calendar.add("prodid", "-//Coaching Cycles//coaching//")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", str(_("Coaching")))
+    sessions = (
+        CoachingSession.objects.filter(coach=user)
+        .filter(models.Q(held_on__gte=today) | models.Q(follow_up_on__gte=today))
+        .select_related("employee", "department")
+        .order_by("held_on")[:500]
+    )
+    for session in sessions:
+        with translation.override(user.preferred_language):
+            if session.held_on >= today:
+                event = Event()
+                event.add("uid", f"session-{session.pk}@coaching-cycles")
+                event.add("summary", _("Coaching: %(name)s") % {"name": session.coachee_name})
+                event.add("dtstart", session.held_on)
+                event.add("dtend", session.held_on + dt.timedelta(days=1))
+                event.add("url", f"{settings.SITE_URL}{session.get_absolute_url()}")
+                calendar.add_component(event)
+            if session.follow_up_on and session.follow_up_on >= today:
+                event = Event()
+                event.add("uid", f"follow-up-{session.pk}@coaching-cycles")
+                event.add("summary", _("Follow up: %(name)s") % {"name": session.coachee_name})
+                event.add("dtstart", session.follow_up_on)
+                event.add("dtend", session.follow_up_on + dt.timedelta(days=1))
+                event.add("url", f"{settings.SITE_URL}{session.get_absolute_url()}")
+                calendar.add_component(event)
+    return bytes(calendar.to_ical())

@@ -25,3 +25,39 @@ urlpatterns = [
     path("plans/confirm/", views.plan_confirm_view, name="plan_confirm"),
     path("team/", views.team, name="team"),
 ]
+
+urlpatterns += [
+    path("coaching/sessions/new/", views.session_new, name="session_new"),
+    path("coaching/sessions/quick/", views.session_quick, name="session_quick"),
+    path("coaching/sessions/<int:pk>/", views.session_detail, name="session_detail"),
+    path("coaching/sessions/<int:pk>/edit/", views.session_edit, name="session_edit"),
+    path(
+        "coaching/sessions/<int:pk>/acknowledge/",
+        views.session_acknowledge_view,
+        name="session_acknowledge",
+    ),
+    path(
+        "coaching/actions/<int:pk>/toggle/",
+        views.action_item_toggle_view,
+        name="action_item_toggle",
+    ),
+    path("coaching/overview/", views.coaching_overview, name="overview"),
+    path("coaching/people/<int:pk>/timeline/", views.person_timeline, name="timeline"),
+    path(
+        "coaching/improvement-plans/new/",
+        views.improvement_plan_new,
+        name="improvement_plan_new",
+    ),
+    path(
+        "coaching/improvement-plans/<int:pk>/",
+        views.improvement_plan_detail,
+        name="improvement_plan_detail",
+    ),
+    path(
+        "coaching/improvement-plans/<int:pk>/edit/",
+        views.improvement_plan_edit,
+        name="improvement_plan_edit",
+    ),
+    path("coaching/calendar/", views.calendar_settings, name="calendar_settings"),
+    path("coaching/calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+]

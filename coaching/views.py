@@ -5,47 +5,91 @@ from typing import Any, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Department, User
 from accounts.selectors import reports_of
 from coaching.charts import progress_chart
-from coaching.forms import CheckInForm, CycleForm, ObjectiveForm, TargetGridForm
-from coaching.models import AppraisalCycle, Objective, PerformancePlan
+from coaching.forms import (
+    GUIDING_QUESTIONS,
+    AcknowledgeForm,
+    ActionItemFormSet,
+    CheckInForm,
+    CycleForm,
+    ImprovementPlanForm,
+    ObjectiveForm,
+    QuickNoteForm,
+    SessionForm,
+    SessionObjectiveForm,
+    TargetGridForm,
+)
+from coaching.models import (
+    ActionItem,
+    AppraisalCycle,
+    CalendarFeed,
+    CheckIn,
+    CoachingSession,
+    CoachingType,
+    ImprovementPlan,
+    Objective,
+    PerformancePlan,
+    SessionObjective,
+)
 from coaching.permissions import (
+    can_acknowledge,
     can_check_in,
+    can_coach,
+    can_edit_improvement_plan,
     can_edit_objective,
+    can_edit_session,
     can_edit_subject,
     can_manage_cycles,
+    can_read_session_content,
+    can_tick,
     get_cycle_for_hr,
     get_department_subject,
     get_employee_subject,
     get_objective_for_user,
+    get_session_for_user,
+    improvement_plans_visible_to,
+    is_coachee,
     objectives_visible_to,
     plan_sides,
+    sessions_visible_to,
 )
 from coaching.selectors import (
     PROGRESS_ORDER,
     ProgressState,
+    coaching_type_suggest,
     current_cycle,
     objective_progress,
     plan_for,
     with_progress,
 )
 from coaching.services import (
+    ActionItemInput,
+    action_item_toggle,
+    calendar_feed_ics,
+    calendar_feed_rotate,
     checkin_create,
     cycle_save,
     cycle_transition,
+    improvement_plan_save,
     objective_create,
     objective_update,
     phase_targets_save,
     plan_confirm,
     plan_get_or_create,
+    session_acknowledge,
+    session_save,
     targets_copied_from,
     targets_spread_evenly,
 )
@@ -562,3 +606,498 @@ def _average_progress(items: list[Any]) -> int | None:
             score += ratio * objective.weight
             total_weight += objective.weight
     return round(score / total_weight * 100) if total_weight else None
+
+
+# --- Coaching sessions -------------------------------------------------------
+
+
+def _coachee_from(request: HttpRequest, user: User) -> tuple[User | None, Department | None]:
+    source = request.POST if request.method == "POST" else request.GET
+    if source.get("department"):
+        department = get_object_or_404(Department, pk=int(source["department"] or 0))
+        if not can_coach(user, department=department):
+            raise PermissionDenied
+        return None, department
+    employee = get_object_or_404(User, pk=int(source.get("employee") or 0), is_active=True)
+    if not can_coach(user, employee=employee):
+        raise PermissionDenied
+    return employee, None
+
+
+def _owner_choices(
+    coach: User, employee: User | None, department: Department | None
+) -> list[tuple[str, str]]:
+    coachee = employee or (department.head if department else None)
+    choices = [(str(coach.pk), f"{coach.full_name} ({_('coach')})")]
+    if coachee is not None and coachee.pk != coach.pk:
+        choices.append((str(coachee.pk), f"{coachee.full_name} ({_('coachee')})"))
+    return choices
+
+
+def _session_forms(
+    user: User,
+    session: CoachingSession | None,
+    employee: User | None,
+    department: Department | None,
+    data: Any = None,
+    initial: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    cycle = current_cycle()
+    objectives = (
+        list(
+            Objective.objects.filter(cycle=cycle, employee=employee, department=department)
+            .exclude(status=Objective.Status.DROPPED)
+            .order_by("-weight", "title")
+        )
+        if cycle
+        else []
+    )
+    linked = (
+        dict(
+            SessionObjective.objects.filter(session=session).values_list(
+                "objective_id", "assessment"
+            )
+        )
+        if session
+        else {}
+    )
+    objective_forms = [
+        (
+            objective,
+            SessionObjectiveForm(
+                data,
+                prefix=f"obj-{objective.pk}",
+                initial={
+                    "linked": objective.pk in linked,
+                    "assessment": linked.get(objective.pk, ""),
+                },
+            ),
+        )
+        for objective in objectives
+    ]
+    owners = _owner_choices(session.coach if session else user, employee, department)
+    items = list(session.action_items.all()) if session else []
+    plans = (
+        ImprovementPlan.objects.filter(employee=employee, outcome=ImprovementPlan.Outcome.OPEN)
+        if employee
+        else ImprovementPlan.objects.none()
+    )
+    return {
+        "form": SessionForm(data, instance=session, initial=initial, improvement_plans=plans),
+        "objective_forms": objective_forms,
+        "item_formset": ActionItemFormSet(  # type: ignore[call-arg]
+            data,
+            prefix="items",
+            owners=owners,
+            initial=[
+                {
+                    "item_id": i.pk,
+                    "title": i.title,
+                    "owner": str(i.owner_id),
+                    "due_date": i.due_date,
+                }
+                for i in items
+            ],
+        ),
+        "guiding_questions": GUIDING_QUESTIONS,
+    }
+
+
+def _save_session_forms(
+    user: User,
+    forms: dict[str, Any],
+    *,
+    session: CoachingSession | None,
+    employee: User | None,
+    department: Department | None,
+) -> CoachingSession | None:
+    form, item_formset = forms["form"], forms["item_formset"]
+    objective_forms = forms["objective_forms"]
+    valid = (
+        form.is_valid() & item_formset.is_valid() & all(f.is_valid() for _o, f in objective_forms)
+    )
+    if not valid:
+        return None
+    owners = {
+        str(u.pk): u for u in User.objects.filter(pk__in=[pk for pk, _n in item_formset.owners])
+    }
+    held_on = form.cleaned_data["held_on"]
+    for item_form in item_formset:
+        due = item_form.cleaned_data.get("due_date")
+        if due and held_on and due < held_on and not item_form.cleaned_data.get("DELETE"):
+            item_form.add_error("due_date", _("The due date comes after the session."))
+    if not item_formset.is_valid():
+        return None
+    items = [
+        ActionItemInput(
+            item_id=f.cleaned_data.get("item_id"),
+            title=f.cleaned_data.get("title", ""),
+            owner=owners.get(f.cleaned_data.get("owner") or "", user),
+            due_date=f.cleaned_data.get("due_date"),
+            delete=bool(f.cleaned_data.get("DELETE")),
+        )
+        for f in item_formset
+        if f.has_changed() or f.cleaned_data.get("item_id")
+    ]
+    assessments = {
+        objective.pk: f.cleaned_data.get("assessment", "")
+        for objective, f in objective_forms
+        if f.cleaned_data.get("linked") or f.cleaned_data.get("assessment")
+    }
+    return session_save(
+        actor=user,
+        session=session,
+        employee=employee,
+        department=department,
+        assessments=assessments,
+        action_items=items,
+        **form.cleaned_data,
+    )
+
+
+@login_required
+def session_new(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    employee, department = _coachee_from(request, user)
+    suggestion = coaching_type_suggest(employee=employee) if employee else None
+    initial: dict[str, Any] = {"type": suggestion.type} if suggestion else {}
+    if request.GET.get("plan", "").isdigit():
+        initial["improvement_plan"] = int(request.GET["plan"])
+    forms = _session_forms(
+        user,
+        None,
+        employee,
+        department,
+        request.POST if request.method == "POST" else None,
+        initial,
+    )
+    if request.method == "POST":
+        saved = _save_session_forms(
+            user, forms, session=None, employee=employee, department=department
+        )
+        if saved is not None:
+            messages.success(request, _("The coaching session has been saved."))
+            return redirect(saved)
+    return render(
+        request,
+        "coaching/session_form.html",
+        {
+            **forms,
+            "employee": employee,
+            "department": department,
+            "suggestion": suggestion,
+            "session": None,
+        },
+    )
+
+
+@login_required
+def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    session = get_session_for_user(user, pk, write=True)
+    forms = _session_forms(
+        user,
+        session,
+        session.employee,
+        session.department,
+        request.POST if request.method == "POST" else None,
+    )
+    if request.method == "POST":
+        saved = _save_session_forms(
+            user, forms, session=session, employee=session.employee, department=session.department
+        )
+        if saved is not None:
+            messages.success(request, _("The coaching session has been saved."))
+            return redirect(saved)
+    return render(
+        request,
+        "coaching/session_form.html",
+        {
+            **forms,
+            "employee": session.employee,
+            "department": session.department,
+            "session": session,
+        },
+    )
+
+
+@login_required
+def session_quick(request: HttpRequest) -> HttpResponse:
+    """The one-minute note: person, type, one line."""
+    user = _user(request)
+    people = reports_of(user, indirect=True).filter(is_active=True).order_by("full_name")
+    initial = {}
+    if request.GET.get("employee", "").isdigit():
+        initial["employee"] = int(request.GET["employee"])
+    form = QuickNoteForm(request.POST or None, people=people, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        session = session_save(
+            actor=user,
+            employee=form.cleaned_data["employee"],
+            type=form.cleaned_data["type"],
+            note=form.cleaned_data["note"],
+            duration_minutes=1,
+        )
+        messages.success(request, _("Note saved. You can expand it into a full session any time."))
+        return redirect(session)
+    return render(request, "coaching/session_quick.html", {"form": form})
+
+
+@login_required
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    session = get_session_for_user(user, pk)
+    content = can_read_session_content(user, session)
+    return render(
+        request,
+        "coaching/session_detail.html",
+        {
+            "session": session,
+            "show_content": content,
+            "show_private": session.coach_id == user.pk,
+            "can_edit": can_edit_session(user, session),
+            "can_acknowledge": can_acknowledge(user, session),
+            "acknowledge_form": AcknowledgeForm(),
+            "links": list(
+                SessionObjective.objects.filter(session=session).select_related("objective")
+            )
+            if content
+            else [],
+            "items": list(session.action_items.select_related("owner")) if content else [],
+            "tickable": content and (session.coach_id == user.pk or is_coachee(user, session)),
+        },
+    )
+
+
+@login_required
+@require_POST
+def session_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    session = get_session_for_user(user, pk)
+    if not can_acknowledge(user, session):
+        raise PermissionDenied
+    form = AcknowledgeForm(request.POST)
+    if form.is_valid():
+        session_acknowledge(actor=user, session=session, comment=form.cleaned_data["comment"])
+        messages.success(request, _("Thank you: the session is acknowledged."))
+    return redirect(session)
+
+
+@login_required
+@require_POST
+def action_item_toggle_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    item = get_object_or_404(
+        ActionItem.objects.select_related("session", "owner"),
+        pk=pk,
+        session__in=sessions_visible_to(user),
+    )
+    if not (can_tick(user, item) and can_read_session_content(user, item.session)):
+        raise PermissionDenied
+    item = action_item_toggle(actor=user, item=item)
+    if request.htmx:
+        return render(request, "coaching/_action_item.html", {"item": item, "tickable": True})
+    return redirect(request.POST.get("next") or item.session.get_absolute_url())
+
+
+# --- Overview and timeline ---------------------------------------------------
+
+
+@login_required
+def coaching_overview(request: HttpRequest) -> HttpResponse:
+    """Every report with the last session, days since, and open action items."""
+    user = _user(request)
+    indirect = request.GET.get("indirect") == "1"
+    chosen_type = request.GET.get("type", "")
+    since_raw = request.GET.get("since", "")
+    sessions = CoachingSession.objects.filter(employee=OuterRef("pk"))
+    if chosen_type in CoachingType.values:
+        sessions = sessions.filter(type=chosen_type)
+    since = parse_date(since_raw) if since_raw else None
+    if since:
+        sessions = sessions.filter(held_on__gte=since)
+    latest = sessions.order_by("-held_on", "-created_at")
+    open_items = (
+        ActionItem.objects.filter(session__employee=OuterRef("pk"), done_at__isnull=True)
+        .values("session__employee")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    overdue_items = (
+        ActionItem.objects.filter(
+            session__employee=OuterRef("pk"),
+            done_at__isnull=True,
+            due_date__lt=timezone.localdate(),
+        )
+        .values("session__employee")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    counted = sessions.values("employee").annotate(n=Count("pk")).values("n")
+    people = (
+        reports_of(user, indirect=indirect)
+        .filter(is_active=True)
+        .annotate(
+            last_held_on=Subquery(latest.values("held_on")[:1]),
+            last_type=Subquery(latest.values("type")[:1]),
+            session_count=Coalesce(Subquery(counted), 0),
+            open_items=Coalesce(Subquery(open_items), 0),
+            overdue_items=Coalesce(Subquery(overdue_items), 0),
+        )
+        .order_by(F("last_held_on").asc(nulls_first=True), "full_name")
+    )
+    today = timezone.localdate()
+    rows = [
+        {
+            "person": person,
+            "days_since": (today - person.last_held_on).days if person.last_held_on else None,
+            "last_type_label": CoachingType(person.last_type).label if person.last_type else "",
+        }
+        for person in people
+    ]
+    return render(
+        request,
+        "coaching/overview.html",
+        {
+            "rows": rows,
+            "indirect": indirect,
+            "chosen_type": chosen_type,
+            "since": since,
+            "types": CoachingType.choices,
+        },
+    )
+
+
+@login_required
+def person_timeline(request: HttpRequest, pk: int) -> HttpResponse:
+    """Sessions, check-ins and action items of one person, newest first."""
+    user = _user(request)
+    person = get_employee_subject(user, pk)
+    sessions = list(
+        sessions_visible_to(user).filter(employee=person).order_by("-held_on", "-created_at")[:100]
+    )
+    checkins = list(
+        CheckIn.objects.filter(objective__in=objectives_visible_to(user).filter(employee=person))
+        .select_related("objective", "author")
+        .order_by("-recorded_on", "-created_at")[:100]
+    )
+    readable = {s.pk for s in sessions if can_read_session_content(user, s)}
+    items = list(
+        ActionItem.objects.filter(session_id__in=readable)
+        .select_related("owner", "session")
+        .order_by("-due_date")[:100]
+    )
+    events: list[dict[str, Any]] = (
+        [
+            {"kind": "session", "on": s.held_on, "session": s, "content": s.pk in readable}
+            for s in sessions
+        ]
+        + [{"kind": "checkin", "on": c.recorded_on, "checkin": c} for c in checkins]
+        + [{"kind": "action", "on": i.due_date or i.session.held_on, "item": i} for i in items]
+    )
+    events.sort(key=lambda event: event["on"], reverse=True)
+    return render(
+        request,
+        "coaching/timeline.html",
+        {"person": person, "events": events, "can_coach": can_coach(user, employee=person)},
+    )
+
+
+# --- Improvement plans ---------------------------------------------------------
+
+
+@login_required
+def improvement_plan_new(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    source = request.POST if request.method == "POST" else request.GET
+    employee = get_employee_subject(user, int(source.get("employee") or 0), write=True)
+    if employee.pk == user.pk:
+        raise PermissionDenied
+    objectives = (
+        objectives_visible_to(user)
+        .filter(employee=employee)
+        .order_by("-cycle__start_date", "title")
+    )
+    initial = {}
+    if request.GET.get("objective", "").isdigit():
+        initial["objective"] = int(request.GET["objective"])
+    form = ImprovementPlanForm(request.POST or None, objectives=objectives, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if not k.endswith("_review")}
+        plan = improvement_plan_save(actor=user, employee=employee, **data)
+        messages.success(request, _("The improvement plan has been opened."))
+        return redirect(plan)
+    return render(
+        request,
+        "coaching/improvement_plan_form.html",
+        {"form": form, "employee": employee, "plan": None},
+    )
+
+
+@login_required
+def improvement_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    plan = get_object_or_404(improvement_plans_visible_to(user), pk=pk)
+    sessions = [
+        s
+        for s in sessions_visible_to(user).filter(improvement_plan=plan)
+        if can_read_session_content(user, s)
+    ]
+    return render(
+        request,
+        "coaching/improvement_plan_detail.html",
+        {"plan": plan, "sessions": sessions, "can_edit": can_edit_improvement_plan(user, plan)},
+    )
+
+
+@login_required
+def improvement_plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    plan = get_object_or_404(improvement_plans_visible_to(user), pk=pk)
+    if not can_edit_improvement_plan(user, plan):
+        raise PermissionDenied
+    objectives = objectives_visible_to(user).filter(employee=plan.employee)
+    form = ImprovementPlanForm(request.POST or None, instance=plan, objectives=objectives)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if not k.endswith("_review")}
+        improvement_plan_save(actor=user, plan=plan, **data)
+        messages.success(request, _("The improvement plan has been saved."))
+        return redirect(plan)
+    return render(
+        request,
+        "coaching/improvement_plan_form.html",
+        {"form": form, "employee": plan.employee, "plan": plan},
+    )
+
+
+# --- Calendar ------------------------------------------------------------------
+
+
+@login_required
+def calendar_settings(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if request.method == "POST":
+        calendar_feed_rotate(user=user)
+        messages.success(
+            request, _("A new calendar address is ready; the old one no longer works.")
+        )
+        return redirect("coaching:calendar_settings")
+    feed = CalendarFeed.objects.filter(user=user).first()
+    url = (
+        request.build_absolute_uri(reverse("coaching:calendar_feed", args=[feed.token]))
+        if feed
+        else None
+    )
+    return render(request, "coaching/calendar_settings.html", {"feed_url": url})
+
+
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The private iCalendar feed: the token is the only key, and it can be revoked."""
+    feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
+    if not feed.user.is_active:
+        raise Http404
+    response = HttpResponse(
+        calendar_feed_ics(user=feed.user), content_type="text/calendar; charset=utf-8"
+    )
+    response["Cache-Control"] = "private, max-age=300"
+    return response

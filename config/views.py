@@ -12,8 +12,14 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import reports_of, user_roles
-from coaching.models import Objective
-from coaching.selectors import ProgressState, current_cycle, objective_progress, with_progress
+from coaching.models import CoachingSession, Objective
+from coaching.selectors import (
+    ProgressState,
+    current_cycle,
+    objective_progress,
+    open_action_items_for,
+    with_progress,
+)
 from reviews.models import ReviewTable
 from reviews.selectors import tables_of_assessee, tables_to_review
 
@@ -63,5 +69,11 @@ def home(request: HttpRequest) -> HttpResponse:
             "manager": user.manager,
             "department": user.department,
             "today": timezone.localdate(),
+            "action_items": list(open_action_items_for(user)[:10]),
+            "recent_sessions": list(
+                CoachingSession.objects.filter(employee=user)
+                .select_related("coach")
+                .order_by("-held_on", "-created_at")[:5]
+            ),
         },
     )
