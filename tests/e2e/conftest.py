@@ -74,6 +74,9 @@ def log_in(page, base_url: str, email: str, password: str = "coaching-demo") -> 
 
 def log_out(page, base_url: str) -> None:
     page.goto(base_url + "/")
+    toggler = page.get_by_role("button", name="Toggle navigation")
+    if toggler.is_visible():  # a phone-sized screen folds the menu
+        toggler.click()
     page.get_by_test_id("user-menu").click()
     page.get_by_role("button", name="Log out").click()
     page.wait_for_url("**/accounts/login/")
