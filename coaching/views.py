@@ -259,7 +259,14 @@ def department_objectives(request: HttpRequest, pk: int) -> HttpResponse:
                 {"objective": child, "progress": objective_progress(child)}
             )
     return render(
-        request, "coaching/plan.html", {**context, "subject": department, "is_department": True}
+        request,
+        "coaching/plan.html",
+        {
+            **context,
+            "subject": department,
+            "is_department": True,
+            "can_coach_department": can_coach(user, department=department),
+        },
     )
 
 
@@ -438,6 +445,8 @@ def _objective_context(
             objectives_visible_to(user).filter(parent=objective).select_related("employee")
         ),
         "can_edit": can_edit_objective(user, objective),
+        "can_coach": objective.employee is not None
+        and can_coach(user, employee=objective.employee),
         "can_check_in": can_write,
         "checkin_form": checkin_form or (CheckInForm(objective=objective) if can_write else None),
     }

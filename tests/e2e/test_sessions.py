@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from accounts.models import User
 from coaching.models import CoachingSession
 from tests.e2e.conftest import log_in, log_out
 
@@ -14,7 +17,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def test_coaching_on_a_phone_from_a_one_minute_note_to_a_ticked_step(live_server, page) -> None:
     call_command("seed_demo")
     base = live_server.url
-    due = (timezone.localdate() + timezone.timedelta(days=7)).isoformat()
+    due = (timezone.localdate() + dt.timedelta(days=7)).isoformat()
 
     # Priya logs a one-minute note about Chloé on her phone.
     log_in(page, base, "priya.nair@example.com")
@@ -26,7 +29,8 @@ def test_coaching_on_a_phone_from_a_one_minute_note_to_a_ticked_step(live_server
     expect(page.get_by_text("Handled the angry customer calmly.")).to_be_visible()
 
     # Then a full specific-instruction session with three steps.
-    chloe = CoachingSession.objects.get(note__startswith="Handled").employee
+    chloe = User.objects.get(email="chloe.martin@example.com")
+    assert CoachingSession.objects.get(note__startswith="Handled").employee == chloe
     page.goto(f"{base}/coaching/sessions/new/?employee={chloe.pk}")
     expect(page.get_by_test_id("suggestion")).to_be_visible()
     page.get_by_label("Specific instruction").check()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -154,7 +155,7 @@ def test_bad_check_ins_are_refused_next_to_the_field(client, report, cycle, extr
 
 def test_a_check_in_cannot_be_in_the_future(client, report, cycle):
     objective = make_objective(cycle, employee=report)
-    tomorrow = timezone.localdate() + timezone.timedelta(days=1)
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
     if tomorrow.year != cycle.start_date.year:
         pytest.skip("today is the last day of the cycle")
     client.force_login(report)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
@@ -171,7 +173,7 @@ def test_calendar_feed_is_private_and_revocable(client, manager, report):
         employee=report,
         type="guidance",
         held_on=timezone.localdate(),
-        follow_up_on=timezone.localdate() + timezone.timedelta(days=3),
+        follow_up_on=timezone.localdate() + dt.timedelta(days=3),
     )
     client.force_login(manager)
     client.post(reverse("coaching:calendar_settings"))

@@ -271,3 +271,37 @@ def test_demo_has_every_kind_of_coaching(db):
     assert ActionItem.objects.filter(done_at__isnull=True, due_date__lt=today).exists()
     assert ActionItem.objects.filter(done_at__isnull=True, due_date__gte=today).exists()
     assert ImprovementPlan.objects.count() == 1
+
+
+def test_a_head_coaches_a_department_below_and_its_head_acknowledges(client, manager, sales, cycle):
+    from tests.factories import DepartmentFactory
+
+    east = DepartmentFactory(name="Sales East", parent=sales)
+    east_head = UserFactory(department=east, manager=manager)
+    east.head = east_head
+    east.save()
+    client.force_login(manager)
+    page = client.get(reverse("coaching:department_objectives", args=[east.pk])).content.decode()
+    assert f"?department={east.pk}" in page
+    client.post(
+        reverse("coaching:session_new"),
+        {
+            "department": east.pk,
+            "held_on": timezone.localdate().isoformat(),
+            "duration_minutes": "30",
+            "type": "guidance",
+            "form": "formal",
+            "occasion": "midterm",
+            "moment": "during",
+            "agreements": "Share one customer story a week.",
+            "items-TOTAL_FORMS": "0",
+            "items-INITIAL_FORMS": "0",
+        },
+    )
+    session = CoachingSession.objects.get(department=east)
+    client.force_login(east_head)
+    body = client.get(session.get_absolute_url()).content.decode()
+    assert "Share one customer story a week." in body
+    client.post(reverse("coaching:session_acknowledge", args=[session.pk]), {"comment": ""})
+    session.refresh_from_db()
+    assert session.acknowledged_by == east_head
