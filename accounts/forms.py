@@ -37,7 +37,7 @@ class EmailAuthenticationForm(AuthenticationForm):
 class ProfileForm(forms.ModelForm[User]):
     class Meta:
         model = User
-        fields = ["full_name", "language"]
+        fields = ["full_name", "language", "weekly_digest"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

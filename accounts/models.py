@@ -107,6 +107,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         help_text=_("Language of the interface and of e-mails. Empty: the organisation default."),
     )
+    weekly_digest = models.BooleanField(
+        _("weekly digest"),
+        default=True,
+        help_text=_(
+            "Managers: a weekly e-mail with the team's reviews, overdue items and coaching."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(
         _("administrator"),

@@ -123,10 +123,13 @@ def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
     return unread.update(read_at=timezone.now())
 
 
-def user_profile_update(*, user: User, full_name: str, language: str) -> User:
+def user_profile_update(
+    *, user: User, full_name: str, language: str, weekly_digest: bool = True
+) -> User:
     user.full_name = full_name
     user.language = language
-    user.save(update_fields=["full_name", "language"])
+    user.weekly_digest = weekly_digest
+    user.save(update_fields=["full_name", "language", "weekly_digest"])
     return user
 
 

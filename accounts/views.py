@@ -66,6 +66,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             user=user,
             full_name=form.cleaned_data["full_name"],
             language=form.cleaned_data["language"],
+            weekly_digest=form.cleaned_data["weekly_digest"],
         )
         messages.success(request, _("Your profile has been saved."))
         return redirect("accounts:profile")

@@ -15,6 +15,20 @@ app.autodiscover_tasks()
 
 # One static schedule, in code; run exactly one beat process.
 app.conf.beat_schedule = {
+    # Hourly: each job checks the organisation's local time and HR's settings
+    # itself, so a missed hour or day is caught up by the next run.
+    "reviews-month-end-generation": {
+        "task": "reviews.tasks.month_end_generation",
+        "schedule": crontab(minute=5),
+    },
+    "reviews-reminders": {
+        "task": "reviews.tasks.reminders",
+        "schedule": crontab(minute=15),
+    },
+    "reviews-weekly-digest": {
+        "task": "reviews.tasks.weekly_digest",
+        "schedule": crontab(minute=25),
+    },
     "accounts-invitations-sweep": {
         # Picks up invitations whose enqueue failed (broker down) or never ran.
         "task": "accounts.tasks.invitations_sweep",

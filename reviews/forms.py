@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, User
 from coaching.models import Measure
-from reviews.models import ReviewRow, ReviewTable, WorkPlanItem
+from reviews.models import JobSettings, ReviewRow, ReviewTable, WorkPlanItem
 from reviews.services import next_month
 
 DEFAULT_RATING_SCALE = [
@@ -246,4 +246,26 @@ class TableCreateForm(forms.Form):
             self.add_error("department", _("Choose the department."))
         if scope == "everyone" and not self.is_hr:
             self.add_error("scope", _("Only HR creates tables for everyone."))
+        return data
+
+
+class JobSettingsForm(forms.ModelForm[JobSettings]):
+    class Meta:
+        model = JobSettings
+        fields = [
+            "generation_hour",
+            "generation_lead_days",
+            "deadline_days",
+            "due_soon_days",
+            "overdue_manager_days",
+            "overdue_hr_days",
+            "not_coached_days",
+            "digest_weekday",
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        manager, hr = data.get("overdue_manager_days"), data.get("overdue_hr_days")
+        if manager is not None and hr is not None and hr < manager:
+            self.add_error("overdue_hr_days", _("HR is told after the manager, not before."))
         return data

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -283,3 +284,116 @@ class ReviewEvent(models.Model):
     @property
     def to_label(self) -> str:
         return str(ReviewTable.Status(self.to_status).label) if self.to_status else ""
+
+
+class JobSettings(models.Model):
+    """Schedules, lead times and deadlines that HR changes in the app (one row)."""
+
+    generation_hour = models.PositiveSmallIntegerField(
+        _("hour of the daily jobs"),
+        default=2,
+        validators=[MaxValueValidator(23)],
+        help_text=_("Local time (organisation time zone) after which the daily jobs run."),
+    )
+    generation_lead_days = models.PositiveSmallIntegerField(
+        _("create next month's tables this many days before the month ends"),
+        default=0,
+        validators=[MaxValueValidator(10)],
+    )
+    deadline_days = models.PositiveSmallIntegerField(
+        _("a table is due this many days after its month ends"),
+        default=5,
+        validators=[MaxValueValidator(28)],
+    )
+    due_soon_days = models.PositiveSmallIntegerField(
+        _("remind the assessee this many days before the deadline"),
+        default=3,
+        validators=[MaxValueValidator(28)],
+    )
+    overdue_manager_days = models.PositiveSmallIntegerField(
+        _("tell the manager when a table is this many days overdue"),
+        default=2,
+        validators=[MaxValueValidator(60)],
+    )
+    overdue_hr_days = models.PositiveSmallIntegerField(
+        _("tell HR when a table is this many days overdue"),
+        default=5,
+        validators=[MaxValueValidator(90)],
+    )
+    not_coached_days = models.PositiveSmallIntegerField(
+        _("tell a manager about reports nobody has coached for this many days"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    digest_weekday = models.PositiveSmallIntegerField(
+        _("weekly digest day"),
+        default=0,
+        choices=[
+            (0, _("Monday")),
+            (1, _("Tuesday")),
+            (2, _("Wednesday")),
+            (3, _("Thursday")),
+            (4, _("Friday")),
+            (5, _("Saturday")),
+            (6, _("Sunday")),
+        ],
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("job settings")
+        verbose_name_plural = _("job settings")
+
+    def __str__(self) -> str:
+        return str(_("Job settings"))
+
+    @classmethod
+    def current(cls) -> JobSettings:
+        from django.conf import settings
+
+        row, _created = cls.objects.get_or_create(
+            pk=1, defaults={"deadline_days": settings.REVIEW_DEADLINE_DAYS}
+        )
+        return row
+
+
+class JobRun(models.Model):
+    """One run of a background job: when, how it ended, what it did."""
+
+    class Outcome(models.TextChoices):
+        RUNNING = "running", _("Running")
+        OK = "ok", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    job = models.CharField(max_length=50)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.RUNNING)
+    detail = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["job", "-started_at"], name="reviews_jobrun_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.started_at:%Y-%m-%d %H:%M} {self.outcome}"
+
+
+class SentReminder(models.Model):
+    """A reminder that was sent: a re-run finds it and sends nothing twice."""
+
+    kind = models.CharField(max_length=30)
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "recipient", "key"], name="reviews_reminder_sent_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient_id} ({self.key})"

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.selectors import all_reports_sql, headed_department_ids, headed_subtree_ids
-from reviews.models import ReviewTable
+from reviews.models import JobRun, ReviewTable
 from reviews.permissions import tables_visible_to
 
 Status = ReviewTable.Status
@@ -45,3 +49,71 @@ def department_tables_open_for_questions(user: User) -> QuerySet[ReviewTable]:
     return with_counts(
         tables_visible_to(user).filter(department__isnull=False, status=Status.IN_REVIEW)
     ).order_by("-month", "department__name")
+
+
+# --- Background jobs -----------------------------------------------------------
+
+JOB_NAMES = ("month_end_generation", "reminders", "weekly_digest")
+
+
+@dataclass
+class JobStatus:
+    name: str
+    last: JobRun | None
+    last_ok: JobRun | None
+
+
+@dataclass
+class JobsStatus:
+    broker: str
+    broker_ok: bool
+    jobs: list[JobStatus]
+    pending: list[tuple[str, int]]
+
+
+def broker_answers(timeout: int = 2) -> bool:
+    from config.celery import app
+
+    try:
+        with app.connection_for_write() as connection:
+            connection.ensure_connection(max_retries=1, timeout=timeout)
+    except Exception:  # any failure means: not answering
+        return False
+    return True
+
+
+def jobs_status() -> JobsStatus:
+    from django.conf import settings
+
+    from accounts.models import User
+    from coaching.models import AppraisalCycle
+
+    jobs = []
+    for name in JOB_NAMES:
+        runs = JobRun.objects.filter(job=name)
+        jobs.append(
+            JobStatus(
+                name=name,
+                last=runs.first(),
+                last_ok=runs.filter(outcome=JobRun.Outcome.OK).first(),
+            )
+        )
+    month = timezone.localdate().replace(day=1)
+    active = AppraisalCycle.objects.filter(
+        state=AppraisalCycle.State.ACTIVE, start_date__lte=month, end_date__gte=month
+    )
+    with_objectives = (
+        User.objects.filter(is_active=True, objectives__cycle__in=active).distinct().count()
+    )
+    have_tables = ReviewTable.objects.filter(month=month, employee__isnull=False).count()
+    pending = [
+        (str(_("people without this month's review table")), max(0, with_objectives - have_tables)),
+        (
+            str(_("invitations waiting to be sent")),
+            User.objects.filter(
+                invitation_requested_at__isnull=False, invited_at__isnull=True, is_active=True
+            ).count(),
+        ),
+    ]
+    scheme = settings.CELERY_BROKER_URL.split("://", 1)[0]
+    return JobsStatus(broker=scheme, broker_ok=broker_answers(), jobs=jobs, pending=pending)

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
@@ -40,8 +39,10 @@ def previous_month(month: dt.date) -> dt.date:
 
 
 def default_deadline(month: dt.date) -> dt.date:
-    """Tables are due a few days after the month ends (REVIEW_DEADLINE_DAYS)."""
-    return month_end(month) + dt.timedelta(days=settings.REVIEW_DEADLINE_DAYS)
+    """Tables are due a few days after the month ends (HR sets how many)."""
+    from reviews.models import JobSettings
+
+    return month_end(month) + dt.timedelta(days=JobSettings.current().deadline_days)
 
 
 # --- Creation ---------------------------------------------------------------

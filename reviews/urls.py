@@ -9,6 +9,7 @@ urlpatterns = [
     path("to-review/", views.to_review, name="to_review"),
     path("questions/", views.open_for_questions, name="questions"),
     path("create/", views.tables_create, name="create"),
+    path("jobs/", views.jobs_page, name="jobs"),
     path("<int:pk>/", views.table_detail, name="table_detail"),
     path("<int:pk>/review/", views.table_review, name="table_review"),
     path("<int:pk>/transition/", views.table_transition, name="table_transition"),

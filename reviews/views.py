@@ -19,6 +19,7 @@ from reviews.forms import (
     AnswerForm,
     CarriedFormSet,
     InquiryForm,
+    JobSettingsForm,
     ReviewerForm,
     RowFormSet,
     SummaryForm,
@@ -26,7 +27,7 @@ from reviews.forms import (
     TransitionForm,
     WorkItemFormSet,
 )
-from reviews.models import Inquiry, ReviewTable, WorkPlanItem
+from reviews.models import Inquiry, JobSettings, ReviewTable, WorkPlanItem
 from reviews.permissions import (
     allowed_actions,
     can_answer,
@@ -41,6 +42,7 @@ from reviews.permissions import (
 )
 from reviews.selectors import (
     department_tables_open_for_questions,
+    jobs_status,
     tables_of_assessee,
     tables_to_review,
 )
@@ -446,3 +448,19 @@ def tables_create(request: HttpRequest) -> HttpResponse:
             )
             return redirect("reviews:to_review" if not roles.is_hr else "reviews:create")
     return render(request, "reviews/tables_create.html", {"form": form})
+
+
+@login_required
+def jobs_page(request: HttpRequest) -> HttpResponse:
+    """HR and administrators: the jobs' last runs, pending work, broker, settings."""
+    user = _user(request)
+    require(user_roles(user).is_hr or user.is_staff)
+    job_settings = JobSettings.current()
+    form = JobSettingsForm(request.POST or None, instance=job_settings)
+    if request.method == "POST":
+        require(user_roles(user).is_hr or user.is_superuser)
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("The job settings have been saved."))
+            return redirect("reviews:jobs")
+    return render(request, "reviews/jobs.html", {"status": jobs_status(), "form": form})

@@ -1,0 +1,372 @@
+"""The background jobs: month-end generation, reminders and the weekly digest.
+
+Beat runs each job every hour; the job itself decides what is due from the
+organisation's local time and the HR settings, so a missed run is caught up
+by the next one, and everything it does is safe to run twice (tables are
+unique per subject and month; each reminder is recorded before it is sent).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from accounts.models import HR_GROUP_NAME, User
+from accounts.selectors import manager_chain_ids
+from accounts.services import notify
+from coaching.models import ActionItem, AppraisalCycle, CoachingSession
+from coaching.selectors import month_end
+from reviews.models import JobRun, JobSettings, ReviewTable, SentReminder
+from reviews.services import next_month, review_tables_generate
+
+logger = logging.getLogger(__name__)
+OPEN = (ReviewTable.Status.DRAFT, ReviewTable.Status.RETURNED)
+
+
+def local_now(now: dt.datetime | None = None) -> dt.datetime:
+    return timezone.localtime(now or timezone.now())
+
+
+def months_due(today: dt.date, job_settings: JobSettings) -> list[dt.date]:
+    """This month (caught up if a run was missed) and, near the month's end, the next."""
+    month = today.replace(day=1)
+    due = [month]
+    if today >= month_end(month) - dt.timedelta(days=job_settings.generation_lead_days):
+        due.append(next_month(month))
+    return due
+
+
+def _ran_ok_today(job: str, today: dt.date) -> bool:
+    start = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+    return JobRun.objects.filter(job=job, outcome=JobRun.Outcome.OK, started_at__gte=start).exists()
+
+
+def _record(job: str, work: Callable[[], str]) -> JobRun:
+    run = JobRun.objects.create(job=job)
+    try:
+        detail = work()
+    except Exception as error:
+        run.outcome, run.detail = JobRun.Outcome.FAILED, f"{type(error).__name__}: {error}"
+        run.finished_at = timezone.now()
+        run.save(update_fields=["outcome", "detail", "finished_at"])
+        raise
+    run.outcome, run.detail, run.finished_at = JobRun.Outcome.OK, detail, timezone.now()
+    run.save(update_fields=["outcome", "detail", "finished_at"])
+    return run
+
+
+def month_end_generation_run(
+    *, now: dt.datetime | None = None, force: bool = False
+) -> JobRun | None:
+    """Create the tables of every due month in active cycles (once a day, after the hour)."""
+    moment = local_now(now)
+    job_settings = JobSettings.current()
+    if not force and (
+        moment.hour < job_settings.generation_hour
+        or _ran_ok_today("month_end_generation", moment.date())
+    ):
+        return None
+
+    def work() -> str:
+        lines = []
+        for month in months_due(moment.date(), job_settings):
+            cycles = AppraisalCycle.objects.filter(
+                state=AppraisalCycle.State.ACTIVE,
+                start_date__lte=month_end(month),
+                end_date__gte=month,
+            )
+            for cycle in cycles:
+                result = review_tables_generate(cycle=cycle, month=month)
+                lines.append(
+                    f"{cycle.name} {month:%Y-%m}: {result.tables_created} tables, "
+                    f"{result.rows_created} rows, {result.items_carried} carried"
+                )
+        return "\n".join(lines) or "no active cycle covers the due months"
+
+    return _record("month_end_generation", work)
+
+
+# --- Reminders -------------------------------------------------------------------
+
+
+@dataclass
+class Reminder:
+    kind: str
+    recipient: User
+    key: str
+    subject: str
+    lines: list[str]
+    url: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+def _send(reminder: Reminder) -> bool:
+    """Record, then send (in-app now, e-mail after commit); False if already sent."""
+    try:
+        with transaction.atomic():
+            SentReminder.objects.create(
+                kind=reminder.kind, recipient=reminder.recipient, key=reminder.key
+            )
+            notify(
+                recipients=[reminder.recipient],
+                message=reminder.subject,
+                url=reminder.url,
+                **reminder.params,
+            )
+            transaction.on_commit(lambda: _email(reminder))
+    except IntegrityError:
+        return False
+    return True
+
+
+def _email(reminder: Reminder) -> None:
+    person = reminder.recipient
+    with translation.override(person.preferred_language):
+        subject = _(reminder.subject) % reminder.params
+        context: dict[str, Any] = {
+            "person": person,
+            "subject": subject,
+            "lines": [_(line) % reminder.params for line in reminder.lines],
+            "link": f"{settings.SITE_URL}{reminder.url}",
+        }
+        text = render_to_string("reviews/email/reminder.txt", context)
+        html = render_to_string("reviews/email/reminder.html", context)
+    message = EmailMultiAlternatives(subject, text, to=[person.email])
+    message.attach_alternative(html, "text/html")
+    try:
+        message.send()
+    except OSError:
+        # The in-app notification is there; the mail server may be back next time.
+        logger.warning("Could not e-mail %s reminder to %s", reminder.kind, person.email)
+
+
+def _hr_people() -> list[User]:
+    return list(User.objects.filter(groups__name=HR_GROUP_NAME, is_active=True))
+
+
+def _review_reminders(today: dt.date, job_settings: JobSettings) -> Iterable[Reminder]:
+    tables = ReviewTable.objects.filter(status__in=OPEN).select_related(
+        "employee__manager", "department__head", "department__parent__head"
+    )
+    hr: list[User] | None = None
+    for table in tables:
+        days_left = (table.deadline - today).days
+        assessee = table.employee or (table.department.head if table.department else None)
+        params: dict[str, Any] = {"table": str(table), "deadline": table.deadline.isoformat()}
+        url = table.get_absolute_url()
+        if assessee is None:
+            continue
+        if 0 <= days_left <= job_settings.due_soon_days:
+            yield Reminder(
+                "review_due_soon",
+                assessee,
+                str(table.pk),
+                gettext_noop("Your review table %(table)s is due on %(deadline)s."),
+                [gettext_noop("Fill it in and submit it before the deadline.")],
+                url,
+                params,
+            )
+        if days_left < 0:
+            overdue = -days_left
+            params = {**params, "days": overdue}
+            yield Reminder(
+                "review_overdue",
+                assessee,
+                str(table.pk),
+                gettext_noop("Your review table %(table)s is overdue since %(deadline)s."),
+                [gettext_noop("Please submit it as soon as you can.")],
+                url,
+                params,
+            )
+            if overdue >= job_settings.overdue_manager_days:
+                if table.employee is not None:
+                    chain = manager_chain_ids(table.employee)
+                    managers = list(User.objects.filter(pk__in=chain[:1]))
+                else:
+                    parent = table.department.parent if table.department else None
+                    managers = [parent.head] if parent and parent.head else []
+                for manager in managers:
+                    yield Reminder(
+                        "review_overdue_manager",
+                        manager,
+                        str(table.pk),
+                        gettext_noop("%(table)s is %(days)s days overdue."),
+                        [gettext_noop("The review table has not been submitted yet.")],
+                        url,
+                        params,
+                    )
+            if overdue >= job_settings.overdue_hr_days:
+                hr = _hr_people() if hr is None else hr
+                for person in hr:
+                    yield Reminder(
+                        "review_overdue_hr",
+                        person,
+                        str(table.pk),
+                        gettext_noop("%(table)s is %(days)s days overdue."),
+                        [gettext_noop("Neither the assessee nor the manager has acted yet.")],
+                        url,
+                        params,
+                    )
+
+
+def _action_reminders(today: dt.date) -> Iterable[Reminder]:
+    items = ActionItem.objects.filter(
+        done_at__isnull=True, due_date__isnull=False, due_date__lte=today + dt.timedelta(days=1)
+    ).select_related("owner", "session")
+    for item in items:
+        params = {"item": item.title, "due": item.due_date.isoformat() if item.due_date else ""}
+        url = item.session.get_absolute_url()
+        if item.due_date and item.due_date < today:
+            yield Reminder(
+                "action_overdue",
+                item.owner,
+                str(item.pk),
+                gettext_noop("Action item overdue: %(item)s (due %(due)s)."),
+                [gettext_noop("Tick it off when it is done, or agree a new date.")],
+                url,
+                params,
+            )
+        else:
+            yield Reminder(
+                "action_due",
+                item.owner,
+                str(item.pk),
+                gettext_noop("Action item due %(due)s: %(item)s."),
+                [gettext_noop("Tick it off when it is done.")],
+                url,
+                params,
+            )
+
+
+def _follow_up_reminders(today: dt.date) -> Iterable[Reminder]:
+    for session in CoachingSession.objects.filter(follow_up_on=today).select_related(
+        "coach", "employee", "department"
+    ):
+        yield Reminder(
+            "follow_up",
+            session.coach,
+            str(session.pk),
+            gettext_noop("Follow up today with %(name)s."),
+            [gettext_noop("You planned this follow-up in a coaching session.")],
+            session.get_absolute_url(),
+            {"name": session.coachee_name},
+        )
+
+
+def _not_coached_reminders(today: dt.date, job_settings: JobSettings) -> Iterable[Reminder]:
+    cutoff = today - dt.timedelta(days=job_settings.not_coached_days)
+    window = str(today.toordinal() // job_settings.not_coached_days)
+    people = (
+        User.objects.filter(is_active=True, manager__isnull=False, manager__is_active=True)
+        .annotate(last=Max("sessions_received__held_on"))
+        .filter(Q(last__lt=cutoff) | Q(last__isnull=True))
+        .select_related("manager")
+    )
+    for person in people:
+        assert person.manager is not None  # noqa: S101 - filtered above
+        yield Reminder(
+            "not_coached",
+            person.manager,
+            f"{person.pk}:{window}",
+            gettext_noop("Nobody has coached %(name)s for %(days)s days."),
+            [gettext_noop("A one-minute note counts: log one from the coaching overview.")],
+            f"/coaching/people/{person.pk}/timeline/",
+            {"name": person.full_name, "days": job_settings.not_coached_days},
+        )
+
+
+def reminders_run(*, now: dt.datetime | None = None, force: bool = False) -> JobRun | None:
+    """Send every reminder that is due; each at most once, ever."""
+    moment = local_now(now)
+    job_settings = JobSettings.current()
+    if not force and moment.hour < job_settings.generation_hour:
+        return None
+    today = moment.date()
+
+    def work() -> str:
+        counts: dict[str, int] = {}
+        sources = [
+            _review_reminders(today, job_settings),
+            _action_reminders(today),
+            _follow_up_reminders(today),
+            _not_coached_reminders(today, job_settings),
+        ]
+        for source in sources:
+            for reminder in source:
+                if _send(reminder):
+                    counts[reminder.kind] = counts.get(reminder.kind, 0) + 1
+        return ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "nothing due"
+
+    return _record("reminders", work)
+
+
+def weekly_digest_run(*, now: dt.datetime | None = None, force: bool = False) -> JobRun | None:
+    """On the digest day, one e-mail per manager with the team at a glance."""
+    moment = local_now(now)
+    job_settings = JobSettings.current()
+    if not force and (
+        moment.weekday() != job_settings.digest_weekday
+        or moment.hour < job_settings.generation_hour
+    ):
+        return None
+    today = moment.date()
+    year, week, _day = today.isocalendar()
+
+    def work() -> str:
+        sent = 0
+        managers = User.objects.filter(
+            is_active=True, weekly_digest=True, direct_reports__is_active=True
+        ).distinct()
+        for manager in managers:
+            reports = list(manager.direct_reports.filter(is_active=True))
+            tables = ReviewTable.objects.filter(employee__in=reports, month=today.replace(day=1))
+            late = tables.filter(status__in=OPEN, deadline__lt=today).count()
+            waiting = tables.filter(
+                status__in=[ReviewTable.Status.SUBMITTED, ReviewTable.Status.IN_REVIEW]
+            ).count()
+            overdue_items = ActionItem.objects.filter(
+                session__employee__in=reports, done_at__isnull=True, due_date__lt=today
+            ).count()
+            cutoff = today - dt.timedelta(days=job_settings.not_coached_days)
+            not_coached = (
+                User.objects.filter(pk__in=[r.pk for r in reports])
+                .annotate(last=Max("sessions_received__held_on"))
+                .filter(Q(last__lt=cutoff) | Q(last__isnull=True))
+                .count()
+            )
+            reminder = Reminder(
+                "weekly_digest",
+                manager,
+                f"{year}-W{week:02d}",
+                gettext_noop("Your team this week: %(waiting)s tables to review, %(late)s late."),
+                [
+                    gettext_noop("Review tables waiting for you: %(waiting)s."),
+                    gettext_noop("Review tables past their deadline: %(late)s."),
+                    gettext_noop("Overdue action items: %(items)s."),
+                    gettext_noop("People nobody has coached for %(days)s days: %(not_coached)s."),
+                ],
+                "/",
+                {
+                    "waiting": waiting,
+                    "late": late,
+                    "items": overdue_items,
+                    "days": job_settings.not_coached_days,
+                    "not_coached": not_coached,
+                },
+            )
+            sent += _send(reminder)
+        return f"{sent} digests"
+
+    return _record("weekly_digest", work)

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from reviews.selectors import jobs_status
+
+
+class Command(BaseCommand):
+    help = (
+        "Last run and outcome of each periodic job, pending work, and whether the broker answers."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        status = jobs_status()
+        self.stdout.write(
+            f"Broker: {'answers' if status.broker_ok else 'DOES NOT ANSWER'} ({status.broker})"
+        )
+        for job in status.jobs:
+            last = job.last
+            if last is None:
+                self.stdout.write(f"{job.name:<22} never ran")
+            else:
+                self.stdout.write(
+                    f"{job.name:<22} {last.started_at:%Y-%m-%d %H:%M} {last.outcome:<7} "
+                    f"{last.detail.splitlines()[0] if last.detail else ''}"
+                )
+        for label, count in status.pending:
+            self.stdout.write(f"Pending: {label}: {count}")
