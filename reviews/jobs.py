@@ -331,7 +331,7 @@ def weekly_digest_run(*, now: dt.datetime | None = None, force: bool = False) ->
         ).distinct()
         for manager in managers:
             reports = list(manager.direct_reports.filter(is_active=True))
-            tables = ReviewTable.objects.filter(employee__in=reports, month=today.replace(day=1))
+            tables = ReviewTable.objects.filter(employee__in=reports)
             late = tables.filter(status__in=OPEN, deadline__lt=today).count()
             waiting = tables.filter(
                 status__in=[ReviewTable.Status.SUBMITTED, ReviewTable.Status.IN_REVIEW]
