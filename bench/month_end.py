@@ -19,6 +19,7 @@ import sys
 import time
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -138,7 +139,7 @@ def main() -> None:
         print(f"{key:<22} {value}")
 
 
-def _ensure_database(config: dict[str, object]) -> None:
+def _ensure_database(config: Any) -> None:
     """Create the benchmark database if it does not exist yet."""
     import psycopg2
 

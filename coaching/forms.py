@@ -352,32 +352,7 @@ class QuickNoteForm(forms.Form):
 class SessionForm(forms.ModelForm[CoachingSession]):
     class Meta:
         model = CoachingSession
-        fields = [
-            "held_on",
-            "duration_minutes",
-            "type",
-            "form",
-            "occasion",
-            "moment",
-            "note",
-            "strengths",
-            "strengths_example",
-            "improvements",
-            "improvement_cause",
-            "improvement_suggestion",
-            "difficulties",
-            "difficulty_cause",
-            "support",
-            "countermeasure",
-            "plan_adjustments",
-            "next_objectives",
-            "agreements",
-            "open_topics",
-            "follow_up_on",
-            "improvement_plan",
-            "private_note",
-            "shared_with_hr",
-        ]
+        fields = list(CoachingSession.EDITABLE_FIELDS)
         widgets = {
             "held_on": forms.DateInput(attrs={"type": "date"}),
             "follow_up_on": forms.DateInput(attrs={"type": "date"}),

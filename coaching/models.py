@@ -520,6 +520,34 @@ class CoachingSession(models.Model):
             models.Index(fields=["coach", "-held_on"], name="coaching_session_coach"),
         ]
 
+    # What the coach writes, in the order of the form.
+    EDITABLE_FIELDS = (
+        "held_on",
+        "duration_minutes",
+        "type",
+        "form",
+        "occasion",
+        "moment",
+        "note",
+        "strengths",
+        "strengths_example",
+        "improvements",
+        "improvement_cause",
+        "improvement_suggestion",
+        "difficulties",
+        "difficulty_cause",
+        "support",
+        "countermeasure",
+        "plan_adjustments",
+        "next_objectives",
+        "agreements",
+        "open_topics",
+        "follow_up_on",
+        "improvement_plan",
+        "private_note",
+        "shared_with_hr",
+    )
+
     def __str__(self) -> str:
         return f"{self.get_type_display()} · {self.coachee_name} · {self.held_on}"
 

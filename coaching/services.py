@@ -361,32 +361,7 @@ class ActionItemInput:
     delete: bool = False
 
 
-SESSION_FIELDS = (
-    "held_on",
-    "duration_minutes",
-    "type",
-    "form",
-    "occasion",
-    "moment",
-    "note",
-    "strengths",
-    "strengths_example",
-    "improvements",
-    "improvement_cause",
-    "improvement_suggestion",
-    "difficulties",
-    "difficulty_cause",
-    "support",
-    "countermeasure",
-    "plan_adjustments",
-    "next_objectives",
-    "agreements",
-    "open_topics",
-    "private_note",
-    "shared_with_hr",
-    "follow_up_on",
-    "improvement_plan",
-)
+SESSION_FIELDS = CoachingSession.EDITABLE_FIELDS
 
 
 @transaction.atomic
