@@ -29,6 +29,10 @@ app.conf.beat_schedule = {
         "task": "reviews.tasks.weekly_digest",
         "schedule": crontab(minute=25),
     },
+    "reviews-exports-purge": {
+        "task": "reviews.tasks.exports_purge",
+        "schedule": crontab(minute=45),
+    },
     "accounts-invitations-sweep": {
         # Picks up invitations whose enqueue failed (broker down) or never ran.
         "task": "accounts.tasks.invitations_sweep",

@@ -9,7 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, User
-from coaching.models import Measure
+from coaching.models import AppraisalCycle, Measure
 from reviews.models import JobSettings, ReviewRow, ReviewTable, WorkPlanItem
 from reviews.services import next_month
 
@@ -268,4 +268,47 @@ class JobSettingsForm(forms.ModelForm[JobSettings]):
         manager, hr = data.get("overdue_manager_days"), data.get("overdue_hr_days")
         if manager is not None and hr is not None and hr < manager:
             self.add_error("overdue_hr_days", _("HR is told after the manager, not before."))
+        return data
+
+
+class ExportForm(forms.Form):
+    month_from = forms.DateField(
+        label=_("From month"),
+        widget=forms.DateInput(attrs={"type": "month"}),
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+    )
+    month_to = forms.DateField(
+        label=_("To month"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "month"}),
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+        help_text=_("Empty: the same month."),
+    )
+    cycle = forms.ModelChoiceField[AppraisalCycle](
+        label=_("Cycle"), queryset=AppraisalCycle.objects.all(), required=False
+    )
+    department = forms.ModelChoiceField[Department](
+        label=_("Department (with the departments below it)"),
+        queryset=Department.objects.all(),
+        required=False,
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[("", _("Any"))] + list(ReviewTable.Status.choices),
+        required=False,
+    )
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=[("xlsx", "XLSX (Excel)"), ("csv", "CSV"), ("pdf", "PDF")],
+        initial="xlsx",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("month_from"), data.get("month_to")
+        if start:
+            data["month_from"] = start.replace(day=1)
+            data["month_to"] = (end or start).replace(day=1)
+            if data["month_to"] < data["month_from"]:
+                self.add_error("month_to", _("The last month comes after the first."))
         return data

@@ -397,3 +397,34 @@ class SentReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.recipient_id} ({self.key})"
+
+
+class ExportJob(models.Model):
+    """A large export built by the worker; only its requester downloads it, until it expires."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    requester = models.ForeignKey(User, on_delete=models.CASCADE, related_name="export_jobs")
+    params = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    file_name = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"export {self.pk} {self.status}"
+
+    @property
+    def percent(self) -> int:
+        return int(self.progress * 100 / self.total) if self.total else 0

@@ -528,3 +528,79 @@ def inquiry_answer(*, actor: User, inquiry: Inquiry, answer: str) -> Inquiry:
         )
     )
     return locked
+
+
+# --- Exports -------------------------------------------------------------------
+
+EXPORT_DAYS = 2
+
+
+def export_job_request(*, actor: User, params: dict[str, Any], total: int) -> Any:
+    """Record a large export and hand it to the worker once the transaction commits."""
+    from accounts.services import enqueue_on_commit
+    from reviews.models import ExportJob
+
+    job = ExportJob.objects.create(requester=actor, params=params, total=total)
+    enqueue_on_commit("reviews.tasks.export_build", job.pk)
+    return job
+
+
+def export_job_build(*, job_id: int) -> None:
+    """Build the XLSX of an export job; safe to run twice (a finished job is left alone)."""
+    from pathlib import Path
+
+    from django.conf import settings as django_settings
+
+    from reviews.exports import ExportFilter, export_tables, write_xlsx
+    from reviews.models import ExportJob
+
+    with transaction.atomic():
+        job = ExportJob.objects.select_for_update().get(pk=job_id)
+        if job.status in (ExportJob.Status.DONE, ExportJob.Status.RUNNING):
+            return
+        job.status = ExportJob.Status.RUNNING
+        job.save(update_fields=["status"])
+    params = job.params
+    spec = ExportFilter(
+        month_from=dt.date.fromisoformat(params["month_from"]),
+        month_to=dt.date.fromisoformat(params["month_to"]),
+        cycle_id=params.get("cycle_id"),
+        department_id=params.get("department_id"),
+        status=params.get("status", ""),
+    )
+    folder = Path(django_settings.MEDIA_ROOT) / "exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"review-tables-{job.pk}-{timezone.now():%Y%m%d%H%M%S}.xlsx"
+    try:
+        rows = write_xlsx(export_tables(job.requester, spec), str(folder / name))
+    except Exception as error:
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=ExportJob.Status.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+        )
+        raise
+    ExportJob.objects.filter(pk=job.pk).update(
+        status=ExportJob.Status.DONE,
+        progress=rows,
+        total=max(rows, 1),
+        file_name=name,
+        finished_at=timezone.now(),
+        expires_at=timezone.now() + dt.timedelta(days=EXPORT_DAYS),
+    )
+
+
+def export_jobs_purge() -> int:
+    """Delete expired export files and their jobs."""
+    from pathlib import Path
+
+    from django.conf import settings as django_settings
+
+    from reviews.models import ExportJob
+
+    expired = ExportJob.objects.filter(expires_at__lt=timezone.now())
+    count = 0
+    for job in expired:
+        if job.file_name:
+            (Path(django_settings.MEDIA_ROOT) / "exports" / job.file_name).unlink(missing_ok=True)
+        count += 1
+    expired.delete()
+    return count

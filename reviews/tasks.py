@@ -51,3 +51,23 @@ def reminders() -> str:
 def weekly_digest() -> str:
     run = jobs.weekly_digest_run()
     return run.detail if run else "not due"
+
+
+@shared_task(
+    name="reviews.tasks.export_build",
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=3,
+)
+def export_build(job_id: int) -> None:
+    from reviews.services import export_job_build
+
+    export_job_build(job_id=job_id)
+
+
+@shared_task(name="reviews.tasks.exports_purge")
+def exports_purge() -> int:
+    from reviews.services import export_jobs_purge
+
+    return export_jobs_purge()

@@ -1,23 +1,38 @@
 from __future__ import annotations
 
+import datetime as dt
+import io
+from pathlib import Path
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    StreamingHttpResponse,
+)
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Department, User
 from accounts.selectors import headed_subtree_ids, reports_of, user_roles
-from coaching.models import AppraisalCycle
+from coaching.models import AppraisalCycle, CoachingType
 from config.http import HtmxHttpRequest
+from reviews.dashboard import dashboard_build
+from reviews.exports import ExportFilter, csv_lines, export_tables, pdf_bytes, write_xlsx
 from reviews.forms import (
     AnswerForm,
     CarriedFormSet,
+    ExportForm,
     InquiryForm,
     JobSettingsForm,
     ReviewerForm,
@@ -27,7 +42,7 @@ from reviews.forms import (
     TransitionForm,
     WorkItemFormSet,
 )
-from reviews.models import Inquiry, JobSettings, ReviewTable, WorkPlanItem
+from reviews.models import ExportJob, Inquiry, JobSettings, ReviewTable, WorkPlanItem
 from reviews.permissions import (
     allowed_actions,
     can_answer,
@@ -50,6 +65,7 @@ from reviews.services import (
     RowInput,
     StaleTableError,
     WorkItemInput,
+    export_job_request,
     inquiry_answer,
     inquiry_ask,
     review_table_fill,
@@ -464,3 +480,149 @@ def jobs_page(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The job settings have been saved."))
             return redirect("reviews:jobs")
     return render(request, "reviews/jobs.html", {"status": jobs_status(), "form": form})
+
+
+# --- Exports ---------------------------------------------------------------------
+
+ASYNC_EXPORT_TABLES = 1000
+PDF_MAX_TABLES = 100
+
+
+def _printable_context(table: ReviewTable) -> dict[str, Any]:
+    items = list(table.work_items.all())
+    return {
+        "table": table,
+        "rows": list(table.rows.all()),
+        "next_items": [i for i in items if i.kind == WorkPlanItem.Kind.NEXT],
+        "carried_items": [i for i in items if i.kind == WorkPlanItem.Kind.CARRIED],
+        "inquiries": list(table.inquiries.select_related("asked_by")),
+    }
+
+
+def _pdf_response(pages: list[dict[str, Any]], filename: str) -> HttpResponse:
+    try:
+        content = pdf_bytes(pages)
+    except RuntimeError as error:
+        return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def table_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    table = _load(_user(request), pk)
+    return _pdf_response([_printable_context(table)], f"review-{table.month:%Y-%m}-{table.pk}.pdf")
+
+
+@login_required
+def export_page(request: HttpRequest) -> HttpResponseBase:
+    """HR (everything) and managers (their chain) export review tables."""
+    user = _user(request)
+    roles = user_roles(user)
+    require(roles.is_hr or roles.is_manager or roles.is_department_head)
+    form = ExportForm(request.GET or None)
+    jobs = ExportJob.objects.filter(requester=user)[:10]
+    if not form.is_bound or not form.is_valid():
+        return render(request, "reviews/export.html", {"form": form, "jobs": jobs})
+    data = form.cleaned_data
+    spec = ExportFilter(
+        month_from=data["month_from"],
+        month_to=data["month_to"],
+        cycle_id=data["cycle"].pk if data["cycle"] else None,
+        department_id=data["department"].pk if data["department"] else None,
+        status=data["status"],
+    )
+    tables = export_tables(user, spec)
+    stem = f"review-tables-{spec.month_from:%Y-%m}"
+    if data["format"] == "csv":
+        streamed = StreamingHttpResponse(csv_lines(tables), content_type="text/csv; charset=utf-8")
+        streamed["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
+        return streamed
+    if data["format"] == "pdf":
+        chosen = list(tables[: PDF_MAX_TABLES + 1])
+        if len(chosen) > PDF_MAX_TABLES:
+            form.add_error(
+                None,
+                _("A PDF holds at most %(max)d tables: narrow the filter or choose XLSX.")
+                % {"max": PDF_MAX_TABLES},
+            )
+            return render(request, "reviews/export.html", {"form": form, "jobs": jobs})
+        return _pdf_response([_printable_context(t) for t in chosen], f"{stem}.pdf")
+    count = tables.count()
+    if count > ASYNC_EXPORT_TABLES:
+        export_job_request(
+            actor=user,
+            params={
+                "month_from": spec.month_from.isoformat(),
+                "month_to": spec.month_to.isoformat(),
+                "cycle_id": spec.cycle_id,
+                "department_id": spec.department_id,
+                "status": spec.status,
+            },
+            total=count,
+        )
+        messages.info(
+            request,
+            _("%(count)d tables: the file is being built. It appears below when it is ready.")
+            % {"count": count},
+        )
+        return redirect("reviews:export")
+    buffer = io.BytesIO()
+    write_xlsx(tables, buffer)
+    return _xlsx_response(buffer.getvalue(), f"{stem}.xlsx")
+
+
+def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def export_job_status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(ExportJob, pk=pk, requester=_user(request))
+    return render(request, "reviews/_export_job.html", {"job": job})
+
+
+@login_required
+def export_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Only the requester downloads the file, and only until it expires."""
+    job = get_object_or_404(
+        ExportJob, pk=pk, requester=_user(request), status=ExportJob.Status.DONE
+    )
+    if job.expires_at and job.expires_at < timezone.now():
+        raise Http404
+    path = Path(settings.MEDIA_ROOT) / "exports" / job.file_name
+    if not path.exists():
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=True, filename=job.file_name)
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """HR sees the organisation; managers and heads see their own chain."""
+    user = _user(request)
+    roles = user_roles(user)
+    require(roles.is_hr or roles.is_manager or roles.is_department_head)
+    month = timezone.localdate().replace(day=1)
+    raw = request.GET.get("month", "")
+    if raw:
+        try:
+            month = dt.datetime.strptime(raw, "%Y-%m").date()  # noqa: DTZ007 - a calendar month
+        except ValueError:
+            messages.error(request, _("Choose a month like 2026-03."))
+    data = dashboard_build(user=user, month=month)
+    return render(
+        request,
+        "reviews/dashboard.html",
+        {
+            "data": data,
+            "charts": data.charts(),
+            "month": month,
+            "type_labels": dict(CoachingType.choices),
+        },
+    )

@@ -1,0 +1,269 @@
+"""Review tables out of the app: XLSX, CSV (streamed) and PDF.
+
+Every export starts from ``tables_visible_to`` (or everything, for a command
+run by an administrator), so each row is checked against who asks for it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import IO, Any
+
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.selectors import department_subtree_ids
+from reviews.models import Inquiry, ReviewRow, ReviewTable
+from reviews.permissions import tables_visible_to
+
+# Spreadsheet programs treat a cell starting with these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class ExportFilter:
+    month_from: dt.date
+    month_to: dt.date
+    cycle_id: int | None = None
+    department_id: int | None = None
+    status: str = ""
+
+
+def export_tables(user: User | None, spec: ExportFilter) -> QuerySet[ReviewTable]:
+    tables = (
+        tables_visible_to(user)
+        if user is not None
+        else ReviewTable.objects.select_related("employee", "department", "cycle")
+    )
+    tables = tables.filter(month__gte=spec.month_from, month__lte=spec.month_to)
+    if spec.cycle_id:
+        tables = tables.filter(cycle_id=spec.cycle_id)
+    if spec.department_id:
+        subtree = department_subtree_ids(spec.department_id)
+        tables = tables.filter(employee__department_id__in=subtree) | tables.filter(
+            department_id__in=subtree
+        )
+    if spec.status:
+        tables = tables.filter(status=spec.status)
+    return tables.select_related("employee__department", "department").order_by(
+        "month", "department__name", "employee__full_name", "pk"
+    )
+
+
+def safe_cell(value: object) -> object:
+    """Neutralise text that a spreadsheet would run as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _department_of(table: ReviewTable) -> str:
+    if table.department is not None:
+        return table.department.name
+    department = table.employee.department if table.employee else None
+    return department.name if department else ""
+
+
+ROW_HEADERS = (
+    "subject",
+    "kind",
+    "department",
+    "month",
+    "status",
+    "objective",
+    "weight",
+    "planned",
+    "actual",
+    "completion_percent",
+    "gap_reason",
+)
+
+
+def _row_values(table: ReviewTable, row: ReviewRow) -> tuple[Any, ...]:
+    return (
+        table.subject_name,
+        "department" if table.department_id else "employee",
+        _department_of(table),
+        table.month,
+        table.status,
+        row.title,
+        row.weight,
+        float(row.planned) if row.planned is not None else None,
+        float(row.actual) if row.actual is not None else None,
+        row.completion,
+        row.gap_reason,
+    )
+
+
+def _rows(tables: QuerySet[ReviewTable]) -> Iterator[tuple[ReviewTable, ReviewRow]]:
+    """Rows of the tables in order, streamed from the database in chunks."""
+    rows = (
+        ReviewRow.objects.filter(table_id__in=tables.values("pk"))
+        .select_related("table__employee__department", "table__department")
+        .order_by("table__month", "table_id", "position", "pk")
+    )
+    for row in rows.iterator(chunk_size=2000):
+        yield row.table, row
+
+
+def csv_lines(tables: QuerySet[ReviewTable]) -> Iterator[str]:
+    """CSV text, one objective row per line, UTF-8 with BOM so Excel reads Chinese."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def flush() -> str:
+        value = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate(0)
+        return value
+
+    yield "\ufeff"
+    writer.writerow(ROW_HEADERS)
+    yield flush()
+    for table, row in _rows(tables):
+        values = _row_values(table, row)
+        writer.writerow(
+            [
+                v.isoformat() if isinstance(v, dt.date) else safe_cell("" if v is None else v)
+                for v in values
+            ]
+        )
+        yield flush()
+
+
+def write_xlsx(tables: QuerySet[ReviewTable], target: IO[bytes] | str) -> int:
+    """The Rows, Tables and Inquiries sheets; returns the number of rows written."""
+    import xlsxwriter  # type: ignore[import-untyped]
+
+    workbook = xlsxwriter.Workbook(
+        target, {"constant_memory": True, "strings_to_formulas": False, "in_memory": False}
+    )
+    bold = workbook.add_format({"bold": True, "bg_color": "#E9ECEF", "border": 1})
+    month_format = workbook.add_format({"num_format": "yyyy-mm"})
+    date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    number_format = workbook.add_format({"num_format": "#,##0.00"})
+
+    def header(sheet: Any, names: Iterable[str], widths: Iterable[int]) -> None:
+        for column, (name, width) in enumerate(zip(names, widths, strict=True)):
+            sheet.write_string(0, column, name, bold)
+            sheet.set_column(column, column, width)
+        sheet.freeze_panes(1, 0)
+
+    rows_sheet = workbook.add_worksheet(_("Rows")[:31])
+    header(rows_sheet, ROW_HEADERS, (24, 11, 20, 9, 11, 36, 8, 12, 12, 12, 48))
+    count = 0
+    for count, (table, row) in enumerate(_rows(tables), start=1):
+        for column, value in enumerate(_row_values(table, row)):
+            if value is None:
+                continue
+            if isinstance(value, dt.date):
+                rows_sheet.write_datetime(
+                    count, column, dt.datetime.combine(value, dt.time()), month_format
+                )
+            elif isinstance(value, float):
+                rows_sheet.write_number(count, column, value, number_format)
+            elif isinstance(value, int):
+                rows_sheet.write_number(count, column, value)
+            else:
+                rows_sheet.write_string(count, column, str(safe_cell(value)))
+    rows_sheet.autofilter(0, 0, max(count, 1), len(ROW_HEADERS) - 1)
+
+    tables_sheet = workbook.add_worksheet(_("Tables")[:31])
+    table_headers = (
+        "subject",
+        "kind",
+        "department",
+        "month",
+        "status",
+        "deadline",
+        "submitted_at",
+        "finalised_at",
+        "summary",
+        "reviewer_summary",
+        "suggestions",
+        "expectations",
+        "rating",
+    )
+    header(tables_sheet, table_headers, (24, 11, 20, 9, 11, 11, 17, 17, 48, 48, 40, 40, 18))
+    index = 0
+    for index, table in enumerate(tables.iterator(chunk_size=2000), start=1):
+        values: list[Any] = [
+            table.subject_name,
+            "department" if table.department_id else "employee",
+            _department_of(table),
+            table.month,
+            table.status,
+            table.deadline,
+            table.submitted_at,
+            table.finalised_at,
+            table.summary,
+            table.reviewer_summary,
+            table.suggestions,
+            table.expectations,
+            table.rating,
+        ]
+        for column, value in enumerate(values):
+            if value in (None, ""):
+                continue
+            if isinstance(value, dt.datetime):
+                naive = value.astimezone(dt.UTC).replace(tzinfo=None)
+                tables_sheet.write_datetime(index, column, naive, date_format)
+            elif isinstance(value, dt.date):
+                fmt = month_format if column == 3 else date_format
+                tables_sheet.write_datetime(
+                    index, column, dt.datetime.combine(value, dt.time()), fmt
+                )
+            else:
+                tables_sheet.write_string(index, column, str(safe_cell(value)))
+    tables_sheet.autofilter(0, 0, max(index, 1), len(table_headers) - 1)
+
+    inquiries_sheet = workbook.add_worksheet(_("Inquiries")[:31])
+    inquiry_headers = (
+        "subject",
+        "month",
+        "asked_by",
+        "asked_at",
+        "question",
+        "answer",
+        "answered_by",
+    )
+    header(inquiries_sheet, inquiry_headers, (24, 9, 20, 17, 48, 48, 20))
+    inquiries = (
+        Inquiry.objects.filter(table__in=tables.values("pk"))
+        .select_related("table__employee", "table__department", "asked_by", "answered_by")
+        .order_by("table__month", "table_id", "asked_at")
+    )
+    line = 0
+    for line, inquiry in enumerate(inquiries.iterator(chunk_size=2000), start=1):
+        inquiries_sheet.write_string(line, 0, inquiry.table.subject_name)
+        inquiries_sheet.write_datetime(
+            line, 1, dt.datetime.combine(inquiry.table.month, dt.time()), month_format
+        )
+        inquiries_sheet.write_string(line, 2, inquiry.asked_by.full_name)
+        inquiries_sheet.write_datetime(
+            line, 3, inquiry.asked_at.astimezone(dt.UTC).replace(tzinfo=None), date_format
+        )
+        inquiries_sheet.write_string(line, 4, str(safe_cell(inquiry.question)))
+        if inquiry.answer:
+            inquiries_sheet.write_string(line, 5, str(safe_cell(inquiry.answer)))
+        if inquiry.answered_by:
+            inquiries_sheet.write_string(line, 6, inquiry.answered_by.full_name)
+    inquiries_sheet.autofilter(0, 0, max(line, 1), len(inquiry_headers) - 1)
+    workbook.close()
+    return count
+
+
+def pdf_bytes(pages: list[dict[str, Any]]) -> bytes:
+    """One PDF of one or more printable tables, one table per page."""
+    try:
+        from weasyprint import HTML  # type: ignore[import-untyped]
+    except OSError as error:  # Pango is missing on this machine
+        raise RuntimeError(_("PDF export needs the Pango library on the server.")) from error
+    html = render_to_string("reviews/tables_pdf.html", {"pages": pages})
+    return bytes(HTML(string=html).write_pdf())
