@@ -155,7 +155,7 @@ def write_xlsx(tables: QuerySet[ReviewTable], target: IO[bytes] | str) -> int:
             sheet.set_column(column, column, width)
         sheet.freeze_panes(1, 0)
 
-    rows_sheet = workbook.add_worksheet(_("Rows")[:31])
+    rows_sheet = workbook.add_worksheet("Rows")
     header(rows_sheet, ROW_HEADERS, (24, 11, 20, 9, 11, 36, 8, 12, 12, 12, 48))
     count = 0
     for count, (table, row) in enumerate(_rows(tables), start=1):
@@ -174,7 +174,7 @@ def write_xlsx(tables: QuerySet[ReviewTable], target: IO[bytes] | str) -> int:
                 rows_sheet.write_string(count, column, str(safe_cell(value)))
     rows_sheet.autofilter(0, 0, max(count, 1), len(ROW_HEADERS) - 1)
 
-    tables_sheet = workbook.add_worksheet(_("Tables")[:31])
+    tables_sheet = workbook.add_worksheet("Tables")
     table_headers = (
         "subject",
         "kind",
@@ -223,7 +223,7 @@ def write_xlsx(tables: QuerySet[ReviewTable], target: IO[bytes] | str) -> int:
                 tables_sheet.write_string(index, column, str(safe_cell(value)))
     tables_sheet.autofilter(0, 0, max(index, 1), len(table_headers) - 1)
 
-    inquiries_sheet = workbook.add_worksheet(_("Inquiries")[:31])
+    inquiries_sheet = workbook.add_worksheet("Inquiries")
     inquiry_headers = (
         "subject",
         "month",
