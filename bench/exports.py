@@ -1,0 +1,75 @@
+"""Benchmark: XLSX and CSV export of one month for the whole organisation.
+
+Run bench/month_end.py first (it fills the database), then:
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/coaching_bench \\
+        .venv/bin/python bench/exports.py
+
+Each format runs in a fresh process, so its peak memory (max RSS) is its own.
+Writes bench/results/exports.json.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CHILD = """
+import datetime as dt, os, resource, sys, tempfile, time
+sys.path.insert(0, {root!r})
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 60)
+import django
+django.setup()
+from reviews.exports import ExportFilter, csv_lines, export_tables, write_xlsx
+month = dt.date(2026, 3, 1)
+tables = export_tables(None, ExportFilter(month_from=month, month_to=month))
+target = tempfile.NamedTemporaryFile(suffix=".{fmt}", delete=False).name
+started = time.perf_counter()
+if "{fmt}" == "xlsx":
+    rows = write_xlsx(tables, target)
+else:
+    rows = 0
+    with open(target, "w", encoding="utf-8") as handle:
+        for chunk in csv_lines(tables):
+            handle.write(chunk)
+            rows += 1
+seconds = time.perf_counter() - started
+peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+size_mb = os.path.getsize(target) / 1024 / 1024
+os.unlink(target)
+print(f"{{rows}} {{seconds:.2f}} {{peak_mb:.0f}} {{size_mb:.1f}}")
+"""
+
+
+def main() -> None:
+    results = {}
+    for fmt in ("xlsx", "csv"):
+        output = subprocess.run(
+            [sys.executable, "-c", CHILD.format(root=str(ROOT), fmt=fmt)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=os.environ,
+        ).stdout.split()
+        rows, seconds, peak, size = output[-4:]
+        results[fmt] = {
+            "rows": int(rows),
+            "seconds": float(seconds),
+            "peak_rss_mb": int(peak),
+            "file_mb": float(size),
+        }
+        print(f"{fmt:<5} {seconds:>6} s  peak {peak:>4} MB  file {size:>5} MB  ({rows} rows)")
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "exports.json").write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
