@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -137,8 +137,15 @@ def csv_lines(tables: QuerySet[ReviewTable]) -> Iterator[str]:
         yield flush()
 
 
-def write_xlsx(tables: QuerySet[ReviewTable], target: IO[bytes] | str) -> int:
-    """The Rows, Tables and Inquiries sheets; returns the number of rows written."""
+def write_xlsx(
+    tables: QuerySet[ReviewTable],
+    target: IO[bytes] | str,
+    on_progress: Callable[[int], None] | None = None,
+) -> int:
+    """The Rows, Tables and Inquiries sheets; returns the number of rows written.
+
+    ``on_progress`` is told how many objective rows are written, every 2,000.
+    """
     import xlsxwriter  # type: ignore[import-untyped]
 
     workbook = xlsxwriter.Workbook(
@@ -159,6 +166,8 @@ def write_xlsx(tables: QuerySet[ReviewTable], target: IO[bytes] | str) -> int:
     header(rows_sheet, ROW_HEADERS, (24, 11, 20, 9, 11, 36, 8, 12, 12, 12, 48))
     count = 0
     for count, (table, row) in enumerate(_rows(tables), start=1):
+        if on_progress is not None and count % 2000 == 0:
+            on_progress(count)
         for column, value in enumerate(_row_values(table, row)):
             if value is None:
                 continue

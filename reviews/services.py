@@ -571,8 +571,15 @@ def export_job_build(*, job_id: int) -> None:
     folder = Path(django_settings.MEDIA_ROOT) / "exports"
     folder.mkdir(parents=True, exist_ok=True)
     name = f"review-tables-{job.pk}-{timezone.now():%Y%m%d%H%M%S}.xlsx"
+    tables = export_tables(job.requester, spec)
+    total = ReviewRow.objects.filter(table__in=tables.values("pk")).count()
+    ExportJob.objects.filter(pk=job.pk).update(total=total, progress=0)
+
+    def progress(rows: int) -> None:
+        ExportJob.objects.filter(pk=job.pk).update(progress=rows)
+
     try:
-        rows = write_xlsx(export_tables(job.requester, spec), str(folder / name))
+        rows = write_xlsx(tables, str(folder / name), on_progress=progress)
     except Exception as error:
         ExportJob.objects.filter(pk=job.pk).update(
             status=ExportJob.Status.FAILED, error=str(error)[:2000], finished_at=timezone.now()
