@@ -11,6 +11,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Department, User
 from accounts.selectors import all_reports_sql, user_roles
@@ -34,26 +35,34 @@ class Dashboard:
     is_hr: bool
 
     def charts(self) -> dict[str, Any]:
+        """Chart data with translated series names (the tables show the same numbers)."""
+        completion_series = {
+            "draft": ReviewTable.Status.DRAFT.label,
+            "in_review": ReviewTable.Status.IN_REVIEW.label,
+            "returned": ReviewTable.Status.RETURNED.label,
+            "finalised": ReviewTable.Status.FINALISED.label,
+            "late": _("Late"),
+        }
         return {
             "completion": {
                 "labels": [row["department"] for row in self.completion],
                 "series": {
-                    key: [row[key] for row in self.completion]
-                    for key in ("draft", "in_review", "returned", "finalised", "late")
+                    str(label): [row[key] for row in self.completion]
+                    for key, label in completion_series.items()
                 },
             },
             "coverage": {
                 "labels": [row["manager"].full_name for row in self.coverage],
                 "series": {
-                    key: [row["types"].get(key, 0) for row in self.coverage]
-                    for key in CoachingType.values
+                    str(label): [row["types"].get(key, 0) for row in self.coverage]
+                    for key, label in CoachingType.choices
                 },
             },
             "lagging": {
                 "labels": [row["department"] for row in self.lagging],
                 "series": {
-                    "lagging": [row["lagging"] for row in self.lagging],
-                    "total": [row["total"] for row in self.lagging],
+                    str(_("Lagging")): [row["lagging"] for row in self.lagging],
+                    str(_("Objectives")): [row["total"] for row in self.lagging],
                 },
             },
         }
