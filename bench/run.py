@@ -1,0 +1,214 @@
+"""Measure the main pages and their floors on the benchmark database.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/coaching_bench \\
+        .venv/bin/python bench/run.py [--requests 20]
+
+Run bench/generate.py first. Each page is requested in-process with Django's
+test client (DEBUG off) after two warm-up requests; the median and 95th
+percentile of the server time and the number of SQL queries are reported. The
+*floor* of a page is the same data fetched with the fewest queries and
+rendered by a trivial template: page/floor says how far the page is from what
+Django itself can do. Prints a table and writes bench/results/pages.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 60)
+os.environ.setdefault("ALLOWED_HOSTS", "localhost,testserver,127.0.0.1")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+
+
+def timed(function: Callable[[], Any], repeat: int) -> tuple[float, float, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(2):
+        function()
+    samples = []
+    queries = 0
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            function()
+            samples.append((time.perf_counter() - started) * 1000)
+        queries = len(captured.captured_queries)
+    samples.sort()
+    p95 = samples[min(len(samples) - 1, int(round(len(samples) * 0.95)) - 1)]
+    return statistics.median(samples), p95, queries
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=20)
+    options = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.template import Context, Template
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from accounts.models import User
+    from coaching.models import CheckIn, CoachingSession, Objective
+    from reviews.models import ReviewRow, ReviewTable
+
+    setup_test_environment()
+    lead = User.objects.get(email="bench-lead@bench.example")
+    member = lead.direct_reports.order_by("pk").first()
+    hr = User.objects.get(email="hr@bench.example")
+    assert member is not None
+    table = ReviewTable.objects.filter(employee=member).order_by("-month").first()
+    assert table is not None
+    trivial = Template("{% for row in rows %}{{ row }}\n{% endfor %}")
+
+    def client_for(user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    def page(user: User, url: str) -> Callable[[], Any]:
+        client = client_for(user)
+
+        def request() -> None:
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+
+        return request
+
+    def floor(rows: Callable[[], list[Any]]) -> Callable[[], Any]:
+        return lambda: trivial.render(Context({"rows": rows()}))
+
+    reports = list(lead.direct_reports.values_list("pk", flat=True))
+    checks: list[tuple[str, Callable[[], Any], Callable[[], Any]]] = [
+        (
+            "Team page (50 reports)",
+            page(lead, "/team/"),
+            floor(
+                lambda: list(
+                    Objective.objects.filter(employee_id__in=reports).values_list(
+                        "employee__full_name", "title", "weight"
+                    )
+                )
+            ),
+        ),
+        (
+            "My objectives",
+            page(member, "/objectives/"),
+            floor(
+                lambda: list(
+                    Objective.objects.filter(employee=member).values_list("title", "weight")
+                )
+            ),
+        ),
+        (
+            "Coaching overview",
+            page(lead, "/coaching/overview/"),
+            floor(
+                lambda: list(
+                    User.objects.filter(manager=lead).values_list("full_name", "job_title")
+                )
+            ),
+        ),
+        (
+            "Timeline of a person",
+            page(lead, f"/coaching/people/{member.pk}/timeline/"),
+            floor(
+                lambda: (
+                    list(
+                        CoachingSession.objects.filter(employee=member).values_list(
+                            "held_on", "type"
+                        )
+                    )
+                    + list(
+                        CheckIn.objects.filter(objective__employee=member).values_list(
+                            "recorded_on", "value"
+                        )
+                    )
+                )
+            ),
+        ),
+        (
+            "Review table page",
+            page(lead, f"/reviews/{table.pk}/"),
+            floor(
+                lambda: list(
+                    ReviewRow.objects.filter(table=table).values_list("title", "planned", "actual")
+                )
+            ),
+        ),
+        (
+            "To review",
+            page(lead, "/reviews/to-review/?all=1"),
+            floor(
+                lambda: list(
+                    ReviewTable.objects.filter(employee__manager=lead).values_list(
+                        "month", "status"
+                    )[:50]
+                )
+            ),
+        ),
+        (
+            "Review tables list (mine)",
+            page(member, "/reviews/"),
+            floor(
+                lambda: list(
+                    ReviewTable.objects.filter(employee=member).values_list("month", "status")
+                )
+            ),
+        ),
+        (
+            "HR dashboard",
+            page(hr, "/reviews/dashboard/?month=2026-10"),
+            floor(
+                lambda: list(
+                    ReviewTable.objects.filter(month="2026-10-01").values_list("status", flat=True)[
+                        :100
+                    ]
+                )
+            ),
+        ),
+    ]
+    results = []
+    line = "{:<28} {:>10} {:>8} {:>8} {:>9} {:>10}"
+    print(line.format("page", "median ms", "p95 ms", "queries", "floor ms", "page/floor"))
+    for name, run_page, run_floor in checks:
+        median, p95, queries = timed(run_page, options.requests)
+        floor_median, _p95, _q = timed(run_floor, options.requests)
+        ratio = median / floor_median if floor_median else 0
+        results.append(
+            {
+                "page": name,
+                "median_ms": round(median, 1),
+                "p95_ms": round(p95, 1),
+                "queries": queries,
+                "floor_ms": round(floor_median, 1),
+                "ratio": round(ratio, 1),
+            }
+        )
+        print(
+            line.format(
+                name, f"{median:.1f}", f"{p95:.1f}", queries, f"{floor_median:.1f}", f"{ratio:.1f}"
+            )
+        )
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "pages.json").write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
