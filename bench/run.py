@@ -59,6 +59,7 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.core.management import call_command
     from django.template import Context, Template
     from django.test import Client
     from django.test.utils import setup_test_environment
@@ -67,6 +68,7 @@ def main() -> None:
     from coaching.models import CheckIn, CoachingSession, Objective
     from reviews.models import ReviewRow, ReviewTable
 
+    call_command("collectstatic", "--no-input", verbosity=0)  # as in production
     setup_test_environment()
     lead = User.objects.get(email="bench-lead@bench.example")
     member = lead.direct_reports.order_by("pk").first()

@@ -75,3 +75,17 @@ def test_deploy_check_passes_with_production_values():
         ALLOWED_HOSTS="example.com",
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_collectstatic_succeeds_for_production(tmp_path):
+    """Production serves hashed, compressed files: every referenced asset must exist."""
+    result = manage(
+        "collectstatic",
+        "--no-input",
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="example.com",
+        STATIC_ROOT=str(tmp_path / "static"),
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "static" / "staticfiles.json").exists()
