@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -919,51 +920,58 @@ def coaching_overview(request: HttpRequest) -> HttpResponse:
     indirect = request.GET.get("indirect") == "1"
     chosen_type = request.GET.get("type", "")
     since_raw = request.GET.get("since", "")
-    sessions = CoachingSession.objects.filter(employee=OuterRef("pk"))
+    since = parse_date(since_raw) if since_raw else None
+    people = list(reports_of(user, indirect=indirect).filter(is_active=True))
+    ids = [person.pk for person in people]
+    # Grouped queries keyed by person: a handful of queries whatever the team's size.
+    sessions = CoachingSession.objects.filter(employee_id__in=ids)
     if chosen_type in CoachingType.values:
         sessions = sessions.filter(type=chosen_type)
-    since = parse_date(since_raw) if since_raw else None
     if since:
         sessions = sessions.filter(held_on__gte=since)
-    latest = sessions.order_by("-held_on", "-created_at")
-    open_items = (
-        ActionItem.objects.filter(session__employee=OuterRef("pk"), done_at__isnull=True)
-        .values("session__employee")
-        .annotate(n=Count("pk"))
-        .values("n")
+    counts = dict(
+        sessions.values("employee_id").annotate(n=Count("pk")).values_list("employee_id", "n")
     )
-    overdue_items = (
-        ActionItem.objects.filter(
-            session__employee=OuterRef("pk"),
-            done_at__isnull=True,
-            due_date__lt=timezone.localdate(),
+    latest: dict[int, tuple[Any, str]] = {}
+    for employee_id, held_on, kind in (
+        sessions.order_by("employee_id", "-held_on", "-created_at")
+        .distinct("employee_id")
+        .values_list("employee_id", "held_on", "type")
+        if connection.vendor == "postgresql"
+        else sessions.order_by("-held_on", "-created_at").values_list(
+            "employee_id", "held_on", "type"
         )
-        .values("session__employee")
+    ):
+        latest.setdefault(employee_id, (held_on, kind))
+    open_items = ActionItem.objects.filter(session__employee_id__in=ids, done_at__isnull=True)
+    open_counts = dict(
+        open_items.values("session__employee_id")
         .annotate(n=Count("pk"))
-        .values("n")
+        .values_list("session__employee_id", "n")
     )
-    counted = sessions.values("employee").annotate(n=Count("pk")).values("n")
-    people = (
-        reports_of(user, indirect=indirect)
-        .filter(is_active=True)
-        .annotate(
-            last_held_on=Subquery(latest.values("held_on")[:1]),
-            last_type=Subquery(latest.values("type")[:1]),
-            session_count=Coalesce(Subquery(counted), 0),
-            open_items=Coalesce(Subquery(open_items), 0),
-            overdue_items=Coalesce(Subquery(overdue_items), 0),
-        )
-        .order_by(F("last_held_on").asc(nulls_first=True), "full_name")
+    overdue_counts = dict(
+        open_items.filter(due_date__lt=timezone.localdate())
+        .values("session__employee_id")
+        .annotate(n=Count("pk"))
+        .values_list("session__employee_id", "n")
     )
     today = timezone.localdate()
-    rows = [
-        {
-            "person": person,
-            "days_since": (today - person.last_held_on).days if person.last_held_on else None,
-            "last_type_label": CoachingType(person.last_type).label if person.last_type else "",
-        }
-        for person in people
-    ]
+    rows = []
+    for person in people:
+        held_on, kind = latest.get(person.pk, (None, ""))
+        rows.append(
+            {
+                "person": person,
+                "last_held_on": held_on,
+                "last_type_label": CoachingType(kind).label if kind else "",
+                "days_since": (today - held_on).days if held_on else None,
+                "sessions": counts.get(person.pk, 0),
+                "open_items": open_counts.get(person.pk, 0),
+                "overdue_items": overdue_counts.get(person.pk, 0),
+            }
+        )
+    # Whoever has waited longest (or was never coached) comes first.
+    rows.sort(key=lambda row: (row["last_held_on"] or dt.date.min, row["person"].full_name))
     return render(
         request,
         "coaching/overview.html",

@@ -201,7 +201,7 @@ def test_overview_queries_do_not_grow(client, manager, size, django_assert_max_n
         session = CoachingSession.objects.create(coach=manager, employee=person, type="guidance")
         ActionItem.objects.create(session=session, title="Step", owner=person)
     client.force_login(manager)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("coaching:overview"), {"type": "guidance"})
     assert response.content.decode().count("data-person=") == size
 
