@@ -280,6 +280,9 @@ def main() -> None:
                 strict=True,
             ):
                 ReviewTable.objects.filter(pk__in=chunk).update(status=status, summary="Summary.")
+    from coaching.services import objective_progress_refresh
+
+    objective_progress_refresh()
     print(
         f"{User.objects.count()} people, {Department.objects.count()} departments, "
         f"{User.objects.filter(direct_reports__isnull=False).distinct().count()} managers, "

@@ -204,6 +204,10 @@ class Objective(models.Model):
     created_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Where it stood against the plan when last computed (each change, and daily),
+    # so that organisation-wide counts are one aggregate query.
+    progress_state = models.CharField(max_length=10, blank=True, editable=False)
+    progress_as_of = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -232,6 +232,7 @@ def objective_update(
     _check_weights(locked)
     locked.save()
     _plan_changed(plan=plan, objective=locked, actor=actor, changes=changes, reason=reason)
+    objective_progress_refresh(objective_ids=[locked.pk])
     return locked
 
 
@@ -300,8 +301,10 @@ def phase_targets_save(
     PhaseTarget.objects.bulk_create(to_create)
     PhaseTarget.objects.bulk_update(to_update, ["planned"])
     _plan_changed(plan=plan, objective=objective, actor=actor, changes=changes, reason=reason)
+    objective_progress_refresh(objective_ids=[objective.pk])
 
 
+@transaction.atomic
 def checkin_create(
     *,
     actor: User,
@@ -311,7 +314,7 @@ def checkin_create(
     note: str = "",
     recorded_on: dt.date | None = None,
 ) -> CheckIn:
-    return CheckIn.objects.create(
+    checkin = CheckIn.objects.create(
         objective=objective,
         value=value,
         confidence=confidence,
@@ -319,6 +322,8 @@ def checkin_create(
         recorded_on=recorded_on or timezone.localdate(),
         author=actor,
     )
+    objective_progress_refresh(objective_ids=[objective.pk])
+    return checkin
 
 
 @transaction.atomic
@@ -517,3 +522,33 @@ def calendar_feed_ics(*, user: User) -> bytes:
                 event.add("url", f"{settings.SITE_URL}{session.get_absolute_url()}")
                 calendar.add_component(event)
     return bytes(calendar.to_ical())
+
+
+def objective_progress_refresh(
+    *, objective_ids: list[int] | None = None, today: dt.date | None = None
+) -> int:
+    """Store each objective's state against today's plan; returns how many changed.
+
+    Called after every check-in or plan change (for those objectives) and daily
+    for every objective of the active cycles, since the plan moves with time.
+    """
+    from coaching.selectors import objective_progress, with_progress
+
+    today = today or timezone.localdate()
+    objectives = Objective.objects.filter(cycle__state=AppraisalCycle.State.ACTIVE)
+    if objective_ids is not None:
+        objectives = Objective.objects.filter(pk__in=objective_ids)
+    annotated = with_progress(objectives.select_related("cycle"), today=today).order_by("pk")
+    changed: list[Objective] = []
+    total = 0
+    for objective in annotated.iterator(chunk_size=2000):
+        state = str(objective_progress(objective, today=today).state)
+        if objective.progress_state != state or objective.progress_as_of != today:
+            objective.progress_state, objective.progress_as_of = state, today
+            changed.append(objective)
+        if len(changed) >= 2000:
+            Objective.objects.bulk_update(changed, ["progress_state", "progress_as_of"])
+            total += len(changed)
+            changed = []
+    Objective.objects.bulk_update(changed, ["progress_state", "progress_as_of"])
+    return total + len(changed)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Department, User
 from accounts.selectors import all_reports_sql, user_roles
 from coaching.models import CoachingSession, CoachingType, Objective
-from coaching.selectors import ProgressState, current_cycle, objective_progress, with_progress
+from coaching.selectors import ProgressState, current_cycle
 from reviews.models import ReviewTable
 from reviews.permissions import tables_visible_to
 
@@ -158,37 +158,25 @@ def dashboard_build(*, user: User, month: dt.date, since_days: int = 30) -> Dash
     cycle = current_cycle()
     lagging: list[dict[str, Any]] = []
     if cycle is not None:
-        objectives = with_progress(
+        # States are stored on each change and restated daily: one aggregate query.
+        objective_rows = (
             Objective.objects.filter(cycle=cycle, employee__in=people)
             .exclude(status=Objective.Status.DROPPED)
-            .select_related("cycle")
-            .only(
-                "pk",
-                "measure",
-                "target",
-                "status",
-                "employee__department_id",
-                "cycle__start_date",
-                "cycle__end_date",
-                "cycle__time_nodes",
+            .values("employee__department_id")
+            .annotate(
+                total=Count("pk"),
+                lagging=Count("pk", filter=Q(progress_state=ProgressState.LAGGING)),
             )
-            .annotate(dept=Coalesce("employee__department_id", 0))
         )
-        by_department: dict[int, Counter[str]] = defaultdict(Counter)
-        for objective in objectives.iterator(chunk_size=2000):
-            state = objective_progress(objective, today=today).state
-            counts = by_department[objective.dept]  # type: ignore[attr-defined]
-            counts["total"] += 1
-            counts["lagging"] += state == ProgressState.LAGGING
         lagging = sorted(
             (
                 {
-                    "department": names.get(dept, "—"),
-                    "total": counts["total"],
-                    "lagging": counts["lagging"],
-                    "share": round(counts["lagging"] * 100 / counts["total"]),
+                    "department": names.get(row["employee__department_id"], "—"),
+                    "total": row["total"],
+                    "lagging": row["lagging"],
+                    "share": round(row["lagging"] * 100 / row["total"]),
                 }
-                for dept, counts in by_department.items()
+                for row in objective_rows
             ),
             key=lambda row: (-row["share"], row["department"]),
         )

@@ -28,6 +28,7 @@ from accounts.selectors import manager_chain_ids
 from accounts.services import notify
 from coaching.models import ActionItem, AppraisalCycle, CoachingSession
 from coaching.selectors import month_end
+from coaching.services import objective_progress_refresh
 from reviews.models import JobRun, JobSettings, ReviewTable, SentReminder
 from reviews.services import next_month, review_tables_generate
 
@@ -93,7 +94,10 @@ def month_end_generation_run(
                     f"{cycle.name} {month:%Y-%m}: {result.tables_created} tables, "
                     f"{result.rows_created} rows, {result.items_carried} carried"
                 )
-        return "\n".join(lines) or "no active cycle covers the due months"
+        # The plan moves with the calendar: restate every objective for today.
+        refreshed = objective_progress_refresh(today=moment.date())
+        lines.append(f"progress states: {refreshed} updated")
+        return "\n".join(lines)
 
     return _record("month_end_generation", work)
 

@@ -87,3 +87,35 @@ def test_a_milestone_is_due_only_once_its_month_has_ended(cycle, report):
 def test_a_dropped_objective_is_not_lagging(cycle, report):
     objective = make_objective(cycle, employee=report, status=Objective.Status.DROPPED)
     assert progress(objective, MID_MARCH).state == ProgressState.DROPPED
+
+
+def test_stored_states_follow_check_ins_and_the_daily_restatement(cycle, report, manager):
+    import time_machine
+
+    from coaching.services import checkin_create
+    from reviews.jobs import month_end_generation_run
+
+    objective = make_objective(cycle, employee=report)
+    with time_machine.travel(dt.datetime(2026, 3, 16, 9, tzinfo=dt.UTC), tick=False):
+        checkin_create(actor=report, objective=objective, value=Decimal(26), confidence=4)
+        objective.refresh_from_db()
+        assert objective.progress_state == ProgressState.ON_TRACK
+    # A month later nothing new was recorded: the daily run restates it as lagging.
+    with time_machine.travel(dt.datetime(2026, 4, 20, 9, tzinfo=dt.UTC), tick=False):
+        month_end_generation_run()
+    objective.refresh_from_db()
+    assert objective.progress_state == ProgressState.LAGGING
+    assert objective.progress_as_of == dt.date(2026, 4, 20)
+
+
+def test_the_dashboard_counts_stored_lagging_states(client, hr, cycle, report, sales):
+    from django.urls import reverse
+
+    from coaching.services import objective_progress_refresh
+
+    make_objective(cycle, employee=report, title="Behind")
+    objective_progress_refresh(today=dt.date(2026, 3, 16))
+    client.force_login(hr)
+    body = client.get(reverse("reviews:dashboard")).content.decode()
+    lagging = body.split('data-testid="lagging"', 1)[1]
+    assert '<td>Sales</td><td class="text-end">1</td><td class="text-end">1</td>' in lagging
