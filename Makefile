@@ -27,7 +27,7 @@ compilemessages: $(STAMP)
 	else echo "msgfmt not found (apt-get install gettext): using the committed .mo files"; fi
 
 messages: $(STAMP)
-	$(PY) manage.py makemessages --locale zh_Hans --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --no-obsolete --add-location file
+	$(PY) manage.py makemessages --locale zh_Hans --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'bench/*' --no-obsolete --add-location file
 
 demo: $(STAMP) compilemessages
 	$(PY) manage.py migrate --no-input -v0
