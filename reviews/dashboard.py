@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Department, User
-from accounts.selectors import all_reports_sql, user_roles
+from accounts.selectors import all_reports_sql, department_subtree_ids, user_roles
 from coaching.models import CoachingSession, CoachingType, Objective
 from coaching.selectors import ProgressState, current_cycle
 from reviews.models import ReviewTable
@@ -27,12 +27,16 @@ IN_REVIEW = (ReviewTable.Status.SUBMITTED, ReviewTable.Status.IN_REVIEW)
 @dataclass
 class Dashboard:
     month: dt.date
+    department: Department | None
     completion: list[dict[str, Any]]
     late: list[ReviewTable]
     late_count: int
-    coverage: list[dict[str, Any]]
+    coverage: Page[dict[str, Any]]
+    coverage_total: int
+    not_coaching: int
     lagging: list[dict[str, Any]]
     is_hr: bool
+    since_days: int
 
     def charts(self) -> dict[str, Any]:
         """Chart data with translated series names (the tables show the same numbers)."""
@@ -52,7 +56,7 @@ class Dashboard:
                 },
             },
             "coverage": {
-                "labels": [row["manager"].full_name for row in self.coverage],
+                "labels": [row["name"] for row in self.coverage],
                 "series": {
                     str(label): [row["types"].get(key, 0) for row in self.coverage]
                     for key, label in CoachingType.choices
@@ -82,9 +86,91 @@ def _scoped_people(user: User) -> QuerySet[User]:
     return people.filter(pk__in=RawSQL(all_reports_sql(), [user.pk]))  # noqa: S611
 
 
-def dashboard_build(*, user: User, month: dt.date, since_days: int = 30) -> Dashboard:
+def _coverage(
+    user: User, subtree: frozenset[int] | None, *, today: dt.date, since_days: int
+) -> list[dict[str, Any]]:
+    """Every manager in scope with reports, sessions and their mix: two queries.
+
+    Sorted by need: managers who have not coached anyone for longest come first.
+    """
+    managers = User.objects.filter(is_active=True)
+    if not user_roles(user).is_hr:
+        managers = managers.filter(
+            Q(pk=user.pk) | Q(pk__in=RawSQL(all_reports_sql(), [user.pk]))  # noqa: S611
+        )
+    if subtree is not None:
+        managers = managers.filter(department_id__in=subtree)
+    rows = list(
+        managers.filter(direct_reports__is_active=True)
+        .values("pk", "full_name")
+        .annotate(reports=Count("direct_reports"))
+        .order_by()
+    )
+    since = today - dt.timedelta(days=since_days)
+    sessions = CoachingSession.objects.values("coach_id").order_by()
+    if not user_roles(user).is_hr or subtree is not None:
+        sessions = sessions.filter(coach_id__in=[row["pk"] for row in rows])
+    mix = {
+        row["coach_id"]: row
+        for row in sessions.annotate(
+            last=Max("held_on"),
+            **{
+                key: Count("pk", filter=Q(type=key, held_on__gte=since))
+                for key in CoachingType.values
+            },
+        )
+    }
+    coverage = []
+    for row in rows:
+        found = mix.get(row["pk"], {})
+        types = {key: found[key] for key in CoachingType.values if found.get(key)}
+        total = sum(types.values())
+        last = found.get("last")
+        coverage.append(
+            {
+                "pk": row["pk"],
+                "name": row["full_name"],
+                "reports": row["reports"],
+                "sessions": total,
+                "per_report": round(total / row["reports"] * 30 / since_days, 1),
+                "days_since": (today - last).days if last else None,
+                "types": types,
+            }
+        )
+    coverage.sort(
+        key=lambda row: (
+            row["days_since"] is not None,
+            -(row["days_since"] or 0),
+            row["per_report"],
+            row["name"],
+        )
+    )
+    return coverage
+
+
+def dashboard_build(
+    *,
+    user: User,
+    month: dt.date,
+    department: Department | None = None,
+    coverage_page: int | str = 1,
+    since_days: int = 30,
+    per_page: int = 20,
+) -> Dashboard:
+    """The dashboard's numbers for ``user``'s scope, optionally one department subtree.
+
+    A fixed number of queries whatever the size of the organisation.
+    """
     today = timezone.localdate()
-    tables = _scoped_tables(user).filter(month=month)
+    subtree = department_subtree_ids(department) if department is not None else None
+    scoped = _scoped_tables(user)
+    people = _scoped_people(user)
+    if subtree is not None:
+        scoped = scoped.filter(
+            Q(employee__department_id__in=subtree) | Q(department_id__in=subtree)
+        )
+        people = people.filter(department_id__in=subtree)
+    tables = scoped.filter(month=month)
     rows = (
         tables.annotate(dept=Coalesce("department_id", "employee__department_id"))
         .values("dept")
@@ -103,57 +189,13 @@ def dashboard_build(*, user: User, month: dt.date, since_days: int = 30) -> Dash
         ({**row, "department": names.get(row["dept"], "—")} for row in rows),
         key=lambda row: row["department"],
     )
-    late_tables = _scoped_tables(user).filter(status__in=OPEN, deadline__lt=today)
+    late_tables = scoped.filter(status__in=OPEN, deadline__lt=today)
     late = list(
         late_tables.select_related("employee__manager", "department__head").order_by("deadline")[
             :50
         ]
     )
-
-    people = _scoped_people(user)
-    managers = list(
-        User.objects.filter(
-            Q(pk=user.pk) | Q(pk__in=people.values("pk")), direct_reports__is_active=True
-        )
-        .annotate(reports=Count("direct_reports", filter=Q(direct_reports__is_active=True)))
-        .order_by("full_name")
-    )
-    if user_roles(user).is_hr:
-        managers = list(
-            User.objects.filter(is_active=True, direct_reports__is_active=True)
-            .annotate(reports=Count("direct_reports", filter=Q(direct_reports__is_active=True)))
-            .order_by("full_name")
-        )
-    since = today - dt.timedelta(days=since_days)
-    manager_ids = [m.pk for m in managers]
-    type_counts: dict[int, Counter[str]] = defaultdict(Counter)
-    for row in (
-        CoachingSession.objects.filter(coach_id__in=manager_ids, held_on__gte=since)
-        .values("coach_id", "type")
-        .annotate(n=Count("pk"))
-    ):
-        type_counts[row["coach_id"]][row["type"]] = row["n"]
-    last = dict(
-        CoachingSession.objects.filter(coach_id__in=manager_ids)
-        .values("coach_id")
-        .annotate(last=Max("held_on"))
-        .values_list("coach_id", "last")
-    )
-    coverage = []
-    for manager in managers:
-        types = type_counts.get(manager.pk, Counter())
-        total = sum(types.values())
-        reports = manager.reports
-        coverage.append(
-            {
-                "manager": manager,
-                "reports": reports,
-                "sessions": total,
-                "per_report": round(total / reports * 30 / since_days, 1) if reports else 0,
-                "days_since": (today - last[manager.pk]).days if manager.pk in last else None,
-                "types": dict(types),
-            }
-        )
+    coverage = _coverage(user, subtree, today=today, since_days=since_days)
 
     cycle = current_cycle()
     lagging: list[dict[str, Any]] = []
@@ -167,6 +209,7 @@ def dashboard_build(*, user: User, month: dt.date, since_days: int = 30) -> Dash
                 total=Count("pk"),
                 lagging=Count("pk", filter=Q(progress_state=ProgressState.LAGGING)),
             )
+            .order_by()
         )
         lagging = sorted(
             (
@@ -182,10 +225,16 @@ def dashboard_build(*, user: User, month: dt.date, since_days: int = 30) -> Dash
         )
     return Dashboard(
         month=month,
+        department=department,
         completion=completion,
         late=late,
         late_count=late_tables.count(),
-        coverage=coverage,
+        coverage=Paginator(coverage, per_page).get_page(coverage_page),
+        coverage_total=len(coverage),
+        not_coaching=sum(
+            1 for row in coverage if row["days_since"] is None or row["days_since"] > since_days
+        ),
         lagging=lagging,
         is_hr=user_roles(user).is_hr,
+        since_days=since_days,
     )

@@ -271,6 +271,25 @@ class JobSettingsForm(forms.ModelForm[JobSettings]):
         return data
 
 
+class DashboardForm(forms.Form):
+    """The dashboard's filters; an unusable value gets a message beside its field."""
+
+    month = forms.DateField(
+        label=_("Month"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        input_formats=["%Y-%m"],
+        error_messages={"invalid": _("Choose a month like 2026-03.")},
+    )
+    department = forms.ModelChoiceField[Department](
+        label=_("Department"),
+        queryset=Department.objects.order_by("name"),
+        required=False,
+        empty_label=_("All departments"),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+
+
 class ExportForm(forms.Form):
     month_from = forms.DateField(
         label=_("From month"),

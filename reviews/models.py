@@ -94,6 +94,12 @@ class ReviewTable(models.Model):
         indexes = [
             models.Index(fields=["month", "status"], name="reviews_table_month_status"),
             models.Index(fields=["cycle", "month"], name="reviews_table_cycle_month"),
+            # Late tables (dashboard, reminders): open ones by deadline.
+            models.Index(
+                fields=["deadline"],
+                condition=models.Q(status__in=["draft", "returned"]),
+                name="reviews_table_open_deadline",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 import io
 from pathlib import Path
 from typing import Any, cast
@@ -32,6 +31,7 @@ from reviews.exports import ExportFilter, csv_lines, export_tables, pdf_bytes, w
 from reviews.forms import (
     AnswerForm,
     CarriedFormSet,
+    DashboardForm,
     ExportForm,
     InquiryForm,
     JobSettingsForm,
@@ -608,18 +608,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     roles = user_roles(user)
     require(roles.is_hr or roles.is_manager or roles.is_department_head)
+    form = DashboardForm(request.GET or None)
     month = timezone.localdate().replace(day=1)
-    raw = request.GET.get("month", "")
-    if raw:
-        try:
-            month = dt.datetime.strptime(raw, "%Y-%m").date()  # noqa: DTZ007 - a calendar month
-        except ValueError:
-            messages.error(request, _("Choose a month like 2026-03."))
-    data = dashboard_build(user=user, month=month)
+    department = None
+    if form.is_bound and form.is_valid():
+        month = (form.cleaned_data["month"] or month).replace(day=1)
+        department = form.cleaned_data["department"]
+    data = dashboard_build(
+        user=user,
+        month=month,
+        department=department,
+        coverage_page=request.GET.get("page", 1),
+    )
     return render(
         request,
         "reviews/dashboard.html",
         {
+            "form": form,
             "data": data,
             "charts": data.charts(),
             "month": month,

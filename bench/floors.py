@@ -1,0 +1,184 @@
+"""The *floor* of each measured page: what Django itself needs to serve the same data.
+
+Each floor view is served through the same middleware, session and login as the
+real page, fetches the data the page shows with the fewest queries (values,
+one aggregate or subquery per list) and renders it with a trivial template.
+bench/run.py serves them from bench/urls.py; the product never routes here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.http import HttpRequest, HttpResponse
+from django.template import engines
+from django.utils import timezone
+
+from accounts.models import User
+from coaching.models import ActionItem, CheckIn, CoachingSession, CoachingType, Objective
+from coaching.selectors import current_cycle, with_progress
+from reviews.models import Inquiry, ReviewRow, ReviewTable
+
+TRIVIAL = engines["django"].from_string(
+    "<!doctype html><title>floor</title>{% for row in rows %}<p>{{ row }}</p>{% endfor %}"
+)
+PROGRESS = (
+    "title",
+    "weight",
+    "measure",
+    "target",
+    "previous_planned",
+    "upcoming_planned",
+    "actual_now",
+    "confidence_now",
+)
+
+
+def _render(request: HttpRequest, *lists: Iterable[Any]) -> HttpResponse:
+    rows = [row for part in lists for row in part]
+    return HttpResponse(TRIVIAL.render({"rows": rows}, request))
+
+
+def _person(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def team(request: HttpRequest) -> HttpResponse:
+    objectives = with_progress(
+        Objective.objects.filter(cycle=current_cycle(), employee__manager=_person(request))
+    ).values_list("employee__full_name", *PROGRESS)
+    return _render(request, objectives)
+
+
+def my_objectives(request: HttpRequest) -> HttpResponse:
+    objectives = with_progress(
+        Objective.objects.filter(cycle=current_cycle(), employee=_person(request))
+    ).values_list(*PROGRESS)
+    return _render(request, objectives)
+
+
+def overview(request: HttpRequest) -> HttpResponse:
+    sessions = CoachingSession.objects.filter(employee=OuterRef("pk")).order_by("-held_on")
+    items = ActionItem.objects.filter(session__employee=OuterRef("pk"), done_at__isnull=True)
+    people = (
+        User.objects.filter(manager=_person(request), is_active=True)
+        .annotate(
+            last_on=Subquery(sessions.values("held_on")[:1]),
+            last_type=Subquery(sessions.values("type")[:1]),
+            open_items=Subquery(
+                items.values("session__employee").annotate(n=Count("pk")).values("n")[:1]
+            ),
+        )
+        .values_list("full_name", "job_title", "last_on", "last_type", "open_items")
+    )
+    return _render(request, people)
+
+
+def timeline(request: HttpRequest, pk: int) -> HttpResponse:
+    sessions = CoachingSession.objects.filter(employee_id=pk).values_list("held_on", "type", "note")
+    checkins = CheckIn.objects.filter(objective__employee_id=pk).values_list(
+        "recorded_on", "objective__title", "note"
+    )
+    items = ActionItem.objects.filter(session__employee_id=pk).values_list(
+        "due_date", "title", "session__type"
+    )
+    return _render(request, sessions.union(checkins, items, all=True))
+
+
+def review_table(request: HttpRequest, pk: int) -> HttpResponse:
+    rows = ReviewRow.objects.filter(table_id=pk).values_list(
+        "table__month",
+        "table__status",
+        "table__employee__full_name",
+        "title",
+        "planned",
+        "actual",
+        "gap_reason",
+    )
+    questions = Inquiry.objects.filter(table_id=pk).values_list("question", "answer")
+    return _render(request, rows, questions)
+
+
+def to_review(request: HttpRequest) -> HttpResponse:
+    tables = (
+        ReviewTable.objects.filter(employee__manager=_person(request))
+        .annotate(open=Count("inquiries", filter=Q(inquiries__answered_at__isnull=True)))
+        .order_by("-month")
+        .values_list("employee__full_name", "month", "status", "deadline", "open")[:50]
+    )
+    return _render(request, tables)
+
+
+def my_tables(request: HttpRequest) -> HttpResponse:
+    tables = (
+        ReviewTable.objects.filter(employee=_person(request))
+        .order_by("-month")
+        .values_list("month", "status", "deadline")
+    )
+    return _render(request, tables)
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    month = dt.date.fromisoformat(request.GET.get("month", "2026-10") + "-01")
+    today = timezone.localdate()
+    open_ = ("draft", "returned")
+    completion = (
+        ReviewTable.objects.filter(month=month)
+        .values("employee__department__name")
+        .annotate(
+            n=Count("pk"),
+            **{s: Count("pk", filter=Q(status=s)) for s in ReviewTable.Status.values},
+        )
+        .values_list("employee__department__name", "n", *ReviewTable.Status.values)
+    )
+    late = (
+        ReviewTable.objects.filter(status__in=open_, deadline__lt=today)
+        .order_by("deadline")
+        .values_list("employee__full_name", "month", "deadline", "employee__manager__full_name")[
+            :50
+        ]
+    )
+    managers = (
+        User.objects.filter(direct_reports__is_active=True)
+        .values("full_name")
+        .annotate(n=Count("direct_reports"))
+        .values_list("pk", "full_name", "n")
+    )
+    since = today - dt.timedelta(days=30)
+    sessions = (
+        CoachingSession.objects.values("coach_id")
+        .annotate(
+            last=Max("held_on"),
+            **{t: Count("pk", filter=Q(type=t, held_on__gte=since)) for t in CoachingType.values},
+        )
+        .values_list("coach_id", "last", *CoachingType.values)
+    )
+    lagging = (
+        Objective.objects.filter(cycle=current_cycle(), employee__is_active=True)
+        .values("employee__department__name")
+        .annotate(n=Count("pk"), lagging=Count("pk", filter=Q(progress_state="lagging")))
+        .values_list("employee__department__name", "n", "lagging")
+    )
+    # The page shows 20 managers at a time, so does the floor.
+    return _render(request, completion, late, list(managers)[:20], list(sessions)[:20], lagging)
+
+
+FLOORS: dict[str, Callable[..., HttpResponse]] = {
+    name: login_required(view)
+    for name, view in {
+        "team": team,
+        "my_objectives": my_objectives,
+        "overview": overview,
+        "timeline": timeline,
+        "review_table": review_table,
+        "to_review": to_review,
+        "my_tables": my_tables,
+        "dashboard": dashboard,
+    }.items()
+}
