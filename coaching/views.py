@@ -553,9 +553,10 @@ def team(request: HttpRequest) -> HttpResponse:
     plans: dict[int, PerformancePlan] = {}
     if cycle is not None and people_list:
         objectives = with_progress(
-            Objective.objects.filter(cycle=cycle, employee__in=people).select_related("cycle")
+            Objective.objects.filter(cycle=cycle, employee__in=people)
         ).order_by("-weight", "title")
         for objective in objectives:
+            objective.cycle = cycle  # one cycle for all: no join, no copy per row
             by_person[cast(int, objective.employee_id)].append(
                 (objective, objective_progress(objective))
             )

@@ -8,13 +8,12 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, Q, QuerySet
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Department, User
-from accounts.selectors import all_reports_sql, department_subtree_ids, user_roles
+from accounts.selectors import all_report_ids, department_subtree_ids, user_roles
 from coaching.models import CoachingSession, CoachingType, Objective
 from coaching.selectors import ProgressState, current_cycle
 from reviews.models import ReviewTable
@@ -83,7 +82,7 @@ def _scoped_people(user: User) -> QuerySet[User]:
     people = User.objects.filter(is_active=True)
     if user_roles(user).is_hr:
         return people
-    return people.filter(pk__in=RawSQL(all_reports_sql(), [user.pk]))  # noqa: S611
+    return people.filter(pk__in=all_report_ids(user))
 
 
 def _coverage(
@@ -95,9 +94,7 @@ def _coverage(
     """
     managers = User.objects.filter(is_active=True)
     if not user_roles(user).is_hr:
-        managers = managers.filter(
-            Q(pk=user.pk) | Q(pk__in=RawSQL(all_reports_sql(), [user.pk]))  # noqa: S611
-        )
+        managers = managers.filter(Q(pk=user.pk) | Q(pk__in=all_report_ids(user)))
     if subtree is not None:
         managers = managers.filter(department_id__in=subtree)
     rows = list(
