@@ -33,7 +33,7 @@ def test_to_review_queries_do_not_grow(
 ):
     build(manager, cycle, month, size)
     client.force_login(manager)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("reviews:to_review"), {"all": "1"})
     assert response.content.decode().count('data-status="submitted"') == size
 
