@@ -169,16 +169,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return _render(request, completion, late, list(managers)[:20], list(sessions)[:20], lagging)
 
 
-FLOORS: dict[str, Callable[..., HttpResponse]] = {
-    name: login_required(view)
-    for name, view in {
-        "team": team,
-        "my_objectives": my_objectives,
-        "overview": overview,
-        "timeline": timeline,
-        "review_table": review_table,
-        "to_review": to_review,
-        "my_tables": my_tables,
-        "dashboard": dashboard,
-    }.items()
+_VIEWS: dict[str, Callable[..., HttpResponse]] = {
+    "team": team,
+    "my_objectives": my_objectives,
+    "overview": overview,
+    "timeline": timeline,
+    "review_table": review_table,
+    "to_review": to_review,
+    "my_tables": my_tables,
+    "dashboard": dashboard,
 }
+FLOORS = {name: login_required(view) for name, view in _VIEWS.items()}

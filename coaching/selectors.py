@@ -310,11 +310,17 @@ def coaching_type_suggest(*, employee: User, today: dt.date | None = None) -> Ty
 
 def open_action_items_for(user: User) -> QuerySet[Any]:
     """Open action items the person owns, or agreed in sessions they are part of."""
-    from coaching.models import ActionItem
+    from coaching.models import ActionItem, CoachingSession
 
+    # The person's sessions first: an OR across the join would scan every item.
+    sessions = list(
+        CoachingSession.objects.filter(Q(employee=user) | Q(coach=user)).values_list(
+            "pk", flat=True
+        )
+    )
     return (
         ActionItem.objects.filter(done_at__isnull=True)
-        .filter(Q(owner=user) | Q(session__employee=user) | Q(session__coach=user))
+        .filter(Q(owner=user) | Q(session_id__in=sessions))
         .select_related("session__employee", "session__department", "owner")
         .order_by(F("due_date").asc(nulls_last=True), "pk")
     )

@@ -37,17 +37,17 @@ def home(request: HttpRequest) -> HttpResponse:
         )
         my_states = Counter(objective_progress(o).state for o in mine)
         if roles.is_manager:
-            team = with_progress(
+            # Stored states (kept on every change, restated daily): one count.
+            team_lagging = (
                 Objective.objects.filter(
-                    cycle=cycle, employee__in=reports_of(user).filter(is_active=True)
-                ).select_related("cycle")
-            )
-            team_lagging = len(
-                {
-                    o.employee_id
-                    for o in team
-                    if objective_progress(o).state == ProgressState.LAGGING
-                }
+                    cycle=cycle,
+                    employee__in=reports_of(user).filter(is_active=True),
+                    progress_state=ProgressState.LAGGING,
+                )
+                .exclude(status=Objective.Status.DROPPED)
+                .values("employee_id")
+                .distinct()
+                .count()
             )
     open_tables = list(
         tables_of_assessee(user).filter(

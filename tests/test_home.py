@@ -21,6 +21,6 @@ def test_home_query_count_does_not_grow_with_the_team(
 ):
     UserFactory.create_batch(size, manager=manager)
     client.force_login(manager)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         response = client.get(reverse("home"))
     assert response.status_code == 200

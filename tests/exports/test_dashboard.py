@@ -1,0 +1,99 @@
+"""The dashboards' filters and coverage list; the home page's team counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from coaching.models import ActionItem, CoachingSession, Objective
+from coaching.selectors import ProgressState
+from reviews.models import ReviewTable
+from reviews.services import review_table_for
+from tests.factories import DepartmentFactory, UserFactory, make_cycle, make_objective
+
+pytestmark = pytest.mark.django_db
+
+
+def section(body: str, testid: str) -> str:
+    return body.split(f'data-testid="{testid}"', 1)[1].split("</table>", 1)[0]
+
+
+def test_hr_narrows_the_dashboard_to_a_department_and_those_below_it(
+    client, hr, report, peer, sales
+):
+    east = DepartmentFactory(name="Sales East", parent=sales)
+    eve = UserFactory(full_name="Eve East", department=east, manager=report)
+    cycle = make_cycle(2026)
+    month = dt.date(2026, 3, 1)
+    for person in (report, peer, eve):
+        make_objective(cycle, employee=person)
+        review_table_for(cycle=cycle, month=month, employee=person)
+    ReviewTable.objects.update(deadline=dt.date(2026, 4, 1))  # all late
+    client.force_login(hr)
+
+    everything = client.get(reverse("reviews:dashboard"), {"month": "2026-03"}).content.decode()
+    assert "Finance" in section(everything, "completion")
+    assert "Paul Peer" in section(everything, "late")
+
+    body = client.get(
+        reverse("reviews:dashboard"), {"month": "2026-03", "department": sales.pk}
+    ).content.decode()
+    completion = section(body, "completion")
+    assert "Sales East" in completion and "Finance" not in completion
+    late = section(body, "late")
+    assert "Rob Report" in late and "Eve East" in late and "Paul Peer" not in late
+    assert f"department={sales.pk}" in body  # the export link keeps the filter
+
+
+def test_a_bad_filter_gets_a_message_beside_its_field(client, hr):
+    client.force_login(hr)
+    response = client.get(reverse("reviews:dashboard"), {"month": "March", "department": "99999"})
+    assert response.status_code == 200
+    filters = response.content.decode().split('data-testid="dashboard-filters"', 1)[1]
+    filters = filters.split("</form>", 1)[0]
+    assert "Choose a month like 2026-03." in filters
+    assert "Select a valid choice." in filters
+
+
+def test_coverage_lists_the_least_coached_managers_first_twenty_at_a_time(client, hr):
+    today = timezone.localdate()
+    busy = []
+    for n in range(22):
+        boss = UserFactory(full_name=f"Boss {n:02d}")
+        report = UserFactory(manager=boss)
+        if n:  # Boss 00 has never coached anyone
+            busy.append(boss)
+            CoachingSession.objects.create(
+                coach=boss, employee=report, type="guidance", held_on=today - dt.timedelta(days=n)
+            )
+    client.force_login(hr)
+    body = client.get(reverse("reviews:dashboard")).content.decode()
+    coverage = section(body, "coverage")
+    names = [line.split("<td>", 1)[1].split("<", 1)[0] for line in coverage.split("<tr")[2:]]
+    assert names[:3] == ["Boss 00", "Boss 21", "Boss 20"]  # never, then longest ago
+    assert len(names) == 20
+    summary = body.split('data-testid="coverage-summary"', 1)[1].split("</p>", 1)[0]
+    assert "1 of 22 managers have held no session in the last 30 days" in summary
+
+    second = client.get(reverse("reviews:dashboard"), {"page": 2}).content.decode()
+    assert "Boss 01" in section(second, "coverage") and "Boss 00" not in section(second, "coverage")
+
+
+def test_home_counts_reports_whose_objectives_lag_and_lists_their_action_items(
+    client, manager, report, indirect_report
+):
+    cycle = make_cycle(timezone.localdate().year)
+    make_objective(cycle, employee=report, title="Behind")
+    make_objective(cycle, employee=report, title="Also behind")
+    make_objective(cycle, employee=indirect_report, title="Not a direct report's")
+    Objective.objects.filter(cycle=cycle).update(progress_state=ProgressState.LAGGING)
+    session = CoachingSession.objects.create(coach=manager, employee=report, type="instruction")
+    ActionItem.objects.create(session=session, title="Call the three open leads", owner=report)
+    client.force_login(manager)
+    body = client.get(reverse("home")).content.decode()
+    assert "1 direct report lagging the plan" in body  # one person, two objectives
+    client.force_login(report)
+    assert "Call the three open leads" in client.get(reverse("home")).content.decode()
