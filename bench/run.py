@@ -8,7 +8,11 @@ test client (DEBUG off) after two warm-up requests; the median and 95th
 percentile of the server time and the number of SQL queries are reported. The
 *floor* of a page is the same data fetched with the fewest queries and
 rendered by a trivial template: page/floor says how far the page is from what
-Django itself can do. Prints a table and writes bench/results/pages.json.
+Django itself can do. Then the jobs on the same organisation: month-end generation of December for
+everyone (its tables are deleted first, so each run measures a full
+generation), its re-run, the reminder run (first and repeated) and the XLSX and
+CSV export of October (each in its own process, for its peak memory). Prints
+tables and writes bench/results/pages.json and bench/results/jobs.json.
 """
 
 from __future__ import annotations
@@ -51,9 +55,69 @@ def timed(function: Callable[[], Any], repeat: int) -> tuple[float, float, int]:
     return statistics.median(samples), p95, queries
 
 
+def jobs() -> dict[str, Any]:
+    """Generation, re-run, reminders and exports, each with its time and queries."""
+    import datetime as dt
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from accounts.models import Notification
+    from bench.exports import measure
+    from coaching.selectors import current_cycle
+    from reviews.jobs import reminders_run
+    from reviews.models import ReviewTable, SentReminder
+    from reviews.services import review_tables_generate
+
+    cycle = current_cycle()
+    assert cycle is not None
+    december = dt.date(2026, 12, 1)
+    ReviewTable.objects.filter(month=december).delete()
+    results: dict[str, Any] = {}
+
+    def timed_once(name: str, work: Callable[[], Any]) -> Any:
+        queries = 0
+
+        def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+            nonlocal queries
+            queries += 1
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count):
+            started = time.perf_counter()
+            value = work()
+            seconds = time.perf_counter() - started
+        results[name] = {"seconds": round(seconds, 2), "queries": queries}
+        print(f"{name:<28} {seconds:>7.2f} s {queries:>7} queries")
+        return value
+
+    first = timed_once(
+        "generation (all subjects)", lambda: review_tables_generate(cycle=cycle, month=december)
+    )
+    results["generation (all subjects)"]["tables_created"] = first.tables_created
+    again = timed_once(
+        "generation re-run", lambda: review_tables_generate(cycle=cycle, month=december)
+    )
+    results["generation re-run"]["tables_created"] = again.tables_created
+
+    # Reminders as of today: the first run sends what is due, the re-run nothing.
+    newest = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    SentReminder.objects.all().delete()
+    now = timezone.now()
+    run = timed_once("reminders", lambda: reminders_run(now=now, force=True))
+    results["reminders"]["outcome"] = run.detail if run else ""
+    rerun = timed_once("reminders re-run", lambda: reminders_run(now=now, force=True))
+    results["reminders re-run"]["outcome"] = rerun.detail if rerun else ""
+    Notification.objects.filter(pk__gt=newest).delete()
+
+    results["exports (2026-10)"] = measure("2026-10")
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=20)
+    parser.add_argument("--skip-jobs", action="store_true", help="measure the pages only")
     options = parser.parse_args()
 
     import django
@@ -153,6 +217,9 @@ def main() -> None:
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
     (out / "pages.json").write_text(json.dumps(results, indent=2))
+    if not options.skip_jobs:
+        print()
+        (out / "jobs.json").write_text(json.dumps(jobs(), indent=2))
 
 
 if __name__ == "__main__":

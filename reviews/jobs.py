@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 from django.conf import settings
@@ -24,7 +25,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.models import HR_GROUP_NAME, User
-from accounts.selectors import manager_chain_ids
 from accounts.services import notify
 from coaching.models import ActionItem, AppraisalCycle, CoachingSession
 from coaching.selectors import month_end
@@ -196,8 +196,8 @@ def _review_reminders(today: dt.date, job_settings: JobSettings) -> Iterable[Rem
             )
             if overdue >= job_settings.overdue_manager_days:
                 if table.employee is not None:
-                    chain = manager_chain_ids(table.employee)
-                    managers = list(User.objects.filter(pk__in=chain[:1]))
+                    manager = table.employee.manager
+                    managers = [manager] if manager is not None else []
                 else:
                     parent = table.department.parent if table.department else None
                     managers = [parent.head] if parent and parent.head else []
@@ -291,6 +291,21 @@ def _not_coached_reminders(today: dt.date, job_settings: JobSettings) -> Iterabl
         )
 
 
+def _unsent(reminders: Iterable[Reminder], size: int = 1000) -> Iterator[list[Reminder]]:
+    """Batches of the reminders not sent before: one query per batch, not per reminder.
+
+    The unique constraint on SentReminder still guards a run racing another one.
+    """
+    source = iter(reminders)
+    while batch := list(islice(source, size)):
+        sent = set(
+            SentReminder.objects.filter(key__in={r.key for r in batch}).values_list(
+                "kind", "recipient_id", "key"
+            )
+        )
+        yield [r for r in batch if (r.kind, r.recipient.pk, r.key) not in sent]
+
+
 def reminders_run(*, now: dt.datetime | None = None, force: bool = False) -> JobRun | None:
     """Send every reminder that is due; each at most once, ever."""
     moment = local_now(now)
@@ -308,9 +323,10 @@ def reminders_run(*, now: dt.datetime | None = None, force: bool = False) -> Job
             _not_coached_reminders(today, job_settings),
         ]
         for source in sources:
-            for reminder in source:
-                if _send(reminder):
-                    counts[reminder.kind] = counts.get(reminder.kind, 0) + 1
+            for batch in _unsent(source):
+                for reminder in batch:
+                    if _send(reminder):
+                        counts[reminder.kind] = counts.get(reminder.kind, 0) + 1
         return ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "nothing due"
 
     return _record("reminders", work)
