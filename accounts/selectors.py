@@ -47,13 +47,25 @@ def _department_table() -> str:
 
 
 def all_reports_sql() -> str:
-    # UNION (not UNION ALL) drops repeated rows, so even a corrupt cycle ends.
+    """Everyone below the person given as the parameter, walked down level by level.
+
+    The LATERAL subquery with OFFSET 0 keeps PostgreSQL on the manager index for
+    each level (it cannot estimate a recursive CTE and would otherwise hash the
+    whole user table per level), and UNION ALL with a depth bound needs no hash
+    table sized for that estimate. The bound also ends a corrupt cycle.
+    """
     table = _user_table()
+    step = (
+        f"CROSS JOIN LATERAL (SELECT id FROM {table} WHERE manager_id = c.id OFFSET 0) u"
+        if connection.vendor == "postgresql"
+        else f"INNER JOIN {table} u ON u.manager_id = c.id"  # SQLite (the demo) has no LATERAL
+    )
     return (
-        "WITH RECURSIVE chain(id) AS ("
-        f" SELECT id FROM {table} WHERE manager_id = %s"
-        " UNION"
-        f" SELECT u.id FROM {table} u INNER JOIN chain c ON u.manager_id = c.id"
+        "WITH RECURSIVE chain(id, depth) AS ("
+        f" SELECT id, 1 FROM {table} WHERE manager_id = %s"
+        " UNION ALL"
+        f" SELECT u.id, c.depth + 1 FROM chain c {step}"
+        " WHERE c.depth < 50"
         ") SELECT id FROM chain"
     )
 

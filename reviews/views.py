@@ -50,10 +50,10 @@ from reviews.permissions import (
     can_create_tables,
     can_edit_as_assessee,
     can_edit_as_reviewer,
-    get_table_for_user,
     is_assessee,
     is_reviewer,
     require,
+    tables_visible_to,
 )
 from reviews.selectors import (
     department_tables_open_for_questions,
@@ -204,10 +204,13 @@ def _table_context(user: User, table: ReviewTable, **overrides: Any) -> dict[str
 
 
 def _load(user: User, pk: int) -> ReviewTable:
-    table = get_table_for_user(user, pk)
-    return ReviewTable.objects.select_related(
-        "employee__manager", "department__head", "department__parent__head", "cycle"
-    ).get(pk=table.pk)
+    """The table if ``user`` may read it (else 404), with what its page shows, in one query."""
+    return get_object_or_404(
+        tables_visible_to(user).select_related(
+            "employee__manager", "department__head", "department__parent__head", "cycle"
+        ),
+        pk=pk,
+    )
 
 
 @login_required
