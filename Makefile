@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/coaching_cycles
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: demo test install messages compilemessages lint types pytest clean
+.PHONY: demo test install messages compilemessages lint types pytest clean bench-data bench
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
@@ -51,3 +51,14 @@ test: lint types pytest
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
+
+# Benchmarks on a throw-away PostgreSQL database (bench/README.md): fill it, then measure.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/coaching_bench
+
+bench-data: $(STAMP)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/generate.py $(BENCH_ARGS)
+
+bench: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/run.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/load.py
