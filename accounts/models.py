@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.links import pk_url
+
 HR_GROUP_NAME = "HR"
 
 
@@ -163,7 +165,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
     def get_absolute_url(self) -> str:
-        return reverse("accounts:person_detail", args=[self.pk])
+        return pk_url("accounts:person_detail", self.pk)
 
     @property
     def preferred_language(self) -> str:

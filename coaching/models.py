@@ -6,11 +6,11 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, User
+from config.links import pk_url
 
 
 def month_start(day: dt.date) -> dt.date:
@@ -65,7 +65,7 @@ class AppraisalCycle(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("coaching:cycle_detail", args=[self.pk])
+        return pk_url("coaching:cycle_detail", self.pk)
 
     @property
     def is_closed(self) -> bool:
@@ -233,7 +233,7 @@ class Objective(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("coaching:objective_detail", args=[self.pk])
+        return pk_url("coaching:objective_detail", self.pk)
 
     @property
     def subject(self) -> User | Department:
@@ -377,7 +377,7 @@ class ImprovementPlan(models.Model):
         return f"{self.employee} · {self.objective or ''} · {self.opened_on}"
 
     def get_absolute_url(self) -> str:
-        return reverse("coaching:improvement_plan_detail", args=[self.pk])
+        return pk_url("coaching:improvement_plan_detail", self.pk)
 
     @property
     def is_open(self) -> bool:
@@ -556,7 +556,7 @@ class CoachingSession(models.Model):
         return f"{self.get_type_display()} · {self.coachee_name} · {self.held_on}"
 
     def get_absolute_url(self) -> str:
-        return reverse("coaching:session_detail", args=[self.pk])
+        return pk_url("coaching:session_detail", self.pk)
 
     @property
     def coachee_name(self) -> str:

@@ -5,12 +5,12 @@ from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, User
 from coaching.models import AppraisalCycle, Measure, Objective
+from config.links import pk_url
 
 
 class ReviewTable(models.Model):
@@ -106,7 +106,7 @@ class ReviewTable(models.Model):
         return f"{self.subject} · {self.month:%Y-%m}"
 
     def get_absolute_url(self) -> str:
-        return reverse("reviews:table_detail", args=[self.pk])
+        return pk_url("reviews:table_detail", self.pk)
 
     @property
     def subject(self) -> User | Department:

@@ -6,16 +6,27 @@ and an ``{% include %}`` per value costs more than the rest of the row.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django import template
-from django.template.defaultfilters import floatformat
+from django.utils.formats import get_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 register = template.Library()
+
+
+CENT = Decimal("0.01")
+
+
+def _number(value: Decimal) -> str:
+    """Like ``floatformat:"-2"`` (two decimals, none for a whole number), in a third of the time."""
+    rounded = value.quantize(CENT, rounding=ROUND_HALF_UP)
+    if rounded == rounded.to_integral_value():
+        return str(int(rounded))
+    return f"{rounded:.2f}".replace(".", str(get_format("DECIMAL_SEPARATOR")))
 
 
 @register.filter
@@ -26,7 +37,7 @@ def measured(value: Decimal | None, subject: Any) -> str:
     measure = getattr(subject, "measure", "")
     if measure == "milestone":
         return _("done") if value >= 1 else _("not done")
-    number = floatformat(value, "-2")
+    number = _number(value)
     if measure == "percent":
         return f"{number} %"
     unit = getattr(subject, "unit", "")
@@ -39,4 +50,21 @@ def progress_badge(progress: Any) -> SafeString:
         '<span class="badge progress-{0}" data-state="{0}">{1}</span>',
         progress.state,
         progress.label,
+    )
+
+
+@register.simple_tag
+def progress_cells(objective: Any, progress: Any) -> SafeString:
+    """Weight, plan for today, actual and state: the four cells every objective row shows.
+
+    Built here in one step, as the admin builds its change-list cells: a team
+    page has hundreds of these rows.
+    """
+    return format_html(
+        '<td class="text-end">{}</td><td class="text-end">{}</td>'
+        '<td class="text-end">{}</td><td>{}</td>',
+        objective.weight,
+        measured(progress.planned, objective),
+        measured(progress.actual, objective),
+        progress_badge(progress),
     )
