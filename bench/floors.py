@@ -13,15 +13,22 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.template import engines
 from django.utils import timezone
 
 from accounts.models import User
-from coaching.models import ActionItem, CheckIn, CoachingSession, CoachingType, Objective
+from coaching.models import (
+    ActionItem,
+    CheckIn,
+    CoachingSession,
+    CoachingType,
+    Objective,
+    PerformancePlan,
+)
 from coaching.selectors import current_cycle, with_progress
-from reviews.models import Inquiry, ReviewRow, ReviewTable
+from reviews.models import Inquiry, ReviewEvent, ReviewRow, ReviewTable, WorkPlanItem
 
 TRIVIAL = engines["django"].from_string(
     "<!doctype html><title>floor</title>{% for row in rows %}<p>{{ row }}</p>{% endfor %}"
@@ -50,10 +57,23 @@ def _person(request: HttpRequest) -> User:
 
 
 def team(request: HttpRequest) -> HttpResponse:
+    manager = _person(request)
+    cycle = current_cycle()
+    agreed = PerformancePlan.objects.filter(
+        cycle=cycle,
+        employee=OuterRef("pk"),
+        employee_confirmed_at__isnull=False,
+        manager_confirmed_at__isnull=False,
+    )
+    people = (
+        User.objects.filter(manager=manager, is_active=True)
+        .annotate(agreed=Exists(agreed))
+        .values_list("full_name", "job_title", "agreed")
+    )
     objectives = with_progress(
-        Objective.objects.filter(cycle=current_cycle(), employee__manager=_person(request))
-    ).values_list("employee__full_name", *PROGRESS)
-    return _render(request, objectives)
+        Objective.objects.filter(cycle=cycle, employee__manager=manager)
+    ).values_list("employee_id", *PROGRESS)
+    return _render(request, people, objectives)
 
 
 def my_objectives(request: HttpRequest) -> HttpResponse:
@@ -63,32 +83,51 @@ def my_objectives(request: HttpRequest) -> HttpResponse:
     return _render(request, objectives)
 
 
+OVERVIEW = (
+    "full_name",
+    "job_title",
+    "last_on",
+    "last_type",
+    "sessions",
+    "open_items",
+    "overdue_items",
+)
+
+
 def overview(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
     sessions = CoachingSession.objects.filter(employee=OuterRef("pk")).order_by("-held_on")
     items = ActionItem.objects.filter(session__employee=OuterRef("pk"), done_at__isnull=True)
+
+    def count(queryset: Any) -> Subquery:
+        per_person = queryset.values("session__employee").annotate(n=Count("pk"))
+        return Subquery(per_person.values("n")[:1])
+
     people = (
         User.objects.filter(manager=_person(request), is_active=True)
         .annotate(
             last_on=Subquery(sessions.values("held_on")[:1]),
             last_type=Subquery(sessions.values("type")[:1]),
-            open_items=Subquery(
-                items.values("session__employee").annotate(n=Count("pk")).values("n")[:1]
-            ),
+            sessions=Count("sessions_received"),
+            open_items=count(items),
+            overdue_items=count(items.filter(due_date__lt=today)),
         )
-        .values_list("full_name", "job_title", "last_on", "last_type", "open_items")
+        .values_list(*OVERVIEW)
     )
     return _render(request, people)
 
 
 def timeline(request: HttpRequest, pk: int) -> HttpResponse:
-    sessions = CoachingSession.objects.filter(employee_id=pk).values_list("held_on", "type", "note")
+    sessions = CoachingSession.objects.filter(employee_id=pk).values_list(
+        "held_on", "type", "duration_minutes", "coach__full_name", "note"
+    )[:100]
     checkins = CheckIn.objects.filter(objective__employee_id=pk).values_list(
-        "recorded_on", "objective__title", "note"
-    )
+        "recorded_on", "objective__title", "value", "objective__unit", "confidence"
+    )[:100]
     items = ActionItem.objects.filter(session__employee_id=pk).values_list(
-        "due_date", "title", "session__type"
-    )
-    return _render(request, sessions.union(checkins, items, all=True))
+        "due_date", "title", "owner__full_name", "done_at"
+    )[:100]
+    return _render(request, sessions, checkins, items)
 
 
 def review_table(request: HttpRequest, pk: int) -> HttpResponse:
@@ -102,7 +141,9 @@ def review_table(request: HttpRequest, pk: int) -> HttpResponse:
         "gap_reason",
     )
     questions = Inquiry.objects.filter(table_id=pk).values_list("question", "answer")
-    return _render(request, rows, questions)
+    plan = WorkPlanItem.objects.filter(table_id=pk).values_list("title", "target", "due_date")
+    history = ReviewEvent.objects.filter(table_id=pk).values_list("kind", "at", "actor__full_name")
+    return _render(request, rows, questions, plan, history)
 
 
 def to_review(request: HttpRequest) -> HttpResponse:

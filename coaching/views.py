@@ -95,6 +95,7 @@ from coaching.services import (
     targets_spread_evenly,
 )
 from config.http import HtmxHttpRequest
+from config.links import pk_url
 
 
 def _user(request: HttpRequest) -> User:
@@ -574,6 +575,7 @@ def team(request: HttpRequest) -> HttpResponse:
         rows.append(
             {
                 "person": person,
+                "url": pk_url("coaching:person_objectives", person.pk),
                 "items": items,
                 "lagging": lagging,
                 "weight_total": sum(
