@@ -1,8 +1,9 @@
-"""Links to objects by primary key, reversed once per URL name rather than once per row.
+"""Links reversed once per URL name rather than once per row or per page.
 
-``reverse()`` costs ~40 µs; a team page links 250 objectives and a list 50
-tables. The path around the key is reversed once (per script prefix and URL
-configuration) and the key put in its place.
+``reverse()`` costs ~40 µs; a team page links 250 objectives, a list 50 tables,
+and the navigation of every page has twenty links. A link without arguments,
+or the path around an object's key, is reversed once per script prefix and URL
+configuration, and the key put in its place.
 """
 
 from __future__ import annotations
@@ -25,6 +26,15 @@ def pk_url(name: str, pk: int) -> str:
         before, _sentinel, after = reverse(name, args=[int(_SENTINEL)]).partition(_SENTINEL)
         parts = _paths[key] = (before, after)
     return f"{parts[0]}{int(pk)}{parts[1]}"
+
+
+def named_url(name: str) -> str:
+    """The same as ``reverse(name)`` for a URL without arguments."""
+    key = (name, get_script_prefix(), get_urlconf())
+    parts = _paths.get(key)
+    if parts is None:
+        parts = _paths[key] = (reverse(name), "")
+    return parts[0]
 
 
 @receiver(setting_changed)

@@ -26,3 +26,12 @@ def test_a_key_link_follows_the_script_prefix_and_url_configuration():
     with override_settings(ROOT_URLCONF="bench.urls"):
         assert pk_url("reviews:table_detail", 7) == reverse("reviews:table_detail", args=[7])
     assert pk_url("reviews:table_detail", 7) == before
+
+
+def test_the_navigation_links_are_the_reversed_ones(client, manager, report, sales):
+    client.force_login(manager)
+    body = client.get(reverse("home")).content.decode()
+    for name in ("home", "coaching:team", "reviews:mine", "accounts:notifications"):
+        assert f'href="{reverse(name)}"' in body
+    assert f'href="{reverse("coaching:timeline", args=[manager.pk])}"' in body
+    assert f'href="{reverse("coaching:department_objectives", args=[sales.pk])}"' in body
