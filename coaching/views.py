@@ -556,10 +556,11 @@ def team(request: HttpRequest) -> HttpResponse:
         objectives = with_progress(
             Objective.objects.filter(cycle=cycle, employee__in=people)
         ).order_by("-weight", "title")
+        today = timezone.localdate()
         for objective in objectives:
             objective.cycle = cycle  # one cycle for all: no join, no copy per row
             by_person[cast(int, objective.employee_id)].append(
-                (objective, objective_progress(objective))
+                (objective, objective_progress(objective, today=today))
             )
         plans = {
             cast(int, p.employee_id): p
