@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import Department, User
@@ -576,9 +577,12 @@ def team(request: HttpRequest) -> HttpResponse:
         rows.append(
             {
                 "person": person,
+                "pk": person.pk,
                 "url": pk_url("coaching:person_objectives", person.pk),
                 "items": items,
                 "lagging": lagging,
+                "lagging_label": ngettext("%(counter)s lagging", "%(counter)s lagging", lagging)
+                % {"counter": lagging},
                 "weight_total": sum(
                     o.weight for o, _p in items if o.status != Objective.Status.DROPPED
                 ),
