@@ -29,7 +29,10 @@ def with_counts(queryset: QuerySet[ReviewTable]) -> QuerySet[ReviewTable]:
 
 
 def _base() -> QuerySet[ReviewTable]:
-    return ReviewTable.objects.select_related("employee", "department", "cycle")
+    """For lists: the subject's name, without the long texts only the table page shows."""
+    return ReviewTable.objects.select_related("employee", "department").defer(
+        "summary", "reviewer_summary", "suggestions", "expectations"
+    )
 
 
 def tables_of_assessee(user: User) -> QuerySet[ReviewTable]:
