@@ -207,6 +207,10 @@ class Objective(models.Model):
     # Where it stood against the plan when last computed (each change, and daily),
     # so that organisation-wide counts are one aggregate query.
     progress_state = models.CharField(max_length=10, blank=True, editable=False)
+    # Share of today's plan reached (1.0 = on plan, capped at 1.5), None without a plan.
+    progress_share = models.DecimalField(
+        max_digits=5, decimal_places=3, null=True, blank=True, editable=False
+    )
     progress_as_of = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

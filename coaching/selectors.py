@@ -65,6 +65,15 @@ class Progress:
         return self.state == ProgressState.LAGGING
 
     @property
+    def share(self) -> Decimal | None:
+        """Share of today's plan reached: 1 is on plan; capped at 1.5, None without a plan."""
+        if not self.planned or self.planned <= 0:
+            return None
+        return min((self.actual or Decimal(0)) / self.planned, Decimal("1.5")).quantize(
+            Decimal("0.001")
+        )
+
+    @property
     def gap(self) -> Decimal | None:
         if self.planned is None:
             return None

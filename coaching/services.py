@@ -541,14 +541,16 @@ def objective_progress_refresh(
     annotated = with_progress(objectives.select_related("cycle"), today=today).order_by("pk")
     changed: list[Objective] = []
     total = 0
+    fields = ["progress_state", "progress_share", "progress_as_of"]
     for objective in annotated.iterator(chunk_size=2000):
-        state = str(objective_progress(objective, today=today).state)
-        if objective.progress_state != state or objective.progress_as_of != today:
-            objective.progress_state, objective.progress_as_of = state, today
+        progress = objective_progress(objective, today=today)
+        stored = (str(progress.state), progress.share, today)
+        if (objective.progress_state, objective.progress_share, objective.progress_as_of) != stored:
+            objective.progress_state, objective.progress_share, objective.progress_as_of = stored
             changed.append(objective)
         if len(changed) >= 2000:
-            Objective.objects.bulk_update(changed, ["progress_state", "progress_as_of"])
+            Objective.objects.bulk_update(changed, fields)
             total += len(changed)
             changed = []
-    Objective.objects.bulk_update(changed, ["progress_state", "progress_as_of"])
+    Objective.objects.bulk_update(changed, fields)
     return total + len(changed)

@@ -6,8 +6,10 @@ from typing import Any, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -537,6 +539,45 @@ def objective_targets(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 # --- Team -------------------------------------------------------------------
 
 TEAM_SORTS = ("person", "lagging", "progress")
+TEAM_PAGE_SIZE = 50
+
+
+def _team_people(
+    people: QuerySet[User], cycle: AppraisalCycle | None, *, sort: str, only_lagging: bool
+) -> QuerySet[User]:
+    """Filter and order the reports in the database, from the objectives' stored states.
+
+    Stored on every check-in or plan change and restated daily, the states let a
+    director with thousands of people below page through them; the page itself
+    shows each objective's live progress.
+    """
+    if cycle is None:
+        return people.order_by("full_name", "pk")
+    counted = (
+        Objective.objects.filter(cycle=cycle, employee=OuterRef("pk"))
+        .exclude(status=Objective.Status.DROPPED)
+        .order_by()
+        .values("employee")
+    )
+    lagging = counted.filter(progress_state=ProgressState.LAGGING)
+    if only_lagging:
+        people = people.filter(Exists(lagging))
+    if sort == "lagging":
+        n = lagging.annotate(n=Count("pk")).values("n")
+        return people.annotate(lagging_n=Coalesce(Subquery(n), 0)).order_by(
+            "-lagging_n", "full_name", "pk"
+        )
+    if sort == "progress":
+        # Weighted share of today's plan reached; people without a plan last.
+        share = (
+            counted.filter(progress_share__isnull=False)
+            .annotate(s=Sum(F("progress_share") * F("weight")) / Sum("weight"))
+            .values("s")
+        )
+        return people.annotate(share=Subquery(share)).order_by(
+            F("share").asc(nulls_last=True), "full_name", "pk"
+        )
+    return people.order_by("full_name", "pk")
 
 
 @login_required
@@ -546,16 +587,21 @@ def team(request: HttpRequest) -> HttpResponse:
     only_lagging = request.GET.get("state") == "lagging"
     query = request.GET.get("q", "").strip()[:100]
     sort = request.GET.get("sort", "person")
+    sort = sort if sort in TEAM_SORTS else "person"
     cycle = _chosen_cycle(request)
-    people = reports_of(user, indirect=indirect).filter(is_active=True).order_by("full_name")
+    people = reports_of(user, indirect=indirect).filter(is_active=True)
     if query:
         people = people.filter(Q(full_name__icontains=query) | Q(job_title__icontains=query))
-    people_list = list(people)
-    by_person: dict[int, list[Any]] = {p.pk: [] for p in people_list}
+    page = Paginator(
+        _team_people(people, cycle, sort=sort, only_lagging=only_lagging), TEAM_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    people_list = list(page.object_list)
+    ids = [person.pk for person in people_list]
+    by_person: dict[int, list[Any]] = {pk: [] for pk in ids}
     plans: dict[int, PerformancePlan] = {}
-    if cycle is not None and people_list:
+    if cycle is not None and ids:
         objectives = with_progress(
-            Objective.objects.filter(cycle=cycle, employee__in=people)
+            Objective.objects.filter(cycle=cycle, employee_id__in=ids)
         ).order_by("-weight", "title")
         today = timezone.localdate()
         for objective in objectives:
@@ -565,14 +611,12 @@ def team(request: HttpRequest) -> HttpResponse:
             )
         plans = {
             cast(int, p.employee_id): p
-            for p in PerformancePlan.objects.filter(cycle=cycle, employee__in=people)
+            for p in PerformancePlan.objects.filter(cycle=cycle, employee_id__in=ids)
         }
     rows = []
     for person in people_list:
         items = by_person[person.pk]
         lagging = sum(1 for _o, p in items if p.state == ProgressState.LAGGING)
-        if only_lagging and not lagging:
-            continue
         items.sort(key=lambda pair: (PROGRESS_ORDER[pair[1].state], -pair[0].weight))
         rows.append(
             {
@@ -587,43 +631,22 @@ def team(request: HttpRequest) -> HttpResponse:
                     o.weight for o, _p in items if o.status != Objective.Status.DROPPED
                 ),
                 "plan": plans.get(person.pk),
-                "progress": _average_progress(items),
             }
-        )
-    if sort == "lagging":
-        rows.sort(key=lambda row: (-row["lagging"], row["person"].full_name))
-    elif sort == "progress":
-        rows.sort(
-            key=lambda row: (
-                row["progress"] if row["progress"] is not None else 999,
-                row["person"].full_name,
-            )
         )
     return render(
         request,
         "coaching/team.html",
         {
             "rows": rows,
+            "page": page,
             "cycle": cycle,
             "cycles": AppraisalCycle.objects.all(),
             "indirect": indirect,
             "only_lagging": only_lagging,
             "query": query,
-            "sort": sort if sort in TEAM_SORTS else "person",
+            "sort": sort,
         },
     )
-
-
-def _average_progress(items: list[Any]) -> int | None:
-    """Weighted share of plan reached so far, in percent."""
-    total_weight = 0
-    score = 0.0
-    for objective, progress in items:
-        if progress.planned and progress.planned > 0:
-            ratio = min(float((progress.actual or 0) / progress.planned), 1.5)
-            score += ratio * objective.weight
-            total_weight += objective.weight
-    return round(score / total_weight * 100) if total_weight else None
 
 
 # --- Coaching sessions -------------------------------------------------------

@@ -35,7 +35,7 @@ def test_team_page_queries_do_not_grow(
 ):
     people = build_team(manager, sales, cycle, size)
     client.force_login(manager)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("coaching:team"), {"indirect": "1"})
     body = response.content.decode()
     assert body.count("data-person=") >= size * 3
