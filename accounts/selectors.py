@@ -124,6 +124,22 @@ def all_report_ids(user: User) -> frozenset[int]:
     return result
 
 
+LARGE_CHAIN = 1000
+
+
+def in_reports(user: User, field: str = "pk") -> Q:
+    """``field`` is one of ``user``'s reports (direct or indirect), for filtering lists.
+
+    A small chain as a list of ids, so that PostgreSQL knows how few rows to
+    expect (it cannot estimate a recursive CTE); a large one as the recursive
+    subquery, rather than thousands of parameters.
+    """
+    ids = all_report_ids(user)
+    if len(ids) <= LARGE_CHAIN:
+        return Q(**{f"{field}__in": ids})
+    return Q(**{f"{field}__in": RawSQL(all_reports_sql(), [user.pk])})  # noqa: S611
+
+
 def direct_report_ids(user: User) -> frozenset[int]:
     cache = _cache(user)
     if "direct_reports" not in cache:

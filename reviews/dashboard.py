@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Department, User
-from accounts.selectors import all_report_ids, department_subtree_ids, user_roles
+from accounts.selectors import department_subtree_ids, in_reports, user_roles
 from coaching.models import CoachingSession, CoachingType, Objective
 from coaching.selectors import ProgressState, current_cycle
 from reviews.models import ReviewTable
@@ -82,7 +82,7 @@ def _scoped_people(user: User) -> QuerySet[User]:
     people = User.objects.filter(is_active=True)
     if user_roles(user).is_hr:
         return people
-    return people.filter(pk__in=all_report_ids(user))
+    return people.filter(in_reports(user))
 
 
 def _coverage(
@@ -94,7 +94,7 @@ def _coverage(
     """
     managers = User.objects.filter(is_active=True)
     if not user_roles(user).is_hr:
-        managers = managers.filter(Q(pk=user.pk) | Q(pk__in=all_report_ids(user)))
+        managers = managers.filter(Q(pk=user.pk) | in_reports(user))
     if subtree is not None:
         managers = managers.filter(department_id__in=subtree)
     rows = list(

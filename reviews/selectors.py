@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.selectors import all_report_ids, headed_department_ids, headed_subtree_ids
+from accounts.selectors import headed_department_ids, headed_subtree_ids, in_reports
 from reviews.models import Inquiry, JobRun, ReviewTable
 from reviews.permissions import tables_visible_to
 
@@ -49,15 +49,16 @@ def tables_of_assessee(user: User) -> QuerySet[ReviewTable]:
 def tables_to_review(user: User, *, everything: bool = False) -> QuerySet[ReviewTable]:
     """Tables of the person's reports and of departments below the ones they head."""
     below = [pk for pk in headed_subtree_ids(user) if pk not in headed_department_ids(user)]
-    # The ids, not the recursive subquery: PostgreSQL cannot estimate a recursive
-    # CTE's size and would scan every table of the organisation.
-    mine = Q(employee_id__in=all_report_ids(user))
+    mine = in_reports(user, "employee_id")
     if below:
         mine |= Q(department_id__in=below)
-    queryset = _base().filter(mine)
-    if not everything:
-        queryset = queryset.filter(status__in=[Status.SUBMITTED, Status.IN_REVIEW])
-    return with_counts(queryset).order_by("deadline", "employee__full_name", "department__name")
+    queryset = with_counts(_base().filter(mine))
+    if everything:
+        # Browsing everything: the newest month first (an index serves it).
+        return queryset.order_by("-month", "employee__full_name", "department__name", "pk")
+    return queryset.filter(status__in=[Status.SUBMITTED, Status.IN_REVIEW]).order_by(
+        "deadline", "employee__full_name", "department__name", "pk"
+    )
 
 
 def department_tables_open_for_questions(user: User) -> QuerySet[ReviewTable]:
