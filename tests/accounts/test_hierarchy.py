@@ -7,6 +7,7 @@ from accounts.selectors import (
     all_report_ids,
     department_subtree_ids,
     direct_report_ids,
+    in_reports,
     is_manager_of,
     manager_chain_ids,
     reports_of,
@@ -99,3 +100,15 @@ def test_hr_is_a_group_not_a_flag():
     assert not user_roles(person).is_hr
     make_hr(person)
     assert user_roles(User.objects.get(pk=person.pk)).is_hr
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_lists_filter_by_a_chain_of_any_size_alike(large, monkeypatch):
+    top, *below = make_chain(4)
+    outsider = UserFactory()
+    if large:  # the recursive subquery instead of the list of ids
+        monkeypatch.setattr("accounts.selectors.LARGE_CHAIN", 2)
+    fresh = User.objects.get(pk=top.pk)
+    found = set(User.objects.filter(in_reports(fresh)).values_list("pk", flat=True))
+    assert found == {person.pk for person in below}
+    assert outsider.pk not in found
