@@ -253,8 +253,11 @@ def headed_subtree_ids(user: User) -> frozenset[int]:
 def headed_department_ids(user: User) -> frozenset[int]:
     cache = _cache(user)
     if "headed" not in cache:
-        cache["headed"] = frozenset(
-            Department.objects.filter(head_id=user.pk).values_list("pk", flat=True)
+        # The roles (one query that the navigation needs anyway) say whether to look.
+        cache["headed"] = (
+            frozenset(Department.objects.filter(head_id=user.pk).values_list("pk", flat=True))
+            if user_roles(user).is_department_head
+            else frozenset()
         )
     result: frozenset[int] = cache["headed"]
     return result
