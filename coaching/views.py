@@ -1,14 +1,12 @@
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -952,62 +950,59 @@ def coaching_overview(request: HttpRequest) -> HttpResponse:
     chosen_type = request.GET.get("type", "")
     since_raw = request.GET.get("since", "")
     since = parse_date(since_raw) if since_raw else None
-    people = list(reports_of(user, indirect=indirect).filter(is_active=True))
-    ids = [person.pk for person in people]
-    # Grouped queries keyed by person: a handful of queries whatever the team's size.
-    sessions = CoachingSession.objects.filter(employee_id__in=ids)
+    sessions = CoachingSession.objects.all()
     if chosen_type in CoachingType.values:
         sessions = sessions.filter(type=chosen_type)
     if since:
         sessions = sessions.filter(held_on__gte=since)
-    counts = dict(
-        sessions.values("employee_id").annotate(n=Count("pk")).values_list("employee_id", "n")
-    )
-    latest: dict[int, tuple[Any, str]] = {}
-    for employee_id, held_on, kind in (
-        sessions.order_by("employee_id", "-held_on", "-created_at")
-        .distinct("employee_id")
-        .values_list("employee_id", "held_on", "type")
-        if connection.vendor == "postgresql"
-        else sessions.order_by("-held_on", "-created_at").values_list(
-            "employee_id", "held_on", "type"
+    # Whoever has waited longest (or was never coached) comes first: ordered and
+    # paged in the database, so a director's whole chain costs one page; the last
+    # session's type and the count are computed for the page's rows only.
+    mine = sessions.filter(employee=OuterRef("pk"))
+    grouped = mine.order_by().values("employee")
+    page = Paginator(
+        reports_of(user, indirect=indirect)
+        .filter(is_active=True)
+        .annotate(
+            last_held_on=Subquery(grouped.annotate(last=Max("held_on")).values("last")),
+            last_type=Subquery(mine.order_by("-held_on", "-created_at").values("type")[:1]),
+            sessions=Coalesce(Subquery(grouped.annotate(n=Count("pk")).values("n")), 0),
         )
-    ):
-        latest.setdefault(employee_id, (held_on, kind))
-    open_items = ActionItem.objects.filter(session__employee_id__in=ids, done_at__isnull=True)
-    open_counts = dict(
-        open_items.values("session__employee_id")
-        .annotate(n=Count("pk"))
-        .values_list("session__employee_id", "n")
-    )
-    overdue_counts = dict(
-        open_items.filter(due_date__lt=timezone.localdate())
-        .values("session__employee_id")
-        .annotate(n=Count("pk"))
-        .values_list("session__employee_id", "n")
-    )
+        .order_by(F("last_held_on").asc(nulls_first=True), "full_name", "pk"),
+        TEAM_PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    people = list(page.object_list)
     today = timezone.localdate()
+    items = {
+        row["session__employee_id"]: row
+        for row in ActionItem.objects.filter(
+            session__employee_id__in=[person.pk for person in people], done_at__isnull=True
+        )
+        .values("session__employee_id")
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today)))
+    }
     rows = []
     for person in people:
-        held_on, kind = latest.get(person.pk, (None, ""))
+        held_on = person.last_held_on
+        kind = person.last_type
+        open_items = items.get(person.pk, {})
         rows.append(
             {
                 "person": person,
                 "last_held_on": held_on,
                 "last_type_label": CoachingType(kind).label if kind else "",
                 "days_since": (today - held_on).days if held_on else None,
-                "sessions": counts.get(person.pk, 0),
-                "open_items": open_counts.get(person.pk, 0),
-                "overdue_items": overdue_counts.get(person.pk, 0),
+                "sessions": person.sessions,
+                "open_items": open_items.get("open", 0),
+                "overdue_items": open_items.get("overdue", 0),
             }
         )
-    # Whoever has waited longest (or was never coached) comes first.
-    rows.sort(key=lambda row: (row["last_held_on"] or dt.date.min, row["person"].full_name))
     return render(
         request,
         "coaching/overview.html",
         {
             "rows": rows,
+            "page": page,
             "indirect": indirect,
             "chosen_type": chosen_type,
             "since": since,

@@ -201,9 +201,26 @@ def test_overview_queries_do_not_grow(client, manager, size, django_assert_max_n
         session = CoachingSession.objects.create(coach=manager, employee=person, type="guidance")
         ActionItem.objects.create(session=session, title="Step", owner=person)
     client.force_login(manager)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("coaching:overview"), {"type": "guidance"})
     assert response.content.decode().count("data-person=") == size
+
+
+def test_overview_pages_a_large_chain_longest_waiting_first(client, manager):
+    today = timezone.localdate()
+    people = [UserFactory(full_name=f"Person {n:02d}", manager=manager) for n in range(53)]
+    for n, person in enumerate(people[:50]):  # 50 coached, 3 never
+        CoachingSession.objects.create(
+            coach=manager, employee=person, type="guidance", held_on=today - dt.timedelta(days=n)
+        )
+    client.force_login(manager)
+    first = client.get(reverse("coaching:overview")).content.decode()
+    assert first.count("data-person=") == 50 and "53 people" in first
+    rows = first.split('data-testid="overview"', 1)[1]
+    assert rows.index("Person 52") < rows.index("Person 49") < rows.index("Person 03")
+    second = client.get(reverse("coaching:overview"), {"page": 2}).content.decode()
+    assert second.count("data-person=") == 3 and "Person 00" in second  # coached today: last
+    assert "Person 03" not in second
 
 
 def test_overview_shows_the_last_session_and_filters_by_type(client, manager, report):
