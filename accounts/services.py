@@ -103,12 +103,16 @@ def notify(*, recipients: Iterable[User], message: str, url: str = "", **params:
     ``message`` is an untranslated string (mark it with ``gettext_noop``) with
     ``%(name)s`` placeholders filled from ``params``.
     """
+    unique = {person.pk: person for person in recipients}
+    return notify_each((person, message, url, params) for person in unique.values())
+
+
+def notify_each(items: Iterable[tuple[User, str, str, dict[str, Any]]]) -> int:
+    """One notification per (recipient, message, url, params), in one insert."""
     notifications = []
-    seen: set[int] = set()
-    for person in recipients:
-        if person.pk in seen or not person.is_active:
+    for person, message, url, params in items:
+        if not person.is_active:
             continue
-        seen.add(person.pk)
         with translation.override(person.preferred_language):
             text = _(message) % params if params else _(message)
         notifications.append(Notification(recipient=person, message=text[:300], url=url))

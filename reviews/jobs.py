@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import islice
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -25,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.models import HR_GROUP_NAME, User
-from accounts.services import notify
+from accounts.services import notify_each
 from coaching.models import ActionItem, AppraisalCycle, CoachingSession
 from coaching.selectors import month_end
 from coaching.services import objective_progress_refresh
@@ -116,44 +118,72 @@ class Reminder:
     params: dict[str, Any] = field(default_factory=dict)
 
 
-def _send(reminder: Reminder) -> bool:
-    """Record, then send (in-app now, e-mail after commit); False if already sent."""
-    try:
+def _record_sent(batch: list[Reminder]) -> list[Reminder]:
+    """Record the batch as sent in one statement; returns the ones this call recorded.
+
+    ``INSERT … ON CONFLICT DO NOTHING RETURNING``: what an earlier run recorded is
+    skipped, and of two runs at once exactly one records (and so sends) each.
+    """
+    unique = list({(r.kind, r.recipient.pk, r.key): r for r in batch}.values())
+    if not unique:
+        return []
+    table = connection.ops.quote_name(SentReminder._meta.db_table)
+    sent_at = connection.ops.adapt_datetimefield_value(timezone.now())
+    values = ", ".join(["(%s, %s, %s, %s)"] * len(unique))
+    params = [v for r in unique for v in (r.kind, r.recipient.pk, r.key, sent_at)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (kind, recipient_id, key, sent_at) VALUES {values}"  # noqa: S608 - names from the model, values as parameters
+            " ON CONFLICT DO NOTHING RETURNING kind, recipient_id, key",
+            params,
+        )
+        recorded = set(cursor.fetchall())
+    return [r for r in unique if (r.kind, r.recipient.pk, r.key) in recorded]
+
+
+def _send(reminders: Iterable[Reminder], size: int = 1000) -> Counter[str]:
+    """Record, then send: in-app at once, e-mail after the batch commits.
+
+    A thousand reminders a transaction, each recorded once ever; returns how
+    many of each kind this run sent.
+    """
+    sent: Counter[str] = Counter()
+    source = iter(reminders)
+    while batch := list(islice(source, size)):
         with transaction.atomic():
-            SentReminder.objects.create(
-                kind=reminder.kind, recipient=reminder.recipient, key=reminder.key
-            )
-            notify(
-                recipients=[reminder.recipient],
-                message=reminder.subject,
-                url=reminder.url,
-                **reminder.params,
-            )
-            transaction.on_commit(lambda: _email(reminder))
-    except IntegrityError:
-        return False
-    return True
+            fresh = _record_sent(batch)
+            notify_each((r.recipient, r.subject, r.url, r.params) for r in fresh)
+            transaction.on_commit(partial(_email, fresh))
+        sent.update(r.kind for r in fresh)
+    return sent
 
 
-def _email(reminder: Reminder) -> None:
-    person = reminder.recipient
-    with translation.override(person.preferred_language):
-        subject = _(reminder.subject) % reminder.params
-        context: dict[str, Any] = {
-            "person": person,
-            "subject": subject,
-            "lines": [_(line) % reminder.params for line in reminder.lines],
-            "link": f"{settings.SITE_URL}{reminder.url}",
-        }
-        text = render_to_string("reviews/email/reminder.txt", context)
-        html = render_to_string("reviews/email/reminder.html", context)
-    message = EmailMultiAlternatives(subject, text, to=[person.email])
-    message.attach_alternative(html, "text/html")
+def _email(reminders: list[Reminder]) -> None:
+    """Each reminder by e-mail in its recipient's language, over one connection."""
+    messages = []
+    for reminder in reminders:
+        person = reminder.recipient
+        with translation.override(person.preferred_language):
+            subject = _(reminder.subject) % reminder.params
+            context: dict[str, Any] = {
+                "person": person,
+                "subject": subject,
+                "lines": [_(line) % reminder.params for line in reminder.lines],
+                "link": f"{settings.SITE_URL}{reminder.url}",
+            }
+            text = render_to_string("reviews/email/reminder.txt", context)
+            html = render_to_string("reviews/email/reminder.html", context)
+        message = EmailMultiAlternatives(subject, text, to=[person.email])
+        message.attach_alternative(html, "text/html")
+        messages.append(message)
+    if not messages:
+        return
     try:
-        message.send()
+        with get_connection() as mail:
+            mail.send_messages(messages)
     except OSError:
-        # The in-app notification is there; the mail server may be back next time.
-        logger.warning("Could not e-mail %s reminder to %s", reminder.kind, person.email)
+        # The in-app notifications are there; the mail server may be back next time.
+        logger.warning("Could not e-mail %s reminders", len(messages))
 
 
 def _hr_people() -> list[User]:
@@ -291,21 +321,6 @@ def _not_coached_reminders(today: dt.date, job_settings: JobSettings) -> Iterabl
         )
 
 
-def _unsent(reminders: Iterable[Reminder], size: int = 1000) -> Iterator[list[Reminder]]:
-    """Batches of the reminders not sent before: one query per batch, not per reminder.
-
-    The unique constraint on SentReminder still guards a run racing another one.
-    """
-    source = iter(reminders)
-    while batch := list(islice(source, size)):
-        sent = set(
-            SentReminder.objects.filter(key__in={r.key for r in batch}).values_list(
-                "kind", "recipient_id", "key"
-            )
-        )
-        yield [r for r in batch if (r.kind, r.recipient.pk, r.key) not in sent]
-
-
 def reminders_run(*, now: dt.datetime | None = None, force: bool = False) -> JobRun | None:
     """Send every reminder that is due; each at most once, ever."""
     moment = local_now(now)
@@ -315,7 +330,7 @@ def reminders_run(*, now: dt.datetime | None = None, force: bool = False) -> Job
     today = moment.date()
 
     def work() -> str:
-        counts: dict[str, int] = {}
+        counts: Counter[str] = Counter()
         sources = [
             _review_reminders(today, job_settings),
             _action_reminders(today),
@@ -323,10 +338,7 @@ def reminders_run(*, now: dt.datetime | None = None, force: bool = False) -> Job
             _not_coached_reminders(today, job_settings),
         ]
         for source in sources:
-            for batch in _unsent(source):
-                for reminder in batch:
-                    if _send(reminder):
-                        counts[reminder.kind] = counts.get(reminder.kind, 0) + 1
+            counts.update(_send(source))
         return ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "nothing due"
 
     return _record("reminders", work)
@@ -344,8 +356,7 @@ def weekly_digest_run(*, now: dt.datetime | None = None, force: bool = False) ->
     today = moment.date()
     year, week, _day = today.isocalendar()
 
-    def work() -> str:
-        sent = 0
+    def digests() -> Iterator[Reminder]:
         managers = User.objects.filter(
             is_active=True, weekly_digest=True, direct_reports__is_active=True
         ).distinct()
@@ -366,7 +377,7 @@ def weekly_digest_run(*, now: dt.datetime | None = None, force: bool = False) ->
                 .filter(Q(last__lt=cutoff) | Q(last__isnull=True))
                 .count()
             )
-            reminder = Reminder(
+            yield Reminder(
                 "weekly_digest",
                 manager,
                 f"{year}-W{week:02d}",
@@ -386,7 +397,8 @@ def weekly_digest_run(*, now: dt.datetime | None = None, force: bool = False) ->
                     "not_coached": not_coached,
                 },
             )
-            sent += _send(reminder)
-        return f"{sent} digests"
+
+    def work() -> str:
+        return f"{sum(_send(digests()).values())} digests"
 
     return _record("weekly_digest", work)

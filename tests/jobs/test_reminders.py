@@ -151,3 +151,45 @@ def test_send_reminders_and_jobs_status_commands(table, capsys):
     call_command("jobs_status")
     out = capsys.readouterr().out
     assert "Reminders:" in out and "reminders" in out and "Broker: answers (redis)" in out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_once_send_each_reminder_once(report, manager, hr):
+    """Two workers race over a thousand-odd reminders: each is recorded and sent once."""
+    import threading
+
+    from django.db import connections
+
+    cycle = make_cycle(2026)
+    session = CoachingSession.objects.create(coach=manager, employee=report, type="guidance")
+    ActionItem.objects.bulk_create(
+        ActionItem(session=session, title=f"Step {n}", owner=report, due_date=dt.date(2026, 4, 1))
+        for n in range(1200)
+    )
+    make_objective(cycle, employee=report)
+    moment = dt.datetime(2026, 4, 10, 9, tzinfo=dt.UTC)
+    start = threading.Barrier(2)
+
+    def run() -> None:
+        try:
+            start.wait()
+            reminders_run(now=moment, force=True)
+        finally:
+            connections.close_all()
+
+    with time_machine.travel(moment, tick=False):
+        threads = [threading.Thread(target=run) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    overdue = SentReminder.objects.filter(kind="action_overdue")
+    assert overdue.count() == 1200
+    assert (
+        Notification.objects.filter(recipient=report, message__startswith="Action item").count()
+        == 1200
+    )
+    assert (
+        len([m for m in mail.outbox if m.to == [report.email] and "Action item" in m.subject])
+        == 1200
+    )
