@@ -10,7 +10,8 @@ percentile of the server time and the number of SQL queries are reported. The
 rendered by a trivial template: page/floor says how far the page is from what
 Django itself can do. Then the jobs on the same organisation: month-end generation of December for
 everyone (its tables are deleted first, so each run measures a full
-generation), its re-run, the reminder run (first and repeated) and the XLSX and
+generation), its re-run, the reminder run (first and repeated), the weekly
+digest and the XLSX and
 CSV export of October (each in its own process, for its peak memory). Prints
 tables and writes bench/results/pages.json and bench/results/jobs.json.
 """
@@ -65,7 +66,7 @@ def jobs() -> dict[str, Any]:
     from accounts.models import Notification
     from bench.exports import measure
     from coaching.selectors import current_cycle
-    from reviews.jobs import reminders_run
+    from reviews.jobs import reminders_run, weekly_digest_run
     from reviews.models import ReviewTable, SentReminder
     from reviews.services import review_tables_generate
 
@@ -108,6 +109,8 @@ def jobs() -> dict[str, Any]:
     results["reminders"]["outcome"] = run.detail if run else ""
     rerun = timed_once("reminders re-run", lambda: reminders_run(now=now, force=True))
     results["reminders re-run"]["outcome"] = rerun.detail if rerun else ""
+    digest = timed_once("weekly digest", lambda: weekly_digest_run(now=now, force=True))
+    results["weekly digest"]["outcome"] = digest.detail if digest else ""
     Notification.objects.filter(pk__gt=newest).delete()
 
     results["exports (2026-10)"] = measure("2026-10")
