@@ -20,7 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -357,26 +357,51 @@ def weekly_digest_run(*, now: dt.datetime | None = None, force: bool = False) ->
     year, week, _day = today.isocalendar()
 
     def digests() -> Iterator[Reminder]:
-        managers = User.objects.filter(
-            is_active=True, weekly_digest=True, direct_reports__is_active=True
-        ).distinct()
-        for manager in managers:
-            reports = list(manager.direct_reports.filter(is_active=True))
-            tables = ReviewTable.objects.filter(employee__in=reports)
-            late = tables.filter(status__in=OPEN, deadline__lt=today).count()
-            waiting = tables.filter(
-                status__in=[ReviewTable.Status.SUBMITTED, ReviewTable.Status.IN_REVIEW]
-            ).count()
-            overdue_items = ActionItem.objects.filter(
-                session__employee__in=reports, done_at__isnull=True, due_date__lt=today
-            ).count()
-            cutoff = today - dt.timedelta(days=job_settings.not_coached_days)
-            not_coached = (
-                User.objects.filter(pk__in=[r.pk for r in reports])
-                .annotate(last=Max("sessions_received__held_on"))
-                .filter(Q(last__lt=cutoff) | Q(last__isnull=True))
-                .count()
+        managers = list(
+            User.objects.filter(
+                is_active=True, weekly_digest=True, direct_reports__is_active=True
+            ).distinct()
+        )
+        # Each count grouped by manager: five queries for every digest together.
+        team = Q(employee__manager__in=managers, employee__is_active=True)
+        tables = ReviewTable.objects.filter(team).values("employee__manager_id").order_by()
+        late = dict(
+            tables.filter(status__in=OPEN, deadline__lt=today)
+            .annotate(n=Count("pk"))
+            .values_list("employee__manager_id", "n")
+        )
+        waiting = dict(
+            tables.filter(status__in=[ReviewTable.Status.SUBMITTED, ReviewTable.Status.IN_REVIEW])
+            .annotate(n=Count("pk"))
+            .values_list("employee__manager_id", "n")
+        )
+        overdue_items = dict(
+            ActionItem.objects.filter(
+                session__employee__manager__in=managers,
+                session__employee__is_active=True,
+                done_at__isnull=True,
+                due_date__lt=today,
             )
+            .values("session__employee__manager_id")
+            .order_by()
+            .annotate(n=Count("pk"))
+            .values_list("session__employee__manager_id", "n")
+        )
+        cutoff = today - dt.timedelta(days=job_settings.not_coached_days)
+        not_coached = Counter(
+            User.objects.filter(manager__in=managers, is_active=True)
+            .annotate(last=Max("sessions_received__held_on"))
+            .filter(Q(last__lt=cutoff) | Q(last__isnull=True))
+            .values_list("manager_id", flat=True)
+        )
+        for manager in managers:
+            counts = {
+                "waiting": waiting.get(manager.pk, 0),
+                "late": late.get(manager.pk, 0),
+                "items": overdue_items.get(manager.pk, 0),
+                "days": job_settings.not_coached_days,
+                "not_coached": not_coached.get(manager.pk, 0),
+            }
             yield Reminder(
                 "weekly_digest",
                 manager,
@@ -389,13 +414,7 @@ def weekly_digest_run(*, now: dt.datetime | None = None, force: bool = False) ->
                     gettext_noop("People nobody has coached for %(days)s days: %(not_coached)s."),
                 ],
                 "/",
-                {
-                    "waiting": waiting,
-                    "late": late,
-                    "items": overdue_items,
-                    "days": job_settings.not_coached_days,
-                    "not_coached": not_coached,
-                },
+                counts,
             )
 
     def work() -> str:

@@ -14,7 +14,7 @@ from coaching.models import ActionItem, CoachingSession
 from reviews.jobs import reminders_run, weekly_digest_run
 from reviews.models import JobSettings, ReviewTable, SentReminder
 from reviews.services import review_table_for
-from tests.factories import make_cycle, make_objective
+from tests.factories import UserFactory, make_cycle, make_objective
 
 pytestmark = pytest.mark.django_db
 
@@ -131,6 +131,16 @@ def test_the_weekly_digest_comes_on_its_day_once_and_can_be_turned_off(
     JobSettings.objects.update(digest_weekday=0)  # Monday
     other_manager.weekly_digest = False
     other_manager.save()
+    report = table.employee
+    session = CoachingSession.objects.create(
+        coach=manager, employee=report, type="guidance", held_on=dt.date(2026, 1, 5)
+    )
+    ActionItem.objects.create(
+        session=session, title="Call back", owner=report, due_date=dt.date(2026, 4, 1)
+    )
+    third = UserFactory(email="tara@example.com")
+    UserFactory(manager=third)  # coached never, nothing late
+
     tuesday = dt.datetime(2026, 4, 7, 9, tzinfo=dt.UTC)
     monday = dt.datetime(2026, 4, 13, 9, tzinfo=dt.UTC)
     with time_machine.travel(tuesday, tick=False):
@@ -141,9 +151,15 @@ def test_the_weekly_digest_comes_on_its_day_once_and_can_be_turned_off(
             django_capture_on_commit_callbacks(execute=True),
         ):
             weekly_digest_run()
-    digests = [m for m in mail.outbox if "Your team this week" in m.subject]
-    assert [m.to for m in digests] == [[manager.email]]
-    assert "Review tables past their deadline: 1." in digests[0].body
+    digests = {m.to[0]: m.body for m in mail.outbox if "Your team this week" in m.subject}
+    assert sorted(digests) == sorted([manager.email, third.email])  # once each, Olga opted out
+    assert len([m for m in mail.outbox if "Your team this week" in m.subject]) == 2
+    mine = digests[manager.email]
+    assert "Review tables past their deadline: 1." in mine
+    assert "Overdue action items: 1." in mine
+    assert "nobody has coached for 30 days: 1." in mine  # last session in January
+    assert "Review tables past their deadline: 0." in digests[third.email]
+    assert "Overdue action items: 0." in digests[third.email]
 
 
 def test_send_reminders_and_jobs_status_commands(table, capsys):
