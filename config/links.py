@@ -15,26 +15,32 @@ from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 _SENTINEL = "2147483647"  # a key no pattern contains otherwise
-_paths: dict[tuple[str, str, Any], tuple[str, str]] = {}
+_paths: dict[tuple[str, bool, str, Any], tuple[str, str]] = {}
+
+
+def _around(name: str, *, with_key: bool) -> tuple[str, str]:
+    """The reversed path before and after the key (all of it before, without one)."""
+    cache_key = (name, with_key, get_script_prefix(), get_urlconf())
+    parts = _paths.get(cache_key)
+    if parts is None:
+        if with_key:
+            before, _sentinel, after = reverse(name, args=[int(_SENTINEL)]).partition(_SENTINEL)
+            parts = (before, after)
+        else:
+            parts = (reverse(name), "")
+        _paths[cache_key] = parts
+    return parts
 
 
 def pk_url(name: str, pk: int) -> str:
     """The same as ``reverse(name, args=[pk])`` for a URL whose only argument is an int key."""
-    key = (name, get_script_prefix(), get_urlconf())
-    parts = _paths.get(key)
-    if parts is None:
-        before, _sentinel, after = reverse(name, args=[int(_SENTINEL)]).partition(_SENTINEL)
-        parts = _paths[key] = (before, after)
-    return f"{parts[0]}{int(pk)}{parts[1]}"
+    before, after = _around(name, with_key=True)
+    return f"{before}{int(pk)}{after}"
 
 
 def named_url(name: str) -> str:
     """The same as ``reverse(name)`` for a URL without arguments."""
-    key = (name, get_script_prefix(), get_urlconf())
-    parts = _paths.get(key)
-    if parts is None:
-        parts = _paths[key] = (reverse(name), "")
-    return parts[0]
+    return _around(name, with_key=False)[0]
 
 
 @receiver(setting_changed)
