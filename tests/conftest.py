@@ -17,12 +17,20 @@ from pytest_django.fixtures import Settings as SettingsWrapper
 
 from accounts.models import Department, User
 from tests.factories import PASSWORD, DepartmentFactory, UserFactory, make_hr
+from tests.template_checks import STRING_IF_INVALID
 
 ROOT = Path(__file__).resolve().parent.parent
 
 # Worker threads open their own connections; closing them after each task keeps
 # the test database droppable at the end of the run.
 settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+# Templates fail loudly on a value they cannot resolve (tests/template_checks.py).
+settings.TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = STRING_IF_INVALID
+settings.MIDDLEWARE = [
+    *settings.MIDDLEWARE,
+    "tests.template_checks.TemplateVariableCheckMiddleware",
+]
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
