@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 # Templates fail loudly on a value they cannot resolve (tests/template_checks.py).
-settings.TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = STRING_IF_INVALID
+template_options: dict[str, object] = settings.TEMPLATES[0]["OPTIONS"]
+template_options["string_if_invalid"] = STRING_IF_INVALID
 settings.MIDDLEWARE = [
     *settings.MIDDLEWARE,
     "tests.template_checks.TemplateVariableCheckMiddleware",
