@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import cast
 
 import pytest
 from django.conf import settings
@@ -26,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 # Templates fail loudly on a value they cannot resolve (tests/template_checks.py).
-template_options: dict[str, object] = settings.TEMPLATES[0]["OPTIONS"]
+template_options = cast(dict[str, object], settings.TEMPLATES[0]["OPTIONS"])
 template_options["string_if_invalid"] = STRING_IF_INVALID
 settings.MIDDLEWARE = [
     *settings.MIDDLEWARE,
