@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from reviews.services import previous_month
@@ -12,11 +11,11 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_hr_filters_a_month_and_a_department_and_downloads_the_xlsx(
-    live_server, desktop_page, tmp_path
+    live_server, desktop_page, tmp_path, today
 ) -> None:
     call_command("seed_demo")
     page, base = desktop_page, live_server.url
-    month = previous_month(timezone.localdate().replace(day=1))
+    month = previous_month(today.replace(day=1))
     log_in(page, base, "sofia.rossi@example.com")
     page.goto(base + "/reviews/dashboard/")
     page.get_by_role("link", name="Export", exact=True).click()

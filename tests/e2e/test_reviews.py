@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from reviews.models import ReviewTable
@@ -13,11 +12,11 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_department_month_is_filled_questioned_answered_summarised_and_locked(
-    live_server, desktop_page
+    live_server, desktop_page, today
 ) -> None:
     call_command("seed_demo")
     page, base = desktop_page, live_server.url
-    month = timezone.localdate().replace(day=1)
+    month = today.replace(day=1)
     table = ReviewTable.objects.get(department__name="Sales East", month=month)
     url = f"{base}/reviews/{table.pk}/"
     due = next_month(month).replace(day=15).isoformat()
@@ -34,7 +33,7 @@ def test_a_department_month_is_filled_questioned_answered_summarised_and_locked(
     page.locator("[name=work-0-due_date]").fill(due)
     page.get_by_role("button", name="Save and submit").click()
     expect(page.get_by_text("Submitted. Your reviewer has been told.")).to_be_visible()
-    log_out(page, base)
+    log_out(page)
 
     # Marcus, head of Sales above it, opens it for questions.
     log_in(page, base, "marcus.lee@example.com")
@@ -45,7 +44,7 @@ def test_a_department_month_is_filled_questioned_answered_summarised_and_locked(
     page.goto(url)
     page.get_by_role("button", name="Open for questions").click()
     expect(page.get_by_text("In review").first).to_be_visible()
-    log_out(page, base)
+    log_out(page)
 
     # Daniel, head of Finance (another department), asks a question.
     log_in(page, base, "daniel.kim@example.com")
@@ -54,7 +53,7 @@ def test_a_department_month_is_filled_questioned_answered_summarised_and_locked(
     page.get_by_label("Your question").fill("Which customers lapsed?")
     page.get_by_role("button", name="Ask").click()
     expect(page.get_by_test_id("inquiries")).to_contain_text("Which customers lapsed?")
-    log_out(page, base)
+    log_out(page)
 
     # Priya answers it.
     log_in(page, base, "priya.nair@example.com")
@@ -62,7 +61,7 @@ def test_a_department_month_is_filled_questioned_answered_summarised_and_locked(
     page.get_by_label("Your answer").fill("Lakeside Retail and Northwind Foods.")
     page.get_by_role("button", name="Answer").click()
     expect(page.get_by_test_id("inquiries")).to_contain_text("Lakeside Retail")
-    log_out(page, base)
+    log_out(page)
 
     # Marcus writes the summary and finalises.
     log_in(page, base, "marcus.lee@example.com")
@@ -72,7 +71,7 @@ def test_a_department_month_is_filled_questioned_answered_summarised_and_locked(
     page.get_by_role("button", name="Save review").click()
     page.get_by_role("button", name="Finalise and lock").click()
     expect(page.get_by_test_id("locked")).to_be_visible()
-    log_out(page, base)
+    log_out(page)
 
     # Read-only for everybody now.
     for email in ("priya.nair@example.com", "marcus.lee@example.com", "daniel.kim@example.com"):
@@ -83,4 +82,4 @@ def test_a_department_month_is_filled_questioned_answered_summarised_and_locked(
         expect(page.locator("form[data-testid=reviewer-form]")).to_have_count(0)
         expect(page.get_by_role("button", name="Ask")).to_have_count(0)
         expect(page.get_by_test_id("summary")).to_contain_text("A slow month")
-        log_out(page, base)
+        log_out(page)
