@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Q
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
@@ -35,11 +36,9 @@ def _stored_rows(month: dt.date, department: str | None = None) -> list[tuple[st
             if below <= names:
                 break
             names |= below
-        rows = [
-            row
-            for row in rows
-            if (row.table.department or row.table.employee.department).name in names
-        ]
+        rows = rows.filter(
+            Q(table__department__name__in=names) | Q(table__employee__department__name__in=names)
+        )
     return sorted((row.table.subject_name, row.title, row.table.status) for row in rows)
 
 
