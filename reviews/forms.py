@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Department, User
 from coaching.models import AppraisalCycle, Measure
 from reviews.models import JobSettings, ReviewRow, ReviewTable, WorkPlanItem
-from reviews.services import next_month
+from reviews.services import RowInput, SubmissionIncomplete, WorkItemInput, next_month
 
 DEFAULT_RATING_SCALE = [
     _("Below expectations"),
@@ -37,6 +38,13 @@ class SummaryForm(VersionForm):
 
 
 class RowForm(forms.Form):
+    """One objective row of the table, named by the row's id (``row-<id>-actual``).
+
+    Keyed by id rather than position, so a row added to a draft table while the
+    page was open (the month-end job adds rows for new objectives) never takes
+    another row's values.
+    """
+
     actual = forms.DecimalField(
         label=_("Actual"),
         required=False,
@@ -52,8 +60,12 @@ class RowForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 1}),
     )
 
-    def __init__(self, *args: Any, row: ReviewRow, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, data: Any = None, *, row: ReviewRow) -> None:
+        super().__init__(
+            data,
+            prefix=f"row-{row.pk}",
+            initial={"actual": row.actual, "gap_reason": row.gap_reason},
+        )
         self.row = row
 
     def clean_actual(self) -> Decimal | None:
@@ -67,29 +79,23 @@ class RowForm(forms.Form):
         return value
 
 
-class BaseRowFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
-    def __init__(self, *args: Any, rows: list[ReviewRow], **kwargs: Any) -> None:
-        self.rows = rows
-        kwargs.setdefault(
-            "initial", [{"actual": r.actual, "gap_reason": r.gap_reason} for r in rows]
-        )
-        super().__init__(*args, **kwargs)
+class CarriedForm(forms.Form):
+    """The outcome of one item of last month's plan, named by the item's id."""
 
-    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
-        kwargs = super().get_form_kwargs(index)
-        if index is not None:
-            kwargs["row"] = self.rows[index]
-        return kwargs
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=WorkPlanItem.Outcome.choices, required=False
+    )
 
-    def total_form_count(self) -> int:
-        return len(self.rows)
-
-
-RowFormSet = forms.formset_factory(RowForm, formset=BaseRowFormSet, extra=0)
+    def __init__(self, data: Any = None, *, item: WorkPlanItem) -> None:
+        super().__init__(data, prefix=f"carried-{item.pk}", initial={"outcome": item.outcome})
+        self.item = item
 
 
 class WorkItemForm(forms.Form):
-    item_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    item_id = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    # A new line's key, made when the page is drawn: saving the same screen twice
+    # updates the item this line created instead of creating it again.
+    form_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
     title = forms.CharField(label=_("Work item"), max_length=200, required=False)
     target = forms.CharField(label=_("Target"), max_length=200, required=False)
     due_date = forms.DateField(
@@ -99,8 +105,14 @@ class WorkItemForm(forms.Form):
     def __init__(self, *args: Any, month: dt.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.plan_month = next_month(month)
+        if not self.initial.get("item_id"):
+            self.fields["form_key"].initial = uuid.uuid4()
         for name in ("title", "target", "due_date"):
             self.fields[name].widget.attrs["class"] = "form-control form-control-sm"
+
+    def has_changed(self) -> bool:
+        # The keys are drawn fresh for every empty line: they alone are no change.
+        return bool(set(self.changed_data) - {"form_key", "item_id"})
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -132,22 +144,142 @@ class BaseWorkItemFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
             form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
 
 
+WORK_ITEMS_MAX = 30
 WorkItemFormSet = forms.formset_factory(
-    WorkItemForm, formset=BaseWorkItemFormSet, extra=2, can_delete=True, max_num=30
+    WorkItemForm,
+    formset=BaseWorkItemFormSet,
+    extra=2,
+    can_delete=True,
+    max_num=WORK_ITEMS_MAX,
+    absolute_max=WORK_ITEMS_MAX + 10,
+    validate_max=True,
 )
 
 
-class CarriedForm(forms.Form):
-    item_id = forms.IntegerField(widget=forms.HiddenInput)
-    outcome = forms.ChoiceField(
-        label=_("Outcome"), choices=WorkPlanItem.Outcome.choices, required=False
-    )
+class ReviewTableFillForms:
+    """The assessee's part of a table page as one bundle of forms.
+
+    ``summary_form`` (with the table's version), one ``RowForm`` per objective
+    row, one ``CarriedForm`` per item of last month's plan, and the formset of
+    next month's plan. Bound to ``data`` (a POST), the row and carried forms
+    whose fields the page did not send stay unbound and are left unchanged, so
+    a page drawn before a row was added saves what it showed and nothing else.
+    """
+
+    def __init__(
+        self,
+        table: ReviewTable,
+        *,
+        rows: list[ReviewRow],
+        items: list[WorkPlanItem],
+        data: Any = None,
+    ) -> None:
+        self.table = table
+        self.summary_form = SummaryForm(
+            data, initial={"version": table.version, "summary": table.summary}
+        )
+        self.row_forms = [RowForm(_sent(data, f"row-{row.pk}-"), row=row) for row in rows]
+        self.carried_forms = [
+            CarriedForm(_sent(data, f"carried-{item.pk}-"), item=item)
+            for item in items
+            if item.kind == WorkPlanItem.Kind.CARRIED
+        ]
+        self.work_formset = WorkItemFormSet(  # type: ignore[call-arg]
+            data,
+            month=table.month,
+            prefix="work",
+            initial=[
+                {
+                    "item_id": i.pk,
+                    "form_key": i.form_key,
+                    "title": i.title,
+                    "target": i.target,
+                    "due_date": i.due_date,
+                }
+                for i in items
+                if i.kind == WorkPlanItem.Kind.NEXT
+            ],
+        )
+        self.work_problems: list[str] = []
+
+    def _bound(self) -> list[forms.Form | forms.BaseFormSet]:  # type: ignore[type-arg]
+        every: list[Any] = [self.summary_form, *self.row_forms, *self.carried_forms]
+        return [f for f in [*every, self.work_formset] if f.is_bound]
+
+    def is_valid(self) -> bool:
+        return all([form.is_valid() for form in self._bound()])
+
+    def fill_arguments(self) -> dict[str, Any]:
+        """The keyword arguments of ``review_table_fill`` from valid forms."""
+        return {
+            "version": self.summary_form.cleaned_data["version"],
+            "summary": self.summary_form.cleaned_data["summary"],
+            "rows": [
+                RowInput(form.row, form.cleaned_data["actual"], form.cleaned_data["gap_reason"])
+                for form in self.row_forms
+                if form.is_bound
+            ],
+            "work_items": [
+                WorkItemInput(
+                    item_id=form.cleaned_data.get("item_id"),
+                    form_key=form.cleaned_data.get("form_key"),
+                    title=form.cleaned_data.get("title", ""),
+                    target=form.cleaned_data.get("target", ""),
+                    due_date=form.cleaned_data.get("due_date"),
+                    delete=bool(form.cleaned_data.get("DELETE")),
+                )
+                for form in self.work_formset
+                if form.has_changed() or form.cleaned_data.get("item_id")
+            ],
+            "outcomes": {
+                form.item.pk: form.cleaned_data["outcome"]
+                for form in self.carried_forms
+                if form.is_bound
+            },
+        }
+
+    def show_problems(self, problems: SubmissionIncomplete) -> None:
+        """Put what submission still needs beside the fields the person filled."""
+        by_row = {form.row.pk: form for form in self.row_forms}
+        for row_id, fields in problems.rows.items():
+            form = by_row.get(row_id)
+            for field, messages in fields.items():
+                for message in messages:
+                    if form is not None and form.is_bound:
+                        form.add_error(field, message)
+                    else:
+                        self.work_problems.append(message)
+        for message in problems.fields.get("summary", []):
+            self.summary_form.add_error("summary", message)
+        self.work_problems.extend(problems.fields.get("work_items", []))
+
+    def context(self) -> dict[str, Any]:
+        return {
+            "summary_form": self.summary_form,
+            "row_forms": self.row_forms,
+            "carried_forms": self.carried_forms,
+            "work_formset": self.work_formset,
+            "work_problems": self.work_problems,
+        }
 
 
-CarriedFormSet = forms.formset_factory(CarriedForm, extra=0)
+def _sent(data: Any, prefix: str) -> Any:
+    """``data`` if the page sent any field starting with ``prefix``, else None (unbound)."""
+    if data is None or not any(key.startswith(prefix) for key in data):
+        return None
+    return data
 
 
 class ReviewerForm(VersionForm):
+    """The reviewer's part and the decision, in one form: every button takes what is on screen.
+
+    *Save review* saves the four fields; *Open for questions*, *Return for
+    revision* and *Finalise and lock* save them and take the step in one
+    transaction (``review_table_decide``).
+    """
+
+    ACTIONS = ("save", "start_review", "return", "finalise")
+
     reviewer_summary = forms.CharField(
         label=_("Summary of completion"),
         required=False,
@@ -167,13 +299,41 @@ class ReviewerForm(VersionForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     rating = forms.ChoiceField(label=_("Rating (optional)"), required=False)
+    comment = forms.CharField(
+        label=_("Comment for the person (needed to return the table)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    confirm = forms.BooleanField(label=_("Finalise with open questions"), required=False)
+    # Sent by the button pressed; a page without one only saves.
+    action = forms.ChoiceField(
+        choices=[(a, a) for a in ACTIONS], required=False, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args: Any, table: ReviewTable, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "version": table.version,
+                "reviewer_summary": table.reviewer_summary,
+                "suggestions": table.suggestions,
+                "expectations": table.expectations,
+                "rating": table.rating,
+            },
+        )
         super().__init__(*args, **kwargs)
         scale = list(getattr(table.cycle, "rating_scale", None) or DEFAULT_RATING_SCALE)
         rating = self.fields["rating"]
         assert isinstance(rating, forms.ChoiceField)  # noqa: S101
-        rating.choices = [("", "—")] + [(str(label), label) for label in scale]
+        choices = [("", "—")] + [(str(label), label) for label in scale]
+        if table.rating and table.rating not in {str(label) for label in scale}:
+            # A rating given on an older scale stays choosable rather than silently lost.
+            choices.append((table.rating, table.rating))
+        rating.choices = choices
+
+    def clean_action(self) -> str:
+        return str(self.cleaned_data.get("action") or "save")
 
 
 class TransitionForm(forms.Form):

@@ -216,12 +216,21 @@ class WorkPlanItem(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="carried_to"
     )
     position = models.PositiveSmallIntegerField(default=0)
+    # The key of the form line that created the item: saving the same screen again
+    # (a refused submit repeated, a double click, a resent request) updates the item
+    # instead of adding it twice.
+    form_key = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["table", "kind", "position", "pk"]
         verbose_name = _("work plan item")
         verbose_name_plural = _("work plan items")
         constraints = [
+            models.UniqueConstraint(
+                fields=["table", "form_key"],
+                condition=models.Q(form_key__isnull=False),
+                name="reviews_work_item_form_key_once",
+            ),
             models.UniqueConstraint(
                 fields=["table", "carried_from"],
                 condition=models.Q(carried_from__isnull=False),

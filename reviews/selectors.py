@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.selectors import headed_department_ids, headed_subtree_ids, in_reports
-from reviews.models import Inquiry, JobRun, ReviewTable
+from reviews.models import Inquiry, JobRun, ReviewEvent, ReviewTable
 from reviews.permissions import tables_visible_to
 
 Status = ReviewTable.Status
@@ -133,3 +133,13 @@ def jobs_status() -> JobsStatus:
     ]
     scheme = settings.CELERY_BROKER_URL.split("://", 1)[0]
     return JobsStatus(broker=scheme, broker_ok=broker_answers(), jobs=jobs, pending=pending)
+
+
+def last_status_change(table: ReviewTable) -> ReviewEvent | None:
+    """The table's latest workflow step (who, when, to which status), or None."""
+    return (
+        table.events.filter(kind=ReviewEvent.Kind.TRANSITION)
+        .select_related("actor")
+        .order_by("-at", "-pk")
+        .first()
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -271,7 +271,15 @@ class RowInput:
 
 @dataclass
 class WorkItemInput:
-    item: WorkPlanItem | None  # None: a new item
+    """One line of next month's plan as the page sent it.
+
+    ``item_id`` names an item the page showed; ``form_key`` is the key of a new
+    line, so that the same line sent twice updates what it created the first
+    time. Neither may point outside the table: such a line is a new item.
+    """
+
+    item_id: int | None
+    form_key: uuid.UUID | None
     title: str
     target: str
     due_date: dt.date | None
@@ -289,7 +297,12 @@ def review_table_fill(
     work_items: list[WorkItemInput],
     outcomes: dict[int, str],
 ) -> ReviewTable:
-    """The assessee's part, saved whole or not at all; refused if the form is stale."""
+    """The assessee's part, saved whole or not at all.
+
+    Raises ``StaleTableError`` if the table was saved since ``version`` was
+    read. Saving the same screen twice changes nothing the second time: new
+    plan lines are matched by their form key.
+    """
     old_summary = ReviewTable.objects.values_list("summary", flat=True).get(pk=table.pk)
     _bump_version(table, version, summary=summary)
     changes: dict[str, list[object]] = {}
@@ -307,24 +320,35 @@ def review_table_fill(
                     changed_rows.append(row)
     ReviewRow.objects.bulk_update(changed_rows, ["actual", "gap_reason"])
     existing = {item.pk: item for item in table.work_items.all()}
+    planned = {pk: item for pk, item in existing.items() if item.kind == WorkPlanItem.Kind.NEXT}
+    by_key = {item.form_key: item for item in planned.values() if item.form_key}
     for entry in work_items:
-        if entry.item is None:
+        item = planned.get(entry.item_id or 0) or (
+            by_key.get(entry.form_key) if entry.form_key else None
+        )
+        if item is None:
             if entry.delete or not entry.title:
                 continue
-            WorkPlanItem.objects.create(
+            item = WorkPlanItem.objects.create(
                 table=table,
                 kind=WorkPlanItem.Kind.NEXT,
                 title=entry.title,
                 target=entry.target,
                 due_date=entry.due_date,
                 position=len(existing) + 1,
+                form_key=entry.form_key,
             )
+            existing[item.pk] = planned[item.pk] = item
+            if entry.form_key:
+                by_key[entry.form_key] = item
             changes[str(_("Work plan")) + f" · {entry.title}"] = [None, _("added")]
-        elif entry.delete:
-            entry.item.delete()
-            changes[str(_("Work plan")) + f" · {entry.item.title}"] = [_("removed"), None]
+        elif entry.delete or not entry.title:
+            planned.pop(item.pk, None)
+            if item.form_key:
+                by_key.pop(item.form_key, None)
+            item.delete()
+            changes[str(_("Work plan")) + f" · {item.title}"] = [_("removed"), None]
         else:
-            item = entry.item
             before = (item.title, item.target, item.due_date)
             after = (entry.title, entry.target, entry.due_date)
             if before != after:
@@ -370,22 +394,83 @@ def review_table_review(
     return table
 
 
+@transaction.atomic
+def review_table_decide(
+    *,
+    actor: User,
+    table: ReviewTable,
+    version: int,
+    action: str,
+    reviewer_summary: str,
+    suggestions: str,
+    expectations: str,
+    rating: str,
+    comment: str = "",
+    confirm_open_inquiries: bool = False,
+) -> ReviewTable:
+    """The reviewer's form: save the reviewer's part, then take ``action`` if it is a step.
+
+    ``action`` is ``save``, ``start_review``, ``return`` or ``finalise``. One
+    transaction: if the step is refused (``ValidationError``, e.g. no summary
+    of completion to finalise), nothing is saved and the caller shows the
+    person's text again. Raises ``StaleTableError`` on a stale ``version``.
+    """
+    review_table_review(
+        actor=actor,
+        table=table,
+        version=version,
+        reviewer_summary=reviewer_summary,
+        suggestions=suggestions,
+        expectations=expectations,
+        rating=rating,
+    )
+    if action == "save":
+        return table
+    return review_table_transition(
+        actor=actor,
+        table=table,
+        action=action,
+        comment=comment,
+        confirm_open_inquiries=confirm_open_inquiries,
+    )
+
+
 # --- Workflow ---------------------------------------------------------------
 
 
-def submission_problems(table: ReviewTable) -> dict[str, list[str]]:
-    """What must be filled before the table can be submitted, by field."""
-    problems: dict[str, list[str]] = defaultdict(list)
-    for index, row in enumerate(table.rows.all()):
+class SubmissionIncomplete(ValidationError):
+    """What must be filled before a table can be submitted.
+
+    ``rows`` maps a row's id to its fields' messages (``actual``,
+    ``gap_reason``); ``fields`` maps ``summary`` and ``work_items`` to theirs.
+    As a ``ValidationError`` its ``message_dict`` holds every message.
+    """
+
+    def __init__(self, *, rows: dict[int, dict[str, list[str]]], fields: dict[str, list[str]]):
+        self.rows = rows
+        self.fields = fields
+        flat: dict[str, list[str]] = {
+            f"row {row_id} {name}": messages
+            for row_id, by_field in rows.items()
+            for name, messages in by_field.items()
+        }
+        super().__init__({**flat, **fields})
+
+
+def submission_problems(table: ReviewTable) -> SubmissionIncomplete | None:
+    """What must be filled before ``table`` can be submitted, or None if nothing."""
+    rows: dict[int, dict[str, list[str]]] = {}
+    for row in table.rows.all():
         if row.actual is None:
-            problems[f"row-{index}-actual"].append(_("Enter the actual value."))
+            rows[row.pk] = {"actual": [_("Enter the actual value.")]}
         elif row.has_gap and not row.gap_reason.strip():
-            problems[f"row-{index}-gap_reason"].append(_("The actual is below the plan: say why."))
+            rows[row.pk] = {"gap_reason": [_("The actual is below the plan: say why.")]}
+    fields: dict[str, list[str]] = {}
     if not table.summary.strip():
-        problems["summary"].append(_("Summarise the month: overall completion and main gaps."))
+        fields["summary"] = [_("Summarise the month: overall completion and main gaps.")]
     if not table.work_items.filter(kind=WorkPlanItem.Kind.NEXT).exists():
-        problems["work_items"].append(_("Plan at least one piece of work for next month."))
-    return dict(problems)
+        fields["work_items"] = [_("Plan at least one piece of work for next month.")]
+    return SubmissionIncomplete(rows=rows, fields=fields) if rows or fields else None
 
 
 def _assessees(table: ReviewTable) -> list[User]:
@@ -440,8 +525,8 @@ def review_table_transition(
         )
     if action == "submit":
         problems = submission_problems(locked)
-        if problems:
-            raise ValidationError(problems)
+        if problems is not None:
+            raise problems
     if action == "return" and not comment.strip():
         raise ValidationError({"comment": [_("Say what needs revising.")]})
     if action == "finalise":

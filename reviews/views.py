@@ -20,6 +20,7 @@ from django.http import (
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Department, User
@@ -30,17 +31,14 @@ from reviews.dashboard import dashboard_build
 from reviews.exports import ExportFilter, csv_lines, export_tables, pdf_bytes, write_xlsx
 from reviews.forms import (
     AnswerForm,
-    CarriedFormSet,
     DashboardForm,
     ExportForm,
     InquiryForm,
     JobSettingsForm,
     ReviewerForm,
-    RowFormSet,
-    SummaryForm,
+    ReviewTableFillForms,
     TableCreateForm,
     TransitionForm,
-    WorkItemFormSet,
 )
 from reviews.models import ExportJob, Inquiry, JobSettings, ReviewTable, WorkPlanItem
 from reviews.permissions import (
@@ -58,18 +56,18 @@ from reviews.permissions import (
 from reviews.selectors import (
     department_tables_open_for_questions,
     jobs_status,
+    last_status_change,
     tables_of_assessee,
     tables_to_review,
 )
 from reviews.services import (
-    RowInput,
     StaleTableError,
-    WorkItemInput,
+    SubmissionIncomplete,
     export_job_request,
     inquiry_answer,
     inquiry_ask,
+    review_table_decide,
     review_table_fill,
-    review_table_review,
     review_table_transition,
     review_tables_generate,
 )
@@ -127,53 +125,41 @@ def open_for_questions(request: HttpRequest) -> HttpResponse:
 # --- The table page ---------------------------------------------------------
 
 
-def _fill_forms(table: ReviewTable, data: Any = None) -> dict[str, Any]:
-    rows = list(table.rows.all())
+def _fill_forms(table: ReviewTable, data: Any = None) -> ReviewTableFillForms:
     items = list(table.work_items.all())
-    next_items = [i for i in items if i.kind == WorkPlanItem.Kind.NEXT]
-    carried = [i for i in items if i.kind == WorkPlanItem.Kind.CARRIED]
-    carried_formset = CarriedFormSet(
-        data,
-        prefix="carried",
-        initial=[{"item_id": i.pk, "outcome": i.outcome} for i in carried],
-    )
-    for form, item in zip(carried_formset.forms, carried, strict=False):
-        form.item = item  # type: ignore[attr-defined]
-    return {
-        "summary_form": SummaryForm(
-            data, initial={"version": table.version, "summary": table.summary}
-        ),
-        "row_formset": RowFormSet(data, rows=rows, prefix="row"),  # type: ignore[call-arg]
-        "work_formset": WorkItemFormSet(  # type: ignore[call-arg]
-            data,
-            month=table.month,
-            prefix="work",
-            initial=[
-                {"item_id": i.pk, "title": i.title, "target": i.target, "due_date": i.due_date}
-                for i in next_items
-            ],
-        ),
-        "carried_formset": carried_formset,
-        "carried_items": carried,
-    }
+    return ReviewTableFillForms(table, rows=list(table.rows.all()), items=items, data=data)
 
 
-def _table_context(user: User, table: ReviewTable, **overrides: Any) -> dict[str, Any]:
+def _table_context(
+    user: User,
+    table: ReviewTable,
+    *,
+    fill: ReviewTableFillForms | None = None,
+    reviewer_form: ReviewerForm | None = None,
+    **overrides: Any,
+) -> dict[str, Any]:
+    """The table page's context; ``fill`` and ``reviewer_form`` are bound forms to show again.
+
+    A bound form is shown even when its owner may no longer edit the table (it
+    was submitted or finalised meanwhile): disabled, so the typed text is not lost.
+    """
     rows = list(table.rows.all())
     items = list(table.work_items.all())
     inquiries = list(table.inquiries.select_related("asked_by", "answered_by"))
     editing = can_edit_as_assessee(user, table)
     reviewing = can_edit_as_reviewer(user, table)
+    actions = allowed_actions(user, table)
+    open_inquiries = sum(1 for i in inquiries if i.is_open)
     context: dict[str, Any] = {
         "table": table,
         "rows": rows,
         "next_items": [i for i in items if i.kind == WorkPlanItem.Kind.NEXT],
         "carried_items": [i for i in items if i.kind == WorkPlanItem.Kind.CARRIED],
         "inquiries": inquiries,
-        "open_inquiries": sum(1 for i in inquiries if i.is_open),
+        "open_inquiries": open_inquiries,
         "editing": editing,
         "reviewing": reviewing,
-        "actions": allowed_actions(user, table),
+        "actions": actions,
         "can_ask": can_ask(user, table),
         "can_answer": can_answer(user, table),
         "is_assessee": is_assessee(user, table),
@@ -182,23 +168,18 @@ def _table_context(user: User, table: ReviewTable, **overrides: Any) -> dict[str
         or is_assessee(user, table)
         or user_roles(user).is_hr,
         "inquiry_form": InquiryForm(),
-        "transition_form": TransitionForm(),
+        "show_confirm": "finalise" in actions and open_inquiries > 0,
     }
     if context["show_history"]:
         context["events"] = list(table.events.select_related("actor")[:100])
-    if editing:
-        context.update(_fill_forms(table))
-    if reviewing:
-        context["reviewer_form"] = ReviewerForm(
-            initial={
-                "version": table.version,
-                "reviewer_summary": table.reviewer_summary,
-                "suggestions": table.suggestions,
-                "expectations": table.expectations,
-                "rating": table.rating,
-            },
-            table=table,
-        )
+    if fill is None and editing:
+        fill = ReviewTableFillForms(table, rows=rows, items=items)
+    if fill is not None:
+        context.update(fill.context(), fill_disabled=not editing)
+    if reviewer_form is None and reviewing:
+        reviewer_form = ReviewerForm(table=table)
+    if reviewer_form is not None:
+        context.update(reviewer_form=reviewer_form, reviewer_disabled=not reviewing)
     context.update(overrides)
     return context
 
@@ -213,158 +194,148 @@ def _load(user: User, pk: int) -> ReviewTable:
     )
 
 
+def _changed_meanwhile(request: HttpRequest, table: ReviewTable) -> None:
+    """Tell the person that the table's status changed under them: who, when, to what."""
+    change = last_status_change(table)
+    if change is None or change.actor is None:
+        text = _(
+            "This table is now “%(status)s”, so it can no longer be changed here. Nothing you "
+            "typed was saved: your text is still below, to copy."
+        ) % {"status": table.get_status_display()}
+    else:
+        text = _(
+            "%(name)s changed this table to “%(status)s” on %(when)s, while you were editing it. "
+            "Nothing you typed was saved: your text is still below, to copy."
+        ) % {
+            "name": change.actor.full_name,
+            "status": table.get_status_display(),
+            "when": date_format(timezone.localtime(change.at), "DATETIME_FORMAT"),
+        }
+    messages.error(request, text)
+
+
 @login_required
 def table_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The table; the assessee saves their part here (POST)."""
+    """The table; the assessee saves their part here (POST), and may submit it at once."""
     user = _user(request)
     table = _load(user, pk)
     if request.method != "POST":
         return render(request, "reviews/table_detail.html", _table_context(user, table))
-    require(can_edit_as_assessee(user, table))
-    forms = _fill_forms(table, request.POST)
-    summary_form = forms["summary_form"]
-    row_formset, work_formset = forms["row_formset"], forms["work_formset"]
-    carried_formset = forms["carried_formset"]
-    valid = all(f.is_valid() for f in (summary_form, row_formset, work_formset, carried_formset))
-    if valid:
-        items = {i.pk: i for i in table.work_items.filter(kind=WorkPlanItem.Kind.NEXT)}
-        try:
-            review_table_fill(
-                actor=user,
-                table=table,
-                version=summary_form.cleaned_data["version"],
-                summary=summary_form.cleaned_data["summary"],
-                rows=[
-                    RowInput(
-                        form.row,
-                        form.cleaned_data.get("actual"),
-                        form.cleaned_data.get("gap_reason", ""),
-                    )
-                    for form in row_formset
-                ],
-                work_items=[
-                    WorkItemInput(
-                        item=items.get(form.cleaned_data.get("item_id") or 0),
-                        title=form.cleaned_data.get("title", ""),
-                        target=form.cleaned_data.get("target", ""),
-                        due_date=form.cleaned_data.get("due_date"),
-                        delete=bool(form.cleaned_data.get("DELETE")),
-                    )
-                    for form in work_formset
-                    if form.has_changed() or form.cleaned_data.get("item_id")
-                ],
-                outcomes={
-                    form.cleaned_data["item_id"]: form.cleaned_data.get("outcome", "")
-                    for form in carried_formset
-                },
-            )
-        except StaleTableError:
-            messages.error(request, STALE_MESSAGE)
-        else:
-            if "then_submit" in request.POST:
-                table.refresh_from_db()
-                return _transition(request, user, table, "submit")
-            messages.success(request, _("Saved."))
-            return redirect(table)
-    context = _table_context(user, table, **forms)
-    return render(request, "reviews/table_detail.html", context, status=409 if valid else 200)
-
-
-def _transition(
-    request: HttpRequest,
-    user: User,
-    table: ReviewTable,
-    action: str,
-    *,
-    comment: str = "",
-    confirm: bool = False,
-) -> HttpResponse:
+    fill = _fill_forms(table, request.POST)
+    if not can_edit_as_assessee(user, table):
+        require(is_assessee(user, table))
+        _changed_meanwhile(request, table)
+        context = _table_context(user, table, fill=fill)
+        return render(request, "reviews/table_detail.html", context, status=409)
+    if not fill.is_valid():
+        messages.error(request, _("Nothing was saved: see the messages by the fields."))
+        return render(request, "reviews/table_detail.html", _table_context(user, table, fill=fill))
     try:
-        review_table_transition(
-            actor=user, table=table, action=action, comment=comment, confirm_open_inquiries=confirm
-        )
-    except ValidationError as error:
-        context = _table_context(user, table)
-        transition_form = TransitionForm(request.POST)
-        transition_form.is_valid()
-        problems = getattr(error, "message_dict", None) or {"__all__": error.messages}
-        if action == "submit" and "version" in request.POST:
-            # Show the problems next to the fields the person just filled.
-            data = request.POST.copy()
-            data["version"] = str(table.version)
-            forms = _fill_forms(table, data)
-            for name in ("summary_form", "row_formset", "work_formset", "carried_formset"):
-                forms[name].is_valid()
-            for key, messages_ in problems.items():
-                _attach_submission_problem(forms, key, messages_)
-            context.update(forms)
-        context["transition_errors"] = problems
-        context["transition_form"] = transition_form
-        messages.error(request, _("Not done: see the messages on the page."))
-        return render(request, "reviews/table_detail.html", context, status=200)
-    done = {
-        "submit": _("Submitted. Your reviewer has been told."),
-        "start_review": _("The review has started: questions are open."),
-        "return": _("Returned for revision."),
-        "finalise": _("Finalised. The table is now locked."),
-    }
-    messages.success(request, done[action])
+        review_table_fill(actor=user, table=table, **fill.fill_arguments())
+    except StaleTableError:
+        messages.error(request, STALE_MESSAGE)
+        context = _table_context(user, table, fill=fill)
+        return render(request, "reviews/table_detail.html", context, status=409)
+    if "then_submit" not in request.POST:
+        messages.success(request, _("Saved."))
+        return redirect(table)
+    try:
+        review_table_transition(actor=user, table=table, action="submit")
+    except SubmissionIncomplete as problems:
+        # Saved, not submitted: the page shows what the person sent (now saved),
+        # with the new version and what is still missing beside each field.
+        data = request.POST.copy()
+        data["version"] = str(table.version)
+        fill = _fill_forms(table, data)
+        fill.is_valid()
+        fill.show_problems(problems)
+        messages.error(request, _("Saved, but not submitted yet: see what is missing below."))
+        return render(request, "reviews/table_detail.html", _table_context(user, table, fill=fill))
+    messages.success(request, _("Submitted. Your reviewer has been told."))
     return redirect(table)
 
 
-def _attach_submission_problem(forms: dict[str, Any], key: str, problems: list[str]) -> None:
-    if key.startswith("row-"):
-        _prefix, index, field = key.split("-", 2)
-        form = forms["row_formset"].forms[int(index)]
-        for problem in problems:
-            form.add_error(field, problem)
-    elif key == "summary":
-        for problem in problems:
-            forms["summary_form"].add_error("summary", problem)
-    else:
-        forms.setdefault("work_problems", []).extend(problems)
+DONE_MESSAGES = {
+    "save": _("Saved."),
+    "submit": _("Submitted. Your reviewer has been told."),
+    "start_review": _("The review has started: questions are open."),
+    "return": _("Returned for revision."),
+    "finalise": _("Finalised. The table is now locked."),
+}
 
 
 @login_required
 def table_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    """A workflow step without the reviewer's text (kept for links and scripts)."""
     user = _user(request)
     table = _load(user, pk)
     if request.method != "POST":
         return redirect(table)
     form = TransitionForm(request.POST)
     require(form.is_valid() and form.cleaned_data["action"] in allowed_actions(user, table))
-    return _transition(
-        request,
-        user,
-        table,
-        form.cleaned_data["action"],
-        comment=form.cleaned_data["comment"],
-        confirm=form.cleaned_data["confirm"],
-    )
+    action = form.cleaned_data["action"]
+    try:
+        review_table_transition(
+            actor=user,
+            table=table,
+            action=action,
+            comment=form.cleaned_data["comment"],
+            confirm_open_inquiries=form.cleaned_data["confirm"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(table)
+    messages.success(request, str(DONE_MESSAGES[action]))
+    return redirect(table)
 
 
 @login_required
 def table_review(request: HttpRequest, pk: int) -> HttpResponse:
-    """The reviewer saves their part (summary, suggestions, expectations, rating)."""
+    """The reviewer's form: save the reviewer's part, and take the step of the button pressed."""
     user = _user(request)
     table = _load(user, pk)
     if request.method != "POST":
         return redirect(table)
-    require(can_edit_as_reviewer(user, table))
     form = ReviewerForm(request.POST, table=table)
-    if form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
-        try:
-            review_table_review(actor=user, table=table, version=version, **data)
-        except StaleTableError:
-            messages.error(request, STALE_MESSAGE)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(table)
-    return render(
-        request, "reviews/table_detail.html", _table_context(user, table, reviewer_form=form)
-    )
+    if not can_edit_as_reviewer(user, table):
+        require(is_reviewer(user, table))
+        _changed_meanwhile(request, table)
+        context = _table_context(user, table, reviewer_form=form)
+        return render(request, "reviews/table_detail.html", context, status=409)
+    if not form.is_valid():
+        messages.error(request, _("Nothing was saved: see the messages by the fields."))
+        context = _table_context(user, table, reviewer_form=form)
+        return render(request, "reviews/table_detail.html", context)
+    data = dict(form.cleaned_data)
+    action = data.pop("action")
+    require(action == "save" or action in allowed_actions(user, table))
+    try:
+        review_table_decide(
+            actor=user,
+            table=table,
+            version=data["version"],
+            action=action,
+            reviewer_summary=data["reviewer_summary"],
+            suggestions=data["suggestions"],
+            expectations=data["expectations"],
+            rating=data["rating"],
+            comment=data["comment"],
+            confirm_open_inquiries=data["confirm"],
+        )
+    except StaleTableError:
+        messages.error(request, STALE_MESSAGE)
+        context = _table_context(user, table, reviewer_form=form)
+        return render(request, "reviews/table_detail.html", context, status=409)
+    except ValidationError as error:
+        for field, problems in error.message_dict.items():
+            for problem in problems:
+                form.add_error(field if field in form.fields else None, problem)
+        messages.error(request, _("Not done, and nothing was saved: see the messages below."))
+        table.refresh_from_db()
+        context = _table_context(user, table, reviewer_form=form)
+        return render(request, "reviews/table_detail.html", context)
+    messages.success(request, str(DONE_MESSAGES[action]))
+    return redirect(table)
 
 
 @login_required

@@ -48,26 +48,51 @@ def sales_table(cycle, month, sales, manager):
 
 
 def fill_data(table, **overrides):
-    """A complete, valid fill form for ``table`` as the assessee would post it."""
-    rows = list(table.rows.all())
+    """A complete fill POST for ``table``, built by hand: for attacks only.
+
+    Tests of what a person does fill the page's own form (``fill_form``).
+    """
     data = {
         "version": table.version,
         "summary": "A fair month: orders on plan, quality behind.",
-        "row-TOTAL_FORMS": len(rows),
-        "row-INITIAL_FORMS": len(rows),
         "work-TOTAL_FORMS": 1,
         "work-INITIAL_FORMS": 0,
         "work-0-title": "Visit three key accounts",
         "work-0-target": "3 visits",
         "work-0-due_date": (table.month + dt.timedelta(days=40)).replace(day=10).isoformat(),
-        "carried-TOTAL_FORMS": 0,
-        "carried-INITIAL_FORMS": 0,
     }
-    for index, row in enumerate(rows):
-        data[f"row-{index}-actual"] = str(row.planned or 0)
-        data[f"row-{index}-gap_reason"] = ""
+    for row in table.rows.all():
+        data[f"row-{row.pk}-actual"] = str(row.planned or 0)
+        data[f"row-{row.pk}-gap_reason"] = ""
     data.update(overrides)
     return data
+
+
+def field_by_label(page, label: str) -> str:
+    """The name of the form field whose <label> reads ``label``, as a person finds it."""
+    wanted = " ".join(label.split())
+    for tag in page.html.find_all("label"):
+        shown = " ".join(tag.get_text(" ", strip=True).split()).removesuffix("*").strip()
+        if shown == wanted and tag.get("for"):
+            field = page.html.find(id=tag["for"])
+            assert field is not None and field.get("name"), f"label {label!r} names no field"
+            return str(field["name"])
+    raise AssertionError(f"no field labelled {label!r} on the page")
+
+
+def fill(page, form, values: dict[str, str]) -> None:
+    """Type ``values`` into the fields of ``form`` found by their labels."""
+    for label, value in values.items():
+        form[field_by_label(page, label)] = value
+
+
+def text(page, css: str):
+    """The visible text of the elements matching ``css``, joined by spaces."""
+    return " ".join(" ".join(e.get_text(" ", strip=True).split()) for e in page.html.select(css))
+
+
+def next_month_day(table, day=10):
+    return (table.month + dt.timedelta(days=40)).replace(day=day).isoformat()
 
 
 def submit(table, actor):

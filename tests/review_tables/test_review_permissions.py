@@ -87,9 +87,19 @@ def test_nobody_changes_a_finalised_table(client, table, report, manager, hr):
             (reverse("reviews:inquiry_new", args=[table.pk]), {"question": "Late?"}),
         ]
         for url, data in attempts:
-            assert client.post(url, data).status_code == 403, (person, url)
+            response = client.post(url, data)
+            # The assessee and the reviewer are told who locked it (a tab left open);
+            # everybody else is simply refused. Nobody changes anything.
+            own_part = (person, url) in {
+                (report, reverse("reviews:table_detail", args=[table.pk])),
+                (manager, reverse("reviews:table_review", args=[table.pk])),
+            }
+            assert response.status_code == (409 if own_part else 403), (person, url)
+            if own_part:
+                assert "changed this table to “Finalised”" in response.content.decode()
     table.refresh_from_db()
     assert table.status == Status.FINALISED and table.summary == "Done."
+    assert table.reviewer_summary == "Good." and not Inquiry.objects.exists()
 
 
 def test_hr_reads_every_table_and_its_history_but_decides_nothing(client, table, report, hr):
