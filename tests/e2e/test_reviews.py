@@ -199,7 +199,8 @@ def _submitted(table: ReviewTable, assessee: User) -> None:
         ],
         work_items=[
             WorkItemInput(
-                item=None,
+                item_id=None,
+                form_key=None,
                 title="Close the Lakeside renewal",
                 target="1 signed contract",
                 due_date=next_month(table.month).replace(day=15),
