@@ -54,6 +54,7 @@ def test_a_department_month_is_filled_questioned_answered_summarised_and_locked(
     )
     page.goto(url)
     page.get_by_role("button", name="Open for questions").click()
+    expect(page.get_by_text("The review has started: questions are open.")).to_be_visible()
     expect(page.get_by_text("In review").first).to_be_visible()
     log_out(page)
 
@@ -80,6 +81,7 @@ def test_a_department_month_is_filled_questioned_answered_summarised_and_locked(
     page.get_by_label("Summary of completion").fill("Behind plan, with a credible recovery plan.")
     page.get_by_label("Expectations and requirements for next month").fill("Both orders in.")
     page.get_by_role("button", name="Save review").click()
+    expect(page.get_by_text("Saved.", exact=True)).to_be_visible()  # the page has reloaded
     page.get_by_role("button", name="Finalise and lock").click()
     expect(page.get_by_test_id("locked")).to_be_visible()
     log_out(page)
