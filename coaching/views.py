@@ -778,10 +778,13 @@ def _save_session_forms(
         for f in item_formset
         if f.has_changed() or f.cleaned_data.get("item_id")
     ]
+    # Choosing an objective's progress links it; unticking a linked one unlinks it,
+    # whatever its progress still shows.
     assessments = {
         objective.pk: f.cleaned_data.get("assessment", "")
         for objective, f in objective_forms
-        if f.cleaned_data.get("linked") or f.cleaned_data.get("assessment")
+        if f.cleaned_data.get("linked")
+        or (f.cleaned_data.get("assessment") and not f["linked"].initial)
     }
     return session_save(
         actor=user,
@@ -882,30 +885,30 @@ def session_quick(request: HttpRequest) -> HttpResponse:
     return render(request, "coaching/session_quick.html", {"form": form})
 
 
+def _session_context(
+    user: User, session: CoachingSession, acknowledge_form: AcknowledgeForm | None = None
+) -> dict[str, Any]:
+    content = can_read_session_content(user, session)
+    return {
+        "session": session,
+        "show_content": content,
+        "show_private": session.coach_id == user.pk,
+        "can_edit": can_edit_session(user, session),
+        "can_acknowledge": can_acknowledge(user, session),
+        "acknowledge_form": acknowledge_form or AcknowledgeForm(),
+        "links": list(SessionObjective.objects.filter(session=session).select_related("objective"))
+        if content
+        else [],
+        "items": list(session.action_items.select_related("owner")) if content else [],
+        "tickable": content and (session.coach_id == user.pk or is_coachee(user, session)),
+    }
+
+
 @login_required
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     session = get_session_for_user(user, pk)
-    content = can_read_session_content(user, session)
-    return render(
-        request,
-        "coaching/session_detail.html",
-        {
-            "session": session,
-            "show_content": content,
-            "show_private": session.coach_id == user.pk,
-            "can_edit": can_edit_session(user, session),
-            "can_acknowledge": can_acknowledge(user, session),
-            "acknowledge_form": AcknowledgeForm(),
-            "links": list(
-                SessionObjective.objects.filter(session=session).select_related("objective")
-            )
-            if content
-            else [],
-            "items": list(session.action_items.select_related("owner")) if content else [],
-            "tickable": content and (session.coach_id == user.pk or is_coachee(user, session)),
-        },
-    )
+    return render(request, "coaching/session_detail.html", _session_context(user, session))
 
 
 @login_required
@@ -916,9 +919,15 @@ def session_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_acknowledge(user, session):
         raise PermissionDenied
     form = AcknowledgeForm(request.POST)
-    if form.is_valid():
-        session_acknowledge(actor=user, session=session, comment=form.cleaned_data["comment"])
-        messages.success(request, _("Thank you: the session is acknowledged."))
+    if not form.is_valid():
+        # Shown again with the comment as typed and the reason beside it.
+        return render(
+            request,
+            "coaching/session_detail.html",
+            _session_context(user, session, acknowledge_form=form),
+        )
+    session_acknowledge(actor=user, session=session, comment=form.cleaned_data["comment"])
+    messages.success(request, _("Thank you: the session is acknowledged."))
     return redirect(session)
 
 
