@@ -388,15 +388,22 @@ def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_for(
         cycle=objective.cycle, employee=objective.employee, department=objective.department
     )
+    parent_choices = _parent_choices(
+        user, objective.cycle, objective.employee, objective.department
+    ).exclude(pk=objective.pk)
+    if objective.parent_id is not None:
+        # The stored alignment stays on offer even where the editor may not open that
+        # objective (an employee's aligned to the manager's own): else any save drops it.
+        parent_choices = Objective.objects.filter(
+            Q(pk__in=parent_choices.values("pk")) | Q(pk=objective.parent_id)
+        )
     form = ObjectiveForm(
         request.POST or None,
         instance=objective,
         cycle=objective.cycle,
         employee=objective.employee,
         department=objective.department,
-        parent_choices=_parent_choices(
-            user, objective.cycle, objective.employee, objective.department
-        ).exclude(pk=objective.pk),
+        parent_choices=parent_choices,
         plan_agreed=bool(plan and plan.is_agreed),
     )
     if request.method == "POST" and form.is_valid():
@@ -682,15 +689,6 @@ def _session_forms(
     initial: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     cycle = current_cycle()
-    objectives = (
-        list(
-            Objective.objects.filter(cycle=cycle, employee=employee, department=department)
-            .exclude(status=Objective.Status.DROPPED)
-            .order_by("-weight", "title")
-        )
-        if cycle
-        else []
-    )
     linked = (
         dict(
             SessionObjective.objects.filter(session=session).values_list(
@@ -699,6 +697,16 @@ def _session_forms(
         )
         if session
         else {}
+    )
+    # The current cycle's live objectives, and whatever the session is linked to already
+    # (dropped since, or of an earlier cycle): a link the form does not show is lost on save.
+    offered = Q(pk__in=list(linked))
+    if cycle is not None:
+        offered |= Q(cycle=cycle, employee=employee, department=department) & ~Q(
+            status=Objective.Status.DROPPED
+        )
+    objectives = list(
+        Objective.objects.filter(offered).order_by("-cycle__start_date", "-weight", "title")
     )
     objective_forms = [
         (
@@ -715,9 +723,20 @@ def _session_forms(
         for objective in objectives
     ]
     owners = _owner_choices(session.coach if session else user, employee, department)
-    items = list(session.action_items.all()) if session else []
+    items = list(session.action_items.select_related("owner")) if session else []
+    # A step keeps its owner (say a department head since replaced): a select that does
+    # not offer the stored owner would hand the step to the coach on the next save.
+    offered_owners = {pk for pk, _name in owners}
+    for item in items:
+        if str(item.owner_id) not in offered_owners:
+            owners.append((str(item.owner_id), item.owner.full_name))
+            offered_owners.add(str(item.owner_id))
+    # Open plans, and the one the session belongs to even once it is closed.
     plans = (
-        ImprovementPlan.objects.filter(employee=employee, outcome=ImprovementPlan.Outcome.OPEN)
+        ImprovementPlan.objects.filter(
+            Q(employee=employee, outcome=ImprovementPlan.Outcome.OPEN)
+            | Q(pk=session.improvement_plan_id if session else None)
+        )
         if employee
         else ImprovementPlan.objects.none()
     )

@@ -168,7 +168,8 @@ def errors_beside(page: TestResponse, name: str) -> list[str]:
     while node is not None and node.parent is not None and node.name != "form":
         node = node.parent
         names = {str(el.get("name")) for el in node.select("[name]")}
-        names -= {name, "csrfmiddlewaretoken"}
+        # Django's hidden "initial-" twin of a field with a callable default is part of it.
+        names -= {name, f"initial-{name}", "csrfmiddlewaretoken"}
         if names:
             return []
         feedback = node.select(".invalid-feedback, .errorlist")

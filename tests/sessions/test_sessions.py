@@ -356,6 +356,55 @@ def test_choosing_the_progress_of_an_objective_links_it(django_app, manager, rep
     assert SessionObjective.objects.get().assessment == "on_track"
 
 
+def test_editing_a_session_keeps_links_the_form_would_no_longer_offer(
+    django_app, manager, report, cycle
+):
+    # Linked when it was held: an objective since dropped, one of last year's cycle,
+    # and an improvement plan since closed.
+    dropped = make_objective(cycle, employee=report, title="Dropped one", status="dropped")
+    last_year = make_objective(make_cycle(cycle.start_date.year - 1), employee=report)
+    plan = ImprovementPlan.objects.create(
+        employee=report, opened_by=manager, measures="x", outcome="improved"
+    )
+    session = CoachingSession.objects.create(
+        coach=manager, employee=report, type="guidance", improvement_plan=plan
+    )
+    for objective in (dropped, last_year):
+        SessionObjective.objects.create(session=session, objective=objective, assessment="lagging")
+    _page, form = session_page(
+        django_app, manager, url=reverse("coaching:session_edit", args=[session.pk])
+    )
+    form["note"] = "Added later."
+    press(form, "Save session")
+    session.refresh_from_db()
+    assert session.note == "Added later." and session.improvement_plan == plan
+    assert set(session.sessionobjective_set.values_list("objective", "assessment")) == {
+        (dropped.pk, "lagging"),
+        (last_year.pk, "lagging"),
+    }
+
+
+def test_editing_a_department_session_keeps_the_step_of_a_head_who_has_moved_on(
+    django_app, manager, sales
+):
+    from tests.factories import DepartmentFactory
+
+    east = DepartmentFactory(name="Sales East", parent=sales)
+    erin = UserFactory(full_name="Erin East", department=east, manager=manager)
+    session = CoachingSession.objects.create(coach=manager, department=east, type="guidance")
+    item = ActionItem.objects.create(session=session, title="Collect a story", owner=erin)
+    east.head = UserFactory(full_name="Nick New", department=east, manager=manager)
+    east.save()
+    _page, form = session_page(
+        django_app, manager, url=reverse("coaching:session_edit", args=[session.pk])
+    )
+    assert form["items-0-owner"].value == str(erin.pk)
+    form["note"] = "Added later."
+    press(form, "Save session")
+    item.refresh_from_db()
+    assert item.owner == erin
+
+
 def test_clearing_a_steps_text_asks_to_remove_it_instead(django_app, manager, report):
     session = CoachingSession.objects.create(coach=manager, employee=report, type="instruction")
     item = ActionItem.objects.create(session=session, title="Read the guide", owner=report)
