@@ -177,7 +177,12 @@ def cycle_state(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     cycle = get_cycle_for_hr(user, pk)
     try:
-        cycle_transition(actor=user, cycle=cycle, state=request.POST.get("state", ""))
+        cycle_transition(
+            actor=user,
+            cycle=cycle,
+            state=request.POST.get("state", ""),
+            seen_state=request.POST.get("seen_state") or None,
+        )
     except (ValidationError, ValueError) as error:
         messages.error(
             request, error.messages[0] if isinstance(error, ValidationError) else str(error)

@@ -91,13 +91,21 @@ def press(form: Form, label: str, **kwargs: Any) -> TestResponse:
     buttons = [b for b in _buttons(form) if label in _button_words(b)]
     assert buttons, f"No button {label!r} in the form; there are {_all_words(form)}"
     button = buttons[0]
+    assert not button.has_attr("disabled"), f"The button {label!r} is disabled"
     name = button.get("name")
-    if not name:
-        return form.submit(**kwargs)
-    same_name = [b for b in _buttons(form) if b.get("name") == name]
-    named_fields = [f for f in form.fields.get(str(name), [])]
-    assert named_fields, f"button {label!r} not parsed by WebTest"
-    return form.submit(str(name), index=same_name.index(button), **kwargs)
+    # A browser sends nothing of a disabled control; WebTest would send it.
+    every_field = form.field_order
+    form.field_order = [(n, f) for n, f in every_field if "disabled" not in f.attrs]
+    try:
+        if not name:
+            return form.submit(**kwargs)
+        same_name = [
+            b for b in _buttons(form) if b.get("name") == name and not b.has_attr("disabled")
+        ]
+        assert form.fields.get(str(name)), f"button {label!r} not parsed by WebTest"
+        return form.submit(str(name), index=same_name.index(button), **kwargs)
+    finally:
+        form.field_order = every_field
 
 
 def _all_words(form: Form) -> list[str]:

@@ -42,6 +42,7 @@ def plan(manager, report):
 
 
 def session_urls(session):
+    # Attacks: hand-built requests from people whose pages offer no such form.
     return [
         ("get", reverse("coaching:session_detail", args=[session.pk]), {}),
         ("get", reverse("coaching:session_edit", args=[session.pk]), {}),
