@@ -21,6 +21,7 @@ from tests.factories import UserFactory, check_in, make_cycle, make_objective
 from tests.webtest_helpers import (
     choose,
     errors_beside,
+    form_errors,
     form_with_button,
     messages,
     options,
@@ -262,6 +263,47 @@ def test_bad_session_input_is_refused_next_to_the_field(
     assert message in errors_beside(refused, field)
     assert form_with_button(refused, "Save session")["note"].value == "Typed before the mistake."
     assert not CoachingSession.objects.exists() and not ActionItem.objects.exists()
+
+
+def test_a_broken_action_item_list_is_refused_with_a_message_on_the_page(
+    django_app, manager, report
+):
+    # A page cut short in transit (or edited) loses the list's bookkeeping fields:
+    # whatever the reason, the person is told, and nothing half-saved.
+    _page, form = session_page(django_app, manager, employee=report.pk)
+    choose(form, "type", "Directional guidance")
+    form["note"] = "Typed."
+    form["items-TOTAL_FORMS"].force_value("")
+    refused = press(form, "Save session")
+    assert refused.status_code == 200
+    assert any("ManagementForm data is missing" in error for error in form_errors(refused))
+    assert not CoachingSession.objects.exists()
+
+
+def test_an_unknown_progress_of_an_objective_is_refused_beside_it(client, manager, report, cycle):
+    # An attack: the page offers four choices of progress.
+    orders = make_objective(cycle, employee=report, title="Orders won")
+    client.force_login(manager)
+    response = client.post(
+        reverse("coaching:session_new"),
+        {
+            "employee": report.pk,
+            "held_on": timezone.localdate().isoformat(),
+            "duration_minutes": "5",
+            "type": "guidance",
+            "form": "formal",
+            "occasion": "daily",
+            "moment": "before",
+            f"obj-{orders.pk}-assessment": "splendid",
+            "items-TOTAL_FORMS": "0",
+            "items-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice. splendid is not one of the available choices." in (
+        response.content.decode()
+    )
+    assert not CoachingSession.objects.exists()
 
 
 def test_a_session_of_an_unknown_type_is_refused(client, manager, report):
