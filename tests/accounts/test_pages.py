@@ -6,6 +6,7 @@ from django.urls import reverse
 from accounts.models import User
 from tests.factories import DepartmentFactory, UserFactory
 from tests.webtest_helpers import (
+    HTMX,
     choose,
     errors_beside,
     form_with_button,
@@ -131,27 +132,64 @@ def results(response):
     return response.content.decode().split('id="people-results"', 1)[1]
 
 
-def test_org_chart_shows_tree_heads_and_search(client, manager, report, peer, outsider):
-    client.force_login(outsider)
-    body = client.get(reverse("accounts:org_chart")).content.decode()
-    assert "Sales" in body and "Finance" in body and "Maria Manager" in body
-    found = results(client.get(reverse("accounts:org_chart"), {"q": "rob"}))
-    assert "Rob Report" in found and "Paul Peer" not in found
+def search(page, query, **kwargs):
+    form = form_with_button(page, "Search")
+    form["q"] = query
+    return press(form, "Search", **kwargs)
 
 
-def test_org_chart_filters_by_department_including_sub_departments(client, sales, report, peer):
+def test_org_chart_shows_tree_heads_and_search(django_app, manager, report, peer, outsider):
+    page = django_app.get(reverse("home"), user=outsider).click(description="Organisation")
+    assert "Sales" in page.text and "Finance" in page.text and "Maria Manager" in page.text
+    found = search(page, "rob")
+    assert "Rob Report" in results(found) and "Paul Peer" not in results(found)
+    assert form_with_button(found, "Search")["q"].value == "rob"
+
+
+def test_org_chart_filters_by_department_including_sub_departments(django_app, sales, report, peer):
     east = DepartmentFactory(name="Sales East", parent=sales)
     UserFactory(full_name="Eve East", department=east)
-    client.force_login(peer)
-    body = results(client.get(reverse("accounts:org_chart"), {"department": sales.pk}))
+    page = django_app.get(reverse("accounts:org_chart"), user=peer)
+    sales_page = page.click(description="^Sales$")
+    body = results(sales_page)
     assert "Rob Report" in body and "Eve East" in body and "Paul Peer" not in body
+    found = results(search(sales_page, "eve"))  # the search stays within the department
+    assert "Eve East" in found and "Rob Report" not in found
 
 
-def test_org_chart_search_answers_htmx_with_the_results_only(client, report):
-    client.force_login(report)
-    response = client.get(reverse("accounts:org_chart"), {"q": "rob"}, HTTP_HX_REQUEST="true")
-    body = response.content.decode()
-    assert 'id="people-results"' in body and "<nav" not in body
+def test_org_chart_search_answers_htmx_with_the_results_only(django_app, report):
+    page = django_app.get(reverse("accounts:org_chart"), user=report)
+    response = search(page, "rob", headers=HTMX)  # as typing in the box does
+    assert 'id="people-results"' in response.text and "<nav" not in response.text
+    assert "Rob Report" in response.text
+
+
+def test_password_change_from_the_profile(django_app, report, password):
+    page = django_app.get(reverse("accounts:profile"), user=report)
+    form = form_with_button(
+        page.click(description="Change password", index=1), "Change my password"
+    )
+    form["old_password"] = "nope"
+    form["new_password1"] = form["new_password2"] = "another-secret-77"
+    refused = press(form, "Change my password")
+    assert errors_beside(refused, "old_password") == [
+        "Your old password was entered incorrectly. Please enter it again."
+    ]
+    form = form_with_button(refused, "Change my password")
+    form["old_password"] = password
+    form["new_password1"] = form["new_password2"] = "another-secret-77"
+    done = press(form, "Change my password").follow()
+    assert "Your password has been changed." in done.text
+    report.refresh_from_db()
+    assert report.check_password("another-secret-77")
+
+
+def test_log_out_from_the_menu(django_app, report):
+    page = django_app.get(reverse("home"), user=report)
+    django_app.set_user(None)  # from here on, only the session cookie says who this is
+    press(form_with_button(page, "Log out"), "Log out")
+    after = django_app.get(reverse("home"))
+    assert after.status_code == 302 and reverse("accounts:login") in after.location
 
 
 @pytest.mark.parametrize("size", [5, 60])

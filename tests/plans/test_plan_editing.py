@@ -485,3 +485,16 @@ def test_nobody_confirms_for_the_other_side(client, report, cycle):
         {"cycle": cycle.pk, "employee": report.pk, "side": "manager"},
     )
     assert response.status_code == 403
+
+
+def test_the_cycle_picker_shows_another_cycles_plan(django_app, report, cycle):
+    make_objective(cycle, employee=report, title="Objective of this year")
+    last = make_cycle(cycle.start_date.year - 1, state="closed")
+    make_objective(last, employee=report, title="Objective of last year")
+    page = django_app.get(reverse("coaching:my_objectives"), user=report)
+    assert "Objective of this year" in page.text
+    picker = form_with_button(page, "Show")  # the select submits itself; without JS, this
+    choose(picker, "cycle", f"{last.name} (Closed)")
+    shown = press(picker, "Show")
+    assert "Objective of last year" in shown.text and "Objective of this year" not in shown.text
+    assert "This cycle is closed: the plan is read-only." in shown.text

@@ -550,7 +550,7 @@ def test_overview_pages_a_large_chain_longest_waiting_first(client, manager):
     assert "Person 03" not in second
 
 
-def test_overview_shows_the_last_session_and_filters_by_type(client, manager, report):
+def test_overview_shows_the_last_session_and_filters_by_type(django_app, manager, report):
     today = timezone.localdate()
     CoachingSession.objects.create(
         coach=manager, employee=report, type="guidance", held_on=today - dt.timedelta(days=9)
@@ -558,11 +558,17 @@ def test_overview_shows_the_last_session_and_filters_by_type(client, manager, re
     CoachingSession.objects.create(
         coach=manager, employee=report, type="encouragement", held_on=today - dt.timedelta(days=2)
     )
-    client.force_login(manager)
-    body = client.get(reverse("coaching:overview")).content.decode()
-    assert "Encouragement" in body and ">2</td>" in body
-    guidance = client.get(reverse("coaching:overview"), {"type": "guidance"}).content.decode()
-    assert ">9</td>" in guidance
+    page = django_app.get(reverse("coaching:overview"), user=manager)
+    assert "Encouragement" in page.text and ">2</td>" in page.text
+    filters = form_with_button(page, "Apply")
+    choose(filters, "type", "Directional guidance")
+    guidance = press(filters, "Apply")
+    assert ">9</td>" in guidance.text
+    filters = form_with_button(guidance, "Apply")
+    assert filters["type"].value == "guidance"  # the filter stays as chosen
+    filters["since"] = (today - dt.timedelta(days=5)).isoformat()
+    recent = press(filters, "Apply")  # no guidance in the last five days
+    assert "never" in recent.text and ">9</td>" not in recent.text
 
 
 @pytest.mark.parametrize("size", [5, 50])
