@@ -139,6 +139,7 @@ def cycle_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if cycle is not None and cycle.is_closed:
         for field in form.fields.values():
             field.disabled = True
+        form.helper.inputs = []  # read-only: no Save button that would save nothing
     if request.method == "POST" and form.is_valid() and not (cycle and cycle.is_closed):
         saved = cycle_save(
             actor=user,

@@ -97,6 +97,15 @@ def test_once_started_a_cycle_keeps_its_dates_and_can_be_renamed(django_app, hr)
     assert messages(shown) == ["The cycle has been saved."]
 
 
+def test_a_closed_cycle_is_shown_read_only_with_nothing_to_press(django_app, hr):
+    cycle = make_cycle(2025, state="closed")
+    page = django_app.get(reverse("coaching:cycle_edit", args=[cycle.pk]), user=hr)
+    assert "This cycle is closed and read-only." in page.text
+    form = next(f for f in page.forms.values() if "name" in f.fields)
+    assert "disabled" in form["name"].attrs
+    assert not form.html.select("[type=submit], button")  # no Save that would do nothing
+
+
 def test_hr_starts_closes_and_reopens_a_cycle(django_app, hr):
     cycle = make_cycle(2027, state="planning")
     page = django_app.get(cycle.get_absolute_url(), user=hr)
