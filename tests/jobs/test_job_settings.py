@@ -67,7 +67,7 @@ def test_staff_who_are_not_hr_read_the_settings_but_are_offered_no_save(django_a
     assert page.status_code == 200 and "job-runs" in page.text
     assert all("disabled" in field.attrs for field in _settings_fields(page))
     assert "Save" not in [b.get_text(strip=True) for b in page.html.find_all("button")]
-    assert "Only HR can change these settings." in page.text
+    assert "Only HR and administrators can change these settings." in page.text
 
 
 def _settings_fields(page):
