@@ -42,6 +42,7 @@ class ProfileForm(forms.ModelForm[User]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.form_tag = False  # the page has the <form>: no form nested in a form
         self.helper.add_input(Submit("submit", _("Save")))
 
 

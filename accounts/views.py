@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -68,6 +69,8 @@ def profile(request: HttpRequest) -> HttpResponse:
             language=form.cleaned_data["language"],
             weekly_digest=form.cleaned_data["weekly_digest"],
         )
+        if user.language:
+            translation.activate(user.language)  # say it in the language just chosen
         messages.success(request, _("Your profile has been saved."))
         return redirect("accounts:profile")
     return render(
