@@ -183,6 +183,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# --- Organisation import --------------------------------------------------
+# Caps checked before a file is parsed: an XLSX is a zip that can inflate a
+# thousandfold, and a sheet can claim any size it likes.
+ORG_IMPORT_MAX_BYTES = env_int("ORG_IMPORT_MAX_MB", 10, minimum=1) * 1024 * 1024
+ORG_IMPORT_MAX_UNPACKED_BYTES = env_int("ORG_IMPORT_MAX_UNPACKED_MB", 40, minimum=1) * 1024 * 1024
+ORG_IMPORT_MAX_ROWS = env_int("ORG_IMPORT_MAX_ROWS", 50_000, minimum=1)
+
 # --- Reviews ----------------------------------------------------------------
 # A month's review table is due this many days after the month ends.
 REVIEW_DEADLINE_DAYS = env_int("REVIEW_DEADLINE_DAYS", 5, minimum=0)
