@@ -8,6 +8,9 @@ import time
 import tracemalloc
 
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from accounts.models import Department, User
 from accounts.org_import import org_import
@@ -134,3 +137,50 @@ def test_a_value_in_a_far_cell_is_refused_without_filling_the_sheet_up_to_it(ref
     assert words in result.problems[0].message and reference in result.problems[0].message
     assert elapsed < 3 and peak < 20 * 1024 * 1024
     assert_nothing_stored()
+
+
+# --- Any bytes at all ----------------------------------------------------------
+
+GOOD_XLSX = excel_like_xlsx_bytes(*GOOD)
+GOOD_CSV = csv_bytes(*GOOD)
+ANY_FILE = hypothesis_settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+def answers_in_words(data: bytes, filename: str) -> None:
+    """The import either succeeds or says what is wrong; it never raises."""
+    result = org_import(data=data, filename=filename, actor=None, dry_run=True)
+    assert result.ok or all(problem.message for problem in result.problems)
+
+
+@ANY_FILE
+@given(data=st.binary(max_size=3000), suffix=st.sampled_from([".csv", ".xlsx", ".txt", ""]))
+def test_any_bytes_at_all_give_an_import_or_a_message(data, suffix):
+    answers_in_words(data, "org" + suffix)
+
+
+@ANY_FILE
+@given(
+    changes=st.lists(
+        st.tuples(st.integers(0, len(GOOD_XLSX) - 1), st.integers(0, 255)), max_size=6
+    ),
+    cut=st.integers(1, len(GOOD_XLSX)),
+)
+def test_a_workbook_damaged_anywhere_gives_an_import_or_a_message(changes, cut):
+    damaged = bytearray(GOOD_XLSX[:cut])
+    for offset, value in changes:
+        if offset < len(damaged):
+            damaged[offset] = value
+    answers_in_words(bytes(damaged), "org.xlsx")
+
+
+@ANY_FILE
+@given(
+    extra=st.lists(st.text(max_size=40), max_size=12),
+    separator=st.sampled_from([",", ";", "\t", '"', "\r", "\n"]),
+)
+def test_any_text_in_a_csv_gives_an_import_or_a_message(extra, separator):
+    answers_in_words(GOOD_CSV + separator.join(extra).encode("utf-8", "surrogatepass"), "org.csv")
