@@ -164,7 +164,7 @@ def parse_rows(table: list[list[str]]) -> tuple[list[ImportRow], list[ImportProb
     }
     body = table[1:]
     max_rows = settings.ORG_IMPORT_MAX_ROWS
-    if len(body) > max_rows:
+    if sum(1 for cells in body if any(cells)) > max_rows:
         return [], [
             ImportProblem(1, "", _("The file has more than %(max)d rows.") % {"max": max_rows})
         ]
