@@ -105,11 +105,18 @@ def _too_many_rows(limits: TableLimits) -> TableFileError:
     )
 
 
-def _too_many_columns(limits: TableLimits, where: str) -> TableFileError:
-    return TableFileError(
-        _("%(where)s has a value beyond column %(max)d; the file may have at most %(max)d columns.")
-        % {"where": where, "max": limits.max_columns}
-    )
+def _too_many_columns(limits: TableLimits, *, line: int = 0, cell: str = "") -> TableFileError:
+    if cell:
+        message = _(
+            "Cell %(cell)s has a value beyond column %(max)d; the file may have at most "
+            "%(max)d columns."
+        )
+    else:
+        message = _(
+            "Line %(line)d has a value beyond column %(max)d; the file may have at most "
+            "%(max)d columns."
+        )
+    return TableFileError(message % {"cell": cell, "line": line, "max": limits.max_columns})
 
 
 # --- CSV ---------------------------------------------------------------------
@@ -145,7 +152,7 @@ def _read_csv(data: bytes, limits: TableLimits) -> list[list[str]]:
                 raise _too_many_rows(limits)
             if len(cells) > limits.max_columns:
                 if any(cell.strip() for cell in cells[limits.max_columns :]):
-                    raise _too_many_columns(limits, _("Line %(line)d") % {"line": reader.line_num})
+                    raise _too_many_columns(limits, line=reader.line_num)
                 del cells[limits.max_columns :]
             rows.append([cell.strip() for cell in cells])
     except csv.Error as exc:
@@ -495,7 +502,7 @@ class _SheetReader:
                 % {"cell": cell, "max": self.limits.max_rows, "last": self.last_row_allowed}
             )
         if self.column > self.limits.max_columns:
-            raise _too_many_columns(self.limits, _("Cell %(cell)s") % {"cell": cell})
+            raise _too_many_columns(self.limits, cell=cell)
         self.rows.setdefault(self.row, {})[self.column] = value
 
     def _value(self) -> str:

@@ -142,6 +142,11 @@ def broken_files() -> dict[str, tuple[str, bytes, str]]:
             csv_bytes(*GOOD, "eve@example.com," + "E" * 200_000 + ",,Sales,,,"),
             "longer than",
         ),
+        "a value beyond the last column": (
+            "org.csv",
+            csv_bytes(*GOOD, "eve@example.com,Eve,,Sales,,," + "," * 50 + "far away"),
+            "beyond column 50",
+        ),
         "NUL byte": ("org.csv", csv_bytes(*GOOD, "eve@example.com,Eve\x00,,Sales,,,"), "NUL"),
         "CSV named .xlsx": ("org.xlsx", csv_bytes(*GOOD), "not an XLSX workbook"),
         "XLSX named .csv": ("org.csv", good_xlsx, "is an Excel workbook"),
