@@ -1,6 +1,6 @@
 from django.contrib import admin
-from django.http import HttpRequest
 
+from accounts.admin import PrivateFieldsAdmin
 from coaching.models import (
     ActionItem,
     AppraisalCycle,
@@ -15,7 +15,7 @@ from coaching.models import (
 
 
 @admin.register(AppraisalCycle)
-class AppraisalCycleAdmin(admin.ModelAdmin[AppraisalCycle]):
+class AppraisalCycleAdmin(PrivateFieldsAdmin[AppraisalCycle]):
     list_display = ["name", "start_date", "end_date", "state"]
     list_filter = ["state"]
 
@@ -26,7 +26,7 @@ class PhaseTargetInline(admin.TabularInline[PhaseTarget, Objective]):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(admin.ModelAdmin[Objective]):
+class ObjectiveAdmin(PrivateFieldsAdmin[Objective]):
     list_display = ["title", "cycle", "employee", "department", "weight", "measure", "status"]
     list_filter = ["cycle", "measure", "status"]
     list_select_related = ["cycle", "employee", "department"]
@@ -36,14 +36,14 @@ class ObjectiveAdmin(admin.ModelAdmin[Objective]):
 
 
 @admin.register(CheckIn)
-class CheckInAdmin(admin.ModelAdmin[CheckIn]):
+class CheckInAdmin(PrivateFieldsAdmin[CheckIn]):
     list_display = ["objective", "value", "confidence", "recorded_on", "author"]
     list_select_related = ["objective", "author"]
     raw_id_fields = ["objective", "author"]
 
 
 @admin.register(PerformancePlan)
-class PerformancePlanAdmin(admin.ModelAdmin[PerformancePlan]):
+class PerformancePlanAdmin(PrivateFieldsAdmin[PerformancePlan]):
     list_display = [
         "cycle",
         "employee",
@@ -56,7 +56,7 @@ class PerformancePlanAdmin(admin.ModelAdmin[PerformancePlan]):
 
 
 @admin.register(ObjectiveChange)
-class ObjectiveChangeAdmin(admin.ModelAdmin[ObjectiveChange]):
+class ObjectiveChangeAdmin(PrivateFieldsAdmin[ObjectiveChange]):
     list_display = ["objective", "changed_by", "changed_at", "reason"]
     list_select_related = ["objective", "changed_by"]
     readonly_fields = ["objective", "changed_by", "changed_at", "reason", "changes"]
@@ -69,8 +69,9 @@ class ActionItemInline(admin.TabularInline[ActionItem, CoachingSession]):
 
 
 @admin.register(CoachingSession)
-class CoachingSessionAdmin(admin.ModelAdmin[CoachingSession]):
-    """Private notes belong to their author: only a superuser sees them here."""
+class CoachingSessionAdmin(PrivateFieldsAdmin[CoachingSession]):
+    """Private notes belong to their author: only a superuser sees or filters on them here
+    (the mixin; ``CoachingSession.ADMIN_PRIVATE_FIELDS``)."""
 
     list_display = ["held_on", "coach", "employee", "department", "type", "duration_minutes"]
     list_filter = ["type", "form", "occasion"]
@@ -78,15 +79,9 @@ class CoachingSessionAdmin(admin.ModelAdmin[CoachingSession]):
     raw_id_fields = ["coach", "employee", "department", "improvement_plan", "acknowledged_by"]
     inlines = [ActionItemInline]
 
-    def get_exclude(self, request: HttpRequest, obj: CoachingSession | None = None) -> list[str]:
-        excluded = list(super().get_exclude(request, obj) or [])
-        if not request.user.is_superuser:
-            excluded.append("private_note")
-        return excluded
-
 
 @admin.register(ImprovementPlan)
-class ImprovementPlanAdmin(admin.ModelAdmin[ImprovementPlan]):
+class ImprovementPlanAdmin(PrivateFieldsAdmin[ImprovementPlan]):
     list_display = ["employee", "objective", "opened_on", "outcome"]
     list_select_related = ["employee", "objective"]
     raw_id_fields = ["employee", "objective", "opened_by"]
