@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
+from accounts.admin import ViewOnSiteWhenAllowedAdmin
+from accounts.models import User
 from coaching.models import (
     ActionItem,
     AppraisalCycle,
@@ -12,12 +14,21 @@ from coaching.models import (
     PerformancePlan,
     PhaseTarget,
 )
+from coaching.permissions import (
+    can_manage_cycles,
+    improvement_plans_visible_to,
+    objectives_visible_to,
+    sessions_visible_to,
+)
 
 
 @admin.register(AppraisalCycle)
-class AppraisalCycleAdmin(admin.ModelAdmin[AppraisalCycle]):
+class AppraisalCycleAdmin(ViewOnSiteWhenAllowedAdmin[AppraisalCycle]):
     list_display = ["name", "start_date", "end_date", "state"]
     list_filter = ["state"]
+
+    def visible_on_site(self, user: User, obj: AppraisalCycle) -> bool:
+        return can_manage_cycles(user)
 
 
 class PhaseTargetInline(admin.TabularInline[PhaseTarget, Objective]):
@@ -26,13 +37,16 @@ class PhaseTargetInline(admin.TabularInline[PhaseTarget, Objective]):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(admin.ModelAdmin[Objective]):
+class ObjectiveAdmin(ViewOnSiteWhenAllowedAdmin[Objective]):
     list_display = ["title", "cycle", "employee", "department", "weight", "measure", "status"]
     list_filter = ["cycle", "measure", "status"]
     list_select_related = ["cycle", "employee", "department"]
     search_fields = ["title", "employee__full_name", "department__name"]
     raw_id_fields = ["employee", "department", "parent", "owner", "created_by"]
     inlines = [PhaseTargetInline]
+
+    def visible_on_site(self, user: User, obj: Objective) -> bool:
+        return objectives_visible_to(user).filter(pk=obj.pk).exists()
 
 
 @admin.register(CheckIn)
@@ -69,7 +83,7 @@ class ActionItemInline(admin.TabularInline[ActionItem, CoachingSession]):
 
 
 @admin.register(CoachingSession)
-class CoachingSessionAdmin(admin.ModelAdmin[CoachingSession]):
+class CoachingSessionAdmin(ViewOnSiteWhenAllowedAdmin[CoachingSession]):
     """Private notes belong to their author: only a superuser sees them here."""
 
     list_display = ["held_on", "coach", "employee", "department", "type", "duration_minutes"]
@@ -84,9 +98,15 @@ class CoachingSessionAdmin(admin.ModelAdmin[CoachingSession]):
             excluded.append("private_note")
         return excluded
 
+    def visible_on_site(self, user: User, obj: CoachingSession) -> bool:
+        return sessions_visible_to(user).filter(pk=obj.pk).exists()
+
 
 @admin.register(ImprovementPlan)
-class ImprovementPlanAdmin(admin.ModelAdmin[ImprovementPlan]):
+class ImprovementPlanAdmin(ViewOnSiteWhenAllowedAdmin[ImprovementPlan]):
     list_display = ["employee", "objective", "opened_on", "outcome"]
     list_select_related = ["employee", "objective"]
     raw_id_fields = ["employee", "objective", "opened_by"]
+
+    def visible_on_site(self, user: User, obj: ImprovementPlan) -> bool:
+        return improvement_plans_visible_to(user).filter(pk=obj.pk).exists()
