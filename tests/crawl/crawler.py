@@ -27,6 +27,8 @@ from django.urls import Resolver404, ResolverMatch, resolve
 SITE = "http://testserver/"
 MAX_SELECT_VARIANTS = 6
 HTML_TYPES = ("text/html",)
+# Parameters by which the admin carries a list's filters or a pop-up along: no new page.
+ADMIN_BOOKKEEPING = {"_changelist_filters", "_popup", "_to_field"}
 DOWNLOAD_TYPES = {
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "text/csv",
@@ -209,9 +211,10 @@ class Crawler:
         names = tuple(sorted({(name, bool(value)) for name, value in query}))
         return (match.view_name, names, link.htmx, self.state_of(match, dict(query)))
 
-    def run(self, start: str = "/") -> CrawlResult:
+    def run(self, start: str = "/", *, also: Iterable[Link] = ()) -> CrawlResult:
+        """Crawl from ``start``, then from ``also`` (links the product sends, not renders)."""
         result = CrawlResult(role=self.role)
-        queue: deque[Link] = deque([Link(start, source="(start)")])
+        queue: deque[Link] = deque([Link(start, source="(start)"), *also])
         seen: set[tuple[str, bool]] = set()
         taken: Counter[Hashable] = Counter()
         admin_names: dict[Hashable, set[str]] = {}
@@ -236,7 +239,7 @@ class Crawler:
                 # The admin's filter links combine every filter with every other: a
                 # combination is crawled only when it brings a parameter not seen yet.
                 kind = (match.view_name, link.htmx, self.state_of(match, {}))
-                names = {name for name, _value in parse_qsl(parts.query)}
+                names = {name for name, _value in parse_qsl(parts.query)} - ADMIN_BOOKKEEPING
                 known = admin_names.get(kind)
                 if known is not None and names <= known:
                     continue
@@ -269,11 +272,7 @@ class Crawler:
             if not self.refusal_allowed(link, match, status):
                 yield Problem(self.role, link, f"answered {status} to a link the page showed")
             return
-        body: bytes
-        if getattr(response, "streaming", False):
-            body = b"".join(response.streaming_content)  # type: ignore[arg-type]
-        else:
-            body = response.content
+        body = b"".join(response) if response.streaming else response.content
         if content_type in DOWNLOAD_TYPES:
             if not body:
                 yield Problem(self.role, link, f"an empty {content_type} download")
@@ -293,6 +292,11 @@ class Crawler:
             if form.method != "get":
                 continue
             action = urljoin(link.url, form.action or link.url)
-            for fields in form.submissions():
+            # Other options are tried from a page a link led to, not from the results of
+            # a submission: one choice changed at a time, not every combination.
+            submissions = form.submissions()
+            if link.what == "GET form":
+                submissions = [next(iter(submissions))]
+            for fields in submissions:
                 target = urlsplit(action)._replace(query=urlencode(fields), fragment="").geturl()
                 queue.append(Link(target, source=link.url, what="GET form"))
