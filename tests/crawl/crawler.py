@@ -54,10 +54,10 @@ class Problem:
     what: str
 
     def __str__(self) -> str:
-        how = " (htmx)" if self.link.htmx else ""
+        how = " with HX-Request" if self.link.htmx else ""
         return (
-            f"[{self.role}] GET {self.link.url}{how}: {self.what}\n"
-            f"    {self.link.what} on {self.link.source}"
+            f"[{self.role}] GET {self.link.url}{how}\n"
+            f"    ({self.link.what} on {self.link.source})\n    {self.what}"
         )
 
 

@@ -47,7 +47,10 @@ ROLES: dict[str, str | None] = {
     "staff (not superuser)": STAFF_EMAIL,
     "administrator": "admin@example.com",
     "anonymous": None,
+    # Translations are where a template breaks most easily: the manager again, in Chinese.
+    "manager, in Chinese": "priya.nair@example.com",
 }
+CHINESE = {"manager, in Chinese"}
 
 # Links shown on purpose to people who may then be refused: (view name, status) -> why.
 # None today: every refusal the crawl met was a link that should not have been shown.
@@ -66,6 +69,7 @@ AT_LEAST = {
     "staff (not superuser)": 80,
     "administrator": 100,
     "anonymous": 3,
+    "manager, in Chinese": 80,
 }
 
 
@@ -162,6 +166,9 @@ def crawl(role: str) -> CrawlResult:
     sent: list[Link] = []
     if (login := ROLES[role]) is not None:
         user = User.objects.get(email=login)
+        if role in CHINESE:
+            user.language = "zh-hans"
+            user.save(update_fields=["language"])
         client.force_login(user)
         # A notification leads to its address (through a POST that marks it read).
         sent = [
