@@ -25,7 +25,7 @@ from django.test import Client
 from django.urls import Resolver404, ResolverMatch, resolve
 
 SITE = "http://testserver/"
-MAX_SELECT_VARIANTS = 6
+MAX_SELECT_VARIANTS = 50
 HTML_TYPES = ("text/html",)
 # Parameters by which the admin carries a list's filters or a pop-up along: no new page.
 ADMIN_BOOKKEEPING = {"_changelist_filters", "_popup", "_to_field"}
@@ -103,7 +103,7 @@ class _PageLinks(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.hrefs: list[str] = []
-        self.hx_gets: list[str] = []
+        self.hx_gets: list[tuple[str, _Form | None]] = []
         self.forms: list[_Form] = []
         self._form: _Form | None = None
         self._select: tuple[str, bool, list[str], list[int]] | None = None
@@ -118,11 +118,13 @@ class _PageLinks(HTMLParser):
         if tag == "input" and "readonly" in a and a.get("value", "").startswith(SITE):
             # An address shown to be copied (a calendar feed) is opened, elsewhere.
             self.hrefs.append(a["value"])
-        if "hx-get" in a:
-            self.hx_gets.append(a["hx-get"])
         if tag == "form":
             self._form = _Form(method=a.get("method", "get").lower(), action=a.get("action", ""))
             self.forms.append(self._form)
+        if "hx-get" in a:
+            # htmx sends the values of a form it is told to include (or that is the element).
+            includes = tag == "form" or a.get("hx-include") == "closest form"
+            self.hx_gets.append((a["hx-get"], self._form if includes else None))
         if self._form is None:
             return
         form, name = self._form, a.get("name", "")
@@ -198,12 +200,18 @@ class Crawler:
         state_of: Callable[[ResolverMatch, dict[str, str]], Hashable] = lambda *args: None,
         per_key: int = 1,
         refusal_allowed: Callable[[Link, ResolverMatch, int], bool] = lambda *args: False,
+        once_for_all: Callable[[ResolverMatch, dict[str, str]], bool] = lambda *args: False,
+        shared: set[Hashable] | None = None,
     ) -> None:
+        """``once_for_all`` pages (slow ones) are fetched once across every crawl that
+        passes the same ``shared`` set, rather than once per crawl."""
         self.client = client
         self.role = role
         self.state_of = state_of
         self.per_key = per_key
         self.refusal_allowed = refusal_allowed
+        self.once_for_all = once_for_all
+        self.shared = shared if shared is not None else set()
 
     def key(self, link: Link, match: ResolverMatch) -> Hashable:
         """The kind of page: its name, which parameters it has (empty or not), the state."""
@@ -235,6 +243,10 @@ class Crawler:
             key = self.key(link, match)
             if taken[key] >= self.per_key:
                 continue
+            if self.once_for_all(match, dict(parse_qsl(parts.query))):
+                if key in self.shared:
+                    continue
+                self.shared.add(key)
             if match.namespace == "admin":
                 # The admin's filter links combine every filter with every other: a
                 # combination is crawled only when it brings a parameter not seen yet.
@@ -286,8 +298,11 @@ class Crawler:
             if href.startswith("#") or not href.strip():
                 continue
             queue.append(Link(urljoin(link.url, href), source=link.url))
-        for hx in page.hx_gets:
-            queue.append(Link(urljoin(link.url, hx), source=link.url, htmx=True, what="hx-get"))
+        for hx, form in page.hx_gets:
+            target = urljoin(link.url, hx)
+            if form is not None and form.fields:
+                target = urlsplit(target)._replace(query=urlencode(form.fields)).geturl()
+            queue.append(Link(target, source=link.url, htmx=True, what="hx-get"))
         for form in page.forms:
             if form.method != "get":
                 continue

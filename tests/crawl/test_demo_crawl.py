@@ -73,6 +73,9 @@ AT_LEAST = {
 }
 
 
+PDFS_FETCHED: set[Hashable] = set()
+
+
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[None]:
     """The demo after a day of use: reminders sent, calendar addresses made, HR's large
@@ -126,7 +129,7 @@ def _state_of(user: User | None) -> Callable[[ResolverMatch, dict[str, str]], Ha
         if name == "reviews:export":
             return query.get("format")  # HTML, XLSX, CSV or PDF
         if pk is None or name == "reviews:table_pdf":
-            return None  # a PDF is the printable page, crawled per state; PDFs are slow
+            return None
         if name.startswith("reviews:table_"):
             table = ReviewTable.objects.filter(pk=pk).values_list("status", "department").first()
             return table and (table[0], table[1] is not None)
@@ -180,6 +183,12 @@ def crawl(role: str) -> CrawlResult:
         role=role,
         state_of=_state_of(user),
         refusal_allowed=lambda link, match, status: (match.view_name, status) in DELIBERATE,
+        # A PDF is the printable page (crawled per role and state) through WeasyPrint,
+        # which takes a second: each kind of PDF once for all roles.
+        once_for_all=lambda match, query: (
+            match.view_name == "reviews:table_pdf" or query.get("format") == "pdf"
+        ),
+        shared=PDFS_FETCHED,
     ).run(reverse("home"), also=sent)
 
 
