@@ -25,8 +25,10 @@ from django.urls import ResolverMatch, resolve, reverse
 from django.utils import timezone
 
 from accounts.models import Notification, User
+from coaching.demo import demo_plans_seed
 from coaching.models import AppraisalCycle, CoachingSession, ImprovementPlan, Objective
-from coaching.services import calendar_feed_rotate
+from coaching.services import calendar_feed_rotate, cycle_transition
+from reviews.demo import demo_reviews_seed
 from reviews.models import ReviewTable
 from reviews.services import export_job_build, export_job_request
 from tests.crawl.crawler import Crawler, CrawlResult, Link
@@ -87,6 +89,12 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[None]
     )
     with django_db_blocker.unblock(), settings, transaction.atomic():
         call_command("seed_demo", stdout=io.StringIO())
+        # Last year's cycle, closed: its plans and tables are read-only everywhere.
+        today = timezone.localdate()
+        last_year = today.replace(year=today.year - 1, month=12, day=15)
+        closed = demo_plans_seed(today=last_year)
+        demo_reviews_seed(cycle=closed, today=last_year)
+        cycle_transition(actor=User.objects.get(email=ROLES["HR"]), cycle=closed, state="closed")
         call_command("send_reminders", "--digest", stdout=io.StringIO())
         # The demo has no staff member who is not a superuser: one who may view everything.
         staff = User.objects.create_user(STAFF_EMAIL, "not-used", full_name="Stan Staff")
@@ -131,8 +139,12 @@ def _state_of(user: User | None) -> Callable[[ResolverMatch, dict[str, str]], Ha
         if pk is None or name == "reviews:table_pdf":
             return None
         if name.startswith("reviews:table_"):
-            table = ReviewTable.objects.filter(pk=pk).values_list("status", "department").first()
-            return table and (table[0], table[1] is not None)
+            table = (
+                ReviewTable.objects.filter(pk=pk)
+                .values_list("status", "department", "cycle__state")
+                .first()
+            )
+            return table and (table[0], table[1] is not None, table[2])
         if name.startswith("coaching:session_"):
             session = CoachingSession.objects.filter(pk=pk).first()
             return session and (
@@ -144,6 +156,7 @@ def _state_of(user: User | None) -> Callable[[ResolverMatch, dict[str, str]], Ha
         if name.startswith(("coaching:objective_", "coaching:checkin_")):
             objective = Objective.objects.filter(pk=pk).first()
             return objective and (
+                objective.cycle.state,
                 objective.department_id is not None,
                 name == "coaching:objective_detail" and objective.measure,
                 name == "coaching:objective_detail" and objective.aligned.exists(),
