@@ -82,9 +82,12 @@ class _Form:
     button: tuple[str, str] | None = None
     # name -> (position in fields, every option's value) for each single-choice select.
     selects: dict[str, tuple[int, list[str]]] = field(default_factory=dict)
+    # Checkboxes left unticked: (name, value).
+    unticked: list[tuple[str, str]] = field(default_factory=list)
 
     def submissions(self) -> Iterable[list[tuple[str, str]]]:
-        """The default submission, then one per other option of each short select."""
+        """The default submission, then one per other option of each select and one per
+        box left unticked: one choice changed at a time."""
         default = self.fields + ([self.button] if self.button and self.button[0] else [])
         yield default
         for at, options in self.selects.values():
@@ -95,6 +98,8 @@ class _Form:
                     variant = list(default)
                     variant[at] = (variant[at][0], value)
                     yield variant
+        for box in self.unticked:
+            yield [*default, box]
 
 
 class _PageLinks(HTMLParser):
@@ -133,6 +138,8 @@ class _PageLinks(HTMLParser):
             if kind in ("checkbox", "radio"):
                 if "checked" in a:
                     form.fields.append((name, a.get("value", "on")))
+                elif kind == "checkbox":
+                    form.unticked.append((name, a.get("value", "on")))
             elif kind in ("submit", "image"):
                 if form.button is None:
                     form.button = (name, a.get("value", ""))

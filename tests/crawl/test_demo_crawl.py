@@ -58,6 +58,29 @@ CHINESE = {"manager, in Chinese"}
 # None today: every refusal the crawl met was a link that should not have been shown.
 DELIBERATE: dict[tuple[str, int], str] = {}
 
+# What each role must open (answered 200), and what it must never reach by links: the
+# navigation and the pages show each person what fits their role, no more and no less.
+MANAGING = {"coaching:team", "coaching:overview", "reviews:to_review", "reviews:dashboard"}
+HR_ONLY = {"coaching:cycle_list", "accounts:org_import", "reviews:jobs"}
+ADMIN = {"admin:index"}
+OWN = {"coaching:my_objectives", "coaching:objective_detail", "reviews:table_detail"}
+REACHES: dict[str, tuple[set[str], set[str]]] = {
+    "employee": ({*OWN, "coaching:session_detail"}, MANAGING | HR_ONLY | ADMIN),
+    "peer in another department": (OWN, MANAGING | HR_ONLY | ADMIN),
+    "manager": (
+        MANAGING | {"coaching:session_detail", "coaching:improvement_plan_detail"},
+        HR_ONLY | ADMIN,
+    ),
+    "director": (MANAGING | {"coaching:objective_detail"}, HR_ONLY | ADMIN),
+    "manager of another branch": (MANAGING | OWN, HR_ONLY | ADMIN),
+    "department head": (MANAGING | {"reviews:questions"}, HR_ONLY | ADMIN),
+    "HR": (HR_ONLY | {"reviews:dashboard", "reviews:export_download"}, ADMIN),
+    "staff (not superuser)": (ADMIN, MANAGING | HR_ONLY),
+    "administrator": (ADMIN, MANAGING),
+    "anonymous": ({"accounts:login"}, {"home"}),
+    "manager, in Chinese": (MANAGING, HR_ONLY | ADMIN),
+}
+
 # The fewest URLs each crawl must fetch, so that a broken start page or a lost
 # navigation cannot make the crawl pass by visiting nothing.
 AT_LEAST = {
@@ -210,6 +233,18 @@ def test_every_page_a_role_reaches_opens_without_error_or_refusal(demo, role):
     result = crawl(role)
     assert not result.problems, f"{len(result.problems)} problem(s):\n" + "\n".join(
         str(problem) for problem in result.problems
+    )
+    opened = {
+        resolve(urlsplit(link.url).path).view_name: link
+        for link, status, *_rest in reversed(result.fetched)
+        if status == 200
+    }
+    must, never = REACHES[role]
+    assert must <= set(opened), f"[{role}] never reached {sorted(must - set(opened))}"
+    assert not never & set(opened), f"[{role}] reached pages not meant for this role:\n" + (
+        "\n".join(
+            f"{opened[name].url} (from {opened[name].source})" for name in never & set(opened)
+        )
     )
     assert len(result.urls) >= AT_LEAST[role]
 
