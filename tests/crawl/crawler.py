@@ -1,14 +1,21 @@
 """A small crawler over Django's test client: every link a page renders, followed once per kind.
 
-From a start page it follows every ``<a href>``, every ``hx-get`` (sent with the
-``HX-Request`` header, as htmx does) and the default submission of every GET
-form, on every page it reaches. It stays finite: each URL is resolved and
-reduced to a *key* (URL name, the sorted names of its query parameters, htmx or
-not, and a state the caller computes, such as a review table's status); only
-the first ``per_key`` URLs of a key are fetched.
+From a start page (and any addresses the product sends people, such as a
+notification's) it follows every ``<a href>``, every ``hx-get`` (with the
+``HX-Request`` header and the form htmx would include) and every GET form (its
+default submission, then one other choice of a select or one more ticked box
+at a time) on every page it reaches. It stays finite: each URL is resolved and
+reduced to a *key* (URL name, which query parameters it has and whether they
+are empty, htmx or not, and a state the caller computes, such as a review
+table's status); only the first ``per_key`` URLs of a key are fetched. In the
+admin, whose filter links combine every filter with every other, a URL is
+fetched only if it brings a parameter not seen yet on that page.
 
 It never follows logout, links off the site, static or media files. Downloads
-(XLSX, CSV, PDF, calendar) are fetched and checked, not parsed.
+(XLSX, CSV, PDF, calendar) are fetched and checked, not parsed. A problem is a
+server error or an exception (such as tests/template_checks.py's), a refusal
+(403, 404, 405) of a link the page showed, a signed-in person sent to log in,
+an empty download or an unknown content type.
 """
 
 from __future__ import annotations
@@ -198,6 +205,13 @@ def _is_skipped(url: str) -> bool:
     return "logout" in path
 
 
+def _is_login(url: str) -> bool:
+    try:
+        return resolve(urlsplit(url).path).url_name == "login"
+    except Resolver404:
+        return False
+
+
 class Crawler:
     def __init__(
         self,
@@ -209,6 +223,7 @@ class Crawler:
         refusal_allowed: Callable[[Link, ResolverMatch, int], bool] = lambda *args: False,
         once_for_all: Callable[[ResolverMatch, dict[str, str]], bool] = lambda *args: False,
         shared: set[Hashable] | None = None,
+        signed_in: bool = True,
     ) -> None:
         """``once_for_all`` pages (slow ones) are fetched once across every crawl that
         passes the same ``shared`` set, rather than once per crawl."""
@@ -219,6 +234,7 @@ class Crawler:
         self.refusal_allowed = refusal_allowed
         self.once_for_all = once_for_all
         self.shared = shared if shared is not None else set()
+        self.signed_in = signed_in
 
     def key(self, link: Link, match: ResolverMatch) -> Hashable:
         """The kind of page: its name, which parameters it has (empty or not), the state."""
@@ -285,6 +301,9 @@ class Crawler:
             return
         if status in (301, 302, 303, 307, 308):
             location = urljoin(link.url, response["Location"])
+            if self.signed_in and _is_login(location):
+                yield Problem(self.role, link, f"sent a signed-in person to log in: {location}")
+                return
             queue.append(Link(location, source=f"{link.url} (redirect)", htmx=link.htmx))
             return
         if status != 200:

@@ -225,6 +225,7 @@ def crawl(role: str) -> CrawlResult:
             match.view_name == "reviews:table_pdf" or query.get("format") == "pdf"
         ),
         shared=PDFS_FETCHED,
+        signed_in=user is not None,
     ).run(reverse("home"), also=sent)
 
 
