@@ -103,9 +103,9 @@ PDFS_FETCHED: set[Hashable] = set()
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[None]:
-    """The demo after a day of use: reminders sent, calendar addresses made, HR's large
-    exports waiting and ready. Seeded once for the module and rolled back after it;
-    each test runs inside it, in its own savepoint."""
+    """The demo after a day of use: last year's cycle closed, reminders sent, calendar
+    addresses made, HR's large exports waiting and ready. Seeded once for the module and
+    rolled back after it; each test runs inside it, in its own savepoint."""
     settings = override_settings(
         MEDIA_ROOT=str(tmp_path_factory.mktemp("media")),
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
