@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -9,10 +9,14 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model
 from django.db.models.constants import LOOKUP_SEP
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, User
+
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldsetSpec
 
 # A model names the fields nobody but a superuser may read in the admin in a
 # class attribute of this name (CoachingSession: the private note).
@@ -103,6 +107,39 @@ class PrivateFieldsAdmin(admin.ModelAdmin[_ModelT]):
         return excluded
 
 
+class ViewOnSiteWhenAllowedAdmin(PrivateFieldsAdmin[_ModelT]):
+    """Offers "View on site" only where the product will open the page for this user.
+
+    Django's admin links every object with an address to it, whatever the
+    product's own rules say: a staff member outside HR was sent to an HR-only
+    cycle page (403), and even a superuser to a coaching session the product
+    keeps from the admin (404).
+    """
+
+    def visible_on_site(self, user: User, obj: _ModelT) -> bool:
+        """May ``user`` open ``obj``'s page in the product? Each admin says."""
+        return True
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: _ModelT | None = None,
+    ) -> HttpResponse:
+        response = super().render_change_form(request, context, add, change, form_url, obj)
+        if (
+            obj is not None
+            and isinstance(response, TemplateResponse)
+            and isinstance(response.context_data, dict)
+            and not self.visible_on_site(cast(User, request.user), obj)
+        ):
+            response.context_data["has_absolute_url"] = False
+        return response
+
+
 @admin.register(Department)
 class DepartmentAdmin(PrivateFieldsAdmin[Department]):
     list_display = ["name", "parent", "head"]
@@ -124,7 +161,7 @@ class UserChangeAdminForm(UserChangeForm[User]):
 
 
 @admin.register(User)
-class UserAdmin(PrivateFieldsAdmin[User], BaseUserAdmin):  # type: ignore[type-arg]  # stubs want an AbstractUser
+class UserAdmin(ViewOnSiteWhenAllowedAdmin[User], BaseUserAdmin):  # type: ignore[type-arg]  # stubs want an AbstractUser
     form = UserChangeAdminForm
     add_form = UserCreationAdminForm
     ordering = ["full_name"]
@@ -146,3 +183,18 @@ class UserAdmin(PrivateFieldsAdmin[User], BaseUserAdmin):  # type: ignore[type-a
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
     )
+
+    def visible_on_site(self, user: User, obj: User) -> bool:
+        # The directory lists active people only.
+        return obj.is_active
+
+    def get_fieldsets(self, request: HttpRequest, obj: User | None = None) -> _FieldsetSpec:
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # The password summary carries a "Reset password" button to a page that
+        # refuses whoever may only view users; they see no password at all.
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "password"]})
+            for name, options in fieldsets
+        ]

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from accounts.admin import PrivateFieldsAdmin
+from accounts.admin import PrivateFieldsAdmin, ViewOnSiteWhenAllowedAdmin
+from accounts.models import User
 from coaching.models import (
     ActionItem,
     AppraisalCycle,
@@ -12,12 +13,21 @@ from coaching.models import (
     PerformancePlan,
     PhaseTarget,
 )
+from coaching.permissions import (
+    can_manage_cycles,
+    improvement_plans_visible_to,
+    objectives_visible_to,
+    sessions_visible_to,
+)
 
 
 @admin.register(AppraisalCycle)
-class AppraisalCycleAdmin(PrivateFieldsAdmin[AppraisalCycle]):
+class AppraisalCycleAdmin(ViewOnSiteWhenAllowedAdmin[AppraisalCycle]):
     list_display = ["name", "start_date", "end_date", "state"]
     list_filter = ["state"]
+
+    def visible_on_site(self, user: User, obj: AppraisalCycle) -> bool:
+        return can_manage_cycles(user)
 
 
 class PhaseTargetInline(admin.TabularInline[PhaseTarget, Objective]):
@@ -26,13 +36,16 @@ class PhaseTargetInline(admin.TabularInline[PhaseTarget, Objective]):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(PrivateFieldsAdmin[Objective]):
+class ObjectiveAdmin(ViewOnSiteWhenAllowedAdmin[Objective]):
     list_display = ["title", "cycle", "employee", "department", "weight", "measure", "status"]
     list_filter = ["cycle", "measure", "status"]
     list_select_related = ["cycle", "employee", "department"]
     search_fields = ["title", "employee__full_name", "department__name"]
     raw_id_fields = ["employee", "department", "parent", "owner", "created_by"]
     inlines = [PhaseTargetInline]
+
+    def visible_on_site(self, user: User, obj: Objective) -> bool:
+        return objectives_visible_to(user).filter(pk=obj.pk).exists()
 
 
 @admin.register(CheckIn)
@@ -69,9 +82,9 @@ class ActionItemInline(admin.TabularInline[ActionItem, CoachingSession]):
 
 
 @admin.register(CoachingSession)
-class CoachingSessionAdmin(PrivateFieldsAdmin[CoachingSession]):
+class CoachingSessionAdmin(ViewOnSiteWhenAllowedAdmin[CoachingSession]):
     """Private notes belong to their author: only a superuser sees or filters on them here
-    (the mixin; ``CoachingSession.ADMIN_PRIVATE_FIELDS``)."""
+    (``PrivateFieldsAdmin``; ``CoachingSession.ADMIN_PRIVATE_FIELDS``)."""
 
     list_display = ["held_on", "coach", "employee", "department", "type", "duration_minutes"]
     list_filter = ["type", "form", "occasion"]
@@ -79,9 +92,15 @@ class CoachingSessionAdmin(PrivateFieldsAdmin[CoachingSession]):
     raw_id_fields = ["coach", "employee", "department", "improvement_plan", "acknowledged_by"]
     inlines = [ActionItemInline]
 
+    def visible_on_site(self, user: User, obj: CoachingSession) -> bool:
+        return sessions_visible_to(user).filter(pk=obj.pk).exists()
+
 
 @admin.register(ImprovementPlan)
-class ImprovementPlanAdmin(PrivateFieldsAdmin[ImprovementPlan]):
+class ImprovementPlanAdmin(ViewOnSiteWhenAllowedAdmin[ImprovementPlan]):
     list_display = ["employee", "objective", "opened_on", "outcome"]
     list_select_related = ["employee", "objective"]
     raw_id_fields = ["employee", "objective", "opened_by"]
+
+    def visible_on_site(self, user: User, obj: ImprovementPlan) -> bool:
+        return improvement_plans_visible_to(user).filter(pk=obj.pk).exists()
