@@ -1,13 +1,147 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Model
+from django.db.models.constants import LOOKUP_SEP
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, User
 
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldsetSpec
+
+# A model names the fields nobody but a superuser may read in the admin in a
+# class attribute of this name (CoachingSession: the private note).
+PRIVATE_FIELDS_ATTRIBUTE = "ADMIN_PRIVATE_FIELDS"
+
+_ModelT = TypeVar("_ModelT", bound=Model)
+
+
+def lookup_touches_private_field(model: type[Model], lookup: str) -> bool:
+    """Whether a lookup path such as ``session__private_note__regex`` reads a private field.
+
+    The path is followed through every relation, forward and reverse, so a
+    lookup from another model's admin is caught as well as a local one.
+    """
+    current = model
+    for part in lookup.split(LOOKUP_SEP):
+        if part in getattr(current, PRIVATE_FIELDS_ATTRIBUTE, ()):
+            return True
+        try:
+            field = current._meta.get_field(part)
+        except FieldDoesNotExist:
+            return False
+        related = field.related_model
+        if not field.is_relation or not isinstance(related, type):
+            return False
+        current = related
+    return False
+
+
+def _name_of(entry: object) -> str:
+    """The field path an admin option names ("-private_note", ("private_note", Filter))."""
+    if isinstance(entry, list | tuple) and entry:
+        entry = entry[0]
+    return entry.lstrip("-^=@") if isinstance(entry, str) else ""
+
+
+class PrivateFieldsAdmin(admin.ModelAdmin[_ModelT]):
+    """A model admin in which no lookup, filter, search, ordering, column or form field
+    reads a private field, for anyone but a superuser.
+
+    Hiding a field on the change page is not enough: a list filter such as
+    ``?private_note__regex=^W`` answers yes or no through the count of results,
+    one character at a time. A refused lookup raises Django's
+    ``DisallowedModelAdminLookup`` (a 400).
+    """
+
+    @staticmethod
+    def _may_read_private(request: HttpRequest | None) -> bool:
+        return request is not None and bool(getattr(request.user, "is_superuser", False))
+
+    def _without_private(self, request: HttpRequest, entries: Sequence[Any]) -> Any:
+        if self._may_read_private(request):
+            return entries
+        kept = [e for e in entries if not lookup_touches_private_field(self.model, _name_of(e))]
+        return tuple(kept) if isinstance(entries, tuple) else kept
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        if not self._may_read_private(request) and lookup_touches_private_field(self.model, lookup):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def get_search_fields(self, request: HttpRequest) -> Any:
+        return self._without_private(request, super().get_search_fields(request))
+
+    def get_ordering(self, request: HttpRequest) -> Any:
+        return self._without_private(request, super().get_ordering(request) or ())
+
+    def get_sortable_by(self, request: HttpRequest) -> Any:
+        return self._without_private(request, super().get_sortable_by(request))
+
+    def get_list_display(self, request: HttpRequest) -> Any:
+        return self._without_private(request, super().get_list_display(request))
+
+    def get_list_filter(self, request: HttpRequest) -> Any:
+        return self._without_private(request, super().get_list_filter(request))
+
+    def get_readonly_fields(self, request: HttpRequest, obj: _ModelT | None = None) -> Any:
+        return self._without_private(request, super().get_readonly_fields(request, obj))
+
+    def get_exclude(self, request: HttpRequest, obj: _ModelT | None = None) -> Any:
+        excluded = list(super().get_exclude(request, obj) or [])
+        if not self._may_read_private(request):
+            excluded += [
+                name
+                for name in getattr(self.model, PRIVATE_FIELDS_ATTRIBUTE, ())
+                if name not in excluded
+            ]
+        return excluded
+
+
+class ViewOnSiteWhenAllowedAdmin(PrivateFieldsAdmin[_ModelT]):
+    """Offers "View on site" only where the product will open the page for this user.
+
+    Django's admin links every object with an address to it, whatever the
+    product's own rules say: a staff member outside HR was sent to an HR-only
+    cycle page (403), and even a superuser to a coaching session the product
+    keeps from the admin (404).
+    """
+
+    def visible_on_site(self, user: User, obj: _ModelT) -> bool:
+        """May ``user`` open ``obj``'s page in the product? Each admin says."""
+        return True
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: _ModelT | None = None,
+    ) -> HttpResponse:
+        response = super().render_change_form(request, context, add, change, form_url, obj)
+        if (
+            obj is not None
+            and isinstance(response, TemplateResponse)
+            and isinstance(response.context_data, dict)
+            and not self.visible_on_site(cast(User, request.user), obj)
+        ):
+            response.context_data["has_absolute_url"] = False
+        return response
+
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin[Department]):
+class DepartmentAdmin(PrivateFieldsAdmin[Department]):
     list_display = ["name", "parent", "head"]
     search_fields = ["name"]
     raw_id_fields = ["parent", "head"]
@@ -27,7 +161,7 @@ class UserChangeAdminForm(UserChangeForm[User]):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]  # stubs want an AbstractUser
+class UserAdmin(ViewOnSiteWhenAllowedAdmin[User], BaseUserAdmin):  # type: ignore[type-arg]  # stubs want an AbstractUser
     form = UserChangeAdminForm
     add_form = UserCreationAdminForm
     ordering = ["full_name"]
@@ -49,3 +183,18 @@ class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]  # stubs want an Abstr
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
     )
+
+    def visible_on_site(self, user: User, obj: User) -> bool:
+        # The directory lists active people only.
+        return obj.is_active
+
+    def get_fieldsets(self, request: HttpRequest, obj: User | None = None) -> _FieldsetSpec:
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # The password summary carries a "Reset password" button to a page that
+        # refuses whoever may only view users; they see no password at all.
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "password"]})
+            for name, options in fieldsets
+        ]

@@ -11,8 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-
-MAX_IMPORT_BYTES = 10 * 1024 * 1024
+from accounts.org_import import size_problem
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -31,6 +30,7 @@ class EmailAuthenticationForm(AuthenticationForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.form_tag = False  # the template owns the <form> (no nested forms)
         self.helper.add_input(Submit("submit", _("Log in"), css_class="w-100"))
 
 
@@ -42,6 +42,7 @@ class ProfileForm(forms.ModelForm[User]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.form_tag = False  # the page has the <form>: no form nested in a form
         self.helper.add_input(Submit("submit", _("Save")))
 
 
@@ -63,6 +64,7 @@ class OrgImportForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.form_tag = False  # the template owns the <form> (no nested forms)
         self.helper.add_input(Submit("submit", _("Import")))
 
     def clean_file(self) -> UploadedFile:
@@ -70,6 +72,7 @@ class OrgImportForm(forms.Form):
         suffix = Path(upload.name or "").suffix.lower()
         if suffix not in {".csv", ".xlsx"}:
             raise forms.ValidationError(_("Choose a .csv or .xlsx file."))
-        if upload.size and upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        problem = size_problem(upload.size or 0)
+        if problem:
+            raise forms.ValidationError(problem)
         return upload

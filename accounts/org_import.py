@@ -9,22 +9,22 @@ place and importing the same file again changes nothing.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Department, User
+from accounts.spreadsheets import TableFileError, TableLimits
+from accounts.spreadsheets import read_table as read_table_file
 
 REQUIRED_COLUMNS = ("email", "full_name", "department")
 OPTIONAL_COLUMNS = ("job_title", "manager_email", "parent_department", "is_head")
-MAX_ROWS = 50_000
 _YES = {"yes", "y", "true", "1", "x", "是"}
 _NO = {"", "no", "n", "false", "0", "否"}
 NAME_MAX = 150
@@ -74,59 +74,80 @@ class ImportResult:
         )
 
 
-class ImportFileError(Exception):
-    """The file cannot be read as a table at all."""
+# Kept under its old name: callers catch it.
+ImportFileError = TableFileError
+
+# The user model's e-mail column holds this many characters; validate_email allows more.
+EMAIL_MAX = 254
+# Columns beyond the known ones are refused by name; this caps what is read at all.
+MAX_COLUMNS = 50
 
 
 def _normalise_header(value: object) -> str:
     return str(value or "").strip().lower().replace(" ", "_").replace("-", "_")
 
 
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
+def import_limits() -> TableLimits:
+    """How much of a file the import reads, from settings (see README, Configuration)."""
+    return TableLimits(
+        max_rows=settings.ORG_IMPORT_MAX_ROWS,
+        max_columns=MAX_COLUMNS,
+        max_unpacked_bytes=settings.ORG_IMPORT_MAX_UNPACKED_BYTES,
+    )
+
+
+def size_problem(size: int) -> str | None:
+    """Why a file of ``size`` bytes is refused before it is read, or None."""
+    limit = settings.ORG_IMPORT_MAX_BYTES
+    if size > limit:
+        return _("The file is larger than %(max)s MB.") % {"max": _megabytes(limit)}
+    return None
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):g}"
 
 
 def read_table(data: bytes, filename: str) -> list[list[str]]:
     """Rows of cells (strings) from CSV or XLSX bytes, header first."""
-    suffix = Path(filename).suffix.lower()
-    if suffix in {".xlsx", ".xlsm"}:
-        return _read_xlsx(data)
-    if suffix in {".csv", ".txt", ""}:
-        return _read_csv(data)
-    raise ImportFileError(
-        _("Unsupported file type %(suffix)s: use .csv or .xlsx.") % {"suffix": suffix}
-    )
+    problem = size_problem(len(data))
+    if problem:
+        raise ImportFileError(problem)
+    return read_table_file(data, filename, import_limits())
 
 
-def _read_csv(data: bytes) -> list[list[str]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportFileError(_("The CSV file is not UTF-8 encoded text.")) from None
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return [[_cell(c) for c in row] for row in csv.reader(io.StringIO(text), dialect)]
+def _header_problems(header: list[str]) -> list[ImportProblem]:
+    """Missing, unknown and repeated column names.
 
-
-def _read_xlsx(data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError):
-        raise ImportFileError(_("The file is not a readable XLSX workbook.")) from None
-    try:
-        sheet = workbook.worksheets[0]
-        return [[_cell(c) for c in row] for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
+    An unknown name is refused rather than skipped: a misspelt optional column
+    ("manager" for "manager_email") would otherwise import everyone with no
+    manager, silently removing the reporting lines already saved.
+    """
+    known = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+    problems = [
+        ImportProblem(1, column, _("Missing column “%(column)s”.") % {"column": column})
+        for column in REQUIRED_COLUMNS
+        if column not in header
+    ]
+    seen: set[str] = set()
+    for name in header:
+        if not name:
+            continue  # a column without a name (trailing separators) is left alone
+        if name in seen:
+            problems.append(
+                ImportProblem(1, name, _("Column “%(column)s” appears twice.") % {"column": name})
+            )
+        elif name not in known:
+            problems.append(
+                ImportProblem(
+                    1,
+                    name,
+                    _("Unknown column “%(column)s”: the columns are %(known)s.")
+                    % {"column": name, "known": ", ".join(known)},
+                )
+            )
+        seen.add(name)
+    return problems
 
 
 def parse_rows(table: list[list[str]]) -> tuple[list[ImportRow], list[ImportProblem]]:
@@ -135,19 +156,17 @@ def parse_rows(table: list[list[str]]) -> tuple[list[ImportRow], list[ImportProb
     if not table or not any(table[0]):
         return [], [ImportProblem(1, "", _("The file is empty: it needs a header row."))]
     header = [_normalise_header(h) for h in table[0]]
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    if missing:
-        return [], [
-            ImportProblem(1, column, _("Missing column “%(column)s”.") % {"column": column})
-            for column in missing
-        ]
+    header_problems = _header_problems(header)
+    if header_problems:
+        return [], header_problems
     positions = {
         name: header.index(name) for name in REQUIRED_COLUMNS + OPTIONAL_COLUMNS if name in header
     }
     body = table[1:]
-    if len(body) > MAX_ROWS:
+    max_rows = settings.ORG_IMPORT_MAX_ROWS
+    if sum(1 for cells in body if any(cells)) > max_rows:
         return [], [
-            ImportProblem(1, "", _("The file has more than %(max)d rows.") % {"max": MAX_ROWS})
+            ImportProblem(1, "", _("The file has more than %(max)d rows.") % {"max": max_rows})
         ]
 
     def get(cells: list[str], name: str) -> str:
@@ -167,6 +186,12 @@ def parse_rows(table: list[list[str]]) -> tuple[list[ImportRow], list[ImportProb
             if column == "email" and not value:
                 row_problems.append(
                     ImportProblem(number, column, _("The e-mail address is empty."))
+                )
+            elif len(value) > EMAIL_MAX:
+                row_problems.append(
+                    ImportProblem(
+                        number, column, _("Longer than %(max)d characters.") % {"max": EMAIL_MAX}
+                    )
                 )
             elif value:
                 try:
@@ -452,15 +477,26 @@ def org_import(
     result.problems = sorted(check_rows(rows), key=lambda p: (p.row, p.column))
     if result.problems:
         return result
-    with transaction.atomic():
-        _apply(rows, result)
-        if dry_run:
-            transaction.set_rollback(True)
-            return result
-        if invite and result.created_user_ids:
-            from accounts.services import invitations_request
+    try:
+        with transaction.atomic():
+            _apply(rows, result)
+            if dry_run:
+                transaction.set_rollback(True)
+                return result
+            if invite and result.created_user_ids:
+                from accounts.services import invitations_request
 
-            invitations_request(user_ids=result.created_user_ids, actor=actor)
+                invitations_request(user_ids=result.created_user_ids, actor=actor)
+    except IntegrityError:
+        # Another import created the same person or department meanwhile.
+        return ImportResult(
+            dry_run=dry_run,
+            problems=[
+                ImportProblem(
+                    0, "", _("Another import changed the organisation meanwhile. Try again.")
+                )
+            ],
+        )
     return result
 
 

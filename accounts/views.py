@@ -6,10 +6,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordResetForm
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -27,6 +29,7 @@ from accounts.selectors import (
     reports_of,
 )
 from accounts.services import notifications_mark_read, user_language_set, user_profile_update
+from accounts.throttle import password_reset_allowed
 from config.http import HtmxHttpRequest
 
 PEOPLE_PER_PAGE = 50
@@ -47,10 +50,24 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Ask for a reset link: limited per address and per client, the same for every address."""
+
     success_url = reverse_lazy("accounts:password_reset_done")
     email_template_name = "registration/password_reset_email.txt"
     html_email_template_name = "registration/password_reset_email.html"
     subject_template_name = "registration/password_reset_subject.txt"
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        if not password_reset_allowed(email=form.cleaned_data["email"], request=self.request):
+            form.add_error(
+                None,
+                _(
+                    "Too many requests for a new password from here or for this address. "
+                    "Wait an hour and try again; a link already sent still works."
+                ),
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
@@ -68,6 +85,8 @@ def profile(request: HttpRequest) -> HttpResponse:
             language=form.cleaned_data["language"],
             weekly_digest=form.cleaned_data["weekly_digest"],
         )
+        if user.language:
+            translation.activate(user.language)  # say it in the language just chosen
         messages.success(request, _("Your profile has been saved."))
         return redirect("accounts:profile")
     return render(

@@ -1,6 +1,7 @@
 from django.contrib import admin
-from django.http import HttpRequest
 
+from accounts.admin import PrivateFieldsAdmin, ViewOnSiteWhenAllowedAdmin
+from accounts.models import User
 from coaching.models import (
     ActionItem,
     AppraisalCycle,
@@ -12,12 +13,21 @@ from coaching.models import (
     PerformancePlan,
     PhaseTarget,
 )
+from coaching.permissions import (
+    can_manage_cycles,
+    improvement_plans_visible_to,
+    objectives_visible_to,
+    sessions_visible_to,
+)
 
 
 @admin.register(AppraisalCycle)
-class AppraisalCycleAdmin(admin.ModelAdmin[AppraisalCycle]):
+class AppraisalCycleAdmin(ViewOnSiteWhenAllowedAdmin[AppraisalCycle]):
     list_display = ["name", "start_date", "end_date", "state"]
     list_filter = ["state"]
+
+    def visible_on_site(self, user: User, obj: AppraisalCycle) -> bool:
+        return can_manage_cycles(user)
 
 
 class PhaseTargetInline(admin.TabularInline[PhaseTarget, Objective]):
@@ -26,7 +36,7 @@ class PhaseTargetInline(admin.TabularInline[PhaseTarget, Objective]):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(admin.ModelAdmin[Objective]):
+class ObjectiveAdmin(ViewOnSiteWhenAllowedAdmin[Objective]):
     list_display = ["title", "cycle", "employee", "department", "weight", "measure", "status"]
     list_filter = ["cycle", "measure", "status"]
     list_select_related = ["cycle", "employee", "department"]
@@ -34,16 +44,19 @@ class ObjectiveAdmin(admin.ModelAdmin[Objective]):
     raw_id_fields = ["employee", "department", "parent", "owner", "created_by"]
     inlines = [PhaseTargetInline]
 
+    def visible_on_site(self, user: User, obj: Objective) -> bool:
+        return objectives_visible_to(user).filter(pk=obj.pk).exists()
+
 
 @admin.register(CheckIn)
-class CheckInAdmin(admin.ModelAdmin[CheckIn]):
+class CheckInAdmin(PrivateFieldsAdmin[CheckIn]):
     list_display = ["objective", "value", "confidence", "recorded_on", "author"]
     list_select_related = ["objective", "author"]
     raw_id_fields = ["objective", "author"]
 
 
 @admin.register(PerformancePlan)
-class PerformancePlanAdmin(admin.ModelAdmin[PerformancePlan]):
+class PerformancePlanAdmin(PrivateFieldsAdmin[PerformancePlan]):
     list_display = [
         "cycle",
         "employee",
@@ -56,7 +69,7 @@ class PerformancePlanAdmin(admin.ModelAdmin[PerformancePlan]):
 
 
 @admin.register(ObjectiveChange)
-class ObjectiveChangeAdmin(admin.ModelAdmin[ObjectiveChange]):
+class ObjectiveChangeAdmin(PrivateFieldsAdmin[ObjectiveChange]):
     list_display = ["objective", "changed_by", "changed_at", "reason"]
     list_select_related = ["objective", "changed_by"]
     readonly_fields = ["objective", "changed_by", "changed_at", "reason", "changes"]
@@ -69,8 +82,9 @@ class ActionItemInline(admin.TabularInline[ActionItem, CoachingSession]):
 
 
 @admin.register(CoachingSession)
-class CoachingSessionAdmin(admin.ModelAdmin[CoachingSession]):
-    """Private notes belong to their author: only a superuser sees them here."""
+class CoachingSessionAdmin(ViewOnSiteWhenAllowedAdmin[CoachingSession]):
+    """Private notes belong to their author: only a superuser sees or filters on them here
+    (``PrivateFieldsAdmin``; ``CoachingSession.ADMIN_PRIVATE_FIELDS``)."""
 
     list_display = ["held_on", "coach", "employee", "department", "type", "duration_minutes"]
     list_filter = ["type", "form", "occasion"]
@@ -78,15 +92,15 @@ class CoachingSessionAdmin(admin.ModelAdmin[CoachingSession]):
     raw_id_fields = ["coach", "employee", "department", "improvement_plan", "acknowledged_by"]
     inlines = [ActionItemInline]
 
-    def get_exclude(self, request: HttpRequest, obj: CoachingSession | None = None) -> list[str]:
-        excluded = list(super().get_exclude(request, obj) or [])
-        if not request.user.is_superuser:
-            excluded.append("private_note")
-        return excluded
+    def visible_on_site(self, user: User, obj: CoachingSession) -> bool:
+        return sessions_visible_to(user).filter(pk=obj.pk).exists()
 
 
 @admin.register(ImprovementPlan)
-class ImprovementPlanAdmin(admin.ModelAdmin[ImprovementPlan]):
+class ImprovementPlanAdmin(ViewOnSiteWhenAllowedAdmin[ImprovementPlan]):
     list_display = ["employee", "objective", "opened_on", "outcome"]
     list_select_related = ["employee", "objective"]
     raw_id_fields = ["employee", "objective", "opened_by"]
+
+    def visible_on_site(self, user: User, obj: ImprovementPlan) -> bool:
+        return improvement_plans_visible_to(user).filter(pk=obj.pk).exists()

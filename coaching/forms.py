@@ -386,6 +386,10 @@ class SessionForm(forms.ModelForm[CoachingSession]):
         )
         plan_field.required = False
         self.fields["duration_minutes"].widget.attrs.update({"min": 1, "max": 600})
+        # A radio list needs no blank choice: "---------" is not a kind of coaching.
+        type_field = self.fields["type"]
+        assert isinstance(type_field, forms.ChoiceField)  # noqa: S101
+        type_field.choices = CoachingType.choices
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -435,8 +439,12 @@ class ActionItemForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if (data.get("due_date") or "") and not data.get("title") and not data.get("DELETE"):
-            self.add_error("title", _("Say what the step is."))
+        if not data.get("title") and not data.get("DELETE"):
+            if data.get("item_id"):
+                # A stored step whose text was cleared would stay as a blank item.
+                self.add_error("title", _("Say what the step is, or tick Remove to delete it."))
+            elif data.get("due_date"):
+                self.add_error("title", _("Say what the step is."))
         return data
 
 

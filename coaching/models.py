@@ -528,6 +528,10 @@ class CoachingSession(models.Model):
             models.Index(fields=["coach", "-held_on"], name="coaching_session_coach"),
         ]
 
+    # Read by its author alone: no admin lookup, filter, search, column or form
+    # field touches it for anyone but a superuser (accounts.admin.PrivateFieldsAdmin).
+    ADMIN_PRIVATE_FIELDS = frozenset({"private_note"})
+
     # What the coach writes, in the order of the form.
     EDITABLE_FIELDS = (
         "held_on",

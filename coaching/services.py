@@ -83,8 +83,17 @@ CYCLE_TRANSITIONS = {
 
 
 @transaction.atomic
-def cycle_transition(*, actor: User, cycle: AppraisalCycle, state: str) -> AppraisalCycle:
+def cycle_transition(
+    *, actor: User, cycle: AppraisalCycle, state: str, seen_state: str | None = None
+) -> AppraisalCycle:
+    """Move the cycle to ``state``; refused if it is no longer in the ``seen_state`` the
+    person's page showed (a "Start" button on a stale page must not reopen a closed cycle)."""
     locked = AppraisalCycle.objects.select_for_update().get(pk=cycle.pk)
+    if seen_state is not None and seen_state != locked.state:
+        raise ValidationError(
+            _("This cycle was changed in the meantime and is now %(state)s: nothing was changed.")
+            % {"state": locked.get_state_display()}
+        )
     if state not in CYCLE_TRANSITIONS[AppraisalCycle.State(locked.state)]:
         raise ValidationError(
             _("A cycle cannot go from %(old)s to %(new)s.")

@@ -139,6 +139,7 @@ def cycle_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if cycle is not None and cycle.is_closed:
         for field in form.fields.values():
             field.disabled = True
+        form.helper.inputs = []  # read-only: no Save button that would save nothing
     if request.method == "POST" and form.is_valid() and not (cycle and cycle.is_closed):
         saved = cycle_save(
             actor=user,
@@ -177,7 +178,12 @@ def cycle_state(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     cycle = get_cycle_for_hr(user, pk)
     try:
-        cycle_transition(actor=user, cycle=cycle, state=request.POST.get("state", ""))
+        cycle_transition(
+            actor=user,
+            cycle=cycle,
+            state=request.POST.get("state", ""),
+            seen_state=request.POST.get("seen_state") or None,
+        )
     except (ValidationError, ValueError) as error:
         messages.error(
             request, error.messages[0] if isinstance(error, ValidationError) else str(error)
@@ -388,15 +394,22 @@ def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_for(
         cycle=objective.cycle, employee=objective.employee, department=objective.department
     )
+    parent_choices = _parent_choices(
+        user, objective.cycle, objective.employee, objective.department
+    ).exclude(pk=objective.pk)
+    if objective.parent_id is not None:
+        # The stored alignment stays on offer even where the editor may not open that
+        # objective (an employee's aligned to the manager's own): else any save drops it.
+        parent_choices = Objective.objects.filter(
+            Q(pk__in=parent_choices.values("pk")) | Q(pk=objective.parent_id)
+        )
     form = ObjectiveForm(
         request.POST or None,
         instance=objective,
         cycle=objective.cycle,
         employee=objective.employee,
         department=objective.department,
-        parent_choices=_parent_choices(
-            user, objective.cycle, objective.employee, objective.department
-        ).exclude(pk=objective.pk),
+        parent_choices=parent_choices,
         plan_agreed=bool(plan and plan.is_agreed),
     )
     if request.method == "POST" and form.is_valid():
@@ -682,15 +695,6 @@ def _session_forms(
     initial: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     cycle = current_cycle()
-    objectives = (
-        list(
-            Objective.objects.filter(cycle=cycle, employee=employee, department=department)
-            .exclude(status=Objective.Status.DROPPED)
-            .order_by("-weight", "title")
-        )
-        if cycle
-        else []
-    )
     linked = (
         dict(
             SessionObjective.objects.filter(session=session).values_list(
@@ -699,6 +703,16 @@ def _session_forms(
         )
         if session
         else {}
+    )
+    # The current cycle's live objectives, and whatever the session is linked to already
+    # (dropped since, or of an earlier cycle): a link the form does not show is lost on save.
+    offered = Q(pk__in=list(linked))
+    if cycle is not None:
+        offered |= Q(cycle=cycle, employee=employee, department=department) & ~Q(
+            status=Objective.Status.DROPPED
+        )
+    objectives = list(
+        Objective.objects.filter(offered).order_by("-cycle__start_date", "-weight", "title")
     )
     objective_forms = [
         (
@@ -715,9 +729,20 @@ def _session_forms(
         for objective in objectives
     ]
     owners = _owner_choices(session.coach if session else user, employee, department)
-    items = list(session.action_items.all()) if session else []
+    items = list(session.action_items.select_related("owner")) if session else []
+    # A step keeps its owner (say a department head since replaced): a select that does
+    # not offer the stored owner would hand the step to the coach on the next save.
+    offered_owners = {pk for pk, _name in owners}
+    for item in items:
+        if str(item.owner_id) not in offered_owners:
+            owners.append((str(item.owner_id), item.owner.full_name))
+            offered_owners.add(str(item.owner_id))
+    # Open plans, and the one the session belongs to even once it is closed.
     plans = (
-        ImprovementPlan.objects.filter(employee=employee, outcome=ImprovementPlan.Outcome.OPEN)
+        ImprovementPlan.objects.filter(
+            Q(employee=employee, outcome=ImprovementPlan.Outcome.OPEN)
+            | Q(pk=session.improvement_plan_id if session else None)
+        )
         if employee
         else ImprovementPlan.objects.none()
     )
@@ -778,10 +803,13 @@ def _save_session_forms(
         for f in item_formset
         if f.has_changed() or f.cleaned_data.get("item_id")
     ]
+    # Choosing an objective's progress links it; unticking a linked one unlinks it,
+    # whatever its progress still shows.
     assessments = {
         objective.pk: f.cleaned_data.get("assessment", "")
         for objective, f in objective_forms
-        if f.cleaned_data.get("linked") or f.cleaned_data.get("assessment")
+        if f.cleaned_data.get("linked")
+        or (f.cleaned_data.get("assessment") and not f["linked"].initial)
     }
     return session_save(
         actor=user,
@@ -882,30 +910,30 @@ def session_quick(request: HttpRequest) -> HttpResponse:
     return render(request, "coaching/session_quick.html", {"form": form})
 
 
+def _session_context(
+    user: User, session: CoachingSession, acknowledge_form: AcknowledgeForm | None = None
+) -> dict[str, Any]:
+    content = can_read_session_content(user, session)
+    return {
+        "session": session,
+        "show_content": content,
+        "show_private": session.coach_id == user.pk,
+        "can_edit": can_edit_session(user, session),
+        "can_acknowledge": can_acknowledge(user, session),
+        "acknowledge_form": acknowledge_form or AcknowledgeForm(),
+        "links": list(SessionObjective.objects.filter(session=session).select_related("objective"))
+        if content
+        else [],
+        "items": list(session.action_items.select_related("owner")) if content else [],
+        "tickable": content and (session.coach_id == user.pk or is_coachee(user, session)),
+    }
+
+
 @login_required
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     session = get_session_for_user(user, pk)
-    content = can_read_session_content(user, session)
-    return render(
-        request,
-        "coaching/session_detail.html",
-        {
-            "session": session,
-            "show_content": content,
-            "show_private": session.coach_id == user.pk,
-            "can_edit": can_edit_session(user, session),
-            "can_acknowledge": can_acknowledge(user, session),
-            "acknowledge_form": AcknowledgeForm(),
-            "links": list(
-                SessionObjective.objects.filter(session=session).select_related("objective")
-            )
-            if content
-            else [],
-            "items": list(session.action_items.select_related("owner")) if content else [],
-            "tickable": content and (session.coach_id == user.pk or is_coachee(user, session)),
-        },
-    )
+    return render(request, "coaching/session_detail.html", _session_context(user, session))
 
 
 @login_required
@@ -916,9 +944,15 @@ def session_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_acknowledge(user, session):
         raise PermissionDenied
     form = AcknowledgeForm(request.POST)
-    if form.is_valid():
-        session_acknowledge(actor=user, session=session, comment=form.cleaned_data["comment"])
-        messages.success(request, _("Thank you: the session is acknowledged."))
+    if not form.is_valid():
+        # Shown again with the comment as typed and the reason beside it.
+        return render(
+            request,
+            "coaching/session_detail.html",
+            _session_context(user, session, acknowledge_form=form),
+        )
+    session_acknowledge(actor=user, session=session, comment=form.cleaned_data["comment"])
+    messages.success(request, _("Thank you: the session is acknowledged."))
     return redirect(session)
 
 

@@ -134,6 +134,11 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 # The login form posts the e-mail address in the field Django names "username".
 AXES_USERNAME_FORM_FIELD = "username"
+# Count failures against the normalised address: "ROB@…" and "rob@…" are one account.
+AXES_USERNAME_CALLABLE = "accounts.throttle.login_identity"
+# Password reset requests per hour, per e-mail address and per client (IP address).
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("PASSWORD_RESET_LIMIT_PER_ADDRESS", 3, minimum=1)
+PASSWORD_RESET_LIMIT_PER_CLIENT = env_int("PASSWORD_RESET_LIMIT_PER_CLIENT", 10, minimum=1)
 
 # --- Internationalisation -------------------------------------------------
 LANGUAGES = [
@@ -182,6 +187,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# --- Organisation import --------------------------------------------------
+# Caps checked before a file is parsed: an XLSX is a zip that can inflate a
+# thousandfold, and a sheet can claim any size it likes.
+ORG_IMPORT_MAX_BYTES = env_int("ORG_IMPORT_MAX_MB", 10, minimum=1) * 1024 * 1024
+ORG_IMPORT_MAX_UNPACKED_BYTES = env_int("ORG_IMPORT_MAX_UNPACKED_MB", 40, minimum=1) * 1024 * 1024
+ORG_IMPORT_MAX_ROWS = env_int("ORG_IMPORT_MAX_ROWS", 50_000, minimum=1)
 
 # --- Reviews ----------------------------------------------------------------
 # A month's review table is due this many days after the month ends.
@@ -233,6 +245,31 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# --- Caches ---------------------------------------------------------------
+# Rate-limit counters must be shared by every web process: Redis when there is
+# one (by default the broker's), the process's own memory for the demo.
+RATE_LIMIT_CACHE_URL = env_str(
+    "RATE_LIMIT_CACHE_URL",
+    CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else "",
+)
+_LOCAL_MEMORY_CACHE: dict[str, object] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache"
+}
+CACHES: dict[str, dict[str, object]] = {
+    "default": _LOCAL_MEMORY_CACHE,
+    "ratelimit": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": RATE_LIMIT_CACHE_URL,
+            "KEY_PREFIX": "coaching-ratelimit",
+            # A Redis that is down must not hold a request: the limiter then lets it through.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+        if RATE_LIMIT_CACHE_URL
+        else {**_LOCAL_MEMORY_CACHE, "LOCATION": "ratelimit"}
+    ),
+}
 
 # --- Security -------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

@@ -19,6 +19,7 @@ from django.http import (
 )
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -436,7 +437,10 @@ def tables_create(request: HttpRequest) -> HttpResponse:
                 _("%(count)d table(s) created; tables that already existed were left as they are.")
                 % {"count": result.tables_created},
             )
-            return redirect("reviews:to_review" if not roles.is_hr else "reviews:create")
+            if roles.is_hr:
+                return redirect("reviews:create")
+            # New tables are drafts, not yet waiting for review: list the whole team's.
+            return redirect(f"{reverse('reviews:to_review')}?all=1")
     return render(request, "reviews/tables_create.html", {"form": form})
 
 
@@ -446,14 +450,23 @@ def jobs_page(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     require(user_roles(user).is_hr or user.is_staff)
     job_settings = JobSettings.current()
+    can_change = user_roles(user).is_hr or user.is_superuser
     form = JobSettingsForm(request.POST or None, instance=job_settings)
+    if not can_change:
+        # Other staff read the settings; offering them a Save that ends in 403 would not do.
+        for field in form.fields.values():
+            field.disabled = True
     if request.method == "POST":
-        require(user_roles(user).is_hr or user.is_superuser)
+        require(can_change)
         if form.is_valid():
             form.save()
             messages.success(request, _("The job settings have been saved."))
             return redirect("reviews:jobs")
-    return render(request, "reviews/jobs.html", {"status": jobs_status(), "form": form})
+    return render(
+        request,
+        "reviews/jobs.html",
+        {"status": jobs_status(), "form": form, "can_change": can_change},
+    )
 
 
 # --- Exports ---------------------------------------------------------------------
@@ -495,7 +508,12 @@ def export_page(request: HttpRequest) -> HttpResponseBase:
     user = _user(request)
     roles = user_roles(user)
     require(roles.is_hr or roles.is_manager or roles.is_department_head)
-    form = ExportForm(request.GET or None)
+    # Submitted by its Export button (the form always sends a format); a link that only
+    # carries filters (the dashboard's) opens the form filled in, with nothing refused yet.
+    submitted = "format" in request.GET
+    form = ExportForm(
+        request.GET if submitted else None, initial=None if submitted else request.GET.dict()
+    )
     jobs = ExportJob.objects.filter(requester=user)[:10]
     if not form.is_bound or not form.is_valid():
         return render(request, "reviews/export.html", {"form": form, "jobs": jobs})

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 from typing import cast
 
@@ -73,6 +74,14 @@ def _drop_stray_connections(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: SettingsWrapper) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(settings: SettingsWrapper) -> None:
+    """Each test starts with no rate-limit counts: in Redis they would outlive the run."""
+    caches = {alias: dict(config) for alias, config in settings.CACHES.items()}
+    caches["ratelimit"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = caches
 
 
 @pytest.fixture

@@ -3,7 +3,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from coaching.models import ActionItem, CoachingSession
 from tests.factories import UserFactory
+from tests.webtest_helpers import HTMX, form_with_button, press
 
 pytestmark = pytest.mark.django_db
 
@@ -24,3 +26,14 @@ def test_home_query_count_does_not_grow_with_the_team(
     with django_assert_max_num_queries(17):
         response = client.get(reverse("home"))
     assert response.status_code == 200
+
+
+def test_an_action_item_is_ticked_off_on_the_home_page(django_app, manager, report):
+    session = CoachingSession.objects.create(coach=manager, employee=report, type="instruction")
+    item = ActionItem.objects.create(session=session, title="Book meetings", owner=report)
+    home = django_app.get(reverse("home"), user=report)
+    swapped = press(form_with_button(home, "Mark as done: Book meetings"), "Done", headers=HTMX)
+    assert "Undo" in swapped.text and "<nav" not in swapped.text  # swapped in place
+    item.refresh_from_db()
+    assert item.done_by == report
+    assert "Book meetings" not in django_app.get(reverse("home")).text  # no longer open

@@ -13,6 +13,7 @@ from coaching.selectors import ProgressState
 from reviews.models import ReviewTable
 from reviews.services import review_table_for
 from tests.factories import DepartmentFactory, UserFactory, make_cycle, make_objective
+from tests.webtest_helpers import choose, errors_beside, form_by_testid, press
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ def section(body: str, testid: str) -> str:
 
 
 def test_hr_narrows_the_dashboard_to_a_department_and_those_below_it(
-    client, hr, report, peer, sales
+    django_app, hr, report, peer, sales
 ):
     east = DepartmentFactory(name="Sales East", parent=sales)
     eve = UserFactory(full_name="Eve East", department=east, manager=report)
@@ -32,15 +33,17 @@ def test_hr_narrows_the_dashboard_to_a_department_and_those_below_it(
         make_objective(cycle, employee=person)
         review_table_for(cycle=cycle, month=month, employee=person)
     ReviewTable.objects.update(deadline=dt.date(2026, 4, 1))  # all late
-    client.force_login(hr)
+    page = django_app.get(reverse("reviews:dashboard"), user=hr)
+    filters = form_by_testid(page, "dashboard-filters")
+    filters["month"] = "2026-03"
+    everything = press(filters, "Show")
+    assert "Finance" in section(everything.text, "completion")
+    assert "Paul Peer" in section(everything.text, "late")
 
-    everything = client.get(reverse("reviews:dashboard"), {"month": "2026-03"}).content.decode()
-    assert "Finance" in section(everything, "completion")
-    assert "Paul Peer" in section(everything, "late")
-
-    body = client.get(
-        reverse("reviews:dashboard"), {"month": "2026-03", "department": sales.pk}
-    ).content.decode()
+    filters = form_by_testid(everything, "dashboard-filters")
+    assert filters["month"].value == "2026-03"  # the filter stays as chosen
+    choose(filters, "department", "Sales")
+    body = press(filters, "Show").text
     completion = section(body, "completion")
     assert "Sales East" in completion and "Finance" not in completion
     late = section(body, "late")
@@ -48,13 +51,24 @@ def test_hr_narrows_the_dashboard_to_a_department_and_those_below_it(
     assert f"department={sales.pk}" in body  # the export link keeps the filter
 
 
-def test_a_bad_filter_gets_a_message_beside_its_field(client, hr):
+def test_a_bad_month_gets_a_message_beside_it(django_app, hr):
+    # Browsers without a month picker show a plain text box: "March" can be typed.
+    page = django_app.get(reverse("reviews:dashboard"), user=hr)
+    filters = form_by_testid(page, "dashboard-filters")
+    filters["month"] = "March"
+    refused = press(filters, "Show")
+    assert refused.status_code == 200
+    assert errors_beside(refused, "month") == ["Choose a month like 2026-03."]
+    assert form_by_testid(refused, "dashboard-filters")["month"].value == "March"
+
+
+def test_an_unknown_department_gets_a_message_beside_it(client, hr):
+    # An attack: the page offers only existing departments.
     client.force_login(hr)
-    response = client.get(reverse("reviews:dashboard"), {"month": "March", "department": "99999"})
+    response = client.get(reverse("reviews:dashboard"), {"department": "99999"})
     assert response.status_code == 200
     filters = response.content.decode().split('data-testid="dashboard-filters"', 1)[1]
     filters = filters.split("</form>", 1)[0]
-    assert "Choose a month like 2026-03." in filters
     assert "Select a valid choice." in filters
 
 

@@ -20,6 +20,14 @@ from config.celery import app
 from reviews.models import ExportJob, Inquiry, ReviewRow, ReviewTable
 from reviews.services import review_table_for
 from tests.factories import UserFactory, make_cycle, make_objective
+from tests.webtest_helpers import (
+    choose,
+    errors_beside,
+    form_by_testid,
+    form_errors,
+    messages,
+    press,
+)
 
 pytestmark = pytest.mark.django_db
 MARCH = dt.date(2026, 3, 1)
@@ -37,14 +45,27 @@ def data(db, report, peer, manager, sales, finance):
     return robs, pauls
 
 
-def export(client, **params):
-    query = {"month_from": "2026-03", "format": "xlsx", **params}
-    return client.get(reverse("reviews:export"), query)
+FORMATS = {"xlsx": "XLSX (Excel)", "csv": "CSV", "pdf": "PDF"}
 
 
-def test_xlsx_has_rows_tables_and_questions_as_typed_cells(client, hr, data):
-    client.force_login(hr)
-    response = export(client)
+def export(django_app, user, *, month="2026-03", fmt="xlsx", department=None, status=None):
+    """Open Reviews → Export review tables, fill the filter as a person does, press Export."""
+    page = django_app.get(reverse("home"), user=user).click(description="Export review tables")
+    form = form_by_testid(page, "export-form")
+    form["month_from"] = month
+    choose(form, "format", FORMATS[fmt])
+    if department:
+        choose(form, "department", department)
+    if status:
+        choose(form, "status", status)
+    return press(form, "Export")
+
+
+def test_xlsx_has_rows_tables_and_questions_as_typed_cells(django_app, hr, data):
+    response = export(django_app, hr)
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="review-tables-2026-03.xlsx"'
+    )
     workbook = load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames == ["Rows", "Tables", "Inquiries"]
     rows = workbook["Rows"]
@@ -64,10 +85,10 @@ def test_xlsx_has_rows_tables_and_questions_as_typed_cells(client, hr, data):
     assert inquiries[0][0] == "Rob Report" and inquiries[0][4] == "为什么？"
 
 
-def test_csv_is_streamed_with_a_bom_and_no_formulas(client, hr, data):
-    client.force_login(hr)
-    response = export(client, format="csv")
-    text = b"".join(response.streaming_content).decode("utf-8")
+def test_csv_is_streamed_with_a_bom_and_no_formulas(django_app, hr, data):
+    response = export(django_app, hr, fmt="csv")
+    assert response.content_type == "text/csv"
+    text = response.body.decode("utf-8")
     assert text.startswith("\ufeff")
     lines = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     rob = next(line for line in lines if line["subject"] == "Rob Report")
@@ -75,39 +96,39 @@ def test_csv_is_streamed_with_a_bom_and_no_formulas(client, hr, data):
     assert rob["planned"] == "30.0" and rob["month"] == "2026-03-01"
 
 
-def test_pdf_of_one_table_and_of_a_month(client, hr, data):
-    client.force_login(hr)
-    single = client.get(reverse("reviews:table_pdf", args=[data[0].pk]))
-    assert single["Content-Type"] == "application/pdf" and single.content.startswith(b"%PDF")
-    batch = export(client, format="pdf")
-    assert batch.content.startswith(b"%PDF") and len(batch.content) > len(single.content)
+def test_pdf_of_one_table_and_of_a_month(django_app, hr, data):
+    single = django_app.get(reverse("reviews:table_pdf", args=[data[0].pk]), user=hr)
+    assert single.content_type == "application/pdf" and single.body.startswith(b"%PDF")
+    batch = export(django_app, hr, fmt="pdf")
+    assert batch.body.startswith(b"%PDF") and len(batch.body) > len(single.body)
 
 
-def test_a_manager_exports_only_her_chain(client, manager, data):
-    client.force_login(manager)
-    workbook = load_workbook(io.BytesIO(export(client).content))
+def test_a_manager_exports_only_her_chain(django_app, manager, data):
+    workbook = load_workbook(io.BytesIO(export(django_app, manager).body))
     subjects = [r[0] for r in workbook["Rows"].iter_rows(min_row=2, values_only=True)]
     assert subjects == ["Rob Report"]
 
 
-def test_filters_by_department_with_sub_departments_and_status(client, hr, data, sales):
+def test_filters_by_department_with_sub_departments_and_status(django_app, hr, data, sales):
     from tests.factories import DepartmentFactory
 
     east = DepartmentFactory(name="East", parent=sales)
     robs, _pauls = data
     robs.employee.department = east
     robs.employee.save()
-    client.force_login(hr)
-    workbook = load_workbook(io.BytesIO(export(client, department=sales.pk).content))
+    workbook = load_workbook(io.BytesIO(export(django_app, hr, department="Sales").body))
     assert [r[0] for r in workbook["Rows"].iter_rows(min_row=2, values_only=True)] == ["Rob Report"]
-    none = load_workbook(io.BytesIO(export(client, status="finalised").content))
+    none = load_workbook(io.BytesIO(export(django_app, hr, status="Finalised").body))
     assert none["Rows"].max_row == 1
 
 
 @pytest.mark.parametrize("person", ["report", "outsider"])
 def test_plain_employees_cannot_export_or_see_dashboards(client, request, person, data):
     client.force_login(request.getfixturevalue(person))
-    assert export(client).status_code == 403
+    home = client.get(reverse("home")).content.decode()
+    assert reverse("reviews:export") not in home and reverse("reviews:dashboard") not in home
+    # Attacks: their pages offer neither link.
+    assert client.get(reverse("reviews:export"), {"month_from": "2026-03"}).status_code == 403
     assert client.get(reverse("reviews:dashboard")).status_code == 403
     assert client.get(reverse("reviews:table_pdf", args=[data[1].pk])).status_code == 404
 
@@ -122,13 +143,45 @@ def test_export_reviews_command_writes_a_file_anyone_can_open(data, tmp_path):
     assert csv_target.read_text(encoding="utf-8-sig").count("\n") == 3
 
 
-def test_bad_export_filters_get_messages(client, hr, data):
-    client.force_login(hr)
-    response = client.get(
-        reverse("reviews:export"),
-        {"month_from": "2026-05", "month_to": "2026-03", "format": "xlsx"},
-    )
-    assert "The last month comes after the first." in response.content.decode()
+def test_bad_export_filters_get_messages_beside_the_field(django_app, hr, data):
+    page = django_app.get(reverse("reviews:export"), user=hr)
+    form = form_by_testid(page, "export-form")
+    form["month_from"] = "2026-05"
+    form["month_to"] = "2026-03"
+    choose(form, "format", "CSV")
+    refused = press(form, "Export")
+    assert refused.content_type == "text/html"
+    assert errors_beside(refused, "month_to") == ["The last month comes after the first."]
+    form = form_by_testid(refused, "export-form")
+    assert form["month_from"].value == "2026-05" and form["format"].value == "csv"
+    form["month_from"] = ""
+    assert errors_beside(press(form, "Export"), "month_from") == ["This field is required."]
+
+
+def test_a_pdf_of_too_many_tables_is_refused_with_a_message_on_the_form(
+    django_app, hr, data, monkeypatch
+):
+    monkeypatch.setattr("reviews.views.PDF_MAX_TABLES", 1)
+    refused = export(django_app, hr, fmt="pdf")
+    assert refused.content_type == "text/html"
+    assert form_errors(refused) == [
+        "A PDF holds at most 1 tables: narrow the filter or choose XLSX."
+    ]
+
+
+def test_the_dashboards_export_button_opens_the_filter_filled_in(django_app, hr, data, sales):
+    dashboard = django_app.get(reverse("reviews:dashboard"), user=hr)
+    filters = form_by_testid(dashboard, "dashboard-filters")
+    filters["month"] = "2026-03"
+    choose(filters, "department", "Sales")
+    page = press(filters, "Show").click(description="Export", href="month_from")
+    assert page.content_type == "text/html"
+    assert not errors_beside(page, "format") and not form_errors(page)  # nothing done yet
+    form = form_by_testid(page, "export-form")
+    assert form["month_from"].value == "2026-03"
+    assert form["department"].value == str(sales.pk)
+    workbook = load_workbook(io.BytesIO(press(form, "Export").body))
+    assert [r[0] for r in workbook["Rows"].iter_rows(min_row=2, values_only=True)] == ["Rob Report"]
 
 
 @pytest.mark.parametrize("size", [5, 50])
@@ -146,11 +199,17 @@ def test_dashboard_queries_do_not_grow(client, hr, manager, size, django_assert_
         assert 'id="dashboard-data"' in response.content.decode()
 
 
-def test_dashboard_counts_late_tables(client, hr, data):
+def test_dashboard_counts_late_tables(django_app, hr, data):
     ReviewTable.objects.filter(pk=data[0].pk).update(deadline=dt.date(2026, 4, 1))
-    client.force_login(hr)
-    body = client.get(reverse("reviews:dashboard"), {"month": "2026-03"}).content.decode()
+    page = django_app.get(reverse("home"), user=hr).click(description="Dashboard", index=0)
+    filters = form_by_testid(page, "dashboard-filters")
+    filters["month"] = "2026-03"
+    body = press(filters, "Show").text
     assert "Rob Report" in body.split('data-testid="late"', 1)[1]
+
+
+def workbook_rows(content: bytes) -> int:
+    return load_workbook(io.BytesIO(content))["Rows"].max_row
 
 
 def _close(**kwargs) -> None:
@@ -160,16 +219,18 @@ def _close(**kwargs) -> None:
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_a_large_export_is_built_by_the_worker_for_its_requester_only(
-    client, hr, manager, data, monkeypatch, settings, tmp_path
+    django_app, client, hr, manager, data, monkeypatch, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
     monkeypatch.setattr("reviews.views.ASYNC_EXPORT_TABLES", 1)
     task_postrun.connect(_close)
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
-            client.force_login(hr)
-            response = export(client)
-            assert response.status_code == 302
+            response = export(django_app, hr)
+            assert response.location == reverse("reviews:export")
+            assert messages(response.follow()) == [
+                "2 tables: the file is being built. It appears below when it is ready."
+            ]
             job = ExportJob.objects.get()
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline:
@@ -180,9 +241,10 @@ def test_a_large_export_is_built_by_the_worker_for_its_requester_only(
     finally:
         task_postrun.disconnect(_close)
     assert job.status == ExportJob.Status.DONE
-    download = client.get(reverse("reviews:export_download", args=[job.pk]))
-    workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
-    assert workbook["Rows"].max_row == 3
+    ready = django_app.get(reverse("reviews:export"), user=hr)
+    download = ready.click(description="Download")
+    assert workbook_rows(download.body) == 3
+    client.force_login(hr)
     client.force_login(manager)
     assert client.get(reverse("reviews:export_download", args=[job.pk])).status_code == 404
     ExportJob.objects.filter(pk=job.pk).update(expires_at=timezone.now() - dt.timedelta(hours=1))

@@ -37,6 +37,7 @@ def read_urls(objective):
 
 
 def write_requests(objective, cycle):
+    # Attacks: hand-built requests from people whose pages offer no such form.
     return [
         ("get", reverse("coaching:objective_edit", args=[objective.pk]), {}),
         ("post", reverse("coaching:objective_edit", args=[objective.pk]), {"title": "x"}),
@@ -118,6 +119,7 @@ def test_a_department_member_reads_the_department_goal_but_cannot_change_it(
     page = client.get(reverse("coaching:department_objectives", args=[sales.pk]))
     assert page.status_code == 200 and "Sales department goal" in page.content.decode()
     assert client.get(reverse("coaching:objective_edit", args=[sales_goal.pk])).status_code == 403
+    # An attack: the department goal's page offers Rob no check-in form.
     checkin = client.post(
         reverse("coaching:checkin_new", args=[sales_goal.pk]),
         {"value": "5", "confidence": "3", "recorded_on": timezone.localdate().isoformat()},
@@ -150,6 +152,7 @@ def test_cycle_pages_are_for_hr_only(client, request, cycle, person):
         reverse("coaching:cycle_edit", args=[cycle.pk]),
     ):
         assert client.get(url).status_code == 403, url
+    # An attack: only HR's cycle page has the state buttons.
     state = client.post(reverse("coaching:cycle_state", args=[cycle.pk]), {"state": "closed"})
     assert state.status_code == 403
     cycle.refresh_from_db()
@@ -169,6 +172,8 @@ def test_a_closed_cycle_is_read_only_for_everybody(client, robs, cycle, report, 
 def test_check_ins_need_an_active_cycle(client, robs, cycle, report):
     AppraisalCycle.objects.filter(pk=cycle.pk).update(state="planning")
     client.force_login(report)
+    assert "Record check-in" not in client.get(robs.get_absolute_url()).content.decode()
+    # An attack: a planning cycle's objective page offers no check-in form.
     response = client.post(
         reverse("coaching:checkin_new", args=[robs.pk]),
         {"value": "5", "confidence": "3", "recorded_on": timezone.localdate().isoformat()},

@@ -12,6 +12,7 @@ from coaching.models import Objective
 from coaching.selectors import ProgressState
 from coaching.services import objective_progress_refresh
 from tests.factories import UserFactory, check_in, make_cycle, make_objective
+from tests.webtest_helpers import choose, form_by_testid, press, tick
 
 pytestmark = pytest.mark.django_db
 
@@ -45,31 +46,45 @@ def three(manager, sales, cycle):
     return people
 
 
+def apply(page, *, sort=None, lagging=None, query=None):
+    """Change the Team page's filters as a person does, and press Apply."""
+    filters = form_by_testid(page, "team-filters")
+    if sort:
+        choose(filters, "sort", sort)
+    if lagging is not None:
+        tick(filters, "Only lagging", lagging)
+    if query is not None:
+        filters["q"] = query
+    return press(filters, "Apply")
+
+
 def test_sorting_by_most_lagging_and_lowest_progress_uses_the_stored_states(
-    client, manager, three, cycle
+    django_app, manager, three, cycle
 ):
-    client.force_login(manager)
     names = list(three)
-    url = reverse("coaching:team")
-    body = client.get(url, {"cycle": cycle.pk, "sort": "lagging"}).content.decode()
-    assert order(body, names) == ["Ben Behind", "Cal Late", "Ann Able"]
-    body = client.get(url, {"cycle": cycle.pk, "sort": "progress"}).content.decode()
-    assert order(body, names) == ["Ann Able", "Ben Behind", "Cal Late"]  # no plan: last
-    body = client.get(url, {"cycle": cycle.pk, "state": "lagging"}).content.decode()
-    assert "Ben Behind" in body and "Cal Late" in body and "Ann Able" not in body
+    page = django_app.get(reverse("coaching:team"), user=manager)
+    page = apply(page, sort="Most lagging first")
+    assert order(page.text, names) == ["Ben Behind", "Cal Late", "Ann Able"]
+    page = apply(page, sort="Lowest progress first")
+    assert order(page.text, names) == ["Ann Able", "Ben Behind", "Cal Late"]  # no plan: last
+    page = apply(page, lagging=True)  # the sort chosen before stays chosen
+    assert order(page.text, names)[:2] == ["Ben Behind", "Cal Late"] and "Ann Able" not in page.text
+    page = apply(page, lagging=False, query="ben")
+    assert "Ben Behind" in page.text and "Cal Late" not in page.text
+    assert form_by_testid(page, "team-filters")["q"].value == "ben"
 
 
-def test_a_large_team_is_shown_fifty_people_a_page(client, manager, sales, cycle):
+def test_a_large_team_is_shown_fifty_people_a_page(django_app, manager, sales, cycle):
     for n in range(55):
         UserFactory(full_name=f"Person {n:02d}", manager=manager, department=sales)
-    client.force_login(manager)
-    first = client.get(reverse("coaching:team"), {"sort": "person"}).content.decode()
+    page = apply(django_app.get(reverse("coaching:team"), user=manager), sort="Name")
+    first = page.text
     assert first.count("data-person=") == 50
     assert "55 people" in first and "Page 1 of 2" in first
     assert "Person 49" in first and "Person 50" not in first
-    second = client.get(reverse("coaching:team"), {"sort": "person", "page": 2}).content.decode()
-    assert second.count("data-person=") == 5 and "Person 54" in second
     assert "sort=person" in first.split('aria-label="Pages"', 1)[1]  # links keep the filters
+    second = page.click(href="page=2", index=0).text
+    assert second.count("data-person=") == 5 and "Person 54" in second
 
 
 def test_the_stored_share_is_the_share_of_todays_plan_reached(report, cycle):

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from coaching.models import ActionItem, CoachingSession, ImprovementPlan
 from tests.factories import UserFactory
+from tests.webtest_helpers import HTMX, errors_beside, form_with_button, messages, press
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +42,7 @@ def plan(manager, report):
 
 
 def session_urls(session):
+    # Attacks: hand-built requests from people whose pages offer no such form.
     return [
         ("get", reverse("coaching:session_detail", args=[session.pk]), {}),
         ("get", reverse("coaching:session_edit", args=[session.pk]), {}),
@@ -135,30 +137,58 @@ def test_private_notes_are_not_in_the_admin_for_staff_who_are_not_superusers(cli
     assert PRIVATE in change.content.decode()
 
 
-def test_the_coachee_acknowledges_once_and_the_coach_is_told(client, session, report, manager):
-    client.force_login(report)
-    url = reverse("coaching:session_acknowledge", args=[session.pk])
-    client.post(url, {"comment": "Thanks, clear plan."})
+def test_the_coachee_acknowledges_once_and_the_coach_is_told(
+    django_app, client, session, report, manager
+):
+    page = django_app.get(reverse("coaching:session_detail", args=[session.pk]), user=report)
+    form = form_with_button(page, "Acknowledge")
+    form["comment"] = "Thanks, clear plan."
+    shown = press(form, "Acknowledge").follow()
     session.refresh_from_db()
     assert session.acknowledged_by == report and session.coachee_comment == "Thanks, clear plan."
+    assert messages(shown) == ["Thank you: the session is acknowledged."]
+    assert "Thanks, clear plan." in shown.text
+    assert "Acknowledge" not in _button_labels(shown)
     assert manager.notifications.filter(message__contains="acknowledged").exists()
+    # A replayed POST (the page no longer offers the button) is refused.
+    client.force_login(report)
+    url = reverse("coaching:session_acknowledge", args=[session.pk])
     assert client.post(url, {"comment": "again"}).status_code == 403
 
 
-def test_both_people_tick_action_items_off(client, session, report, manager):
+def test_an_overlong_acknowledgement_comment_is_refused_beside_it(django_app, session, report):
+    page = django_app.get(reverse("coaching:session_detail", args=[session.pk]), user=report)
+    form = form_with_button(page, "Acknowledge")
+    form["comment"] = "x" * 2001  # a browser stops at the maxlength; a pasted script need not
+    refused = press(form, "Acknowledge")
+    assert refused.status_code == 200
+    assert errors_beside(refused, "comment") == [
+        "Ensure this value has at most 2000 characters (it has 2001)."
+    ]
+    assert form_with_button(refused, "Acknowledge")["comment"].value == "x" * 2001
+    session.refresh_from_db()
+    assert session.acknowledged_at is None
+
+
+def _button_labels(page):
+    return [b.get_text(strip=True) for b in page.html.find_all("button")]
+
+
+def test_both_people_tick_action_items_off(django_app, session, report, manager):
     item = session.action_items.get()
-    url = reverse("coaching:action_item_toggle", args=[item.pk])
-    client.force_login(report)
-    response = client.post(url, HTTP_HX_REQUEST="true")
-    assert (
-        'id="action-item-' in response.content.decode() and "<nav" not in response.content.decode()
-    )
+    page = django_app.get(reverse("coaching:session_detail", args=[session.pk]), user=report)
+    form = form_with_button(page, "Mark as done: Book meetings")
+    swapped = press(form, "Mark as done: Book meetings", headers=HTMX)  # htmx swaps the item
+    assert 'id="action-item-' in swapped.text and "<nav" not in swapped.text
+    assert "Undo" in _button_labels(swapped)
     item.refresh_from_db()
     assert item.done_by == report
-    client.force_login(manager)
-    client.post(url)
+    page = django_app.get(reverse("coaching:session_detail", args=[session.pk]), user=manager)
+    response = press(form_with_button(page, "Mark as not done: Book meetings"), "Undo")
+    assert response.location == session.get_absolute_url()  # without JavaScript
     item.refresh_from_db()
     assert item.done_at is None
+    assert "Mark as done: Book meetings" in str(response.follow().html)
 
 
 def test_hr_cannot_tick_or_edit(client, session, hr):
@@ -167,7 +197,7 @@ def test_hr_cannot_tick_or_edit(client, session, hr):
         assert getattr(client, method)(url, data).status_code == 403, url
 
 
-def test_calendar_feed_is_private_and_revocable(client, manager, report):
+def test_calendar_feed_is_private_and_revocable(django_app, client, manager, report):
     CoachingSession.objects.create(
         coach=manager,
         employee=report,
@@ -175,15 +205,21 @@ def test_calendar_feed_is_private_and_revocable(client, manager, report):
         held_on=timezone.localdate(),
         follow_up_on=timezone.localdate() + dt.timedelta(days=3),
     )
-    client.force_login(manager)
-    client.post(reverse("coaching:calendar_settings"))
+    page = django_app.get(reverse("coaching:calendar_settings"), user=manager)
+    assert not page.html.select('[data-testid="feed-url"]')
+    shown = press(
+        form_with_button(page, "Create my calendar address"), "Create my calendar address"
+    )
+    shown = shown.follow()
+    address = shown.html.select_one('[data-testid="feed-url"]')["value"]
     token = manager.calendar_feed.token
-    client.logout()
+    assert address.endswith(reverse("coaching:calendar_feed", args=[token]))
+    assert messages(shown) == ["A new calendar address is ready; the old one no longer works."]
     feed = client.get(reverse("coaching:calendar_feed", args=[token]))
     assert feed.status_code == 200 and b"Follow up: Rob Report" in feed.content
     assert b"BEGIN:VCALENDAR" in feed.content
-    client.force_login(manager)
-    client.post(reverse("coaching:calendar_settings"))
-    client.logout()
+    label = "Make a new address (the old one stops working)"
+    renewed = press(form_with_button(shown, label), label).follow()
+    assert renewed.html.select_one('[data-testid="feed-url"]')["value"] != address
     assert client.get(reverse("coaching:calendar_feed", args=[token])).status_code == 404
     assert client.get(reverse("coaching:calendar_feed", args=["guess"])).status_code == 404

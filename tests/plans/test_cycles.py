@@ -1,0 +1,146 @@
+"""HR runs appraisal cycles in the browser: new, edit, start, close, reopen."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from coaching.models import AppraisalCycle
+from tests.factories import make_cycle
+from tests.webtest_helpers import choose, errors_beside, form_with_button, messages, press
+
+pytestmark = pytest.mark.django_db
+
+
+def new_cycle_form(django_app, hr):
+    page = django_app.get(reverse("coaching:cycle_list"), user=hr).click(description="New cycle")
+    return form_with_button(page, "Save")
+
+
+def test_hr_opens_a_quarterly_cycle_with_its_own_rating_scale(django_app, hr):
+    form = new_cycle_form(django_app, hr)
+    form["name"] = "2027"
+    form["start_date"] = "2027-01-01"
+    form["end_date"] = "2027-12-31"
+    choose(form, "frequency", "Every quarter")
+    form["rating_labels"] = "Not yet\nSolid\n\nOutstanding\n"
+    response = press(form, "Save")
+    cycle = AppraisalCycle.objects.get()
+    assert response.location == cycle.get_absolute_url()
+    assert (cycle.name, cycle.start_date, cycle.end_date, cycle.state, cycle.created_by) == (
+        "2027",
+        dt.date(2027, 1, 1),
+        dt.date(2027, 12, 31),
+        "planning",
+        hr,
+    )
+    assert [node.month for node in cycle.nodes] == [3, 6, 9, 12]
+    assert cycle.rating_scale == ["Not yet", "Solid", "Outstanding"]
+    shown = response.follow()
+    assert messages(shown) == ["The cycle has been saved."]
+    assert "Start the cycle" in shown.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "field", "message"),
+    [
+        ({"end_date": "2026-12-31"}, "end_date", "The end date must be after the start date."),
+        ({"end_date": "2029-06-30"}, "end_date", "A cycle can last at most 24 months."),
+        ({"start_date": "the first"}, "start_date", "Enter a valid date."),
+        ({"name": ""}, "name", "This field is required."),
+        ({"name": "2026"}, "name", "Appraisal cycle with this Name already exists."),
+        ({"rating_labels": "Good\nGood"}, "rating_labels", "Each rating must be different."),
+    ],
+)
+def test_bad_cycle_input_is_refused_next_to_the_field(django_app, hr, typed, field, message):
+    make_cycle(2026)
+    form = new_cycle_form(django_app, hr)
+    form["name"] = "2027"
+    form["start_date"] = "2027-01-01"
+    form["end_date"] = "2027-12-31"
+    for name, value in typed.items():
+        form[name] = value
+    refused = press(form, "Save")
+    assert refused.status_code == 200
+    assert errors_beside(refused, field) == [message]
+    assert AppraisalCycle.objects.count() == 1
+
+
+def test_a_planned_cycle_is_edited_dates_and_all(django_app, hr):
+    cycle = make_cycle(2027, state="planning")
+    page = django_app.get(cycle.get_absolute_url(), user=hr).click(description="Edit")
+    form = form_with_button(page, "Save")
+    assert form["start_date"].value == "2027-01-01" and form["frequency"].value == "monthly"
+    form["start_date"] = "2027-04-01"
+    form["end_date"] = "2028-03-31"
+    choose(form, "frequency", "Every half year")
+    press(form, "Save").follow()
+    cycle.refresh_from_db()
+    assert cycle.start_date == dt.date(2027, 4, 1) and cycle.end_date == dt.date(2028, 3, 31)
+    assert [(node.year, node.month) for node in cycle.nodes] == [(2027, 9), (2028, 3)]
+
+
+def test_once_started_a_cycle_keeps_its_dates_and_can_be_renamed(django_app, hr):
+    cycle = make_cycle(2026, state="active")
+    page = django_app.get(reverse("coaching:cycle_edit", args=[cycle.pk]), user=hr)
+    form = form_with_button(page, "Save")
+    assert "Fixed once the cycle has started." in page.text
+    assert all("disabled" in form[name].attrs for name in ("start_date", "end_date", "frequency"))
+    form["name"] = "Year 2026"
+    shown = press(form, "Save").follow()  # the browser sends no disabled field
+    cycle.refresh_from_db()
+    assert cycle.name == "Year 2026"
+    assert (cycle.start_date, cycle.end_date) == (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    assert len(cycle.nodes) == 12
+    assert messages(shown) == ["The cycle has been saved."]
+
+
+def test_a_closed_cycle_is_shown_read_only_with_nothing_to_press(django_app, hr):
+    cycle = make_cycle(2025, state="closed")
+    page = django_app.get(reverse("coaching:cycle_edit", args=[cycle.pk]), user=hr)
+    assert "This cycle is closed and read-only." in page.text
+    form = next(f for f in page.forms.values() if "name" in f.fields)
+    assert "disabled" in form["name"].attrs
+    assert not form.html.select("[type=submit], button")  # no Save that would do nothing
+
+
+def test_hr_starts_closes_and_reopens_a_cycle(django_app, hr):
+    cycle = make_cycle(2027, state="planning")
+    page = django_app.get(cycle.get_absolute_url(), user=hr)
+    for button, state in (
+        ("Start the cycle", "active"),
+        ("Close the cycle", "closed"),
+        ("Reopen", "active"),
+    ):
+        page = press(form_with_button(page, button), button).follow()
+        cycle.refresh_from_db()
+        assert cycle.state == state
+        assert messages(page) == ["The cycle's state has been changed."]
+    assert "Close the cycle" in page.text
+
+
+def test_a_button_pressed_on_a_stale_page_changes_nothing(django_app, hr):
+    cycle = make_cycle(2027, state="planning")
+    page = django_app.get(cycle.get_absolute_url(), user=hr)
+    AppraisalCycle.objects.filter(pk=cycle.pk).update(state="closed")  # in another tab
+    shown = press(form_with_button(page, "Start the cycle"), "Start the cycle").follow()
+    assert messages(shown) == [
+        "This cycle was changed in the meantime and is now Closed: nothing was changed."
+    ]
+    cycle.refresh_from_db()
+    assert cycle.state == "closed"  # not reopened by a "Start" button
+    assert "Reopen" in shown.text
+
+
+def test_a_forbidden_state_change_is_refused_with_a_message(client, hr):
+    # An attack: the page never offers to go back from closed to planning.
+    cycle = make_cycle(2026, state="closed")
+    client.force_login(hr)
+    response = client.post(
+        reverse("coaching:cycle_state", args=[cycle.pk]), {"state": "planning"}, follow=True
+    )
+    assert "A cycle cannot go from Closed to Planning." in response.content.decode()
+    cycle.refresh_from_db()
+    assert cycle.state == "closed"
