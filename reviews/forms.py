@@ -8,6 +8,7 @@ from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from accounts.inputs import limit_dates
 from accounts.models import Department, User
 from coaching.models import AppraisalCycle, Measure
 from reviews.models import JobSettings, ReviewRow, ReviewTable, WorkPlanItem
@@ -236,6 +237,7 @@ class TableCreateForm(forms.Form):
         employee.queryset = people
         department.queryset = departments
         self.is_hr = is_hr
+        limit_dates(self)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -289,6 +291,10 @@ class DashboardForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_dates(self)
+
 
 class ExportForm(forms.Form):
     month_from = forms.DateField(
@@ -321,6 +327,10 @@ class ExportForm(forms.Form):
         choices=[("xlsx", "XLSX (Excel)"), ("csv", "CSV"), ("pdf", "PDF")],
         initial="xlsx",
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_dates(self)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
