@@ -8,7 +8,7 @@ from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -966,7 +966,8 @@ def action_item_toggle_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     item = action_item_toggle(actor=user, item=item)
     if request.htmx:
         return render(request, "coaching/_action_item.html", {"item": item, "tickable": True})
-    return redirect(_safe_next(request) or item.session.get_absolute_url())
+    # Not redirect(): it would take a bare word in ``next`` for the name of a URL.
+    return HttpResponseRedirect(_safe_next(request) or item.session.get_absolute_url())
 
 
 def _safe_next(request: HttpRequest) -> str | None:
