@@ -103,13 +103,40 @@ class Mutation:
     """One bad input: a parameter set to a bad value, sent twice, or left out;
     or a formset of the wrong shape."""
 
-    kind: str  # "replace", "append", "drop", "extra_form", "management"
+    # "replace", "append", "drop", "extra_form", "management"; "all" (every field and
+    # parameter but the formsets' management forms at once); "none" (nothing spoiled)
+    kind: str
     name: str  # the parameter, or the formset's prefix
     value: str = ""
 
     def describe(self) -> str:
         shown = self.value if len(self.value) <= 40 else f"{self.value[:37]}..."
         return f"{self.kind} {self.name}={shown!r}"
+
+
+# The request exactly as the page sends it, tried first.
+UNSPOILED = Mutation("none", "")
+
+# Tried on every view, in every field and parameter at once (a form checks all its
+# fields together): one value of each kind that has given a server error somewhere.
+CLASSICS = ["abc", "\x00", "2026-02-30", "9999-12-31", "9" * 10_000, "NaN"]
+
+# Tried alone in each date field of a form that is otherwise right, so that the
+# date would be stored if the form let it through.
+FAR_DATES = {"date": ["9999-12-31", "0001-01-01", "1999-12-31"], "month": ["9999-12", "1999-12"]}
+
+
+def explicit_mutations(names: list[str], date_fields: dict[str, str]) -> list[Mutation]:
+    """The bad inputs every run tries first, whatever Hypothesis draws after them."""
+    tried = [UNSPOILED]
+    if names:
+        tried += [Mutation("all", "", value) for value in CLASSICS]
+    tried += [
+        Mutation("replace", name, value)
+        for name, kind in sorted(date_fields.items())
+        for value in FAR_DATES[kind]
+    ]
+    return tried
 
 
 MANAGEMENT_VALUES = ["abc", "-1", "1001", "99999999999999999999", "", "\x00", "1.5"]

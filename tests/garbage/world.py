@@ -1,6 +1,6 @@
 """A small organisation with one of everything a view can be asked about.
 
-The personas come from tests/conftest.py; this adds a cycle being planned and
+The personas are those of tests/conftest.py; around them, a cycle being planned and
 an active one, objectives (personal and departmental, one aligned to the
 other), a coaching session with an action item, an improvement plan, a
 calendar feed, review tables in draft (with a carried item) and in review
@@ -27,7 +27,14 @@ from coaching.models import (
 from coaching.services import cycle_nodes
 from reviews.models import ExportJob, Inquiry, JobSettings, ReviewTable, WorkPlanItem
 from reviews.services import review_table_for, review_table_transition
-from tests.factories import check_in, make_cycle, make_objective
+from tests.factories import (
+    DepartmentFactory,
+    UserFactory,
+    check_in,
+    make_cycle,
+    make_hr,
+    make_objective,
+)
 
 
 @dataclass
@@ -60,7 +67,41 @@ class World:
         return getattr(self, name)
 
 
-def build_world(personas: dict[str, Any]) -> World:
+def _personas() -> dict[str, Any]:
+    """Maria heads Sales and manages Rob, who manages Ivy; Paul works for Olga in
+    Finance; Hana is HR; Otto has no links (as in tests/conftest.py)."""
+    sales = DepartmentFactory(name="Sales")
+    finance = DepartmentFactory(name="Finance")
+    manager = UserFactory(email="maria@example.com", full_name="Maria Manager", department=sales)
+    report = UserFactory(
+        email="rob@example.com", full_name="Rob Report", department=sales, manager=manager
+    )
+    indirect_report = UserFactory(
+        email="ivy@example.com", full_name="Ivy Indirect", department=sales, manager=report
+    )
+    other_manager = UserFactory(
+        email="olga@example.com", full_name="Olga Other", department=finance
+    )
+    peer = UserFactory(
+        email="paul@example.com", full_name="Paul Peer", department=finance, manager=other_manager
+    )
+    Department.objects.filter(pk=sales.pk).update(head=manager)
+    Department.objects.filter(pk=finance.pk).update(head=other_manager)
+    sales.refresh_from_db()
+    hr = make_hr(UserFactory(email="hana@example.com", full_name="Hana HR"))
+    UserFactory(email="otto@example.com", full_name="Otto Outsider")
+    return {
+        "sales": sales,
+        "manager": manager,
+        "report": report,
+        "indirect_report": indirect_report,
+        "peer": peer,
+        "hr": hr,
+    }
+
+
+def build_world() -> World:
+    personas = _personas()
     today = timezone.localdate()
     manager, report = personas["manager"], personas["report"]
     cycle = make_cycle(today.year)
