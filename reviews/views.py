@@ -473,11 +473,14 @@ def tables_create(request: HttpRequest) -> HttpResponse:
 def jobs_page(request: HttpRequest) -> HttpResponse:
     """HR and administrators: the jobs' last runs, pending work, broker, settings."""
     user = _user(request)
-    require(user_roles(user).is_hr or user.is_staff)
+    roles = user_roles(user)
+    require(roles.is_hr or user.is_staff)
+    if request.method == "POST":
+        # Check before reading the settings: the first read creates their row.
+        require(roles.is_hr or user.is_superuser)
     job_settings = JobSettings.current()
     form = JobSettingsForm(request.POST or None, instance=job_settings)
     if request.method == "POST":
-        require(user_roles(user).is_hr or user.is_superuser)
         if form.is_valid():
             form.save()
             messages.success(request, _("The job settings have been saved."))

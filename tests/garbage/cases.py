@@ -74,7 +74,7 @@ CASES: list[Case] = [
         fill=lambda world: {"username": world.report.email, "password": PASSWORD},
     ),
     Case("accounts:login", "anonymous", "GET", reads=("next",), form=False, label="next"),
-    Case("accounts:logout", "report", "POST", page="home"),
+    Case("accounts:logout", "report", "POST", page="home", reads=("next",)),
     Case(
         "accounts:password_change",
         "report",

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import quote, urlencode, urljoin, urlsplit
@@ -387,9 +387,18 @@ def _param(case: Case) -> Any:
     return pytest.param(case, id=case.id, marks=marks)
 
 
+_SPECS: dict[str, Spec] = {}
+
+
+def spec_for(case: Case, world: World, django_app: Any) -> Spec:
+    if case.id not in _SPECS:
+        _SPECS[case.id] = build_spec(case, world, django_app)
+    return _SPECS[case.id]
+
+
 @pytest.mark.parametrize("case", [_param(case) for case in CASES])
 def test_garbage_never_gives_a_server_error_nor_a_half_written_save(case, world, django_app):
-    spec = build_spec(case, world, django_app)
+    spec = spec_for(case, world, django_app)
     visitor = sign_in(case, world)
 
     @settings(
@@ -407,6 +416,42 @@ def test_garbage_never_gives_a_server_error_nor_a_half_written_save(case, world,
         bad_input = example(mutation=tried_first)(bad_input)
     bad_input()
     FINISHED_CASES.add(case.id)
+
+
+# Who else tries each request: the other side of the reporting line, a peer in
+# another department, HR, and nobody signed in.
+INTRUDERS = ("manager", "report", "peer", "hr", "anonymous")
+
+
+@pytest.mark.parametrize(
+    "case", [pytest.param(case, id=case.id) for case in CASES if case.method == "POST"]
+)
+def test_a_request_refused_to_the_wrong_person_writes_nothing(case, world, django_app):
+    """Check first, then write: the request the page sends, sent by each of the
+    others, is either theirs to make or leaves every table as it was."""
+    spec = spec_for(case, world, django_app)
+    for intruder in INTRUDERS:
+        if intruder == case.user:
+            continue
+        visitor = sign_in(replace(case, user=intruder), world)
+        url, params = apply(spec, UNSPOILED)
+        data: dict[str, list[str]] = {}
+        for name, value in params:
+            data.setdefault(name, []).append(value)
+        with transaction.atomic():
+            response = visitor.client.post(url, data)
+            assert response.status_code < 500, (intruder, response.content[:2000])
+            signed_out = intruder == "anonymous" and response.status_code == 302
+            refused = (
+                response.status_code >= 400
+                or response.status_code < 300
+                or _error_messages(response)
+                or (signed_out and "/accounts/login/" in response["Location"])
+            )
+            if refused:
+                written = changes(visitor.before, snapshot())
+                assert not written, f"{intruder} was refused, yet the request wrote: {written}"
+            transaction.set_rollback(True)
 
 
 def test_at_least_300_bad_inputs_were_tried():

@@ -44,6 +44,7 @@ class World:
     indirect_report: User
     peer: User
     hr: User
+    outsider: User
     sales: Department
     cycle: AppraisalCycle
     planning_cycle: AppraisalCycle
@@ -89,8 +90,9 @@ def _personas() -> dict[str, Any]:
     Department.objects.filter(pk=finance.pk).update(head=other_manager)
     sales.refresh_from_db()
     hr = make_hr(UserFactory(email="hana@example.com", full_name="Hana HR"))
-    UserFactory(email="otto@example.com", full_name="Otto Outsider")
+    outsider = UserFactory(email="otto@example.com", full_name="Otto Outsider")
     return {
+        "outsider": outsider,
         "sales": sales,
         "manager": manager,
         "report": report,
@@ -191,6 +193,7 @@ def build_world() -> World:
         indirect_report=personas["indirect_report"],
         peer=personas["peer"],
         hr=personas["hr"],
+        outsider=personas["outsider"],
         sales=personas["sales"],
         cycle=cycle,
         planning_cycle=planning_cycle,
