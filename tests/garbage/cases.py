@@ -300,7 +300,7 @@ CASES: list[Case] = [
         form=False,
         refused_unspoiled="the finished job's file is not on disk: 404, as for an expired one",
     ),
-    Case("reviews:table_pdf", "report", args=("review_table",), form=False, examples=2),
+    Case("reviews:table_pdf", "report", args=("review_table",), form=False, examples=1),
     Case("reviews:table_print", "report", args=("review_table",), form=False),
     Case("reviews:table_detail", "report", args=("draft_table",), form=False, label="read"),
     Case(
