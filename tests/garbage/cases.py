@@ -319,8 +319,9 @@ CASES: list[Case] = [
         args=("draft_table",),
         only=("carried",),
         label="save-extra-carried-form",
-        xfail=f"{TABLE_PAGE_OWNER}: one carried form more than the table has breaks the "
-        "page shown again (the template reads item.target of an item that does not exist)",
+        xfail=f"{TABLE_PAGE_OWNER}: with one carried form more than the table has, the "
+        "page shown again cannot resolve item.target / item.due_date of that form "
+        "(tests/template_checks.py)",
     ),
     Case(
         "reviews:table_detail",
