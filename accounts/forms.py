@@ -10,7 +10,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.inputs import FilterForm
+from accounts.models import Department, User
 from accounts.org_import import size_problem
 
 
@@ -76,3 +77,20 @@ class OrgImportForm(forms.Form):
         if problem:
             raise forms.ValidationError(problem)
         return upload
+
+
+class PeopleSearchForm(FilterForm):
+    """The organisation chart's search and department filter."""
+
+    q = forms.CharField(label=_("Find people"), required=False)
+    department = forms.ModelChoiceField[Department](
+        label=_("Department"),
+        queryset=Department.objects.all(),
+        required=False,
+        error_messages={"invalid_choice": _("There is no such department: everybody is shown.")},
+    )
+
+    def clean_q(self) -> str:
+        # A search looks at the first hundred characters; longer input is not an error.
+        query: str = self.cleaned_data["q"]
+        return query[:100]

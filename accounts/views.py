@@ -17,7 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
-from accounts.forms import EmailAuthenticationForm, OrgImportForm, ProfileForm
+from accounts.forms import (
+    EmailAuthenticationForm,
+    OrgImportForm,
+    PeopleSearchForm,
+    ProfileForm,
+)
 from accounts.models import Department, Notification, User
 from accounts.org_import import org_import
 from accounts.permissions import get_person_for_user, require_hr
@@ -115,17 +120,13 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def org_chart(request: HtmxHttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
-    department: Department | None = None
-    department_ids = None
-    raw_department = request.GET.get("department", "")
-    if raw_department.isdigit():
-        department = Department.objects.filter(pk=int(raw_department)).first()
-        if department is not None:
-            department_ids = department_subtree_ids(department)
+    search = PeopleSearchForm(request.GET)
+    query: str = search.value("q") or ""
+    department: Department | None = search.value("department")
+    department_ids = department_subtree_ids(department) if department is not None else None
     people = people_search(query=query, department_ids=department_ids)
     page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"query": query, "department": department, "page": page}
+    context = {"query": query, "department": department, "page": page, "search": search}
     if request.htmx:
         return render(request, "accounts/_people_results.html", context)
     return render(request, "accounts/org_chart.html", {**context, "tree": department_tree()})

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from accounts.inputs import FilterForm, limit_dates
 from accounts.models import Department, User
 from coaching.models import (
     AppraisalCycle,
@@ -81,6 +82,7 @@ class CycleForm(forms.ModelForm[AppraisalCycle]):
             for name in ("start_date", "end_date", "frequency"):
                 self.fields[name].disabled = True
                 self.fields[name].help_text = _("Fixed once the cycle has started.")
+        limit_dates(self)
 
     def clean_rating_labels(self) -> list[str]:
         labels = [line.strip() for line in self.cleaned_data["rating_labels"].splitlines()]
@@ -295,6 +297,7 @@ class CheckInForm(forms.ModelForm[CheckIn]):
             self.fields["value"].help_text = _(
                 "The total so far, not just the change since last time."
             )
+        # No limit_dates: clean_recorded_on keeps the day within the cycle, and says so.
         self.helper = _helper(str(_("Record check-in")))
 
     def clean_value(self) -> Decimal:
@@ -390,6 +393,7 @@ class SessionForm(forms.ModelForm[CoachingSession]):
         type_field = self.fields["type"]
         assert isinstance(type_field, forms.ChoiceField)  # noqa: S101
         type_field.choices = CoachingType.choices
+        limit_dates(self)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -436,6 +440,7 @@ class ActionItemForm(forms.Form):
                 "form-select form-select-sm" if name == "owner" else "form-control form-control-sm"
             )
             self.fields[name].widget.attrs["class"] = css
+        limit_dates(self)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -516,6 +521,7 @@ class ImprovementPlanForm(forms.ModelForm[ImprovementPlan]):
             del self.fields["outcome"]
             del self.fields["outcome_note"]
         self.helper = _helper(str(_("Save")))
+        limit_dates(self)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -529,3 +535,50 @@ class ImprovementPlanForm(forms.ModelForm[ImprovementPlan]):
             self.add_error("second_review", _("Put the review dates in order."))
         data["review_dates"] = [d.isoformat() for d in chosen]
         return data
+
+
+# --- List filters --------------------------------------------------------------
+
+
+class CycleFilterForm(FilterForm):
+    """The cycle picker of the plan pages; empty or bad: the current cycle."""
+
+    cycle = forms.ModelChoiceField[AppraisalCycle](
+        label=_("Cycle"),
+        queryset=AppraisalCycle.objects.all(),
+        required=False,
+        error_messages={"invalid_choice": _("There is no such cycle: the current one is shown.")},
+    )
+
+
+class TeamFilterForm(CycleFilterForm):
+    q = forms.CharField(label=_("Person"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        choices=[
+            ("person", _("Name")),
+            ("lagging", _("Most lagging first")),
+            ("progress", _("Lowest progress first")),
+        ],
+        required=False,
+        initial="person",
+    )
+    state = forms.ChoiceField(
+        label=_("Only lagging"), choices=[("lagging", _("Only lagging"))], required=False
+    )
+    indirect = forms.BooleanField(label=_("Include indirect reports"), required=False)
+
+    def clean_q(self) -> str:
+        # A search looks at the first hundred characters; longer input is not an error.
+        query: str = self.cleaned_data["q"]
+        return query[:100]
+
+
+class OverviewFilterForm(FilterForm):
+    type = forms.ChoiceField(
+        label=_("Type of coaching"),
+        choices=[("", _("All types")), *CoachingType.choices],
+        required=False,
+    )
+    since = forms.DateField(label=_("Since"), required=False)
+    indirect = forms.BooleanField(label=_("Include indirect reports"), required=False)

@@ -363,6 +363,24 @@ def plan_confirm(*, actor: User, plan: PerformancePlan, side: str) -> Performanc
     return locked
 
 
+@transaction.atomic
+def plan_subject_confirm(
+    *,
+    actor: User,
+    cycle: AppraisalCycle,
+    employee: User | None = None,
+    department: Department | None = None,
+    side: str,
+) -> PerformancePlan:
+    """Confirm one side of this subject's plan, creating the plan with the confirmation.
+
+    The caller has checked that ``actor`` may confirm ``side``. A refused
+    confirmation (the weights do not add up to 100) leaves no plan behind.
+    """
+    plan = plan_get_or_create(cycle=cycle, employee=employee, department=department)
+    return plan_confirm(actor=actor, plan=plan, side=side)
+
+
 # --- Coaching sessions -------------------------------------------------------
 
 
@@ -499,7 +517,7 @@ def calendar_feed_rotate(*, user: User) -> CalendarFeed:
 
 def calendar_feed_ics(*, user: User) -> bytes:
     """The coach's planned sessions and follow-up dates as iCalendar (all-day events)."""
-    from icalendar import Calendar, Event
+    from icalendar import Calendar
 
     today = timezone.localdate()
     calendar = Calendar()
@@ -514,23 +532,42 @@ def calendar_feed_ics(*, user: User) -> bytes:
     )
     for session in sessions:
         with translation.override(user.preferred_language):
+            url = f"{settings.SITE_URL}{session.get_absolute_url()}"
             if session.held_on >= today:
-                event = Event()
-                event.add("uid", f"session-{session.pk}@coaching-cycles")
-                event.add("summary", _("Coaching: %(name)s") % {"name": session.coachee_name})
-                event.add("dtstart", session.held_on)
-                event.add("dtend", session.held_on + dt.timedelta(days=1))
-                event.add("url", f"{settings.SITE_URL}{session.get_absolute_url()}")
-                calendar.add_component(event)
+                calendar.add_component(
+                    _all_day_event(
+                        uid=f"session-{session.pk}@coaching-cycles",
+                        summary=_("Coaching: %(name)s") % {"name": session.coachee_name},
+                        day=session.held_on,
+                        url=url,
+                    )
+                )
             if session.follow_up_on and session.follow_up_on >= today:
-                event = Event()
-                event.add("uid", f"follow-up-{session.pk}@coaching-cycles")
-                event.add("summary", _("Follow up: %(name)s") % {"name": session.coachee_name})
-                event.add("dtstart", session.follow_up_on)
-                event.add("dtend", session.follow_up_on + dt.timedelta(days=1))
-                event.add("url", f"{settings.SITE_URL}{session.get_absolute_url()}")
-                calendar.add_component(event)
+                calendar.add_component(
+                    _all_day_event(
+                        uid=f"follow-up-{session.pk}@coaching-cycles",
+                        summary=_("Follow up: %(name)s") % {"name": session.coachee_name},
+                        day=session.follow_up_on,
+                        url=url,
+                    )
+                )
     return bytes(calendar.to_ical())
+
+
+def _all_day_event(*, uid: str, summary: str, day: dt.date, url: str) -> Any:
+    """One all-day event; any stored date works, the last day of the calendar too."""
+    from icalendar import Event
+
+    event = Event()
+    event.add("uid", uid)
+    event.add("summary", summary)
+    event.add("dtstart", day)
+    # Without DTEND an all-day event lasts one day (RFC 5545, 3.6.1); the day after
+    # 9999-12-31 cannot be written.
+    if day < dt.date.max:
+        event.add("dtend", day + dt.timedelta(days=1))
+    event.add("url", url)
+    return event
 
 
 def objective_progress_refresh(

@@ -59,5 +59,5 @@ urlpatterns += [
         name="improvement_plan_edit",
     ),
     path("coaching/calendar/", views.calendar_settings, name="calendar_settings"),
-    path("coaching/calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path("coaching/calendar/<slug:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]

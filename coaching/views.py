@@ -4,19 +4,20 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from accounts.inputs import param_choice, param_id, required_id
 from accounts.models import Department, User
 from accounts.selectors import reports_of
 from coaching.charts import progress_chart
@@ -25,13 +26,16 @@ from coaching.forms import (
     AcknowledgeForm,
     ActionItemFormSet,
     CheckInForm,
+    CycleFilterForm,
     CycleForm,
     ImprovementPlanForm,
     ObjectiveForm,
+    OverviewFilterForm,
     QuickNoteForm,
     SessionForm,
     SessionObjectiveForm,
     TargetGridForm,
+    TeamFilterForm,
 )
 from coaching.models import (
     ActionItem,
@@ -88,8 +92,7 @@ from coaching.services import (
     objective_create,
     objective_update,
     phase_targets_save,
-    plan_confirm,
-    plan_get_or_create,
+    plan_subject_confirm,
     session_acknowledge,
     session_save,
     targets_copied_from,
@@ -112,11 +115,11 @@ def _form_errors_from(form: Any, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def _chosen_cycle(request: HttpRequest) -> AppraisalCycle | None:
-    raw = request.GET.get("cycle", "")
-    if raw.isdigit():
-        return AppraisalCycle.objects.filter(pk=int(raw)).first()
-    return current_cycle()
+def _chosen_cycle(request: HttpRequest) -> tuple[AppraisalCycle | None, CycleFilterForm]:
+    """The cycle the picker asks for, else the current one; the picker's form for its message."""
+    form = CycleFilterForm(request.GET)
+    cycle: AppraisalCycle | None = form.value("cycle") or current_cycle()
+    return cycle, form
 
 
 # --- Cycles (HR) ------------------------------------------------------------
@@ -177,17 +180,19 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def cycle_state(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     cycle = get_cycle_for_hr(user, pk)
+    state = param_choice(request.POST, "state", AppraisalCycle.State.values)
     try:
         cycle_transition(
             actor=user,
             cycle=cycle,
-            state=request.POST.get("state", ""),
-            seen_state=request.POST.get("seen_state") or None,
+            state=state,
+            seen_state=param_choice(
+                request.POST, "seen_state", AppraisalCycle.State.values, default=""
+            )
+            or None,
         )
-    except (ValidationError, ValueError) as error:
-        messages.error(
-            request, error.messages[0] if isinstance(error, ValidationError) else str(error)
-        )
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
     else:
         messages.success(request, _("The cycle's state has been changed."))
     return redirect("coaching:cycle_detail", pk=pk)
@@ -235,17 +240,25 @@ def _plan_context(
 @login_required
 def my_objectives(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    context = _plan_context(user, _chosen_cycle(request), employee=user)
-    return render(request, "coaching/plan.html", {**context, "subject": user, "is_self": True})
+    cycle, cycle_filter = _chosen_cycle(request)
+    context = _plan_context(user, cycle, employee=user)
+    return render(
+        request,
+        "coaching/plan.html",
+        {**context, "cycle_filter": cycle_filter, "subject": user, "is_self": True},
+    )
 
 
 @login_required
 def person_objectives(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     person = get_employee_subject(user, pk)
-    context = _plan_context(user, _chosen_cycle(request), employee=person)
+    cycle, cycle_filter = _chosen_cycle(request)
+    context = _plan_context(user, cycle, employee=person)
     return render(
-        request, "coaching/plan.html", {**context, "subject": person, "is_self": person == user}
+        request,
+        "coaching/plan.html",
+        {**context, "cycle_filter": cycle_filter, "subject": person, "is_self": person == user},
     )
 
 
@@ -253,7 +266,7 @@ def person_objectives(request: HttpRequest, pk: int) -> HttpResponse:
 def department_objectives(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     department = get_department_subject(user, pk)
-    cycle = _chosen_cycle(request)
+    cycle, cycle_filter = _chosen_cycle(request)
     context = _plan_context(user, cycle, department=department)
     if cycle is not None:
         # Personal objectives aligned to these, as far as the viewer may see them.
@@ -272,6 +285,7 @@ def department_objectives(request: HttpRequest, pk: int) -> HttpResponse:
         "coaching/plan.html",
         {
             **context,
+            "cycle_filter": cycle_filter,
             "subject": department,
             "is_department": True,
             "can_coach_department": can_coach(user, department=department),
@@ -283,23 +297,37 @@ def department_objectives(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_confirm_view(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    cycle = get_object_or_404(AppraisalCycle, pk=request.POST.get("cycle", 0) or 0)
-    employee = department = None
-    if request.POST.get("employee"):
-        employee = get_employee_subject(user, int(request.POST["employee"]))
-    else:
-        department = get_department_subject(user, int(request.POST.get("department") or 0))
-    plan = plan_get_or_create(cycle=cycle, employee=employee, department=department)
-    side = request.POST.get("side", "")
+    cycle = get_object_or_404(AppraisalCycle, pk=required_id(request.POST, "cycle"))
+    employee, department = _plan_subject(user, request.POST)
+    side = param_choice(request.POST, "side", ("employee", "manager"))
+    # Check first, then write: a refused confirmation stores no plan.
+    plan = plan_for(cycle=cycle, employee=employee, department=department) or PerformancePlan(
+        cycle=cycle, employee=employee, department=department
+    )
     if side not in plan_sides(user, plan):
         raise PermissionDenied
     try:
-        plan_confirm(actor=user, plan=plan, side=side)
+        plan_subject_confirm(
+            actor=user, cycle=cycle, employee=employee, department=department, side=side
+        )
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
         messages.success(request, _("You have confirmed the plan."))
     return redirect(_plan_url(cycle, employee=employee, department=department, user=user))
+
+
+def _plan_subject(
+    user: User, params: QueryDict, *, write: bool = False
+) -> tuple[User | None, Department | None]:
+    """The employee or department a plan form is about, as ``user`` may see (or write) it."""
+    department_id = param_id(params, "department")
+    employee_id = param_id(params, "employee")
+    if department_id is not None:
+        return None, get_department_subject(user, department_id, write=write)
+    if employee_id is None:
+        raise BadRequest("Say whose plan this is.")
+    return get_employee_subject(user, employee_id, write=write), None
 
 
 def _plan_url(
@@ -339,12 +367,13 @@ def _parent_choices(
 def objective_new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     source = request.POST if request.method == "POST" else request.GET
-    cycle = get_object_or_404(AppraisalCycle, pk=source.get("cycle") or 0)
-    employee = department = None
-    if source.get("department"):
-        department = get_department_subject(user, int(source["department"]), write=True)
+    cycle = get_object_or_404(AppraisalCycle, pk=required_id(source, "cycle"))
+    employee: User | None
+    department: Department | None
+    if param_id(source, "department") is None and param_id(source, "employee") is None:
+        employee, department = get_employee_subject(user, user.pk, write=True), None
     else:
-        employee = get_employee_subject(user, int(source.get("employee") or user.pk), write=True)
+        employee, department = _plan_subject(user, source, write=True)
     if cycle.is_closed:
         raise PermissionDenied
     plan = plan_for(cycle=cycle, employee=employee, department=department)
@@ -506,11 +535,12 @@ def objective_targets(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     agreed = bool(plan and plan.is_agreed)
     initial: dict[str, Any] = {}
     filled = None
-    fill = request.GET.get("fill")
+    fill = param_choice(request.GET, "fill", ("even", "copy"), default="")
+    source_id = param_id(request.GET, "from")
     if fill == "even":
         filled = targets_spread_evenly(objective)
-    elif fill == "copy" and request.GET.get("from", "").isdigit():
-        source = get_objective_for_user(user, int(request.GET["from"]))
+    elif fill == "copy" and source_id is not None:
+        source = get_objective_for_user(user, source_id)
         filled = targets_copied_from(objective, source)
     values = filled if filled is not None else {t.month: t.planned for t in objective.targets.all()}
     for month, planned in values.items():
@@ -549,7 +579,6 @@ def objective_targets(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 # --- Team -------------------------------------------------------------------
 
-TEAM_SORTS = ("person", "lagging", "progress")
 TEAM_PAGE_SIZE = 50
 
 
@@ -594,12 +623,12 @@ def _team_people(
 @login_required
 def team(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    indirect = request.GET.get("indirect") == "1"
-    only_lagging = request.GET.get("state") == "lagging"
-    query = request.GET.get("q", "").strip()[:100]
-    sort = request.GET.get("sort", "person")
-    sort = sort if sort in TEAM_SORTS else "person"
-    cycle = _chosen_cycle(request)
+    filters = TeamFilterForm(request.GET)
+    indirect = bool(filters.value("indirect"))
+    only_lagging = filters.value("state") == "lagging"
+    query: str = filters.value("q") or ""
+    sort: str = filters.value("sort")
+    cycle = filters.value("cycle") or current_cycle()
     people = reports_of(user, indirect=indirect).filter(is_active=True)
     if query:
         people = people.filter(Q(full_name__icontains=query) | Q(job_title__icontains=query))
@@ -650,6 +679,7 @@ def team(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "page": page,
+            "filters": filters,
             "cycle": cycle,
             "cycles": AppraisalCycle.objects.all(),
             "indirect": indirect,
@@ -665,12 +695,13 @@ def team(request: HttpRequest) -> HttpResponse:
 
 def _coachee_from(request: HttpRequest, user: User) -> tuple[User | None, Department | None]:
     source = request.POST if request.method == "POST" else request.GET
-    if source.get("department"):
-        department = get_object_or_404(Department, pk=int(source["department"] or 0))
+    department_id = param_id(source, "department")
+    if department_id is not None:
+        department = get_object_or_404(Department, pk=department_id)
         if not can_coach(user, department=department):
             raise PermissionDenied
         return None, department
-    employee = get_object_or_404(User, pk=int(source.get("employee") or 0), is_active=True)
+    employee = get_object_or_404(User, pk=required_id(source, "employee"), is_active=True)
     if not can_coach(user, employee=employee):
         raise PermissionDenied
     return employee, None
@@ -828,8 +859,9 @@ def session_new(request: HttpRequest) -> HttpResponse:
     employee, department = _coachee_from(request, user)
     suggestion = coaching_type_suggest(employee=employee) if employee else None
     initial: dict[str, Any] = {"type": suggestion.type} if suggestion else {}
-    if request.GET.get("plan", "").isdigit():
-        initial["improvement_plan"] = int(request.GET["plan"])
+    plan_id = param_id(request.GET, "plan")
+    if plan_id is not None:
+        initial["improvement_plan"] = plan_id
     forms = _session_forms(
         user,
         None,
@@ -894,8 +926,9 @@ def session_quick(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     people = reports_of(user, indirect=True).filter(is_active=True).order_by("full_name")
     initial = {}
-    if request.GET.get("employee", "").isdigit():
-        initial["employee"] = int(request.GET["employee"])
+    employee_id = param_id(request.GET, "employee")
+    if employee_id is not None:
+        initial["employee"] = employee_id
     form = QuickNoteForm(request.POST or None, people=people, initial=initial)
     if request.method == "POST" and form.is_valid():
         session = session_save(
@@ -970,7 +1003,18 @@ def action_item_toggle_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     item = action_item_toggle(actor=user, item=item)
     if request.htmx:
         return render(request, "coaching/_action_item.html", {"item": item, "tickable": True})
-    return redirect(request.POST.get("next") or item.session.get_absolute_url())
+    # Not redirect(): it would take a bare word in ``next`` for the name of a URL.
+    return HttpResponseRedirect(_safe_next(request) or item.session.get_absolute_url())
+
+
+def _safe_next(request: HttpRequest) -> str | None:
+    """The ``next`` address if it stays on this site (never a redirect elsewhere)."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
 
 
 # --- Overview and timeline ---------------------------------------------------
@@ -980,12 +1024,12 @@ def action_item_toggle_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def coaching_overview(request: HttpRequest) -> HttpResponse:
     """Every report with the last session, days since, and open action items."""
     user = _user(request)
-    indirect = request.GET.get("indirect") == "1"
-    chosen_type = request.GET.get("type", "")
-    since_raw = request.GET.get("since", "")
-    since = parse_date(since_raw) if since_raw else None
+    filters = OverviewFilterForm(request.GET)
+    indirect = bool(filters.value("indirect"))
+    chosen_type: str = filters.value("type") or ""
+    since = filters.value("since")
     sessions = CoachingSession.objects.all()
-    if chosen_type in CoachingType.values:
+    if chosen_type:
         sessions = sessions.filter(type=chosen_type)
     if since:
         sessions = sessions.filter(held_on__gte=since)
@@ -1037,6 +1081,7 @@ def coaching_overview(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "page": page,
+            "filters": filters,
             "indirect": indirect,
             "chosen_type": chosen_type,
             "since": since,
@@ -1087,7 +1132,7 @@ def person_timeline(request: HttpRequest, pk: int) -> HttpResponse:
 def improvement_plan_new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     source = request.POST if request.method == "POST" else request.GET
-    employee = get_employee_subject(user, int(source.get("employee") or 0), write=True)
+    employee = get_employee_subject(user, required_id(source, "employee"), write=True)
     if employee.pk == user.pk:
         raise PermissionDenied
     objectives = (
@@ -1096,8 +1141,9 @@ def improvement_plan_new(request: HttpRequest) -> HttpResponse:
         .order_by("-cycle__start_date", "title")
     )
     initial = {}
-    if request.GET.get("objective", "").isdigit():
-        initial["objective"] = int(request.GET["objective"])
+    objective_id = param_id(request.GET, "objective")
+    if objective_id is not None:
+        initial["objective"] = objective_id
     form = ImprovementPlanForm(request.POST or None, objectives=objectives, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if not k.endswith("_review")}

@@ -12,3 +12,5 @@ urlpatterns = [
     path("language/", account_views.language_switch, name="language_switch"),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "config.views.bad_request"

@@ -24,6 +24,11 @@ from reviews.models import ReviewTable
 from reviews.selectors import tables_of_assessee, tables_to_review
 
 
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """400 in the site's layout (Django's own handler renders without the request)."""
+    return render(request, "400.html", status=400)
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from accounts.inputs import limit_dates
 from accounts.models import Department, User
 from coaching.models import AppraisalCycle, Measure
 from reviews.models import JobSettings, ReviewRow, ReviewTable, WorkPlanItem
@@ -336,19 +337,6 @@ class ReviewerForm(VersionForm):
         return str(self.cleaned_data.get("action") or "save")
 
 
-class TransitionForm(forms.Form):
-    action = forms.ChoiceField(
-        choices=[(a, a) for a in ("submit", "start_review", "return", "finalise")]
-    )
-    comment = forms.CharField(
-        label=_("Comment"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    confirm = forms.BooleanField(label=_("Finalise with open questions"), required=False)
-
-
 class InquiryForm(forms.Form):
     question = forms.CharField(
         label=_("Your question"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
@@ -396,6 +384,7 @@ class TableCreateForm(forms.Form):
         employee.queryset = people
         department.queryset = departments
         self.is_hr = is_hr
+        limit_dates(self)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -449,6 +438,10 @@ class DashboardForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_dates(self)
+
 
 class ExportForm(forms.Form):
     month_from = forms.DateField(
@@ -481,6 +474,10 @@ class ExportForm(forms.Form):
         choices=[("xlsx", "XLSX (Excel)"), ("csv", "CSV"), ("pdf", "PDF")],
         initial="xlsx",
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_dates(self)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -371,6 +371,22 @@ def review_table_fill(
     return table
 
 
+@transaction.atomic
+def review_table_save(
+    *, actor: User, table: ReviewTable, submit: bool = False, **fill: Any
+) -> ReviewTable:
+    """The assessee's *Save* (``submit=False``) or *Save and submit*: all or nothing.
+
+    ``fill`` are ``review_table_fill``'s arguments. A refused submission
+    (``SubmissionIncomplete``) saves nothing either, so a refused request never
+    leaves half of what it asked for; the caller shows the person's input again.
+    """
+    review_table_fill(actor=actor, table=table, **fill)
+    if submit:
+        review_table_transition(actor=actor, table=table, action="submit")
+    return table
+
+
 REVIEWER_FIELDS = ("reviewer_summary", "suggestions", "expectations", "rating")
 
 

@@ -17,7 +17,6 @@ urlpatterns = [
     path("<int:pk>/pdf/", views.table_pdf, name="table_pdf"),
     path("<int:pk>/", views.table_detail, name="table_detail"),
     path("<int:pk>/review/", views.table_review, name="table_review"),
-    path("<int:pk>/transition/", views.table_transition, name="table_transition"),
     path("<int:pk>/inquiries/", views.inquiry_new, name="inquiry_new"),
     path("inquiries/<int:pk>/answer/", views.inquiry_reply, name="inquiry_answer"),
     path("<int:pk>/print/", views.table_print, name="table_print"),

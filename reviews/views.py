@@ -39,7 +39,6 @@ from reviews.forms import (
     ReviewerForm,
     ReviewTableFillForms,
     TableCreateForm,
-    TransitionForm,
 )
 from reviews.models import ExportJob, Inquiry, JobSettings, ReviewTable, WorkPlanItem
 from reviews.permissions import (
@@ -68,8 +67,7 @@ from reviews.services import (
     inquiry_answer,
     inquiry_ask,
     review_table_decide,
-    review_table_fill,
-    review_table_transition,
+    review_table_save,
     review_tables_generate,
 )
 
@@ -231,63 +229,38 @@ def table_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not fill.is_valid():
         messages.error(request, _("Nothing was saved: see the messages by the fields."))
         return render(request, "reviews/table_detail.html", _table_context(user, table, fill=fill))
+    submit = "then_submit" in request.POST
     try:
-        review_table_fill(actor=user, table=table, **fill.fill_arguments())
+        review_table_save(actor=user, table=table, submit=submit, **fill.fill_arguments())
     except StaleTableError:
         messages.error(request, STALE_MESSAGE)
+        table.refresh_from_db()
         context = _table_context(user, table, fill=fill)
         return render(request, "reviews/table_detail.html", context, status=409)
-    if "then_submit" not in request.POST:
-        messages.success(request, _("Saved."))
-        return redirect(table)
-    try:
-        review_table_transition(actor=user, table=table, action="submit")
     except SubmissionIncomplete as problems:
-        # Saved, not submitted: the page shows what the person sent (now saved),
-        # with the new version and what is still missing beside each field.
-        data = request.POST.copy()
-        data["version"] = str(table.version)
-        fill = _fill_forms(table, data)
-        fill.is_valid()
+        table.refresh_from_db()
         fill.show_problems(problems)
-        messages.error(request, _("Saved, but not submitted yet: see what is missing below."))
+        messages.error(
+            request,
+            _(
+                "Not submitted, and nothing was saved: complete what is marked below and "
+                "press Save and submit again, or press Save to keep a draft."
+            ),
+        )
         return render(request, "reviews/table_detail.html", _table_context(user, table, fill=fill))
-    messages.success(request, _("Submitted. Your reviewer has been told."))
+    if submit:
+        messages.success(request, _("Submitted. Your reviewer has been told."))
+    else:
+        messages.success(request, _("Saved."))
     return redirect(table)
 
 
 DONE_MESSAGES = {
     "save": _("Saved."),
-    "submit": _("Submitted. Your reviewer has been told."),
     "start_review": _("The review has started: questions are open."),
     "return": _("Returned for revision."),
     "finalise": _("Finalised. The table is now locked."),
 }
-
-
-@login_required
-def table_transition(request: HttpRequest, pk: int) -> HttpResponse:
-    """A workflow step without the reviewer's text (kept for links and scripts)."""
-    user = _user(request)
-    table = _load(user, pk)
-    if request.method != "POST":
-        return redirect(table)
-    form = TransitionForm(request.POST)
-    require(form.is_valid() and form.cleaned_data["action"] in allowed_actions(user, table))
-    action = form.cleaned_data["action"]
-    try:
-        review_table_transition(
-            actor=user,
-            table=table,
-            action=action,
-            comment=form.cleaned_data["comment"],
-            confirm_open_inquiries=form.cleaned_data["confirm"],
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(table)
-    messages.success(request, str(DONE_MESSAGES[action]))
-    return redirect(table)
 
 
 @login_required
@@ -448,16 +421,19 @@ def tables_create(request: HttpRequest) -> HttpResponse:
 def jobs_page(request: HttpRequest) -> HttpResponse:
     """HR and administrators: the jobs' last runs, pending work, broker, settings."""
     user = _user(request)
-    require(user_roles(user).is_hr or user.is_staff)
+    roles = user_roles(user)
+    require(roles.is_hr or user.is_staff)
+    can_change = roles.is_hr or user.is_superuser
+    if request.method == "POST":
+        # Check before reading the settings: the first read creates their row.
+        require(can_change)
     job_settings = JobSettings.current()
-    can_change = user_roles(user).is_hr or user.is_superuser
     form = JobSettingsForm(request.POST or None, instance=job_settings)
     if not can_change:
         # Other staff read the settings; offering them a Save that ends in 403 would not do.
         for field in form.fields.values():
             field.disabled = True
     if request.method == "POST":
-        require(can_change)
         if form.is_valid():
             form.save()
             messages.success(request, _("The job settings have been saved."))

@@ -175,7 +175,8 @@ def errors_beside(page: TestResponse, name: str) -> list[str]:
     node: Tag | None = control
     while node is not None and node.parent is not None and node.name != "form":
         node = node.parent
-        names = {str(el.get("name")) for el in node.select("[name]")}
+        # Hidden inputs are not fields a person sees beside this one.
+        names = {str(el.get("name")) for el in node.select("[name]:not([type=hidden])")}
         # Django's hidden "initial-" twin of a field with a callable default is part of it.
         names -= {name, f"initial-{name}", "csrfmiddlewaretoken"}
         if names:

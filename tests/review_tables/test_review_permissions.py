@@ -30,7 +30,7 @@ def test_outsiders_never_see_an_employees_table(client, request, table, intruder
     posts = [
         (reverse("reviews:table_detail", args=[table.pk]), fill_data(table)),
         (reverse("reviews:table_review", args=[table.pk]), {"version": 1}),
-        (reverse("reviews:table_transition", args=[table.pk]), {"action": "finalise"}),
+        (reverse("reviews:table_review", args=[table.pk]), {"version": 1, "action": "finalise"}),
         (reverse("reviews:inquiry_new", args=[table.pk]), {"question": "Why?"}),
     ]
     for url, data in posts:
@@ -44,7 +44,8 @@ def test_an_employee_cannot_decide_on_her_own_table(client, table, report, actio
     reach(table, Status.SUBMITTED, assessee=report, reviewer=report.manager)
     client.force_login(report)
     response = client.post(
-        reverse("reviews:table_transition", args=[table.pk]), {"action": action, "comment": "x"}
+        reverse("reviews:table_review", args=[table.pk]),
+        {"version": table.version, "action": action, "comment": "x", "reviewer_summary": "Me"},
     )
     assert response.status_code == 403
     table.refresh_from_db()
@@ -83,7 +84,10 @@ def test_nobody_changes_a_finalised_table(client, table, report, manager, hr):
                 reverse("reviews:table_review", args=[table.pk]),
                 {"version": table.version, "reviewer_summary": "Late"},
             ),
-            (reverse("reviews:table_transition", args=[table.pk]), {"action": "return"}),
+            (
+                reverse("reviews:table_review", args=[table.pk]),
+                {"version": table.version, "action": "return", "comment": "Late"},
+            ),
             (reverse("reviews:inquiry_new", args=[table.pk]), {"question": "Late?"}),
         ]
         for url, data in attempts:
@@ -108,7 +112,8 @@ def test_hr_reads_every_table_and_its_history_but_decides_nothing(client, table,
     page = client.get(reverse("reviews:table_detail", args=[table.pk])).content.decode()
     assert "Orders won" in page and 'data-testid="history"' in page
     response = client.post(
-        reverse("reviews:table_transition", args=[table.pk]), {"action": "finalise"}
+        reverse("reviews:table_review", args=[table.pk]),
+        {"version": table.version, "reviewer_summary": "HR says fine.", "action": "finalise"},
     )
     assert response.status_code == 403
 

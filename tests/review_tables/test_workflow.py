@@ -89,9 +89,10 @@ def test_a_refused_submit_repeated_creates_each_work_item_once(django_app, table
     form["work-1-title"] = "Train the new colleague"
     fill(page, form, {"Actual · Orders won": "10"})  # below the plan, and no reason given
     refused = form.submit("then_submit")
-    assert "Saved, but not submitted yet" in refused
+    assert "Not submitted, and nothing was saved" in refused
     assert "The actual is below the plan: say why." in refused
     assert refused.forms["fill-form"]["work-0-title"].value == "Visit three key accounts"
+    assert not table.work_items.exists()
 
     # Pressed again as it is: refused again, and nothing is added twice.
     refused_again = refused.forms["fill-form"].submit("then_submit")
@@ -107,7 +108,7 @@ def test_a_refused_submit_repeated_creates_each_work_item_once(django_app, table
     assert [i.title for i in submitted.context["next_items"]] == sorted(titles, reverse=True)
 
 
-def test_removing_a_line_saved_by_a_refused_submit_removes_the_item(django_app, table, report):
+def test_a_line_removed_after_a_refused_submit_is_not_stored(django_app, table, report):
     page = open_table(django_app, table, report)
     form = fill_completely(page, table)
     form["work-1-title"] = "A line typed by mistake"
@@ -126,7 +127,7 @@ def test_submitting_with_parts_missing_says_what_next_to_each_field(django_app, 
     form = page.forms["fill-form"]
     fill(page, form, {"Actual · Orders won": "10", "Actual · Quality score": ""})
     response = form.submit("then_submit")
-    assert "Saved, but not submitted yet" in response
+    assert "Not submitted, and nothing was saved" in response
     rows = {row.title: row.pk for row in table.rows.all()}
     orders_reason = text(response, f"#id_row-{rows['Orders won']}-gap_reason-error")
     quality_actual = text(response, f"#id_row-{rows['Quality score']}-actual-error")
@@ -135,8 +136,9 @@ def test_submitting_with_parts_missing_says_what_next_to_each_field(django_app, 
     assert "Summarise the month" in response
     assert "Plan at least one piece of work for next month." in response
     table.refresh_from_db()
-    assert table.status == Status.DRAFT
-    assert table.rows.get(title="Orders won").actual == 10  # what was typed is kept
+    assert table.status == Status.DRAFT and table.version == 1
+    assert table.rows.get(title="Orders won").actual == 25  # nothing of a refused request
+    assert response.forms["fill-form"][f"row-{rows['Orders won']}-actual"].value == "10"
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,104 @@
+"""Reading what people send: ids and choices in a request, sane dates, list filters.
+
+The product's own pages only send well-formed ids and known choices; anything
+else was typed into the address bar or forged, and is a client error: 400 for
+a value that is not an id or not one of the choices, 404 (the caller's fetch)
+for a well-formed id of nothing. It never reaches the database, where a letter
+for a number or a NUL character would be a server error.
+
+List filters are forms instead (``FilterForm``): a bad filter gets a message
+beside it and falls back to its default, and the list still shows.
+
+Dates people enter are kept to the years 2000-2100 (``limit_dates``): the month
+arithmetic, the calendar feed and every report can count with them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.core.exceptions import BadRequest, ValidationError
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+EARLIEST_DATE = dt.date(2000, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
+# A primary key is a 64-bit integer at most: 19 digits.
+_MAX_ID_DIGITS = 19
+
+
+def param_id(params: QueryDict, name: str) -> int | None:
+    """The id in ``params[name]``, or None when it is absent or empty; 400 when it is not an id."""
+    raw = params.get(name, "")
+    if raw == "":
+        return None
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= _MAX_ID_DIGITS):
+        raise BadRequest(f"The parameter {name!r} is not an id.")
+    return int(raw)
+
+
+def required_id(params: QueryDict, name: str) -> int:
+    """The id in ``params[name]``; 400 when it is absent or not an id."""
+    value = param_id(params, name)
+    if value is None:
+        raise BadRequest(f"The parameter {name!r} is missing.")
+    return value
+
+
+def param_choice(
+    params: QueryDict, name: str, choices: Iterable[str], *, default: str | None = None
+) -> str:
+    """``params[name]`` if it is one of ``choices``; ``default`` when it is absent or
+    empty (400 if there is no default); 400 for anything else."""
+    raw = params.get(name, "")
+    if raw == "" and default is not None:
+        return default
+    if raw not in set(choices):
+        raise BadRequest(f"The parameter {name!r} is not one of the choices.")
+    return raw
+
+
+def validate_sane_date(value: dt.date) -> None:
+    """Refuse a date outside the years 2000-2100 (the message says so)."""
+    if not (EARLIEST_DATE <= value <= LATEST_DATE):
+        raise ValidationError(
+            _("Pick a date between the years %(first)d and %(last)d."),
+            code="date_out_of_range",
+            params={"first": EARLIEST_DATE.year, "last": LATEST_DATE.year},
+        )
+
+
+def limit_dates(form: forms.BaseForm) -> None:
+    """Keep every date field of ``form`` to the years 2000-2100 (call at the end of __init__)."""
+    for field in form.fields.values():
+        # A disabled field keeps its stored value: not the person's to correct.
+        if (
+            isinstance(field, forms.DateField)
+            and not field.disabled
+            and validate_sane_date not in field.validators
+        ):
+            field.validators.append(validate_sane_date)
+
+
+class FilterForm(forms.Form):
+    """The filters of a list, from the query string; always bound and validated.
+
+    A filter with a bad value keeps its message (shown beside it) and counts as
+    its default; the others still apply.
+    """
+
+    def __init__(self, data: QueryDict, **kwargs: Any) -> None:
+        super().__init__(data, **kwargs)
+        limit_dates(self)
+        self.is_valid()
+
+    def value(self, name: str) -> Any:
+        """The filter's cleaned value, or its default when it is empty or bad."""
+        field = self.fields[name]
+        if name in self.errors:
+            return field.initial
+        value = self.cleaned_data.get(name)
+        return field.initial if value in (None, "") else value

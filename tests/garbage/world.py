@@ -1,0 +1,211 @@
+"""A small organisation with one of everything a view can be asked about.
+
+The personas are those of tests/conftest.py; around them, a cycle being planned and
+an active one, objectives (personal and departmental, one aligned to the
+other), a coaching session with an action item, an improvement plan, a
+calendar feed, review tables in draft (with a carried item) and in review
+(with an open question), a notification and an export job.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from accounts.models import Department, Notification, User
+from coaching.models import (
+    ActionItem,
+    AppraisalCycle,
+    CalendarFeed,
+    CoachingSession,
+    ImprovementPlan,
+    Objective,
+)
+from coaching.services import cycle_nodes
+from reviews.models import ExportJob, Inquiry, JobSettings, ReviewTable, WorkPlanItem
+from reviews.services import review_table_for, review_table_transition
+from tests.factories import (
+    DepartmentFactory,
+    UserFactory,
+    check_in,
+    make_cycle,
+    make_hr,
+    make_objective,
+)
+
+
+@dataclass
+class World:
+    manager: User
+    report: User
+    indirect_report: User
+    peer: User
+    hr: User
+    outsider: User
+    sales: Department
+    cycle: AppraisalCycle
+    planning_cycle: AppraisalCycle
+    objective: Objective
+    department_objective: Objective
+    session: CoachingSession
+    item: ActionItem
+    improvement_plan: ImprovementPlan
+    feed: CalendarFeed
+    draft_table: ReviewTable
+    review_table: ReviewTable
+    inquiry: Inquiry
+    notification: Notification
+    export_job: ExportJob
+
+    def user(self, name: str) -> User | None:
+        """The persona called ``name``; None for an anonymous visitor."""
+        return None if name == "anonymous" else getattr(self, name)
+
+    def __getitem__(self, name: str) -> Any:
+        return getattr(self, name)
+
+
+def _personas() -> dict[str, Any]:
+    """Maria heads Sales and manages Rob, who manages Ivy; Paul works for Olga in
+    Finance; Hana is HR; Otto has no links (as in tests/conftest.py)."""
+    sales = DepartmentFactory(name="Sales")
+    finance = DepartmentFactory(name="Finance")
+    manager = UserFactory(email="maria@example.com", full_name="Maria Manager", department=sales)
+    report = UserFactory(
+        email="rob@example.com", full_name="Rob Report", department=sales, manager=manager
+    )
+    indirect_report = UserFactory(
+        email="ivy@example.com", full_name="Ivy Indirect", department=sales, manager=report
+    )
+    other_manager = UserFactory(
+        email="olga@example.com", full_name="Olga Other", department=finance
+    )
+    peer = UserFactory(
+        email="paul@example.com", full_name="Paul Peer", department=finance, manager=other_manager
+    )
+    Department.objects.filter(pk=sales.pk).update(head=manager)
+    Department.objects.filter(pk=finance.pk).update(head=other_manager)
+    sales.refresh_from_db()
+    hr = make_hr(UserFactory(email="hana@example.com", full_name="Hana HR"))
+    outsider = UserFactory(email="otto@example.com", full_name="Otto Outsider")
+    return {
+        "outsider": outsider,
+        "sales": sales,
+        "manager": manager,
+        "report": report,
+        "indirect_report": indirect_report,
+        "peer": peer,
+        "hr": hr,
+    }
+
+
+def build_world() -> World:
+    personas = _personas()
+    today = timezone.localdate()
+    manager, report = personas["manager"], personas["report"]
+    cycle = make_cycle(today.year)
+    start = dt.date(today.year + 1, 1, 1)
+    planning_cycle = AppraisalCycle.objects.create(
+        name="Next year",
+        start_date=start,
+        end_date=start.replace(month=12, day=31),
+        state=AppraisalCycle.State.PLANNING,
+        time_nodes=cycle_nodes(
+            start_date=start, end_date=start.replace(month=12, day=31), frequency="monthly"
+        ),
+    )
+    department_objective = make_objective(
+        cycle, department=personas["sales"], title="Sales grow", weight=100
+    )
+    objective = make_objective(
+        cycle, employee=report, title="Orders won", weight=60, parent=department_objective
+    )
+    make_objective(
+        cycle, employee=report, title="Quality", weight=40, measure="percent", target=90, unit=""
+    )
+    check_in(objective, 10, on=cycle.start_date.replace(month=2, day=10), author=report)
+    make_objective(cycle, employee=personas["indirect_report"], title="Calls made", weight=100)
+
+    improvement_plan = ImprovementPlan.objects.create(
+        employee=report,
+        objective=objective,
+        opened_by=manager,
+        own_reasons="Late proposals.",
+        measures="Proposals within two days.",
+        review_dates=[(today + dt.timedelta(days=14)).isoformat()],
+    )
+    session = CoachingSession.objects.create(
+        coach=manager,
+        employee=report,
+        type="instruction",
+        duration_minutes=30,
+        held_on=today,
+        follow_up_on=today + dt.timedelta(days=7),
+        agreements="Five calls a day.",
+        improvement_plan=improvement_plan,
+    )
+    item = ActionItem.objects.create(
+        session=session, title="Book meetings", owner=report, due_date=today
+    )
+    feed = CalendarFeed.objects.create(user=manager, token="garbage-test-feed-token")
+
+    march = cycle.start_date.replace(month=3)
+    april = cycle.start_date.replace(month=4)
+    draft_table = review_table_for(cycle=cycle, month=april, employee=report)
+    WorkPlanItem.objects.create(
+        table=draft_table, kind=WorkPlanItem.Kind.CARRIED, title="Visit three key accounts"
+    )
+    WorkPlanItem.objects.create(
+        table=draft_table,
+        kind=WorkPlanItem.Kind.NEXT,
+        title="Close two deals",
+        due_date=april.replace(month=5, day=10),
+    )
+    review_table = review_table_for(cycle=cycle, month=march, employee=report)
+    review_table.rows.update(actual=10, gap_reason="Two clients postponed.")
+    ReviewTable.objects.filter(pk=review_table.pk).update(summary="A fair month.")
+    WorkPlanItem.objects.create(table=review_table, title="Call five clients")
+    review_table.refresh_from_db()
+    review_table = review_table_transition(actor=report, table=review_table, action="submit")
+    review_table = review_table_transition(actor=manager, table=review_table, action="start_review")
+    inquiry = Inquiry.objects.create(
+        table=review_table, asked_by=manager, question="Why are orders behind?"
+    )
+
+    notification = Notification.objects.create(
+        recipient=report, message="Maria asked a question.", url=review_table.get_absolute_url()
+    )
+    export_job = ExportJob.objects.create(
+        requester=personas["hr"],
+        status=ExportJob.Status.DONE,
+        file_name="missing.xlsx",
+        params={"month_from": march.isoformat(), "month_to": march.isoformat()},
+        total=1,
+        progress=1,
+    )
+    JobSettings.current()  # the settings row exists, as it does after the first job run
+    return World(
+        manager=manager,
+        report=report,
+        indirect_report=personas["indirect_report"],
+        peer=personas["peer"],
+        hr=personas["hr"],
+        outsider=personas["outsider"],
+        sales=personas["sales"],
+        cycle=cycle,
+        planning_cycle=planning_cycle,
+        objective=objective,
+        department_objective=department_objective,
+        session=session,
+        item=item,
+        improvement_plan=improvement_plan,
+        feed=feed,
+        draft_table=draft_table,
+        review_table=review_table,
+        inquiry=inquiry,
+        notification=notification,
+        export_job=export_job,
+    )
