@@ -136,6 +136,8 @@ def screenshot(request: pytest.FixtureRequest) -> Callable[[Page, str], None]:
         nonlocal taken
         taken += 1
         page.screenshot(path=SCREENSHOTS / f"{stem}-{taken:02d}-{step}.png", full_page=True)
+        wide = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert wide[0] <= wide[1], f"{step}: the page scrolls sideways ({wide[0]} > {wide[1]} px)"
 
     return take
 
