@@ -254,8 +254,42 @@ class ReviewTableFillForms:
             self.summary_form.add_error("summary", message)
         self.work_problems.extend(problems.fields.get("work_items", []))
 
+    def error_summary(self) -> list[tuple[str, str, str]]:
+        """Every problem of the bound forms as (where, message, id of the field), in page order.
+
+        Shown above the form with links to the fields: on a phone the field of a
+        row may be off-screen in its table, so "see below" alone is not enough.
+        """
+        found: list[tuple[str, str, str]] = []
+
+        def add(form: forms.Form, name: str, where: str) -> None:
+            if form.is_bound:
+                for message in form[name].errors:
+                    found.append((where, str(message), form[name].id_for_label))
+
+        for row_form in self.row_forms:
+            add(row_form, "actual", f"{_('Actual')} · {row_form.row.title}")
+            add(row_form, "gap_reason", f"{_('Reason for the gap')} · {row_form.row.title}")
+        for carried in self.carried_forms:
+            add(carried, "outcome", f"{_('Outcome')} · {carried.item.title}")
+        add(self.summary_form, "summary", str(_("Summary of the month")))
+        if self.work_formset.is_bound:
+            for number, line in enumerate(self.work_formset.forms, start=1):
+                for name in ("title", "target", "due_date"):
+                    where = _("Plan for next month, line %(number)d · %(field)s") % {
+                        "number": number,
+                        "field": line.fields[name].label,
+                    }
+                    add(line, name, where)
+        found.extend(
+            (str(_("Plan for next month")), str(message), "work-plan")
+            for message in [*self.work_problems, *self.work_formset.non_form_errors()]
+        )
+        return found
+
     def context(self) -> dict[str, Any]:
         return {
+            "error_summary": self.error_summary(),
             "summary_form": self.summary_form,
             "row_forms": self.row_forms,
             "carried_forms": self.carried_forms,

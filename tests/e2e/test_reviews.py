@@ -169,6 +169,13 @@ def test_an_employee_is_refused_once_then_submits_her_first_month_table(
     table.refresh_from_db()
     assert table.status == ReviewTable.Status.DRAFT
 
+    # The problem is listed at the top; its link brings the field into view (on a phone
+    # the column is off-screen in the table).
+    summary = page.get_by_test_id("error-summary")
+    expect(summary).to_contain_text("The actual is below the plan: say why.")
+    summary.get_by_role("link", name=f"Reason for the gap · {behind.title}").click()
+    expect(reason).to_be_in_viewport()
+
     # She says why and submits again.
     reason.fill("Two large deals slipped to next month.")
     page.get_by_role("button", name="Save and submit").click()

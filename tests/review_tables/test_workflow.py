@@ -135,6 +135,14 @@ def test_submitting_with_parts_missing_says_what_next_to_each_field(django_app, 
     assert quality_actual == "Enter the actual value."
     assert "Summarise the month" in response
     assert "Plan at least one piece of work for next month." in response
+    # Listed above the form too, each linked to its field (on a phone a row's field
+    # can be off-screen in its table).
+    summary = response.html.select_one("[data-testid=error-summary]")
+    links = {a.get_text(strip=True): a["href"] for a in summary.select("a")}
+    assert links["Reason for the gap · Orders won"] == f"#id_row-{rows['Orders won']}-gap_reason"
+    assert links["Actual · Quality score"] == f"#id_row-{rows['Quality score']}-actual"
+    listed = text(response, "[data-testid=error-summary] li").replace(" :", ":")
+    assert "Reason for the gap · Orders won: The actual is below the plan: say why." in listed
     table.refresh_from_db()
     assert table.status == Status.DRAFT and table.version == 1
     assert table.rows.get(title="Orders won").actual == 25  # nothing of a refused request
