@@ -84,8 +84,12 @@ def _reach(table: ReviewTable, state: str, assessee: User, reviewer: User, asker
         )
         return
     review_table_transition(actor=reviewer, table=table, action="start_review")
+    # Other departments' heads question department tables; a person's table is
+    # questioned by their reviewer (as the permissions allow, and the pages show).
     inquiry = inquiry_ask(
-        actor=asker, table=table, question="Which customers do the delayed deals belong to?"
+        actor=asker if table.department_id else reviewer,
+        table=table,
+        question="Which customers do the delayed deals belong to?",
     )
     if state == "in_review":
         return

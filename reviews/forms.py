@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import uuid
 from decimal import Decimal
@@ -12,14 +13,21 @@ from django.utils.translation import gettext_lazy as _
 from accounts.inputs import limit_dates
 from accounts.models import Department, User
 from coaching.models import AppraisalCycle, Measure
-from reviews.models import JobSettings, ReviewRow, ReviewTable, WorkPlanItem
-from reviews.services import RowInput, SubmissionIncomplete, WorkItemInput, next_month
-
-DEFAULT_RATING_SCALE = [
-    _("Below expectations"),
-    _("Meets expectations"),
-    _("Exceeds expectations"),
-]
+from reviews.models import (
+    DEFAULT_RATING_SCALE,
+    JobSettings,
+    ReviewRow,
+    ReviewTable,
+    WorkPlanItem,
+    rating_label,
+)
+from reviews.services import (
+    RowInput,
+    SubmissionIncomplete,
+    WorkItemInput,
+    next_month,
+    submission_problems_of,
+)
 
 
 class VersionForm(forms.Form):
@@ -239,6 +247,34 @@ class ReviewTableFillForms:
             },
         }
 
+    def submission_preview(self) -> SubmissionIncomplete | None:
+        """What submitting would still refuse, judged on what the page sent.
+
+        Called when the page has problems of its own (a bad date, a number that is
+        not one), so the person hears of everything at once, not in rounds. Parts
+        that are themselves invalid are left to their own messages.
+        """
+        rows = []
+        for form in self.row_forms:
+            if form.is_bound and not form.is_valid():
+                continue
+            row = copy.copy(form.row)
+            if form.is_bound:
+                row.actual = form.cleaned_data["actual"]
+                row.gap_reason = form.cleaned_data["gap_reason"]
+            rows.append(row)
+        summary = self.summary_form.cleaned_data.get("summary")
+        if not self.summary_form.is_valid():
+            summary = None
+        planned: int | None = None
+        if self.work_formset.is_valid():
+            planned = sum(
+                1
+                for line in self.work_formset
+                if line.cleaned_data.get("title") and not line.cleaned_data.get("DELETE")
+            )
+        return submission_problems_of(rows=rows, summary=summary, planned_items=planned)
+
     def show_problems(self, problems: SubmissionIncomplete) -> None:
         """Put what submission still needs beside the fields the person filled."""
         by_row = {form.row.pk: form for form in self.row_forms}
@@ -358,13 +394,15 @@ class ReviewerForm(VersionForm):
             },
         )
         super().__init__(*args, **kwargs)
+        # Stored: the cycle's own labels as HR typed them, or the default scale's keys
+        # (never a translation, which would change with the reader's language).
         scale = list(getattr(table.cycle, "rating_scale", None) or DEFAULT_RATING_SCALE)
+        choices: list[tuple[str, Any]] = [("", "—")] + [(str(v), rating_label(v)) for v in scale]
+        if table.rating and table.rating not in {str(value) for value in scale}:
+            # A rating given on an older scale stays choosable rather than silently lost.
+            choices.append((table.rating, rating_label(table.rating)))
         rating = self.fields["rating"]
         assert isinstance(rating, forms.ChoiceField)  # noqa: S101
-        choices = [("", "—")] + [(str(label), label) for label in scale]
-        if table.rating and table.rating not in {str(label) for label in scale}:
-            # A rating given on an older scale stays choosable rather than silently lost.
-            choices.append((table.rating, table.rating))
         rating.choices = choices
 
     def clean_action(self) -> str:

@@ -12,6 +12,20 @@ from accounts.models import Department, User
 from coaching.models import AppraisalCycle, Measure, Objective
 from config.links import pk_url
 
+# The rating scale of a cycle that has none of its own: stored by these keys, shown
+# in the reader's language.
+_DEFAULT_RATINGS = {
+    "Below expectations": _("Below expectations"),
+    "Meets expectations": _("Meets expectations"),
+    "Exceeds expectations": _("Exceeds expectations"),
+}
+DEFAULT_RATING_SCALE = list(_DEFAULT_RATINGS)
+
+
+def rating_label(value: str) -> str:
+    """How a stored rating reads: a default-scale key translated, a cycle's own label as is."""
+    return str(_DEFAULT_RATINGS.get(value, value))
+
 
 class ReviewTable(models.Model):
     """The monthly review table of performance objectives of one subject for one month."""
@@ -117,6 +131,10 @@ class ReviewTable(models.Model):
     @property
     def subject_name(self) -> str:
         return self.employee.full_name if self.employee else str(self.department)
+
+    @property
+    def rating_label(self) -> str:
+        return rating_label(self.rating)
 
     @property
     def is_locked(self) -> bool:

@@ -70,12 +70,17 @@ def can_edit_as_reviewer(user: User, table: ReviewTable) -> bool:
     } and is_reviewer(user, table)
 
 
-def can_ask(user: User, table: ReviewTable) -> bool:
-    if table.status != ReviewTable.Status.IN_REVIEW or is_assessee(user, table):
+def may_question(user: User, table: ReviewTable) -> bool:
+    """Whether ``user`` is among those who ask questions on ``table`` while it is in review."""
+    if is_assessee(user, table):
         return False
     if is_reviewer(user, table) or user_roles(user).is_hr:
         return True
     return table.department_id is not None and bool(headed_department_ids(user))
+
+
+def can_ask(user: User, table: ReviewTable) -> bool:
+    return table.status == ReviewTable.Status.IN_REVIEW and may_question(user, table)
 
 
 def can_answer(user: User, table: ReviewTable) -> bool:

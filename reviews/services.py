@@ -475,18 +475,33 @@ class SubmissionIncomplete(ValidationError):
 
 def submission_problems(table: ReviewTable) -> SubmissionIncomplete | None:
     """What must be filled before ``table`` can be submitted, or None if nothing."""
-    rows: dict[int, dict[str, list[str]]] = {}
-    for row in table.rows.all():
+    return submission_problems_of(
+        rows=table.rows.all(),
+        summary=table.summary,
+        planned_items=table.work_items.filter(kind=WorkPlanItem.Kind.NEXT).count(),
+    )
+
+
+def submission_problems_of(
+    *, rows: Iterable[ReviewRow], summary: str | None, planned_items: int | None
+) -> SubmissionIncomplete | None:
+    """The submission rules on given values (``None``: not known, not checked).
+
+    Used on the stored table when it is submitted, and on what a page sent when
+    the page has other problems too, so that a person hears of all of them at once.
+    """
+    by_row: dict[int, dict[str, list[str]]] = {}
+    for row in rows:
         if row.actual is None:
-            rows[row.pk] = {"actual": [_("Enter the actual value.")]}
+            by_row[row.pk] = {"actual": [_("Enter the actual value.")]}
         elif row.has_gap and not row.gap_reason.strip():
-            rows[row.pk] = {"gap_reason": [_("The actual is below the plan: say why.")]}
+            by_row[row.pk] = {"gap_reason": [_("The actual is below the plan: say why.")]}
     fields: dict[str, list[str]] = {}
-    if not table.summary.strip():
+    if summary is not None and not summary.strip():
         fields["summary"] = [_("Summarise the month: overall completion and main gaps.")]
-    if not table.work_items.filter(kind=WorkPlanItem.Kind.NEXT).exists():
+    if planned_items == 0:
         fields["work_items"] = [_("Plan at least one piece of work for next month.")]
-    return SubmissionIncomplete(rows=rows, fields=fields) if rows or fields else None
+    return SubmissionIncomplete(rows=by_row, fields=fields) if by_row or fields else None
 
 
 def _assessees(table: ReviewTable) -> list[User]:
@@ -607,13 +622,24 @@ def inquiry_ask(*, actor: User, table: ReviewTable, question: str) -> Inquiry:
     return inquiry
 
 
+class InquiryAnsweredError(Exception):
+    """The question was answered meanwhile; ``inquiry`` holds who answered and when."""
+
+    def __init__(self, inquiry: Inquiry) -> None:
+        super().__init__(inquiry.pk)
+        self.inquiry = inquiry
+
+
 @transaction.atomic
 def inquiry_answer(*, actor: User, inquiry: Inquiry, answer: str) -> Inquiry:
     locked = (
         Inquiry.objects.select_for_update(of=("self",))
-        .select_related("table", "asked_by")
+        .select_related("table", "asked_by", "answered_by")
         .get(pk=inquiry.pk)
     )
+    if not locked.is_open:
+        # Two tabs, or two heads of one department: the first answer stands.
+        raise InquiryAnsweredError(locked)
     locked.answer = answer
     locked.answered_by = actor
     locked.answered_at = timezone.now()

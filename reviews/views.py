@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
 from typing import Any, cast
@@ -23,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Department, User
 from accounts.selectors import headed_subtree_ids, reports_of, user_roles
@@ -50,6 +52,7 @@ from reviews.permissions import (
     can_edit_as_reviewer,
     is_assessee,
     is_reviewer,
+    may_question,
     require,
     tables_visible_to,
 )
@@ -61,6 +64,7 @@ from reviews.selectors import (
     tables_to_review,
 )
 from reviews.services import (
+    InquiryAnsweredError,
     StaleTableError,
     SubmissionIncomplete,
     export_job_request,
@@ -71,10 +75,10 @@ from reviews.services import (
     review_tables_generate,
 )
 
-STALE_MESSAGE = _(
-    "Someone else saved this table while you were editing it. Nothing of yours was saved: "
-    "your input is still below. Open the table again in a new tab to see their changes, "
-    "then save yours."
+STALE_MESSAGE = gettext_lazy(
+    "This table was saved since you opened this page (in another tab, or by someone else). "
+    "Nothing of yours was saved: your input is still below. Open the table again in a new "
+    "tab to see what was saved, then save yours."
 )
 
 
@@ -193,24 +197,32 @@ def _load(user: User, pk: int) -> ReviewTable:
     )
 
 
-def _changed_meanwhile(request: HttpRequest, table: ReviewTable) -> None:
-    """Tell the person that the table's status changed under them: who, when, to what."""
+def _when(moment: dt.datetime) -> str:
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def _status_changed_text(user: User, table: ReviewTable) -> str:
+    """What happened to a table whose status changed under the person: who, when, to what."""
     change = last_status_change(table)
+    status = table.get_status_display()
     if change is None or change.actor is None:
-        text = _(
+        return _(
             "This table is now “%(status)s”, so it can no longer be changed here. Nothing you "
             "typed was saved: your text is still below, to copy."
-        ) % {"status": table.get_status_display()}
-    else:
-        text = _(
-            "%(name)s changed this table to “%(status)s” on %(when)s, while you were editing it. "
-            "Nothing you typed was saved: your text is still below, to copy."
-        ) % {
-            "name": change.actor.full_name,
-            "status": table.get_status_display(),
-            "when": date_format(timezone.localtime(change.at), "DATETIME_FORMAT"),
-        }
-    messages.error(request, text)
+        ) % {"status": status}
+    if change.actor == user:
+        return _(
+            "You changed this table to “%(status)s” on %(when)s, in another tab or window. "
+            "Nothing you typed here was saved: your text is still below, to copy."
+        ) % {"status": status, "when": _when(change.at)}
+    return _(
+        "%(name)s changed this table to “%(status)s” on %(when)s, while you were editing it. "
+        "Nothing you typed was saved: your text is still below, to copy."
+    ) % {"name": change.actor.full_name, "status": status, "when": _when(change.at)}
+
+
+def _changed_meanwhile(request: HttpRequest, table: ReviewTable) -> None:
+    messages.error(request, _status_changed_text(_user(request), table))
 
 
 @login_required
@@ -226,10 +238,13 @@ def table_detail(request: HttpRequest, pk: int) -> HttpResponse:
         _changed_meanwhile(request, table)
         context = _table_context(user, table, fill=fill)
         return render(request, "reviews/table_detail.html", context, status=409)
+    submit = "then_submit" in request.POST
     if not fill.is_valid():
+        preview = fill.submission_preview() if submit else None
+        if preview is not None:
+            fill.show_problems(preview)
         messages.error(request, _("Nothing was saved: see the messages by the fields."))
         return render(request, "reviews/table_detail.html", _table_context(user, table, fill=fill))
-    submit = "then_submit" in request.POST
     try:
         review_table_save(actor=user, table=table, submit=submit, **fill.fill_arguments())
     except StaleTableError:
@@ -256,10 +271,10 @@ def table_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 DONE_MESSAGES = {
-    "save": _("Saved."),
-    "start_review": _("The review has started: questions are open."),
-    "return": _("Returned for revision."),
-    "finalise": _("Finalised. The table is now locked."),
+    "save": gettext_lazy("Saved."),
+    "start_review": gettext_lazy("The review has started: questions are open."),
+    "return": gettext_lazy("Returned for revision."),
+    "finalise": gettext_lazy("Finalised. The table is now locked."),
 }
 
 
@@ -312,23 +327,43 @@ def table_review(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(table)
 
 
+def _inquiries_response(
+    request: HtmxHttpRequest, user: User, table: ReviewTable, *, status: int = 200, **context: Any
+) -> HttpResponse:
+    """The questions part (htmx) or the whole page, with ``context`` over the table's."""
+    if request.htmx:
+        # htmx swaps only successful answers: a notice must come with a 200.
+        return render(request, "reviews/_inquiries.html", _table_context(user, table, **context))
+    return render(
+        request, "reviews/table_detail.html", _table_context(user, table, **context), status=status
+    )
+
+
 @login_required
 def inquiry_new(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     table = _load(user, pk)
     if request.method != "POST":
         return redirect(table)
-    require(can_ask(user, table))
     form = InquiryForm(request.POST)
+    if not can_ask(user, table):
+        require(may_question(user, table))
+        # The review closed (or was returned) while the question was being written.
+        return _inquiries_response(
+            request,
+            user,
+            table,
+            status=409,
+            inquiry_notice=_status_changed_text(user, table),
+            unsaved_text=request.POST.get("question", ""),
+        )
     if form.is_valid():
         inquiry_ask(actor=user, table=table, question=form.cleaned_data["question"])
         form = InquiryForm()
         if not request.htmx:
             messages.success(request, _("Your question has been sent."))
             return redirect(table)
-    context = _table_context(user, table, inquiry_form=form)
-    template = "reviews/_inquiries.html" if request.htmx else "reviews/table_detail.html"
-    return render(request, template, context)
+    return _inquiries_response(request, user, table, inquiry_form=form)
 
 
 @login_required
@@ -338,19 +373,47 @@ def inquiry_reply(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     table = _load(user, inquiry.table_id)
     if request.method != "POST":
         return redirect(table)
-    require(can_answer(user, table) and inquiry.is_open)
+    typed = request.POST.get("answer", "")
+    if not can_answer(user, table):
+        require(is_assessee(user, table))
+        return _inquiries_response(
+            request,
+            user,
+            table,
+            status=409,
+            inquiry_notice=_status_changed_text(user, table),
+            unsaved_text=typed,
+        )
     form = AnswerForm(request.POST)
-    answer_errors = None
-    if form.is_valid():
+    if not form.is_valid():
+        return _inquiries_response(
+            request, user, table, answer_errors={inquiry.pk: form.errors.get("answer")}
+        )
+    try:
         inquiry_answer(actor=user, inquiry=inquiry, answer=form.cleaned_data["answer"])
-        if not request.htmx:
-            messages.success(request, _("Your answer has been saved."))
-            return redirect(table)
-    else:
-        answer_errors = {inquiry.pk: form.errors.get("answer")}
-    context = _table_context(user, table, answer_errors=answer_errors)
-    template = "reviews/_inquiries.html" if request.htmx else "reviews/table_detail.html"
-    return render(request, template, context)
+    except InquiryAnsweredError as answered:
+        first = answered.inquiry
+        who = first.answered_by
+        notice = (
+            _("You answered this question on %(when)s, in another tab or window.")
+            if who == user
+            else _("%(name)s answered this question on %(when)s, before your answer was sent.")
+        ) % {
+            "name": who.full_name if who else "—",
+            "when": _when(first.answered_at or first.asked_at),
+        }
+        return _inquiries_response(
+            request,
+            user,
+            table,
+            status=409,
+            inquiry_notice=notice + " " + _("Your answer was not saved: it is below, to copy."),
+            unsaved_text=typed,
+        )
+    if not request.htmx:
+        messages.success(request, _("Your answer has been saved."))
+        return redirect(table)
+    return _inquiries_response(request, user, table)
 
 
 @login_required

@@ -34,3 +34,19 @@ def test_demo_organisation_is_realistic():
     assert user_roles(sofia).is_hr
     assert User.objects.get(email="admin@example.com").is_superuser
     assert User.objects.get(email="emma.wilson@example.com").check_password("coaching-demo")
+
+
+def test_every_demo_notification_opens_for_its_recipient(
+    client, django_capture_on_commit_callbacks
+):
+    """The demo told the head of Finance about answers on tables he may not open (404)."""
+    from accounts.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo")
+    notices = list(Notification.objects.exclude(url="").select_related("recipient"))
+    assert notices
+    for notice in notices:
+        client.force_login(notice.recipient)
+        response = client.get(notice.url)
+        assert response.status_code == 200, (notice.recipient.email, notice.url, notice.message)

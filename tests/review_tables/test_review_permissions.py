@@ -97,6 +97,8 @@ def test_nobody_changes_a_finalised_table(client, table, report, manager, hr):
             own_part = (person, url) in {
                 (report, reverse("reviews:table_detail", args=[table.pk])),
                 (manager, reverse("reviews:table_review", args=[table.pk])),
+                (manager, reverse("reviews:inquiry_new", args=[table.pk])),
+                (hr, reverse("reviews:inquiry_new", args=[table.pk])),
             }
             assert response.status_code == (409 if own_part else 403), (person, url)
             if own_part:

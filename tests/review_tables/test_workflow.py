@@ -13,9 +13,10 @@ from django.urls import reverse
 
 from accounts.models import Notification
 from reviews.models import Inquiry, ReviewEvent, ReviewRow, ReviewTable, WorkPlanItem
-from reviews.services import next_month, review_table_for
+from reviews.services import next_month, review_table_decide, review_table_for
 from tests.factories import make_objective
 from tests.review_tables.conftest import fill, fill_data, next_month_day, reach, text
+from tests.webtest_helpers import choose
 
 pytestmark = pytest.mark.django_db
 Status = ReviewTable.Status
@@ -221,7 +222,7 @@ def test_a_stale_form_is_refused_and_the_users_input_stays(django_app, table, re
     first_tab.submit().follow()
     second_tab["summary"] = "Second tab's words"
     refused = second_tab.submit(status=409)
-    assert "Someone else saved this table" in refused
+    assert "This table was saved since you opened this page" in refused
     assert refused.forms["fill-form"]["summary"].value == "Second tab's words"
     table.refresh_from_db()
     assert table.summary == "First tab's summary" and table.version == 2
@@ -234,8 +235,8 @@ def test_saving_from_a_tab_opened_before_submission_says_what_happened(django_ap
     form = old_tab.forms["fill-form"]
     form["summary"] = "Words typed in the old tab"
     refused = form.submit(status=409)
-    assert "Rob Report changed this table to “Submitted”" in refused.text
-    assert "Nothing you typed was saved" in refused.text
+    assert "You changed this table to “Submitted” on" in refused.text
+    assert "Nothing you typed here was saved" in refused.text
     assert "Words typed in the old tab" in text(refused, "#fill-form textarea")
     assert refused.html.select("#fill-form fieldset[disabled]")
     table.refresh_from_db()
@@ -368,8 +369,8 @@ def test_saving_a_review_in_a_tab_opened_before_finalising_says_who_and_when(
     stale = old_tab.forms["reviewer-form"]
     fill(old_tab, stale, {"Improvement suggestions": "Words from the old tab"})
     refused = stale.submit("action", value="save", status=409)
-    assert "Maria Manager changed this table to “Finalised” on" in refused.text
-    assert "Nothing you typed was saved" in refused.text
+    assert "You changed this table to “Finalised” on" in refused.text
+    assert "Nothing you typed here was saved" in refused.text
     kept = text(refused, "#reviewer-form textarea[name=suggestions]")
     assert kept == "Words from the old tab"
     table.refresh_from_db()
@@ -533,3 +534,105 @@ def test_next_months_plan_reaches_next_months_table_once(django_app, table, repo
     carried = following.work_items.filter(kind=WorkPlanItem.Kind.CARRIED)
     assert list(carried.values_list("title", flat=True)) == ["Visit three key accounts"]
     assert carried.get().due_date == dt.date.fromisoformat(next_month_day(table))
+
+
+def test_a_rating_chosen_in_chinese_reads_in_each_readers_language(
+    django_app, table, report, manager, hr
+):
+    """A rating was stored as the translated label: English pages showed 符合预期."""
+    reach(table, Status.IN_REVIEW, assessee=report, reviewer=manager)
+    manager.language = "zh-hans"
+    manager.save(update_fields=["language"])
+    page = open_table(django_app, table, manager)
+    form = page.forms["reviewer-form"]
+    choose(form, "rating", "符合预期")
+    form["reviewer_summary"] = "按计划完成。"
+    form.submit("action", value="finalise").follow()
+    table.refresh_from_db()
+    assert table.rating == "Meets expectations"
+    assert "Meets expectations" in text(
+        open_table(django_app, table, hr), "[data-testid=reviewer-part]"
+    )
+    manager.language = "en"
+    manager.save(update_fields=["language"])
+    assert "符合预期" not in open_table(django_app, table, manager)
+
+
+def test_answering_from_a_tab_opened_before_it_was_answered_says_who_answered(
+    django_app, table, report, manager
+):
+    reach(table, Status.IN_REVIEW, assessee=report, reviewer=manager)
+    inquiry = Inquiry.objects.create(table=table, asked_by=manager, question="Why?")
+    first_tab = open_table(django_app, table, report).forms[f"answer-form-{inquiry.pk}"]
+    second_tab = open_table(django_app, table, report).forms[f"answer-form-{inquiry.pk}"]
+    first_tab["answer"] = "Holidays."
+    first_tab.submit().follow()
+    second_tab["answer"] = "A different answer"
+    refused = second_tab.submit(status=409)
+    notice = text(refused, "[data-testid=inquiry-notice]")
+    assert "You answered this question on" in notice and "not saved" in notice
+    assert text(refused, "[data-testid=unsaved-text]") == "A different answer"
+    inquiry.refresh_from_db()
+    assert inquiry.answer == "Holidays."
+
+
+def test_answering_with_htmx_after_someone_else_answered_shows_the_notice_in_place(
+    django_app, sales_table, manager, other_manager
+):
+    """htmx swaps only 2xx answers: a refusal came back as a silent 403 before."""
+    from tests.factories import UserFactory
+
+    sales = sales_table.department
+    co_head = UserFactory(full_name="Cora Cohead", department=sales)
+    reach(sales_table, Status.IN_REVIEW, assessee=manager, reviewer=manager)
+    inquiry = Inquiry.objects.create(table=sales_table, asked_by=other_manager, question="Who?")
+    page = open_table(django_app, sales_table, manager)
+    form = page.forms[f"answer-form-{inquiry.pk}"]
+    Inquiry.objects.filter(pk=inquiry.pk).update(
+        answer="Lakeside.", answered_by=co_head, answered_at=inquiry.asked_at
+    )
+    form["answer"] = "Northwind."
+    response = form.submit(headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "<nav" not in response
+    assert "Cora Cohead answered this question on" in text(response, "[data-testid=inquiry-notice]")
+    assert text(response, "[data-testid=unsaved-text]") == "Northwind."
+
+
+def test_asking_after_the_table_was_finalised_says_who_finalised_it(
+    django_app, table, report, manager, hr
+):
+    reach(table, Status.IN_REVIEW, assessee=report, reviewer=manager)
+    page = open_table(django_app, table, hr)
+    ask = page.forms["inquiry-form"]
+    table.refresh_from_db()
+    review_table_decide(  # Maria, in her own browser
+        actor=manager,
+        table=table,
+        version=table.version,
+        action="finalise",
+        reviewer_summary="Fine.",
+        suggestions="",
+        expectations="",
+        rating="",
+    )
+    ask["question"] = "Why so late?"
+    refused = ask.submit(status=409)
+    notice = text(refused, "[data-testid=inquiry-notice]")
+    assert "Maria Manager changed this table to “Finalised” on" in notice
+    assert text(refused, "[data-testid=unsaved-text]") == "Why so late?"
+    assert not Inquiry.objects.exists()
+
+
+def test_every_problem_is_told_at_once_not_in_rounds(django_app, table, report):
+    """A bad date used to hide the missing summary and reasons until the next try."""
+    page = open_table(django_app, table, report)
+    form = fill_completely(page, table)
+    fill(page, form, {"Actual · Orders won": "10", "Summary of the month": ""})
+    form["work-0-due_date"] = "1999-01-10"
+    refused = form.submit("then_submit")
+    listed = text(refused, "[data-testid=error-summary]")
+    assert "this is next month" in listed
+    assert "The actual is below the plan: say why." in listed
+    assert "Summarise the month" in listed
+    table.refresh_from_db()
+    assert table.version == 1 and not table.work_items.exists()
