@@ -452,6 +452,10 @@ class _SheetReader:
         if name == "row":
             reference = attrs.get("r")
             self.row = self._row_number(reference) if reference else self.row + 1
+            # Rows and cells numbered by position alone must stay on Excel's grid too:
+            # millions of empty ones would otherwise be read to the end.
+            if self.row > _EXCEL_MAX_ROW:
+                raise _damaged()
             self.next_column = 1
         elif name == "c":
             reference = attrs.get("r")
@@ -460,10 +464,10 @@ class _SheetReader:
                 if match is None:
                     raise _damaged()
                 self.column = _column_number(match.group(1))
-                if self.column > _EXCEL_MAX_COLUMN:
-                    raise _damaged()
             else:
                 self.column = self.next_column
+            if self.column > _EXCEL_MAX_COLUMN:
+                raise _damaged()
             self.next_column = self.column + 1
             self.kind = attrs.get("t", "n")
             self.parts = []

@@ -174,6 +174,16 @@ def styles_bomb_xlsx() -> bytes:
     return with_member(xlsx_bytes(*GOOD), "xl/styles.xml", chunks)
 
 
+def dense_sheet_xlsx(unit: bytes, *, in_one_row: bool = False) -> bytes:
+    """A good organisation whose sheet is replaced by 38 MB of ``unit`` (``<row/>``, say),
+    numbered by position only: millions of elements in a few dozen KB."""
+    head = f'<?xml version="1.0"?><worksheet xmlns="{_MAIN}"><sheetData>'.encode()
+    tail = b"</sheetData></worksheet>"
+    if in_one_row:
+        head, tail = head + b"<row>", b"</row>" + tail
+    return with_member(xlsx_bytes(*GOOD), SHEET, _mb_of(head, unit, 38, tail))
+
+
 def sheet_listed_many_times_xlsx(times: int = 200) -> bytes:
     """A workbook listing the same 20 MB sheet (people, then more rows than allowed)
     ``times`` times, as if it had that many sheets."""

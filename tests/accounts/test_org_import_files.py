@@ -19,6 +19,7 @@ from tests.accounts.files import (
     GOOD,
     broken_files,
     csv_bytes,
+    dense_sheet_xlsx,
     excel_like_xlsx_bytes,
     false_dimension_xlsx,
     far_cell_xlsx,
@@ -167,6 +168,28 @@ def test_a_part_packed_with_bzip2_or_lzma_is_refused_before_anything_is_inflated
     )
     assert not result.ok and "damaged" in result.problems[0].message
     assert elapsed < 3 and peak < 20 * 1024 * 1024
+    assert_nothing_stored()
+
+
+# Rows and cells numbered by position alone, past the last column (XFD) or row
+# (1,048,576) Excel has: read to the end, each of these held a worker 10 to 35 s.
+
+
+def test_ten_million_cells_in_one_row_are_refused_where_excel_s_last_column_ends():
+    result, elapsed, peak = measured(dense_sheet_xlsx(b"<c/>", in_one_row=True), "org.xlsx")
+    assert not result.ok and "damaged" in result.problems[0].message
+    assert elapsed < 3 and peak < 20 * 1024 * 1024
+    assert_nothing_stored()
+
+
+def test_six_million_empty_rows_are_refused_where_excel_s_last_row_ends():
+    # Timed without tracemalloc, which slows a million parser callbacks six-fold;
+    # what is kept per row is one counter.
+    data = dense_sheet_xlsx(b"<row/>")
+    started = time.monotonic()
+    result = run(data, "org.xlsx")
+    assert time.monotonic() - started < 3
+    assert not result.ok and "damaged" in result.problems[0].message
     assert_nothing_stored()
 
 
