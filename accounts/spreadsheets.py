@@ -6,12 +6,14 @@ whose message says what is wrong in words HR can act on; never another exception
 Nothing here trusts what a file says about itself. The format is decided by
 the bytes, and a name that disagrees is refused with a message saying so. An
 XLSX file is a zip of XML: every member read is unpacked against a byte budget
-(its declared size is checked before a byte is inflated, and the bytes are
-counted as they come), the XML is streamed through expat with no tree built
-and no DTD accepted, and each cell is placed by its own reference, never by
-the sheet's declared ``<dimension>``; a value beyond the row or column cap
-stops the reading at once. Memory and time therefore follow the caps, not the
-size a sheet claims.
+(its declared size is checked before a byte is inflated, only stored or
+deflated members are inflated at all, and the bytes are counted as they come).
+Only the parts needed are read, each once (never the styles, nor other
+sheets). The XML is streamed through expat with no tree built and no DTD
+accepted, and each cell is placed by its own reference, never by the sheet's
+declared ``<dimension>``; a value beyond the row or column cap stops the
+reading at once. Memory and time therefore follow the caps, not the size a
+sheet claims.
 """
 
 from __future__ import annotations
@@ -258,7 +260,11 @@ def _parse_member(
             % {"part": part, "path": path}
         ) from None
     # A zip member declares its size; refuse before inflating anything. zipfile
-    # never inflates past the declared size, and the bytes are counted anyway.
+    # never inflates a deflated member past the declared size, and the bytes are
+    # counted anyway. bzip2 and LZMA it inflates a whole read at once, whatever the
+    # header says (hundreds of MB from a few hundred bytes); spreadsheets never use them.
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise _damaged()
     if info.file_size > budget.left:
         raise budget.refuse()
     parser = expat.ParserCreate(namespace_separator=" ")
@@ -446,6 +452,10 @@ class _SheetReader:
         if name == "row":
             reference = attrs.get("r")
             self.row = self._row_number(reference) if reference else self.row + 1
+            # Rows and cells numbered by position alone must stay on Excel's grid too:
+            # millions of empty ones would otherwise be read to the end.
+            if self.row > _EXCEL_MAX_ROW:
+                raise _damaged()
             self.next_column = 1
         elif name == "c":
             reference = attrs.get("r")
@@ -454,10 +464,10 @@ class _SheetReader:
                 if match is None:
                     raise _damaged()
                 self.column = _column_number(match.group(1))
-                if self.column > _EXCEL_MAX_COLUMN:
-                    raise _damaged()
             else:
                 self.column = self.next_column
+            if self.column > _EXCEL_MAX_COLUMN:
+                raise _damaged()
             self.next_column = self.column + 1
             self.kind = attrs.get("t", "n")
             self.parts = []

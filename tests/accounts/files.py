@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
+import zlib
 from collections.abc import Iterable
 from xml.sax.saxutils import escape
 
@@ -123,6 +125,99 @@ def inflating_xlsx(unpacked_mb: int) -> bytes:
     return with_member(xlsx_bytes(*GOOD), SHEET, chunks())
 
 
+def _mb_of(head: bytes, unit: bytes, unpacked_mb: int, tail: bytes = b"") -> Iterable[bytes]:
+    block = unit * (1024 * 1024 // len(unit))
+    yield head
+    for _ in range(unpacked_mb):
+        yield block
+    yield tail
+
+
+def understated_size_xlsx(compression: int, unit: bytes, unpacked_mb: int) -> bytes:
+    """A workbook whose sheet's zip headers claim 4 KB (with the CRC of its first 4 KB,
+    so zipfile cannot notice) while its data inflates to ``unpacked_mb`` MB of ``unit``."""
+    declared = 4096
+    head = f'<?xml version="1.0"?><worksheet xmlns="{_MAIN}"><sheetData>'.encode()
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(xlsx_bytes(*GOOD))) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            if info.filename != SHEET:
+                target.writestr(info.filename, source.read(info.filename))
+        sheet = zipfile.ZipInfo(SHEET)
+        sheet.compress_type = compression
+        with target.open(sheet, "w") as member:
+            for chunk in _mb_of(head, unit, unpacked_mb):
+                member.write(chunk)
+    data = bytearray(out.getvalue())
+    crc = zlib.crc32((head + unit * declared)[:declared])
+    local = zipfile.ZipFile(io.BytesIO(data)).getinfo(SHEET).header_offset
+    struct.pack_into("<I", data, local + 14, crc)  # local header: CRC, then sizes
+    struct.pack_into("<I", data, local + 22, declared)
+    central = data.find(b"PK\x01\x02")
+    while central != -1:
+        (name_length,) = struct.unpack_from("<H", data, central + 28)
+        if data[central + 46 : central + 46 + name_length] == SHEET.encode():
+            struct.pack_into("<I", data, central + 16, crc)
+            struct.pack_into("<I", data, central + 24, declared)
+        central = data.find(b"PK\x01\x02", central + 4)
+    return bytes(data)
+
+
+def styles_bomb_xlsx() -> bytes:
+    """A good organisation whose style part (which the import has no use for) holds
+    eight million empty cell formats: 38 MB of XML in a few dozen KB."""
+    head = f'<?xml version="1.0"?><styleSheet xmlns="{_MAIN}"><cellXfs>'.encode()
+    chunks = _mb_of(head, b"<xf/>", 38, b"</cellXfs></styleSheet>")
+    return with_member(xlsx_bytes(*GOOD), "xl/styles.xml", chunks)
+
+
+def dense_sheet_xlsx(unit: bytes, *, in_one_row: bool = False) -> bytes:
+    """A good organisation whose sheet is replaced by 38 MB of ``unit`` (``<row/>``, say),
+    numbered by position only: millions of elements in a few dozen KB."""
+    head = f'<?xml version="1.0"?><worksheet xmlns="{_MAIN}"><sheetData>'.encode()
+    tail = b"</sheetData></worksheet>"
+    if in_one_row:
+        head, tail = head + b"<row>", b"</row>" + tail
+    return with_member(xlsx_bytes(*GOOD), SHEET, _mb_of(head, unit, 38, tail))
+
+
+def sheet_listed_many_times_xlsx(times: int = 200) -> bytes:
+    """A workbook listing the same 20 MB sheet (people, then more rows than allowed)
+    ``times`` times, as if it had that many sheets."""
+    good = xlsx_bytes(*GOOD)
+    workbook = zipfile.ZipFile(io.BytesIO(good)).read("xl/workbook.xml").decode()
+    first, rest = workbook.split("<sheet ", 1)
+    rest = rest.split("/>", 1)[1]
+    listings = "".join(
+        f'<sheet name="S{number}" sheetId="{number}" r:id="rId1" />'
+        for number in range(1, times + 1)
+    )
+    head = f'<?xml version="1.0"?><worksheet xmlns="{_MAIN}"><sheetData>'.encode()
+    rows = b'<row><c t="inlineStr"><is><t>a@example.com</t></is></c></row>'
+    sheet = _mb_of(head, rows, 20, b"</sheetData></worksheet>")
+    with_listings = with_member(good, "xl/workbook.xml", [(first + listings + rest).encode()])
+    return with_member(with_listings, SHEET, sheet)
+
+
+def billion_laughs(xml: bytes, element: bytes) -> bytes:
+    """``xml`` with entities nested nine deep (a billion "lol"s) expanded in ``element``."""
+    entities = b'<!ENTITY lol0 "lol">' + b"".join(
+        b'<!ENTITY lol%d "%s">' % (level, b"&lol%d;" % (level - 1) * 10) for level in range(1, 10)
+    )
+    declaration, body = xml.split(b"?>", 1) if xml.startswith(b"<?xml") else (b"", xml)
+    prolog = declaration + b"?>" if declaration else b""
+    return (
+        prolog
+        + b"<!DOCTYPE lolz ["
+        + entities
+        + b"]>"
+        + body.replace(element, element + b"&lol9;", 1)
+    )
+
+
 def broken_files() -> dict[str, tuple[str, bytes, str]]:
     """Every broken file we know of: name → (file name, bytes, words the message says)."""
     good_xlsx = xlsx_bytes(*GOOD)
@@ -133,6 +228,8 @@ def broken_files() -> dict[str, tuple[str, bytes, str]]:
     for offset in range(data_start + 20, data_start + 50):
         corrupt[offset] ^= 0xFF
     sheet_text = zipfile.ZipFile(io.BytesIO(good_xlsx)).read(SHEET)
+    excel_like = excel_like_xlsx_bytes(*GOOD)
+    strings_text = zipfile.ZipFile(io.BytesIO(excel_like)).read("xl/sharedStrings.xml")
     zip_of_text = io.BytesIO()
     with zipfile.ZipFile(zip_of_text, "w") as archive:
         archive.writestr("readme.txt", "hello")
@@ -170,6 +267,11 @@ def broken_files() -> dict[str, tuple[str, bytes, str]]:
                 SHEET,
                 [b'<!DOCTYPE x [<!ENTITY a "aaaa">]>', sheet_text],
             ),
+            "DTD",
+        ),
+        "billion laughs in the table of texts": (
+            "org.xlsx",
+            with_member(excel_like, "xl/sharedStrings.xml", [billion_laughs(strings_text, b"<t>")]),
             "DTD",
         ),
         "non-UTF-8 CSV": (

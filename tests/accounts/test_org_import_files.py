@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 import tracemalloc
+import zipfile
 
 import pytest
 from hypothesis import HealthCheck, given
@@ -18,10 +19,14 @@ from tests.accounts.files import (
     GOOD,
     broken_files,
     csv_bytes,
+    dense_sheet_xlsx,
     excel_like_xlsx_bytes,
     false_dimension_xlsx,
     far_cell_xlsx,
     inflating_xlsx,
+    sheet_listed_many_times_xlsx,
+    styles_bomb_xlsx,
+    understated_size_xlsx,
     xlsx_bytes,
 )
 
@@ -135,6 +140,71 @@ def test_a_value_in_a_far_cell_is_refused_without_filling_the_sheet_up_to_it(ref
     result, elapsed, peak = measured(far_cell_xlsx(reference), "org.xlsx")
     assert not result.ok
     assert words in result.problems[0].message and reference in result.problems[0].message
+    assert elapsed < 3 and peak < 20 * 1024 * 1024
+    assert_nothing_stored()
+
+
+def test_a_part_whose_header_understates_its_size_is_inflated_no_further_than_it_says():
+    # 300 MB of blank rows behind a header that says 4 KB: were zipfile to inflate past
+    # the declared size, reading them would take many seconds.
+    data = understated_size_xlsx(
+        zipfile.ZIP_DEFLATED, b'<row><c t="inlineStr"><is><t> </t></is></c></row>', 300
+    )
+    result, elapsed, peak = measured(data, "org.xlsx")
+    assert not result.ok and "damaged" in result.problems[0].message
+    assert elapsed < 3 and peak < 20 * 1024 * 1024
+    assert_nothing_stored()
+
+
+@pytest.mark.parametrize(
+    "compression", [zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA], ids=["bzip2", "lzma"]
+)
+def test_a_part_packed_with_bzip2_or_lzma_is_refused_before_anything_is_inflated(compression):
+    # zipfile inflates such a part a whole read at a time, whatever its header says:
+    # 200 MB at once from a few hundred bytes.
+    unpacked_mb = 200 if compression == zipfile.ZIP_BZIP2 else 100  # LZMA packs slowly
+    result, elapsed, peak = measured(
+        understated_size_xlsx(compression, b" ", unpacked_mb), "org.xlsx"
+    )
+    assert not result.ok and "damaged" in result.problems[0].message
+    assert elapsed < 3 and peak < 20 * 1024 * 1024
+    assert_nothing_stored()
+
+
+# Rows and cells numbered by position alone, past the last column (XFD) or row
+# (1,048,576) Excel has: read to the end, each of these held a worker 10 to 35 s.
+
+
+def test_ten_million_cells_in_one_row_are_refused_where_excel_s_last_column_ends():
+    result, elapsed, peak = measured(dense_sheet_xlsx(b"<c/>", in_one_row=True), "org.xlsx")
+    assert not result.ok and "damaged" in result.problems[0].message
+    assert elapsed < 3 and peak < 20 * 1024 * 1024
+    assert_nothing_stored()
+
+
+def test_six_million_empty_rows_are_refused_where_excel_s_last_row_ends():
+    # Timed without tracemalloc, which slows a million parser callbacks six-fold;
+    # what is kept per row is one counter.
+    data = dense_sheet_xlsx(b"<row/>")
+    started = time.monotonic()
+    result = run(data, "org.xlsx")
+    assert time.monotonic() - started < 3
+    assert not result.ok and "damaged" in result.problems[0].message
+    assert_nothing_stored()
+
+
+def test_parts_the_import_has_no_use_for_are_never_parsed():
+    # Eight million cell formats in the style part: a reader that parses it whole
+    # (openpyxl does) takes minutes and gigabytes.
+    result, elapsed, peak = measured(styles_bomb_xlsx(), "org.xlsx")
+    assert result.ok, result.problems
+    assert result.people_created == 4
+    assert elapsed < 3 and peak < 20 * 1024 * 1024
+
+
+def test_a_sheet_listed_two_hundred_times_is_read_once():
+    result, elapsed, peak = measured(sheet_listed_many_times_xlsx(), "org.xlsx")
+    assert not result.ok and "rows of people" in result.problems[0].message
     assert elapsed < 3 and peak < 20 * 1024 * 1024
     assert_nothing_stored()
 
