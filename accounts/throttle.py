@@ -9,12 +9,12 @@ tries.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import logging
 import time
 import unicodedata
 from collections.abc import Mapping
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest
@@ -47,9 +47,33 @@ def login_identity(request: HttpRequest | None, credentials: Mapping[str, object
     return normalise_email(value)
 
 
+def client_ip(request: HttpRequest | None) -> str | None:
+    """The client's IP address, for the log-in and password-reset limits; None if unknown.
+
+    Behind ``TRUSTED_PROXY_COUNT`` reverse proxies, each appending the address it
+    was called from, the client is that many places from the right of
+    X-Forwarded-For (a header shorter than that, or not an address there: the
+    connection's address); without proxies, the connection's own address.
+    django-axes asks here too (``AXES_CLIENT_IP_CALLABLE``), so both limits count
+    the same client.
+    """
+    if request is None:
+        return None
+    count = settings.TRUSTED_PROXY_COUNT
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    candidates = [forwarded[-count]] if count and len(forwarded) >= count else []
+    candidates.append(str(request.META.get("REMOTE_ADDR") or ""))
+    for candidate in candidates:
+        try:
+            return str(ipaddress.ip_address(candidate))
+        except ValueError:
+            continue
+    return None
+
+
 def client_address(request: HttpRequest) -> str:
-    """The client's IP address, found the same way as for log-in throttling."""
-    return get_client_ip_address(request) or "unknown"
+    """``client_ip``, or "unknown" (all unknown clients share one count)."""
+    return client_ip(request) or "unknown"
 
 
 def _hit(kind: str, subject: str, limit: int) -> bool:

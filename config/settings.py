@@ -132,6 +132,12 @@ AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Behind N reverse proxies (each appending the address it was called from to
+# X-Forwarded-For), the client is the Nth address from the right, as Django REST
+# framework's NUM_PROXIES reads it; with none, the connection's own address. What
+# a client writes in the header itself is never believed.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "accounts.throttle.client_ip"
 # The login form posts the e-mail address in the field Django names "username".
 AXES_USERNAME_FORM_FIELD = "username"
 # Count failures against the normalised address: "ROB@…" and "rob@…" are one account.
