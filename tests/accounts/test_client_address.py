@@ -10,9 +10,11 @@ from accounts.throttle import client_address
 SPOOFED_AND_REAL = "6.6.6.6, 198.51.100.7"
 
 
-def request(forwarded: str | None = None):
-    extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {}
-    return RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", **extra)
+def request(forwarded=None):
+    made = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1")
+    if forwarded is not None:
+        made.META["HTTP_X_FORWARDED_FOR"] = forwarded
+    return made
 
 
 def test_without_proxies_the_header_a_client_writes_is_not_believed(settings):
