@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from accounts.admin import PrivateFieldsAdmin, ViewOnSiteWhenAllowedAdmin
 from accounts.models import User
@@ -84,7 +87,11 @@ class ActionItemInline(admin.TabularInline[ActionItem, CoachingSession]):
 @admin.register(CoachingSession)
 class CoachingSessionAdmin(ViewOnSiteWhenAllowedAdmin[CoachingSession]):
     """Private notes belong to their author: only a superuser sees or filters on them here
-    (``PrivateFieldsAdmin``; ``CoachingSession.ADMIN_PRIVATE_FIELDS``)."""
+    (``PrivateFieldsAdmin``; ``CoachingSession.ADMIN_PRIVATE_FIELDS``).
+
+    Whose a session is never changes here, for anyone: a new coach would read the
+    author's private note, a new coachee (or HR, by sharing) its content.
+    """
 
     list_display = ["held_on", "coach", "employee", "department", "type", "duration_minutes"]
     list_filter = ["type", "form", "occasion"]
@@ -92,15 +99,26 @@ class CoachingSessionAdmin(ViewOnSiteWhenAllowedAdmin[CoachingSession]):
     raw_id_fields = ["coach", "employee", "department", "improvement_plan", "acknowledged_by"]
     inlines = [ActionItemInline]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: CoachingSession | None = None) -> Any:
+        fixed = CoachingSession.READERS_FIELDS if obj is not None else ()
+        return (*super().get_readonly_fields(request, obj), *fixed)
+
     def visible_on_site(self, user: User, obj: CoachingSession) -> bool:
         return sessions_visible_to(user).filter(pk=obj.pk).exists()
 
 
 @admin.register(ImprovementPlan)
 class ImprovementPlanAdmin(ViewOnSiteWhenAllowedAdmin[ImprovementPlan]):
+    """The person a plan is about never changes here: its reasons would move to another
+    person and their managers."""
+
     list_display = ["employee", "objective", "opened_on", "outcome"]
     list_select_related = ["employee", "objective"]
     raw_id_fields = ["employee", "objective", "opened_by"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: ImprovementPlan | None = None) -> Any:
+        fixed = ("employee",) if obj is not None else ()
+        return (*super().get_readonly_fields(request, obj), *fixed)
 
     def visible_on_site(self, user: User, obj: ImprovementPlan) -> bool:
         return improvement_plans_visible_to(user).filter(pk=obj.pk).exists()

@@ -531,6 +531,9 @@ class CoachingSession(models.Model):
     # Read by its author alone: no admin lookup, filter, search, column or form
     # field touches it for anyone but a superuser (accounts.admin.PrivateFieldsAdmin).
     ADMIN_PRIVATE_FIELDS = frozenset({"private_note"})
+    # Who reads what: fixed once the session exists (coaching.admin). A new coach would
+    # read the author's private note; a new coachee, or HR by sharing, the content.
+    READERS_FIELDS = ("coach", "employee", "department", "shared_with_hr")
 
     # What the coach writes, in the order of the form.
     EDITABLE_FIELDS = (
