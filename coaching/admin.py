@@ -1,6 +1,7 @@
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import admin
+from django.db.models import F, Model
 from django.http import HttpRequest
 
 from accounts.admin import PrivateFieldsAdmin, ViewOnSiteWhenAllowedAdmin
@@ -23,9 +24,21 @@ from coaching.permissions import (
     sessions_visible_to,
 )
 
+_VersionedT = TypeVar("_VersionedT", bound=Model)
+
+
+class VersionedAdmin(ViewOnSiteWhenAllowedAdmin[_VersionedT]):
+    """A change saved here makes the product's open edit forms of the object stale, so
+    that they cannot undo it (accounts.concurrency)."""
+
+    def save_model(self, request: HttpRequest, obj: _VersionedT, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change:
+            type(obj)._default_manager.filter(pk=obj.pk).update(version=F("version") + 1)
+
 
 @admin.register(AppraisalCycle)
-class AppraisalCycleAdmin(ViewOnSiteWhenAllowedAdmin[AppraisalCycle]):
+class AppraisalCycleAdmin(VersionedAdmin[AppraisalCycle]):
     list_display = ["name", "start_date", "end_date", "state"]
     list_filter = ["state"]
 
@@ -39,7 +52,7 @@ class PhaseTargetInline(admin.TabularInline[PhaseTarget, Objective]):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(ViewOnSiteWhenAllowedAdmin[Objective]):
+class ObjectiveAdmin(VersionedAdmin[Objective]):
     list_display = ["title", "cycle", "employee", "department", "weight", "measure", "status"]
     list_filter = ["cycle", "measure", "status"]
     list_select_related = ["cycle", "employee", "department"]
@@ -85,7 +98,7 @@ class ActionItemInline(admin.TabularInline[ActionItem, CoachingSession]):
 
 
 @admin.register(CoachingSession)
-class CoachingSessionAdmin(ViewOnSiteWhenAllowedAdmin[CoachingSession]):
+class CoachingSessionAdmin(VersionedAdmin[CoachingSession]):
     """Private notes belong to their author: only a superuser sees or filters on them here
     (``PrivateFieldsAdmin``; ``CoachingSession.ADMIN_PRIVATE_FIELDS``).
 
@@ -108,7 +121,7 @@ class CoachingSessionAdmin(ViewOnSiteWhenAllowedAdmin[CoachingSession]):
 
 
 @admin.register(ImprovementPlan)
-class ImprovementPlanAdmin(ViewOnSiteWhenAllowedAdmin[ImprovementPlan]):
+class ImprovementPlanAdmin(VersionedAdmin[ImprovementPlan]):
     """The person a plan is about never changes here: its reasons would move to another
     person and their managers."""
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from accounts.concurrency import VersionField
 from accounts.inputs import FilterForm, limit_dates
 from accounts.models import Department, User
 from coaching.models import (
@@ -28,6 +29,14 @@ from coaching.selectors import subject_weight_total
 
 MAX_CYCLE_MONTHS = 24
 REASON_HELP = _("The plan was agreed by both sides: say why it changes. The change is recorded.")
+
+
+def _carry_version(form: forms.ModelForm[Any]) -> None:
+    """An edit form carries the version it was built from; a new object has none."""
+    if form.instance.pk:
+        form.fields["version"].initial = form.instance.version
+    else:
+        del form.fields["version"]
 
 
 def _helper(label: str) -> FormHelper:
@@ -59,6 +68,7 @@ class CycleForm(forms.ModelForm[AppraisalCycle]):
             "Empty: below / meets / exceeds expectations."
         ),
     )
+    version = VersionField()
 
     class Meta:
         model = AppraisalCycle
@@ -71,6 +81,7 @@ class CycleForm(forms.ModelForm[AppraisalCycle]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper(str(_("Save")))
+        _carry_version(self)
         if self.instance.pk and self.instance.time_nodes:
             months = len(months_between(self.instance.start_date, self.instance.end_date))
             step = round(months / len(self.instance.time_nodes))
@@ -110,6 +121,7 @@ class ObjectiveForm(forms.ModelForm[Objective]):
     reason = forms.CharField(
         label=_("Why does the agreed plan change?"), max_length=500, required=False
     )
+    version = VersionField()
 
     class Meta:
         model = Objective
@@ -149,6 +161,7 @@ class ObjectiveForm(forms.ModelForm[Objective]):
         parent_field.required = False
         if not self.instance.pk:
             del self.fields["status"]
+        _carry_version(self)
         if plan_agreed:
             self.fields["reason"].required = True
             self.fields["reason"].help_text = REASON_HELP
@@ -207,6 +220,7 @@ class TargetGridForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.objective = objective
+        self.fields["version"] = VersionField(initial=objective.version)
         self.nodes: list[dt.date] = objective.cycle.nodes
         milestone = objective.measure == Measure.MILESTONE
         for node in self.nodes:
@@ -353,6 +367,8 @@ class QuickNoteForm(forms.Form):
 
 
 class SessionForm(forms.ModelForm[CoachingSession]):
+    version = VersionField()
+
     class Meta:
         model = CoachingSession
         fields = list(CoachingSession.EDITABLE_FIELDS)
@@ -393,6 +409,7 @@ class SessionForm(forms.ModelForm[CoachingSession]):
         type_field = self.fields["type"]
         assert isinstance(type_field, forms.ChoiceField)  # noqa: S101
         type_field.choices = CoachingType.choices
+        _carry_version(self)
         limit_dates(self)
 
     def clean(self) -> dict[str, Any]:
@@ -492,6 +509,7 @@ class ImprovementPlanForm(forms.ModelForm[ImprovementPlan]):
     third_review = forms.DateField(
         label=_("Third review"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    version = VersionField()
 
     class Meta:
         model = ImprovementPlan
@@ -520,6 +538,7 @@ class ImprovementPlanForm(forms.ModelForm[ImprovementPlan]):
         if not self.instance.pk:
             del self.fields["outcome"]
             del self.fields["outcome_note"]
+        _carry_version(self)
         self.helper = _helper(str(_("Save")))
         limit_dates(self)
 

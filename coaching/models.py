@@ -49,6 +49,9 @@ class AppraisalCycle(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Bumped by every save from an edit form: a form built from an older version is
+    # refused instead of undoing what was saved meanwhile (accounts.concurrency).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-start_date", "name"]
@@ -214,6 +217,9 @@ class Objective(models.Model):
     progress_as_of = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Bumped by every save from an edit form: a form built from an older version is
+    # refused instead of undoing what was saved meanwhile (accounts.concurrency).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["cycle", "-weight", "title"]
@@ -371,6 +377,9 @@ class ImprovementPlan(models.Model):
     )
     outcome_note = models.TextField(_("outcome note"), max_length=4000, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    # Bumped by every save from an edit form: a form built from an older version is
+    # refused instead of undoing what was saved meanwhile (accounts.concurrency).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-opened_on", "-pk"]
@@ -508,6 +517,9 @@ class CoachingSession(models.Model):
     coachee_comment = models.TextField(_("comment"), max_length=2000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Bumped by every save from an edit form: a form built from an older version is
+    # refused instead of undoing what was saved meanwhile (accounts.concurrency).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-held_on", "-created_at"]

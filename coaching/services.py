@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from accounts.concurrency import version_claim
 from accounts.models import Department, User
 from accounts.services import notify
 from coaching.models import (
@@ -59,9 +60,14 @@ def cycle_save(
     end_date: dt.date,
     frequency: str,
     rating_scale: list[str] | None = None,
+    version: int | None = None,
 ) -> AppraisalCycle:
+    """Create a cycle, or change one; a change is refused (``StaleEditError``) unless
+    ``version`` is the cycle's stored version."""
     if cycle is None:
         cycle = AppraisalCycle(created_by=actor)
+    else:
+        cycle.version = version_claim(AppraisalCycle, cycle.pk, version)
     cycle.name = name
     cycle.rating_scale = list(rating_scale or [])
     if cycle.pk is None or cycle.state == AppraisalCycle.State.PLANNING:
@@ -100,7 +106,10 @@ def cycle_transition(
             % {"old": locked.get_state_display(), "new": AppraisalCycle.State(state).label}
         )
     locked.state = state
-    locked.save(update_fields=["state"])
+    # A new state makes every open edit form of the cycle stale: dates it shows as
+    # editable may now be fixed.
+    locked.version += 1
+    locked.save(update_fields=["state", "version"])
     return locked
 
 
@@ -227,9 +236,12 @@ def objective_create(
 
 @transaction.atomic
 def objective_update(
-    *, actor: User, objective: Objective, reason: str = "", **fields: Any
+    *, actor: User, objective: Objective, version: int | None, reason: str = "", **fields: Any
 ) -> Objective:
+    """Change an objective; refused (``StaleEditError``) unless ``version`` is its stored
+    version, so a form opened before someone else's save cannot undo it."""
     plan = _lock_plan(objective)
+    version_claim(Objective, objective.pk, version)
     locked = Objective.objects.select_for_update().get(pk=objective.pk)
     changes: dict[str, Any] = {}
     for name in OBJECTIVE_FIELDS:
@@ -284,10 +296,16 @@ def phase_targets_save(
     actor: User,
     objective: Objective,
     values: dict[dt.date, Decimal | None],
+    version: int | None,
     reason: str = "",
 ) -> None:
-    """Replace the objective's targets with ``values`` (None removes a node's target)."""
+    """Replace the objective's targets with ``values`` (None removes a node's target).
+
+    Refused (``StaleEditError``) unless ``version`` is the objective's stored version:
+    the grid a person filled must be the one they saw.
+    """
     plan = _lock_plan(objective)
+    objective.version = version_claim(Objective, objective.pk, version)
     existing = {
         t.month: t for t in PhaseTarget.objects.select_for_update().filter(objective=objective)
     }
@@ -405,9 +423,20 @@ def session_save(
     department: Department | None = None,
     assessments: dict[int, str] | None = None,
     action_items: list[ActionItemInput] | None = None,
+    version: int | None = None,
     **fields: Any,
 ) -> CoachingSession:
-    """Create or update a session with its linked objectives and action items."""
+    """Create or update a session with its linked objectives and action items.
+
+    An update is refused (``StaleEditError``) unless ``version`` is the session's
+    stored version: a form opened in another tab must not undo a later save.
+    """
+    updated_fields: list[str] | None = None
+    if session is not None:
+        session.version = version_claim(CoachingSession, session.pk, version)
+        # Only what the form edits: the acknowledgement may have come in meanwhile.
+        updated_fields = [name for name in SESSION_FIELDS if name in fields]
+        updated_fields += ["version", "updated_at"]
     if session is None:
         from coaching.selectors import coaching_type_suggest
 
@@ -419,7 +448,7 @@ def session_save(
     for name in SESSION_FIELDS:
         if name in fields:
             setattr(session, name, fields[name])
-    session.save()
+    session.save(update_fields=updated_fields)
     if assessments is not None:
         SessionObjective.objects.filter(session=session).exclude(
             objective_id__in=list(assessments)
@@ -491,11 +520,20 @@ IMPROVEMENT_FIELDS = (
 
 @transaction.atomic
 def improvement_plan_save(
-    *, actor: User, plan: ImprovementPlan | None = None, employee: User | None = None, **fields: Any
+    *,
+    actor: User,
+    plan: ImprovementPlan | None = None,
+    employee: User | None = None,
+    version: int | None = None,
+    **fields: Any,
 ) -> ImprovementPlan:
+    """Open a plan for ``employee``, or change ``plan``; a change is refused
+    (``StaleEditError``) unless ``version`` is the plan's stored version."""
     if plan is None:
         assert employee is not None  # noqa: S101
         plan = ImprovementPlan(employee=employee, opened_by=actor)
+    else:
+        plan.version = version_claim(ImprovementPlan, plan.pk, version)
     for name in IMPROVEMENT_FIELDS:
         if name in fields:
             setattr(plan, name, fields[name])

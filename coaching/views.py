@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from accounts.concurrency import StaleEditError
 from accounts.inputs import param_choice, param_id, required_id
 from accounts.models import Department, User
 from accounts.selectors import reports_of
@@ -101,6 +102,18 @@ from coaching.services import (
 from config.http import HtmxHttpRequest
 from config.links import pk_url
 
+STALE_EDIT_MESSAGE = gettext_lazy(
+    "Someone saved this while you were editing it: another person, or you in another tab. "
+    "Nothing of yours was saved: your input is still below. Open the page again in a new "
+    "tab to see what changed, then save yours."
+)
+
+
+def _refused_as_stale(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    """The form again as the person filled it, with the reason nothing was saved (409)."""
+    messages.error(request, STALE_EDIT_MESSAGE)
+    return render(request, template, context, status=409)
+
 
 def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
@@ -143,19 +156,24 @@ def cycle_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         for field in form.fields.values():
             field.disabled = True
         form.helper.inputs = []  # read-only: no Save button that would save nothing
+    context = {"form": form, "cycle": cycle}
     if request.method == "POST" and form.is_valid() and not (cycle and cycle.is_closed):
-        saved = cycle_save(
-            actor=user,
-            cycle=cycle,
-            name=form.cleaned_data["name"],
-            start_date=form.cleaned_data["start_date"],
-            end_date=form.cleaned_data["end_date"],
-            frequency=form.cleaned_data["frequency"],
-            rating_scale=form.cleaned_data["rating_labels"],
-        )
+        try:
+            saved = cycle_save(
+                actor=user,
+                cycle=cycle,
+                name=form.cleaned_data["name"],
+                start_date=form.cleaned_data["start_date"],
+                end_date=form.cleaned_data["end_date"],
+                frequency=form.cleaned_data["frequency"],
+                rating_scale=form.cleaned_data["rating_labels"],
+                version=form.cleaned_data.get("version"),
+            )
+        except StaleEditError:
+            return _refused_as_stale(request, "coaching/cycle_form.html", context)
         messages.success(request, _("The cycle has been saved."))
         return redirect("coaching:cycle_detail", pk=saved.pk)
-    return render(request, "coaching/cycle_form.html", {"form": form, "cycle": cycle})
+    return render(request, "coaching/cycle_form.html", context)
 
 
 @login_required
@@ -441,28 +459,28 @@ def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
         parent_choices=parent_choices,
         plan_agreed=bool(plan and plan.is_agreed),
     )
+    context = {
+        "form": form,
+        "cycle": objective.cycle,
+        "subject": objective.subject,
+        "objective": objective,
+    }
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         reason = data.pop("reason", "")
+        version = data.pop("version")
         try:
             # Re-read the stored row: the form instance already holds the new values.
             stored = Objective.objects.select_related("cycle").get(pk=objective.pk)
-            objective_update(actor=user, objective=stored, reason=reason, **data)
+            objective_update(actor=user, objective=stored, version=version, reason=reason, **data)
+        except StaleEditError:
+            return _refused_as_stale(request, "coaching/objective_form.html", context)
         except ValidationError as error:
             _form_errors_from(form, error)
         else:
             messages.success(request, _("The objective has been saved."))
             return redirect(objective)
-    return render(
-        request,
-        "coaching/objective_form.html",
-        {
-            "form": form,
-            "cycle": objective.cycle,
-            "subject": objective.subject,
-            "objective": objective,
-        },
-    )
+    return render(request, "coaching/objective_form.html", context)
 
 
 def _objective_context(
@@ -550,15 +568,21 @@ def objective_targets(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     form = TargetGridForm(
         request.POST or None, initial=initial, objective=objective, plan_agreed=agreed
     )
+    stale = False
     if request.method == "POST" and form.is_valid():
-        phase_targets_save(
-            actor=user,
-            objective=objective,
-            values=form.values(),
-            reason=form.cleaned_data.get("reason", ""),
-        )
-        messages.success(request, _("The targets have been saved."))
-        return redirect(objective)
+        try:
+            phase_targets_save(
+                actor=user,
+                objective=objective,
+                values=form.values(),
+                version=form.cleaned_data["version"],
+                reason=form.cleaned_data.get("reason", ""),
+            )
+        except StaleEditError:
+            stale = True
+        else:
+            messages.success(request, _("The targets have been saved."))
+            return redirect(objective)
     copy_sources = (
         objectives_visible_to(user)
         .filter(cycle=objective.cycle, targets__isnull=False)
@@ -572,6 +596,8 @@ def objective_targets(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "copy_sources": copy_sources,
         "filled": filled is not None,
     }
+    if stale:
+        return _refused_as_stale(request, "coaching/objective_targets.html", context)
     if request.htmx and request.method == "GET":
         return render(request, "coaching/_targets_grid.html", context)
     return render(request, "coaching/objective_targets.html", context)
@@ -901,23 +927,27 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
         session.department,
         request.POST if request.method == "POST" else None,
     )
+    context = {
+        **forms,
+        "employee": session.employee,
+        "department": session.department,
+        "session": session,
+    }
     if request.method == "POST":
-        saved = _save_session_forms(
-            user, forms, session=session, employee=session.employee, department=session.department
-        )
+        try:
+            saved = _save_session_forms(
+                user,
+                forms,
+                session=session,
+                employee=session.employee,
+                department=session.department,
+            )
+        except StaleEditError:
+            return _refused_as_stale(request, "coaching/session_form.html", context)
         if saved is not None:
             messages.success(request, _("The coaching session has been saved."))
             return redirect(saved)
-    return render(
-        request,
-        "coaching/session_form.html",
-        {
-            **forms,
-            "employee": session.employee,
-            "department": session.department,
-            "session": session,
-        },
-    )
+    return render(request, "coaching/session_form.html", context)
 
 
 @login_required
@@ -1181,16 +1211,16 @@ def improvement_plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     objectives = objectives_visible_to(user).filter(employee=plan.employee)
     form = ImprovementPlanForm(request.POST or None, instance=plan, objectives=objectives)
+    context = {"form": form, "employee": plan.employee, "plan": plan}
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if not k.endswith("_review")}
-        improvement_plan_save(actor=user, plan=plan, **data)
+        try:
+            improvement_plan_save(actor=user, plan=plan, **data)
+        except StaleEditError:
+            return _refused_as_stale(request, "coaching/improvement_plan_form.html", context)
         messages.success(request, _("The improvement plan has been saved."))
         return redirect(plan)
-    return render(
-        request,
-        "coaching/improvement_plan_form.html",
-        {"form": form, "employee": plan.employee, "plan": plan},
-    )
+    return render(request, "coaching/improvement_plan_form.html", context)
 
 
 # --- Calendar ------------------------------------------------------------------
