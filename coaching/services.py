@@ -479,14 +479,23 @@ def session_save(
 
 
 @transaction.atomic
-def action_item_toggle(*, actor: User, item: ActionItem) -> ActionItem:
-    locked = ActionItem.objects.select_for_update().get(pk=item.pk)
-    if locked.done_at is None:
+def action_item_mark(*, actor: User, item: ActionItem, done: bool) -> tuple[ActionItem, bool]:
+    """Mark the step done (or not done) and return it with whether anything changed.
+
+    The button says which state it wants, so a button on a stale page does what it
+    says: "Done" on a step ticked meanwhile leaves it done, by whoever ticked it.
+    """
+    locked = (
+        ActionItem.objects.select_for_update(of=("self",)).select_related("done_by").get(pk=item.pk)
+    )
+    if locked.is_done == done:
+        return locked, False
+    if done:
         locked.done_at, locked.done_by = timezone.now(), actor
     else:
         locked.done_at, locked.done_by = None, None
     locked.save(update_fields=["done_at", "done_by"])
-    return locked
+    return locked, True
 
 
 @transaction.atomic

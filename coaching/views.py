@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -83,7 +84,7 @@ from coaching.selectors import (
 )
 from coaching.services import (
     ActionItemInput,
-    action_item_toggle,
+    action_item_mark,
     calendar_feed_ics,
     calendar_feed_rotate,
     checkin_create,
@@ -1021,7 +1022,8 @@ def session_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def action_item_toggle_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def action_item_mark_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Mark a step done or not done, as the button pressed says (``done`` = 1 or 0)."""
     user = _user(request)
     item = get_object_or_404(
         ActionItem.objects.select_related("session", "owner"),
@@ -1030,11 +1032,40 @@ def action_item_toggle_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     )
     if not (can_tick(user, item) and can_read_session_content(user, item.session)):
         raise PermissionDenied
-    item = action_item_toggle(actor=user, item=item)
+    done = param_choice(request.POST, "done", ("1", "0")) == "1"
+    session = item.session
+    item, changed = action_item_mark(actor=user, item=item, done=done)
+    note = "" if changed else _unchanged_step_note(item)
     if request.htmx:
-        return render(request, "coaching/_action_item.html", {"item": item, "tickable": True})
+        return render(
+            request,
+            "coaching/_action_item.html",
+            {"item": item, "tickable": True, "tick_note": note},
+        )
+    if note:
+        messages.info(request, note)
     # Not redirect(): it would take a bare word in ``next`` for the name of a URL.
-    return HttpResponseRedirect(_safe_next(request) or item.session.get_absolute_url())
+    return HttpResponseRedirect(_safe_next(request) or session.get_absolute_url())
+
+
+def _unchanged_step_note(item: ActionItem) -> str:
+    """What a button on a stale page found: the step already as it asked."""
+    if not item.is_done:
+        return _("“%(step)s” was already marked as not done: nothing changed.") % {
+            "step": item.title
+        }
+    assert item.done_at is not None  # noqa: S101 - is_done
+    when = date_format(timezone.localtime(item.done_at), "DATETIME_FORMAT")
+    if item.done_by is not None:
+        return _("“%(step)s” was already marked done by %(name)s on %(when)s.") % {
+            "step": item.title,
+            "name": item.done_by.full_name,
+            "when": when,
+        }
+    return _("“%(step)s” was already marked done on %(when)s.") % {
+        "step": item.title,
+        "when": when,
+    }
 
 
 def _safe_next(request: HttpRequest) -> str | None:

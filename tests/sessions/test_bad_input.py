@@ -234,7 +234,9 @@ def item(manager, report):
 )
 def test_ticking_an_action_item_never_redirects_off_the_site(client, report, item, target):
     client.force_login(report)
-    response = client.post(reverse("coaching:action_item_toggle", args=[item.pk]), {"next": target})
+    response = client.post(
+        reverse("coaching:action_item_toggle", args=[item.pk]), {"done": "1", "next": target}
+    )
     assert response.status_code == 302
     assert response.url == item.session.get_absolute_url()
     item.refresh_from_db()
@@ -243,5 +245,7 @@ def test_ticking_an_action_item_never_redirects_off_the_site(client, report, ite
 
 def test_ticking_an_action_item_returns_to_the_page_it_was_ticked_on(client, report, item):
     client.force_login(report)
-    response = client.post(reverse("coaching:action_item_toggle", args=[item.pk]), {"next": "/"})
+    response = client.post(
+        reverse("coaching:action_item_toggle", args=[item.pk]), {"done": "1", "next": "/"}
+    )
     assert response.status_code == 302 and response.url == "/"
