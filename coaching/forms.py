@@ -84,16 +84,26 @@ class CycleForm(forms.ModelForm[AppraisalCycle]):
         _carry_version(self)
         if self.instance.pk and self.instance.time_nodes:
             months = len(months_between(self.instance.start_date, self.instance.end_date))
-            step = round(months / len(self.instance.time_nodes))
+            step = round(months / len(self.instance.nodes))
             by_step = {1: "monthly", 2: "bimonthly", 3: "quarterly", 6: "half_yearly"}
             self.fields["frequency"].initial = by_step.get(step, "monthly")
         if self.instance.pk:
-            self.fields["rating_labels"].initial = "\n".join(self.instance.rating_scale or [])
+            scale = self.instance.rating_scale
+            labels = [str(label) for label in scale] if isinstance(scale, list) else []
+            self.fields["rating_labels"].initial = "\n".join(labels)
         if self.instance.pk and self.instance.state != AppraisalCycle.State.PLANNING:
             for name in ("start_date", "end_date", "frequency"):
                 self.fields[name].disabled = True
                 self.fields[name].help_text = _("Fixed once the cycle has started.")
         limit_dates(self)
+
+    def _get_validation_exclusions(self) -> set[str]:
+        # A fixed (disabled) date keeps its stored value, whatever it is: not the person's
+        # to correct here, so it must not stop them saving the rest.
+        # (Django's own hook for this; django-stubs does not declare it.)
+        excluded: set[str] = set(super()._get_validation_exclusions())  # type: ignore[misc]
+        excluded.update(name for name, field in self.fields.items() if field.disabled)
+        return excluded
 
     def clean_rating_labels(self) -> list[str]:
         labels = [line.strip() for line in self.cleaned_data["rating_labels"].splitlines()]
@@ -109,7 +119,8 @@ class CycleForm(forms.ModelForm[AppraisalCycle]):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("start_date"), data.get("end_date")
-        if start and end:
+        fixed = self.fields["end_date"].disabled  # stored dates, not the person's to fix here
+        if start and end and not fixed:
             if end <= start:
                 self.add_error("end_date", _("The end date must be after the start date."))
             elif (end.year - start.year) * 12 + end.month - start.month >= MAX_CYCLE_MONTHS:

@@ -12,6 +12,7 @@ from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.inputs import EARLIEST_DATE
 from accounts.models import Department, User
 from coaching.models import (
     AppraisalCycle,
@@ -22,6 +23,7 @@ from coaching.models import (
     PhaseTarget,
     month_start,
 )
+from coaching.models import month_end as month_end  # the reviews app takes it from here
 
 
 class ProgressState(StrEnum):
@@ -80,10 +82,6 @@ class Progress:
         return (self.actual or Decimal(0)) - self.planned
 
 
-def month_end(month: dt.date) -> dt.date:
-    return (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
-
-
 def with_progress(
     queryset: QuerySet[Objective], *, today: dt.date | None = None
 ) -> QuerySet[Objective]:
@@ -123,7 +121,9 @@ def planned_by(objective: Objective, today: dt.date) -> Decimal | None:
     if objective.measure == Measure.MILESTONE:
         return previous if previous is not None else Decimal(0)
     if previous is None or previous_month is None:
-        start_day, start_value = objective.cycle.start_date - dt.timedelta(days=1), Decimal(0)
+        # The day before the cycle, counted from a sane start (no overflow at year 1).
+        first = max(objective.cycle.start_date, EARLIEST_DATE)
+        start_day, start_value = first - dt.timedelta(days=1), Decimal(0)
     else:
         start_day, start_value = month_end(previous_month), previous
     end_day = month_end(upcoming_month)

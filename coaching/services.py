@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.concurrency import version_claim
+from accounts.inputs import LATEST_DATE
 from accounts.models import Department, User
 from accounts.services import notify
 from coaching.models import (
@@ -571,16 +572,21 @@ def calendar_feed_ics(*, user: User) -> bytes:
     calendar.add("prodid", "-//Coaching Cycles//coaching//")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", str(_("Coaching")))
+    # Days beyond the years people may enter (typed by hand before dates were checked)
+    # are no plans: they stay out of the calendar.
     sessions = (
         CoachingSession.objects.filter(coach=user)
-        .filter(models.Q(held_on__gte=today) | models.Q(follow_up_on__gte=today))
+        .filter(
+            models.Q(held_on__range=(today, LATEST_DATE))
+            | models.Q(follow_up_on__range=(today, LATEST_DATE))
+        )
         .select_related("employee", "department")
         .order_by("held_on")[:500]
     )
     for session in sessions:
         with translation.override(user.preferred_language):
             url = f"{settings.SITE_URL}{session.get_absolute_url()}"
-            if session.held_on >= today:
+            if today <= session.held_on <= LATEST_DATE:
                 calendar.add_component(
                     _all_day_event(
                         uid=f"session-{session.pk}@coaching-cycles",
@@ -589,7 +595,7 @@ def calendar_feed_ics(*, user: User) -> bytes:
                         url=url,
                     )
                 )
-            if session.follow_up_on and session.follow_up_on >= today:
+            if session.follow_up_on and today <= session.follow_up_on <= LATEST_DATE:
                 calendar.add_component(
                     _all_day_event(
                         uid=f"follow-up-{session.pk}@coaching-cycles",
