@@ -28,6 +28,8 @@ from coaching.models import (
 from coaching.selectors import subject_weight_total
 
 MAX_CYCLE_MONTHS = 24
+# A session may be logged ahead as a plan, up to a year: beyond that it is a typo (2100).
+PLANNING_HORIZON_DAYS = 366
 REASON_HELP = _("The plan was agreed by both sides: say why it changes. The change is recorded.")
 
 
@@ -422,6 +424,17 @@ class SessionForm(forms.ModelForm[CoachingSession]):
         type_field.choices = CoachingType.choices
         _carry_version(self)
         limit_dates(self)
+
+    def clean_held_on(self) -> dt.date:
+        day: dt.date = self.cleaned_data["held_on"]
+        latest = timezone.localdate() + dt.timedelta(days=PLANNING_HORIZON_DAYS)
+        if day > latest:
+            raise forms.ValidationError(
+                _("A session can be planned up to a year ahead: pick a day until %(last)s."),
+                code="too_far_ahead",
+                params={"last": date_format(latest, "DATE_FORMAT")},
+            )
+        return day
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -639,6 +639,11 @@ class CoachingSession(models.Model):
         return pk_url("coaching:session_detail", self.pk)
 
     @property
+    def is_planned(self) -> bool:
+        """Dated after today (organisation's time zone): planned, not held yet."""
+        return self.held_on > timezone.localdate()
+
+    @property
     def coachee_name(self) -> str:
         if self.employee is not None:
             return self.employee.full_name

@@ -227,6 +227,13 @@ class TypeSuggestion:
     reason: str
 
 
+def held_by(today: dt.date, *, via: str = "") -> Q:
+    """Sessions held on or before ``today`` (the organisation's day); ``via`` is the path
+    to the session ("sessions_received__"). A session dated later is planned: it is no
+    coaching yet, so it counts for no "last session", "days since" or coverage."""
+    return Q(**{f"{via}held_on__lte": today})
+
+
 def coaching_type_suggest(*, employee: User, today: dt.date | None = None) -> TypeSuggestion:
     """Suggest one of the three kinds of coaching, with the reason in one sentence.
 
@@ -265,7 +272,7 @@ def coaching_type_suggest(*, employee: User, today: dt.date | None = None) -> Ty
         .values_list("confidence", flat=True)[:5]
     )
     last_types = list(
-        CoachingSession.objects.filter(employee=employee)
+        CoachingSession.objects.filter(held_by(today), employee=employee)
         .order_by("-held_on", "-created_at")
         .values_list("type", flat=True)[:2]
     )

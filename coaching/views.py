@@ -78,6 +78,7 @@ from coaching.selectors import (
     ProgressState,
     coaching_type_suggest,
     current_cycle,
+    held_by,
     objective_progress,
     plan_for,
     with_progress,
@@ -1089,7 +1090,8 @@ def coaching_overview(request: HttpRequest) -> HttpResponse:
     indirect = bool(filters.value("indirect"))
     chosen_type: str = filters.value("type") or ""
     since = filters.value("since")
-    sessions = CoachingSession.objects.all()
+    today = timezone.localdate()
+    sessions = CoachingSession.objects.filter(held_by(today))
     if chosen_type:
         sessions = sessions.filter(type=chosen_type)
     if since:
@@ -1106,12 +1108,17 @@ def coaching_overview(request: HttpRequest) -> HttpResponse:
             last_held_on=Subquery(grouped.annotate(last=Max("held_on")).values("last")),
             last_type=Subquery(mine.order_by("-held_on", "-created_at").values("type")[:1]),
             sessions=Coalesce(Subquery(grouped.annotate(n=Count("pk")).values("n")), 0),
+            # Planned sessions stay in sight, apart from the ones held.
+            next_planned=Subquery(
+                CoachingSession.objects.filter(employee=OuterRef("pk"), held_on__gt=today)
+                .order_by("held_on")
+                .values("held_on")[:1]
+            ),
         )
         .order_by(F("last_held_on").asc(nulls_first=True), "full_name", "pk"),
         TEAM_PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     people = list(page.object_list)
-    today = timezone.localdate()
     items = {
         row["session__employee_id"]: row
         for row in ActionItem.objects.filter(
@@ -1132,6 +1139,7 @@ def coaching_overview(request: HttpRequest) -> HttpResponse:
                 "last_type_label": CoachingType(kind).label if kind else "",
                 "days_since": (today - held_on).days if held_on else None,
                 "sessions": person.sessions,
+                "next_planned": person.next_planned,
                 "open_items": open_items.get("open", 0),
                 "overdue_items": open_items.get("overdue", 0),
             }
