@@ -2,10 +2,13 @@ from typing import Any, TypeVar
 
 from django.contrib import admin
 from django.db.models import F, Model
+from django.db.models import Field as DbField
+from django.forms import Field as FormField
 from django.http import HttpRequest
 
 from accounts.admin import PrivateFieldsAdmin, ViewOnSiteWhenAllowedAdmin
 from accounts.models import User
+from coaching.forms import duration_field
 from coaching.models import (
     ActionItem,
     AppraisalCycle,
@@ -111,6 +114,13 @@ class CoachingSessionAdmin(VersionedAdmin[CoachingSession]):
     list_select_related = ["coach", "employee", "department"]
     raw_id_fields = ["coach", "employee", "department", "improvement_plan", "acknowledged_by"]
     inlines = [ActionItemInline]
+
+    def formfield_for_dbfield(
+        self, db_field: DbField[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> FormField | None:
+        if db_field.name == "duration_minutes":
+            return duration_field()  # one message for every duration out of range
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request: HttpRequest, obj: CoachingSession | None = None) -> Any:
         fixed = CoachingSession.READERS_FIELDS if obj is not None else ()

@@ -15,6 +15,7 @@ from accounts.concurrency import VersionField
 from accounts.inputs import FilterForm, limit_dates
 from accounts.models import Department, User
 from coaching.models import (
+    DURATION_MESSAGE,
     AppraisalCycle,
     CheckIn,
     CoachingSession,
@@ -379,7 +380,20 @@ class QuickNoteForm(forms.Form):
         self.helper = _helper(str(_("Save note")))
 
 
+def duration_field() -> forms.IntegerField:
+    """Minutes, 1 to 600, with the same message for 0 and for -5 (a positive integer
+    field alone says "at least 0" to one and "at least 1" to the other)."""
+    return forms.IntegerField(
+        label=_("Duration (minutes)"),
+        initial=1,
+        min_value=1,
+        max_value=600,
+        error_messages={"min_value": DURATION_MESSAGE, "max_value": DURATION_MESSAGE},
+    )
+
+
 class SessionForm(forms.ModelForm[CoachingSession]):
+    duration_minutes = duration_field()
     version = VersionField()
 
     class Meta:
@@ -457,10 +471,26 @@ class SessionForm(forms.ModelForm[CoachingSession]):
 
 
 class SessionObjectiveForm(forms.Form):
+    """One objective of the coachee: linked to the session or not, and its progress.
+
+    A progress chosen for an objective left unticked is neither dropped nor taken as a
+    link: the person is asked which they meant. Unticking a linked objective unlinks
+    it, whatever progress it still shows.
+    """
+
     linked = forms.BooleanField(required=False)
     assessment = forms.ChoiceField(
         label=_("Progress"), choices=SessionObjective.Assessment.choices, required=False
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("assessment") and not data.get("linked") and not self.initial.get("linked"):
+            self.add_error(
+                "assessment",
+                _("Tick the objective to link it, or set its progress back to “—”."),
+            )
+        return data
 
 
 class ActionItemForm(forms.Form):

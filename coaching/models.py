@@ -454,6 +454,10 @@ class ImprovementPlan(models.Model):
         return parse_sane_dates(self.review_dates)
 
 
+# One message for every duration out of range, zero and negative alike.
+DURATION_MESSAGE = _("Say how long it lasted: between 1 minute and 10 hours (600 minutes).")
+
+
 class CoachingSession(models.Model):
     """A coaching conversation, from a one-minute note to an hour-long formal session."""
 
@@ -506,7 +510,10 @@ class CoachingSession(models.Model):
     duration_minutes = models.PositiveSmallIntegerField(
         _("duration (minutes)"),
         default=1,
-        validators=[MinValueValidator(1), MaxValueValidator(600)],
+        validators=[
+            MinValueValidator(1, message=DURATION_MESSAGE),
+            MaxValueValidator(600, message=DURATION_MESSAGE),
+        ],
     )
     type = models.CharField(_("type of coaching"), max_length=15, choices=CoachingType.choices)
     form = models.CharField(_("form"), max_length=10, choices=Form.choices, default=Form.INFORMAL)

@@ -862,13 +862,11 @@ def _save_session_forms(
         for f in item_formset
         if f.has_changed() or f.cleaned_data.get("item_id")
     ]
-    # Choosing an objective's progress links it; unticking a linked one unlinks it,
-    # whatever its progress still shows.
+    # The ticked objectives, each with its progress (SessionObjectiveForm).
     assessments = {
         objective.pk: f.cleaned_data.get("assessment", "")
         for objective, f in objective_forms
         if f.cleaned_data.get("linked")
-        or (f.cleaned_data.get("assessment") and not f["linked"].initial)
     }
     return session_save(
         actor=user,
