@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -214,6 +216,21 @@ def plan_for(
     if employee is not None:
         return PerformancePlan.objects.filter(cycle=cycle, employee=employee).first()
     return PerformancePlan.objects.filter(cycle=cycle, department=department).first()
+
+
+def plan_fingerprint(objectives: Iterable[tuple[int, int]]) -> str:
+    """What a plan looked like, from its objectives' (id, version) pairs: a confirmation
+    is of the plan the person saw, and a change to any objective or target shows here."""
+    pairs = ",".join(f"{pk}:{version}" for pk, version in sorted(objectives))
+    return hashlib.sha256(pairs.encode()).hexdigest()[:20]
+
+
+def plan_fingerprint_now(*, plan: PerformancePlan) -> str:
+    """The fingerprint of ``plan`` as stored now (see :func:`plan_fingerprint`)."""
+    objectives = Objective.objects.filter(cycle_id=plan.cycle_id).filter(
+        subject_q(employee_id=plan.employee_id, department_id=plan.department_id)
+    )
+    return plan_fingerprint(objectives.values_list("pk", "version"))
 
 
 # --- Coaching ----------------------------------------------------------------

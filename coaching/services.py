@@ -35,7 +35,7 @@ from coaching.models import (
     SessionObjective,
     months_between,
 )
-from coaching.selectors import subject_q
+from coaching.selectors import plan_fingerprint_now, subject_q
 
 NODE_STEPS = {"monthly": 1, "bimonthly": 2, "quarterly": 3, "half_yearly": 6}
 CENT = Decimal("0.01")
@@ -355,9 +355,23 @@ def checkin_create(
 
 
 @transaction.atomic
-def plan_confirm(*, actor: User, plan: PerformancePlan, side: str) -> PerformancePlan:
-    """Confirm one side of a plan; its active objectives must weigh exactly 100."""
+def plan_confirm(
+    *, actor: User, plan: PerformancePlan, side: str, seen: str | None = None
+) -> PerformancePlan:
+    """Confirm one side of a plan; its active objectives must weigh exactly 100.
+
+    ``seen`` is the fingerprint of the plan the person looked at
+    (``plan_fingerprint``): if an objective or a target changed since, nothing is
+    confirmed (a confirmation is of what the person saw).
+    """
     locked = PerformancePlan.objects.select_for_update().get(pk=plan.pk)
+    if seen is not None and seen != plan_fingerprint_now(plan=locked):
+        raise ValidationError(
+            _(
+                "The plan changed while you were looking at it: nothing was confirmed. "
+                "Read it again below, then confirm."
+            )
+        )
     total = (
         Objective.objects.filter(cycle_id=locked.cycle_id)
         .filter(subject_q(employee_id=locked.employee_id, department_id=locked.department_id))
@@ -390,6 +404,7 @@ def plan_subject_confirm(
     employee: User | None = None,
     department: Department | None = None,
     side: str,
+    seen: str | None = None,
 ) -> PerformancePlan:
     """Confirm one side of this subject's plan, creating the plan with the confirmation.
 
@@ -397,7 +412,7 @@ def plan_subject_confirm(
     confirmation (the weights do not add up to 100) leaves no plan behind.
     """
     plan = plan_get_or_create(cycle=cycle, employee=employee, department=department)
-    return plan_confirm(actor=actor, plan=plan, side=side)
+    return plan_confirm(actor=actor, plan=plan, side=side, seen=seen)
 
 
 # --- Coaching sessions -------------------------------------------------------

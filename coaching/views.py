@@ -80,6 +80,7 @@ from coaching.selectors import (
     current_cycle,
     held_by,
     objective_progress,
+    plan_fingerprint,
     plan_for,
     with_progress,
 )
@@ -251,6 +252,7 @@ def _plan_context(
         "plan": plan,
         "confirm_sides": sides,
         "weight_total": total,
+        "plan_seen": plan_fingerprint((o.pk, o.version) for o in objectives),
         "can_edit": not cycle.is_closed
         and can_edit_subject(user, employee=employee, department=department),
         "cycles": AppraisalCycle.objects.all(),
@@ -328,7 +330,12 @@ def plan_confirm_view(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     try:
         plan_subject_confirm(
-            actor=user, cycle=cycle, employee=employee, department=department, side=side
+            actor=user,
+            cycle=cycle,
+            employee=employee,
+            department=department,
+            side=side,
+            seen=request.POST.get("seen") or None,
         )
     except ValidationError as error:
         messages.error(request, error.messages[0])

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from coaching.models import AppraisalCycle, ObjectiveChange
+from coaching.models import AppraisalCycle, ObjectiveChange, PerformancePlan
 from coaching.services import plan_confirm, plan_get_or_create
 from tests.factories import make_cycle, make_objective
 from tests.webtest_helpers import another_browser, form_with_button, htmx_get, messages, press
@@ -128,3 +128,22 @@ def test_new_dates_from_a_tab_opened_before_the_cycle_started_are_refused_not_dr
     cycle.refresh_from_db()
     assert (cycle.state, cycle.end_date) == ("active", dt.date(2027, 12, 31))
     assert AppraisalCycle.objects.count() == 1
+
+
+def test_a_plan_changed_while_the_employee_read_it_is_not_confirmed_unseen(
+    django_app, manager, report, cycle
+):
+    objective = make_objective(cycle, employee=report, weight=100, target=120)
+    page = django_app.get(reverse("coaching:my_objectives"), {"cycle": cycle.pk}, user=report)
+    managers = tab(another_browser(django_app), manager, "coaching:objective_edit", objective.pk)
+    managers["target"] = "200"
+    press(managers, "Save").follow()
+    shown = press(form_with_button(page, "Confirm the plan"), "Confirm the plan").follow()
+    assert messages(shown) == [
+        "The plan changed while you were looking at it: nothing was confirmed. "
+        "Read it again below, then confirm."
+    ]
+    assert not PerformancePlan.objects.filter(employee_confirmed_at__isnull=False).exists()
+    again = press(form_with_button(shown, "Confirm the plan"), "Confirm the plan").follow()
+    assert messages(again) == ["You have confirmed the plan."]
+    assert PerformancePlan.objects.get().employee_confirmed_by == report
