@@ -71,6 +71,38 @@ def validate_sane_date(value: dt.date) -> None:
         )
 
 
+def validate_sane_date_list(value: Any) -> None:
+    """Refuse anything but a list of ISO dates ("2026-03-01") within the years 2000-2100."""
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValidationError(
+            _('Give a list of dates such as ["2026-03-01"].'), code="not_a_date_list"
+        )
+    for item in value:
+        try:
+            day = dt.date.fromisoformat(item)
+        except ValueError:
+            raise ValidationError(
+                _("“%(value)s” is not a date such as 2026-03-01."),
+                code="not_a_date",
+                params={"value": item[:30]},
+            ) from None
+        validate_sane_date(day)
+
+
+def parse_sane_dates(values: Any) -> list[dt.date]:
+    """The dates of a stored list that are ISO dates within 2000-2100, sorted; the rest
+    (typed by hand before they were checked) is left out rather than failing a page."""
+    days = set()
+    for item in values if isinstance(values, list) else []:
+        try:
+            day = dt.date.fromisoformat(item)
+        except (TypeError, ValueError):
+            continue
+        if EARLIEST_DATE <= day <= LATEST_DATE:
+            days.add(day)
+    return sorted(days)
+
+
 def limit_dates(form: forms.BaseForm) -> None:
     """Keep every date field of ``form`` to the years 2000-2100 (call at the end of __init__)."""
     for field in form.fields.values():

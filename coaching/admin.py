@@ -1,7 +1,14 @@
+from typing import Any, TypeVar
+
 from django.contrib import admin
+from django.db.models import F, Model
+from django.db.models import Field as DbField
+from django.forms import Field as FormField
+from django.http import HttpRequest
 
 from accounts.admin import PrivateFieldsAdmin, ViewOnSiteWhenAllowedAdmin
 from accounts.models import User
+from coaching.forms import duration_field
 from coaching.models import (
     ActionItem,
     AppraisalCycle,
@@ -20,9 +27,21 @@ from coaching.permissions import (
     sessions_visible_to,
 )
 
+_VersionedT = TypeVar("_VersionedT", bound=Model)
+
+
+class VersionedAdmin(ViewOnSiteWhenAllowedAdmin[_VersionedT]):
+    """A change saved here makes the product's open edit forms of the object stale, so
+    that they cannot undo it (accounts.concurrency)."""
+
+    def save_model(self, request: HttpRequest, obj: _VersionedT, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change:
+            type(obj)._default_manager.filter(pk=obj.pk).update(version=F("version") + 1)
+
 
 @admin.register(AppraisalCycle)
-class AppraisalCycleAdmin(ViewOnSiteWhenAllowedAdmin[AppraisalCycle]):
+class AppraisalCycleAdmin(VersionedAdmin[AppraisalCycle]):
     list_display = ["name", "start_date", "end_date", "state"]
     list_filter = ["state"]
 
@@ -36,7 +55,7 @@ class PhaseTargetInline(admin.TabularInline[PhaseTarget, Objective]):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(ViewOnSiteWhenAllowedAdmin[Objective]):
+class ObjectiveAdmin(VersionedAdmin[Objective]):
     list_display = ["title", "cycle", "employee", "department", "weight", "measure", "status"]
     list_filter = ["cycle", "measure", "status"]
     list_select_related = ["cycle", "employee", "department"]
@@ -82,9 +101,13 @@ class ActionItemInline(admin.TabularInline[ActionItem, CoachingSession]):
 
 
 @admin.register(CoachingSession)
-class CoachingSessionAdmin(ViewOnSiteWhenAllowedAdmin[CoachingSession]):
+class CoachingSessionAdmin(VersionedAdmin[CoachingSession]):
     """Private notes belong to their author: only a superuser sees or filters on them here
-    (``PrivateFieldsAdmin``; ``CoachingSession.ADMIN_PRIVATE_FIELDS``)."""
+    (``PrivateFieldsAdmin``; ``CoachingSession.ADMIN_PRIVATE_FIELDS``).
+
+    Whose a session is never changes here, for anyone: a new coach would read the
+    author's private note, a new coachee (or HR, by sharing) its content.
+    """
 
     list_display = ["held_on", "coach", "employee", "department", "type", "duration_minutes"]
     list_filter = ["type", "form", "occasion"]
@@ -92,15 +115,33 @@ class CoachingSessionAdmin(ViewOnSiteWhenAllowedAdmin[CoachingSession]):
     raw_id_fields = ["coach", "employee", "department", "improvement_plan", "acknowledged_by"]
     inlines = [ActionItemInline]
 
+    def formfield_for_dbfield(
+        self, db_field: DbField[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> FormField | None:
+        if db_field.name == "duration_minutes":
+            return duration_field()  # one message for every duration out of range
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: CoachingSession | None = None) -> Any:
+        fixed = CoachingSession.READERS_FIELDS if obj is not None else ()
+        return (*super().get_readonly_fields(request, obj), *fixed)
+
     def visible_on_site(self, user: User, obj: CoachingSession) -> bool:
         return sessions_visible_to(user).filter(pk=obj.pk).exists()
 
 
 @admin.register(ImprovementPlan)
-class ImprovementPlanAdmin(ViewOnSiteWhenAllowedAdmin[ImprovementPlan]):
+class ImprovementPlanAdmin(VersionedAdmin[ImprovementPlan]):
+    """The person a plan is about never changes here: its reasons would move to another
+    person and their managers."""
+
     list_display = ["employee", "objective", "opened_on", "outcome"]
     list_select_related = ["employee", "objective"]
     raw_id_fields = ["employee", "objective", "opened_by"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: ImprovementPlan | None = None) -> Any:
+        fixed = ("employee",) if obj is not None else ()
+        return (*super().get_readonly_fields(request, obj), *fixed)
 
     def visible_on_site(self, user: User, obj: ImprovementPlan) -> bool:
         return improvement_plans_visible_to(user).filter(pk=obj.pk).exists()

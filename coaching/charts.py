@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from coaching.models import month_end
+
 WIDTH, HEIGHT, PAD = 320, 120, 8
 
 
@@ -46,9 +48,6 @@ def progress_chart(
 
     def y(value: Decimal) -> float:
         return round(HEIGHT - PAD - float(value / top) * (HEIGHT - 2 * PAD), 1)
-
-    def month_end(month: dt.date) -> dt.date:
-        return (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
 
     plan_xy = [(x(start), y(Decimal(0)))] + [(x(month_end(m)), y(v)) for m, v in plan]
     actual_xy = [ChartPoint(x(d), y(v), f"{d:%Y-%m-%d}: {v.normalize():f}") for d, v in actual]

@@ -11,9 +11,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from accounts.concurrency import VersionField
 from accounts.inputs import FilterForm, limit_dates
 from accounts.models import Department, User
 from coaching.models import (
+    DURATION_MESSAGE,
     AppraisalCycle,
     CheckIn,
     CoachingSession,
@@ -27,7 +29,17 @@ from coaching.models import (
 from coaching.selectors import subject_weight_total
 
 MAX_CYCLE_MONTHS = 24
+# A session may be logged ahead as a plan, up to a year: beyond that it is a typo (2100).
+PLANNING_HORIZON_DAYS = 366
 REASON_HELP = _("The plan was agreed by both sides: say why it changes. The change is recorded.")
+
+
+def _carry_version(form: forms.ModelForm[Any]) -> None:
+    """An edit form carries the version it was built from; a new object has none."""
+    if form.instance.pk:
+        form.fields["version"].initial = form.instance.version
+    else:
+        del form.fields["version"]
 
 
 def _helper(label: str) -> FormHelper:
@@ -59,6 +71,7 @@ class CycleForm(forms.ModelForm[AppraisalCycle]):
             "Empty: below / meets / exceeds expectations."
         ),
     )
+    version = VersionField()
 
     class Meta:
         model = AppraisalCycle
@@ -71,18 +84,29 @@ class CycleForm(forms.ModelForm[AppraisalCycle]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper(str(_("Save")))
+        _carry_version(self)
         if self.instance.pk and self.instance.time_nodes:
             months = len(months_between(self.instance.start_date, self.instance.end_date))
-            step = round(months / len(self.instance.time_nodes))
+            step = round(months / len(self.instance.nodes))
             by_step = {1: "monthly", 2: "bimonthly", 3: "quarterly", 6: "half_yearly"}
             self.fields["frequency"].initial = by_step.get(step, "monthly")
         if self.instance.pk:
-            self.fields["rating_labels"].initial = "\n".join(self.instance.rating_scale or [])
+            scale = self.instance.rating_scale
+            labels = [str(label) for label in scale] if isinstance(scale, list) else []
+            self.fields["rating_labels"].initial = "\n".join(labels)
         if self.instance.pk and self.instance.state != AppraisalCycle.State.PLANNING:
             for name in ("start_date", "end_date", "frequency"):
                 self.fields[name].disabled = True
                 self.fields[name].help_text = _("Fixed once the cycle has started.")
         limit_dates(self)
+
+    def _get_validation_exclusions(self) -> set[str]:
+        # A fixed (disabled) date keeps its stored value, whatever it is: not the person's
+        # to correct here, so it must not stop them saving the rest.
+        # (Django's own hook for this; django-stubs does not declare it.)
+        excluded: set[str] = set(super()._get_validation_exclusions())  # type: ignore[misc]
+        excluded.update(name for name, field in self.fields.items() if field.disabled)
+        return excluded
 
     def clean_rating_labels(self) -> list[str]:
         labels = [line.strip() for line in self.cleaned_data["rating_labels"].splitlines()]
@@ -98,7 +122,8 @@ class CycleForm(forms.ModelForm[AppraisalCycle]):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("start_date"), data.get("end_date")
-        if start and end:
+        fixed = self.fields["end_date"].disabled  # stored dates, not the person's to fix here
+        if start and end and not fixed:
             if end <= start:
                 self.add_error("end_date", _("The end date must be after the start date."))
             elif (end.year - start.year) * 12 + end.month - start.month >= MAX_CYCLE_MONTHS:
@@ -110,6 +135,7 @@ class ObjectiveForm(forms.ModelForm[Objective]):
     reason = forms.CharField(
         label=_("Why does the agreed plan change?"), max_length=500, required=False
     )
+    version = VersionField()
 
     class Meta:
         model = Objective
@@ -149,6 +175,7 @@ class ObjectiveForm(forms.ModelForm[Objective]):
         parent_field.required = False
         if not self.instance.pk:
             del self.fields["status"]
+        _carry_version(self)
         if plan_agreed:
             self.fields["reason"].required = True
             self.fields["reason"].help_text = REASON_HELP
@@ -207,6 +234,7 @@ class TargetGridForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.objective = objective
+        self.fields["version"] = VersionField(initial=objective.version)
         self.nodes: list[dt.date] = objective.cycle.nodes
         milestone = objective.measure == Measure.MILESTONE
         for node in self.nodes:
@@ -352,7 +380,22 @@ class QuickNoteForm(forms.Form):
         self.helper = _helper(str(_("Save note")))
 
 
+def duration_field() -> forms.IntegerField:
+    """Minutes, 1 to 600, with the same message for 0 and for -5 (a positive integer
+    field alone says "at least 0" to one and "at least 1" to the other)."""
+    return forms.IntegerField(
+        label=_("Duration (minutes)"),
+        initial=1,
+        min_value=1,
+        max_value=600,
+        error_messages={"min_value": DURATION_MESSAGE, "max_value": DURATION_MESSAGE},
+    )
+
+
 class SessionForm(forms.ModelForm[CoachingSession]):
+    duration_minutes = duration_field()
+    version = VersionField()
+
     class Meta:
         model = CoachingSession
         fields = list(CoachingSession.EDITABLE_FIELDS)
@@ -393,7 +436,19 @@ class SessionForm(forms.ModelForm[CoachingSession]):
         type_field = self.fields["type"]
         assert isinstance(type_field, forms.ChoiceField)  # noqa: S101
         type_field.choices = CoachingType.choices
+        _carry_version(self)
         limit_dates(self)
+
+    def clean_held_on(self) -> dt.date:
+        day: dt.date = self.cleaned_data["held_on"]
+        latest = timezone.localdate() + dt.timedelta(days=PLANNING_HORIZON_DAYS)
+        if day > latest:
+            raise forms.ValidationError(
+                _("A session can be planned up to a year ahead: pick a day until %(last)s."),
+                code="too_far_ahead",
+                params={"last": date_format(latest, "DATE_FORMAT")},
+            )
+        return day
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -416,10 +471,26 @@ class SessionForm(forms.ModelForm[CoachingSession]):
 
 
 class SessionObjectiveForm(forms.Form):
+    """One objective of the coachee: linked to the session or not, and its progress.
+
+    A progress chosen for an objective left unticked is neither dropped nor taken as a
+    link: the person is asked which they meant. Unticking a linked objective unlinks
+    it, whatever progress it still shows.
+    """
+
     linked = forms.BooleanField(required=False)
     assessment = forms.ChoiceField(
         label=_("Progress"), choices=SessionObjective.Assessment.choices, required=False
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("assessment") and not data.get("linked") and not self.initial.get("linked"):
+            self.add_error(
+                "assessment",
+                _("Tick the objective to link it, or set its progress back to “—”."),
+            )
+        return data
 
 
 class ActionItemForm(forms.Form):
@@ -492,6 +563,7 @@ class ImprovementPlanForm(forms.ModelForm[ImprovementPlan]):
     third_review = forms.DateField(
         label=_("Third review"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    version = VersionField()
 
     class Meta:
         model = ImprovementPlan
@@ -520,6 +592,7 @@ class ImprovementPlanForm(forms.ModelForm[ImprovementPlan]):
         if not self.instance.pk:
             del self.fields["outcome"]
             del self.fields["outcome_note"]
+        _carry_version(self)
         self.helper = _helper(str(_("Save")))
         limit_dates(self)
 

@@ -1,14 +1,24 @@
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.inputs import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    parse_sane_dates,
+    validate_sane_date,
+    validate_sane_date_list,
+)
 from accounts.models import Department, User
 from config.links import pk_url
 
@@ -17,14 +27,39 @@ def month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
+def month_end(month: dt.date) -> dt.date:
+    """The last day of ``month``'s month (December of the year 9999 too)."""
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
 def months_between(start: dt.date, end: dt.date) -> list[dt.date]:
-    """First days of every month from ``start``'s month to ``end``'s month."""
+    """First days of every month from ``start``'s month to ``end``'s month.
+
+    Counted within the years people may enter (2000-2100, accounts.inputs): a date
+    stored beyond them, by hand or before dates were checked, neither overflows the
+    arithmetic nor makes the list endless.
+    """
+    start, end = max(start, EARLIEST_DATE), min(end, LATEST_DATE)
     months = []
-    current = month_start(start)
-    while current <= end:
-        months.append(current)
-        current = (current + dt.timedelta(days=32)).replace(day=1)
+    year, month = start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        months.append(dt.date(year, month, 1))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return months
+
+
+def validate_rating_scale(value: Any) -> None:
+    """A rating scale is a list of at most 10 different labels of at most 50 characters."""
+    if (
+        not isinstance(value, list)
+        or len(value) > 10
+        or not all(isinstance(label, str) and 0 < len(label) <= 50 for label in value)
+        or len(set(value)) != len(value)
+    ):
+        raise ValidationError(
+            _("Give at most 10 different labels of at most 50 characters, lowest first."),
+            code="bad_rating_scale",
+        )
 
 
 class AppraisalCycle(models.Model):
@@ -36,19 +71,26 @@ class AppraisalCycle(models.Model):
         CLOSED = "closed", _("Closed")
 
     name = models.CharField(_("name"), max_length=100, unique=True)
-    start_date = models.DateField(_("start date"))
-    end_date = models.DateField(_("end date"))
+    start_date = models.DateField(_("start date"), validators=[validate_sane_date])
+    end_date = models.DateField(_("end date"), validators=[validate_sane_date])
     state = models.CharField(
         _("state"), max_length=10, choices=State.choices, default=State.PLANNING
     )
     # First days of the months at which targets are set and progress is judged.
-    time_nodes = models.JSONField(_("time nodes"), default=list, blank=True)
+    time_nodes = models.JSONField(
+        _("time nodes"), default=list, blank=True, validators=[validate_sane_date_list]
+    )
     # Labels of the optional rating reviewers give a monthly review table, lowest first.
-    rating_scale = models.JSONField(_("rating scale"), default=list, blank=True)
+    rating_scale = models.JSONField(
+        _("rating scale"), default=list, blank=True, validators=[validate_rating_scale]
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Bumped by every save from an edit form: a form built from an older version is
+    # refused instead of undoing what was saved meanwhile (accounts.concurrency).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-start_date", "name"]
@@ -77,9 +119,15 @@ class AppraisalCycle(models.Model):
 
     @property
     def nodes(self) -> list[dt.date]:
-        if self.time_nodes:
-            return sorted(dt.date.fromisoformat(value) for value in self.time_nodes)
-        return months_between(self.start_date, self.end_date)
+        """The months at which targets are set; whatever was typed into the stored list
+        by hand, only months of sane dates (one field each in the targets grid)."""
+        stored = sorted({month_start(day) for day in parse_sane_dates(self.time_nodes)})
+        return stored or months_between(self.start_date, self.end_date)
+
+    @property
+    def has_sane_dates(self) -> bool:
+        """False for dates stored outside 2000-2100 (by hand, before they were checked)."""
+        return EARLIEST_DATE <= self.start_date and self.end_date <= LATEST_DATE
 
     def current_node(self, today: dt.date | None = None) -> dt.date | None:
         """The latest time node that has started by ``today`` (organisation time zone)."""
@@ -214,6 +262,9 @@ class Objective(models.Model):
     progress_as_of = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Bumped by every save from an edit form: a form built from an older version is
+    # refused instead of undoing what was saved meanwhile (accounts.concurrency).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["cycle", "-weight", "title"]
@@ -259,7 +310,7 @@ class PhaseTarget(models.Model):
     """Where an objective should stand by the end of a time node (cumulative)."""
 
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="targets")
-    month = models.DateField(_("month"))
+    month = models.DateField(_("month"), validators=[validate_sane_date])
     planned = models.DecimalField(_("planned"), max_digits=14, decimal_places=2)
 
     class Meta:
@@ -288,7 +339,9 @@ class CheckIn(models.Model):
         help_text=_("1 = will not make it, 5 = certain."),
     )
     note = models.TextField(_("note"), max_length=2000, blank=True)
-    recorded_on = models.DateField(_("date"), default=timezone.localdate)
+    recorded_on = models.DateField(
+        _("date"), default=timezone.localdate, validators=[validate_sane_date]
+    )
     author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="checkins")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -360,17 +413,26 @@ class ImprovementPlan(models.Model):
         related_name="improvement_plans",
     )
     opened_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
-    opened_on = models.DateField(_("opened on"), default=timezone.localdate)
+    opened_on = models.DateField(
+        _("opened on"), default=timezone.localdate, validators=[validate_sane_date]
+    )
     own_reasons = models.TextField(_("the person's own reasons"), max_length=4000, blank=True)
     outside_reasons = models.TextField(_("outside reasons"), max_length=4000, blank=True)
     measures = models.TextField(_("improvement measures"), max_length=4000)
     support = models.TextField(_("support to give"), max_length=4000, blank=True)
-    review_dates = models.JSONField(_("review dates"), default=list, blank=True)
+    review_dates = models.JSONField(
+        _("review dates"), default=list, blank=True, validators=[validate_sane_date_list]
+    )
     outcome = models.CharField(
         _("outcome"), max_length=15, choices=Outcome.choices, default=Outcome.OPEN
     )
     outcome_note = models.TextField(_("outcome note"), max_length=4000, blank=True)
-    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closed_on = models.DateField(
+        _("closed on"), null=True, blank=True, validators=[validate_sane_date]
+    )
+    # Bumped by every save from an edit form: a form built from an older version is
+    # refused instead of undoing what was saved meanwhile (accounts.concurrency).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-opened_on", "-pk"]
@@ -389,7 +451,11 @@ class ImprovementPlan(models.Model):
 
     @property
     def review_days(self) -> list[dt.date]:
-        return sorted(dt.date.fromisoformat(value) for value in self.review_dates)
+        return parse_sane_dates(self.review_dates)
+
+
+# One message for every duration out of range, zero and negative alike.
+DURATION_MESSAGE = _("Say how long it lasted: between 1 minute and 10 hours (600 minutes).")
 
 
 class CoachingSession(models.Model):
@@ -438,11 +504,16 @@ class CoachingSession(models.Model):
         on_delete=models.CASCADE,
         related_name="coaching_sessions",
     )
-    held_on = models.DateField(_("date"), default=timezone.localdate)
+    held_on = models.DateField(
+        _("date"), default=timezone.localdate, validators=[validate_sane_date]
+    )
     duration_minutes = models.PositiveSmallIntegerField(
         _("duration (minutes)"),
         default=1,
-        validators=[MinValueValidator(1), MaxValueValidator(600)],
+        validators=[
+            MinValueValidator(1, message=DURATION_MESSAGE),
+            MaxValueValidator(600, message=DURATION_MESSAGE),
+        ],
     )
     type = models.CharField(_("type of coaching"), max_length=15, choices=CoachingType.choices)
     form = models.CharField(_("form"), max_length=10, choices=Form.choices, default=Form.INFORMAL)
@@ -490,7 +561,9 @@ class CoachingSession(models.Model):
         help_text=_("Only you will ever see this: not the coachee, not HR."),
     )
     shared_with_hr = models.BooleanField(_("share the content with HR"), default=False)
-    follow_up_on = models.DateField(_("follow-up date"), null=True, blank=True)
+    follow_up_on = models.DateField(
+        _("follow-up date"), null=True, blank=True, validators=[validate_sane_date]
+    )
     improvement_plan = models.ForeignKey(
         ImprovementPlan,
         verbose_name=_("improvement plan"),
@@ -508,6 +581,9 @@ class CoachingSession(models.Model):
     coachee_comment = models.TextField(_("comment"), max_length=2000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Bumped by every save from an edit form: a form built from an older version is
+    # refused instead of undoing what was saved meanwhile (accounts.concurrency).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-held_on", "-created_at"]
@@ -531,6 +607,9 @@ class CoachingSession(models.Model):
     # Read by its author alone: no admin lookup, filter, search, column or form
     # field touches it for anyone but a superuser (accounts.admin.PrivateFieldsAdmin).
     ADMIN_PRIVATE_FIELDS = frozenset({"private_note"})
+    # Who reads what: fixed once the session exists (coaching.admin). A new coach would
+    # read the author's private note; a new coachee, or HR by sharing, the content.
+    READERS_FIELDS = ("coach", "employee", "department", "shared_with_hr")
 
     # What the coach writes, in the order of the form.
     EDITABLE_FIELDS = (
@@ -565,6 +644,11 @@ class CoachingSession(models.Model):
 
     def get_absolute_url(self) -> str:
         return pk_url("coaching:session_detail", self.pk)
+
+    @property
+    def is_planned(self) -> bool:
+        """Dated after today (organisation's time zone): planned, not held yet."""
+        return self.held_on > timezone.localdate()
 
     @property
     def coachee_name(self) -> str:
@@ -609,7 +693,9 @@ class ActionItem(models.Model):
     owner = models.ForeignKey(
         User, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="action_items"
     )
-    due_date = models.DateField(_("due date"), null=True, blank=True)
+    due_date = models.DateField(
+        _("due date"), null=True, blank=True, validators=[validate_sane_date]
+    )
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     done_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

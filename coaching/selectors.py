@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -12,6 +14,7 @@ from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.inputs import EARLIEST_DATE
 from accounts.models import Department, User
 from coaching.models import (
     AppraisalCycle,
@@ -22,6 +25,7 @@ from coaching.models import (
     PhaseTarget,
     month_start,
 )
+from coaching.models import month_end as month_end  # the reviews app takes it from here
 
 
 class ProgressState(StrEnum):
@@ -80,10 +84,6 @@ class Progress:
         return (self.actual or Decimal(0)) - self.planned
 
 
-def month_end(month: dt.date) -> dt.date:
-    return (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
-
-
 def with_progress(
     queryset: QuerySet[Objective], *, today: dt.date | None = None
 ) -> QuerySet[Objective]:
@@ -123,7 +123,9 @@ def planned_by(objective: Objective, today: dt.date) -> Decimal | None:
     if objective.measure == Measure.MILESTONE:
         return previous if previous is not None else Decimal(0)
     if previous is None or previous_month is None:
-        start_day, start_value = objective.cycle.start_date - dt.timedelta(days=1), Decimal(0)
+        # The day before the cycle, counted from a sane start (no overflow at year 1).
+        first = max(objective.cycle.start_date, EARLIEST_DATE)
+        start_day, start_value = first - dt.timedelta(days=1), Decimal(0)
     else:
         start_day, start_value = month_end(previous_month), previous
     end_day = month_end(upcoming_month)
@@ -216,6 +218,21 @@ def plan_for(
     return PerformancePlan.objects.filter(cycle=cycle, department=department).first()
 
 
+def plan_fingerprint(objectives: Iterable[tuple[int, int]]) -> str:
+    """What a plan looked like, from its objectives' (id, version) pairs: a confirmation
+    is of the plan the person saw, and a change to any objective or target shows here."""
+    pairs = ",".join(f"{pk}:{version}" for pk, version in sorted(objectives))
+    return hashlib.sha256(pairs.encode()).hexdigest()[:20]
+
+
+def plan_fingerprint_now(*, plan: PerformancePlan) -> str:
+    """The fingerprint of ``plan`` as stored now (see :func:`plan_fingerprint`)."""
+    objectives = Objective.objects.filter(cycle_id=plan.cycle_id).filter(
+        subject_q(employee_id=plan.employee_id, department_id=plan.department_id)
+    )
+    return plan_fingerprint(objectives.values_list("pk", "version"))
+
+
 # --- Coaching ----------------------------------------------------------------
 
 RECENT_DAYS = 30
@@ -225,6 +242,13 @@ RECENT_DAYS = 30
 class TypeSuggestion:
     type: str
     reason: str
+
+
+def held_by(today: dt.date, *, via: str = "") -> Q:
+    """Sessions held on or before ``today`` (the organisation's day); ``via`` is the path
+    to the session ("sessions_received__"). A session dated later is planned: it is no
+    coaching yet, so it counts for no "last session", "days since" or coverage."""
+    return Q(**{f"{via}held_on__lte": today})
 
 
 def coaching_type_suggest(*, employee: User, today: dt.date | None = None) -> TypeSuggestion:
@@ -265,7 +289,7 @@ def coaching_type_suggest(*, employee: User, today: dt.date | None = None) -> Ty
         .values_list("confidence", flat=True)[:5]
     )
     last_types = list(
-        CoachingSession.objects.filter(employee=employee)
+        CoachingSession.objects.filter(held_by(today), employee=employee)
         .order_by("-held_on", "-created_at")
         .values_list("type", flat=True)[:2]
     )

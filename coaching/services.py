@@ -16,6 +16,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from accounts.concurrency import version_claim
+from accounts.inputs import LATEST_DATE
 from accounts.models import Department, User
 from accounts.services import notify
 from coaching.models import (
@@ -33,7 +35,7 @@ from coaching.models import (
     SessionObjective,
     months_between,
 )
-from coaching.selectors import subject_q
+from coaching.selectors import plan_fingerprint_now, subject_q
 
 NODE_STEPS = {"monthly": 1, "bimonthly": 2, "quarterly": 3, "half_yearly": 6}
 CENT = Decimal("0.01")
@@ -59,9 +61,14 @@ def cycle_save(
     end_date: dt.date,
     frequency: str,
     rating_scale: list[str] | None = None,
+    version: int | None = None,
 ) -> AppraisalCycle:
+    """Create a cycle, or change one; a change is refused (``StaleEditError``) unless
+    ``version`` is the cycle's stored version."""
     if cycle is None:
         cycle = AppraisalCycle(created_by=actor)
+    else:
+        cycle.version = version_claim(AppraisalCycle, cycle.pk, version)
     cycle.name = name
     cycle.rating_scale = list(rating_scale or [])
     if cycle.pk is None or cycle.state == AppraisalCycle.State.PLANNING:
@@ -100,7 +107,10 @@ def cycle_transition(
             % {"old": locked.get_state_display(), "new": AppraisalCycle.State(state).label}
         )
     locked.state = state
-    locked.save(update_fields=["state"])
+    # A new state makes every open edit form of the cycle stale: dates it shows as
+    # editable may now be fixed.
+    locked.version += 1
+    locked.save(update_fields=["state", "version"])
     return locked
 
 
@@ -227,9 +237,12 @@ def objective_create(
 
 @transaction.atomic
 def objective_update(
-    *, actor: User, objective: Objective, reason: str = "", **fields: Any
+    *, actor: User, objective: Objective, version: int | None, reason: str = "", **fields: Any
 ) -> Objective:
+    """Change an objective; refused (``StaleEditError``) unless ``version`` is its stored
+    version, so a form opened before someone else's save cannot undo it."""
     plan = _lock_plan(objective)
+    version_claim(Objective, objective.pk, version)
     locked = Objective.objects.select_for_update().get(pk=objective.pk)
     changes: dict[str, Any] = {}
     for name in OBJECTIVE_FIELDS:
@@ -284,10 +297,16 @@ def phase_targets_save(
     actor: User,
     objective: Objective,
     values: dict[dt.date, Decimal | None],
+    version: int | None,
     reason: str = "",
 ) -> None:
-    """Replace the objective's targets with ``values`` (None removes a node's target)."""
+    """Replace the objective's targets with ``values`` (None removes a node's target).
+
+    Refused (``StaleEditError``) unless ``version`` is the objective's stored version:
+    the grid a person filled must be the one they saw.
+    """
     plan = _lock_plan(objective)
+    objective.version = version_claim(Objective, objective.pk, version)
     existing = {
         t.month: t for t in PhaseTarget.objects.select_for_update().filter(objective=objective)
     }
@@ -336,9 +355,23 @@ def checkin_create(
 
 
 @transaction.atomic
-def plan_confirm(*, actor: User, plan: PerformancePlan, side: str) -> PerformancePlan:
-    """Confirm one side of a plan; its active objectives must weigh exactly 100."""
+def plan_confirm(
+    *, actor: User, plan: PerformancePlan, side: str, seen: str | None = None
+) -> PerformancePlan:
+    """Confirm one side of a plan; its active objectives must weigh exactly 100.
+
+    ``seen`` is the fingerprint of the plan the person looked at
+    (``plan_fingerprint``): if an objective or a target changed since, nothing is
+    confirmed (a confirmation is of what the person saw).
+    """
     locked = PerformancePlan.objects.select_for_update().get(pk=plan.pk)
+    if seen is not None and seen != plan_fingerprint_now(plan=locked):
+        raise ValidationError(
+            _(
+                "The plan changed while you were looking at it: nothing was confirmed. "
+                "Read it again below, then confirm."
+            )
+        )
     total = (
         Objective.objects.filter(cycle_id=locked.cycle_id)
         .filter(subject_q(employee_id=locked.employee_id, department_id=locked.department_id))
@@ -371,6 +404,7 @@ def plan_subject_confirm(
     employee: User | None = None,
     department: Department | None = None,
     side: str,
+    seen: str | None = None,
 ) -> PerformancePlan:
     """Confirm one side of this subject's plan, creating the plan with the confirmation.
 
@@ -378,7 +412,7 @@ def plan_subject_confirm(
     confirmation (the weights do not add up to 100) leaves no plan behind.
     """
     plan = plan_get_or_create(cycle=cycle, employee=employee, department=department)
-    return plan_confirm(actor=actor, plan=plan, side=side)
+    return plan_confirm(actor=actor, plan=plan, side=side, seen=seen)
 
 
 # --- Coaching sessions -------------------------------------------------------
@@ -405,9 +439,20 @@ def session_save(
     department: Department | None = None,
     assessments: dict[int, str] | None = None,
     action_items: list[ActionItemInput] | None = None,
+    version: int | None = None,
     **fields: Any,
 ) -> CoachingSession:
-    """Create or update a session with its linked objectives and action items."""
+    """Create or update a session with its linked objectives and action items.
+
+    An update is refused (``StaleEditError``) unless ``version`` is the session's
+    stored version: a form opened in another tab must not undo a later save.
+    """
+    updated_fields: list[str] | None = None
+    if session is not None:
+        session.version = version_claim(CoachingSession, session.pk, version)
+        # Only what the form edits: the acknowledgement may have come in meanwhile.
+        updated_fields = [name for name in SESSION_FIELDS if name in fields]
+        updated_fields += ["version", "updated_at"]
     if session is None:
         from coaching.selectors import coaching_type_suggest
 
@@ -419,7 +464,7 @@ def session_save(
     for name in SESSION_FIELDS:
         if name in fields:
             setattr(session, name, fields[name])
-    session.save()
+    session.save(update_fields=updated_fields)
     if assessments is not None:
         SessionObjective.objects.filter(session=session).exclude(
             objective_id__in=list(assessments)
@@ -450,14 +495,23 @@ def session_save(
 
 
 @transaction.atomic
-def action_item_toggle(*, actor: User, item: ActionItem) -> ActionItem:
-    locked = ActionItem.objects.select_for_update().get(pk=item.pk)
-    if locked.done_at is None:
+def action_item_mark(*, actor: User, item: ActionItem, done: bool) -> tuple[ActionItem, bool]:
+    """Mark the step done (or not done) and return it with whether anything changed.
+
+    The button says which state it wants, so a button on a stale page does what it
+    says: "Done" on a step ticked meanwhile leaves it done, by whoever ticked it.
+    """
+    locked = (
+        ActionItem.objects.select_for_update(of=("self",)).select_related("done_by").get(pk=item.pk)
+    )
+    if locked.is_done == done:
+        return locked, False
+    if done:
         locked.done_at, locked.done_by = timezone.now(), actor
     else:
         locked.done_at, locked.done_by = None, None
     locked.save(update_fields=["done_at", "done_by"])
-    return locked
+    return locked, True
 
 
 @transaction.atomic
@@ -491,11 +545,20 @@ IMPROVEMENT_FIELDS = (
 
 @transaction.atomic
 def improvement_plan_save(
-    *, actor: User, plan: ImprovementPlan | None = None, employee: User | None = None, **fields: Any
+    *,
+    actor: User,
+    plan: ImprovementPlan | None = None,
+    employee: User | None = None,
+    version: int | None = None,
+    **fields: Any,
 ) -> ImprovementPlan:
+    """Open a plan for ``employee``, or change ``plan``; a change is refused
+    (``StaleEditError``) unless ``version`` is the plan's stored version."""
     if plan is None:
         assert employee is not None  # noqa: S101
         plan = ImprovementPlan(employee=employee, opened_by=actor)
+    else:
+        plan.version = version_claim(ImprovementPlan, plan.pk, version)
     for name in IMPROVEMENT_FIELDS:
         if name in fields:
             setattr(plan, name, fields[name])
@@ -524,16 +587,21 @@ def calendar_feed_ics(*, user: User) -> bytes:
     calendar.add("prodid", "-//Coaching Cycles//coaching//")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", str(_("Coaching")))
+    # Days beyond the years people may enter (typed by hand before dates were checked)
+    # are no plans: they stay out of the calendar.
     sessions = (
         CoachingSession.objects.filter(coach=user)
-        .filter(models.Q(held_on__gte=today) | models.Q(follow_up_on__gte=today))
+        .filter(
+            models.Q(held_on__range=(today, LATEST_DATE))
+            | models.Q(follow_up_on__range=(today, LATEST_DATE))
+        )
         .select_related("employee", "department")
         .order_by("held_on")[:500]
     )
     for session in sessions:
         with translation.override(user.preferred_language):
             url = f"{settings.SITE_URL}{session.get_absolute_url()}"
-            if session.held_on >= today:
+            if today <= session.held_on <= LATEST_DATE:
                 calendar.add_component(
                     _all_day_event(
                         uid=f"session-{session.pk}@coaching-cycles",
@@ -542,7 +610,7 @@ def calendar_feed_ics(*, user: User) -> bytes:
                         url=url,
                     )
                 )
-            if session.follow_up_on and session.follow_up_on >= today:
+            if session.follow_up_on and today <= session.follow_up_on <= LATEST_DATE:
                 calendar.add_component(
                     _all_day_event(
                         uid=f"follow-up-{session.pk}@coaching-cycles",

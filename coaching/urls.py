@@ -38,7 +38,7 @@ urlpatterns += [
     ),
     path(
         "coaching/actions/<int:pk>/toggle/",
-        views.action_item_toggle_view,
+        views.action_item_mark_view,
         name="action_item_toggle",
     ),
     path("coaching/overview/", views.coaching_overview, name="overview"),

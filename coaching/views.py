@@ -12,11 +12,13 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from accounts.concurrency import StaleEditError
 from accounts.inputs import param_choice, param_id, required_id
 from accounts.models import Department, User
 from accounts.selectors import reports_of
@@ -76,13 +78,15 @@ from coaching.selectors import (
     ProgressState,
     coaching_type_suggest,
     current_cycle,
+    held_by,
     objective_progress,
+    plan_fingerprint,
     plan_for,
     with_progress,
 )
 from coaching.services import (
     ActionItemInput,
-    action_item_toggle,
+    action_item_mark,
     calendar_feed_ics,
     calendar_feed_rotate,
     checkin_create,
@@ -100,6 +104,18 @@ from coaching.services import (
 )
 from config.http import HtmxHttpRequest
 from config.links import pk_url
+
+STALE_EDIT_MESSAGE = gettext_lazy(
+    "Someone saved this while you were editing it: another person, or you in another tab. "
+    "Nothing of yours was saved: your input is still below. Open the page again in a new "
+    "tab to see what changed, then save yours."
+)
+
+
+def _refused_as_stale(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    """The form again as the person filled it, with the reason nothing was saved (409)."""
+    messages.error(request, STALE_EDIT_MESSAGE)
+    return render(request, template, context, status=409)
 
 
 def _user(request: HttpRequest) -> User:
@@ -143,19 +159,24 @@ def cycle_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         for field in form.fields.values():
             field.disabled = True
         form.helper.inputs = []  # read-only: no Save button that would save nothing
+    context = {"form": form, "cycle": cycle}
     if request.method == "POST" and form.is_valid() and not (cycle and cycle.is_closed):
-        saved = cycle_save(
-            actor=user,
-            cycle=cycle,
-            name=form.cleaned_data["name"],
-            start_date=form.cleaned_data["start_date"],
-            end_date=form.cleaned_data["end_date"],
-            frequency=form.cleaned_data["frequency"],
-            rating_scale=form.cleaned_data["rating_labels"],
-        )
+        try:
+            saved = cycle_save(
+                actor=user,
+                cycle=cycle,
+                name=form.cleaned_data["name"],
+                start_date=form.cleaned_data["start_date"],
+                end_date=form.cleaned_data["end_date"],
+                frequency=form.cleaned_data["frequency"],
+                rating_scale=form.cleaned_data["rating_labels"],
+                version=form.cleaned_data.get("version"),
+            )
+        except StaleEditError:
+            return _refused_as_stale(request, "coaching/cycle_form.html", context)
         messages.success(request, _("The cycle has been saved."))
         return redirect("coaching:cycle_detail", pk=saved.pk)
-    return render(request, "coaching/cycle_form.html", {"form": form, "cycle": cycle})
+    return render(request, "coaching/cycle_form.html", context)
 
 
 @login_required
@@ -231,6 +252,7 @@ def _plan_context(
         "plan": plan,
         "confirm_sides": sides,
         "weight_total": total,
+        "plan_seen": plan_fingerprint((o.pk, o.version) for o in objectives),
         "can_edit": not cycle.is_closed
         and can_edit_subject(user, employee=employee, department=department),
         "cycles": AppraisalCycle.objects.all(),
@@ -308,7 +330,12 @@ def plan_confirm_view(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     try:
         plan_subject_confirm(
-            actor=user, cycle=cycle, employee=employee, department=department, side=side
+            actor=user,
+            cycle=cycle,
+            employee=employee,
+            department=department,
+            side=side,
+            seen=request.POST.get("seen") or None,
         )
     except ValidationError as error:
         messages.error(request, error.messages[0])
@@ -441,28 +468,28 @@ def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
         parent_choices=parent_choices,
         plan_agreed=bool(plan and plan.is_agreed),
     )
+    context = {
+        "form": form,
+        "cycle": objective.cycle,
+        "subject": objective.subject,
+        "objective": objective,
+    }
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         reason = data.pop("reason", "")
+        version = data.pop("version")
         try:
             # Re-read the stored row: the form instance already holds the new values.
             stored = Objective.objects.select_related("cycle").get(pk=objective.pk)
-            objective_update(actor=user, objective=stored, reason=reason, **data)
+            objective_update(actor=user, objective=stored, version=version, reason=reason, **data)
+        except StaleEditError:
+            return _refused_as_stale(request, "coaching/objective_form.html", context)
         except ValidationError as error:
             _form_errors_from(form, error)
         else:
             messages.success(request, _("The objective has been saved."))
             return redirect(objective)
-    return render(
-        request,
-        "coaching/objective_form.html",
-        {
-            "form": form,
-            "cycle": objective.cycle,
-            "subject": objective.subject,
-            "objective": objective,
-        },
-    )
+    return render(request, "coaching/objective_form.html", context)
 
 
 def _objective_context(
@@ -550,15 +577,21 @@ def objective_targets(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     form = TargetGridForm(
         request.POST or None, initial=initial, objective=objective, plan_agreed=agreed
     )
+    stale = False
     if request.method == "POST" and form.is_valid():
-        phase_targets_save(
-            actor=user,
-            objective=objective,
-            values=form.values(),
-            reason=form.cleaned_data.get("reason", ""),
-        )
-        messages.success(request, _("The targets have been saved."))
-        return redirect(objective)
+        try:
+            phase_targets_save(
+                actor=user,
+                objective=objective,
+                values=form.values(),
+                version=form.cleaned_data["version"],
+                reason=form.cleaned_data.get("reason", ""),
+            )
+        except StaleEditError:
+            stale = True
+        else:
+            messages.success(request, _("The targets have been saved."))
+            return redirect(objective)
     copy_sources = (
         objectives_visible_to(user)
         .filter(cycle=objective.cycle, targets__isnull=False)
@@ -572,6 +605,8 @@ def objective_targets(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "copy_sources": copy_sources,
         "filled": filled is not None,
     }
+    if stale:
+        return _refused_as_stale(request, "coaching/objective_targets.html", context)
     if request.htmx and request.method == "GET":
         return render(request, "coaching/_targets_grid.html", context)
     return render(request, "coaching/objective_targets.html", context)
@@ -834,13 +869,11 @@ def _save_session_forms(
         for f in item_formset
         if f.has_changed() or f.cleaned_data.get("item_id")
     ]
-    # Choosing an objective's progress links it; unticking a linked one unlinks it,
-    # whatever its progress still shows.
+    # The ticked objectives, each with its progress (SessionObjectiveForm).
     assessments = {
         objective.pk: f.cleaned_data.get("assessment", "")
         for objective, f in objective_forms
         if f.cleaned_data.get("linked")
-        or (f.cleaned_data.get("assessment") and not f["linked"].initial)
     }
     return session_save(
         actor=user,
@@ -901,23 +934,27 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
         session.department,
         request.POST if request.method == "POST" else None,
     )
+    context = {
+        **forms,
+        "employee": session.employee,
+        "department": session.department,
+        "session": session,
+    }
     if request.method == "POST":
-        saved = _save_session_forms(
-            user, forms, session=session, employee=session.employee, department=session.department
-        )
+        try:
+            saved = _save_session_forms(
+                user,
+                forms,
+                session=session,
+                employee=session.employee,
+                department=session.department,
+            )
+        except StaleEditError:
+            return _refused_as_stale(request, "coaching/session_form.html", context)
         if saved is not None:
             messages.success(request, _("The coaching session has been saved."))
             return redirect(saved)
-    return render(
-        request,
-        "coaching/session_form.html",
-        {
-            **forms,
-            "employee": session.employee,
-            "department": session.department,
-            "session": session,
-        },
-    )
+    return render(request, "coaching/session_form.html", context)
 
 
 @login_required
@@ -991,7 +1028,8 @@ def session_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def action_item_toggle_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def action_item_mark_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Mark a step done or not done, as the button pressed says (``done`` = 1 or 0)."""
     user = _user(request)
     item = get_object_or_404(
         ActionItem.objects.select_related("session", "owner"),
@@ -1000,11 +1038,40 @@ def action_item_toggle_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     )
     if not (can_tick(user, item) and can_read_session_content(user, item.session)):
         raise PermissionDenied
-    item = action_item_toggle(actor=user, item=item)
+    done = param_choice(request.POST, "done", ("1", "0")) == "1"
+    session = item.session
+    item, changed = action_item_mark(actor=user, item=item, done=done)
+    note = "" if changed else _unchanged_step_note(item)
     if request.htmx:
-        return render(request, "coaching/_action_item.html", {"item": item, "tickable": True})
+        return render(
+            request,
+            "coaching/_action_item.html",
+            {"item": item, "tickable": True, "tick_note": note},
+        )
+    if note:
+        messages.info(request, note)
     # Not redirect(): it would take a bare word in ``next`` for the name of a URL.
-    return HttpResponseRedirect(_safe_next(request) or item.session.get_absolute_url())
+    return HttpResponseRedirect(_safe_next(request) or session.get_absolute_url())
+
+
+def _unchanged_step_note(item: ActionItem) -> str:
+    """What a button on a stale page found: the step already as it asked."""
+    if not item.is_done:
+        return _("“%(step)s” was already marked as not done: nothing changed.") % {
+            "step": item.title
+        }
+    assert item.done_at is not None  # noqa: S101 - is_done
+    when = date_format(timezone.localtime(item.done_at), "DATETIME_FORMAT")
+    if item.done_by is not None:
+        return _("“%(step)s” was already marked done by %(name)s on %(when)s.") % {
+            "step": item.title,
+            "name": item.done_by.full_name,
+            "when": when,
+        }
+    return _("“%(step)s” was already marked done on %(when)s.") % {
+        "step": item.title,
+        "when": when,
+    }
 
 
 def _safe_next(request: HttpRequest) -> str | None:
@@ -1028,7 +1095,8 @@ def coaching_overview(request: HttpRequest) -> HttpResponse:
     indirect = bool(filters.value("indirect"))
     chosen_type: str = filters.value("type") or ""
     since = filters.value("since")
-    sessions = CoachingSession.objects.all()
+    today = timezone.localdate()
+    sessions = CoachingSession.objects.filter(held_by(today))
     if chosen_type:
         sessions = sessions.filter(type=chosen_type)
     if since:
@@ -1045,12 +1113,17 @@ def coaching_overview(request: HttpRequest) -> HttpResponse:
             last_held_on=Subquery(grouped.annotate(last=Max("held_on")).values("last")),
             last_type=Subquery(mine.order_by("-held_on", "-created_at").values("type")[:1]),
             sessions=Coalesce(Subquery(grouped.annotate(n=Count("pk")).values("n")), 0),
+            # Planned sessions stay in sight, apart from the ones held.
+            next_planned=Subquery(
+                CoachingSession.objects.filter(employee=OuterRef("pk"), held_on__gt=today)
+                .order_by("held_on")
+                .values("held_on")[:1]
+            ),
         )
         .order_by(F("last_held_on").asc(nulls_first=True), "full_name", "pk"),
         TEAM_PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     people = list(page.object_list)
-    today = timezone.localdate()
     items = {
         row["session__employee_id"]: row
         for row in ActionItem.objects.filter(
@@ -1071,6 +1144,7 @@ def coaching_overview(request: HttpRequest) -> HttpResponse:
                 "last_type_label": CoachingType(kind).label if kind else "",
                 "days_since": (today - held_on).days if held_on else None,
                 "sessions": person.sessions,
+                "next_planned": person.next_planned,
                 "open_items": open_items.get("open", 0),
                 "overdue_items": open_items.get("overdue", 0),
             }
@@ -1181,16 +1255,16 @@ def improvement_plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     objectives = objectives_visible_to(user).filter(employee=plan.employee)
     form = ImprovementPlanForm(request.POST or None, instance=plan, objectives=objectives)
+    context = {"form": form, "employee": plan.employee, "plan": plan}
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if not k.endswith("_review")}
-        improvement_plan_save(actor=user, plan=plan, **data)
+        try:
+            improvement_plan_save(actor=user, plan=plan, **data)
+        except StaleEditError:
+            return _refused_as_stale(request, "coaching/improvement_plan_form.html", context)
         messages.success(request, _("The improvement plan has been saved."))
         return redirect(plan)
-    return render(
-        request,
-        "coaching/improvement_plan_form.html",
-        {"form": form, "employee": plan.employee, "plan": plan},
-    )
+    return render(request, "coaching/improvement_plan_form.html", context)
 
 
 # --- Calendar ------------------------------------------------------------------

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Department, User
 from accounts.selectors import department_subtree_ids, in_reports, user_roles
 from coaching.models import CoachingSession, CoachingType, Objective
-from coaching.selectors import ProgressState, current_cycle
+from coaching.selectors import ProgressState, current_cycle, held_by
 from reviews.models import ReviewTable
 from reviews.permissions import tables_visible_to
 
@@ -104,7 +104,8 @@ def _coverage(
         .order_by()
     )
     since = today - dt.timedelta(days=since_days)
-    sessions = CoachingSession.objects.values("coach_id").order_by()
+    # Held sessions only: one planned for next month (or mistyped as 2100) is no coaching.
+    sessions = CoachingSession.objects.filter(held_by(today)).values("coach_id").order_by()
     if not user_roles(user).is_hr or subtree is not None:
         sessions = sessions.filter(coach_id__in=[row["pk"] for row in rows])
     mix = {

@@ -29,12 +29,14 @@ from django.utils.translation import gettext_noop
 from accounts.models import HR_GROUP_NAME, User
 from accounts.services import notify_each
 from coaching.models import ActionItem, AppraisalCycle, CoachingSession
-from coaching.selectors import month_end
+from coaching.selectors import held_by, month_end
 from coaching.services import objective_progress_refresh
 from reviews.models import JobRun, JobSettings, ReviewTable, SentReminder
 from reviews.services import next_month, review_tables_generate
 
 logger = logging.getLogger(__name__)
+# From a person to the sessions they received: only held ones say when they were coached.
+SESSIONS = "sessions_received__"
 OPEN = (ReviewTable.Status.DRAFT, ReviewTable.Status.RETURNED)
 
 
@@ -304,7 +306,7 @@ def _not_coached_reminders(today: dt.date, job_settings: JobSettings) -> Iterabl
     window = str(today.toordinal() // job_settings.not_coached_days)
     people = (
         User.objects.filter(is_active=True, manager__isnull=False, manager__is_active=True)
-        .annotate(last=Max("sessions_received__held_on"))
+        .annotate(last=Max("sessions_received__held_on", filter=held_by(today, via=SESSIONS)))
         .filter(Q(last__lt=cutoff) | Q(last__isnull=True))
         .select_related("manager")
     )
@@ -390,7 +392,7 @@ def weekly_digest_run(*, now: dt.datetime | None = None, force: bool = False) ->
         cutoff = today - dt.timedelta(days=job_settings.not_coached_days)
         not_coached = Counter(
             User.objects.filter(manager__in=managers, is_active=True)
-            .annotate(last=Max("sessions_received__held_on"))
+            .annotate(last=Max("sessions_received__held_on", filter=held_by(today, via=SESSIONS)))
             .filter(Q(last__lt=cutoff) | Q(last__isnull=True))
             .values_list("manager_id", flat=True)
         )

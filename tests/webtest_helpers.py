@@ -22,6 +22,7 @@ import re
 from typing import Any
 
 from bs4 import BeautifulSoup, Tag
+from django_webtest import DjangoTestApp
 from webtest import Form, TestResponse
 
 HTMX = {"HX-Request": "true"}
@@ -210,3 +211,10 @@ def htmx_get(page: TestResponse, link_text: str, **kwargs: Any) -> TestResponse:
         if _text(link) == link_text:
             return page.goto(str(link["hx-get"]), headers=HTMX, **kwargs)
     raise AssertionError(f"No hx-get element {link_text!r}")
+
+
+def another_browser(django_app: DjangoTestApp) -> DjangoTestApp:
+    """A second browser, with its own cookies: two people at work at once (each tab of
+    one browser shares the cookies, so a second person there would break the first's
+    CSRF token)."""
+    return DjangoTestApp(extra_environ=dict(django_app.extra_environ))

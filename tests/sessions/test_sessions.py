@@ -147,6 +147,7 @@ def test_a_full_session_keeps_all_six_parts_and_the_private_note_for_its_author(
     choose(form, "type", "Directional guidance")
     choose(form, "occasion", "Periodic mid-term review")
     form["note"] = "Mid-term talk."
+    tick(form, "Orders won")
     choose(form, f"obj-{report.objectives.get().pk}-assessment", "Quality problem")
     form["strengths"] = "Clear proposals."
     form["strengths_example"] = "The Lakeside proposal on Monday."
@@ -192,6 +193,7 @@ def test_the_type_of_coaching_offers_the_three_kinds_only(django_app, manager, r
     ]
 
 
+DURATION = "Say how long it lasted: between 1 minute and 10 hours (600 minutes)."
 SKILL = "Skill or knowledge: arrange training and coaching"
 OUTSIDE = "Outside the person: give support"
 
@@ -205,17 +207,10 @@ OUTSIDE = "Outside the person: give support"
             "strengths_example",
             "Praise must cite a concrete example: what exactly did they do, and when?",
         ),
-        (
-            {"duration_minutes": "0"},
-            {},
-            "duration_minutes",
-            "Ensure this value is greater than or equal to 1.",
-        ),
-        (
-            {"duration_minutes": "900"},
-            {},
-            "duration_minutes",
-            "Ensure this value is less than or equal to 600.",
+        # One message for every duration out of range (0 said "≥ 1", -5 said "≥ 0").
+        *(
+            ({"duration_minutes": minutes}, {}, "duration_minutes", DURATION)
+            for minutes in ("0", "-5", "601", "900")
         ),
         (
             {"countermeasure": "x"},
@@ -389,11 +384,23 @@ def test_unticking_a_linked_objective_unlinks_it_even_with_its_progress_still_ch
     assert not SessionObjective.objects.filter(session=session).exists()
 
 
-def test_choosing_the_progress_of_an_objective_links_it(django_app, manager, report, cycle):
+def test_a_progress_chosen_for_an_unticked_objective_asks_which_was_meant(
+    django_app, manager, report, cycle
+):
+    # It was saved, and shown as linked, although the box said "not linked".
     orders = make_objective(cycle, employee=report, title="Orders won")
     _page, form = session_page(django_app, manager, employee=report.pk)
     choose(form, "type", "Directional guidance")
+    form["note"] = "Pipeline."
     choose(form, f"obj-{orders.pk}-assessment", "On track")  # the box left unticked
+    refused = press(form, "Save session")
+    assert errors_beside(refused, f"obj-{orders.pk}-assessment") == [
+        "Tick the objective to link it, or set its progress back to “—”."
+    ]
+    assert not CoachingSession.objects.exists() and not SessionObjective.objects.exists()
+    form = form_with_button(refused, "Save session")
+    assert form["note"].value == "Pipeline."
+    tick(form, "Orders won")
     press(form, "Save session")
     assert SessionObjective.objects.get().assessment == "on_track"
 
@@ -690,3 +697,49 @@ def test_a_head_coaches_a_department_below_and_its_head_acknowledges(
     assert session.acknowledged_by == east_head and session.coachee_comment == "Thanks, clear plan."
     assert messages(shown) == ["Thank you: the session is acknowledged."]
     assert "Acknowledged by Erin East" in shown.text and "Thanks, clear plan." in shown.text
+
+
+# --- What was saved is shown ---------------------------------------------------------
+
+
+def test_a_difficulty_without_its_text_still_shows_its_cause_support_and_countermeasure(
+    django_app, manager, report
+):
+    # The form demands a countermeasure once a cause is chosen; the page hid both
+    # whenever the "Difficulties" text itself was left empty.
+    _page, form = session_page(django_app, manager, employee=report.pk)
+    choose(form, "type", "Directional guidance")
+    choose(form, "difficulty_cause", OUTSIDE)
+    choose(form, "support", "Resources")
+    form["countermeasure"] = "Ask IT for a CRM licence."
+    form["improvement_cause"] = "Too many open leads."
+    form["strengths_example"] = "The Lakeside proposal."
+    shown = press(form, "Save session").follow()
+    difficulties = shown.html.select_one("[data-testid=part-difficulties]").get_text(
+        " ", strip=True
+    )
+    assert difficulties == (
+        "Difficulties Outside the person: give support · Resources "
+        "Countermeasure: Ask IT for a CRM licence."
+    )
+    improvements = shown.html.select_one("[data-testid=part-improvements]").get_text(
+        " ", strip=True
+    )
+    assert improvements == "Areas to improve Cause: Too many open leads."
+    strengths = shown.html.select_one("[data-testid=part-strengths]").get_text(" ", strip=True)
+    assert strengths == "What went well Example: The Lakeside proposal."
+
+
+def test_the_admin_gives_the_same_duration_message_for_zero_and_negative(
+    django_app, manager, report
+):
+    superuser = UserFactory(email="sue@example.com", is_staff=True, is_superuser=True)
+    session = CoachingSession.objects.create(coach=manager, employee=report, type="guidance")
+    url = reverse("admin:coaching_coachingsession_change", args=[session.pk])
+    for minutes in ("0", "-5", "601"):
+        form = form_with_button(django_app.get(url, user=superuser), "Save")
+        form["duration_minutes"] = minutes
+        refused = form.submit("_save")
+        assert [li.get_text() for li in refused.html.select(".errorlist li")] == [DURATION]
+    session.refresh_from_db()
+    assert session.duration_minutes == 1

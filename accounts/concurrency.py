@@ -1,0 +1,63 @@
+"""Two people (or two tabs) editing the same thing: the later save must not silently
+undo the earlier one.
+
+An edit form carries the version of the object it was built from (``VersionField``,
+hidden). The service saving it claims that version in the same UPDATE that bumps it
+(``version_claim``): if anyone saved the object in between, nothing matches, nothing
+is saved, and ``StaleEditError`` lets the view show the person's input again with a
+message (HTTP 409). The UPDATE also locks the row until the transaction ends, so the
+rest of the save cannot interleave with another one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import F, Model
+
+
+class StaleEditError(Exception):
+    """The object was saved by someone else (or another tab) since the form was loaded."""
+
+
+class VersionField(forms.IntegerField):
+    """The version of the object the form was built from, in a hidden input.
+
+    Never an error beside a field nobody sees: a missing or mangled value counts as
+    no version, which ``version_claim`` refuses as stale.
+    """
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> int | None:
+        try:
+            number = int(str(value).strip())
+        except (TypeError, ValueError):
+            return None
+        return number if 1 <= number < 2**31 else None
+
+    def validate(self, value: Any) -> None:
+        return None
+
+    def run_validators(self, value: Any) -> None:
+        return None
+
+
+def version_claim(model: type[Model], pk: int, version: int | None) -> int:
+    """Bump the stored version of ``model`` ``pk`` if it still is ``version``; the new one.
+
+    Call inside the transaction that saves the rest. Raises ``StaleEditError`` when
+    the object was saved since ``version`` was read (or no version was sent).
+    """
+    if version is None:
+        raise StaleEditError
+    manager = model._default_manager
+    updated = manager.filter(pk=pk, version=version).update(version=F("version") + 1)
+    if updated != 1:
+        raise StaleEditError
+    return version + 1
