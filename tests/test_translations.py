@@ -29,12 +29,25 @@ def test_compiled_catalogue_matches_the_source():
     """The committed .mo (used where gettext is missing) has every .po entry."""
     with CATALOGUE.with_suffix(".mo").open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
-    pairs = re.findall(r'^msgid "(.+)"\nmsgstr "(.+)"$', CATALOGUE.read_text(), flags=re.MULTILINE)
-    assert len(pairs) > 100
+    entries = re.findall(
+        r'^(?:msgctxt "(.+)"\n)?msgid "(.+)"\nmsgstr "(.+)"$',
+        CATALOGUE.read_text(),
+        flags=re.MULTILINE,
+    )
+    assert len(entries) > 100
+
+    def unquote(text):
+        return text.replace('\\"', '"')
+
     stale = [
-        (msgid, msgstr)
-        for msgid, msgstr in pairs
-        if compiled.gettext(msgid.replace('\\"', '"')) != msgstr.replace('\\"', '"')
+        (context, msgid, msgstr)
+        for context, msgid, msgstr in entries
+        if (
+            compiled.pgettext(unquote(context), unquote(msgid))
+            if context
+            else compiled.gettext(unquote(msgid))
+        )
+        != unquote(msgstr)
     ]
     assert not stale, stale[:10]
 
