@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.links import pk_url
+from accounts.links import pk_url
 
 HR_GROUP_NAME = "HR"
 

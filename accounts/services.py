@@ -6,6 +6,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
+from celery import current_app
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMultiAlternatives
@@ -30,10 +31,8 @@ def enqueue_on_commit(task_name: str, *args: object) -> None:
     """
 
     def send() -> None:
-        from config.celery import app
-
         try:
-            app.send_task(task_name, args=list(args))
+            current_app.send_task(task_name, args=list(args))
         except Exception:  # the broker refused or is unreachable
             logger.warning("Could not enqueue %s; the periodic sweep will do it.", task_name)
 

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import cast
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -23,6 +21,7 @@ from accounts.forms import (
     PeopleSearchForm,
     ProfileForm,
 )
+from accounts.http import HtmxHttpRequest, user_of
 from accounts.models import Department, Notification, User
 from accounts.org_import import org_import
 from accounts.permissions import get_person_for_user, require_hr
@@ -35,14 +34,8 @@ from accounts.selectors import (
 )
 from accounts.services import notifications_mark_read, user_language_set, user_profile_update
 from accounts.throttle import password_reset_allowed
-from config.http import HtmxHttpRequest
 
 PEOPLE_PER_PAGE = 50
-
-
-def _user(request: HttpRequest) -> User:
-    """The signed-in person (the views using this are behind ``login_required``)."""
-    return cast(User, request.user)
 
 
 class LoginView(auth_views.LoginView):
@@ -81,7 +74,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     form = ProfileForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
         user_profile_update(
@@ -112,7 +105,7 @@ def _person_context(person: User) -> dict[str, object]:
 
 @login_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_person_for_user(_user(request), pk)
+    person = get_person_for_user(user_of(request), pk)
     return render(
         request, "accounts/person_detail.html", {"person": person, **_person_context(person)}
     )
@@ -134,7 +127,7 @@ def org_chart(request: HtmxHttpRequest) -> HttpResponse:
 
 @login_required
 def org_import_view(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     require_hr(user)
     form = OrgImportForm(request.POST or None, request.FILES or None)
     result = None
@@ -154,7 +147,7 @@ def org_import_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     if request.method == "POST":
         notifications_mark_read(user=user)
         return redirect("accounts:notifications")
@@ -168,7 +161,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark one notification read and follow its link."""
-    user = _user(request)
+    user = user_of(request)
     notification = get_object_or_404(Notification, pk=pk, recipient=user)
     notifications_mark_read(user=user, ids=[notification.pk])
     if notification.url and url_has_allowed_host_and_scheme(notification.url, allowed_hosts=None):
@@ -181,5 +174,5 @@ def language_switch(request: HttpRequest) -> HttpResponse:
     """Switch the interface language; remember it on the person for e-mails too."""
     language = request.POST.get("language", "")
     if request.user.is_authenticated and language in dict(settings.LANGUAGES):
-        user_language_set(user=_user(request), language=language)
+        user_language_set(user=user_of(request), language=language)
     return set_language(request)

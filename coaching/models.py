@@ -19,8 +19,8 @@ from accounts.inputs import (
     validate_sane_date,
     validate_sane_date_list,
 )
+from accounts.links import pk_url
 from accounts.models import Department, User
-from config.links import pk_url
 
 
 def month_start(day: dt.date) -> dt.date:

@@ -19,7 +19,9 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.concurrency import StaleEditError
+from accounts.http import HtmxHttpRequest, user_of
 from accounts.inputs import param_choice, param_id, required_id
+from accounts.links import pk_url
 from accounts.models import Department, User
 from accounts.selectors import reports_of
 from coaching.charts import progress_chart
@@ -102,8 +104,6 @@ from coaching.services import (
     targets_copied_from,
     targets_spread_evenly,
 )
-from config.http import HtmxHttpRequest
-from config.links import pk_url
 
 STALE_EDIT_MESSAGE = gettext_lazy(
     "Someone saved this while you were editing it: another person, or you in another tab. "
@@ -116,10 +116,6 @@ def _refused_as_stale(request: HttpRequest, template: str, context: dict[str, An
     """The form again as the person filled it, with the reason nothing was saved (409)."""
     messages.error(request, STALE_EDIT_MESSAGE)
     return render(request, template, context, status=409)
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def _form_errors_from(form: Any, error: ValidationError) -> None:
@@ -143,14 +139,14 @@ def _chosen_cycle(request: HttpRequest) -> tuple[AppraisalCycle | None, CycleFil
 
 @login_required
 def cycle_list(request: HttpRequest) -> HttpResponse:
-    if not can_manage_cycles(_user(request)):
+    if not can_manage_cycles(user_of(request)):
         raise PermissionDenied
     return render(request, "coaching/cycle_list.html", {"cycles": AppraisalCycle.objects.all()})
 
 
 @login_required
 def cycle_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     if not can_manage_cycles(user):
         raise PermissionDenied
     cycle = get_cycle_for_hr(user, pk) if pk else None
@@ -181,7 +177,7 @@ def cycle_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @login_required
 def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    cycle = get_cycle_for_hr(_user(request), pk)
+    cycle = get_cycle_for_hr(user_of(request), pk)
     return render(
         request,
         "coaching/cycle_detail.html",
@@ -199,7 +195,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def cycle_state(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     cycle = get_cycle_for_hr(user, pk)
     state = param_choice(request.POST, "state", AppraisalCycle.State.values)
     try:
@@ -261,7 +257,7 @@ def _plan_context(
 
 @login_required
 def my_objectives(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     cycle, cycle_filter = _chosen_cycle(request)
     context = _plan_context(user, cycle, employee=user)
     return render(
@@ -273,7 +269,7 @@ def my_objectives(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def person_objectives(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     person = get_employee_subject(user, pk)
     cycle, cycle_filter = _chosen_cycle(request)
     context = _plan_context(user, cycle, employee=person)
@@ -286,7 +282,7 @@ def person_objectives(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def department_objectives(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     department = get_department_subject(user, pk)
     cycle, cycle_filter = _chosen_cycle(request)
     context = _plan_context(user, cycle, department=department)
@@ -318,7 +314,7 @@ def department_objectives(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def plan_confirm_view(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     cycle = get_object_or_404(AppraisalCycle, pk=required_id(request.POST, "cycle"))
     employee, department = _plan_subject(user, request.POST)
     side = param_choice(request.POST, "side", ("employee", "manager"))
@@ -392,7 +388,7 @@ def _parent_choices(
 
 @login_required
 def objective_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     source = request.POST if request.method == "POST" else request.GET
     cycle = get_object_or_404(AppraisalCycle, pk=required_id(source, "cycle"))
     employee: User | None
@@ -445,7 +441,7 @@ def objective_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     objective = get_objective_for_user(user, pk, write=True)
     plan = plan_for(
         cycle=objective.cycle, employee=objective.employee, department=objective.department
@@ -526,7 +522,7 @@ def _objective_context(
 
 @login_required
 def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     objective = get_objective_for_user(user, pk)
     return render(request, "coaching/objective_detail.html", _objective_context(user, objective))
 
@@ -534,7 +530,7 @@ def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def checkin_new(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     objective = get_objective_for_user(user, pk)
     if not can_check_in(user, objective):
         raise PermissionDenied
@@ -554,7 +550,7 @@ def checkin_new(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def objective_targets(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     objective = get_objective_for_user(user, pk, write=True)
     plan = plan_for(
         cycle=objective.cycle, employee=objective.employee, department=objective.department
@@ -657,7 +653,7 @@ def _team_people(
 
 @login_required
 def team(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     filters = TeamFilterForm(request.GET)
     indirect = bool(filters.value("indirect"))
     only_lagging = filters.value("state") == "lagging"
@@ -888,7 +884,7 @@ def _save_session_forms(
 
 @login_required
 def session_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     employee, department = _coachee_from(request, user)
     suggestion = coaching_type_suggest(employee=employee) if employee else None
     initial: dict[str, Any] = {"type": suggestion.type} if suggestion else {}
@@ -925,7 +921,7 @@ def session_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     session = get_session_for_user(user, pk, write=True)
     forms = _session_forms(
         user,
@@ -960,7 +956,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def session_quick(request: HttpRequest) -> HttpResponse:
     """The one-minute note: person, type, one line."""
-    user = _user(request)
+    user = user_of(request)
     people = reports_of(user, indirect=True).filter(is_active=True).order_by("full_name")
     initial = {}
     employee_id = param_id(request.GET, "employee")
@@ -1001,7 +997,7 @@ def _session_context(
 
 @login_required
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     session = get_session_for_user(user, pk)
     return render(request, "coaching/session_detail.html", _session_context(user, session))
 
@@ -1009,7 +1005,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def session_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     session = get_session_for_user(user, pk)
     if not can_acknowledge(user, session):
         raise PermissionDenied
@@ -1030,7 +1026,7 @@ def session_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def action_item_mark_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Mark a step done or not done, as the button pressed says (``done`` = 1 or 0)."""
-    user = _user(request)
+    user = user_of(request)
     item = get_object_or_404(
         ActionItem.objects.select_related("session", "owner"),
         pk=pk,
@@ -1090,7 +1086,7 @@ def _safe_next(request: HttpRequest) -> str | None:
 @login_required
 def coaching_overview(request: HttpRequest) -> HttpResponse:
     """Every report with the last session, days since, and open action items."""
-    user = _user(request)
+    user = user_of(request)
     filters = OverviewFilterForm(request.GET)
     indirect = bool(filters.value("indirect"))
     chosen_type: str = filters.value("type") or ""
@@ -1167,7 +1163,7 @@ def coaching_overview(request: HttpRequest) -> HttpResponse:
 @login_required
 def person_timeline(request: HttpRequest, pk: int) -> HttpResponse:
     """Sessions, check-ins and action items of one person, newest first."""
-    user = _user(request)
+    user = user_of(request)
     person = get_employee_subject(user, pk)
     sessions = list(
         sessions_visible_to(user).filter(employee=person).order_by("-held_on", "-created_at")[:100]
@@ -1204,7 +1200,7 @@ def person_timeline(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def improvement_plan_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     source = request.POST if request.method == "POST" else request.GET
     employee = get_employee_subject(user, required_id(source, "employee"), write=True)
     if employee.pk == user.pk:
@@ -1233,7 +1229,7 @@ def improvement_plan_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def improvement_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     plan = get_object_or_404(improvement_plans_visible_to(user), pk=pk)
     sessions = [
         s
@@ -1249,7 +1245,7 @@ def improvement_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def improvement_plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     plan = get_object_or_404(improvement_plans_visible_to(user), pk=pk)
     if not can_edit_improvement_plan(user, plan):
         raise PermissionDenied
@@ -1272,7 +1268,7 @@ def improvement_plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def calendar_settings(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     if request.method == "POST":
         calendar_feed_rotate(user=user)
         messages.success(

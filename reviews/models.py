@@ -8,9 +8,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.links import pk_url
 from accounts.models import Department, User
 from coaching.models import AppraisalCycle, Measure, Objective
-from config.links import pk_url
 
 # The rating scale of a cycle that has none of its own: stored by these keys, shown
 # in the reader's language.

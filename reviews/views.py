@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -26,10 +26,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.http import HtmxHttpRequest, user_of
 from accounts.models import Department, User
 from accounts.selectors import headed_subtree_ids, reports_of, user_roles
 from coaching.models import AppraisalCycle, CoachingType
-from config.http import HtmxHttpRequest
 from reviews.dashboard import dashboard_build
 from reviews.exports import ExportFilter, csv_lines, export_tables, pdf_bytes, write_xlsx
 from reviews.forms import (
@@ -82,10 +82,6 @@ STALE_MESSAGE = gettext_lazy(
 )
 
 
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
 def _page(request: HttpRequest, queryset: Any) -> Any:
     return Paginator(queryset, 50).get_page(request.GET.get("page"))
 
@@ -95,7 +91,7 @@ def table_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reviews/table_list.html",
-        {"page": _page(request, tables_of_assessee(_user(request))), "view": "mine"},
+        {"page": _page(request, tables_of_assessee(user_of(request))), "view": "mine"},
     )
 
 
@@ -106,7 +102,7 @@ def to_review(request: HttpRequest) -> HttpResponse:
         request,
         "reviews/table_list.html",
         {
-            "page": _page(request, tables_to_review(_user(request), everything=everything)),
+            "page": _page(request, tables_to_review(user_of(request), everything=everything)),
             "view": "to_review",
             "everything": everything,
         },
@@ -119,7 +115,7 @@ def open_for_questions(request: HttpRequest) -> HttpResponse:
         request,
         "reviews/table_list.html",
         {
-            "page": _page(request, department_tables_open_for_questions(_user(request))),
+            "page": _page(request, department_tables_open_for_questions(user_of(request))),
             "view": "questions",
         },
     )
@@ -222,13 +218,13 @@ def _status_changed_text(user: User, table: ReviewTable) -> str:
 
 
 def _changed_meanwhile(request: HttpRequest, table: ReviewTable) -> None:
-    messages.error(request, _status_changed_text(_user(request), table))
+    messages.error(request, _status_changed_text(user_of(request), table))
 
 
 @login_required
 def table_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The table; the assessee saves their part here (POST), and may submit it at once."""
-    user = _user(request)
+    user = user_of(request)
     table = _load(user, pk)
     if request.method != "POST":
         return render(request, "reviews/table_detail.html", _table_context(user, table))
@@ -281,7 +277,7 @@ DONE_MESSAGES = {
 @login_required
 def table_review(request: HttpRequest, pk: int) -> HttpResponse:
     """The reviewer's form: save the reviewer's part, and take the step of the button pressed."""
-    user = _user(request)
+    user = user_of(request)
     table = _load(user, pk)
     if request.method != "POST":
         return redirect(table)
@@ -341,7 +337,7 @@ def _inquiries_response(
 
 @login_required
 def inquiry_new(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     table = _load(user, pk)
     if request.method != "POST":
         return redirect(table)
@@ -368,7 +364,7 @@ def inquiry_new(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def inquiry_reply(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     inquiry = get_object_or_404(Inquiry, pk=pk)
     table = _load(user, inquiry.table_id)
     if request.method != "POST":
@@ -418,7 +414,7 @@ def inquiry_reply(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def table_print(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     table = _load(user, pk)
     return render(request, "reviews/table_print.html", _table_context(user, table))
 
@@ -426,7 +422,7 @@ def table_print(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def tables_create(request: HttpRequest) -> HttpResponse:
     """HR or a manager creates a month's tables by hand."""
-    user = _user(request)
+    user = user_of(request)
     require(can_create_tables(user))
     roles = user_roles(user)
     people = (
@@ -483,7 +479,7 @@ def tables_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def jobs_page(request: HttpRequest) -> HttpResponse:
     """HR and administrators: the jobs' last runs, pending work, broker, settings."""
-    user = _user(request)
+    user = user_of(request)
     roles = user_roles(user)
     require(roles.is_hr or user.is_staff)
     can_change = roles.is_hr or user.is_superuser
@@ -537,14 +533,14 @@ def _pdf_response(pages: list[dict[str, Any]], filename: str) -> HttpResponse:
 
 @login_required
 def table_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    table = _load(_user(request), pk)
+    table = _load(user_of(request), pk)
     return _pdf_response([_printable_context(table)], f"review-{table.month:%Y-%m}-{table.pk}.pdf")
 
 
 @login_required
 def export_page(request: HttpRequest) -> HttpResponseBase:
     """HR (everything) and managers (their chain) export review tables."""
-    user = _user(request)
+    user = user_of(request)
     roles = user_roles(user)
     require(roles.is_hr or roles.is_manager or roles.is_department_head)
     # Submitted by its Export button (the form always sends a format); a link that only
@@ -615,7 +611,7 @@ def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
 
 @login_required
 def export_job_status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    job = get_object_or_404(ExportJob, pk=pk, requester=_user(request))
+    job = get_object_or_404(ExportJob, pk=pk, requester=user_of(request))
     return render(request, "reviews/_export_job.html", {"job": job})
 
 
@@ -623,7 +619,7 @@ def export_job_status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def export_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Only the requester downloads the file, and only until it expires."""
     job = get_object_or_404(
-        ExportJob, pk=pk, requester=_user(request), status=ExportJob.Status.DONE
+        ExportJob, pk=pk, requester=user_of(request), status=ExportJob.Status.DONE
     )
     if job.expires_at and job.expires_at < timezone.now():
         raise Http404
@@ -636,7 +632,7 @@ def export_download(request: HttpRequest, pk: int) -> HttpResponseBase:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """HR sees the organisation; managers and heads see their own chain."""
-    user = _user(request)
+    user = user_of(request)
     roles = user_roles(user)
     require(roles.is_hr or roles.is_manager or roles.is_department_head)
     form = DashboardForm(request.GET or None)

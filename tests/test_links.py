@@ -4,7 +4,7 @@ import pytest
 from django.test import override_settings
 from django.urls import clear_script_prefix, reverse, set_script_prefix
 
-from config.links import pk_url
+from accounts.links import pk_url
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from config.links import named_url, pk_url
+from accounts.links import named_url, pk_url
 
 register = template.Library()
 
