@@ -19,15 +19,9 @@ from django.template import engines
 from django.utils import timezone
 
 from accounts.models import User
-from coaching.models import (
-    ActionItem,
-    CheckIn,
-    CoachingSession,
-    CoachingType,
-    Objective,
-    PerformancePlan,
-)
+from coaching.models import ActionItem, CoachingSession, CoachingType
 from coaching.selectors import current_cycle, with_progress
+from plans.models import CheckIn, Objective, PerformancePlan
 from reviews.models import Inquiry, ReviewEvent, ReviewRow, ReviewTable, WorkPlanItem
 
 TRIVIAL = engines["django"].from_string(

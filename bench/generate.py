@@ -59,16 +59,9 @@ def main() -> None:
     call_command("migrate", "--no-input", verbosity=0)
 
     from accounts.models import HR_GROUP_NAME, Department, User
-    from coaching.models import (
-        ActionItem,
-        AppraisalCycle,
-        CheckIn,
-        CoachingSession,
-        Objective,
-        PerformancePlan,
-        PhaseTarget,
-    )
+    from coaching.models import ActionItem, CoachingSession
     from coaching.services import cycle_nodes
+    from plans.models import AppraisalCycle, CheckIn, Objective, PerformancePlan, PhaseTarget
     from reviews.models import ReviewTable
     from reviews.services import review_tables_generate
 

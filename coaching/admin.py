@@ -9,22 +9,20 @@ from django.http import HttpRequest
 from accounts.admin import PrivateFieldsAdmin, ViewOnSiteWhenAllowedAdmin
 from accounts.models import User
 from coaching.forms import duration_field
-from coaching.models import (
-    ActionItem,
-    AppraisalCycle,
-    CheckIn,
-    CoachingSession,
-    ImprovementPlan,
-    Objective,
-    ObjectiveChange,
-    PerformancePlan,
-    PhaseTarget,
-)
+from coaching.models import ActionItem, CoachingSession, ImprovementPlan
 from coaching.permissions import (
     can_manage_cycles,
     improvement_plans_visible_to,
     objectives_visible_to,
     sessions_visible_to,
+)
+from plans.models import (
+    AppraisalCycle,
+    CheckIn,
+    Objective,
+    ObjectiveChange,
+    PerformancePlan,
+    PhaseTarget,
 )
 
 _VersionedT = TypeVar("_VersionedT", bound=Model)

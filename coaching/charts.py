@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from coaching.models import month_end
+from plans.months import month_end
 
 WIDTH, HEIGHT, PAD = 320, 120, 8
 

@@ -12,14 +12,9 @@ from django.utils import timezone
 from accounts.models import Department, User
 from coaching.models import (
     ActionItem,
-    AppraisalCycle,
-    CheckIn,
     CoachingSession,
     CoachingType,
     ImprovementPlan,
-    Measure,
-    Objective,
-    PhaseTarget,
     SessionObjective,
 )
 from coaching.services import (
@@ -28,6 +23,7 @@ from coaching.services import (
     plan_get_or_create,
     targets_spread_evenly,
 )
+from plans.models import AppraisalCycle, CheckIn, Measure, Objective, PhaseTarget
 
 
 @dataclass(frozen=True)

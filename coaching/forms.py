@@ -16,17 +16,14 @@ from accounts.inputs import FilterForm, limit_dates
 from accounts.models import Department, User
 from coaching.models import (
     DURATION_MESSAGE,
-    AppraisalCycle,
-    CheckIn,
     CoachingSession,
     CoachingType,
     ImprovementPlan,
-    Measure,
-    Objective,
     SessionObjective,
-    months_between,
 )
 from coaching.selectors import subject_weight_total
+from plans.models import AppraisalCycle, CheckIn, Measure, Objective
+from plans.months import months_between
 
 MAX_CYCLE_MONTHS = 24
 # A session may be logged ahead as a plan, up to a year: beyond that it is a typo (2100).

@@ -25,14 +25,8 @@ from accounts.selectors import (
     is_manager_of,
     user_roles,
 )
-from coaching.models import (
-    ActionItem,
-    AppraisalCycle,
-    CoachingSession,
-    ImprovementPlan,
-    Objective,
-    PerformancePlan,
-)
+from coaching.models import ActionItem, CoachingSession, ImprovementPlan
+from plans.models import AppraisalCycle, Objective, PerformancePlan
 
 
 def can_manage_cycles(user: User | AnonymousUser) -> bool:

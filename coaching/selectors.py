@@ -16,16 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.inputs import EARLIEST_DATE
 from accounts.models import Department, User
-from coaching.models import (
-    AppraisalCycle,
-    CheckIn,
-    Measure,
-    Objective,
-    PerformancePlan,
-    PhaseTarget,
-    month_start,
-)
-from coaching.models import month_end as month_end  # the reviews app takes it from here
+from plans.models import AppraisalCycle, CheckIn, Measure, Objective, PerformancePlan, PhaseTarget
+from plans.months import month_end as month_end  # the reviews app takes it from here
+from plans.months import month_start
 
 
 class ProgressState(StrEnum):

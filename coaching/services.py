@@ -22,20 +22,22 @@ from accounts.models import Department, User
 from accounts.services import notify
 from coaching.models import (
     ActionItem,
-    AppraisalCycle,
     CalendarFeed,
-    CheckIn,
     CoachingSession,
     ImprovementPlan,
+    SessionObjective,
+)
+from coaching.selectors import plan_fingerprint_now, subject_q
+from plans.models import (
+    AppraisalCycle,
+    CheckIn,
     Measure,
     Objective,
     ObjectiveChange,
     PerformancePlan,
     PhaseTarget,
-    SessionObjective,
-    months_between,
 )
-from coaching.selectors import plan_fingerprint_now, subject_q
+from plans.months import months_between
 
 NODE_STEPS = {"monthly": 1, "bimonthly": 2, "quarterly": 3, "half_yearly": 6}
 CENT = Decimal("0.01")

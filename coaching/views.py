@@ -43,14 +43,10 @@ from coaching.forms import (
 )
 from coaching.models import (
     ActionItem,
-    AppraisalCycle,
     CalendarFeed,
-    CheckIn,
     CoachingSession,
     CoachingType,
     ImprovementPlan,
-    Objective,
-    PerformancePlan,
     SessionObjective,
 )
 from coaching.permissions import (
@@ -104,6 +100,7 @@ from coaching.services import (
     targets_copied_from,
     targets_spread_evenly,
 )
+from plans.models import AppraisalCycle, CheckIn, Objective, PerformancePlan
 
 STALE_EDIT_MESSAGE = gettext_lazy(
     "Someone saved this while you were editing it: another person, or you in another tab. "

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import reports_of, user_roles
-from coaching.models import CoachingSession, Objective
+from coaching.models import CoachingSession
 from coaching.selectors import (
     ProgressState,
     current_cycle,
@@ -20,6 +20,7 @@ from coaching.selectors import (
     open_action_items_for,
     with_progress,
 )
+from plans.models import Objective
 from reviews.models import ReviewTable
 from reviews.selectors import tables_of_assessee, tables_to_review
 

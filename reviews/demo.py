@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Department, User
-from coaching.models import AppraisalCycle
+from plans.models import AppraisalCycle
 from reviews.models import ReviewTable, WorkPlanItem
 from reviews.services import (
     inquiry_answer,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.inputs import limit_dates
 from accounts.models import Department, User
-from coaching.models import AppraisalCycle, Measure
+from plans.models import AppraisalCycle, Measure
 from reviews.models import (
     DEFAULT_RATING_SCALE,
     JobSettings,

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.links import pk_url
 from accounts.models import Department, User
-from coaching.models import AppraisalCycle, Measure, Objective
+from plans.models import AppraisalCycle, Measure, Objective
 
 # The rating scale of a cycle that has none of its own: stored by these keys, shown
 # in the reader's language.

@@ -101,7 +101,7 @@ def jobs_status() -> JobsStatus:
     from django.conf import settings
 
     from accounts.models import User
-    from coaching.models import AppraisalCycle
+    from plans.models import AppraisalCycle
 
     jobs = []
     for name in JOB_NAMES:

@@ -29,7 +29,8 @@ from django.utils.translation import gettext_lazy
 from accounts.http import HtmxHttpRequest, user_of
 from accounts.models import Department, User
 from accounts.selectors import headed_subtree_ids, reports_of, user_roles
-from coaching.models import AppraisalCycle, CoachingType
+from coaching.models import CoachingType
+from plans.models import AppraisalCycle
 from reviews.dashboard import dashboard_build
 from reviews.exports import ExportFilter, csv_lines, export_tables, pdf_bytes, write_xlsx
 from reviews.forms import (

@@ -16,15 +16,9 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.models import Department, Notification, User
-from coaching.models import (
-    ActionItem,
-    AppraisalCycle,
-    CalendarFeed,
-    CoachingSession,
-    ImprovementPlan,
-    Objective,
-)
+from coaching.models import ActionItem, CalendarFeed, CoachingSession, ImprovementPlan
 from coaching.services import cycle_nodes
+from plans.models import AppraisalCycle, Objective
 from reviews.models import ExportJob, Inquiry, JobSettings, ReviewTable, WorkPlanItem
 from reviews.services import review_table_for, review_table_transition
 from tests.factories import (

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from coaching.models import AppraisalCycle, Objective, PerformancePlan
+from plans.models import AppraisalCycle, Objective, PerformancePlan
 from tests.factories import make_cycle, make_objective
 
 pytestmark = pytest.mark.django_db

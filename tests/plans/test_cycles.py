@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from coaching.models import AppraisalCycle
+from plans.models import AppraisalCycle
 from tests.factories import make_cycle
 from tests.webtest_helpers import choose, errors_beside, form_with_button, messages, press
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from coaching.models import Objective
 from coaching.selectors import ProgressState, objective_progress, with_progress
+from plans.models import Objective
 from tests.factories import check_in, make_cycle, make_objective
 
 pytestmark = pytest.mark.django_db

@@ -18,18 +18,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from coaching.models import (
-    ActionItem,
-    AppraisalCycle,
-    CalendarFeed,
-    CheckIn,
-    CoachingSession,
-    ImprovementPlan,
-    Objective,
-    PhaseTarget,
-    months_between,
-)
+from coaching.models import ActionItem, CalendarFeed, CoachingSession, ImprovementPlan
 from coaching.services import cycle_nodes
+from plans.models import AppraisalCycle, CheckIn, Objective, PhaseTarget
+from plans.months import months_between
 from tests.crawl.crawler import Crawler, Link
 from tests.factories import UserFactory, make_objective
 from tests.webtest_helpers import errors_beside, form_with_button, messages, press

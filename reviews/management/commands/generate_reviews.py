@@ -5,8 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from coaching.models import AppraisalCycle
 from coaching.selectors import month_end
+from plans.models import AppraisalCycle
 from reviews.services import review_tables_generate
 
 
