@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "plans",
     "coaching",
     "reviews",
+    "demo",
 ]
 
 MIDDLEWARE = [

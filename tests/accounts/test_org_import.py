@@ -168,7 +168,7 @@ def test_command_fails_with_every_problem_and_imports_nothing(tmp_path, capsys):
 
 
 def test_sample_file_in_the_repository_imports_cleanly():
-    from accounts.demo import DEMO_ORG_FILE
+    from demo.organisation import DEMO_ORG_FILE
 
     result = run(DEMO_ORG_FILE.read_bytes(), DEMO_ORG_FILE.name)
     assert result.ok, result.problems

@@ -25,11 +25,11 @@ from django.urls import ResolverMatch, resolve, reverse
 from django.utils import timezone
 
 from accounts.models import Notification, User
-from coaching.demo import demo_plans_seed
 from coaching.models import CoachingSession, ImprovementPlan
 from coaching.services import calendar_feed_rotate, cycle_transition
+from demo.plans import demo_plans_seed
+from demo.reviews import demo_reviews_seed
 from plans.models import AppraisalCycle, Objective
-from reviews.demo import demo_reviews_seed
 from reviews.models import ReviewTable
 from reviews.services import export_job_build, export_job_request
 from tests.crawl.crawler import Crawler, CrawlResult, Link

@@ -10,6 +10,10 @@ from django.db import transaction
 
 from accounts.models import HR_GROUP_NAME, User
 from accounts.org_import import ImportResult, org_import
+from coaching.services import objective_progress_refresh
+from demo.coaching import demo_sessions_seed
+from demo.plans import demo_plans_seed
+from demo.reviews import demo_reviews_seed
 
 DEMO_PASSWORD = "coaching-demo"  # noqa: S105 - published demo credential
 DEMO_ORG_FILE = Path(__file__).resolve().parent / "fixtures" / "demo_org.csv"
@@ -51,13 +55,8 @@ def demo_organisation_seed() -> ImportResult:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
     # The other apps' demo data builds on the organisation.
-    from coaching.demo import demo_plans_seed, demo_sessions_seed
-    from reviews.demo import demo_reviews_seed
-
     cycle = demo_plans_seed()
     demo_reviews_seed(cycle=cycle)
     demo_sessions_seed(cycle=cycle)
-    from coaching.services import objective_progress_refresh
-
     objective_progress_refresh()
     return result

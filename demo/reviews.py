@@ -110,6 +110,7 @@ def _reach(table: ReviewTable, state: str, assessee: User, reviewer: User, asker
 
 @transaction.atomic
 def demo_reviews_seed(*, cycle: AppraisalCycle, today: dt.date | None = None) -> None:
+    """Past months' tables brought to every state, then this month's drafts for everyone."""
     today = today or timezone.localdate()
     this_month = today.replace(day=1)
     asker = User.objects.get(email="daniel.kim@example.com")  # head of Finance
