@@ -1,11 +1,6 @@
-"""Reading an uploaded table (CSV, or the first sheet of an XLSX workbook) safely.
+"""The first sheet of an XLSX workbook, read safely as rows of strings.
 
-Whatever the bytes are, the answer is rows of strings or a :class:`TableFileError`
-whose message says what is wrong in words HR can act on; never another exception.
-
-Nothing here trusts what a file says about itself. The format is decided by
-the bytes, and a name that disagrees is refused with a message saying so. An
-XLSX file is a zip of XML: every member read is unpacked against a byte budget
+An XLSX file is a zip of XML: every member read is unpacked against a byte budget
 (its declared size is checked before a byte is inflated, only stored or
 deflated members are inflated at all, and the bytes are counted as they come).
 Only the parts needed are read, each once (never the styles, nor other
@@ -25,7 +20,6 @@ would have to re-implement. This reader reads four parts and keeps only rows.
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 import posixpath
@@ -33,18 +27,12 @@ import re
 import zipfile
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
 from xml.parsers import expat
 
 from django.utils.translation import gettext as _
 
-CSV_SUFFIXES = frozenset({".csv", ".txt", ""})
-XLSX_SUFFIXES = frozenset({".xlsx", ".xlsm"})
+from accounts.spreadsheets.base import TableFileError, TableLimits, too_many_columns
 
-_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls, and password-protected .xlsx
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _CHUNK = 64 * 1024
 # A workbook has a handful of parts; thousands mean something else is inside.
 _MAX_ZIP_MEMBERS = 1000
@@ -53,143 +41,6 @@ _EXCEL_MAX_ROW = 1_048_576
 _EXCEL_MAX_COLUMN = 16_384
 _REL_OFFICE_DOCUMENT = "/officeDocument"
 _REL_SHARED_STRINGS = "/sharedStrings"
-
-
-class TableFileError(Exception):
-    """The file cannot be read as a table; the message says why."""
-
-
-@dataclass(frozen=True)
-class TableLimits:
-    """How much of a file is read at most."""
-
-    max_rows: int  # rows after the header
-    max_columns: int
-    max_unpacked_bytes: int  # XML inflated from an XLSX file, all parts read together
-
-
-def read_table(data: bytes, filename: str, limits: TableLimits) -> list[list[str]]:
-    """Rows of stripped cells, header first, from CSV or XLSX bytes."""
-    suffix = Path(filename).suffix.lower()
-    if not data:
-        raise TableFileError(_("The file is empty."))
-    is_zip = data.startswith(_ZIP_MAGIC)
-    is_ole = data.startswith(_OLE_MAGIC)
-    if suffix in XLSX_SUFFIXES:
-        if is_ole:
-            raise TableFileError(
-                _(
-                    "This is an old-style Excel workbook (.xls) or a password-protected one. "
-                    "Save it as .xlsx without a password, or as CSV (UTF-8)."
-                )
-            )
-        if not is_zip:
-            raise TableFileError(
-                _(
-                    "The file is named %(suffix)s but is not an XLSX workbook. If it is "
-                    "a CSV file, name it .csv and upload it again."
-                )
-                % {"suffix": suffix}
-            )
-        return _read_xlsx(data, limits)
-    if suffix in CSV_SUFFIXES:
-        if is_zip or is_ole:
-            raise TableFileError(
-                _(
-                    "The file is named %(suffix)s but is an Excel workbook, not CSV text. "
-                    "Name it .xlsx, or save the sheet as CSV (UTF-8)."
-                )
-                % {"suffix": suffix or _("(no extension)")}
-            )
-        return _read_csv(data, limits)
-    raise TableFileError(
-        _("Unsupported file type %(suffix)s: use .csv or .xlsx.") % {"suffix": suffix}
-    )
-
-
-def _too_many_rows(limits: TableLimits) -> TableFileError:
-    return TableFileError(
-        _("The file has more than %(max)d rows of people; split it into smaller files.")
-        % {"max": limits.max_rows}
-    )
-
-
-def _too_many_columns(limits: TableLimits, *, line: int = 0, cell: str = "") -> TableFileError:
-    if cell:
-        message = _(
-            "Cell %(cell)s has a value beyond column %(max)d; the file may have at most "
-            "%(max)d columns."
-        )
-    else:
-        message = _(
-            "Line %(line)d has a value beyond column %(max)d; the file may have at most "
-            "%(max)d columns."
-        )
-    return TableFileError(message % {"cell": cell, "line": line, "max": limits.max_columns})
-
-
-# --- CSV ---------------------------------------------------------------------
-
-
-def _read_csv(data: bytes, limits: TableLimits) -> list[list[str]]:
-    if data.startswith(_UTF16_BOMS):
-        raise TableFileError(
-            _("The CSV file is UTF-16 text. Save it as “CSV UTF-8” and upload it again.")
-        )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise TableFileError(
-            _(
-                "The CSV file is not UTF-8 text (line %(line)d has a character that is not "
-                "UTF-8). Save it as “CSV UTF-8” and upload it again."
-            )
-            % {"line": line}
-        ) from None
-    nul = text.find("\x00")
-    if nul != -1:
-        raise TableFileError(
-            _("Line %(line)d contains a NUL character: this is not a plain-text CSV file.")
-            % {"line": text.count("\n", 0, nul) + 1}
-        )
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    rows: list[list[str]] = []
-    try:
-        for cells in reader:
-            if len(rows) > limits.max_rows and any(cell.strip() for cell in cells):
-                raise _too_many_rows(limits)
-            if len(cells) > limits.max_columns:
-                if any(cell.strip() for cell in cells[limits.max_columns :]):
-                    raise _too_many_columns(limits, line=reader.line_num)
-                del cells[limits.max_columns :]
-            rows.append([cell.strip() for cell in cells])
-    except csv.Error as exc:
-        # The csv module names its limit in English; say it in ours.
-        if "field larger than field limit" in str(exc):
-            raise TableFileError(
-                _(
-                    "Line %(line)d has a cell longer than %(max)d characters: "
-                    "this is not an organisation file."
-                )
-                % {"line": reader.line_num, "max": csv.field_size_limit()}
-            ) from None
-        raise TableFileError(
-            _("Line %(line)d cannot be read as CSV: %(error)s.")
-            % {"line": reader.line_num, "error": exc}
-        ) from None
-    return rows
-
-
-def _delimiter(text: str) -> str:
-    """The separator used in the header line: comma, semicolon (some Excel locales) or tab."""
-    header = text.split("\n", 1)[0]
-    counts = {delimiter: header.count(delimiter) for delimiter in (",", ";", "\t")}
-    best = max(counts, key=lambda delimiter: counts[delimiter])
-    return best if counts[best] else ","
-
-
-# --- XLSX --------------------------------------------------------------------
 
 
 class _Budget:
@@ -223,7 +74,11 @@ def _damaged() -> TableFileError:
     )
 
 
-def _read_xlsx(data: bytes, limits: TableLimits) -> list[list[str]]:
+def read_xlsx(data: bytes, limits: TableLimits) -> list[list[str]]:
+    """Rows of stripped cells of the workbook's first sheet, header first.
+
+    Raises :class:`TableFileError` if the workbook is damaged, unsafe, or beyond ``limits``.
+    """
     budget = _Budget(limits.max_unpacked_bytes)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -519,7 +374,7 @@ class _SheetReader:
                 % {"cell": cell, "max": self.limits.max_rows, "last": self.last_row_allowed}
             )
         if self.column > self.limits.max_columns:
-            raise _too_many_columns(self.limits, cell=cell)
+            raise too_many_columns(self.limits, cell=cell)
         self.rows.setdefault(self.row, {})[self.column] = value
 
     def _value(self) -> str:

@@ -1,37 +1,35 @@
-"""Bulk import of people, departments, heads and reporting lines.
+"""Checking an organisation file: each row on its own, then the rows together.
 
-The file is a table (CSV or the first sheet of an XLSX workbook), one row per
-person. It is all-or-nothing: every row is checked first, and any problem
-imports nothing and is reported with its row number (the header is row 1).
-People are matched by e-mail, so importing an updated file updates them in
-place and importing the same file again changes nothing.
+:func:`parse_rows` checks the header and every cell of a row by itself;
+:func:`check_rows` checks the rows across each other and against the people
+and departments already saved (duplicates, unknown managers and parents,
+cycles, two heads). Neither changes anything.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Department, User
-from accounts.spreadsheets import TableFileError, TableLimits
-from accounts.spreadsheets import read_table as read_table_file
 
 REQUIRED_COLUMNS = ("email", "full_name", "department")
 OPTIONAL_COLUMNS = ("job_title", "manager_email", "parent_department", "is_head")
 _YES = {"yes", "y", "true", "1", "x", "是"}
 _NO = {"", "no", "n", "false", "0", "否"}
 NAME_MAX = 150
+# The user model's e-mail column holds this many characters; validate_email allows more.
+EMAIL_MAX = 254
 
 
 @dataclass(frozen=True)
 class ImportProblem:
+    """What is wrong, where: ``row`` 0 is the file as a whole, 1 the header."""
+
     row: int
     column: str
     message: str
@@ -39,6 +37,8 @@ class ImportProblem:
 
 @dataclass
 class ImportRow:
+    """One person's row, each cell checked on its own (``number`` as in the file)."""
+
     number: int
     email: str
     full_name: str
@@ -49,71 +49,8 @@ class ImportRow:
     is_head: bool
 
 
-@dataclass
-class ImportResult:
-    problems: list[ImportProblem] = field(default_factory=list)
-    people_created: int = 0
-    people_updated: int = 0
-    people_unchanged: int = 0
-    departments_created: int = 0
-    departments_updated: int = 0
-    created_user_ids: list[int] = field(default_factory=list)
-    dry_run: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    @property
-    def changed(self) -> bool:
-        return bool(
-            self.people_created
-            or self.people_updated
-            or self.departments_created
-            or self.departments_updated
-        )
-
-
-# Kept under its old name: callers catch it.
-ImportFileError = TableFileError
-
-# The user model's e-mail column holds this many characters; validate_email allows more.
-EMAIL_MAX = 254
-# Columns beyond the known ones are refused by name; this caps what is read at all.
-MAX_COLUMNS = 50
-
-
 def _normalise_header(value: object) -> str:
     return str(value or "").strip().lower().replace(" ", "_").replace("-", "_")
-
-
-def import_limits() -> TableLimits:
-    """How much of a file the import reads, from settings (see README, Configuration)."""
-    return TableLimits(
-        max_rows=settings.ORG_IMPORT_MAX_ROWS,
-        max_columns=MAX_COLUMNS,
-        max_unpacked_bytes=settings.ORG_IMPORT_MAX_UNPACKED_BYTES,
-    )
-
-
-def size_problem(size: int) -> str | None:
-    """Why a file of ``size`` bytes is refused before it is read, or None."""
-    limit = settings.ORG_IMPORT_MAX_BYTES
-    if size > limit:
-        return _("The file is larger than %(max)s MB.") % {"max": _megabytes(limit)}
-    return None
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):g}"
-
-
-def read_table(data: bytes, filename: str) -> list[list[str]]:
-    """Rows of cells (strings) from CSV or XLSX bytes, header first."""
-    problem = size_problem(len(data))
-    if problem:
-        raise ImportFileError(problem)
-    return read_table_file(data, filename, import_limits())
 
 
 def _header_problems(header: list[str]) -> list[ImportProblem]:
@@ -382,132 +319,3 @@ def check_rows(rows: list[ImportRow]) -> list[ImportProblem]:
                     )
                 )
     return problems
-
-
-def _apply(rows: list[ImportRow], result: ImportResult) -> None:
-    departments = {d.name: d for d in Department.objects.select_for_update()}
-    created_departments: set[str] = set()
-    names = {r.department for r in rows} | {
-        r.parent_department for r in rows if r.parent_department
-    }
-    for name in sorted(names - set(departments)):
-        departments[name] = Department.objects.create(name=name)
-        created_departments.add(name)
-    result.departments_created = len(created_departments)
-
-    emails = [r.email for r in rows]
-    people = {u.email: u for u in User.objects.select_for_update().filter(email__in=emails)}
-    existing_emails = set(people)
-    now = timezone.now()
-    new_people = []
-    for row in rows:
-        if row.email not in people:
-            user = User(email=row.email, full_name=row.full_name, date_joined=now)
-            user.set_unusable_password()
-            new_people.append(user)
-    for user in User.objects.bulk_create(new_people):
-        people[user.email] = user
-    result.created_user_ids = [u.pk for u in new_people]
-    result.people_created = len(new_people)
-
-    # Reporting lines can point at people outside the file who already exist.
-    outside = {r.manager_email for r in rows if r.manager_email} - set(people)
-    manager_ids = dict(User.objects.filter(email__in=outside).values_list("email", "pk"))
-    manager_ids.update({email: user.pk for email, user in people.items()})
-
-    changed_users: list[User] = []
-    changed_fields: set[str] = set()
-    for row in rows:
-        user = people[row.email]
-        wanted = {
-            "full_name": row.full_name,
-            "job_title": row.job_title,
-            "department_id": departments[row.department].pk,
-            "manager_id": manager_ids[row.manager_email] if row.manager_email else None,
-        }
-        diff = [name for name, value in wanted.items() if getattr(user, name) != value]
-        for name in diff:
-            setattr(user, name, wanted[name])
-        if diff:
-            changed_users.append(user)
-            changed_fields.update(name.removesuffix("_id") for name in diff)
-        if row.email in existing_emails:
-            if diff:
-                result.people_updated += 1
-            else:
-                result.people_unchanged += 1
-    if changed_users:
-        User.objects.bulk_update(changed_users, sorted(changed_fields), batch_size=1000)
-
-    parent_of = {r.department: r.parent_department for r in rows if r.parent_department}
-    head_of = {r.department: people[r.email].pk for r in rows if r.is_head}
-    for name, department in departments.items():
-        fields = []
-        if name in parent_of and department.parent_id != departments[parent_of[name]].pk:
-            department.parent = departments[parent_of[name]]
-            fields.append("parent")
-        if name in head_of and department.head_id != head_of[name]:
-            department.head_id = head_of[name]
-            fields.append("head")
-        if fields:
-            department.save(update_fields=fields)
-            if name not in created_departments:
-                result.departments_updated += 1
-
-
-def org_import(
-    *,
-    data: bytes,
-    filename: str,
-    actor: User | None,
-    invite: bool = False,
-    dry_run: bool = False,
-) -> ImportResult:
-    """Check a whole file and, if every row is good, apply it in one transaction."""
-    result = ImportResult(dry_run=dry_run)
-    try:
-        table = read_table(data, filename)
-    except ImportFileError as exc:
-        result.problems.append(ImportProblem(0, "", str(exc)))
-        return result
-    rows, problems = parse_rows(table)
-    if problems:
-        result.problems = problems
-        return result
-    result.problems = sorted(check_rows(rows), key=lambda p: (p.row, p.column))
-    if result.problems:
-        return result
-    try:
-        with transaction.atomic():
-            _apply(rows, result)
-            if dry_run:
-                transaction.set_rollback(True)
-                return result
-            if invite and result.created_user_ids:
-                from accounts.services import invitations_request
-
-                invitations_request(user_ids=result.created_user_ids, actor=actor)
-    except IntegrityError:
-        # Another import created the same person or department meanwhile.
-        return ImportResult(
-            dry_run=dry_run,
-            problems=[
-                ImportProblem(
-                    0, "", _("Another import changed the organisation meanwhile. Try again.")
-                )
-            ],
-        )
-    return result
-
-
-def read_file(path: Path) -> tuple[bytes, str]:
-    return path.read_bytes(), path.name
-
-
-def problems_as_text(problems: list[ImportProblem]) -> str:
-    lines = []
-    for problem in problems:
-        where = _("row %(row)d") % {"row": problem.row} if problem.row else _("file")
-        column = f" [{problem.column}]" if problem.column else ""
-        lines.append(f"{where}{column}: {problem.message}")
-    return "\n".join(lines)
