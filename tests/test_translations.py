@@ -52,7 +52,7 @@ def test_compiled_catalogue_matches_the_source():
     assert not stale, stale[:10]
 
 
-PRODUCT_PACKAGES = ("accounts", "coaching", "reviews", "config")
+PRODUCT_PACKAGES = ("accounts", "plans", "coaching", "reviews", "demo", "config")
 
 
 def _translated_at_import(path):
