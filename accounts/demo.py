@@ -57,7 +57,7 @@ def demo_organisation_seed() -> ImportResult:
     cycle = demo_plans_seed()
     demo_reviews_seed(cycle=cycle)
     demo_sessions_seed(cycle=cycle)
-    from coaching.services import objective_progress_refresh
+    from plans.services import objective_progress_refresh
 
     objective_progress_refresh()
     return result

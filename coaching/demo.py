@@ -17,13 +17,8 @@ from coaching.models import (
     ImprovementPlan,
     SessionObjective,
 )
-from coaching.services import (
-    cycle_nodes,
-    plan_confirm,
-    plan_get_or_create,
-    targets_spread_evenly,
-)
 from plans.models import AppraisalCycle, CheckIn, Measure, Objective, PhaseTarget
+from plans.services import cycle_nodes, plan_confirm, plan_get_or_create, targets_spread_evenly
 
 
 @dataclass(frozen=True)
@@ -106,7 +101,7 @@ def _objective(
         for month, value in plan.items()
     )
     if spec.pace is not None:
-        from coaching.selectors import objective_progress, with_progress
+        from plans.selectors import objective_progress, with_progress
 
         annotated = with_progress(
             Objective.objects.filter(pk=objective.pk).select_related("cycle"), today=today

@@ -24,22 +24,15 @@ from accounts.inputs import param_choice, param_id, required_id
 from accounts.links import pk_url
 from accounts.models import Department, User
 from accounts.selectors import reports_of
-from coaching.charts import progress_chart
 from coaching.forms import (
     GUIDING_QUESTIONS,
     AcknowledgeForm,
     ActionItemFormSet,
-    CheckInForm,
-    CycleFilterForm,
-    CycleForm,
     ImprovementPlanForm,
-    ObjectiveForm,
     OverviewFilterForm,
     QuickNoteForm,
     SessionForm,
     SessionObjectiveForm,
-    TargetGridForm,
-    TeamFilterForm,
 )
 from coaching.models import (
     ActionItem,
@@ -51,56 +44,68 @@ from coaching.models import (
 )
 from coaching.permissions import (
     can_acknowledge,
-    can_check_in,
     can_coach,
     can_edit_improvement_plan,
-    can_edit_objective,
     can_edit_session,
-    can_edit_subject,
-    can_manage_cycles,
     can_read_session_content,
     can_tick,
-    get_cycle_for_hr,
-    get_department_subject,
-    get_employee_subject,
-    get_objective_for_user,
     get_session_for_user,
     improvement_plans_visible_to,
     is_coachee,
-    objectives_visible_to,
-    plan_sides,
     sessions_visible_to,
 )
-from coaching.selectors import (
-    PROGRESS_ORDER,
-    ProgressState,
-    coaching_type_suggest,
-    current_cycle,
-    held_by,
-    objective_progress,
-    plan_fingerprint,
-    plan_for,
-    with_progress,
-)
+from coaching.selectors import coaching_type_suggest, held_by
 from coaching.services import (
     ActionItemInput,
     action_item_mark,
     calendar_feed_ics,
     calendar_feed_rotate,
+    improvement_plan_save,
+    session_acknowledge,
+    session_save,
+)
+from plans.charts import progress_chart
+from plans.forms import (
+    CheckInForm,
+    CycleFilterForm,
+    CycleForm,
+    ObjectiveForm,
+    TargetGridForm,
+    TeamFilterForm,
+)
+from plans.models import AppraisalCycle, CheckIn, Objective, PerformancePlan
+from plans.permissions import (
+    can_check_in,
+    can_edit_objective,
+    can_edit_subject,
+    can_manage_cycles,
+    get_cycle_for_hr,
+    get_department_subject,
+    get_employee_subject,
+    get_objective_for_user,
+    objectives_visible_to,
+    plan_sides,
+)
+from plans.selectors import (
+    PROGRESS_ORDER,
+    ProgressState,
+    current_cycle,
+    objective_progress,
+    plan_fingerprint,
+    plan_for,
+    with_progress,
+)
+from plans.services import (
     checkin_create,
     cycle_save,
     cycle_transition,
-    improvement_plan_save,
     objective_create,
     objective_update,
     phase_targets_save,
     plan_subject_confirm,
-    session_acknowledge,
-    session_save,
     targets_copied_from,
     targets_spread_evenly,
 )
-from plans.models import AppraisalCycle, CheckIn, Objective, PerformancePlan
 
 STALE_EDIT_MESSAGE = gettext_lazy(
     "Someone saved this while you were editing it: another person, or you in another tab. "

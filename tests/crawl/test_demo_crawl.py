@@ -27,8 +27,9 @@ from django.utils import timezone
 from accounts.models import Notification, User
 from coaching.demo import demo_plans_seed
 from coaching.models import CoachingSession, ImprovementPlan
-from coaching.services import calendar_feed_rotate, cycle_transition
+from coaching.services import calendar_feed_rotate
 from plans.models import AppraisalCycle, Objective
+from plans.services import cycle_transition
 from reviews.demo import demo_reviews_seed
 from reviews.models import ReviewTable
 from reviews.services import export_job_build, export_job_request

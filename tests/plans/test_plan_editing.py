@@ -12,8 +12,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from coaching.services import plan_confirm, plan_get_or_create
 from plans.models import CheckIn, Objective, ObjectiveChange, PerformancePlan, PhaseTarget
+from plans.services import plan_confirm, plan_get_or_create
 from tests.factories import DepartmentFactory, UserFactory, make_cycle, make_objective
 from tests.webtest_helpers import (
     HTMX,

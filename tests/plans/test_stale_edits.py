@@ -11,8 +11,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from coaching.services import plan_confirm, plan_get_or_create
 from plans.models import AppraisalCycle, ObjectiveChange, PerformancePlan
+from plans.services import plan_confirm, plan_get_or_create
 from tests.factories import make_cycle, make_objective
 from tests.webtest_helpers import another_browser, form_with_button, htmx_get, messages, press
 

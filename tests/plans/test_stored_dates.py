@@ -19,9 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coaching.models import ActionItem, CalendarFeed, CoachingSession, ImprovementPlan
-from coaching.services import cycle_nodes
 from plans.models import AppraisalCycle, CheckIn, Objective, PhaseTarget
 from plans.months import months_between
+from plans.services import cycle_nodes
 from tests.crawl.crawler import Crawler, Link
 from tests.factories import UserFactory, make_objective
 from tests.webtest_helpers import errors_beside, form_with_button, messages, press

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from coaching.selectors import ProgressState
-from coaching.services import objective_progress_refresh
 from plans.models import Objective
+from plans.selectors import ProgressState
+from plans.services import objective_progress_refresh
 from tests.factories import UserFactory, check_in, make_cycle, make_objective
 from tests.webtest_helpers import choose, form_by_testid, press, tick
 
