@@ -198,6 +198,7 @@ def session_links(*, session: CoachingSession) -> list[SessionObjective]:
 
 
 def session_action_items(*, session: CoachingSession) -> list[ActionItem]:
+    """The session's steps in their order, with their owners."""
     return list(session.action_items.select_related("owner"))
 
 
@@ -263,6 +264,7 @@ def sessions_of_person(*, user: User, employee: User, limit: int = 100) -> list[
 
 
 def action_items_of_sessions(*, session_ids: set[int], limit: int = 100) -> list[ActionItem]:
+    """Steps agreed in these sessions, latest due date first."""
     return list(
         ActionItem.objects.filter(session_id__in=session_ids)
         .select_related("owner", "session")
@@ -290,4 +292,5 @@ def improvement_plan_objectives(
 
 
 def calendar_feed_of(*, user: User) -> CalendarFeed | None:
+    """The person's private calendar feed, if they made one."""
     return CalendarFeed.objects.filter(user=user).first()

@@ -298,6 +298,7 @@ def objective_as_stored(*, pk: int) -> Objective:
 
 
 def phase_targets_of(*, objective: Objective) -> list[PhaseTarget]:
+    """The objective's monthly targets, by month."""
     return list(objective.targets.all())
 
 
