@@ -1,4 +1,5 @@
-"""Reads of coaching: the suggested kind of coaching, sessions held, open action items."""
+"""Reads of coaching: the suggested kind of coaching, sessions held, open action items,
+and every list the coaching pages show."""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Reads of plans and progress. Lists come from ``visible_to`` querysets."""
+"""Reads of plans and progress, and every list the plan pages show.
+
+Lists a person sees come from ``visible_to`` querysets (``plans.permissions``).
+"""
 
 from __future__ import annotations
 
