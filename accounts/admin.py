@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Model
+from django.db.models import F, Model
 from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -138,6 +138,16 @@ class ViewOnSiteWhenAllowedAdmin(PrivateFieldsAdmin[_ModelT]):
         ):
             response.context_data["has_absolute_url"] = False
         return response
+
+
+class VersionedAdmin(ViewOnSiteWhenAllowedAdmin[_ModelT]):
+    """A change saved here makes the product's open edit forms of the object stale, so
+    that they cannot undo it (accounts.concurrency)."""
+
+    def save_model(self, request: HttpRequest, obj: _ModelT, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change:
+            type(obj)._default_manager.filter(pk=obj.pk).update(version=F("version") + 1)
 
 
 @admin.register(Department)

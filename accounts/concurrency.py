@@ -14,7 +14,17 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.db.models import F, Model
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy
+
+STALE_EDIT_MESSAGE = gettext_lazy(
+    "Someone saved this while you were editing it: another person, or you in another tab. "
+    "Nothing of yours was saved: your input is still below. Open the page again in a new "
+    "tab to see what changed, then save yours."
+)
 
 
 class StaleEditError(Exception):
@@ -48,6 +58,14 @@ class VersionField(forms.IntegerField):
         return None
 
 
+def carry_version(form: forms.ModelForm[Any]) -> None:
+    """An edit form carries the version it was built from; a new object has none."""
+    if form.instance.pk:
+        form.fields["version"].initial = form.instance.version
+    else:
+        del form.fields["version"]
+
+
 def version_claim(model: type[Model], pk: int, version: int | None) -> int:
     """Bump the stored version of ``model`` ``pk`` if it still is ``version``; the new one.
 
@@ -61,3 +79,9 @@ def version_claim(model: type[Model], pk: int, version: int | None) -> int:
     if updated != 1:
         raise StaleEditError
     return version + 1
+
+
+def refused_as_stale(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    """The form again as the person filled it, with the reason nothing was saved (409)."""
+    messages.error(request, STALE_EDIT_MESSAGE)
+    return render(request, template, context, status=409)

@@ -15,6 +15,14 @@ from accounts.models import Department, User
 from accounts.org_import import size_problem
 
 
+def submit_helper(label: str) -> FormHelper:
+    """A crispy helper with one submit button, for a form whose template owns the <form>."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.add_input(Submit("submit", label))
+    return helper
+
+
 class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
         label=_("E-mail address"),

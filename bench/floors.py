@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from coaching.models import ActionItem, CoachingSession, CoachingType
-from coaching.selectors import current_cycle, with_progress
 from plans.models import CheckIn, Objective, PerformancePlan
+from plans.selectors import current_cycle, with_progress
 from reviews.models import Inquiry, ReviewEvent, ReviewRow, ReviewTable, WorkPlanItem
 
 TRIVIAL = engines["django"].from_string(

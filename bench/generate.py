@@ -60,8 +60,8 @@ def main() -> None:
 
     from accounts.models import HR_GROUP_NAME, Department, User
     from coaching.models import ActionItem, CoachingSession
-    from coaching.services import cycle_nodes
     from plans.models import AppraisalCycle, CheckIn, Objective, PerformancePlan, PhaseTarget
+    from plans.services import cycle_nodes
     from reviews.models import ReviewTable
     from reviews.services import review_tables_generate
 
@@ -273,7 +273,7 @@ def main() -> None:
                 strict=True,
             ):
                 ReviewTable.objects.filter(pk__in=chunk).update(status=status, summary="Summary.")
-    from coaching.services import objective_progress_refresh
+    from plans.services import objective_progress_refresh
 
     objective_progress_refresh()
     # Fresh statistics, as autovacuum would gather them in production soon after:

@@ -48,8 +48,8 @@ def main() -> None:
     call_command("migrate", "--no-input", verbosity=0)
 
     from accounts.models import Department, User
-    from coaching.services import cycle_nodes
     from plans.models import AppraisalCycle, CheckIn, Objective, PhaseTarget
+    from plans.services import cycle_nodes
     from reviews.models import ReviewRow, ReviewTable
     from reviews.services import review_tables_generate
 

@@ -65,7 +65,7 @@ def jobs() -> dict[str, Any]:
 
     from accounts.models import Notification
     from bench.exports import measure
-    from coaching.selectors import current_cycle
+    from plans.selectors import current_cycle
     from reviews.jobs import reminders_run, weekly_digest_run
     from reviews.models import ReviewTable, SentReminder
     from reviews.services import review_tables_generate

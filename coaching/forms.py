@@ -1,17 +1,18 @@
+"""Forms of the coaching pages: sessions (and their bundle), quick notes, improvement plans."""
+
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.concurrency import VersionField
+from accounts.concurrency import VersionField, carry_version
+from accounts.forms import submit_helper
 from accounts.inputs import FilterForm, limit_dates
 from accounts.models import Department, User
 from coaching.models import (
@@ -21,332 +22,16 @@ from coaching.models import (
     ImprovementPlan,
     SessionObjective,
 )
-from coaching.selectors import subject_weight_total
-from plans.models import AppraisalCycle, CheckIn, Measure, Objective
-from plans.months import months_between
+from coaching.selectors import (
+    improvement_plans_offered,
+    session_action_items,
+    session_assessments,
+    session_objectives_offered,
+)
+from coaching.services import ActionItemInput
 
-MAX_CYCLE_MONTHS = 24
 # A session may be logged ahead as a plan, up to a year: beyond that it is a typo (2100).
 PLANNING_HORIZON_DAYS = 366
-REASON_HELP = _("The plan was agreed by both sides: say why it changes. The change is recorded.")
-
-
-def _carry_version(form: forms.ModelForm[Any]) -> None:
-    """An edit form carries the version it was built from; a new object has none."""
-    if form.instance.pk:
-        form.fields["version"].initial = form.instance.version
-    else:
-        del form.fields["version"]
-
-
-def _helper(label: str) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.add_input(Submit("submit", label))
-    return helper
-
-
-class CycleForm(forms.ModelForm[AppraisalCycle]):
-    frequency = forms.ChoiceField(
-        label=_("Time nodes"),
-        choices=[
-            ("monthly", _("Every month")),
-            ("bimonthly", _("Every two months")),
-            ("quarterly", _("Every quarter")),
-            ("half_yearly", _("Every half year")),
-        ],
-        initial="monthly",
-        help_text=_("When targets are set and progress is judged."),
-    )
-
-    rating_labels = forms.CharField(
-        label=_("Rating scale"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_(
-            "One rating per line, lowest first, for reviewers of monthly review tables. "
-            "Empty: below / meets / exceeds expectations."
-        ),
-    )
-    version = VersionField()
-
-    class Meta:
-        model = AppraisalCycle
-        fields = ["name", "start_date", "end_date"]
-        widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}),
-            "end_date": forms.DateInput(attrs={"type": "date"}),
-        }
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = _helper(str(_("Save")))
-        _carry_version(self)
-        if self.instance.pk and self.instance.time_nodes:
-            months = len(months_between(self.instance.start_date, self.instance.end_date))
-            step = round(months / len(self.instance.nodes))
-            by_step = {1: "monthly", 2: "bimonthly", 3: "quarterly", 6: "half_yearly"}
-            self.fields["frequency"].initial = by_step.get(step, "monthly")
-        if self.instance.pk:
-            scale = self.instance.rating_scale
-            labels = [str(label) for label in scale] if isinstance(scale, list) else []
-            self.fields["rating_labels"].initial = "\n".join(labels)
-        if self.instance.pk and self.instance.state != AppraisalCycle.State.PLANNING:
-            for name in ("start_date", "end_date", "frequency"):
-                self.fields[name].disabled = True
-                self.fields[name].help_text = _("Fixed once the cycle has started.")
-        limit_dates(self)
-
-    def _get_validation_exclusions(self) -> set[str]:
-        # A fixed (disabled) date keeps its stored value, whatever it is: not the person's
-        # to correct here, so it must not stop them saving the rest.
-        # (Django's own hook for this; django-stubs does not declare it.)
-        excluded: set[str] = set(super()._get_validation_exclusions())  # type: ignore[misc]
-        excluded.update(name for name, field in self.fields.items() if field.disabled)
-        return excluded
-
-    def clean_rating_labels(self) -> list[str]:
-        labels = [line.strip() for line in self.cleaned_data["rating_labels"].splitlines()]
-        labels = [label for label in labels if label]
-        if len(labels) > 10:
-            raise forms.ValidationError(_("At most 10 ratings."))
-        if len(set(labels)) != len(labels):
-            raise forms.ValidationError(_("Each rating must be different."))
-        if any(len(label) > 50 for label in labels):
-            raise forms.ValidationError(_("A rating is at most 50 characters."))
-        return labels
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("start_date"), data.get("end_date")
-        fixed = self.fields["end_date"].disabled  # stored dates, not the person's to fix here
-        if start and end and not fixed:
-            if end <= start:
-                self.add_error("end_date", _("The end date must be after the start date."))
-            elif (end.year - start.year) * 12 + end.month - start.month >= MAX_CYCLE_MONTHS:
-                self.add_error("end_date", _("A cycle can last at most 24 months."))
-        return data
-
-
-class ObjectiveForm(forms.ModelForm[Objective]):
-    reason = forms.CharField(
-        label=_("Why does the agreed plan change?"), max_length=500, required=False
-    )
-    version = VersionField()
-
-    class Meta:
-        model = Objective
-        fields = ["title", "description", "weight", "measure", "target", "unit", "parent", "status"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
-
-    def __init__(
-        self,
-        *args: Any,
-        cycle: AppraisalCycle,
-        employee: User | None = None,
-        department: Department | None = None,
-        parent_choices: Any = None,
-        plan_agreed: bool = False,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.cycle, self.employee, self.department = cycle, employee, department
-        self.plan_agreed = plan_agreed
-        others = subject_weight_total(
-            cycle=cycle, employee=employee, department=department, exclude_pk=self.instance.pk
-        )
-        self.fields["weight"].help_text = _(
-            "Other objectives of this plan weigh %(others)d, so %(left)d makes 100."
-        ) % {"others": others, "left": max(0, 100 - others)}
-        self.fields["weight"].widget.attrs.update({"min": 0, "max": 100})
-        self.fields["target"].help_text = _(
-            "For a number: the value to reach by the end of the cycle. For a percentage: "
-            "usually 100. A milestone has no numeric target."
-        )
-        self.fields["unit"].help_text = _("For a number, e.g. orders, €, calls.")
-        parent_field = self.fields["parent"]
-        assert isinstance(parent_field, forms.ModelChoiceField)  # noqa: S101
-        parent_field.queryset = (
-            parent_choices if parent_choices is not None else Objective.objects.none()
-        )
-        parent_field.required = False
-        if not self.instance.pk:
-            del self.fields["status"]
-        _carry_version(self)
-        if plan_agreed:
-            self.fields["reason"].required = True
-            self.fields["reason"].help_text = REASON_HELP
-        else:
-            del self.fields["reason"]
-        self.helper = _helper(str(_("Save")))
-
-    def clean_weight(self) -> int:
-        weight: int = self.cleaned_data["weight"]
-        status = self.data.get(self.add_prefix("status"), Objective.Status.ACTIVE)
-        if status == Objective.Status.DROPPED:
-            return weight
-        others = subject_weight_total(
-            cycle=self.cycle,
-            employee=self.employee,
-            department=self.department,
-            exclude_pk=self.instance.pk,
-        )
-        if others + weight > 100:
-            raise forms.ValidationError(
-                _(
-                    "The other objectives already weigh %(others)d; this one can weigh at most "
-                    "%(left)d so that the plan adds up to 100."
-                ),
-                params={"others": others, "left": max(0, 100 - others)},
-            )
-        return weight
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        measure, target = data.get("measure"), data.get("target")
-        if measure == Measure.MILESTONE:
-            if target is not None:
-                self.add_error("target", _("A milestone has no numeric target: leave it empty."))
-        elif measure == Measure.PERCENT:
-            if target is not None and not (0 < target <= 100):
-                self.add_error("target", _("A percentage target is between 0 and 100."))
-        elif measure == Measure.NUMBER:
-            if target is None:
-                self.add_error("target", _("A number objective needs a target to reach."))
-            elif target <= 0:
-                self.add_error("target", _("The target must be more than zero."))
-            if not data.get("unit"):
-                self.add_error("unit", _("Say what is counted, e.g. orders or €."))
-        parent = data.get("parent")
-        if parent is not None and parent.cycle_id != self.cycle.pk:
-            self.add_error("parent", _("Align to an objective of the same cycle."))
-        return data
-
-
-class TargetGridForm(forms.Form):
-    """One planned value per time node; cumulative (where to be by the end of that month)."""
-
-    def __init__(
-        self, *args: Any, objective: Objective, plan_agreed: bool = False, **kwargs: Any
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.objective = objective
-        self.fields["version"] = VersionField(initial=objective.version)
-        self.nodes: list[dt.date] = objective.cycle.nodes
-        milestone = objective.measure == Measure.MILESTONE
-        for node in self.nodes:
-            label = date_format(node, "YEAR_MONTH_FORMAT")
-            if milestone:
-                self.fields[self.field_name(node)] = forms.BooleanField(
-                    label=label, required=False, help_text=_("Done by then")
-                )
-            else:
-                self.fields[self.field_name(node)] = forms.DecimalField(
-                    label=label,
-                    required=False,
-                    min_value=Decimal(0),
-                    max_digits=14,
-                    decimal_places=2,
-                    widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
-                )
-        if plan_agreed:
-            self.fields["reason"] = forms.CharField(
-                label=_("Why does the agreed plan change?"), max_length=500, help_text=REASON_HELP
-            )
-
-    @staticmethod
-    def field_name(node: dt.date) -> str:
-        return f"m_{node:%Y_%m}"
-
-    def node_fields(self) -> list[forms.BoundField]:
-        return [self[self.field_name(node)] for node in self.nodes]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if self.objective.measure == Measure.PERCENT:
-            cap = self.objective.full_value
-            for node in self.nodes:
-                value = data.get(self.field_name(node))
-                if value is not None and value > cap:
-                    self.add_error(
-                        self.field_name(node),
-                        _("At most %(cap)s for this percentage objective.")
-                        % {"cap": format(cap.normalize(), "f")},
-                    )
-        return data
-
-    def values(self) -> dict[dt.date, Decimal | None]:
-        result: dict[dt.date, Decimal | None] = {}
-        for node in self.nodes:
-            value = self.cleaned_data.get(self.field_name(node))
-            if self.objective.measure == Measure.MILESTONE:
-                result[node] = Decimal(1) if value else Decimal(0)
-            else:
-                result[node] = value
-        return result
-
-
-class CheckInForm(forms.ModelForm[CheckIn]):
-    confidence = forms.TypedChoiceField(
-        label=_("Confidence"),
-        coerce=int,
-        choices=[(n, str(n)) for n in range(1, 6)],
-        initial=3,
-        widget=forms.RadioSelect(attrs={"class": "form-check-inline"}),
-        help_text=_("1 = will not make it, 5 = certain."),
-    )
-
-    class Meta:
-        model = CheckIn
-        fields = ["value", "confidence", "recorded_on", "note"]
-        widgets = {
-            "recorded_on": forms.DateInput(attrs={"type": "date"}),
-            "note": forms.Textarea(attrs={"rows": 2}),
-            "value": forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
-        }
-
-    def __init__(self, *args: Any, objective: Objective, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.objective = objective
-        self.fields["recorded_on"].initial = timezone.localdate()
-        if objective.measure == Measure.MILESTONE:
-            self.fields["value"] = forms.TypedChoiceField(
-                label=_("Milestone"),
-                coerce=Decimal,
-                choices=[("0", _("Not done yet")), ("1", _("Done"))],
-                error_messages={"invalid_choice": _("Choose done or not done.")},
-            )
-        else:
-            unit = objective.unit if objective.measure == Measure.NUMBER else "%"
-            self.fields["value"].label = _("Where it stands now (%(unit)s)") % {"unit": unit}
-            self.fields["value"].help_text = _(
-                "The total so far, not just the change since last time."
-            )
-        # No limit_dates: clean_recorded_on keeps the day within the cycle, and says so.
-        self.helper = _helper(str(_("Record check-in")))
-
-    def clean_value(self) -> Decimal:
-        value: Decimal = self.cleaned_data["value"]
-        if value < 0:
-            raise forms.ValidationError(_("The value cannot be negative."))
-        if self.objective.measure == Measure.PERCENT and value > 100:
-            raise forms.ValidationError(_("A percentage is at most 100."))
-        return value
-
-    def clean_recorded_on(self) -> dt.date:
-        day: dt.date = self.cleaned_data["recorded_on"]
-        cycle = self.objective.cycle
-        if not (cycle.start_date <= day <= cycle.end_date):
-            raise forms.ValidationError(
-                _("Pick a date within the cycle (%(start)s – %(end)s).")
-                % {"start": date_format(cycle.start_date), "end": date_format(cycle.end_date)}
-            )
-        if day > timezone.localdate():
-            raise forms.ValidationError(_("A check-in cannot be in the future."))
-        return day
-
-
-# --- Coaching sessions -------------------------------------------------------
 
 GUIDING_QUESTIONS = [
     _("What is the progress towards the goals set?"),
@@ -374,7 +59,7 @@ class QuickNoteForm(forms.Form):
         employee = self.fields["employee"]
         assert isinstance(employee, forms.ModelChoiceField)  # noqa: S101
         employee.queryset = people
-        self.helper = _helper(str(_("Save note")))
+        self.helper = submit_helper(str(_("Save note")))
 
 
 def duration_field() -> forms.IntegerField:
@@ -433,7 +118,7 @@ class SessionForm(forms.ModelForm[CoachingSession]):
         type_field = self.fields["type"]
         assert isinstance(type_field, forms.ChoiceField)  # noqa: S101
         type_field.choices = CoachingType.choices
-        _carry_version(self)
+        carry_version(self)
         limit_dates(self)
 
     def clean_held_on(self) -> dt.date:
@@ -589,8 +274,8 @@ class ImprovementPlanForm(forms.ModelForm[ImprovementPlan]):
         if not self.instance.pk:
             del self.fields["outcome"]
             del self.fields["outcome_note"]
-        _carry_version(self)
-        self.helper = _helper(str(_("Save")))
+        carry_version(self)
+        self.helper = submit_helper(str(_("Save")))
         limit_dates(self)
 
     def clean(self) -> dict[str, Any]:
@@ -607,43 +292,6 @@ class ImprovementPlanForm(forms.ModelForm[ImprovementPlan]):
         return data
 
 
-# --- List filters --------------------------------------------------------------
-
-
-class CycleFilterForm(FilterForm):
-    """The cycle picker of the plan pages; empty or bad: the current cycle."""
-
-    cycle = forms.ModelChoiceField[AppraisalCycle](
-        label=_("Cycle"),
-        queryset=AppraisalCycle.objects.all(),
-        required=False,
-        error_messages={"invalid_choice": _("There is no such cycle: the current one is shown.")},
-    )
-
-
-class TeamFilterForm(CycleFilterForm):
-    q = forms.CharField(label=_("Person"), required=False)
-    sort = forms.ChoiceField(
-        label=_("Sort by"),
-        choices=[
-            ("person", _("Name")),
-            ("lagging", _("Most lagging first")),
-            ("progress", _("Lowest progress first")),
-        ],
-        required=False,
-        initial="person",
-    )
-    state = forms.ChoiceField(
-        label=_("Only lagging"), choices=[("lagging", _("Only lagging"))], required=False
-    )
-    indirect = forms.BooleanField(label=_("Include indirect reports"), required=False)
-
-    def clean_q(self) -> str:
-        # A search looks at the first hundred characters; longer input is not an error.
-        query: str = self.cleaned_data["q"]
-        return query[:100]
-
-
 class OverviewFilterForm(FilterForm):
     type = forms.ChoiceField(
         label=_("Type of coaching"),
@@ -652,3 +300,130 @@ class OverviewFilterForm(FilterForm):
     )
     since = forms.DateField(label=_("Since"), required=False)
     indirect = forms.BooleanField(label=_("Include indirect reports"), required=False)
+
+
+def _owner_choices(
+    coach: User, employee: User | None, department: Department | None
+) -> list[tuple[str, str]]:
+    coachee = employee or (department.head if department else None)
+    choices = [(str(coach.pk), f"{coach.full_name} ({gettext('coach')})")]
+    if coachee is not None and coachee.pk != coach.pk:
+        choices.append((str(coachee.pk), f"{coachee.full_name} ({gettext('coachee')})"))
+    return choices
+
+
+class SessionFormBundle:
+    """The session page's forms as one bundle: the session itself (``form``), one
+    ``SessionObjectiveForm`` per objective on offer (``objective_forms``), and the
+    formset of action items (``item_formset``).
+
+    Bound to ``data`` (a POST), ``is_valid()`` checks them together, a due date
+    before the session included; ``save_arguments()`` then gives what
+    ``session_save`` takes besides the actor, the session and the coachee.
+    """
+
+    def __init__(
+        self,
+        *,
+        actor: User,
+        session: CoachingSession | None,
+        employee: User | None,
+        department: Department | None,
+        data: Any = None,
+        initial: dict[str, Any] | None = None,
+    ) -> None:
+        self.actor = actor
+        linked = session_assessments(session=session)
+        self.objective_forms = [
+            (
+                objective,
+                SessionObjectiveForm(
+                    data,
+                    prefix=f"obj-{objective.pk}",
+                    initial={
+                        "linked": objective.pk in linked,
+                        "assessment": linked.get(objective.pk, ""),
+                    },
+                ),
+            )
+            for objective in session_objectives_offered(
+                linked_ids=list(linked), employee=employee, department=department
+            )
+        ]
+        owners = _owner_choices(session.coach if session else actor, employee, department)
+        items = session_action_items(session=session) if session else []
+        # A step keeps its owner (say a department head since replaced): a select that does
+        # not offer the stored owner would hand the step to the coach on the next save.
+        offered_owners = {pk for pk, _name in owners}
+        for item in items:
+            if str(item.owner_id) not in offered_owners:
+                owners.append((str(item.owner_id), item.owner.full_name))
+                offered_owners.add(str(item.owner_id))
+        self.form = SessionForm(
+            data,
+            instance=session,
+            initial=initial,
+            improvement_plans=improvement_plans_offered(employee=employee, session=session),
+        )
+        self.owners = owners
+        self.item_formset = ActionItemFormSet(  # type: ignore[call-arg]
+            data,
+            prefix="items",
+            owners=owners,
+            initial=[
+                {
+                    "item_id": i.pk,
+                    "title": i.title,
+                    "owner": str(i.owner_id),
+                    "due_date": i.due_date,
+                }
+                for i in items
+            ],
+        )
+
+    def context(self) -> dict[str, Any]:
+        """The forms under the names the session form's template uses."""
+        return {
+            "form": self.form,
+            "objective_forms": self.objective_forms,
+            "item_formset": self.item_formset,
+            "guiding_questions": GUIDING_QUESTIONS,
+        }
+
+    def is_valid(self) -> bool:
+        valid = (
+            self.form.is_valid()
+            & self.item_formset.is_valid()
+            & all(f.is_valid() for _o, f in self.objective_forms)
+        )
+        if not valid:
+            return False
+        held_on = self.form.cleaned_data["held_on"]
+        for item_form in self.item_formset:
+            due = item_form.cleaned_data.get("due_date")
+            if due and held_on and due < held_on and not item_form.cleaned_data.get("DELETE"):
+                item_form.add_error("due_date", _("The due date comes after the session."))
+        return bool(self.item_formset.is_valid())
+
+    def save_arguments(self) -> dict[str, Any]:
+        """The keyword arguments of ``session_save`` from valid forms: the session's
+        fields, the ticked objectives with their progress, and the action items."""
+        owners = {str(u.pk): u for u in User.objects.filter(pk__in=[pk for pk, _n in self.owners])}
+        items = [
+            ActionItemInput(
+                item_id=f.cleaned_data.get("item_id"),
+                title=f.cleaned_data.get("title", ""),
+                owner=owners.get(f.cleaned_data.get("owner") or "", self.actor),
+                due_date=f.cleaned_data.get("due_date"),
+                delete=bool(f.cleaned_data.get("DELETE")),
+            )
+            for f in self.item_formset
+            if f.has_changed() or f.cleaned_data.get("item_id")
+        ]
+        # The ticked objectives, each with its progress (SessionObjectiveForm).
+        assessments = {
+            objective.pk: f.cleaned_data.get("assessment", "")
+            for objective, f in self.objective_forms
+            if f.cleaned_data.get("linked")
+        }
+        return {"assessments": assessments, "action_items": items, **self.form.cleaned_data}

@@ -1,143 +1,30 @@
-"""Who may see and change plans, objectives and check-ins (DESIGN.md §2).
+"""Who may see and change coaching sessions, action items and improvement plans.
 
-- A person sees and edits their own objectives; the managers above them (direct
-  and indirect) see and edit them too; HR reads everything.
-- Department objectives are seen by the department's members and everyone in
-  the departments below it, and by heads of the department or any department
-  above it; they are edited by those heads.
-- A closed cycle is read-only for everybody; check-ins need an active cycle.
+- The coach writes and edits a session; the private note is the coach's alone.
+- The coachee (the employee, or the head of a coached department) reads the
+  shared part, acknowledges and comments; the managers above read it too.
+- HR sees that a session happened (date, type, duration), and its shared
+  content only when the coach shared it with HR.
 """
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404
 
+from accounts.inputs import param_id, required_id
 from accounts.models import Department, User
 from accounts.selectors import (
     all_reports_sql,
-    department_ancestor_ids,
     headed_department_ids,
     headed_subtree_ids,
     is_manager_of,
     user_roles,
 )
-from coaching.models import ActionItem, CoachingSession, ImprovementPlan
-from plans.models import AppraisalCycle, Objective, PerformancePlan
-
-
-def can_manage_cycles(user: User | AnonymousUser) -> bool:
-    return user.is_authenticated and (user_roles(user).is_hr or user.is_superuser)
-
-
-def visible_department_ids(user: User) -> frozenset[int]:
-    """Departments whose objectives the person may read."""
-    ids = set(headed_subtree_ids(user))
-    if user.department_id:
-        ids.update(department_ancestor_ids(user.department_id))
-    return frozenset(ids)
-
-
-def objectives_visible_to(user: User) -> QuerySet[Objective]:
-    queryset = Objective.objects.select_related("cycle", "employee", "department", "parent")
-    if user_roles(user).is_hr:
-        return queryset
-    return queryset.filter(
-        Q(employee_id=user.pk)
-        | Q(employee_id__in=RawSQL(all_reports_sql(), [user.pk]))  # noqa: S611
-        | Q(department_id__in=visible_department_ids(user))
-    )
-
-
-def _heads_department_or_above(user: User, department: Department | int) -> bool:
-    department_id = department if isinstance(department, int) else department.pk
-    return department_id in headed_subtree_ids(user)
-
-
-def can_edit_subject(
-    user: User, *, employee: User | None = None, department: Department | None = None
-) -> bool:
-    """May ``user`` write the plan of this employee or department?"""
-    if employee is not None:
-        return employee.pk == user.pk or is_manager_of(user, employee)
-    if department is not None:
-        return _heads_department_or_above(user, department)
-    return False
-
-
-def can_edit_objective(user: User, objective: Objective) -> bool:
-    if objective.cycle.is_closed:
-        return False
-    return can_edit_subject(user, employee=objective.employee, department=objective.department)
-
-
-def can_check_in(user: User, objective: Objective) -> bool:
-    return objective.cycle.is_active and can_edit_objective(user, objective)
-
-
-def get_objective_for_user(user: User, pk: int, *, write: bool = False) -> Objective:
-    """The objective if ``user`` may see it (else 404), and change it (else 403)."""
-    objective = get_object_or_404(objectives_visible_to(user), pk=pk)
-    if write and not can_edit_objective(user, objective):
-        raise PermissionDenied
-    return objective
-
-
-def plan_sides(user: User, plan: PerformancePlan) -> set[str]:
-    """Which sides of a plan ``user`` may confirm: "employee", "manager", both or none."""
-    sides: set[str] = set()
-    if plan.cycle.is_closed:
-        return sides
-    if plan.employee_id is not None:
-        if plan.employee_id == user.pk:
-            sides.add("employee")
-        if is_manager_of(user, plan.employee_id):
-            sides.add("manager")
-    elif plan.department_id is not None:
-        department = plan.department
-        assert department is not None  # noqa: S101
-        if department.head_id == user.pk:
-            sides.add("employee")
-        if department.parent_id and _heads_department_or_above(user, department.parent_id):
-            sides.add("manager")
-    return sides
-
-
-def get_cycle_for_hr(user: User, pk: int) -> AppraisalCycle:
-    if not can_manage_cycles(user):
-        raise PermissionDenied
-    return get_object_or_404(AppraisalCycle, pk=pk)
-
-
-def get_employee_subject(user: User, pk: int, *, write: bool = False) -> User:
-    """A person whose plan ``user`` may see (self, reports, or anyone for HR)."""
-    person = get_object_or_404(User.objects.select_related("department"), pk=pk, is_active=True)
-    allowed = person.pk == user.pk or is_manager_of(user, person)
-    if not allowed and not (not write and user_roles(user).is_hr):
-        raise PermissionDenied
-    return person
-
-
-def get_department_subject(user: User, pk: int, *, write: bool = False) -> Department:
-    department = get_object_or_404(Department.objects.select_related("head", "parent"), pk=pk)
-    if write:
-        if not _heads_department_or_above(user, department):
-            raise PermissionDenied
-    elif not (user_roles(user).is_hr or department.pk in visible_department_ids(user)):
-        raise PermissionDenied
-    return department
-
-
-# --- Coaching sessions -------------------------------------------------------
-#
-# - The coach writes and edits a session; the private note is the coach's alone.
-# - The coachee (the employee, or the head of a coached department) reads the
-#   shared part, acknowledges and comments; the managers above read it too.
-# - HR sees that a session happened (date, type, duration), and its shared
-#   content only when the coach shared it with HR.
+from coaching.models import ActionItem, CalendarFeed, CoachingSession, ImprovementPlan
 
 
 def sessions_visible_to(user: User) -> QuerySet[CoachingSession]:
@@ -211,3 +98,40 @@ def improvement_plans_visible_to(user: User) -> QuerySet[ImprovementPlan]:
 
 def can_edit_improvement_plan(user: User, plan: ImprovementPlan) -> bool:
     return is_manager_of(user, plan.employee_id)
+
+
+def get_coachee_for_user(user: User, params: QueryDict) -> tuple[User | None, Department | None]:
+    """The employee or department (``employee`` or ``department`` in ``params``) that
+    ``user`` may coach: 404 for nobody, 403 for someone ``user`` does not coach."""
+    department_id = param_id(params, "department")
+    if department_id is not None:
+        department = get_object_or_404(Department, pk=department_id)
+        if not can_coach(user, department=department):
+            raise PermissionDenied
+        return None, department
+    employee = get_object_or_404(User, pk=required_id(params, "employee"), is_active=True)
+    if not can_coach(user, employee=employee):
+        raise PermissionDenied
+    return employee, None
+
+
+def get_action_item_for_user(user: User, pk: int) -> ActionItem:
+    """A step ``user`` may tick: of a session they see (else 404) and read, and theirs to
+    tick (else 403)."""
+    item = get_object_or_404(
+        ActionItem.objects.select_related("session", "owner"),
+        pk=pk,
+        session__in=sessions_visible_to(user),
+    )
+    if not (can_tick(user, item) and can_read_session_content(user, item.session)):
+        raise PermissionDenied
+    return item
+
+
+def get_calendar_feed(token: str) -> CalendarFeed:
+    """The feed of ``token`` if its person is still active, else 404: the token is the
+    only key."""
+    feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
+    if not feed.user.is_active:
+        raise Http404
+    return feed

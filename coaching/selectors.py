@@ -1,232 +1,31 @@
-"""Reads of plans and progress. Lists come from ``visible_to`` querysets."""
+"""Reads of coaching: the suggested kind of coaching, sessions held, open action items,
+and every list the coaching pages show."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.inputs import EARLIEST_DATE
 from accounts.models import Department, User
-from plans.models import AppraisalCycle, CheckIn, Measure, Objective, PerformancePlan, PhaseTarget
-from plans.months import month_end as month_end  # the reviews app takes it from here
-from plans.months import month_start
-
-
-class ProgressState(StrEnum):
-    ON_TRACK = "on_track"
-    LAGGING = "lagging"
-    DONE = "done"
-    NO_PLAN = "no_plan"
-    DROPPED = "dropped"
-
-
-PROGRESS_LABELS = {
-    ProgressState.ON_TRACK: _("On track"),
-    ProgressState.LAGGING: _("Lagging"),
-    ProgressState.DONE: _("Done"),
-    ProgressState.NO_PLAN: _("No targets yet"),
-    ProgressState.DROPPED: _("Dropped"),
-}
-PROGRESS_ORDER = {
-    ProgressState.LAGGING: 0,
-    ProgressState.NO_PLAN: 1,
-    ProgressState.ON_TRACK: 2,
-    ProgressState.DONE: 3,
-    ProgressState.DROPPED: 4,
-}
-
-
-@dataclass(frozen=True)
-class Progress:
-    planned: Decimal | None
-    actual: Decimal | None
-    confidence: int | None
-    last_checkin_on: dt.date | None
-    state: ProgressState
-
-    @property
-    def label(self) -> str:
-        return str(PROGRESS_LABELS[self.state])
-
-    @property
-    def is_lagging(self) -> bool:
-        return self.state == ProgressState.LAGGING
-
-    @property
-    def share(self) -> Decimal | None:
-        """Share of today's plan reached: 1 is on plan; capped at 1.5, None without a plan."""
-        if not self.planned or self.planned <= 0:
-            return None
-        return min((self.actual or Decimal(0)) / self.planned, Decimal("1.5")).quantize(
-            Decimal("0.001")
-        )
-
-    @property
-    def gap(self) -> Decimal | None:
-        if self.planned is None:
-            return None
-        return (self.actual or Decimal(0)) - self.planned
-
-
-def with_progress(
-    queryset: QuerySet[Objective], *, today: dt.date | None = None
-) -> QuerySet[Objective]:
-    """Annotate the targets around today and the latest check-in, in the same query."""
-    month = month_start(today or timezone.localdate())
-    targets = PhaseTarget.objects.filter(objective=OuterRef("pk"))
-    previous = targets.filter(month__lt=month).order_by("-month")
-    upcoming = targets.filter(month__gte=month).order_by("month")
-    latest = CheckIn.objects.filter(objective=OuterRef("pk")).order_by(
-        "-recorded_on", "-created_at"
-    )
-    return queryset.annotate(
-        previous_planned=Subquery(previous.values("planned")[:1]),
-        previous_month=Subquery(previous.values("month")[:1]),
-        upcoming_planned=Subquery(upcoming.values("planned")[:1]),
-        upcoming_month=Subquery(upcoming.values("month")[:1]),
-        actual_now=Subquery(latest.values("value")[:1]),
-        confidence_now=Subquery(latest.values("confidence")[:1]),
-        last_checkin_on=Subquery(latest.values("recorded_on")[:1]),
-    )
-
-
-def planned_by(objective: Objective, today: dt.date) -> Decimal | None:
-    """The plan for ``today``: between two time nodes it grows in a straight line.
-
-    Targets are cumulative and due at the end of their month. A milestone is not
-    interpolated: it is due only once its month has ended.
-    """
-    previous: Decimal | None = getattr(objective, "previous_planned", None)
-    previous_month: dt.date | None = getattr(objective, "previous_month", None)
-    upcoming: Decimal | None = getattr(objective, "upcoming_planned", None)
-    upcoming_month: dt.date | None = getattr(objective, "upcoming_month", None)
-    if previous is None and upcoming is None:
-        return None
-    if upcoming is None or upcoming_month is None:
-        return previous
-    if objective.measure == Measure.MILESTONE:
-        return previous if previous is not None else Decimal(0)
-    if previous is None or previous_month is None:
-        # The day before the cycle, counted from a sane start (no overflow at year 1).
-        first = max(objective.cycle.start_date, EARLIEST_DATE)
-        start_day, start_value = first - dt.timedelta(days=1), Decimal(0)
-    else:
-        start_day, start_value = month_end(previous_month), previous
-    end_day = month_end(upcoming_month)
-    span = (end_day - start_day).days
-    if span <= 0:
-        return upcoming
-    share = Decimal(min(max((today - start_day).days, 0), span)) / Decimal(span)
-    return (start_value + (upcoming - start_value) * share).quantize(Decimal("0.01"))
-
-
-def objective_progress(objective: Objective, *, today: dt.date | None = None) -> Progress:
-    """Where an objective stands against its plan (needs :func:`with_progress`)."""
-    today = today or timezone.localdate()
-    planned = planned_by(objective, today)
-    actual: Decimal | None = getattr(objective, "actual_now", None)
-    has_targets = (
-        getattr(objective, "previous_planned", None) is not None
-        or getattr(objective, "upcoming_planned", None) is not None
-    )
-    full = objective.full_value
-    if objective.status == Objective.Status.DROPPED:
-        state = ProgressState.DROPPED
-    elif objective.status == Objective.Status.ACHIEVED or (
-        actual is not None and full > 0 and actual >= full
-    ):
-        state = ProgressState.DONE
-    elif not has_targets:
-        state = ProgressState.NO_PLAN
-    elif planned is not None and (actual or Decimal(0)) < planned:
-        state = ProgressState.LAGGING
-    else:
-        state = ProgressState.ON_TRACK
-    return Progress(
-        planned=planned,
-        actual=actual,
-        confidence=getattr(objective, "confidence_now", None),
-        last_checkin_on=getattr(objective, "last_checkin_on", None),
-        state=state,
-    )
-
-
-def completion_percent(objective: Objective, value: Decimal | None) -> int | None:
-    if value is None:
-        return None
-    full = objective.full_value
-    if full <= 0:
-        return None
-    return int((value / full * 100).quantize(Decimal(1)))
-
-
-def subject_q(*, employee_id: int | None, department_id: int | None) -> Q:
-    """Objectives (or plans) of one subject: an employee or a department."""
-    if employee_id is not None:
-        return Q(employee_id=employee_id)
-    return Q(department_id=department_id, employee__isnull=True)
-
-
-def current_cycle() -> AppraisalCycle | None:
-    """The active cycle that contains today, else the latest active, else the latest."""
-    today = timezone.localdate()
-    active = AppraisalCycle.objects.filter(state=AppraisalCycle.State.ACTIVE)
-    return (
-        active.filter(start_date__lte=today, end_date__gte=today).first()
-        or active.first()
-        or AppraisalCycle.objects.exclude(state=AppraisalCycle.State.CLOSED).first()
-    )
-
-
-def subject_weight_total(
-    *,
-    cycle: AppraisalCycle,
-    employee: User | None = None,
-    department: Department | None = None,
-    exclude_pk: int | None = None,
-) -> int:
-    queryset = Objective.objects.filter(cycle=cycle).exclude(status=Objective.Status.DROPPED)
-    queryset = (
-        queryset.filter(employee=employee) if employee else queryset.filter(department=department)
-    )
-    if exclude_pk:
-        queryset = queryset.exclude(pk=exclude_pk)
-    return int(queryset.aggregate(total=Sum("weight"))["total"] or 0)
-
-
-def plan_for(
-    *, cycle: AppraisalCycle, employee: User | None = None, department: Department | None = None
-) -> PerformancePlan | None:
-    if employee is not None:
-        return PerformancePlan.objects.filter(cycle=cycle, employee=employee).first()
-    return PerformancePlan.objects.filter(cycle=cycle, department=department).first()
-
-
-def plan_fingerprint(objectives: Iterable[tuple[int, int]]) -> str:
-    """What a plan looked like, from its objectives' (id, version) pairs: a confirmation
-    is of the plan the person saw, and a change to any objective or target shows here."""
-    pairs = ",".join(f"{pk}:{version}" for pk, version in sorted(objectives))
-    return hashlib.sha256(pairs.encode()).hexdigest()[:20]
-
-
-def plan_fingerprint_now(*, plan: PerformancePlan) -> str:
-    """The fingerprint of ``plan`` as stored now (see :func:`plan_fingerprint`)."""
-    objectives = Objective.objects.filter(cycle_id=plan.cycle_id).filter(
-        subject_q(employee_id=plan.employee_id, department_id=plan.department_id)
-    )
-    return plan_fingerprint(objectives.values_list("pk", "version"))
-
-
-# --- Coaching ----------------------------------------------------------------
+from accounts.selectors import reports_of
+from coaching.models import (
+    ActionItem,
+    CalendarFeed,
+    CoachingSession,
+    CoachingType,
+    ImprovementPlan,
+    SessionObjective,
+)
+from coaching.permissions import can_read_session_content, sessions_visible_to
+from plans.models import CheckIn, Objective
+from plans.permissions import objectives_visible_to
+from plans.selectors import ProgressState, current_cycle, objective_progress, with_progress
 
 RECENT_DAYS = 30
 
@@ -255,8 +54,6 @@ def coaching_type_suggest(*, employee: User, today: dt.date | None = None) -> Ty
        directional guidance;
     4. otherwise (everything on track or done) → encouragement & promotion.
     """
-    from coaching.models import CoachingSession, CoachingType
-
     today = today or timezone.localdate()
     cycle = current_cycle()
     objectives = (
@@ -336,8 +133,6 @@ def coaching_type_suggest(*, employee: User, today: dt.date | None = None) -> Ty
 
 def open_action_items_for(user: User) -> QuerySet[Any]:
     """Open action items the person owns, or agreed in sessions they are part of."""
-    from coaching.models import ActionItem, CoachingSession
-
     # The person's sessions first: an OR across the join would scan every item.
     sessions = list(
         CoachingSession.objects.filter(Q(employee=user) | Q(coach=user)).values_list(
@@ -350,3 +145,153 @@ def open_action_items_for(user: User) -> QuerySet[Any]:
         .select_related("session__employee", "session__department", "owner")
         .order_by(F("due_date").asc(nulls_last=True), "pk")
     )
+
+
+# --- Lists of the coaching pages ----------------------------------------------------
+
+
+def quick_note_people(*, user: User) -> QuerySet[User]:
+    """Whom ``user`` may write a one-minute note about: every active report, by name."""
+    return reports_of(user, indirect=True).filter(is_active=True).order_by("full_name")
+
+
+def session_assessments(*, session: CoachingSession | None) -> dict[int, str]:
+    """The objectives the session is linked to, with the progress noted for each."""
+    if session is None:
+        return {}
+    return dict(
+        SessionObjective.objects.filter(session=session).values_list("objective_id", "assessment")
+    )
+
+
+def session_objectives_offered(
+    *, linked_ids: list[int], employee: User | None, department: Department | None
+) -> list[Objective]:
+    """The objectives a session form offers: the coachee's live ones in the current cycle,
+    and whatever the session is linked to already (dropped since, or of an earlier
+    cycle): a link the form does not show is lost on save."""
+    cycle = current_cycle()
+    offered = Q(pk__in=linked_ids)
+    if cycle is not None:
+        offered |= Q(cycle=cycle, employee=employee, department=department) & ~Q(
+            status=Objective.Status.DROPPED
+        )
+    return list(
+        Objective.objects.filter(offered).order_by("-cycle__start_date", "-weight", "title")
+    )
+
+
+def improvement_plans_offered(
+    *, employee: User | None, session: CoachingSession | None
+) -> QuerySet[ImprovementPlan]:
+    """The employee's open plans, and the one the session belongs to even once closed."""
+    if employee is None:
+        return ImprovementPlan.objects.none()
+    return ImprovementPlan.objects.filter(
+        Q(employee=employee, outcome=ImprovementPlan.Outcome.OPEN)
+        | Q(pk=session.improvement_plan_id if session else None)
+    )
+
+
+def session_links(*, session: CoachingSession) -> list[SessionObjective]:
+    """The session's linked objectives with the progress noted for each."""
+    return list(SessionObjective.objects.filter(session=session).select_related("objective"))
+
+
+def session_action_items(*, session: CoachingSession) -> list[ActionItem]:
+    """The session's steps in their order, with their owners."""
+    return list(session.action_items.select_related("owner"))
+
+
+def overview_people(
+    *,
+    user: User,
+    indirect: bool,
+    coaching_type: str,
+    since: dt.date | None,
+    today: dt.date,
+) -> QuerySet[User]:
+    """``user``'s active reports, each with the last session held (``last_held_on``,
+    ``last_type``), the count of sessions held (``sessions``) and the next one planned
+    (``next_planned``), among sessions of ``coaching_type`` (any if empty) held ``since``.
+
+    Whoever has waited longest (or was never coached) comes first: ordered in the
+    database, so a director's whole chain is paged there.
+    """
+    sessions = CoachingSession.objects.filter(held_by(today))
+    if coaching_type:
+        sessions = sessions.filter(type=coaching_type)
+    if since:
+        sessions = sessions.filter(held_on__gte=since)
+    mine = sessions.filter(employee=OuterRef("pk"))
+    grouped = mine.order_by().values("employee")
+    return (
+        reports_of(user, indirect=indirect)
+        .filter(is_active=True)
+        .annotate(
+            last_held_on=Subquery(grouped.annotate(last=Max("held_on")).values("last")),
+            last_type=Subquery(mine.order_by("-held_on", "-created_at").values("type")[:1]),
+            sessions=Coalesce(Subquery(grouped.annotate(n=Count("pk")).values("n")), 0),
+            # Planned sessions stay in sight, apart from the ones held.
+            next_planned=Subquery(
+                CoachingSession.objects.filter(employee=OuterRef("pk"), held_on__gt=today)
+                .order_by("held_on")
+                .values("held_on")[:1]
+            ),
+        )
+        .order_by(F("last_held_on").asc(nulls_first=True), "full_name", "pk")
+    )
+
+
+def open_items_by_employee(*, employee_ids: list[int], today: dt.date) -> dict[int, dict[str, Any]]:
+    """Per coachee: ``open`` action items of their sessions, and how many are ``overdue``."""
+    return {
+        row["session__employee_id"]: row
+        for row in ActionItem.objects.filter(
+            session__employee_id__in=employee_ids, done_at__isnull=True
+        )
+        .values("session__employee_id")
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today)))
+    }
+
+
+def sessions_of_person(*, user: User, employee: User, limit: int = 100) -> list[CoachingSession]:
+    """Sessions with ``employee`` that ``user`` may see, newest first."""
+    return list(
+        sessions_visible_to(user)
+        .filter(employee=employee)
+        .order_by("-held_on", "-created_at")[:limit]
+    )
+
+
+def action_items_of_sessions(*, session_ids: set[int], limit: int = 100) -> list[ActionItem]:
+    """Steps agreed in these sessions, latest due date first."""
+    return list(
+        ActionItem.objects.filter(session_id__in=session_ids)
+        .select_related("owner", "session")
+        .order_by("-due_date")[:limit]
+    )
+
+
+def readable_sessions_of_plan(*, user: User, plan: ImprovementPlan) -> list[CoachingSession]:
+    """The improvement plan's sessions whose content ``user`` may read."""
+    return [
+        session
+        for session in sessions_visible_to(user).filter(improvement_plan=plan)
+        if can_read_session_content(user, session)
+    ]
+
+
+def improvement_plan_objectives(
+    *, user: User, employee: User, newest_first: bool = False
+) -> QuerySet[Objective]:
+    """The employee's objectives that ``user`` may see, for an improvement plan to name."""
+    objectives = objectives_visible_to(user).filter(employee=employee)
+    if newest_first:
+        return objectives.order_by("-cycle__start_date", "title")
+    return objectives
+
+
+def calendar_feed_of(*, user: User) -> CalendarFeed | None:
+    """The person's private calendar feed, if they made one."""
+    return CalendarFeed.objects.filter(user=user).first()

@@ -7,6 +7,7 @@ from config.views import home
 urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("accounts.urls")),
+    path("", include("plans.urls")),
     path("", include("coaching.urls")),
     path("reviews/", include("reviews.urls")),
     path("language/", account_views.language_switch, name="language_switch"),

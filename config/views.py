@@ -13,14 +13,9 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.selectors import reports_of, user_roles
 from coaching.models import CoachingSession
-from coaching.selectors import (
-    ProgressState,
-    current_cycle,
-    objective_progress,
-    open_action_items_for,
-    with_progress,
-)
+from coaching.selectors import open_action_items_for
 from plans.models import Objective
+from plans.selectors import ProgressState, current_cycle, objective_progress, with_progress
 from reviews.models import ReviewTable
 from reviews.selectors import tables_of_assessee, tables_to_review
 

@@ -10,10 +10,10 @@ from django.db import transaction
 
 from accounts.models import HR_GROUP_NAME, User
 from accounts.org_import import ImportResult, org_import
-from coaching.services import objective_progress_refresh
 from demo.coaching import demo_sessions_seed
 from demo.plans import demo_plans_seed
 from demo.reviews import demo_reviews_seed
+from plans.services import objective_progress_refresh
 
 DEMO_PASSWORD = "coaching-demo"  # noqa: S105 - published demo credential
 DEMO_ORG_FILE = Path(__file__).resolve().parent / "fixtures" / "demo_org.csv"

@@ -10,14 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Department, User
-from coaching.selectors import objective_progress, with_progress
-from coaching.services import (
-    cycle_nodes,
-    plan_confirm,
-    plan_get_or_create,
-    targets_spread_evenly,
-)
 from plans.models import AppraisalCycle, CheckIn, Measure, Objective, PhaseTarget
+from plans.selectors import objective_progress, with_progress
+from plans.services import cycle_nodes, plan_confirm, plan_get_or_create, targets_spread_evenly
 
 
 @dataclass(frozen=True)

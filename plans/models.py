@@ -89,7 +89,7 @@ class AppraisalCycle(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return pk_url("coaching:cycle_detail", self.pk)
+        return pk_url("plans:cycle_detail", self.pk)
 
     @property
     def is_closed(self) -> bool:
@@ -272,7 +272,7 @@ class Objective(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return pk_url("coaching:objective_detail", self.pk)
+        return pk_url("plans:objective_detail", self.pk)
 
     @property
     def subject(self) -> User | Department:

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from accounts.models import Department, User
 from accounts.selectors import department_subtree_ids, in_reports, user_roles
 from coaching.models import CoachingSession, CoachingType
-from coaching.selectors import ProgressState, current_cycle, held_by
+from coaching.selectors import held_by
 from plans.models import Objective
+from plans.selectors import ProgressState, current_cycle
 from reviews.models import ReviewTable
 from reviews.permissions import tables_visible_to
 

@@ -29,9 +29,10 @@ from django.utils.translation import gettext_noop
 from accounts.models import HR_GROUP_NAME, User
 from accounts.services import notify_each
 from coaching.models import ActionItem, CoachingSession
-from coaching.selectors import held_by, month_end
-from coaching.services import objective_progress_refresh
+from coaching.selectors import held_by
 from plans.models import AppraisalCycle
+from plans.months import month_end
+from plans.services import objective_progress_refresh
 from reviews.models import JobRun, JobSettings, ReviewTable, SentReminder
 from reviews.services import next_month, review_tables_generate
 

@@ -19,8 +19,8 @@ from django.utils.translation import gettext_noop
 from accounts.models import Department, User
 from accounts.selectors import manager_chain_ids
 from accounts.services import notify
-from coaching.selectors import month_end
 from plans.models import AppraisalCycle, CheckIn, Objective, PhaseTarget
+from plans.months import month_end
 from reviews.models import Inquiry, ReviewEvent, ReviewRow, ReviewTable, WorkPlanItem
 
 Status = ReviewTable.Status

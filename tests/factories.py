@@ -7,8 +7,8 @@ import factory
 from django.contrib.auth.models import Group
 
 from accounts.models import HR_GROUP_NAME, Department, User
-from coaching.services import cycle_nodes
 from plans.models import AppraisalCycle, CheckIn, Objective, PhaseTarget
+from plans.services import cycle_nodes
 
 PASSWORD = "correct-horse-battery"
 

@@ -29,7 +29,7 @@ def modules(*apps: str) -> list[Path]:
 def imported_apps(path: Path) -> set[str]:
     """The top-level packages of ours that ``path`` imports (absolute imports only;
     a relative import stays inside its own app)."""
-    found = set()
+    found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(), str(path))):
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]

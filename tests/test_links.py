@@ -9,7 +9,7 @@ from accounts.links import pk_url
 
 @pytest.mark.parametrize(
     "name",
-    ["coaching:objective_detail", "coaching:session_detail", "reviews:table_detail"],
+    ["plans:objective_detail", "coaching:session_detail", "reviews:table_detail"],
 )
 def test_a_key_link_is_what_reverse_gives(name):
     for pk in (1, 42, 2147483646):
@@ -31,7 +31,7 @@ def test_a_key_link_follows_the_script_prefix_and_url_configuration():
 def test_the_navigation_links_are_the_reversed_ones(client, manager, report, sales):
     client.force_login(manager)
     body = client.get(reverse("home")).content.decode()
-    for name in ("home", "coaching:team", "reviews:mine", "accounts:notifications"):
+    for name in ("home", "plans:team", "reviews:mine", "accounts:notifications"):
         assert f'href="{reverse(name)}"' in body
     assert f'href="{reverse("coaching:timeline", args=[manager.pk])}"' in body
-    assert f'href="{reverse("coaching:department_objectives", args=[sales.pk])}"' in body
+    assert f'href="{reverse("plans:department_objectives", args=[sales.pk])}"' in body

@@ -72,12 +72,12 @@ def test_profile_refuses_an_empty_name_and_keeps_the_old_one(django_app, report)
 
 
 def test_language_switch_translates_the_interface_and_is_remembered(django_app, report):
-    page = django_app.get(reverse("coaching:team"), user=report)
+    page = django_app.get(reverse("plans:team"), user=report)
     switcher = form_with_button(page, "Switch")  # the select submits itself; without JS, this
     assert options(switcher, "language") == ["English", "简体中文"]  # each in its own words
     choose(switcher, "language", "简体中文")
     response = press(switcher, "Switch")
-    assert response.location == reverse("coaching:team")  # back where the person was
+    assert response.location == reverse("plans:team")  # back where the person was
     report.refresh_from_db()
     assert report.language == "zh-hans"
     assert "组织" in response.follow().text  # "Organisation" in the navigation

@@ -26,10 +26,11 @@ from django.utils import timezone
 
 from accounts.models import Notification, User
 from coaching.models import CoachingSession, ImprovementPlan
-from coaching.services import calendar_feed_rotate, cycle_transition
+from coaching.services import calendar_feed_rotate
 from demo.plans import demo_plans_seed
 from demo.reviews import demo_reviews_seed
 from plans.models import AppraisalCycle, Objective
+from plans.services import cycle_transition
 from reviews.models import ReviewTable
 from reviews.services import export_job_build, export_job_request
 from tests.crawl.crawler import Crawler, CrawlResult, Link
@@ -61,10 +62,10 @@ DELIBERATE: dict[tuple[str, int], str] = {}
 
 # What each role must open (answered 200), and what it must never reach by links: the
 # navigation and the pages show each person what fits their role, no more and no less.
-MANAGING = {"coaching:team", "coaching:overview", "reviews:to_review", "reviews:dashboard"}
-HR_ONLY = {"coaching:cycle_list", "accounts:org_import", "reviews:jobs"}
+MANAGING = {"plans:team", "coaching:overview", "reviews:to_review", "reviews:dashboard"}
+HR_ONLY = {"plans:cycle_list", "accounts:org_import", "reviews:jobs"}
 ADMIN = {"admin:index"}
-OWN = {"coaching:my_objectives", "coaching:objective_detail", "reviews:table_detail"}
+OWN = {"plans:my_objectives", "plans:objective_detail", "reviews:table_detail"}
 REACHES: dict[str, tuple[set[str], set[str]]] = {
     "employee": ({*OWN, "coaching:session_detail"}, MANAGING | HR_ONLY | ADMIN),
     "peer in another department": (OWN, MANAGING | HR_ONLY | ADMIN),
@@ -72,7 +73,7 @@ REACHES: dict[str, tuple[set[str], set[str]]] = {
         MANAGING | {"coaching:session_detail", "coaching:improvement_plan_detail"},
         HR_ONLY | ADMIN,
     ),
-    "director": (MANAGING | {"coaching:objective_detail"}, HR_ONLY | ADMIN),
+    "director": (MANAGING | {"plans:objective_detail"}, HR_ONLY | ADMIN),
     "manager of another branch": (MANAGING | OWN, HR_ONLY | ADMIN),
     "department head": (MANAGING | {"reviews:questions"}, HR_ONLY | ADMIN),
     "HR": (HR_ONLY | {"reviews:dashboard", "reviews:export_download"}, ADMIN),
@@ -177,22 +178,22 @@ def _state_of(user: User | None) -> Callable[[ResolverMatch, dict[str, str]], Ha
                 session.acknowledged_at is not None,
                 user is not None and session.coach_id == user.pk,
             )
-        if name.startswith(("coaching:objective_", "coaching:checkin_")):
+        if name.startswith(("plans:objective_", "plans:checkin_")):
             objective = Objective.objects.filter(pk=pk).first()
             return objective and (
                 objective.cycle.state,
                 objective.department_id is not None,
-                name == "coaching:objective_detail" and objective.measure,
-                name == "coaching:objective_detail" and objective.aligned.exists(),
+                name == "plans:objective_detail" and objective.measure,
+                name == "plans:objective_detail" and objective.aligned.exists(),
             )
         if name.startswith("coaching:improvement_plan_"):
             plan = ImprovementPlan.objects.filter(pk=pk).first()
             return plan and plan.is_open
-        if name.startswith("coaching:cycle_"):
+        if name.startswith("plans:cycle_"):
             return AppraisalCycle.objects.filter(pk=pk).values_list("state", flat=True).first()
-        if name in ("accounts:person_detail", "coaching:person_objectives", "coaching:timeline"):
+        if name in ("accounts:person_detail", "plans:person_objectives", "coaching:timeline"):
             return person_state(pk)
-        if name == "coaching:department_objectives":
+        if name == "plans:department_objectives":
             mine = user is not None and pk == user.department_id
             return (mine, Objective.objects.filter(department=pk).exists())
         return None

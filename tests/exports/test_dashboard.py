@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coaching.models import ActionItem, CoachingSession
-from coaching.selectors import ProgressState
 from plans.models import Objective
+from plans.selectors import ProgressState
 from reviews.models import ReviewTable
 from reviews.services import review_table_for
 from tests.factories import DepartmentFactory, UserFactory, make_cycle, make_objective

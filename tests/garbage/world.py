@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from accounts.models import Department, Notification, User
 from coaching.models import ActionItem, CalendarFeed, CoachingSession, ImprovementPlan
-from coaching.services import cycle_nodes
 from plans.models import AppraisalCycle, Objective
+from plans.services import cycle_nodes
 from reviews.models import ExportJob, Inquiry, JobSettings, ReviewTable, WorkPlanItem
 from reviews.services import review_table_for, review_table_transition
 from tests.factories import (

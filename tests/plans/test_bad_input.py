@@ -32,8 +32,8 @@ def test_the_new_objective_page_answers_400_to_an_id_that_is_not_a_number(
 ):
     client.force_login(manager)
     params = {"cycle": cycle.pk, "employee": report.pk, name: bad}
-    assert client.get(reverse("coaching:objective_new"), params).status_code == 400
-    response = client.post(reverse("coaching:objective_new"), {**params, "title": "x"})
+    assert client.get(reverse("plans:objective_new"), params).status_code == 400
+    response = client.post(reverse("plans:objective_new"), {**params, "title": "x"})
     assert response.status_code == 400
     assert not Objective.objects.exists()
 
@@ -48,14 +48,14 @@ def test_plan_confirmation_answers_400_to_an_id_that_is_not_a_number(
     data = {"cycle": cycle.pk, "employee": report.pk, "side": "employee", name: bad}
     if name == "department":
         del data["employee"]
-    assert client.post(reverse("coaching:plan_confirm"), data).status_code == 400
+    assert client.post(reverse("plans:plan_confirm"), data).status_code == 400
     assert not PerformancePlan.objects.exists()
 
 
 def test_plan_confirmation_answers_404_to_a_cycle_that_does_not_exist(client, report, cycle):
     client.force_login(report)
     data = {"cycle": cycle.pk + 1000, "employee": report.pk, "side": "employee"}
-    assert client.post(reverse("coaching:plan_confirm"), data).status_code == 404
+    assert client.post(reverse("plans:plan_confirm"), data).status_code == 404
 
 
 @pytest.mark.parametrize("bad", NOT_AN_ID)
@@ -64,14 +64,14 @@ def test_copying_targets_from_an_objective_that_is_not_a_number_answers_400(
 ):
     objective = make_objective(cycle, employee=report)
     client.force_login(report)
-    url = reverse("coaching:objective_targets", args=[objective.pk])
+    url = reverse("plans:objective_targets", args=[objective.pk])
     assert client.get(url, {"fill": "copy", "from": bad}).status_code == 400
 
 
 def test_an_unknown_way_to_fill_targets_answers_400(client, report, cycle):
     objective = make_objective(cycle, employee=report)
     client.force_login(report)
-    url = reverse("coaching:objective_targets", args=[objective.pk])
+    url = reverse("plans:objective_targets", args=[objective.pk])
     assert client.get(url, {"fill": "guess"}).status_code == 400
 
 
@@ -83,7 +83,7 @@ def test_a_cycle_filter_that_is_not_a_cycle_gets_a_message_and_the_current_cycle
     make_objective(cycle, employee=report, title="Orders won")
     client.force_login(manager if page != "my_objectives" else report)
     args = [report.pk] if page == "person_objectives" else []
-    response = client.get(reverse(f"coaching:{page}", args=args), {"cycle": bad})
+    response = client.get(reverse(f"plans:{page}", args=args), {"cycle": bad})
     assert response.status_code == 200
     body = response.content.decode()
     message = "Null characters are not allowed." if "\x00" in bad else "There is no such cycle"
@@ -100,7 +100,7 @@ def test_a_nul_character_in_the_team_search_gets_a_message_beside_the_search(
     client, manager, report, cycle, query
 ):
     client.force_login(manager)
-    response = client.get(reverse("coaching:team"), {"q": query})
+    response = client.get(reverse("plans:team"), {"q": query})
     assert response.status_code == 200
     body = response.content.decode()
     assert "Null characters are not allowed." in body
@@ -116,7 +116,7 @@ def test_an_unknown_team_filter_gets_a_message_beside_it(
     client, manager, report, cycle, params, field
 ):
     client.force_login(manager)
-    response = client.get(reverse("coaching:team"), params)
+    response = client.get(reverse("plans:team"), params)
     assert response.status_code == 200
     assert f'id="team-{field}-error"' in response.content.decode()
 
@@ -124,7 +124,7 @@ def test_an_unknown_team_filter_gets_a_message_beside_it(
 @pytest.mark.parametrize("page", ["abc", "0", "-1", "99999999999999999999", "1e3", "NaN", "\x00"])
 def test_any_page_number_on_the_team_page_shows_a_page(client, manager, report, cycle, page):
     client.force_login(manager)
-    response = client.get(reverse("coaching:team"), {"page": page})
+    response = client.get(reverse("plans:team"), {"page": page})
     assert response.status_code == 200
     assert "Rob Report" in response.content.decode()
 
@@ -144,7 +144,7 @@ def test_any_page_number_on_the_team_page_shows_a_page(client, manager, report, 
 def test_a_cycle_outside_the_years_2000_to_2100_gets_a_message_by_the_date(client, hr, start, end):
     client.force_login(hr)
     response = client.post(
-        reverse("coaching:cycle_new"),
+        reverse("plans:cycle_new"),
         {"name": "Far away", "start_date": start, "end_date": end, "frequency": "monthly"},
     )
     assert response.status_code == 200
@@ -156,7 +156,7 @@ def test_a_cycle_outside_the_years_2000_to_2100_gets_a_message_by_the_date(clien
 def test_a_cycle_may_end_in_december_2100(client, hr):
     client.force_login(hr)
     response = client.post(
-        reverse("coaching:cycle_new"),
+        reverse("plans:cycle_new"),
         {
             "name": "Last",
             "start_date": "2100-01-01",
@@ -171,7 +171,7 @@ def test_a_cycle_may_end_in_december_2100(client, hr):
 @pytest.mark.parametrize("state", ["unknown", "", "\x00", "ACTIVE"])
 def test_an_unknown_cycle_state_answers_400_and_changes_nothing(client, hr, cycle, state):
     client.force_login(hr)
-    response = client.post(reverse("coaching:cycle_state", args=[cycle.pk]), {"state": state})
+    response = client.post(reverse("plans:cycle_state", args=[cycle.pk]), {"state": state})
     assert response.status_code == 400
     cycle.refresh_from_db()
     assert cycle.state == "active"
@@ -184,7 +184,7 @@ def test_a_refused_plan_confirmation_creates_no_plan(client, report, peer, cycle
     make_objective(cycle, employee=report, weight=100)
     client.force_login(report)
     data = {"cycle": cycle.pk, "employee": report.pk, "side": "manager"}
-    assert client.post(reverse("coaching:plan_confirm"), data).status_code == 403
+    assert client.post(reverse("plans:plan_confirm"), data).status_code == 403
     assert not PerformancePlan.objects.exists()
 
 
@@ -194,7 +194,7 @@ def test_a_department_plan_confirmation_by_someone_who_cannot_creates_no_plan(
     make_objective(cycle, department=sales, weight=100)
     client.force_login(report)
     data = {"cycle": cycle.pk, "department": sales.pk, "side": "employee"}
-    assert client.post(reverse("coaching:plan_confirm"), data).status_code == 403
+    assert client.post(reverse("plans:plan_confirm"), data).status_code == 403
     assert not PerformancePlan.objects.exists()
 
 
@@ -202,7 +202,7 @@ def test_a_confirmation_refused_for_the_weights_creates_no_plan(client, report, 
     make_objective(cycle, employee=report, weight=90)
     client.force_login(report)
     data = {"cycle": cycle.pk, "employee": report.pk, "side": "employee"}
-    response = client.post(reverse("coaching:plan_confirm"), data)
+    response = client.post(reverse("plans:plan_confirm"), data)
     assert "add up to 90" in client.get(response.url).content.decode()
     assert not PerformancePlan.objects.exists()
 
@@ -228,7 +228,7 @@ def test_a_department_objective_with_aligned_personal_objectives_shows_to_everyo
     client.force_login(request.getfixturevalue(viewer))
     for url in (
         goal.get_absolute_url(),
-        reverse("coaching:department_objectives", args=[sales.pk]),
+        reverse("plans:department_objectives", args=[sales.pk]),
     ):
         response = client.get(url)
         assert response.status_code == 200, url

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def new_cycle_form(django_app, hr):
-    page = django_app.get(reverse("coaching:cycle_list"), user=hr).click(description="New cycle")
+    page = django_app.get(reverse("plans:cycle_list"), user=hr).click(description="New cycle")
     return form_with_button(page, "Save")
 
 
@@ -84,7 +84,7 @@ def test_a_planned_cycle_is_edited_dates_and_all(django_app, hr):
 
 def test_once_started_a_cycle_keeps_its_dates_and_can_be_renamed(django_app, hr):
     cycle = make_cycle(2026, state="active")
-    page = django_app.get(reverse("coaching:cycle_edit", args=[cycle.pk]), user=hr)
+    page = django_app.get(reverse("plans:cycle_edit", args=[cycle.pk]), user=hr)
     form = form_with_button(page, "Save")
     assert "Fixed once the cycle has started." in page.text
     assert all("disabled" in form[name].attrs for name in ("start_date", "end_date", "frequency"))
@@ -99,7 +99,7 @@ def test_once_started_a_cycle_keeps_its_dates_and_can_be_renamed(django_app, hr)
 
 def test_a_closed_cycle_is_shown_read_only_with_nothing_to_press(django_app, hr):
     cycle = make_cycle(2025, state="closed")
-    page = django_app.get(reverse("coaching:cycle_edit", args=[cycle.pk]), user=hr)
+    page = django_app.get(reverse("plans:cycle_edit", args=[cycle.pk]), user=hr)
     assert "This cycle is closed and read-only." in page.text
     form = next(f for f in page.forms.values() if "name" in f.fields)
     assert "disabled" in form["name"].attrs
@@ -139,7 +139,7 @@ def test_a_forbidden_state_change_is_refused_with_a_message(client, hr):
     cycle = make_cycle(2026, state="closed")
     client.force_login(hr)
     response = client.post(
-        reverse("coaching:cycle_state", args=[cycle.pk]), {"state": "planning"}, follow=True
+        reverse("plans:cycle_state", args=[cycle.pk]), {"state": "planning"}, follow=True
     )
     assert "A cycle cannot go from Closed to Planning." in response.content.decode()
     cycle.refresh_from_db()

@@ -12,8 +12,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from coaching.services import plan_confirm, plan_get_or_create
 from plans.models import CheckIn, Objective, ObjectiveChange, PerformancePlan, PhaseTarget
+from plans.services import plan_confirm, plan_get_or_create
 from tests.factories import DepartmentFactory, UserFactory, make_cycle, make_objective
 from tests.webtest_helpers import (
     HTMX,
@@ -40,7 +40,7 @@ def month_field(cycle, month: int) -> str:
 
 def plan_page(django_app, user, person, cycle):
     return django_app.get(
-        reverse("coaching:person_objectives", args=[person.pk]), {"cycle": cycle.pk}, user=user
+        reverse("plans:person_objectives", args=[person.pk]), {"cycle": cycle.pk}, user=user
     )
 
 
@@ -69,7 +69,7 @@ def test_manager_adds_an_objective_then_spreads_its_targets_evenly(
     form["description"] = "New accounts only."
     response = press(form, "Save")
     objective = Objective.objects.get(employee=report)
-    assert response.location == reverse("coaching:objective_targets", args=[objective.pk])
+    assert response.location == reverse("plans:objective_targets", args=[objective.pk])
     assert objective.created_by == manager and objective.owner == report
     assert (objective.title, objective.weight, objective.measure, objective.target) == (
         "Orders won",
@@ -186,7 +186,7 @@ def test_a_department_head_adds_a_department_goal_aligned_to_the_one_above(
     east.save()
     make_objective(cycle, department=sales, title="Sales revenue")
     page = django_app.get(
-        reverse("coaching:department_objectives", args=[east.pk]), {"cycle": cycle.pk}, user=manager
+        reverse("plans:department_objectives", args=[east.pk]), {"cycle": cycle.pk}, user=manager
     )
     form = form_with_button(page.click(description="Add objective"), "Save")
     assert form["department"].value == str(east.pk) and "employee" not in form.fields
@@ -218,7 +218,7 @@ def test_an_employee_editing_an_objective_keeps_its_alignment_to_the_managers_ow
     # Rob may not open Maria's own objectives, yet his is aligned to one of them.
     marias = make_objective(cycle, employee=manager, title="Team orders")
     robs = make_objective(cycle, employee=report, parent=marias)
-    page = django_app.get(reverse("coaching:objective_edit", args=[robs.pk]), user=report)
+    page = django_app.get(reverse("plans:objective_edit", args=[robs.pk]), user=report)
     form = form_with_button(page, "Save")
     assert form["parent"].value == str(marias.pk)  # shown as it is stored
     form["title"] = "Orders won (new accounts)"
@@ -237,7 +237,7 @@ def agree(cycle, report, manager):
 def test_changing_an_agreed_plan_needs_a_reason_and_is_recorded(django_app, report, manager, cycle):
     objective = make_objective(cycle, employee=report, weight=100, target=120)
     agree(cycle, report, manager)
-    page = django_app.get(reverse("coaching:objective_edit", args=[objective.pk]), user=manager)
+    page = django_app.get(reverse("plans:objective_edit", args=[objective.pk]), user=manager)
     form = form_with_button(page, "Save")
     form["target"] = "150"
     refused = press(form, "Save")
@@ -257,7 +257,7 @@ def test_changing_an_agreed_plan_needs_a_reason_and_is_recorded(django_app, repo
 def test_changing_the_targets_of_an_agreed_plan_needs_a_reason(django_app, report, manager, cycle):
     objective = make_objective(cycle, employee=report, weight=100, target=120)
     agree(cycle, report, manager)
-    page = django_app.get(reverse("coaching:objective_targets", args=[objective.pk]), user=manager)
+    page = django_app.get(reverse("plans:objective_targets", args=[objective.pk]), user=manager)
     form = form_with_button(htmx_get(page, "Spread evenly"), "Save targets")
     form[month_field(cycle, 3)] = "35"
     refused = press(form, "Save targets")
@@ -272,9 +272,9 @@ def test_changing_the_targets_of_an_agreed_plan_needs_a_reason(django_app, repor
 
 def test_changing_a_half_confirmed_plan_reopens_it(django_app, report, manager, cycle):
     objective = make_objective(cycle, employee=report, weight=100)
-    page = django_app.get(reverse("coaching:my_objectives"), {"cycle": cycle.pk}, user=report)
+    page = django_app.get(reverse("plans:my_objectives"), {"cycle": cycle.pk}, user=report)
     press(form_with_button(page, "Confirm the plan"), "Confirm the plan")
-    page = django_app.get(reverse("coaching:objective_edit", args=[objective.pk]), user=manager)
+    page = django_app.get(reverse("plans:objective_edit", args=[objective.pk]), user=manager)
     form = form_with_button(page, "Save")
     form["title"] = "Orders won (new accounts)"
     press(form, "Save")
@@ -289,7 +289,7 @@ def test_changing_a_half_confirmed_plan_reopens_it(django_app, report, manager, 
 def test_copy_the_pattern_of_another_objective_then_save(django_app, manager, report, cycle):
     make_objective(cycle, employee=report, title="Calls", target=1200, weight=50)
     objective = make_objective(cycle, employee=report, monthly=False, target=60, weight=50)
-    page = django_app.get(reverse("coaching:objective_targets", args=[objective.pk]), user=manager)
+    page = django_app.get(reverse("plans:objective_targets", args=[objective.pk]), user=manager)
     copy = form_with_button(page, "Copy the pattern")
     choose(copy, "from", "Calls · Rob Report")
     grid = press(copy, "Copy the pattern", headers=HTMX)
@@ -302,7 +302,7 @@ def test_copy_the_pattern_of_another_objective_then_save(django_app, manager, re
 
 def test_the_grid_refuses_a_negative_target_and_keeps_the_rest(django_app, manager, report, cycle):
     objective = make_objective(cycle, employee=report, monthly=False)
-    page = django_app.get(reverse("coaching:objective_targets", args=[objective.pk]), user=manager)
+    page = django_app.get(reverse("plans:objective_targets", args=[objective.pk]), user=manager)
     form = form_with_button(page, "Save targets")
     form[month_field(cycle, 1)] = "10"
     form[month_field(cycle, 2)] = "-20"
@@ -322,7 +322,7 @@ def test_a_percentage_target_above_its_cap_is_refused(django_app, manager, repor
     objective = make_objective(
         cycle, employee=report, measure="percent", target=90, unit="", monthly=False
     )
-    page = django_app.get(reverse("coaching:objective_targets", args=[objective.pk]), user=manager)
+    page = django_app.get(reverse("plans:objective_targets", args=[objective.pk]), user=manager)
     form = form_with_button(page, "Save targets")
     form[month_field(cycle, 1)] = "95"
     refused = press(form, "Save targets")
@@ -425,7 +425,7 @@ def test_a_milestone_check_in_of_any_other_value_is_refused(client, report, cycl
     objective = make_objective(cycle, employee=report, measure="milestone", target=None, unit="")
     client.force_login(report)
     response = client.post(
-        reverse("coaching:checkin_new", args=[objective.pk]),
+        reverse("plans:checkin_new", args=[objective.pk]),
         {"value": "37", "confidence": "3", "recorded_on": timezone.localdate().isoformat()},
     )
     assert "Choose done or not done" in response.content.decode()
@@ -437,13 +437,13 @@ def test_a_milestone_check_in_of_any_other_value_is_refused(client, report, cycl
 
 def test_both_sides_confirm_a_plan_that_weighs_100(django_app, report, manager, cycle):
     make_objective(cycle, employee=report, weight=100)
-    page = django_app.get(reverse("coaching:my_objectives"), {"cycle": cycle.pk}, user=report)
+    page = django_app.get(reverse("plans:my_objectives"), {"cycle": cycle.pk}, user=report)
     shown = press(form_with_button(page, "Confirm the plan"), "Confirm the plan").follow()
     assert messages(shown) == ["You have confirmed the plan."]
     assert "Waiting for the other side to confirm" in shown.text
     page = plan_page(django_app, manager, report, cycle)
     shown = press(form_with_button(page, "Confirm as manager"), "Confirm as manager").follow()
-    assert shown.request.path == reverse("coaching:person_objectives", args=[report.pk])
+    assert shown.request.path == reverse("plans:person_objectives", args=[report.pk])
     assert "Plan agreed" in shown.text
     plan = PerformancePlan.objects.get(employee=report)
     assert plan.is_agreed and plan.employee_confirmed_by == report
@@ -452,7 +452,7 @@ def test_both_sides_confirm_a_plan_that_weighs_100(django_app, report, manager, 
 
 def test_a_plan_that_does_not_weigh_100_cannot_be_confirmed(django_app, report, cycle):
     make_objective(cycle, employee=report, weight=90)
-    page = django_app.get(reverse("coaching:my_objectives"), {"cycle": cycle.pk}, user=report)
+    page = django_app.get(reverse("plans:my_objectives"), {"cycle": cycle.pk}, user=report)
     shown = press(form_with_button(page, "Confirm the plan"), "Confirm the plan").follow()
     assert messages(shown) == [
         "The weights add up to 90; they must add up to 100 before the plan can be confirmed."
@@ -467,7 +467,7 @@ def test_a_department_plan_is_confirmed_by_its_head_and_the_head_above(
     east.head = UserFactory(full_name="Erin East", department=east, manager=manager)
     east.save()
     make_objective(cycle, department=east, title="East revenue", weight=100)
-    url = reverse("coaching:department_objectives", args=[east.pk])
+    url = reverse("plans:department_objectives", args=[east.pk])
     page = django_app.get(url, {"cycle": cycle.pk}, user=east.head)
     press(form_with_button(page, "Confirm the plan"), "Confirm the plan")
     page = django_app.get(url, {"cycle": cycle.pk}, user=manager)
@@ -481,7 +481,7 @@ def test_nobody_confirms_for_the_other_side(client, report, cycle):
     make_objective(cycle, employee=report, weight=100)
     client.force_login(report)
     response = client.post(
-        reverse("coaching:plan_confirm"),
+        reverse("plans:plan_confirm"),
         {"cycle": cycle.pk, "employee": report.pk, "side": "manager"},
     )
     assert response.status_code == 403
@@ -491,7 +491,7 @@ def test_the_cycle_picker_shows_another_cycles_plan(django_app, report, cycle):
     make_objective(cycle, employee=report, title="Objective of this year")
     last = make_cycle(cycle.start_date.year - 1, state="closed")
     make_objective(last, employee=report, title="Objective of last year")
-    page = django_app.get(reverse("coaching:my_objectives"), user=report)
+    page = django_app.get(reverse("plans:my_objectives"), user=report)
     assert "Objective of this year" in page.text
     picker = form_with_button(page, "Show")  # the select submits itself; without JS, this
     choose(picker, "cycle", f"{last.name} (Closed)")

@@ -36,7 +36,7 @@ def test_team_page_queries_do_not_grow(
     people = build_team(manager, sales, cycle, size)
     client.force_login(manager)
     with django_assert_max_num_queries(10):
-        response = client.get(reverse("coaching:team"), {"indirect": "1"})
+        response = client.get(reverse("plans:team"), {"indirect": "1"})
     body = response.content.decode()
     assert body.count("data-person=") >= size * 3
     assert people[-1].full_name in body
@@ -49,7 +49,7 @@ def test_department_objectives_queries_do_not_grow(
     build_team(manager, sales, cycle, size)
     client.force_login(manager)
     with django_assert_max_num_queries(14):
-        response = client.get(reverse("coaching:department_objectives", args=[sales.pk]))
+        response = client.get(reverse("plans:department_objectives", args=[sales.pk]))
     assert response.content.decode().count("aligned-row") == size * 3
 
 
@@ -66,6 +66,6 @@ def test_plan_and_objective_pages_queries_do_not_grow(
             check_in(objective, day, on=cycle.start_date.replace(day=day), author=report)
     client.force_login(report)
     with django_assert_max_num_queries(8):
-        assert client.get(reverse("coaching:my_objectives")).status_code == 200
+        assert client.get(reverse("plans:my_objectives")).status_code == 200
     with django_assert_max_num_queries(13):
         assert client.get(objectives[0].get_absolute_url()).status_code == 200

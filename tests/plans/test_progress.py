@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from coaching.selectors import ProgressState, objective_progress, with_progress
 from plans.models import Objective
+from plans.selectors import ProgressState, objective_progress, with_progress
 from tests.factories import check_in, make_cycle, make_objective
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +92,7 @@ def test_a_dropped_objective_is_not_lagging(cycle, report):
 def test_stored_states_follow_check_ins_and_the_daily_restatement(cycle, report, manager):
     import time_machine
 
-    from coaching.services import checkin_create
+    from plans.services import checkin_create
     from reviews.jobs import month_end_generation_run
 
     objective = make_objective(cycle, employee=report)
@@ -111,7 +111,7 @@ def test_stored_states_follow_check_ins_and_the_daily_restatement(cycle, report,
 def test_the_dashboard_counts_stored_lagging_states(client, hr, cycle, report, sales):
     from django.urls import reverse
 
-    from coaching.services import objective_progress_refresh
+    from plans.services import objective_progress_refresh
 
     make_objective(cycle, employee=report, title="Behind")
     objective_progress_refresh(today=dt.date(2026, 3, 16))

@@ -11,8 +11,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from coaching.services import plan_confirm, plan_get_or_create
 from plans.models import AppraisalCycle, ObjectiveChange, PerformancePlan
+from plans.services import plan_confirm, plan_get_or_create
 from tests.factories import make_cycle, make_objective
 from tests.webtest_helpers import another_browser, form_with_button, htmx_get, messages, press
 
@@ -38,8 +38,8 @@ def test_an_objective_edited_by_the_manager_is_not_undone_by_the_employees_older
     django_app, manager, report, cycle
 ):
     objective = make_objective(cycle, employee=report, weight=100, target=120)
-    employees = tab(django_app, report, "coaching:objective_edit", objective.pk)
-    managers = tab(another_browser(django_app), manager, "coaching:objective_edit", objective.pk)
+    employees = tab(django_app, report, "plans:objective_edit", objective.pk)
+    managers = tab(another_browser(django_app), manager, "plans:objective_edit", objective.pk)
     managers["target"] = "150"
     press(managers, "Save").follow()
     employees["description"] = "New accounts only."
@@ -57,8 +57,8 @@ def test_on_an_agreed_plan_a_stale_change_keeps_its_reason_on_screen_and_records
     plan = plan_get_or_create(cycle=cycle, employee=report)
     plan_confirm(actor=report, plan=plan, side="employee")
     plan_confirm(actor=manager, plan=plan, side="manager")
-    older = tab(django_app, report, "coaching:objective_edit", objective.pk)
-    newer = tab(another_browser(django_app), manager, "coaching:objective_edit", objective.pk)
+    older = tab(django_app, report, "plans:objective_edit", objective.pk)
+    newer = tab(another_browser(django_app), manager, "plans:objective_edit", objective.pk)
     newer["target"] = "150"
     newer["reason"] = "New product line."
     press(newer, "Save").follow()
@@ -79,7 +79,7 @@ def test_targets_saved_in_another_tab_are_not_overwritten_by_an_older_grid(
     django_app, manager, report, cycle
 ):
     objective = make_objective(cycle, employee=report, weight=100, target=120)
-    url = reverse("coaching:objective_targets", args=[objective.pk])
+    url = reverse("plans:objective_targets", args=[objective.pk])
     older = form_with_button(django_app.get(url, user=report), "Save targets")
     newer = form_with_button(another_browser(django_app).get(url, user=manager), "Save targets")
     field = f"m_{cycle.start_date:%Y}_03"
@@ -95,7 +95,7 @@ def test_targets_saved_in_another_tab_are_not_overwritten_by_an_older_grid(
 
 def test_a_filled_grid_saves_after_its_values_were_spread(django_app, manager, report, cycle):
     objective = make_objective(cycle, employee=report, weight=100, target=120, monthly=False)
-    page = django_app.get(reverse("coaching:objective_targets", args=[objective.pk]), user=manager)
+    page = django_app.get(reverse("plans:objective_targets", args=[objective.pk]), user=manager)
     form = form_with_button(htmx_get(page, "Spread evenly"), "Save targets")
     press(form, "Save targets")
     assert objective.targets.count() == 12
@@ -103,8 +103,8 @@ def test_a_filled_grid_saves_after_its_values_were_spread(django_app, manager, r
 
 def test_a_cycle_renamed_by_another_hr_tab_is_not_renamed_back(django_app, hr):
     cycle = make_cycle(2027, state="planning")
-    older = tab(django_app, hr, "coaching:cycle_edit", cycle.pk)
-    newer = tab(django_app, hr, "coaching:cycle_edit", cycle.pk)
+    older = tab(django_app, hr, "plans:cycle_edit", cycle.pk)
+    newer = tab(django_app, hr, "plans:cycle_edit", cycle.pk)
     newer["name"] = "FY 2027"
     press(newer, "Save").follow()
     older["rating_labels"] = "Low\nHigh"
@@ -119,7 +119,7 @@ def test_new_dates_from_a_tab_opened_before_the_cycle_started_are_refused_not_dr
     django_app, hr
 ):
     cycle = make_cycle(2027, state="planning")
-    older = tab(django_app, hr, "coaching:cycle_edit", cycle.pk)
+    older = tab(django_app, hr, "plans:cycle_edit", cycle.pk)
     page = django_app.get(cycle.get_absolute_url(), user=hr)
     press(form_with_button(page, "Start the cycle"), "Start the cycle").follow()
     older["end_date"] = "2027-06-30"
@@ -134,8 +134,8 @@ def test_a_plan_changed_while_the_employee_read_it_is_not_confirmed_unseen(
     django_app, manager, report, cycle
 ):
     objective = make_objective(cycle, employee=report, weight=100, target=120)
-    page = django_app.get(reverse("coaching:my_objectives"), {"cycle": cycle.pk}, user=report)
-    managers = tab(another_browser(django_app), manager, "coaching:objective_edit", objective.pk)
+    page = django_app.get(reverse("plans:my_objectives"), {"cycle": cycle.pk}, user=report)
+    managers = tab(another_browser(django_app), manager, "plans:objective_edit", objective.pk)
     managers["target"] = "200"
     press(managers, "Save").follow()
     shown = press(form_with_button(page, "Confirm the plan"), "Confirm the plan").follow()

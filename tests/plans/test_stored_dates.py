@@ -19,9 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coaching.models import ActionItem, CalendarFeed, CoachingSession, ImprovementPlan
-from coaching.services import cycle_nodes
 from plans.models import AppraisalCycle, CheckIn, Objective, PhaseTarget
 from plans.months import months_between
+from plans.services import cycle_nodes
 from tests.crawl.crawler import Crawler, Link
 from tests.factories import UserFactory, make_objective
 from tests.webtest_helpers import errors_beside, form_with_button, messages, press
@@ -120,21 +120,18 @@ def test_every_page_opens_whatever_dates_are_stored(request, far_world, role):
     client = Client()
     client.force_login(user)
     extra = [
-        reverse("coaching:cycle_edit", args=[far_world["tester"].pk]),
-        *(reverse("coaching:cycle_edit", args=[c.pk]) for c in AppraisalCycle.objects.all()),
-        *(reverse("coaching:cycle_detail", args=[c.pk]) for c in AppraisalCycle.objects.all()),
+        reverse("plans:cycle_edit", args=[far_world["tester"].pk]),
+        *(reverse("plans:cycle_edit", args=[c.pk]) for c in AppraisalCycle.objects.all()),
+        *(reverse("plans:cycle_detail", args=[c.pk]) for c in AppraisalCycle.objects.all()),
         reverse("coaching:calendar_feed", args=["a-private-token"]),
         *(o.get_absolute_url() for o in Objective.objects.all()),
-        *(reverse("coaching:objective_targets", args=[o.pk]) for o in Objective.objects.all()),
-        *(reverse("coaching:objective_edit", args=[o.pk]) for o in Objective.objects.all()),
+        *(reverse("plans:objective_targets", args=[o.pk]) for o in Objective.objects.all()),
+        *(reverse("plans:objective_edit", args=[o.pk]) for o in Objective.objects.all()),
         *(s.get_absolute_url() for s in CoachingSession.objects.all()),
         *(reverse("coaching:session_edit", args=[s.pk]) for s in CoachingSession.objects.all()),
         far_world["plan"].get_absolute_url(),
         reverse("coaching:improvement_plan_edit", args=[far_world["plan"].pk]),
-        *(
-            f"{reverse('coaching:my_objectives')}?cycle={c.pk}"
-            for c in AppraisalCycle.objects.all()
-        ),
+        *(f"{reverse('plans:my_objectives')}?cycle={c.pk}" for c in AppraisalCycle.objects.all()),
     ]
     result = Crawler(client=client, role=role, per_key=3, refusal_allowed=lambda *a: True).run(
         reverse("home"), also=[Link(url, source="(a stored far date)") for url in extra]
@@ -154,7 +151,7 @@ def test_a_cycle_ending_in_year_9999_says_so_and_counts_its_sane_months(django_a
 
 def test_a_started_cycle_ending_in_year_9999_can_still_be_renamed(django_app, far_world, hr):
     cycle = far_world["tester"]
-    page = django_app.get(reverse("coaching:cycle_edit", args=[cycle.pk]), user=hr)
+    page = django_app.get(reverse("plans:cycle_edit", args=[cycle.pk]), user=hr)
     form = form_with_button(page, "Save")
     form["name"] = "The year 2100"
     shown = press(form, "Save").follow()
@@ -167,7 +164,7 @@ def test_a_planned_cycle_from_year_1_to_9999_is_corrected_on_its_edit_page(
     django_app, far_world, hr
 ):
     cycle = AppraisalCycle.objects.get(name="Typed by hand")
-    page = django_app.get(reverse("coaching:cycle_edit", args=[cycle.pk]), user=hr)
+    page = django_app.get(reverse("plans:cycle_edit", args=[cycle.pk]), user=hr)
     form = form_with_button(page, "Save")
     refused = press(form, "Save")
     assert errors_beside(refused, "start_date") == [OUT_OF_RANGE]

@@ -14,7 +14,7 @@ def test_titles_and_units_are_escaped_on_the_team_and_plan_pages(client, manager
         cycle, employee=report, title="<script>alert(1)</script>", unit="<b>kg</b>"
     )
     client.force_login(manager)
-    for url in (reverse("coaching:team"), reverse("coaching:person_objectives", args=[report.pk])):
+    for url in (reverse("plans:team"), reverse("plans:person_objectives", args=[report.pk])):
         body = client.get(url, {"cycle": cycle.pk}).content.decode()
         assert "<script>alert(1)</script>" not in body and "<b>kg</b>" not in body
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body and "&lt;b&gt;kg&lt;/b&gt;" in body

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from coaching.selectors import ProgressState
-from coaching.services import objective_progress_refresh
 from plans.models import Objective
+from plans.selectors import ProgressState
+from plans.services import objective_progress_refresh
 from tests.factories import UserFactory, check_in, make_cycle, make_objective
 from tests.webtest_helpers import choose, form_by_testid, press, tick
 
@@ -62,7 +62,7 @@ def test_sorting_by_most_lagging_and_lowest_progress_uses_the_stored_states(
     django_app, manager, three, cycle
 ):
     names = list(three)
-    page = django_app.get(reverse("coaching:team"), user=manager)
+    page = django_app.get(reverse("plans:team"), user=manager)
     page = apply(page, sort="Most lagging first")
     assert order(page.text, names) == ["Ben Behind", "Cal Late", "Ann Able"]
     page = apply(page, sort="Lowest progress first")
@@ -77,7 +77,7 @@ def test_sorting_by_most_lagging_and_lowest_progress_uses_the_stored_states(
 def test_a_large_team_is_shown_fifty_people_a_page(django_app, manager, sales, cycle):
     for n in range(55):
         UserFactory(full_name=f"Person {n:02d}", manager=manager, department=sales)
-    page = apply(django_app.get(reverse("coaching:team"), user=manager), sort="Name")
+    page = apply(django_app.get(reverse("plans:team"), user=manager), sort="Name")
     first = page.text
     assert first.count("data-person=") == 50
     assert "55 people" in first and "Page 1 of 2" in first

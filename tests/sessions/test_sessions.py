@@ -675,9 +675,7 @@ def test_a_head_coaches_a_department_below_and_its_head_acknowledges(
     east_head = UserFactory(full_name="Erin East", department=east, manager=manager)
     east.head = east_head
     east.save()
-    plan_page = django_app.get(
-        reverse("coaching:department_objectives", args=[east.pk]), user=manager
-    )
+    plan_page = django_app.get(reverse("plans:department_objectives", args=[east.pk]), user=manager)
     form = form_with_button(plan_page.click(description="Log session"), "Save session")
     assert options(form, "items-0-owner") == ["Maria Manager (coach)", "Erin East (coachee)"]
     choose(form, "type", "Directional guidance")

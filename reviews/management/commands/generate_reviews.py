@@ -5,8 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from coaching.selectors import month_end
 from plans.models import AppraisalCycle
+from plans.months import month_end
 from reviews.services import review_tables_generate
 
 

@@ -1,0 +1,1 @@
+"""The coaching pages: sessions, the overview and timeline, improvement plans, the calendar."""

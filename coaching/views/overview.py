@@ -1,0 +1,102 @@
+"""A manager's coaching overview of the team, and one person's timeline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from accounts.http import user_of
+from coaching.forms import OverviewFilterForm
+from coaching.models import CoachingType
+from coaching.permissions import can_coach, can_read_session_content
+from coaching.selectors import (
+    action_items_of_sessions,
+    open_items_by_employee,
+    overview_people,
+    sessions_of_person,
+)
+from plans.permissions import get_employee_subject
+from plans.selectors import checkins_of_person
+
+OVERVIEW_PAGE_SIZE = 50
+
+
+@login_required
+def coaching_overview(request: HttpRequest) -> HttpResponse:
+    """Every report with the last session, days since, and open action items."""
+    user = user_of(request)
+    filters = OverviewFilterForm(request.GET)
+    indirect = bool(filters.value("indirect"))
+    chosen_type: str = filters.value("type") or ""
+    since = filters.value("since")
+    today = timezone.localdate()
+    # Paged in the database; the last session's type and the count are computed for
+    # the page's rows only.
+    page = Paginator(
+        overview_people(
+            user=user, indirect=indirect, coaching_type=chosen_type, since=since, today=today
+        ),
+        OVERVIEW_PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    people = list(page.object_list)
+    items = open_items_by_employee(employee_ids=[person.pk for person in people], today=today)
+    rows = []
+    for person in people:
+        held_on = person.last_held_on
+        kind = person.last_type
+        open_items = items.get(person.pk, {})
+        rows.append(
+            {
+                "person": person,
+                "last_held_on": held_on,
+                "last_type_label": CoachingType(kind).label if kind else "",
+                "days_since": (today - held_on).days if held_on else None,
+                "sessions": person.sessions,
+                "next_planned": person.next_planned,
+                "open_items": open_items.get("open", 0),
+                "overdue_items": open_items.get("overdue", 0),
+            }
+        )
+    return render(
+        request,
+        "coaching/overview.html",
+        {
+            "rows": rows,
+            "page": page,
+            "filters": filters,
+            "indirect": indirect,
+            "chosen_type": chosen_type,
+            "since": since,
+            "types": CoachingType.choices,
+        },
+    )
+
+
+@login_required
+def person_timeline(request: HttpRequest, pk: int) -> HttpResponse:
+    """Sessions, check-ins and action items of one person, newest first."""
+    user = user_of(request)
+    person = get_employee_subject(user, pk)
+    sessions = sessions_of_person(user=user, employee=person)
+    checkins = checkins_of_person(user=user, employee=person)
+    readable = {s.pk for s in sessions if can_read_session_content(user, s)}
+    items = action_items_of_sessions(session_ids=readable)
+    events: list[dict[str, Any]] = (
+        [
+            {"kind": "session", "on": s.held_on, "session": s, "content": s.pk in readable}
+            for s in sessions
+        ]
+        + [{"kind": "checkin", "on": c.recorded_on, "checkin": c} for c in checkins]
+        + [{"kind": "action", "on": i.due_date or i.session.held_on, "item": i} for i in items]
+    )
+    events.sort(key=lambda event: event["on"], reverse=True)
+    return render(
+        request,
+        "coaching/timeline.html",
+        {"person": person, "events": events, "can_coach": can_coach(user, employee=person)},
+    )

@@ -1,0 +1,445 @@
+"""Reads of plans and progress, and every list the plan pages show.
+
+Lists a person sees come from ``visible_to`` querysets (``plans.permissions``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from typing import cast
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.inputs import EARLIEST_DATE
+from accounts.models import Department, User
+from accounts.selectors import reports_of
+from plans.models import (
+    AppraisalCycle,
+    CheckIn,
+    Measure,
+    Objective,
+    ObjectiveChange,
+    PerformancePlan,
+    PhaseTarget,
+)
+from plans.months import month_end, month_start
+from plans.permissions import objectives_visible_to
+
+
+class ProgressState(StrEnum):
+    ON_TRACK = "on_track"
+    LAGGING = "lagging"
+    DONE = "done"
+    NO_PLAN = "no_plan"
+    DROPPED = "dropped"
+
+
+PROGRESS_LABELS = {
+    ProgressState.ON_TRACK: _("On track"),
+    ProgressState.LAGGING: _("Lagging"),
+    ProgressState.DONE: _("Done"),
+    ProgressState.NO_PLAN: _("No targets yet"),
+    ProgressState.DROPPED: _("Dropped"),
+}
+PROGRESS_ORDER = {
+    ProgressState.LAGGING: 0,
+    ProgressState.NO_PLAN: 1,
+    ProgressState.ON_TRACK: 2,
+    ProgressState.DONE: 3,
+    ProgressState.DROPPED: 4,
+}
+
+
+@dataclass(frozen=True)
+class Progress:
+    planned: Decimal | None
+    actual: Decimal | None
+    confidence: int | None
+    last_checkin_on: dt.date | None
+    state: ProgressState
+
+    @property
+    def label(self) -> str:
+        return str(PROGRESS_LABELS[self.state])
+
+    @property
+    def is_lagging(self) -> bool:
+        return self.state == ProgressState.LAGGING
+
+    @property
+    def share(self) -> Decimal | None:
+        """Share of today's plan reached: 1 is on plan; capped at 1.5, None without a plan."""
+        if not self.planned or self.planned <= 0:
+            return None
+        return min((self.actual or Decimal(0)) / self.planned, Decimal("1.5")).quantize(
+            Decimal("0.001")
+        )
+
+    @property
+    def gap(self) -> Decimal | None:
+        if self.planned is None:
+            return None
+        return (self.actual or Decimal(0)) - self.planned
+
+
+def with_progress(
+    queryset: QuerySet[Objective], *, today: dt.date | None = None
+) -> QuerySet[Objective]:
+    """Annotate the targets around today and the latest check-in, in the same query."""
+    month = month_start(today or timezone.localdate())
+    targets = PhaseTarget.objects.filter(objective=OuterRef("pk"))
+    previous = targets.filter(month__lt=month).order_by("-month")
+    upcoming = targets.filter(month__gte=month).order_by("month")
+    latest = CheckIn.objects.filter(objective=OuterRef("pk")).order_by(
+        "-recorded_on", "-created_at"
+    )
+    return queryset.annotate(
+        previous_planned=Subquery(previous.values("planned")[:1]),
+        previous_month=Subquery(previous.values("month")[:1]),
+        upcoming_planned=Subquery(upcoming.values("planned")[:1]),
+        upcoming_month=Subquery(upcoming.values("month")[:1]),
+        actual_now=Subquery(latest.values("value")[:1]),
+        confidence_now=Subquery(latest.values("confidence")[:1]),
+        last_checkin_on=Subquery(latest.values("recorded_on")[:1]),
+    )
+
+
+def planned_by(objective: Objective, today: dt.date) -> Decimal | None:
+    """The plan for ``today``: between two time nodes it grows in a straight line.
+
+    Targets are cumulative and due at the end of their month. A milestone is not
+    interpolated: it is due only once its month has ended.
+    """
+    previous: Decimal | None = getattr(objective, "previous_planned", None)
+    previous_month: dt.date | None = getattr(objective, "previous_month", None)
+    upcoming: Decimal | None = getattr(objective, "upcoming_planned", None)
+    upcoming_month: dt.date | None = getattr(objective, "upcoming_month", None)
+    if previous is None and upcoming is None:
+        return None
+    if upcoming is None or upcoming_month is None:
+        return previous
+    if objective.measure == Measure.MILESTONE:
+        return previous if previous is not None else Decimal(0)
+    if previous is None or previous_month is None:
+        # The day before the cycle, counted from a sane start (no overflow at year 1).
+        first = max(objective.cycle.start_date, EARLIEST_DATE)
+        start_day, start_value = first - dt.timedelta(days=1), Decimal(0)
+    else:
+        start_day, start_value = month_end(previous_month), previous
+    end_day = month_end(upcoming_month)
+    span = (end_day - start_day).days
+    if span <= 0:
+        return upcoming
+    share = Decimal(min(max((today - start_day).days, 0), span)) / Decimal(span)
+    return (start_value + (upcoming - start_value) * share).quantize(Decimal("0.01"))
+
+
+def objective_progress(objective: Objective, *, today: dt.date | None = None) -> Progress:
+    """Where an objective stands against its plan (needs :func:`with_progress`)."""
+    today = today or timezone.localdate()
+    planned = planned_by(objective, today)
+    actual: Decimal | None = getattr(objective, "actual_now", None)
+    has_targets = (
+        getattr(objective, "previous_planned", None) is not None
+        or getattr(objective, "upcoming_planned", None) is not None
+    )
+    full = objective.full_value
+    if objective.status == Objective.Status.DROPPED:
+        state = ProgressState.DROPPED
+    elif objective.status == Objective.Status.ACHIEVED or (
+        actual is not None and full > 0 and actual >= full
+    ):
+        state = ProgressState.DONE
+    elif not has_targets:
+        state = ProgressState.NO_PLAN
+    elif planned is not None and (actual or Decimal(0)) < planned:
+        state = ProgressState.LAGGING
+    else:
+        state = ProgressState.ON_TRACK
+    return Progress(
+        planned=planned,
+        actual=actual,
+        confidence=getattr(objective, "confidence_now", None),
+        last_checkin_on=getattr(objective, "last_checkin_on", None),
+        state=state,
+    )
+
+
+def completion_percent(objective: Objective, value: Decimal | None) -> int | None:
+    if value is None:
+        return None
+    full = objective.full_value
+    if full <= 0:
+        return None
+    return int((value / full * 100).quantize(Decimal(1)))
+
+
+def subject_q(*, employee_id: int | None, department_id: int | None) -> Q:
+    """Objectives (or plans) of one subject: an employee or a department."""
+    if employee_id is not None:
+        return Q(employee_id=employee_id)
+    return Q(department_id=department_id, employee__isnull=True)
+
+
+def current_cycle() -> AppraisalCycle | None:
+    """The active cycle that contains today, else the latest active, else the latest."""
+    today = timezone.localdate()
+    active = AppraisalCycle.objects.filter(state=AppraisalCycle.State.ACTIVE)
+    return (
+        active.filter(start_date__lte=today, end_date__gte=today).first()
+        or active.first()
+        or AppraisalCycle.objects.exclude(state=AppraisalCycle.State.CLOSED).first()
+    )
+
+
+def subject_weight_total(
+    *,
+    cycle: AppraisalCycle,
+    employee: User | None = None,
+    department: Department | None = None,
+    exclude_pk: int | None = None,
+) -> int:
+    queryset = Objective.objects.filter(cycle=cycle).exclude(status=Objective.Status.DROPPED)
+    queryset = (
+        queryset.filter(employee=employee) if employee else queryset.filter(department=department)
+    )
+    if exclude_pk:
+        queryset = queryset.exclude(pk=exclude_pk)
+    return int(queryset.aggregate(total=Sum("weight"))["total"] or 0)
+
+
+def plan_for(
+    *, cycle: AppraisalCycle, employee: User | None = None, department: Department | None = None
+) -> PerformancePlan | None:
+    if employee is not None:
+        return PerformancePlan.objects.filter(cycle=cycle, employee=employee).first()
+    return PerformancePlan.objects.filter(cycle=cycle, department=department).first()
+
+
+def plan_fingerprint(objectives: Iterable[tuple[int, int]]) -> str:
+    """What a plan looked like, from its objectives' (id, version) pairs: a confirmation
+    is of the plan the person saw, and a change to any objective or target shows here."""
+    pairs = ",".join(f"{pk}:{version}" for pk, version in sorted(objectives))
+    return hashlib.sha256(pairs.encode()).hexdigest()[:20]
+
+
+def plan_fingerprint_now(*, plan: PerformancePlan) -> str:
+    """The fingerprint of ``plan`` as stored now (see :func:`plan_fingerprint`)."""
+    objectives = Objective.objects.filter(cycle_id=plan.cycle_id).filter(
+        subject_q(employee_id=plan.employee_id, department_id=plan.department_id)
+    )
+    return plan_fingerprint(objectives.values_list("pk", "version"))
+
+
+# --- Lists of the plan pages -----------------------------------------------------
+
+
+def cycles_all() -> QuerySet[AppraisalCycle]:
+    """Every cycle, newest first: HR's list and the cycle pickers."""
+    return AppraisalCycle.objects.all()
+
+
+@dataclass(frozen=True)
+class CycleCounts:
+    objectives: int
+    plans: int
+    agreed: int
+
+
+def cycle_counts(*, cycle: AppraisalCycle) -> CycleCounts:
+    """How many objectives and plans the cycle has, and how many plans both sides agreed."""
+    return CycleCounts(
+        objectives=cycle.objectives.count(),
+        plans=cycle.plans.count(),
+        agreed=cycle.plans.filter(
+            employee_confirmed_at__isnull=False, manager_confirmed_at__isnull=False
+        ).count(),
+    )
+
+
+def plan_objectives(
+    *, cycle: AppraisalCycle, employee: User | None = None, department: Department | None = None
+) -> list[Objective]:
+    """The subject's objectives in ``cycle``, heaviest first, with progress (``with_progress``)."""
+    return list(
+        with_progress(
+            Objective.objects.filter(cycle=cycle, employee=employee, department=department)
+            .select_related("cycle", "parent", "employee", "department")
+            .order_by("-weight", "title")
+        )
+    )
+
+
+def aligned_with_progress(*, user: User, parent_ids: list[int]) -> QuerySet[Objective]:
+    """Objectives aligned to any of ``parent_ids`` that ``user`` may see, with progress."""
+    return with_progress(
+        objectives_visible_to(user).filter(parent_id__in=parent_ids).order_by("employee__full_name")
+    )
+
+
+def aligned_to(*, user: User, objective: Objective) -> list[Objective]:
+    """Objectives aligned to ``objective`` that ``user`` may see."""
+    return list(objectives_visible_to(user).filter(parent=objective).select_related("employee"))
+
+
+def objective_with_progress(*, objective: Objective) -> Objective:
+    """The objective read again, annotated for :func:`objective_progress`."""
+    return with_progress(Objective.objects.filter(pk=objective.pk).select_related("cycle")).get()
+
+
+def objective_as_stored(*, pk: int) -> Objective:
+    """The objective's stored row (a bound form's instance already holds the new values)."""
+    return Objective.objects.select_related("cycle").get(pk=pk)
+
+
+def phase_targets_of(*, objective: Objective) -> list[PhaseTarget]:
+    """The objective's monthly targets, by month."""
+    return list(objective.targets.all())
+
+
+def checkins_of(*, objective: Objective) -> list[CheckIn]:
+    """The objective's check-ins, newest first, with their authors."""
+    return list(objective.checkins.select_related("author"))
+
+
+def changes_of(*, objective: Objective, limit: int = 50) -> list[ObjectiveChange]:
+    """The latest recorded changes to the objective's agreed plan."""
+    return list(objective.changes.select_related("changed_by")[:limit])
+
+
+def checkins_of_person(*, user: User, employee: User, limit: int = 100) -> list[CheckIn]:
+    """Check-ins on ``employee``'s objectives that ``user`` may see, newest first."""
+    return list(
+        CheckIn.objects.filter(objective__in=objectives_visible_to(user).filter(employee=employee))
+        .select_related("objective", "author")
+        .order_by("-recorded_on", "-created_at")[:limit]
+    )
+
+
+def objective_parent_choices(
+    *,
+    user: User,
+    cycle: AppraisalCycle,
+    employee: User | None,
+    department: Department | None,
+    objective: Objective | None = None,
+) -> QuerySet[Objective]:
+    """Objectives one level up that an objective of this subject can align to.
+
+    For an existing ``objective``: never itself, and always its stored alignment, even
+    where ``user`` may not open that objective (an employee's aligned to the manager's
+    own): else any save would drop it.
+    """
+    visible = objectives_visible_to(user).filter(cycle=cycle)
+    if employee is not None:
+        choices = visible.filter(
+            Q(department_id=employee.department_id) | Q(employee_id=employee.manager_id)
+        ).exclude(employee=employee)
+    elif department is None or department.parent_id is None:
+        choices = visible.none()
+    else:
+        choices = visible.filter(department_id=department.parent_id)
+    if objective is None:
+        return choices
+    choices = choices.exclude(pk=objective.pk)
+    if objective.parent_id is None:
+        return choices
+    return Objective.objects.filter(Q(pk__in=choices.values("pk")) | Q(pk=objective.parent_id))
+
+
+def target_copy_sources(*, user: User, objective: Objective) -> QuerySet[Objective]:
+    """Other objectives of the cycle with targets, whose pattern ``user`` may copy."""
+    return (
+        objectives_visible_to(user)
+        .filter(cycle=objective.cycle, targets__isnull=False)
+        .exclude(pk=objective.pk)
+        .distinct()
+        .order_by("title")
+    )
+
+
+def team_people(
+    *,
+    user: User,
+    cycle: AppraisalCycle | None,
+    indirect: bool,
+    query: str,
+    sort: str,
+    only_lagging: bool,
+) -> QuerySet[User]:
+    """``user``'s active reports, searched, filtered and ordered in the database.
+
+    Ordered from the objectives' stored states: stored on every check-in or plan
+    change and restated daily, they let a director with thousands of people below
+    page through them; the page itself shows each objective's live progress.
+    ``sort`` is "person", "lagging" (most lagging first) or "progress" (lowest first).
+    """
+    people = reports_of(user, indirect=indirect).filter(is_active=True)
+    if query:
+        people = people.filter(Q(full_name__icontains=query) | Q(job_title__icontains=query))
+    if cycle is None:
+        return people.order_by("full_name", "pk")
+    counted = (
+        Objective.objects.filter(cycle=cycle, employee=OuterRef("pk"))
+        .exclude(status=Objective.Status.DROPPED)
+        .order_by()
+        .values("employee")
+    )
+    lagging = counted.filter(progress_state=ProgressState.LAGGING)
+    if only_lagging:
+        people = people.filter(Exists(lagging))
+    if sort == "lagging":
+        n = lagging.annotate(n=Count("pk")).values("n")
+        return people.annotate(lagging_n=Coalesce(Subquery(n), 0)).order_by(
+            "-lagging_n", "full_name", "pk"
+        )
+    if sort == "progress":
+        # Weighted share of today's plan reached; people without a plan last.
+        share = (
+            counted.filter(progress_share__isnull=False)
+            .annotate(s=Sum(F("progress_share") * F("weight")) / Sum("weight"))
+            .values("s")
+        )
+        return people.annotate(share=Subquery(share)).order_by(
+            F("share").asc(nulls_last=True), "full_name", "pk"
+        )
+    return people.order_by("full_name", "pk")
+
+
+def team_objectives(
+    *, cycle: AppraisalCycle, employee_ids: list[int], today: dt.date | None = None
+) -> dict[int, list[tuple[Objective, Progress]]]:
+    """Each person's objectives in ``cycle`` with live progress, heaviest first."""
+    by_person: dict[int, list[tuple[Objective, Progress]]] = {pk: [] for pk in employee_ids}
+    if not employee_ids:
+        return by_person
+    today = today or timezone.localdate()
+    objectives = with_progress(
+        Objective.objects.filter(cycle=cycle, employee_id__in=employee_ids)
+    ).order_by("-weight", "title")
+    for objective in objectives:
+        objective.cycle = cycle  # one cycle for all: no join, no copy per row
+        by_person[cast(int, objective.employee_id)].append(
+            (objective, objective_progress(objective, today=today))
+        )
+    return by_person
+
+
+def plans_by_employee(
+    *, cycle: AppraisalCycle, employee_ids: list[int]
+) -> dict[int, PerformancePlan]:
+    """The plans of these people in ``cycle``, by person."""
+    if not employee_ids:
+        return {}
+    return {
+        cast(int, plan.employee_id): plan
+        for plan in PerformancePlan.objects.filter(cycle=cycle, employee_id__in=employee_ids)
+    }

@@ -1,0 +1,1 @@
+"""The plan pages: cycles (HR), plans, objectives and the team, one module each."""

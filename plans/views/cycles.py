@@ -1,0 +1,97 @@
+"""HR's appraisal cycles: the list, a cycle's page, its form and its state."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.concurrency import StaleEditError, refused_as_stale
+from accounts.http import user_of
+from accounts.inputs import param_choice
+from plans.forms import CycleForm
+from plans.models import AppraisalCycle
+from plans.permissions import can_manage_cycles, get_cycle_for_hr
+from plans.selectors import cycle_counts, cycles_all
+from plans.services import cycle_save, cycle_transition
+
+
+@login_required
+def cycle_list(request: HttpRequest) -> HttpResponse:
+    if not can_manage_cycles(user_of(request)):
+        raise PermissionDenied
+    return render(request, "plans/cycle_list.html", {"cycles": cycles_all()})
+
+
+@login_required
+def cycle_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    user = user_of(request)
+    if not can_manage_cycles(user):
+        raise PermissionDenied
+    cycle = get_cycle_for_hr(user, pk) if pk else None
+    form = CycleForm(request.POST or None, instance=cycle)
+    if cycle is not None and cycle.is_closed:
+        for field in form.fields.values():
+            field.disabled = True
+        form.helper.inputs = []  # read-only: no Save button that would save nothing
+    context = {"form": form, "cycle": cycle}
+    if request.method == "POST" and form.is_valid() and not (cycle and cycle.is_closed):
+        try:
+            saved = cycle_save(
+                actor=user,
+                cycle=cycle,
+                name=form.cleaned_data["name"],
+                start_date=form.cleaned_data["start_date"],
+                end_date=form.cleaned_data["end_date"],
+                frequency=form.cleaned_data["frequency"],
+                rating_scale=form.cleaned_data["rating_labels"],
+                version=form.cleaned_data.get("version"),
+            )
+        except StaleEditError:
+            return refused_as_stale(request, "plans/cycle_form.html", context)
+        messages.success(request, _("The cycle has been saved."))
+        return redirect("plans:cycle_detail", pk=saved.pk)
+    return render(request, "plans/cycle_form.html", context)
+
+
+@login_required
+def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = get_cycle_for_hr(user_of(request), pk)
+    counts = cycle_counts(cycle=cycle)
+    return render(
+        request,
+        "plans/cycle_detail.html",
+        {
+            "cycle": cycle,
+            "objective_count": counts.objectives,
+            "plan_count": counts.plans,
+            "agreed_count": counts.agreed,
+        },
+    )
+
+
+@login_required
+@require_POST
+def cycle_state(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    cycle = get_cycle_for_hr(user, pk)
+    state = param_choice(request.POST, "state", AppraisalCycle.State.values)
+    try:
+        cycle_transition(
+            actor=user,
+            cycle=cycle,
+            state=state,
+            seen_state=param_choice(
+                request.POST, "seen_state", AppraisalCycle.State.values, default=""
+            )
+            or None,
+        )
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("The cycle's state has been changed."))
+    return redirect("plans:cycle_detail", pk=pk)

@@ -1,0 +1,166 @@
+"""A subject's plan in a cycle: my objectives, a person's, a department's; confirming it."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.http import user_of
+from accounts.inputs import param_choice, required_id
+from accounts.models import Department, User
+from plans.extensions import plan_actions
+from plans.forms import CycleFilterForm
+from plans.models import AppraisalCycle, Objective, PerformancePlan
+from plans.permissions import (
+    can_edit_subject,
+    get_department_subject,
+    get_employee_subject,
+    get_plan_subject,
+    plan_sides,
+)
+from plans.selectors import (
+    aligned_with_progress,
+    current_cycle,
+    cycles_all,
+    objective_progress,
+    plan_fingerprint,
+    plan_for,
+    plan_objectives,
+)
+from plans.services import plan_subject_confirm
+
+
+def _chosen_cycle(request: HttpRequest) -> tuple[AppraisalCycle | None, CycleFilterForm]:
+    """The cycle the picker asks for, else the current one; the picker's form for its message."""
+    form = CycleFilterForm(request.GET)
+    cycle: AppraisalCycle | None = form.value("cycle") or current_cycle()
+    return cycle, form
+
+
+def _plan_context(
+    user: User,
+    cycle: AppraisalCycle | None,
+    *,
+    employee: User | None = None,
+    department: Department | None = None,
+) -> dict[str, Any]:
+    if cycle is None:
+        return {"cycle": None}
+    objectives = plan_objectives(cycle=cycle, employee=employee, department=department)
+    plan = plan_for(cycle=cycle, employee=employee, department=department)
+    sides = plan_sides(user, plan) if plan else set()
+    if plan is None and not cycle.is_closed:
+        probe = PerformancePlan(cycle=cycle, employee=employee, department=department)
+        sides = plan_sides(user, probe)
+    total = sum(o.weight for o in objectives if o.status != Objective.Status.DROPPED)
+    return {
+        "cycle": cycle,
+        "rows": [
+            {"objective": o, "progress": objective_progress(o), "aligned": []} for o in objectives
+        ],
+        "plan": plan,
+        "confirm_sides": sides,
+        "weight_total": total,
+        "plan_seen": plan_fingerprint((o.pk, o.version) for o in objectives),
+        "can_edit": not cycle.is_closed
+        and can_edit_subject(user, employee=employee, department=department),
+        "cycles": cycles_all(),
+        "extension_links": plan_actions.links(user, employee, department),
+    }
+
+
+@login_required
+def my_objectives(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    cycle, cycle_filter = _chosen_cycle(request)
+    context = _plan_context(user, cycle, employee=user)
+    return render(
+        request,
+        "plans/plan.html",
+        {**context, "cycle_filter": cycle_filter, "subject": user, "is_self": True},
+    )
+
+
+@login_required
+def person_objectives(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    person = get_employee_subject(user, pk)
+    cycle, cycle_filter = _chosen_cycle(request)
+    context = _plan_context(user, cycle, employee=person)
+    return render(
+        request,
+        "plans/plan.html",
+        {**context, "cycle_filter": cycle_filter, "subject": person, "is_self": person == user},
+    )
+
+
+@login_required
+def department_objectives(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    department = get_department_subject(user, pk)
+    cycle, cycle_filter = _chosen_cycle(request)
+    context = _plan_context(user, cycle, department=department)
+    if cycle is not None:
+        # Personal objectives aligned to these, as far as the viewer may see them.
+        rows = {row["objective"].pk: row for row in context["rows"]}
+        for child in aligned_with_progress(user=user, parent_ids=list(rows)):
+            rows[cast(int, child.parent_id)]["aligned"].append(
+                {"objective": child, "progress": objective_progress(child)}
+            )
+    return render(
+        request,
+        "plans/plan.html",
+        {**context, "cycle_filter": cycle_filter, "subject": department, "is_department": True},
+    )
+
+
+@login_required
+@require_POST
+def plan_confirm_view(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    cycle = get_object_or_404(AppraisalCycle, pk=required_id(request.POST, "cycle"))
+    employee, department = get_plan_subject(user, request.POST)
+    side = param_choice(request.POST, "side", ("employee", "manager"))
+    # Check first, then write: a refused confirmation stores no plan.
+    plan = plan_for(cycle=cycle, employee=employee, department=department) or PerformancePlan(
+        cycle=cycle, employee=employee, department=department
+    )
+    if side not in plan_sides(user, plan):
+        raise PermissionDenied
+    try:
+        plan_subject_confirm(
+            actor=user,
+            cycle=cycle,
+            employee=employee,
+            department=department,
+            side=side,
+            seen=request.POST.get("seen") or None,
+        )
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("You have confirmed the plan."))
+    return redirect(_plan_url(cycle, employee=employee, department=department, user=user))
+
+
+def _plan_url(
+    cycle: AppraisalCycle, *, employee: User | None, department: Department | None, user: User
+) -> str:
+    if employee is not None:
+        base = (
+            reverse("plans:my_objectives")
+            if employee.pk == user.pk
+            else reverse("plans:person_objectives", args=[employee.pk])
+        )
+    else:
+        assert department is not None  # noqa: S101
+        base = reverse("plans:department_objectives", args=[department.pk])
+    return f"{base}?cycle={cycle.pk}"
