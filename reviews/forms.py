@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.inputs import limit_dates
 from accounts.models import Department, User
 from plans.models import AppraisalCycle, Measure
+from plans.months import first_of_next_month
 from reviews.models import (
     DEFAULT_RATING_SCALE,
     JobSettings,
@@ -25,7 +26,6 @@ from reviews.services import (
     RowInput,
     SubmissionIncomplete,
     WorkItemInput,
-    next_month,
     submission_problems_of,
 )
 
@@ -113,7 +113,7 @@ class WorkItemForm(forms.Form):
 
     def __init__(self, *args: Any, month: dt.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.plan_month = next_month(month)
+        self.plan_month = first_of_next_month(month)
         if not self.initial.get("item_id"):
             self.fields["form_key"].initial = uuid.uuid4()
         for name in ("title", "target", "due_date"):

@@ -29,11 +29,12 @@ from django.utils.translation import gettext_noop
 from accounts.models import HR_GROUP_NAME, User
 from accounts.services import notify_each
 from coaching.models import ActionItem, CoachingSession
-from coaching.selectors import held_by, month_end
+from coaching.selectors import held_by
 from coaching.services import objective_progress_refresh
-from plans.models import AppraisalCycle
+from plans.cycles import active_cycles_for
+from plans.months import first_of_next_month, month_end
 from reviews.models import JobRun, JobSettings, ReviewTable, SentReminder
-from reviews.services import next_month, review_tables_generate
+from reviews.services import review_tables_generate
 
 logger = logging.getLogger(__name__)
 # From a person to the sessions they received: only held ones say when they were coached.
@@ -50,7 +51,7 @@ def months_due(today: dt.date, job_settings: JobSettings) -> list[dt.date]:
     month = today.replace(day=1)
     due = [month]
     if today >= month_end(month) - dt.timedelta(days=job_settings.generation_lead_days):
-        due.append(next_month(month))
+        due.append(first_of_next_month(month))
     return due
 
 
@@ -88,12 +89,7 @@ def month_end_generation_run(
     def work() -> str:
         lines = []
         for month in months_due(moment.date(), job_settings):
-            cycles = AppraisalCycle.objects.filter(
-                state=AppraisalCycle.State.ACTIVE,
-                start_date__lte=month_end(month),
-                end_date__gte=month,
-            )
-            for cycle in cycles:
+            for cycle in active_cycles_for(month):
                 result = review_tables_generate(cycle=cycle, month=month)
                 lines.append(
                     f"{cycle.name} {month:%Y-%m}: {result.tables_created} tables, "

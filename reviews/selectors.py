@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from celery import current_app
+from django.conf import settings
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.selectors import headed_department_ids, headed_subtree_ids, in_reports
+from plans.cycles import active_cycles_for
 from reviews.models import Inquiry, JobRun, ReviewEvent, ReviewTable
 from reviews.permissions import tables_visible_to
 
@@ -98,11 +100,6 @@ def broker_answers(timeout: int = 2) -> bool:
 
 
 def jobs_status() -> JobsStatus:
-    from django.conf import settings
-
-    from accounts.models import User
-    from plans.models import AppraisalCycle
-
     jobs = []
     for name in JOB_NAMES:
         runs = JobRun.objects.filter(job=name)
@@ -114,9 +111,7 @@ def jobs_status() -> JobsStatus:
             )
         )
     month = timezone.localdate().replace(day=1)
-    active = AppraisalCycle.objects.filter(
-        state=AppraisalCycle.State.ACTIVE, start_date__lte=month, end_date__gte=month
-    )
+    active = active_cycles_for(month)
     with_objectives = (
         User.objects.filter(is_active=True, objectives__cycle__in=active).distinct().count()
     )

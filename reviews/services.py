@@ -19,8 +19,8 @@ from django.utils.translation import gettext_noop
 from accounts.models import Department, User
 from accounts.selectors import manager_chain_ids
 from accounts.services import notify
-from coaching.selectors import month_end
 from plans.models import AppraisalCycle, CheckIn, Objective, PhaseTarget
+from plans.months import first_of_previous_month, month_end
 from reviews.models import Inquiry, ReviewEvent, ReviewRow, ReviewTable, WorkPlanItem
 
 Status = ReviewTable.Status
@@ -28,14 +28,6 @@ Status = ReviewTable.Status
 
 class StaleTableError(Exception):
     """The table was saved by someone else since this form was loaded."""
-
-
-def next_month(month: dt.date) -> dt.date:
-    return (month + dt.timedelta(days=32)).replace(day=1)
-
-
-def previous_month(month: dt.date) -> dt.date:
-    return (month - dt.timedelta(days=1)).replace(day=1)
 
 
 def default_deadline(month: dt.date) -> dt.date:
@@ -183,9 +175,9 @@ def _generate_batch(
 
     # Last month's plan for this month starts this month's table.
     previous = WorkPlanItem.objects.filter(
-        kind=WorkPlanItem.Kind.NEXT, table__month=previous_month(month)
+        kind=WorkPlanItem.Kind.NEXT, table__month=first_of_previous_month(month)
     ).filter(table__employee_id__in=list(by_employee)) | WorkPlanItem.objects.filter(
-        kind=WorkPlanItem.Kind.NEXT, table__month=previous_month(month)
+        kind=WorkPlanItem.Kind.NEXT, table__month=first_of_previous_month(month)
     ).filter(table__department_id__in=list(by_department))
     carried = []
     for item in previous.select_related("table"):

@@ -30,7 +30,7 @@ from accounts.http import HtmxHttpRequest, user_of
 from accounts.models import Department, User
 from accounts.selectors import headed_subtree_ids, reports_of, user_roles
 from coaching.models import CoachingType
-from plans.models import AppraisalCycle
+from plans.cycles import active_cycles_for
 from reviews.dashboard import dashboard_build
 from reviews.exports import ExportFilter, csv_lines, export_tables, pdf_bytes, write_xlsx
 from reviews.forms import (
@@ -444,9 +444,7 @@ def tables_create(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         month = form.cleaned_data["month"].replace(day=1)
-        cycle = AppraisalCycle.objects.filter(
-            state=AppraisalCycle.State.ACTIVE, start_date__lte=month, end_date__gte=month
-        ).first()
+        cycle = active_cycles_for(month).first()
         if cycle is None:
             form.add_error("month", _("No active appraisal cycle covers this month."))
         else:

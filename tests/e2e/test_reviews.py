@@ -9,11 +9,11 @@ from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
+from plans.months import first_of_next_month as next_month
 from reviews.models import ReviewRow, ReviewTable, WorkPlanItem
 from reviews.services import (
     RowInput,
     WorkItemInput,
-    next_month,
     review_table_fill,
     review_table_transition,
 )
