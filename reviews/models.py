@@ -412,26 +412,6 @@ class JobRun(models.Model):
         return f"{self.job} {self.started_at:%Y-%m-%d %H:%M} {self.outcome}"
 
 
-class SentReminder(models.Model):
-    """A reminder that was sent: a re-run finds it and sends nothing twice."""
-
-    kind = models.CharField(max_length=30)
-    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=100)
-    sent_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-sent_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["kind", "recipient", "key"], name="reviews_reminder_sent_once"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} → {self.recipient_id} ({self.key})"
-
-
 class ExportJob(models.Model):
     """A large export built by the worker; only its requester downloads it, until it expires."""
 
