@@ -3,6 +3,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -24,7 +25,7 @@ from reviews.models import (
 )
 from reviews.services import (
     RowInput,
-    SubmissionIncomplete,
+    SubmissionProblem,
     WorkItemInput,
     submission_problems_of,
 )
@@ -247,7 +248,7 @@ class ReviewTableFillForms:
             },
         }
 
-    def submission_preview(self) -> SubmissionIncomplete | None:
+    def submission_preview(self) -> list[SubmissionProblem]:
         """What submitting would still refuse, judged on what the page sent.
 
         Called when the page has problems of its own (a bad date, a number that is
@@ -275,20 +276,21 @@ class ReviewTableFillForms:
             )
         return submission_problems_of(rows=rows, summary=summary, planned_items=planned)
 
-    def show_problems(self, problems: SubmissionIncomplete) -> None:
-        """Put what submission still needs beside the fields the person filled."""
+    def show_problems(self, problems: Iterable[SubmissionProblem]) -> None:
+        """Put what submission still needs beside the fields the person filled.
+
+        A row's problem goes to its row's form; one about a row the page did not
+        show (added meanwhile) and one about next month's plan go above the plan.
+        """
         by_row = {form.row.pk: form for form in self.row_forms}
-        for row_id, fields in problems.rows.items():
-            form = by_row.get(row_id)
-            for field, messages in fields.items():
-                for message in messages:
-                    if form is not None and form.is_bound:
-                        form.add_error(field, message)
-                    else:
-                        self.work_problems.append(message)
-        for message in problems.fields.get("summary", []):
-            self.summary_form.add_error("summary", message)
-        self.work_problems.extend(problems.fields.get("work_items", []))
+        for problem in problems:
+            row_form = by_row.get(problem.row_id) if problem.row_id is not None else None
+            if row_form is not None and row_form.is_bound:
+                row_form.add_error(problem.field, problem.message)
+            elif problem.field == "summary":
+                self.summary_form.add_error("summary", problem.message)
+            else:
+                self.work_problems.append(problem.message)
 
     def error_summary(self) -> list[tuple[str, str, str]]:
         """Every problem of the bound forms as (where, message, id of the field), in page order.

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -446,27 +446,33 @@ def review_table_decide(
 # --- Workflow ---------------------------------------------------------------
 
 
-class SubmissionIncomplete(ValidationError):
-    """What must be filled before a table can be submitted.
+SubmissionField = Literal["actual", "gap_reason", "summary", "work_items"]
 
-    ``rows`` maps a row's id to its fields' messages (``actual``,
-    ``gap_reason``); ``fields`` maps ``summary`` and ``work_items`` to theirs.
-    As a ``ValidationError`` its ``message_dict`` holds every message.
+
+@dataclass(frozen=True)
+class SubmissionProblem:
+    """One thing to fill before a table can be submitted.
+
+    ``row_id`` is the objective row it concerns (its ``actual`` or
+    ``gap_reason``), or None for the table's own ``summary`` or ``work_items``
+    (next month's plan). ``message`` is translated, to show the person.
     """
 
-    def __init__(self, *, rows: dict[int, dict[str, list[str]]], fields: dict[str, list[str]]):
-        self.rows = rows
-        self.fields = fields
-        flat: dict[str, list[str]] = {
-            f"row {row_id} {name}": messages
-            for row_id, by_field in rows.items()
-            for name, messages in by_field.items()
-        }
-        super().__init__({**flat, **fields})
+    row_id: int | None
+    field: SubmissionField
+    message: str
 
 
-def submission_problems(table: ReviewTable) -> SubmissionIncomplete | None:
-    """What must be filled before ``table`` can be submitted, or None if nothing."""
+class SubmissionIncomplete(ValidationError):
+    """A submission refused: ``problems`` says what must be filled, row by row, in page order."""
+
+    def __init__(self, problems: list[SubmissionProblem]) -> None:
+        self.problems = problems
+        super().__init__([problem.message for problem in problems])
+
+
+def submission_problems(table: ReviewTable) -> list[SubmissionProblem]:
+    """What must be filled before ``table`` can be submitted (empty: nothing)."""
     return submission_problems_of(
         rows=table.rows.all(),
         summary=table.summary,
@@ -476,24 +482,27 @@ def submission_problems(table: ReviewTable) -> SubmissionIncomplete | None:
 
 def submission_problems_of(
     *, rows: Iterable[ReviewRow], summary: str | None, planned_items: int | None
-) -> SubmissionIncomplete | None:
+) -> list[SubmissionProblem]:
     """The submission rules on given values (``None``: not known, not checked).
 
     Used on the stored table when it is submitted, and on what a page sent when
     the page has other problems too, so that a person hears of all of them at once.
+    Rows come first, in the order given, then the summary, then the plan.
     """
-    by_row: dict[int, dict[str, list[str]]] = {}
+    problems: list[SubmissionProblem] = []
     for row in rows:
         if row.actual is None:
-            by_row[row.pk] = {"actual": [_("Enter the actual value.")]}
+            problems.append(SubmissionProblem(row.pk, "actual", _("Enter the actual value.")))
         elif row.has_gap and not row.gap_reason.strip():
-            by_row[row.pk] = {"gap_reason": [_("The actual is below the plan: say why.")]}
-    fields: dict[str, list[str]] = {}
+            message = _("The actual is below the plan: say why.")
+            problems.append(SubmissionProblem(row.pk, "gap_reason", message))
     if summary is not None and not summary.strip():
-        fields["summary"] = [_("Summarise the month: overall completion and main gaps.")]
+        message = _("Summarise the month: overall completion and main gaps.")
+        problems.append(SubmissionProblem(None, "summary", message))
     if planned_items == 0:
-        fields["work_items"] = [_("Plan at least one piece of work for next month.")]
-    return SubmissionIncomplete(rows=by_row, fields=fields) if by_row or fields else None
+        message = _("Plan at least one piece of work for next month.")
+        problems.append(SubmissionProblem(None, "work_items", message))
+    return problems
 
 
 def _assessees(table: ReviewTable) -> list[User]:
@@ -548,8 +557,8 @@ def review_table_transition(
         )
     if action == "submit":
         problems = submission_problems(locked)
-        if problems is not None:
-            raise problems
+        if problems:
+            raise SubmissionIncomplete(problems)
     if action == "return" and not comment.strip():
         raise ValidationError({"comment": [_("Say what needs revising.")]})
     if action == "finalise":

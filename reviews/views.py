@@ -237,9 +237,8 @@ def table_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "reviews/table_detail.html", context, status=409)
     submit = "then_submit" in request.POST
     if not fill.is_valid():
-        preview = fill.submission_preview() if submit else None
-        if preview is not None:
-            fill.show_problems(preview)
+        if submit:
+            fill.show_problems(fill.submission_preview())
         messages.error(request, _("Nothing was saved: see the messages by the fields."))
         return render(request, "reviews/table_detail.html", _table_context(user, table, fill=fill))
     try:
@@ -249,9 +248,9 @@ def table_detail(request: HttpRequest, pk: int) -> HttpResponse:
         table.refresh_from_db()
         context = _table_context(user, table, fill=fill)
         return render(request, "reviews/table_detail.html", context, status=409)
-    except SubmissionIncomplete as problems:
+    except SubmissionIncomplete as refused:
         table.refresh_from_db()
-        fill.show_problems(problems)
+        fill.show_problems(refused.problems)
         messages.error(
             request,
             _(
