@@ -23,12 +23,8 @@ from reviews.models import (
     WorkPlanItem,
     rating_label,
 )
-from reviews.services import (
-    RowInput,
-    SubmissionProblem,
-    WorkItemInput,
-    submission_problems_of,
-)
+from reviews.services import RowInput, WorkItemInput
+from reviews.workflow import SubmissionProblem, submission_problems_of
 
 
 class VersionForm(forms.Form):

@@ -32,7 +32,14 @@ from accounts.selectors import headed_subtree_ids, reports_of, user_roles
 from coaching.models import CoachingType
 from plans.cycles import active_cycles_for
 from reviews.dashboard import dashboard_build
-from reviews.exports import ExportFilter, csv_lines, export_tables, pdf_bytes, write_xlsx
+from reviews.exports import (
+    ExportFilter,
+    csv_lines,
+    export_job_request,
+    export_tables,
+    pdf_bytes,
+    write_xlsx,
+)
 from reviews.forms import (
     AnswerForm,
     DashboardForm,
@@ -64,16 +71,14 @@ from reviews.selectors import (
     tables_of_assessee,
     tables_to_review,
 )
-from reviews.services import (
+from reviews.services import StaleTableError, review_tables_generate
+from reviews.workflow import (
     InquiryAnsweredError,
-    StaleTableError,
     SubmissionIncomplete,
-    export_job_request,
     inquiry_answer,
     inquiry_ask,
     review_table_decide,
     review_table_save,
-    review_tables_generate,
 )
 
 STALE_MESSAGE = gettext_lazy(

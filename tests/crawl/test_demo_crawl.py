@@ -30,8 +30,8 @@ from coaching.models import CoachingSession, ImprovementPlan
 from coaching.services import calendar_feed_rotate, cycle_transition
 from plans.models import AppraisalCycle, Objective
 from reviews.demo import demo_reviews_seed
+from reviews.exports import export_job_build, export_job_request
 from reviews.models import ReviewTable
-from reviews.services import export_job_build, export_job_request
 from tests.crawl.crawler import Crawler, CrawlResult, Link
 
 pytestmark = pytest.mark.django_db
