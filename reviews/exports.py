@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+import xlsxwriter  # type: ignore[import-untyped]
 from django.conf import settings as django_settings
 from django.db import transaction
 from django.db.models import QuerySet
@@ -152,8 +153,6 @@ def write_xlsx(
 
     ``on_progress`` is told how many objective rows are written, every 2,000.
     """
-    import xlsxwriter  # type: ignore[import-untyped]
-
     workbook = xlsxwriter.Workbook(
         target, {"constant_memory": True, "strings_to_formulas": False, "in_memory": False}
     )

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -382,8 +383,6 @@ class JobSettings(models.Model):
 
     @classmethod
     def current(cls) -> JobSettings:
-        from django.conf import settings
-
         row, _created = cls.objects.get_or_create(
             pk=1, defaults={"deadline_days": settings.REVIEW_DEADLINE_DAYS}
         )
