@@ -43,6 +43,7 @@ class ExportFilter:
 
 
 def export_tables(user: User | None, spec: ExportFilter) -> QuerySet[ReviewTable]:
+    """The tables ``spec`` asks for that ``user`` may read (``None``: all), in file order."""
     tables = (
         tables_visible_to(user)
         if user is not None

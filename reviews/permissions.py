@@ -34,6 +34,8 @@ HIDDEN_FROM_OTHERS = (Status.DRAFT, Status.RETURNED)
 
 
 def tables_visible_to(user: User) -> QuerySet[ReviewTable]:
+    """Every table ``user`` may read: HR all; others their own and their reports',
+    those of the departments they head and below, and any department's once submitted."""
     queryset = ReviewTable.objects.select_related("employee", "department", "cycle")
     if user_roles(user).is_hr:
         return queryset

@@ -123,6 +123,16 @@ def review_table_transition(
     comment: str = "",
     confirm_open_inquiries: bool = False,
 ) -> ReviewTable:
+    """Take the step ``action`` (a key of ``TRANSITIONS``) on the table, locked meanwhile.
+
+    Raises ``ValidationError`` if the table's status does not allow the step;
+    ``SubmissionIncomplete`` if a submission lacks something; a
+    ``ValidationError`` on ``comment`` (a return says why), ``reviewer_summary``
+    (finalising needs it) or ``confirm`` (questions still open and not
+    confirmed). Keeps the step in the history and tells the people concerned
+    once the transaction commits. Returns the locked table; ``table`` gets its
+    new status and version.
+    """
     locked = (
         ReviewTable.objects.select_for_update(of=("self",))
         .select_related("employee", "department__head", "department__parent__head")
@@ -248,6 +258,7 @@ def review_table_decide(
 
 @transaction.atomic
 def inquiry_ask(*, actor: User, table: ReviewTable, question: str) -> Inquiry:
+    """Ask ``question`` on ``table``; its assessees are told once the transaction commits."""
     inquiry = Inquiry.objects.create(table=table, asked_by=actor, question=question)
     assessees = _assessees(table)
     transaction.on_commit(
@@ -272,6 +283,10 @@ class InquiryAnsweredError(Exception):
 
 @transaction.atomic
 def inquiry_answer(*, actor: User, inquiry: Inquiry, answer: str) -> Inquiry:
+    """Answer ``inquiry``; the asker is told once the transaction commits.
+
+    Raises ``InquiryAnsweredError`` if it was answered meanwhile: the first answer stands.
+    """
     locked = (
         Inquiry.objects.select_for_update(of=("self",))
         .select_related("table", "asked_by", "answered_by")

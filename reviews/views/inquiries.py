@@ -27,6 +27,17 @@ def _inquiries_response(
     return render(request, TEMPLATE, table_context(access, **context), status=status)
 
 
+def _changed_meanwhile(request: HtmxHttpRequest, access: TableAccess, typed: str) -> HttpResponse:
+    """The table left review while the person was typing: who did it and when, and their text."""
+    return _inquiries_response(
+        request,
+        access,
+        status=409,
+        inquiry_notice=status_changed_text(user_of(request), access.table),
+        unsaved_text=typed,
+    )
+
+
 @login_required
 def inquiry_new(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
@@ -38,13 +49,7 @@ def inquiry_new(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if not access.can_ask:
         require(access.is_questioner)
         # The review closed (or was returned) while the question was being written.
-        return _inquiries_response(
-            request,
-            access,
-            status=409,
-            inquiry_notice=status_changed_text(user, table),
-            unsaved_text=request.POST.get("question", ""),
-        )
+        return _changed_meanwhile(request, access, request.POST.get("question", ""))
     if form.is_valid():
         inquiry_ask(actor=user, table=table, question=form.cleaned_data["question"])
         form = InquiryForm()
@@ -64,13 +69,7 @@ def inquiry_reply(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     typed = request.POST.get("answer", "")
     if not access.can_answer:
         require(access.is_assessee)
-        return _inquiries_response(
-            request,
-            access,
-            status=409,
-            inquiry_notice=status_changed_text(user, table),
-            unsaved_text=typed,
-        )
+        return _changed_meanwhile(request, access, typed)
     form = AnswerForm(request.POST)
     if not form.is_valid():
         return _inquiries_response(
