@@ -195,3 +195,28 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class SentReminder(models.Model):
+    """A reminder that was sent: a re-run finds it and sends nothing twice.
+
+    The table keeps the name it had when this model lived in ``reviews``
+    (``Meta.db_table``): moving the code moved no data (migration 0004).
+    """
+
+    kind = models.CharField(max_length=30)
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "reviews_sentreminder"
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "recipient", "key"], name="reviews_reminder_sent_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient_id} ({self.key})"

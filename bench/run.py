@@ -63,11 +63,11 @@ def jobs() -> dict[str, Any]:
     from django.db import connection
     from django.utils import timezone
 
-    from accounts.models import Notification
+    from accounts.models import Notification, SentReminder
     from bench.exports import measure
     from plans.selectors import current_cycle
     from reviews.jobs import reminders_run, weekly_digest_run
-    from reviews.models import ReviewTable, SentReminder
+    from reviews.models import ReviewTable
     from reviews.services import review_tables_generate
 
     cycle = current_cycle()

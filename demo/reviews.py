@@ -10,17 +10,11 @@ from django.utils import timezone
 
 from accounts.models import Department, User
 from plans.models import AppraisalCycle
+from plans.months import first_of_next_month as next_month
+from plans.months import first_of_previous_month as previous_month
 from reviews.models import ReviewTable, WorkPlanItem
-from reviews.services import (
-    inquiry_answer,
-    inquiry_ask,
-    next_month,
-    previous_month,
-    review_table_for,
-    review_table_review,
-    review_table_transition,
-    review_tables_generate,
-)
+from reviews.services import review_table_for, review_table_review, review_tables_generate
+from reviews.workflow import inquiry_answer, inquiry_ask, review_table_transition
 
 # (months back, subject, state the table should reach)
 PLAN = [

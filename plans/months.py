@@ -31,3 +31,13 @@ def months_between(start: dt.date, end: dt.date) -> list[dt.date]:
         months.append(dt.date(year, month, 1))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return months
+
+
+def first_of_next_month(day: dt.date) -> dt.date:
+    """The first day of the month after ``day``'s month (any day of the month will do)."""
+    return month_end(day) + dt.timedelta(days=1)
+
+
+def first_of_previous_month(day: dt.date) -> dt.date:
+    """The first day of the month before ``day``'s month (any day of the month will do)."""
+    return (month_start(day) - dt.timedelta(days=1)).replace(day=1)

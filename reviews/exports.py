@@ -1,4 +1,5 @@
-"""Review tables out of the app: XLSX, CSV (streamed) and PDF.
+"""Review tables out of the app: XLSX, CSV (streamed) and PDF, and the large exports
+the worker builds.
 
 Every export starts from ``tables_visible_to`` (or everything, for a command
 run by an administrator), so each row is checked against who asks for it.
@@ -11,15 +12,21 @@ import datetime as dt
 import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any
 
+import xlsxwriter  # type: ignore[import-untyped]
+from django.conf import settings as django_settings
+from django.db import transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.selectors import department_subtree_ids
-from reviews.models import Inquiry, ReviewRow, ReviewTable
+from accounts.services import enqueue_on_commit
+from reviews.models import ExportJob, Inquiry, ReviewRow, ReviewTable
 from reviews.permissions import tables_visible_to
 
 # Spreadsheet programs treat a cell starting with these as a formula.
@@ -36,6 +43,7 @@ class ExportFilter:
 
 
 def export_tables(user: User | None, spec: ExportFilter) -> QuerySet[ReviewTable]:
+    """The tables ``spec`` asks for that ``user`` may read (``None``: all), in file order."""
     tables = (
         tables_visible_to(user)
         if user is not None
@@ -146,8 +154,6 @@ def write_xlsx(
 
     ``on_progress`` is told how many objective rows are written, every 2,000.
     """
-    import xlsxwriter  # type: ignore[import-untyped]
-
     workbook = xlsxwriter.Workbook(
         target, {"constant_memory": True, "strings_to_formulas": False, "in_memory": False}
     )
@@ -276,3 +282,70 @@ def pdf_bytes(pages: list[dict[str, Any]]) -> bytes:
         raise RuntimeError(_("PDF export needs the Pango library on the server.")) from error
     html = render_to_string("reviews/tables_pdf.html", {"pages": pages})
     return bytes(HTML(string=html).write_pdf())
+
+
+# --- Large exports, built by the worker ---------------------------------------------
+
+EXPORT_DAYS = 2
+
+
+def export_job_request(*, actor: User, params: dict[str, Any], total: int) -> ExportJob:
+    """Record a large export and hand it to the worker once the transaction commits."""
+    job = ExportJob.objects.create(requester=actor, params=params, total=total)
+    enqueue_on_commit("reviews.tasks.export_build", job.pk)
+    return job
+
+
+def export_job_build(*, job_id: int) -> None:
+    """Build the XLSX of an export job; safe to run twice (a finished job is left alone)."""
+    with transaction.atomic():
+        job = ExportJob.objects.select_for_update().get(pk=job_id)
+        if job.status in (ExportJob.Status.DONE, ExportJob.Status.RUNNING):
+            return
+        job.status = ExportJob.Status.RUNNING
+        job.save(update_fields=["status"])
+    params = job.params
+    spec = ExportFilter(
+        month_from=dt.date.fromisoformat(params["month_from"]),
+        month_to=dt.date.fromisoformat(params["month_to"]),
+        cycle_id=params.get("cycle_id"),
+        department_id=params.get("department_id"),
+        status=params.get("status", ""),
+    )
+    folder = Path(django_settings.MEDIA_ROOT) / "exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"review-tables-{job.pk}-{timezone.now():%Y%m%d%H%M%S}.xlsx"
+    tables = export_tables(job.requester, spec)
+    total = ReviewRow.objects.filter(table__in=tables.values("pk")).count()
+    ExportJob.objects.filter(pk=job.pk).update(total=total, progress=0)
+
+    def progress(rows: int) -> None:
+        ExportJob.objects.filter(pk=job.pk).update(progress=rows)
+
+    try:
+        rows = write_xlsx(tables, str(folder / name), on_progress=progress)
+    except Exception as error:
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=ExportJob.Status.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+        )
+        raise
+    ExportJob.objects.filter(pk=job.pk).update(
+        status=ExportJob.Status.DONE,
+        progress=rows,
+        total=max(rows, 1),
+        file_name=name,
+        finished_at=timezone.now(),
+        expires_at=timezone.now() + dt.timedelta(days=EXPORT_DAYS),
+    )
+
+
+def export_jobs_purge() -> int:
+    """Delete expired export files and their jobs."""
+    expired = ExportJob.objects.filter(expires_at__lt=timezone.now())
+    count = 0
+    for job in expired:
+        if job.file_name:
+            (Path(django_settings.MEDIA_ROOT) / "exports" / job.file_name).unlink(missing_ok=True)
+        count += 1
+    expired.delete()
+    return count

@@ -9,36 +9,29 @@ unique per subject and month; each reminder is recorded before it is sent).
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from functools import partial
-from itertools import islice
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import connection, transaction
-from django.db.models import Count, Max, Q
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from accounts.models import HR_GROUP_NAME, User
-from accounts.services import notify_each
-from coaching.models import ActionItem, CoachingSession
-from coaching.selectors import held_by
-from plans.models import AppraisalCycle
-from plans.months import month_end
+from accounts.notifications import Reminder, reminders_send
+from coaching.models import ActionItem
+from coaching.reminders import (
+    action_item_reminders,
+    follow_up_reminders,
+    not_coached,
+    not_coached_reminders,
+)
+from plans.cycles import active_cycles_for
+from plans.months import first_of_next_month, month_end
 from plans.services import objective_progress_refresh
-from reviews.models import JobRun, JobSettings, ReviewTable, SentReminder
-from reviews.services import next_month, review_tables_generate
+from reviews.models import JobRun, JobSettings, ReviewTable
+from reviews.services import review_tables_generate
 
-logger = logging.getLogger(__name__)
-# From a person to the sessions they received: only held ones say when they were coached.
-SESSIONS = "sessions_received__"
 OPEN = (ReviewTable.Status.DRAFT, ReviewTable.Status.RETURNED)
 
 
@@ -51,7 +44,7 @@ def months_due(today: dt.date, job_settings: JobSettings) -> list[dt.date]:
     month = today.replace(day=1)
     due = [month]
     if today >= month_end(month) - dt.timedelta(days=job_settings.generation_lead_days):
-        due.append(next_month(month))
+        due.append(first_of_next_month(month))
     return due
 
 
@@ -89,12 +82,7 @@ def month_end_generation_run(
     def work() -> str:
         lines = []
         for month in months_due(moment.date(), job_settings):
-            cycles = AppraisalCycle.objects.filter(
-                state=AppraisalCycle.State.ACTIVE,
-                start_date__lte=month_end(month),
-                end_date__gte=month,
-            )
-            for cycle in cycles:
+            for cycle in active_cycles_for(month):
                 result = review_tables_generate(cycle=cycle, month=month)
                 lines.append(
                     f"{cycle.name} {month:%Y-%m}: {result.tables_created} tables, "
@@ -109,85 +97,6 @@ def month_end_generation_run(
 
 
 # --- Reminders -------------------------------------------------------------------
-
-
-@dataclass
-class Reminder:
-    kind: str
-    recipient: User
-    key: str
-    subject: str
-    lines: list[str]
-    url: str
-    params: dict[str, Any] = field(default_factory=dict)
-
-
-def _record_sent(batch: list[Reminder]) -> list[Reminder]:
-    """Record the batch as sent in one statement; returns the ones this call recorded.
-
-    ``INSERT … ON CONFLICT DO NOTHING RETURNING``: what an earlier run recorded is
-    skipped, and of two runs at once exactly one records (and so sends) each.
-    """
-    unique = list({(r.kind, r.recipient.pk, r.key): r for r in batch}.values())
-    if not unique:
-        return []
-    table = connection.ops.quote_name(SentReminder._meta.db_table)
-    sent_at = connection.ops.adapt_datetimefield_value(timezone.now())
-    values = ", ".join(["(%s, %s, %s, %s)"] * len(unique))
-    params = [v for r in unique for v in (r.kind, r.recipient.pk, r.key, sent_at)]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (kind, recipient_id, key, sent_at) VALUES {values}"  # noqa: S608 - names from the model, values as parameters
-            " ON CONFLICT DO NOTHING RETURNING kind, recipient_id, key",
-            params,
-        )
-        recorded = set(cursor.fetchall())
-    return [r for r in unique if (r.kind, r.recipient.pk, r.key) in recorded]
-
-
-def _send(reminders: Iterable[Reminder], size: int = 1000) -> Counter[str]:
-    """Record, then send: in-app at once, e-mail after the batch commits.
-
-    A thousand reminders a transaction, each recorded once ever; returns how
-    many of each kind this run sent.
-    """
-    sent: Counter[str] = Counter()
-    source = iter(reminders)
-    while batch := list(islice(source, size)):
-        with transaction.atomic():
-            fresh = _record_sent(batch)
-            notify_each((r.recipient, r.subject, r.url, r.params) for r in fresh)
-            transaction.on_commit(partial(_email, fresh))
-        sent.update(r.kind for r in fresh)
-    return sent
-
-
-def _email(reminders: list[Reminder]) -> None:
-    """Each reminder by e-mail in its recipient's language, over one connection."""
-    messages = []
-    for reminder in reminders:
-        person = reminder.recipient
-        with translation.override(person.preferred_language):
-            subject = _(reminder.subject) % reminder.params
-            context: dict[str, Any] = {
-                "person": person,
-                "subject": subject,
-                "lines": [_(line) % reminder.params for line in reminder.lines],
-                "link": f"{settings.SITE_URL}{reminder.url}",
-            }
-            text = render_to_string("reviews/email/reminder.txt", context)
-            html = render_to_string("reviews/email/reminder.html", context)
-        message = EmailMultiAlternatives(subject, text, to=[person.email])
-        message.attach_alternative(html, "text/html")
-        messages.append(message)
-    if not messages:
-        return
-    try:
-        with get_connection() as mail:
-            mail.send_messages(messages)
-    except OSError:
-        # The in-app notifications are there; the mail server may be back next time.
-        logger.warning("Could not e-mail %s reminders", len(messages))
 
 
 def _hr_people() -> list[User]:
@@ -259,72 +168,6 @@ def _review_reminders(today: dt.date, job_settings: JobSettings) -> Iterable[Rem
                     )
 
 
-def _action_reminders(today: dt.date) -> Iterable[Reminder]:
-    items = ActionItem.objects.filter(
-        done_at__isnull=True, due_date__isnull=False, due_date__lte=today + dt.timedelta(days=1)
-    ).select_related("owner", "session")
-    for item in items:
-        params = {"item": item.title, "due": item.due_date.isoformat() if item.due_date else ""}
-        url = item.session.get_absolute_url()
-        if item.due_date and item.due_date < today:
-            yield Reminder(
-                "action_overdue",
-                item.owner,
-                str(item.pk),
-                gettext_noop("Action item overdue: %(item)s (due %(due)s)."),
-                [gettext_noop("Tick it off when it is done, or agree a new date.")],
-                url,
-                params,
-            )
-        else:
-            yield Reminder(
-                "action_due",
-                item.owner,
-                str(item.pk),
-                gettext_noop("Action item due %(due)s: %(item)s."),
-                [gettext_noop("Tick it off when it is done.")],
-                url,
-                params,
-            )
-
-
-def _follow_up_reminders(today: dt.date) -> Iterable[Reminder]:
-    for session in CoachingSession.objects.filter(follow_up_on=today).select_related(
-        "coach", "employee", "department"
-    ):
-        yield Reminder(
-            "follow_up",
-            session.coach,
-            str(session.pk),
-            gettext_noop("Follow up today with %(name)s."),
-            [gettext_noop("You planned this follow-up in a coaching session.")],
-            session.get_absolute_url(),
-            {"name": session.coachee_name},
-        )
-
-
-def _not_coached_reminders(today: dt.date, job_settings: JobSettings) -> Iterable[Reminder]:
-    cutoff = today - dt.timedelta(days=job_settings.not_coached_days)
-    window = str(today.toordinal() // job_settings.not_coached_days)
-    people = (
-        User.objects.filter(is_active=True, manager__isnull=False, manager__is_active=True)
-        .annotate(last=Max("sessions_received__held_on", filter=held_by(today, via=SESSIONS)))
-        .filter(Q(last__lt=cutoff) | Q(last__isnull=True))
-        .select_related("manager")
-    )
-    for person in people:
-        assert person.manager is not None  # noqa: S101 - filtered above
-        yield Reminder(
-            "not_coached",
-            person.manager,
-            f"{person.pk}:{window}",
-            gettext_noop("Nobody has coached %(name)s for %(days)s days."),
-            [gettext_noop("A one-minute note counts: log one from the coaching overview.")],
-            f"/coaching/people/{person.pk}/timeline/",
-            {"name": person.full_name, "days": job_settings.not_coached_days},
-        )
-
-
 def reminders_run(*, now: dt.datetime | None = None, force: bool = False) -> JobRun | None:
     """Send every reminder that is due; each at most once, ever."""
     moment = local_now(now)
@@ -337,12 +180,12 @@ def reminders_run(*, now: dt.datetime | None = None, force: bool = False) -> Job
         counts: Counter[str] = Counter()
         sources = [
             _review_reminders(today, job_settings),
-            _action_reminders(today),
-            _follow_up_reminders(today),
-            _not_coached_reminders(today, job_settings),
+            action_item_reminders(today),
+            follow_up_reminders(today),
+            not_coached_reminders(today, days=job_settings.not_coached_days),
         ]
         for source in sources:
-            counts.update(_send(source))
+            counts.update(reminders_send(source))
         return ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "nothing due"
 
     return _record("reminders", work)
@@ -391,12 +234,12 @@ def weekly_digest_run(*, now: dt.datetime | None = None, force: bool = False) ->
             .annotate(n=Count("pk"))
             .values_list("session__employee__manager_id", "n")
         )
-        cutoff = today - dt.timedelta(days=job_settings.not_coached_days)
-        not_coached = Counter(
-            User.objects.filter(manager__in=managers, is_active=True)
-            .annotate(last=Max("sessions_received__held_on", filter=held_by(today, via=SESSIONS)))
-            .filter(Q(last__lt=cutoff) | Q(last__isnull=True))
-            .values_list("manager_id", flat=True)
+        uncoached = Counter(
+            not_coached(
+                User.objects.filter(manager__in=managers, is_active=True),
+                today=today,
+                days=job_settings.not_coached_days,
+            ).values_list("manager_id", flat=True)
         )
         for manager in managers:
             counts = {
@@ -404,7 +247,7 @@ def weekly_digest_run(*, now: dt.datetime | None = None, force: bool = False) ->
                 "late": late.get(manager.pk, 0),
                 "items": overdue_items.get(manager.pk, 0),
                 "days": job_settings.not_coached_days,
-                "not_coached": not_coached.get(manager.pk, 0),
+                "not_coached": uncoached.get(manager.pk, 0),
             }
             yield Reminder(
                 "weekly_digest",
@@ -422,6 +265,6 @@ def weekly_digest_run(*, now: dt.datetime | None = None, force: bool = False) ->
             )
 
     def work() -> str:
-        return f"{sum(_send(digests()).values())} digests"
+        return f"{sum(reminders_send(digests()).values())} digests"
 
     return _record("weekly_digest", work)

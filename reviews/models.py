@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -382,8 +383,6 @@ class JobSettings(models.Model):
 
     @classmethod
     def current(cls) -> JobSettings:
-        from django.conf import settings
-
         row, _created = cls.objects.get_or_create(
             pk=1, defaults={"deadline_days": settings.REVIEW_DEADLINE_DAYS}
         )
@@ -410,26 +409,6 @@ class JobRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {self.started_at:%Y-%m-%d %H:%M} {self.outcome}"
-
-
-class SentReminder(models.Model):
-    """A reminder that was sent: a re-run finds it and sends nothing twice."""
-
-    kind = models.CharField(max_length=30)
-    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=100)
-    sent_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-sent_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["kind", "recipient", "key"], name="reviews_reminder_sent_once"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} → {self.recipient_id} ({self.key})"
 
 
 class ExportJob(models.Model):

@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -25,12 +27,15 @@ from accounts.selectors import (
     is_manager_of,
     user_roles,
 )
-from reviews.models import ReviewTable
+from reviews.models import Inquiry, ReviewTable
 
-HIDDEN_FROM_OTHERS = (ReviewTable.Status.DRAFT, ReviewTable.Status.RETURNED)
+Status = ReviewTable.Status
+HIDDEN_FROM_OTHERS = (Status.DRAFT, Status.RETURNED)
 
 
 def tables_visible_to(user: User) -> QuerySet[ReviewTable]:
+    """Every table ``user`` may read: HR all; others their own and their reports',
+    those of the departments they head and below, and any department's once submitted."""
     queryset = ReviewTable.objects.select_related("employee", "department", "cycle")
     if user_roles(user).is_hr:
         return queryset
@@ -42,13 +47,13 @@ def tables_visible_to(user: User) -> QuerySet[ReviewTable]:
     )
 
 
-def is_assessee(user: User, table: ReviewTable) -> bool:
+def _is_assessee(user: User, table: ReviewTable) -> bool:
     if table.employee_id is not None:
         return table.employee_id == user.pk
     return table.department_id in headed_department_ids(user)
 
 
-def is_reviewer(user: User, table: ReviewTable) -> bool:
+def _is_reviewer(user: User, table: ReviewTable) -> bool:
     if table.employee_id is not None:
         return is_manager_of(user, table.employee_id)
     department = table.department
@@ -59,46 +64,94 @@ def is_reviewer(user: User, table: ReviewTable) -> bool:
     )
 
 
-def can_edit_as_assessee(user: User, table: ReviewTable) -> bool:
-    return table.assessee_can_edit and is_assessee(user, table)
+@dataclass(frozen=True)
+class TableAccess:
+    """What one person may do with one table: the page's every check, in one place.
+
+    The person's part in the table (assessee, reviewer, HR, questioner) is
+    worked out once, by ``table_access``; what they may do *now* also depends
+    on the table's status, read from ``table`` when asked, so that a view which
+    refreshes the table after a refused step sees the new status.
+    """
+
+    table: ReviewTable
+    is_assessee: bool
+    is_reviewer: bool
+    is_hr: bool
+    # Among those who ask questions while the table is in review: the reviewer,
+    # HR and, on a department's table, the heads of other departments.
+    is_questioner: bool
+
+    @property
+    def can_fill(self) -> bool:
+        """The assessee's part is open to them (draft or returned)."""
+        return self.table.assessee_can_edit and self.is_assessee
+
+    @property
+    def can_review(self) -> bool:
+        """The reviewer's part is open to them (submitted or in review)."""
+        return self.is_reviewer and self.table.status in {Status.SUBMITTED, Status.IN_REVIEW}
+
+    @property
+    def can_ask(self) -> bool:
+        return self.table.status == Status.IN_REVIEW and self.is_questioner
+
+    @property
+    def can_answer(self) -> bool:
+        return self.table.status == Status.IN_REVIEW and self.is_assessee
+
+    @property
+    def actions(self) -> frozenset[str]:
+        """Workflow steps the person may take now (``review_table_transition``'s actions)."""
+        status = self.table.status
+        actions: set[str] = set()
+        if status in {Status.DRAFT, Status.RETURNED} and self.is_assessee:
+            actions.add("submit")
+        if self.is_reviewer:
+            if status == Status.SUBMITTED:
+                actions |= {"start_review", "return", "finalise"}
+            elif status == Status.IN_REVIEW:
+                actions |= {"return", "finalise"}
+        return frozenset(actions)
+
+    @property
+    def can_submit(self) -> bool:
+        return "submit" in self.actions
+
+    @property
+    def can_start_review(self) -> bool:
+        return "start_review" in self.actions
+
+    @property
+    def can_return(self) -> bool:
+        return "return" in self.actions
+
+    @property
+    def can_finalise(self) -> bool:
+        return "finalise" in self.actions
+
+    @property
+    def can_see_history(self) -> bool:
+        return self.is_reviewer or self.is_assessee or self.is_hr
 
 
-def can_edit_as_reviewer(user: User, table: ReviewTable) -> bool:
-    return table.status in {
-        ReviewTable.Status.SUBMITTED,
-        ReviewTable.Status.IN_REVIEW,
-    } and is_reviewer(user, table)
-
-
-def may_question(user: User, table: ReviewTable) -> bool:
-    """Whether ``user`` is among those who ask questions on ``table`` while it is in review."""
-    if is_assessee(user, table):
-        return False
-    if is_reviewer(user, table) or user_roles(user).is_hr:
-        return True
-    return table.department_id is not None and bool(headed_department_ids(user))
-
-
-def can_ask(user: User, table: ReviewTable) -> bool:
-    return table.status == ReviewTable.Status.IN_REVIEW and may_question(user, table)
-
-
-def can_answer(user: User, table: ReviewTable) -> bool:
-    return table.status == ReviewTable.Status.IN_REVIEW and is_assessee(user, table)
-
-
-def allowed_actions(user: User, table: ReviewTable) -> set[str]:
-    """Workflow steps ``user`` may take on ``table`` now."""
-    status = ReviewTable.Status
-    actions: set[str] = set()
-    if table.status in {status.DRAFT, status.RETURNED} and is_assessee(user, table):
-        actions.add("submit")
-    if is_reviewer(user, table):
-        if table.status == status.SUBMITTED:
-            actions |= {"start_review", "return", "finalise"}
-        elif table.status == status.IN_REVIEW:
-            actions |= {"return", "finalise"}
-    return actions
+def table_access(user: User, table: ReviewTable) -> TableAccess:
+    """What ``user`` may do with ``table`` (which they may read: see ``get_table_for_user``)."""
+    is_assessee = _is_assessee(user, table)
+    is_reviewer = _is_reviewer(user, table)
+    is_hr = user_roles(user).is_hr
+    return TableAccess(
+        table=table,
+        is_assessee=is_assessee,
+        is_reviewer=is_reviewer,
+        is_hr=is_hr,
+        is_questioner=not is_assessee
+        and (
+            is_reviewer
+            or is_hr
+            or (table.department_id is not None and bool(headed_department_ids(user)))
+        ),
+    )
 
 
 def can_create_tables(user: User) -> bool:
@@ -107,10 +160,30 @@ def can_create_tables(user: User) -> bool:
 
 
 def get_table_for_user(user: User, pk: int) -> ReviewTable:
-    """The table if ``user`` may read it, else 404 (its existence is not revealed)."""
-    return get_object_or_404(tables_visible_to(user), pk=pk)
+    """The table if ``user`` may read it, else 404 (its existence is not revealed).
+
+    With what its page shows (subject, reviewers, cycle) in the same query.
+    """
+    return get_object_or_404(
+        tables_visible_to(user).select_related(
+            "employee__manager", "department__head", "department__parent__head", "cycle"
+        ),
+        pk=pk,
+    )
+
+
+def get_table_access(user: User, pk: int) -> TableAccess:
+    """``table_access`` of the table ``pk`` if ``user`` may read it, else 404."""
+    return table_access(user, get_table_for_user(user, pk))
+
+
+def get_inquiry_access(user: User, pk: int) -> tuple[Inquiry, TableAccess]:
+    """The question ``pk`` and ``table_access`` of its table if ``user`` may read it, else 404."""
+    inquiry = get_object_or_404(Inquiry, pk=pk)
+    return inquiry, get_table_access(user, inquiry.table_id)
 
 
 def require(condition: bool) -> None:
+    """Refuse (403) unless ``condition``: for a person who may read but not do this."""
     if not condition:
         raise PermissionDenied

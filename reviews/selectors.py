@@ -1,18 +1,36 @@
-"""Reads of review tables; every list starts from ``tables_visible_to``."""
+"""Reads of review tables; every list of tables starts from ``tables_visible_to``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from celery import current_app
+from django.conf import settings
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
-from accounts.selectors import headed_department_ids, headed_subtree_ids, in_reports
-from reviews.models import Inquiry, JobRun, ReviewEvent, ReviewTable
+from accounts.models import Department, User
+from accounts.selectors import (
+    headed_department_ids,
+    headed_subtree_ids,
+    in_reports,
+    reports_of,
+    user_roles,
+)
+from plans.cycles import active_cycles_for
+from reviews.models import (
+    ExportJob,
+    Inquiry,
+    JobRun,
+    ReviewEvent,
+    ReviewRow,
+    ReviewTable,
+    WorkPlanItem,
+)
 from reviews.permissions import tables_visible_to
 
 Status = ReviewTable.Status
@@ -68,6 +86,70 @@ def department_tables_open_for_questions(user: User) -> QuerySet[ReviewTable]:
     ).order_by("-month", "department__name")
 
 
+def tables_creatable_for(user: User) -> tuple[QuerySet[User], QuerySet[Department]]:
+    """Whom ``user`` may create tables for: everyone (HR), else their active reports
+    (direct and indirect) and the departments they head, with those below them."""
+    if user_roles(user).is_hr:
+        return User.objects.filter(is_active=True), Department.objects.all()
+    people = reports_of(user, indirect=True).filter(is_active=True)
+    return people, Department.objects.filter(pk__in=headed_subtree_ids(user))
+
+
+@dataclass
+class TableContents:
+    """What a table page and its printable version show besides the table itself."""
+
+    table: ReviewTable
+    rows: list[ReviewRow]
+    items: list[WorkPlanItem]
+    inquiries: list[Inquiry]
+
+    @property
+    def next_items(self) -> list[WorkPlanItem]:
+        return [i for i in self.items if i.kind == WorkPlanItem.Kind.NEXT]
+
+    @property
+    def carried_items(self) -> list[WorkPlanItem]:
+        return [i for i in self.items if i.kind == WorkPlanItem.Kind.CARRIED]
+
+    def context(self) -> dict[str, Any]:
+        return {
+            "table": self.table,
+            "rows": self.rows,
+            "next_items": self.next_items,
+            "carried_items": self.carried_items,
+            "inquiries": self.inquiries,
+        }
+
+
+def table_contents(table: ReviewTable) -> TableContents:
+    """The table's rows, work plan items and questions, in page order (three queries)."""
+    return TableContents(
+        table=table,
+        rows=list(table.rows.all()),
+        items=list(table.work_items.all()),
+        inquiries=list(table.inquiries.select_related("asked_by", "answered_by")),
+    )
+
+
+def table_history(table: ReviewTable, *, limit: int = 100) -> list[ReviewEvent]:
+    """The table's latest changes and steps, newest first."""
+    return list(table.events.select_related("actor")[:limit])
+
+
+def export_jobs_of(user: User, *, limit: int = 10) -> QuerySet[ExportJob]:
+    """The person's latest export jobs; only the requester sees a job."""
+    return ExportJob.objects.filter(requester=user)[:limit]
+
+
+def export_job_of(user: User, pk: int, *, done: bool = False) -> ExportJob:
+    """The person's export job ``pk`` (finished, if ``done``), else 404."""
+    jobs = ExportJob.objects.filter(requester=user)
+    if done:
+        jobs = jobs.filter(status=ExportJob.Status.DONE)
+    return get_object_or_404(jobs, pk=pk)
+
+
 # --- Background jobs -----------------------------------------------------------
 
 JOB_NAMES = ("month_end_generation", "reminders", "weekly_digest")
@@ -98,11 +180,6 @@ def broker_answers(timeout: int = 2) -> bool:
 
 
 def jobs_status() -> JobsStatus:
-    from django.conf import settings
-
-    from accounts.models import User
-    from plans.models import AppraisalCycle
-
     jobs = []
     for name in JOB_NAMES:
         runs = JobRun.objects.filter(job=name)
@@ -114,9 +191,7 @@ def jobs_status() -> JobsStatus:
             )
         )
     month = timezone.localdate().replace(day=1)
-    active = AppraisalCycle.objects.filter(
-        state=AppraisalCycle.State.ACTIVE, start_date__lte=month, end_date__gte=month
-    )
+    active = active_cycles_for(month)
     with_objectives = (
         User.objects.filter(is_active=True, objectives__cycle__in=active).distinct().count()
     )

@@ -1,4 +1,7 @@
-"""Writes to monthly review tables: creation, filling, workflow, inquiries."""
+"""Writes to monthly review tables: creation, and the assessee's and reviewer's parts.
+
+The workflow steps and the questions are in ``reviews.workflow``.
+"""
 
 from __future__ import annotations
 
@@ -12,16 +15,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from accounts.models import Department, User
-from accounts.selectors import manager_chain_ids
-from accounts.services import notify
 from plans.models import AppraisalCycle, CheckIn, Objective, PhaseTarget
-from plans.months import month_end
-from reviews.models import Inquiry, ReviewEvent, ReviewRow, ReviewTable, WorkPlanItem
+from plans.months import first_of_previous_month, month_end
+from reviews.models import JobSettings, ReviewEvent, ReviewRow, ReviewTable, WorkPlanItem
 
 Status = ReviewTable.Status
 
@@ -30,18 +29,8 @@ class StaleTableError(Exception):
     """The table was saved by someone else since this form was loaded."""
 
 
-def next_month(month: dt.date) -> dt.date:
-    return (month + dt.timedelta(days=32)).replace(day=1)
-
-
-def previous_month(month: dt.date) -> dt.date:
-    return (month - dt.timedelta(days=1)).replace(day=1)
-
-
 def default_deadline(month: dt.date) -> dt.date:
     """Tables are due a few days after the month ends (HR sets how many)."""
-    from reviews.models import JobSettings
-
     return month_end(month) + dt.timedelta(days=JobSettings.current().deadline_days)
 
 
@@ -183,9 +172,9 @@ def _generate_batch(
 
     # Last month's plan for this month starts this month's table.
     previous = WorkPlanItem.objects.filter(
-        kind=WorkPlanItem.Kind.NEXT, table__month=previous_month(month)
+        kind=WorkPlanItem.Kind.NEXT, table__month=first_of_previous_month(month)
     ).filter(table__employee_id__in=list(by_employee)) | WorkPlanItem.objects.filter(
-        kind=WorkPlanItem.Kind.NEXT, table__month=previous_month(month)
+        kind=WorkPlanItem.Kind.NEXT, table__month=first_of_previous_month(month)
     ).filter(table__department_id__in=list(by_department))
     carried = []
     for item in previous.select_related("table"):
@@ -246,8 +235,12 @@ def _plain(value: object) -> object:
     return value
 
 
-def _bump_version(table: ReviewTable, version: int, **fields: Any) -> None:
-    """Save ``fields`` only if nobody saved the table since ``version`` was read."""
+def table_version_bump(table: ReviewTable, version: int, **fields: Any) -> None:
+    """Save ``fields`` only if nobody saved the table since ``version`` was read.
+
+    Raises ``StaleTableError`` otherwise; on success ``table`` holds the new
+    version and values.
+    """
     updated = ReviewTable.objects.filter(pk=table.pk, version=version).update(
         version=F("version") + 1, **fields
     )
@@ -304,7 +297,7 @@ def review_table_fill(
     plan lines are matched by their form key.
     """
     old_summary = ReviewTable.objects.values_list("summary", flat=True).get(pk=table.pk)
-    _bump_version(table, version, summary=summary)
+    table_version_bump(table, version, summary=summary)
     changes: dict[str, list[object]] = {}
     if old_summary != summary:
         changes[str(_("Summary"))] = [old_summary, summary]
@@ -371,22 +364,6 @@ def review_table_fill(
     return table
 
 
-@transaction.atomic
-def review_table_save(
-    *, actor: User, table: ReviewTable, submit: bool = False, **fill: Any
-) -> ReviewTable:
-    """The assessee's *Save* (``submit=False``) or *Save and submit*: all or nothing.
-
-    ``fill`` are ``review_table_fill``'s arguments. A refused submission
-    (``SubmissionIncomplete``) saves nothing either, so a refused request never
-    leaves half of what it asked for; the caller shows the person's input again.
-    """
-    review_table_fill(actor=actor, table=table, **fill)
-    if submit:
-        review_table_transition(actor=actor, table=table, action="submit")
-    return table
-
-
 REVIEWER_FIELDS = ("reviewer_summary", "suggestions", "expectations", "rating")
 
 
@@ -397,7 +374,7 @@ def review_table_review(
     """The reviewer's part; kept in the history like every change after submission."""
     old = ReviewTable.objects.values(*REVIEWER_FIELDS).get(pk=table.pk)
     new = {name: fields[name] for name in REVIEWER_FIELDS if name in fields}
-    _bump_version(table, version, **new)
+    table_version_bump(table, version, **new)
     changes = {
         _field_label(ReviewTable, name): [old[name], value]
         for name, value in new.items()
@@ -408,333 +385,3 @@ def review_table_review(
             table=table, kind=ReviewEvent.Kind.CHANGE, actor=actor, changes=changes
         )
     return table
-
-
-@transaction.atomic
-def review_table_decide(
-    *,
-    actor: User,
-    table: ReviewTable,
-    version: int,
-    action: str,
-    reviewer_summary: str,
-    suggestions: str,
-    expectations: str,
-    rating: str,
-    comment: str = "",
-    confirm_open_inquiries: bool = False,
-) -> ReviewTable:
-    """The reviewer's form: save the reviewer's part, then take ``action`` if it is a step.
-
-    ``action`` is ``save``, ``start_review``, ``return`` or ``finalise``. One
-    transaction: if the step is refused (``ValidationError``, e.g. no summary
-    of completion to finalise), nothing is saved and the caller shows the
-    person's text again. Raises ``StaleTableError`` on a stale ``version``.
-    """
-    review_table_review(
-        actor=actor,
-        table=table,
-        version=version,
-        reviewer_summary=reviewer_summary,
-        suggestions=suggestions,
-        expectations=expectations,
-        rating=rating,
-    )
-    if action == "save":
-        return table
-    return review_table_transition(
-        actor=actor,
-        table=table,
-        action=action,
-        comment=comment,
-        confirm_open_inquiries=confirm_open_inquiries,
-    )
-
-
-# --- Workflow ---------------------------------------------------------------
-
-
-class SubmissionIncomplete(ValidationError):
-    """What must be filled before a table can be submitted.
-
-    ``rows`` maps a row's id to its fields' messages (``actual``,
-    ``gap_reason``); ``fields`` maps ``summary`` and ``work_items`` to theirs.
-    As a ``ValidationError`` its ``message_dict`` holds every message.
-    """
-
-    def __init__(self, *, rows: dict[int, dict[str, list[str]]], fields: dict[str, list[str]]):
-        self.rows = rows
-        self.fields = fields
-        flat: dict[str, list[str]] = {
-            f"row {row_id} {name}": messages
-            for row_id, by_field in rows.items()
-            for name, messages in by_field.items()
-        }
-        super().__init__({**flat, **fields})
-
-
-def submission_problems(table: ReviewTable) -> SubmissionIncomplete | None:
-    """What must be filled before ``table`` can be submitted, or None if nothing."""
-    return submission_problems_of(
-        rows=table.rows.all(),
-        summary=table.summary,
-        planned_items=table.work_items.filter(kind=WorkPlanItem.Kind.NEXT).count(),
-    )
-
-
-def submission_problems_of(
-    *, rows: Iterable[ReviewRow], summary: str | None, planned_items: int | None
-) -> SubmissionIncomplete | None:
-    """The submission rules on given values (``None``: not known, not checked).
-
-    Used on the stored table when it is submitted, and on what a page sent when
-    the page has other problems too, so that a person hears of all of them at once.
-    """
-    by_row: dict[int, dict[str, list[str]]] = {}
-    for row in rows:
-        if row.actual is None:
-            by_row[row.pk] = {"actual": [_("Enter the actual value.")]}
-        elif row.has_gap and not row.gap_reason.strip():
-            by_row[row.pk] = {"gap_reason": [_("The actual is below the plan: say why.")]}
-    fields: dict[str, list[str]] = {}
-    if summary is not None and not summary.strip():
-        fields["summary"] = [_("Summarise the month: overall completion and main gaps.")]
-    if planned_items == 0:
-        fields["work_items"] = [_("Plan at least one piece of work for next month.")]
-    return SubmissionIncomplete(rows=by_row, fields=fields) if by_row or fields else None
-
-
-def _assessees(table: ReviewTable) -> list[User]:
-    if table.employee is not None:
-        return [table.employee]
-    head = table.department.head if table.department else None
-    return [head] if head else []
-
-
-def _reviewers(table: ReviewTable) -> list[User]:
-    if table.employee is not None:
-        chain = manager_chain_ids(table.employee)
-        return list(User.objects.filter(pk__in=chain[:1]))
-    department = table.department
-    parent = department.parent if department else None
-    return [parent.head] if parent and parent.head else []
-
-
-TRANSITIONS: dict[str, tuple[set[str], str]] = {
-    "submit": ({Status.DRAFT, Status.RETURNED}, Status.SUBMITTED),
-    "start_review": ({Status.SUBMITTED}, Status.IN_REVIEW),
-    "return": ({Status.SUBMITTED, Status.IN_REVIEW}, Status.RETURNED),
-    "finalise": ({Status.SUBMITTED, Status.IN_REVIEW}, Status.FINALISED),
-}
-MESSAGES = {
-    "submit": gettext_noop("%(actor)s submitted the review table %(table)s."),
-    "start_review": gettext_noop("The review of %(table)s has started: questions are open."),
-    "return": gettext_noop("%(actor)s returned %(table)s for revision: %(comment)s"),
-    "finalise": gettext_noop("%(actor)s finalised the review table %(table)s."),
-}
-
-
-@transaction.atomic
-def review_table_transition(
-    *,
-    actor: User,
-    table: ReviewTable,
-    action: str,
-    comment: str = "",
-    confirm_open_inquiries: bool = False,
-) -> ReviewTable:
-    locked = (
-        ReviewTable.objects.select_for_update(of=("self",))
-        .select_related("employee", "department__head", "department__parent__head")
-        .get(pk=table.pk)
-    )
-    sources, target = TRANSITIONS[action]
-    if locked.status not in sources:
-        raise ValidationError(
-            _("This table is %(status)s: this step is not possible now.")
-            % {"status": locked.get_status_display()}
-        )
-    if action == "submit":
-        problems = submission_problems(locked)
-        if problems is not None:
-            raise problems
-    if action == "return" and not comment.strip():
-        raise ValidationError({"comment": [_("Say what needs revising.")]})
-    if action == "finalise":
-        if not locked.reviewer_summary.strip():
-            raise ValidationError(
-                {"reviewer_summary": [_("Write the summary of completion before finalising.")]}
-            )
-        if (
-            locked.inquiries.filter(answered_at__isnull=True).exists()
-            and not confirm_open_inquiries
-        ):
-            raise ValidationError(
-                {"confirm": [_("Some questions are still unanswered. Finalise anyway?")]}
-            )
-    old_status = locked.status
-    now = timezone.now()
-    fields: dict[str, Any] = {"status": target}
-    if action == "submit":
-        fields["submitted_at"] = now
-    if action == "finalise":
-        fields["finalised_at"] = now
-    _bump_version(locked, locked.version, **fields)
-    ReviewEvent.objects.create(
-        table=locked,
-        kind=ReviewEvent.Kind.TRANSITION,
-        actor=actor,
-        from_status=old_status,
-        to_status=target,
-        comment=comment,
-    )
-    recipients = _reviewers(locked) if action == "submit" else _assessees(locked)
-    transaction.on_commit(
-        lambda: notify(
-            recipients=recipients,
-            message=MESSAGES[action],
-            url=locked.get_absolute_url(),
-            actor=actor.full_name,
-            table=str(locked),
-            comment=comment,
-        )
-    )
-    table.status, table.version = locked.status, locked.version
-    return locked
-
-
-# --- Inquiries --------------------------------------------------------------
-
-
-@transaction.atomic
-def inquiry_ask(*, actor: User, table: ReviewTable, question: str) -> Inquiry:
-    inquiry = Inquiry.objects.create(table=table, asked_by=actor, question=question)
-    assessees = _assessees(table)
-    transaction.on_commit(
-        lambda: notify(
-            recipients=assessees,
-            message=gettext_noop("%(actor)s asked a question on %(table)s."),
-            url=table.get_absolute_url(),
-            actor=actor.full_name,
-            table=str(table),
-        )
-    )
-    return inquiry
-
-
-class InquiryAnsweredError(Exception):
-    """The question was answered meanwhile; ``inquiry`` holds who answered and when."""
-
-    def __init__(self, inquiry: Inquiry) -> None:
-        super().__init__(inquiry.pk)
-        self.inquiry = inquiry
-
-
-@transaction.atomic
-def inquiry_answer(*, actor: User, inquiry: Inquiry, answer: str) -> Inquiry:
-    locked = (
-        Inquiry.objects.select_for_update(of=("self",))
-        .select_related("table", "asked_by", "answered_by")
-        .get(pk=inquiry.pk)
-    )
-    if not locked.is_open:
-        # Two tabs, or two heads of one department: the first answer stands.
-        raise InquiryAnsweredError(locked)
-    locked.answer = answer
-    locked.answered_by = actor
-    locked.answered_at = timezone.now()
-    locked.save(update_fields=["answer", "answered_by", "answered_at"])
-    asker, table = locked.asked_by, locked.table
-    transaction.on_commit(
-        lambda: notify(
-            recipients=[asker],
-            message=gettext_noop("%(actor)s answered your question on %(table)s."),
-            url=table.get_absolute_url(),
-            actor=actor.full_name,
-            table=str(table),
-        )
-    )
-    return locked
-
-
-# --- Exports -------------------------------------------------------------------
-
-EXPORT_DAYS = 2
-
-
-def export_job_request(*, actor: User, params: dict[str, Any], total: int) -> Any:
-    """Record a large export and hand it to the worker once the transaction commits."""
-    from accounts.services import enqueue_on_commit
-    from reviews.models import ExportJob
-
-    job = ExportJob.objects.create(requester=actor, params=params, total=total)
-    enqueue_on_commit("reviews.tasks.export_build", job.pk)
-    return job
-
-
-def export_job_build(*, job_id: int) -> None:
-    """Build the XLSX of an export job; safe to run twice (a finished job is left alone)."""
-    from pathlib import Path
-
-    from django.conf import settings as django_settings
-
-    from reviews.exports import ExportFilter, export_tables, write_xlsx
-    from reviews.models import ExportJob
-
-    with transaction.atomic():
-        job = ExportJob.objects.select_for_update().get(pk=job_id)
-        if job.status in (ExportJob.Status.DONE, ExportJob.Status.RUNNING):
-            return
-        job.status = ExportJob.Status.RUNNING
-        job.save(update_fields=["status"])
-    params = job.params
-    spec = ExportFilter(
-        month_from=dt.date.fromisoformat(params["month_from"]),
-        month_to=dt.date.fromisoformat(params["month_to"]),
-        cycle_id=params.get("cycle_id"),
-        department_id=params.get("department_id"),
-        status=params.get("status", ""),
-    )
-    folder = Path(django_settings.MEDIA_ROOT) / "exports"
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"review-tables-{job.pk}-{timezone.now():%Y%m%d%H%M%S}.xlsx"
-    tables = export_tables(job.requester, spec)
-    total = ReviewRow.objects.filter(table__in=tables.values("pk")).count()
-    ExportJob.objects.filter(pk=job.pk).update(total=total, progress=0)
-
-    def progress(rows: int) -> None:
-        ExportJob.objects.filter(pk=job.pk).update(progress=rows)
-
-    try:
-        rows = write_xlsx(tables, str(folder / name), on_progress=progress)
-    except Exception as error:
-        ExportJob.objects.filter(pk=job.pk).update(
-            status=ExportJob.Status.FAILED, error=str(error)[:2000], finished_at=timezone.now()
-        )
-        raise
-    ExportJob.objects.filter(pk=job.pk).update(
-        status=ExportJob.Status.DONE,
-        progress=rows,
-        total=max(rows, 1),
-        file_name=name,
-        finished_at=timezone.now(),
-        expires_at=timezone.now() + dt.timedelta(days=EXPORT_DAYS),
-    )
-
-
-def export_jobs_purge() -> int:
-    """Delete expired export files and their jobs."""
-    from pathlib import Path
-
-    from django.conf import settings as django_settings
-
-    from reviews.models import ExportJob
-
-    expired = ExportJob.objects.filter(expires_at__lt=timezone.now())
-    count = 0
-    for job in expired:
-        if job.file_name:
-            (Path(django_settings.MEDIA_ROOT) / "exports" / job.file_name).unlink(missing_ok=True)
-        count += 1
-    expired.delete()
-    return count

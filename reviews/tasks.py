@@ -10,7 +10,7 @@ from celery import shared_task
 
 from accounts.tasks import idempotent_task
 from reviews import jobs
-from reviews.services import export_job_build, export_jobs_purge
+from reviews.exports import export_job_build, export_jobs_purge
 
 
 @idempotent_task("reviews.tasks.month_end_generation")

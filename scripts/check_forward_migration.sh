@@ -55,7 +55,7 @@ while read -r line; do
     status=1
   fi
 done < "$work/before.txt"
-# Content types keep their ids; only the models moved to plans change app label.
+# Content types keep their ids; only the moved models (to plans, accounts) change app label.
 .venv/bin/python - "$work/types-before.txt" "$work/types-after.txt" <<'PY' || status=1
 import sys
 
@@ -63,6 +63,7 @@ import sys
 moved = {("coaching", m): "plans" for m in (
     "appraisalcycle", "performanceplan", "objective", "phasetarget", "checkin", "objectivechange",
 )}
+moved[("reviews", "sentreminder")] = "accounts"
 before = dict((int(i), (a, m)) for i, a, m in (line.split("|") for line in open(sys.argv[1]).read().split()))
 after = dict((int(i), (a, m)) for i, a, m in (line.split("|") for line in open(sys.argv[2]).read().split()))
 bad = False

@@ -96,7 +96,7 @@ def test_no_text_is_translated_once_at_import_time():
 def test_the_reviewers_step_is_confirmed_in_the_readers_language():
     from django.utils import translation
 
-    from reviews.views import DONE_MESSAGES, STALE_MESSAGE
+    from reviews.views.tables import DONE_MESSAGES, STALE_MESSAGE
 
     with translation.override("zh-hans"):
         assert str(DONE_MESSAGES["finalise"]) == "已定稿。此表现已锁定。"

@@ -31,8 +31,8 @@ from demo.plans import demo_plans_seed
 from demo.reviews import demo_reviews_seed
 from plans.models import AppraisalCycle, Objective
 from plans.services import cycle_transition
+from reviews.exports import export_job_build, export_job_request
 from reviews.models import ReviewTable
-from reviews.services import export_job_build, export_job_request
 from tests.crawl.crawler import Crawler, CrawlResult, Link
 
 pytestmark = pytest.mark.django_db

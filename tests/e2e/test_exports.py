@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from accounts.models import Department
+from plans.months import first_of_previous_month as previous_month
 from reviews.models import ReviewRow
-from reviews.services import previous_month
 from tests.e2e.conftest import go_to, log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -9,14 +9,10 @@ from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
+from plans.months import first_of_next_month as next_month
 from reviews.models import ReviewRow, ReviewTable, WorkPlanItem
-from reviews.services import (
-    RowInput,
-    WorkItemInput,
-    next_month,
-    review_table_fill,
-    review_table_transition,
-)
+from reviews.services import RowInput, WorkItemInput, review_table_fill
+from reviews.workflow import review_table_transition
 from tests.e2e.conftest import go_to, log_in, log_out
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -161,7 +161,7 @@ def test_bad_export_filters_get_messages_beside_the_field(django_app, hr, data):
 def test_a_pdf_of_too_many_tables_is_refused_with_a_message_on_the_form(
     django_app, hr, data, monkeypatch
 ):
-    monkeypatch.setattr("reviews.views.PDF_MAX_TABLES", 1)
+    monkeypatch.setattr("reviews.views.exports.PDF_MAX_TABLES", 1)
     refused = export(django_app, hr, fmt="pdf")
     assert refused.content_type == "text/html"
     assert form_errors(refused) == [
@@ -222,7 +222,7 @@ def test_a_large_export_is_built_by_the_worker_for_its_requester_only(
     django_app, client, hr, manager, data, monkeypatch, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
-    monkeypatch.setattr("reviews.views.ASYNC_EXPORT_TABLES", 1)
+    monkeypatch.setattr("reviews.views.exports.ASYNC_EXPORT_TABLES", 1)
     task_postrun.connect(_close)
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):

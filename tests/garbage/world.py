@@ -20,7 +20,8 @@ from coaching.models import ActionItem, CalendarFeed, CoachingSession, Improveme
 from plans.models import AppraisalCycle, Objective
 from plans.services import cycle_nodes
 from reviews.models import ExportJob, Inquiry, JobSettings, ReviewTable, WorkPlanItem
-from reviews.services import review_table_for, review_table_transition
+from reviews.services import review_table_for
+from reviews.workflow import review_table_transition
 from tests.factories import (
     DepartmentFactory,
     UserFactory,

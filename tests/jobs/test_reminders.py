@@ -9,10 +9,10 @@ import time_machine
 from django.core import mail
 from django.core.management import call_command
 
-from accounts.models import Notification
+from accounts.models import Notification, SentReminder
 from coaching.models import ActionItem, CoachingSession
 from reviews.jobs import reminders_run, weekly_digest_run
-from reviews.models import JobSettings, ReviewTable, SentReminder
+from reviews.models import JobSettings, ReviewTable
 from reviews.services import review_table_for
 from tests.factories import UserFactory, make_cycle, make_objective
 

@@ -96,7 +96,7 @@ def next_month_day(table, day=10):
 
 
 def submit(table, actor):
-    from reviews.services import review_table_transition
+    from reviews.workflow import review_table_transition
 
     table.refresh_from_db()
     for row in table.rows.all():
@@ -109,7 +109,7 @@ def submit(table, actor):
 
 
 def reach(table, status, *, assessee, reviewer):
-    from reviews.services import review_table_transition
+    from reviews.workflow import review_table_transition
 
     if status == ReviewTable.Status.DRAFT:
         return table

@@ -8,8 +8,9 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, connection, transaction
 
+from plans.months import first_of_next_month as next_month
 from reviews.models import ReviewRow, ReviewTable, WorkPlanItem
-from reviews.services import next_month, review_table_for, review_tables_generate
+from reviews.services import review_table_for, review_tables_generate
 from tests.factories import UserFactory, make_objective
 from tests.review_tables.conftest import submit
 

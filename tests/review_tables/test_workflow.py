@@ -12,8 +12,10 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Notification
+from plans.months import first_of_next_month as next_month
 from reviews.models import Inquiry, ReviewEvent, ReviewRow, ReviewTable, WorkPlanItem
-from reviews.services import next_month, review_table_decide, review_table_for
+from reviews.services import review_table_for
+from reviews.workflow import review_table_decide
 from tests.factories import make_objective
 from tests.review_tables.conftest import fill, fill_data, next_month_day, reach, text
 from tests.webtest_helpers import choose

@@ -16,10 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from accounts.models import SentReminder
 from coaching.models import CalendarFeed, CoachingSession, CoachingType
 from coaching.selectors import coaching_type_suggest
 from reviews.jobs import reminders_run
-from reviews.models import JobSettings, SentReminder
+from reviews.models import JobSettings
 from tests.factories import check_in, make_cycle, make_objective
 from tests.webtest_helpers import choose, errors_beside, form_with_button, press
 

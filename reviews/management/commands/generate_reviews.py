@@ -5,8 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from plans.models import AppraisalCycle
-from plans.months import month_end
+from plans.cycles import active_cycles_for
 from reviews.services import review_tables_generate
 
 
@@ -26,9 +25,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         month = parse_month(options["month"])
-        cycles = AppraisalCycle.objects.filter(
-            state=AppraisalCycle.State.ACTIVE, start_date__lte=month_end(month), end_date__gte=month
-        )
+        cycles = active_cycles_for(month)
         if options["cycle"]:
             cycles = cycles.filter(name=options["cycle"])
         if not cycles.exists():

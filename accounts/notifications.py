@@ -1,0 +1,114 @@
+"""Reminders: recorded once, then sent in-app and by e-mail in each recipient's language.
+
+The apps say what is due (``Reminder``); ``reminders_send`` records each in
+``SentReminder`` before sending it, so a re-run, or two runs at once, sends
+nothing twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import partial
+from itertools import islice
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import connection, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import SentReminder, User
+from accounts.services import notify_each
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Reminder:
+    """One reminder to one person.
+
+    Sent once ever per (``kind``, ``recipient``, ``key``). ``subject`` and
+    ``lines`` are untranslated (``gettext_noop``) with ``%(name)s`` placeholders
+    filled from ``params``; ``url`` is a path on this site.
+    """
+
+    kind: str
+    recipient: User
+    key: str
+    subject: str
+    lines: list[str]
+    url: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+def _record_sent(batch: list[Reminder]) -> list[Reminder]:
+    """Record the batch as sent in one statement; returns the ones this call recorded.
+
+    ``INSERT … ON CONFLICT DO NOTHING RETURNING``: what an earlier run recorded is
+    skipped, and of two runs at once exactly one records (and so sends) each.
+    """
+    unique = list({(r.kind, r.recipient.pk, r.key): r for r in batch}.values())
+    if not unique:
+        return []
+    table = connection.ops.quote_name(SentReminder._meta.db_table)
+    sent_at = connection.ops.adapt_datetimefield_value(timezone.now())
+    values = ", ".join(["(%s, %s, %s, %s)"] * len(unique))
+    params = [v for r in unique for v in (r.kind, r.recipient.pk, r.key, sent_at)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (kind, recipient_id, key, sent_at) VALUES {values}"  # noqa: S608 - names from the model, values as parameters
+            " ON CONFLICT DO NOTHING RETURNING kind, recipient_id, key",
+            params,
+        )
+        recorded = set(cursor.fetchall())
+    return [r for r in unique if (r.kind, r.recipient.pk, r.key) in recorded]
+
+
+def reminders_send(reminders: Iterable[Reminder], size: int = 1000) -> Counter[str]:
+    """Record, then send: in-app at once, e-mail after the batch commits.
+
+    A thousand reminders a transaction, each recorded once ever; returns how
+    many of each kind this run sent.
+    """
+    sent: Counter[str] = Counter()
+    source = iter(reminders)
+    while batch := list(islice(source, size)):
+        with transaction.atomic():
+            fresh = _record_sent(batch)
+            notify_each((r.recipient, r.subject, r.url, r.params) for r in fresh)
+            transaction.on_commit(partial(_email, fresh))
+        sent.update(r.kind for r in fresh)
+    return sent
+
+
+def _email(reminders: list[Reminder]) -> None:
+    """Each reminder by e-mail in its recipient's language, over one connection."""
+    messages = []
+    for reminder in reminders:
+        person = reminder.recipient
+        with translation.override(person.preferred_language):
+            subject = _(reminder.subject) % reminder.params
+            context: dict[str, Any] = {
+                "person": person,
+                "subject": subject,
+                "lines": [_(line) % reminder.params for line in reminder.lines],
+                "link": f"{settings.SITE_URL}{reminder.url}",
+            }
+            text = render_to_string("accounts/email/reminder.txt", context)
+            html = render_to_string("accounts/email/reminder.html", context)
+        message = EmailMultiAlternatives(subject, text, to=[person.email])
+        message.attach_alternative(html, "text/html")
+        messages.append(message)
+    if not messages:
+        return
+    try:
+        with get_connection() as mail:
+            mail.send_messages(messages)
+    except OSError:
+        # The in-app notifications are there; the mail server may be back next time.
+        logger.warning("Could not e-mail %s reminders", len(messages))

@@ -1,0 +1,142 @@
+"""Exports of review tables: the export page (XLSX, CSV, PDF, or a job for the worker),
+the export jobs' status and download, and one table's PDF."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.http import HtmxHttpRequest, user_of
+from accounts.selectors import user_roles
+from reviews.exports import (
+    ExportFilter,
+    csv_lines,
+    export_job_request,
+    export_tables,
+    pdf_bytes,
+    write_xlsx,
+)
+from reviews.forms import ExportForm
+from reviews.permissions import get_table_for_user, require
+from reviews.selectors import export_job_of, export_jobs_of, table_contents
+
+ASYNC_EXPORT_TABLES = 1000
+PDF_MAX_TABLES = 100
+
+
+def _pdf_response(pages: list[dict[str, Any]], filename: str) -> HttpResponse:
+    try:
+        content = pdf_bytes(pages)
+    except RuntimeError as error:
+        return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def table_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    table = get_table_for_user(user_of(request), pk)
+    return _pdf_response(
+        [table_contents(table).context()], f"review-{table.month:%Y-%m}-{table.pk}.pdf"
+    )
+
+
+@login_required
+def export_page(request: HttpRequest) -> HttpResponseBase:
+    """HR (everything) and managers (their chain) export review tables."""
+    user = user_of(request)
+    roles = user_roles(user)
+    require(roles.is_hr or roles.is_manager or roles.is_department_head)
+    # Submitted by its Export button (the form always sends a format); a link that only
+    # carries filters (the dashboard's) opens the form filled in, with nothing refused yet.
+    submitted = "format" in request.GET
+    form = ExportForm(
+        request.GET if submitted else None, initial=None if submitted else request.GET.dict()
+    )
+    jobs = export_jobs_of(user)
+    if not form.is_bound or not form.is_valid():
+        return render(request, "reviews/export.html", {"form": form, "jobs": jobs})
+    data = form.cleaned_data
+    spec = ExportFilter(
+        month_from=data["month_from"],
+        month_to=data["month_to"],
+        cycle_id=data["cycle"].pk if data["cycle"] else None,
+        department_id=data["department"].pk if data["department"] else None,
+        status=data["status"],
+    )
+    tables = export_tables(user, spec)
+    stem = f"review-tables-{spec.month_from:%Y-%m}"
+    if data["format"] == "csv":
+        streamed = StreamingHttpResponse(csv_lines(tables), content_type="text/csv; charset=utf-8")
+        streamed["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
+        return streamed
+    if data["format"] == "pdf":
+        chosen = list(tables[: PDF_MAX_TABLES + 1])
+        if len(chosen) > PDF_MAX_TABLES:
+            form.add_error(
+                None,
+                _("A PDF holds at most %(max)d tables: narrow the filter or choose XLSX.")
+                % {"max": PDF_MAX_TABLES},
+            )
+            return render(request, "reviews/export.html", {"form": form, "jobs": jobs})
+        return _pdf_response([table_contents(t).context() for t in chosen], f"{stem}.pdf")
+    count = tables.count()
+    if count > ASYNC_EXPORT_TABLES:
+        export_job_request(
+            actor=user,
+            params={
+                "month_from": spec.month_from.isoformat(),
+                "month_to": spec.month_to.isoformat(),
+                "cycle_id": spec.cycle_id,
+                "department_id": spec.department_id,
+                "status": spec.status,
+            },
+            total=count,
+        )
+        messages.info(
+            request,
+            _("%(count)d tables: the file is being built. It appears below when it is ready.")
+            % {"count": count},
+        )
+        return redirect("reviews:export")
+    buffer = io.BytesIO()
+    write_xlsx(tables, buffer)
+    return _xlsx_response(buffer.getvalue(), f"{stem}.xlsx")
+
+
+def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def export_job_status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    job = export_job_of(user_of(request), pk)
+    return render(request, "reviews/_export_job.html", {"job": job})
+
+
+@login_required
+def export_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Only the requester downloads the file, and only until it expires."""
+    job = export_job_of(user_of(request), pk, done=True)
+    if job.expires_at and job.expires_at < timezone.now():
+        raise Http404
+    path = Path(settings.MEDIA_ROOT) / "exports" / job.file_name
+    if not path.exists():
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=True, filename=job.file_name)

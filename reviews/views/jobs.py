@@ -1,0 +1,44 @@
+"""The background jobs' page: last runs, pending work, the broker, and HR's job settings."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from accounts.http import user_of
+from accounts.selectors import user_roles
+from reviews.forms import JobSettingsForm
+from reviews.models import JobSettings
+from reviews.permissions import require
+from reviews.selectors import jobs_status
+
+
+@login_required
+def jobs_page(request: HttpRequest) -> HttpResponse:
+    """HR and administrators: the jobs' last runs, pending work, broker, settings."""
+    user = user_of(request)
+    roles = user_roles(user)
+    require(roles.is_hr or user.is_staff)
+    can_change = roles.is_hr or user.is_superuser
+    if request.method == "POST":
+        # Check before reading the settings: the first read creates their row.
+        require(can_change)
+    job_settings = JobSettings.current()
+    form = JobSettingsForm(request.POST or None, instance=job_settings)
+    if not can_change:
+        # Other staff read the settings; offering them a Save that ends in 403 would not do.
+        for field in form.fields.values():
+            field.disabled = True
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("The job settings have been saved."))
+            return redirect("reviews:jobs")
+    return render(
+        request,
+        "reviews/jobs.html",
+        {"status": jobs_status(), "form": form, "can_change": can_change},
+    )
