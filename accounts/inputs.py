@@ -115,6 +115,23 @@ def limit_dates(form: forms.BaseForm) -> None:
             field.validators.append(validate_sane_date)
 
 
+class MonthField(forms.DateField):
+    """A month (``<input type="month">``): its value is the month's first day.
+
+    Takes ``2026-03`` as browsers send it, and ``2026-03-15`` from a link or an
+    older browser; shows ``2026-03``. Days outside 2000-2100 are refused with the
+    other date fields (``limit_dates``).
+    """
+
+    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+    input_formats = ["%Y-%m", "%Y-%m-%d"]
+    default_error_messages = {"invalid": _("Choose a month like 2026-03.")}
+
+    def to_python(self, value: Any) -> dt.date | None:
+        day = super().to_python(value)
+        return day.replace(day=1) if day else None
+
+
 class FilterForm(forms.Form):
     """The filters of a list, from the query string; always bound and validated.
 

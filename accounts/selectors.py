@@ -32,12 +32,6 @@ def _cache(user: User) -> dict[str, Any]:
     return cache
 
 
-def clear_org_cache(user: User) -> None:
-    """Forget memoised answers, e.g. after the reporting lines changed."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
-
-
 def _user_table() -> str:
     return connection.ops.quote_name(User._meta.db_table)
 
@@ -179,14 +173,6 @@ def department_subtree_ids(department: Department | int) -> frozenset[int]:
     with connection.cursor() as cursor:
         cursor.execute(_department_subtree_sql(), [department_id])
         return frozenset(row[0] for row in cursor.fetchall())
-
-
-def department_members(department: Department | int, *, subtree: bool = False) -> QuerySet[User]:
-    department_id = department if isinstance(department, int) else department.pk
-    queryset = User.objects.select_related("department", "manager")
-    if subtree:
-        return queryset.filter(department_id__in=RawSQL(_department_subtree_sql(), [department_id]))  # noqa: S611
-    return queryset.filter(department_id=department_id)
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,11 @@ class CoachingConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, not at the top: the models are not loaded when apps.py is.
-        from coaching.extensions import objective_coaching_links, plan_coaching_links
-        from plans.extensions import objective_actions, plan_actions
+        from coaching.extensions import (  # noqa: PLC0415
+            objective_coaching_links,
+            plan_coaching_links,
+        )
+        from plans.extensions import objective_actions, plan_actions  # noqa: PLC0415
 
         objective_actions.register(objective_coaching_links)
         plan_actions.register(plan_coaching_links)

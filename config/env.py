@@ -68,18 +68,3 @@ def env_list(
     if value is None:
         return list(default)
     return [item.strip() for item in value.split(",") if item.strip()]
-
-
-def env_choice(
-    name: str,
-    default: str,
-    choices: tuple[str, ...],
-    *,
-    environ: Mapping[str, str] | None = None,
-) -> str:
-    value = _raw(name, environ)
-    if value is None:
-        return default
-    if value not in choices:
-        raise ImproperlyConfigured(f"{name}={value!r} must be one of: {', '.join(choices)}.")
-    return value

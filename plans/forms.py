@@ -17,7 +17,7 @@ from accounts.inputs import FilterForm, limit_dates
 from accounts.models import Department, User
 from plans.models import AppraisalCycle, CheckIn, Measure, Objective
 from plans.months import months_between
-from plans.selectors import subject_weight_total
+from plans.selectors import WEIGHT_TOTAL, objective_weight_check, subject_weight_total
 
 MAX_CYCLE_MONTHS = 24
 REASON_HELP = _("The plan was agreed by both sides: say why it changes. The change is recorded.")
@@ -134,7 +134,7 @@ class ObjectiveForm(forms.ModelForm[Objective]):
         )
         self.fields["weight"].help_text = _(
             "Other objectives of this plan weigh %(others)d, so %(left)d makes 100."
-        ) % {"others": others, "left": max(0, 100 - others)}
+        ) % {"others": others, "left": max(0, WEIGHT_TOTAL - others)}
         self.fields["weight"].widget.attrs.update({"min": 0, "max": 100})
         self.fields["target"].help_text = _(
             "For a number: the value to reach by the end of the cycle. For a percentage: "
@@ -159,23 +159,14 @@ class ObjectiveForm(forms.ModelForm[Objective]):
 
     def clean_weight(self) -> int:
         weight: int = self.cleaned_data["weight"]
-        status = self.data.get(self.add_prefix("status"), Objective.Status.ACTIVE)
-        if status == Objective.Status.DROPPED:
-            return weight
-        others = subject_weight_total(
+        objective_weight_check(
             cycle=self.cycle,
             employee=self.employee,
             department=self.department,
+            weight=weight,
+            status=self.data.get(self.add_prefix("status"), Objective.Status.ACTIVE),
             exclude_pk=self.instance.pk,
         )
-        if others + weight > 100:
-            raise forms.ValidationError(
-                _(
-                    "The other objectives already weigh %(others)d; this one can weigh at most "
-                    "%(left)d so that the plan adds up to 100."
-                ),
-                params={"others": others, "left": max(0, 100 - others)},
-            )
         return weight
 
     def clean(self) -> dict[str, Any]:

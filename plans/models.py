@@ -111,12 +111,6 @@ class AppraisalCycle(models.Model):
         """False for dates stored outside 2000-2100 (by hand, before they were checked)."""
         return EARLIEST_DATE <= self.start_date and self.end_date <= LATEST_DATE
 
-    def current_node(self, today: dt.date | None = None) -> dt.date | None:
-        """The latest time node that has started by ``today`` (organisation time zone)."""
-        today = today or timezone.localdate()
-        started = [node for node in self.nodes if node <= today]
-        return started[-1] if started else None
-
 
 class Measure(models.TextChoices):
     NUMBER = "number", _("Number with a unit")

@@ -13,6 +13,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import cast
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -32,6 +33,9 @@ from plans.models import (
 )
 from plans.months import month_end, month_start
 from plans.permissions import objectives_visible_to
+
+# What the weights of a plan's objectives add up to when the plan is agreed.
+WEIGHT_TOTAL = 100
 
 
 class ProgressState(StrEnum):
@@ -173,15 +177,6 @@ def objective_progress(objective: Objective, *, today: dt.date | None = None) ->
     )
 
 
-def completion_percent(objective: Objective, value: Decimal | None) -> int | None:
-    if value is None:
-        return None
-    full = objective.full_value
-    if full <= 0:
-        return None
-    return int((value / full * 100).quantize(Decimal(1)))
-
-
 def subject_q(*, employee_id: int | None, department_id: int | None) -> Q:
     """Objectives (or plans) of one subject: an employee or a department."""
     if employee_id is not None:
@@ -214,6 +209,38 @@ def subject_weight_total(
     if exclude_pk:
         queryset = queryset.exclude(pk=exclude_pk)
     return int(queryset.aggregate(total=Sum("weight"))["total"] or 0)
+
+
+def objective_weight_check(
+    *,
+    cycle: AppraisalCycle,
+    employee: User | None,
+    department: Department | None,
+    weight: int,
+    status: str,
+    exclude_pk: int | None = None,
+) -> None:
+    """The weights rule: a plan's objectives that are not dropped weigh 100 at most.
+
+    ``weight`` (0-100) is the objective's new weight; ``exclude_pk`` the objective
+    itself when it is already stored. A dropped objective weighs nothing and is
+    always allowed. Raises ``ValidationError`` saying how much weight is left.
+    The one place this rule lives: the objective form and the services ask it.
+    """
+    if status == Objective.Status.DROPPED:
+        return
+    others = subject_weight_total(
+        cycle=cycle, employee=employee, department=department, exclude_pk=exclude_pk
+    )
+    if others + weight > WEIGHT_TOTAL:
+        raise ValidationError(
+            _(
+                "The other objectives already weigh %(others)d; this one can weigh at most "
+                "%(left)d so that the plan adds up to 100."
+            ),
+            code="weights_over_100",
+            params={"others": others, "left": max(0, WEIGHT_TOTAL - others)},
+        )
 
 
 def plan_for(

@@ -24,7 +24,14 @@ from plans.models import (
     PhaseTarget,
 )
 from plans.months import months_between
-from plans.selectors import objective_progress, plan_fingerprint_now, subject_q, with_progress
+from plans.selectors import (
+    WEIGHT_TOTAL,
+    objective_progress,
+    objective_weight_check,
+    plan_fingerprint_now,
+    subject_q,
+    with_progress,
+)
 
 NODE_STEPS = {"monthly": 1, "bimonthly": 2, "quarterly": 3, "half_yearly": 6}
 CENT = Decimal("0.01")
@@ -123,27 +130,18 @@ def _lock_plan(objective_or_subject: Objective) -> PerformancePlan:
 
 
 def _check_weights(objective: Objective) -> None:
-    others = (
-        Objective.objects.filter(
+    """The weights rule (``objective_weight_check``), its message beside the weight field."""
+    try:
+        objective_weight_check(
             cycle=objective.cycle,
             employee=objective.employee,
             department=objective.department,
+            weight=objective.weight,
+            status=objective.status,
+            exclude_pk=objective.pk,
         )
-        .exclude(pk=objective.pk)
-        .exclude(status=Objective.Status.DROPPED)
-        .aggregate(total=Sum("weight"))["total"]
-        or 0
-    )
-    if objective.status != Objective.Status.DROPPED and others + objective.weight > 100:
-        raise ValidationError(
-            {
-                "weight": _(
-                    "The other objectives already weigh %(others)d; this one can weigh at "
-                    "most %(left)d so that the plan adds up to 100."
-                )
-                % {"others": others, "left": max(0, 100 - others)}
-            }
-        )
+    except ValidationError as error:
+        raise ValidationError({"weight": error}) from None
 
 
 def _plan_changed(
@@ -368,7 +366,7 @@ def plan_confirm(
         .aggregate(total=Sum("weight"))["total"]
         or 0
     )
-    if total != 100:
+    if total != WEIGHT_TOTAL:
         raise ValidationError(
             _(
                 "The weights add up to %(total)d; they must add up to 100 before the plan "

@@ -277,7 +277,7 @@ def write_xlsx(
 def pdf_bytes(pages: list[dict[str, Any]]) -> bytes:
     """One PDF of one or more printable tables, one table per page."""
     try:
-        from weasyprint import HTML  # type: ignore[import-untyped]
+        from weasyprint import HTML  # type: ignore[import-untyped]  # noqa: PLC0415
     except OSError as error:  # Pango is missing on this machine
         raise RuntimeError(_("PDF export needs the Pango library on the server.")) from error
     html = render_to_string("reviews/tables_pdf.html", {"pages": pages})

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.inputs import limit_dates
+from accounts.inputs import MonthField, limit_dates
 from accounts.models import Department, User
 from plans.models import AppraisalCycle
 from reviews.models import (
@@ -105,11 +105,7 @@ class AnswerForm(forms.Form):
 
 
 class TableCreateForm(forms.Form):
-    month = forms.DateField(
-        label=_("Month"),
-        widget=forms.DateInput(attrs={"type": "month"}),
-        input_formats=["%Y-%m", "%Y-%m-%d"],
-    )
+    month = MonthField(label=_("Month"))
     scope = forms.ChoiceField(
         label=_("For"),
         choices=[
@@ -178,13 +174,7 @@ class JobSettingsForm(forms.ModelForm[JobSettings]):
 class DashboardForm(forms.Form):
     """The dashboard's filters; an unusable value gets a message beside its field."""
 
-    month = forms.DateField(
-        label=_("Month"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
-        input_formats=["%Y-%m"],
-        error_messages={"invalid": _("Choose a month like 2026-03.")},
-    )
+    month = MonthField(label=_("Month"), required=False)
     department = forms.ModelChoiceField[Department](
         label=_("Department"),
         queryset=Department.objects.order_by("name"),
@@ -199,17 +189,9 @@ class DashboardForm(forms.Form):
 
 
 class ExportForm(forms.Form):
-    month_from = forms.DateField(
-        label=_("From month"),
-        widget=forms.DateInput(attrs={"type": "month"}),
-        input_formats=["%Y-%m", "%Y-%m-%d"],
-    )
-    month_to = forms.DateField(
-        label=_("To month"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "month"}),
-        input_formats=["%Y-%m", "%Y-%m-%d"],
-        help_text=_("Empty: the same month."),
+    month_from = MonthField(label=_("From month"))
+    month_to = MonthField(
+        label=_("To month"), required=False, help_text=_("Empty: the same month.")
     )
     cycle = forms.ModelChoiceField[AppraisalCycle](
         label=_("Cycle"), queryset=AppraisalCycle.objects.all(), required=False
@@ -238,8 +220,7 @@ class ExportForm(forms.Form):
         data = super().clean() or {}
         start, end = data.get("month_from"), data.get("month_to")
         if start:
-            data["month_from"] = start.replace(day=1)
-            data["month_to"] = (end or start).replace(day=1)
+            data["month_to"] = end or start
             if data["month_to"] < data["month_from"]:
                 self.add_error("month_to", _("The last month comes after the first."))
         return data

@@ -149,10 +149,6 @@ class ReviewTable(models.Model):
         return (self.deadline - (today or timezone.localdate())).days
 
     @property
-    def days_overdue(self) -> int:
-        return max(0, -self.days_left())
-
-    @property
     def is_overdue(self) -> bool:
         return self.status in {self.Status.DRAFT, self.Status.RETURNED} and self.days_left() < 0
 

@@ -115,10 +115,6 @@ class TableAccess:
         return frozenset(actions)
 
     @property
-    def can_submit(self) -> bool:
-        return "submit" in self.actions
-
-    @property
     def can_start_review(self) -> bool:
         return "start_review" in self.actions
 

@@ -24,7 +24,6 @@ from accounts.org_import.importer import (
     import_limits,
     org_import,
     problems_as_text,
-    read_file,
     read_table,
     size_problem,
 )
@@ -44,7 +43,6 @@ __all__ = [
     "org_import",
     "parse_rows",
     "problems_as_text",
-    "read_file",
     "read_table",
     "size_problem",
 ]

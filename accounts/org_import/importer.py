@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -195,11 +194,6 @@ def org_import(
             ],
         )
     return result
-
-
-def read_file(path: Path) -> tuple[bytes, str]:
-    """The bytes and the name of a file, as :func:`org_import` takes them."""
-    return path.read_bytes(), path.name
 
 
 def problems_as_text(problems: list[ImportProblem]) -> str:

@@ -25,7 +25,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     month = timezone.localdate().replace(day=1)
     department = None
     if form.is_bound and form.is_valid():
-        month = (form.cleaned_data["month"] or month).replace(day=1)
+        month = form.cleaned_data["month"] or month
         department = form.cleaned_data["department"]
     data = dashboard_build(
         user=user,

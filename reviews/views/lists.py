@@ -79,7 +79,7 @@ def tables_create(request: HttpRequest) -> HttpResponse:
         is_hr=roles.is_hr,
     )
     if request.method == "POST" and form.is_valid():
-        month = form.cleaned_data["month"].replace(day=1)
+        month = form.cleaned_data["month"]
         cycle = active_cycles_for(month).first()
         if cycle is None:
             form.add_error("month", _("No active appraisal cycle covers this month."))
