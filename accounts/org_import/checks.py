@@ -47,6 +47,8 @@ class ImportRow:
     parent_department: str
     manager_email: str
     is_head: bool
+    # The columns the file has: an optional column it leaves out changes nothing.
+    columns: frozenset[str] = frozenset()
 
 
 def _normalise_header(value: object) -> str:
@@ -164,7 +166,8 @@ def parse_rows(table: list[list[str]]) -> tuple[list[ImportRow], list[ImportProb
             row_problems.append(
                 ImportProblem(number, "manager_email", _("A person cannot be their own manager."))
             )
-        if get(cells, "department") and get(cells, "department") == get(cells, "parent_department"):
+        department = department_key(get(cells, "department"))
+        if department and department == department_key(get(cells, "parent_department")):
             row_problems.append(
                 ImportProblem(
                     number, "parent_department", _("A department cannot be its own parent.")
@@ -181,11 +184,35 @@ def parse_rows(table: list[list[str]]) -> tuple[list[ImportRow], list[ImportProb
                 parent_department=get(cells, "parent_department"),
                 manager_email=manager_email,
                 is_head=head_text in _YES,
+                columns=frozenset(positions),
             )
         )
     if not rows and not problems:
         problems.append(ImportProblem(1, "", _("The file has a header but no people.")))
     return rows, problems
+
+
+def department_key(name: str) -> str:
+    """How department names are compared: ignoring case and surrounding spaces."""
+    return name.strip().casefold()
+
+
+def department_names_match(rows: list[ImportRow]) -> None:
+    """Spell every department the way the organisation already does.
+
+    ``sales east`` in a file is the saved department "Sales East", not a second,
+    headless one; a department new to the file keeps the spelling of the first
+    row that names it. Changes ``rows`` in place (``department`` and
+    ``parent_department``); reads the saved departments, changes nothing else.
+    """
+    spelling: dict[str, str] = {}
+    for name in Department.objects.order_by("pk").values_list("name", flat=True):
+        spelling.setdefault(department_key(name), name)
+    for row in rows:
+        for column in ("department", "parent_department"):
+            name = getattr(row, column)
+            if name:
+                setattr(row, column, spelling.setdefault(department_key(name), name.strip()))
 
 
 def _find_cycle(edges: dict[str, str]) -> list[str] | None:

@@ -10,7 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Department, User
-from accounts.org_import.checks import ImportProblem, ImportRow, check_rows, parse_rows
+from accounts.org_import.checks import (
+    ImportProblem,
+    ImportRow,
+    check_rows,
+    department_names_match,
+    parse_rows,
+)
 from accounts.services import invitations_request
 from accounts.spreadsheets import TableFileError, TableLimits
 from accounts.spreadsheets import read_table as read_table_file
@@ -114,12 +120,15 @@ def _apply(rows: list[ImportRow], result: ImportResult) -> None:
     changed_fields: set[str] = set()
     for row in rows:
         user = people[row.email]
-        wanted = {
+        wanted: dict[str, object] = {
             "full_name": row.full_name,
-            "job_title": row.job_title,
             "department_id": departments[row.department].pk,
-            "manager_id": manager_ids[row.manager_email] if row.manager_email else None,
         }
+        # Only the columns the file has change data; an empty cell in one clears it.
+        if "job_title" in row.columns:
+            wanted["job_title"] = row.job_title
+        if "manager_email" in row.columns:
+            wanted["manager_id"] = manager_ids[row.manager_email] if row.manager_email else None
         diff = [name for name, value in wanted.items() if getattr(user, name) != value]
         for name in diff:
             setattr(user, name, wanted[name])
@@ -172,6 +181,7 @@ def org_import(
     if problems:
         result.problems = problems
         return result
+    department_names_match(rows)
     result.problems = sorted(check_rows(rows), key=lambda p: (p.row, p.column))
     if result.problems:
         return result

@@ -183,3 +183,79 @@ def test_import_page_is_for_hr_only(client, manager, report, peer):
         upload = SimpleUploadedFile("org.csv", csv_bytes(*GOOD))
         assert client.post(reverse("accounts:org_import"), {"file": upload}).status_code == 403
     assert User.objects.filter(email="ceo@example.com").count() == 0
+
+
+# --- Only what the file says (issue 15, "The org import, as HR means it") ----
+
+
+def test_a_file_without_the_optional_columns_leaves_titles_and_managers_alone():
+    run(csv_bytes(*GOOD))
+    # HR fixes a name and moves Ann, with a file of the three required columns only.
+    result = run(
+        csv_bytes(
+            "ann@example.com,Ann Account-Smith,Engineering",
+            header="email,full_name,department",
+        )
+    )
+    assert result.ok, result.problems
+    assert result.people_updated == 1
+    ann = User.objects.get(email="ann@example.com")
+    assert (ann.full_name, ann.department.name) == ("Ann Account-Smith", "Engineering")
+    assert ann.job_title == "Account Executive"
+    assert ann.manager is not None and ann.manager.email == "sam@example.com"
+
+
+def test_an_empty_cell_in_a_column_the_file_has_clears_that_field():
+    run(csv_bytes(*GOOD))
+    result = run(
+        csv_bytes(
+            "ann@example.com,Ann Account,,Sales,",
+            header="email,full_name,job_title,department,manager_email",
+        )
+    )
+    assert result.ok, result.problems
+    ann = User.objects.get(email="ann@example.com")
+    assert ann.job_title == "" and ann.manager is None
+
+
+def test_department_names_match_ignoring_case_and_surrounding_spaces():
+    run(csv_bytes(*GOOD))
+    result = run(
+        csv_bytes(
+            "ann@example.com,Ann Account,Account Executive, sales ,HEAD OFFICE,sam@example.com,no",
+            "new@example.com,Nia New,Engineer,engineering,,bo@example.com,no",
+        )
+    )
+    assert result.ok, result.problems
+    assert result.departments_created == 0
+    assert sorted(Department.objects.values_list("name", flat=True)) == [
+        "Engineering",
+        "Head Office",
+        "Sales",
+    ]
+    assert User.objects.get(email="new@example.com").department.name == "Engineering"
+    assert Department.objects.get(name="Sales").head.email == "sam@example.com"
+
+
+def test_a_department_new_to_the_file_takes_its_first_spelling():
+    result = run(
+        csv_bytes(
+            "ceo@example.com,Cora CEO,Chief Executive,Head Office,,,yes",
+            "ann@example.com,Ann Account,Sales Rep,Sales East,Head Office,ceo@example.com,no",
+            "bo@example.com,Bo Builder,Engineer,SALES EAST ,head office,ceo@example.com,no",
+        )
+    )
+    assert result.ok, result.problems
+    assert sorted(Department.objects.values_list("name", flat=True)) == [
+        "Head Office",
+        "Sales East",
+    ]
+
+
+def test_a_department_named_as_its_own_parent_in_another_case_is_refused():
+    assert_rejected(
+        ["ceo@example.com,Cora CEO,Chief Executive,Sales,SALES ,,yes"],
+        row=2,
+        column="parent_department",
+        words="its own parent",
+    )
