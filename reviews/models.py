@@ -37,6 +37,10 @@ class ReviewTable(models.Model):
         IN_REVIEW = "in_review", _("In review")
         RETURNED = "returned", _("Returned for revision")
         FINALISED = "finalised", _("Finalised")
+        # Closed without a review: the subject left (off-boarding) ...
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        # ... or HR closed the cycle with the table still open.
+        UNFINISHED = "unfinished", _("Closed unfinished")
 
     cycle = models.ForeignKey(
         AppraisalCycle,
@@ -139,7 +143,8 @@ class ReviewTable(models.Model):
 
     @property
     def is_locked(self) -> bool:
-        return self.status == self.Status.FINALISED
+        """Nobody edits it any more: finalised, withdrawn or closed unfinished."""
+        return self.status in CLOSED_STATUSES
 
     @property
     def assessee_can_edit(self) -> bool:
@@ -151,6 +156,12 @@ class ReviewTable(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.status in {self.Status.DRAFT, self.Status.RETURNED} and self.days_left() < 0
+
+
+# A table in one of these is over: read-only for everyone, never reminded about.
+CLOSED_STATUSES = frozenset(
+    {ReviewTable.Status.FINALISED, ReviewTable.Status.WITHDRAWN, ReviewTable.Status.UNFINISHED}
+)
 
 
 class ReviewRow(models.Model):
