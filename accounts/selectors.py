@@ -159,6 +159,23 @@ def manager_chain_ids(user: User) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
+def nearest_active_manager(user: User | int) -> User | None:
+    """The first *active* person above ``user`` in the reporting line, or None.
+
+    Whoever has left (``is_active`` false) is stepped over: reminders,
+    escalations and reviews that would go to them go to this person instead
+    (issue 15, "nobody inactive is ever notified"). Two queries.
+    """
+    user_id = user if isinstance(user, int) else user.pk
+    with connection.cursor() as cursor:
+        cursor.execute(_managers_chain_sql(), [user_id])
+        chain = [row[0] for row in cursor.fetchall()]
+    if not chain:
+        return None
+    active = {person.pk: person for person in User.objects.filter(pk__in=chain, is_active=True)}
+    return next((active[pk] for pk in chain if pk in active and pk != user_id), None)
+
+
 def reports_of(user: User, *, indirect: bool = False) -> QuerySet[User]:
     """People who report to ``user``: direct only, or the whole subtree (one query)."""
     queryset = User.objects.select_related("department", "manager")

@@ -10,6 +10,7 @@ from accounts.selectors import (
     in_reports,
     is_manager_of,
     manager_chain_ids,
+    nearest_active_manager,
     reports_of,
     user_roles,
 )
@@ -112,3 +113,16 @@ def test_lists_filter_by_a_chain_of_any_size_alike(large, monkeypatch):
     found = set(User.objects.filter(in_reports(fresh)).values_list("pk", flat=True))
     assert found == {person.pk for person in below}
     assert outsider.pk not in found
+
+
+def test_nearest_active_manager_steps_over_people_who_left() -> None:
+    top = UserFactory()
+    middle = UserFactory(manager=top)
+    person = UserFactory(manager=middle)
+    assert nearest_active_manager(person) == middle
+    middle.is_active = False
+    middle.save()
+    assert nearest_active_manager(person) == top
+    top.is_active = False
+    top.save()
+    assert nearest_active_manager(person) is None
