@@ -13,7 +13,7 @@ from accounts.inputs import (
     validate_sane_date_list,
 )
 from accounts.links import pk_url
-from accounts.models import Department, User
+from accounts.models import Department, OrgRecord, User
 from plans.models import Objective
 
 
@@ -23,7 +23,7 @@ class CoachingType(models.TextChoices):
     ENCOURAGEMENT = "encouragement", _("Encouragement & promotion")
 
 
-class ImprovementPlan(models.Model):
+class ImprovementPlan(OrgRecord):
     """Opened when a phase objective is missed: reasons, measures, support, reviews."""
 
     class Outcome(models.TextChoices):
@@ -89,7 +89,7 @@ class ImprovementPlan(models.Model):
 DURATION_MESSAGE = _("Say how long it lasted: between 1 minute and 10 hours (600 minutes).")
 
 
-class CoachingSession(models.Model):
+class CoachingSession(OrgRecord):
     """A coaching conversation, from a one-minute note to an hour-long formal session."""
 
     class Form(models.TextChoices):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.links import pk_url
-from accounts.models import Department, User
+from accounts.models import Department, OrgRecord, User
 from plans.models import AppraisalCycle, Measure, Objective
 
 # The rating scale of a cycle that has none of its own: stored by these keys, shown
@@ -28,7 +28,7 @@ def rating_label(value: str) -> str:
     return str(_DEFAULT_RATINGS.get(value, value))
 
 
-class ReviewTable(models.Model):
+class ReviewTable(OrgRecord):
     """The monthly review table of performance objectives of one subject for one month."""
 
     class Status(models.TextChoices):
@@ -69,6 +69,18 @@ class ReviewTable(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     deadline = models.DateField(_("deadline"))
+    # Who reviews it: recorded when the table is made, routed to the subject's new
+    # line while still a draft, and kept from the first submission on, whatever
+    # the organisation does meanwhile (HR hands it over explicitly). Empty: nobody
+    # is above the subject, so the top reviewer of the job settings, or HR, reviews.
+    reviewer = models.ForeignKey(
+        User,
+        verbose_name=_("reviewer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tables_to_review",
+    )
     # Optimistic lock: every save checks and bumps it in the same UPDATE.
     version = models.PositiveIntegerField(default=1)
     summary = models.TextField(
@@ -378,6 +390,19 @@ class JobSettings(models.Model):
             (5, _("Saturday")),
             (6, _("Sunday")),
         ],
+    )
+    top_reviewer = models.ForeignKey(
+        User,
+        verbose_name=_("top reviewer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        limit_choices_to={"is_active": True},
+        help_text=_(
+            "Reviews the tables of those with nobody above them (the chief executive, "
+            "the top department). Empty: HR reviews them."
+        ),
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -2,8 +2,9 @@
 
 - The assessee (the employee, or the head of a department for its table) fills
   the table while it is a draft or returned.
-- The reviewer (any manager above the employee; for a department, the head of
-  a department above it) reviews, returns and finalises it.
+- The reviewer recorded on the table (``reviews.reviewers``), or anyone above
+  them, reviews, returns and finalises it; with nobody above the subject, the
+  top reviewer or HR. Nobody reviews their own table.
 - HR reads every table. Everyone reads department tables once submitted.
 - While a table is in review, the reviewer, HR and (for department tables) the
   heads of other departments ask questions; the assessee answers.
@@ -28,6 +29,7 @@ from accounts.selectors import (
     user_roles,
 )
 from reviews.models import Inquiry, ReviewTable
+from reviews.reviewers import top_reviewer_id
 
 Status = ReviewTable.Status
 HIDDEN_FROM_OTHERS = (Status.DRAFT, Status.RETURNED)
@@ -35,16 +37,35 @@ HIDDEN_FROM_OTHERS = (Status.DRAFT, Status.RETURNED)
 
 def tables_visible_to(user: User) -> QuerySet[ReviewTable]:
     """Every table ``user`` may read: HR all; others their own and their reports',
-    those of the departments they head and below, and any department's once submitted."""
+    those of the departments they head and below, any department's once submitted,
+    those they reviewed or were the line manager of (or above), and, for the top
+    reviewer, those of the top of the tree."""
     queryset = ReviewTable.objects.select_related("employee", "department", "cycle")
     if user_roles(user).is_hr:
         return queryset
-    return queryset.filter(
+    reports = RawSQL(all_reports_sql(), [user.pk])  # noqa: S611
+    visible = (
         Q(employee_id=user.pk)
-        | Q(employee_id__in=RawSQL(all_reports_sql(), [user.pk]))  # noqa: S611
+        | Q(employee_id__in=reports)
         | Q(department_id__in=headed_subtree_ids(user))
         | (Q(department__isnull=False) & ~Q(status__in=HIDDEN_FROM_OTHERS))
+        # The records of the period someone managed the person (and no later ones),
+        # and what was handed to them to review (issue 15, section 1).
+        | Q(reviewer_id=user.pk)
+        | Q(line_manager_id=user.pk)
+        | Q(line_manager_id__in=reports)
     )
+    if user.pk == top_reviewer_id_for(user):
+        visible |= Q(reviewer__isnull=True)
+    return queryset.filter(visible)
+
+
+def top_reviewer_id_for(user: User) -> int | None:
+    """``top_reviewer_id()``, read once per request for this user."""
+    if not hasattr(user, "_cc_top_reviewer"):
+        user._cc_top_reviewer = top_reviewer_id()  # type: ignore[attr-defined]
+    answer: int | None = user._cc_top_reviewer  # type: ignore[attr-defined]
+    return answer
 
 
 def _is_assessee(user: User, table: ReviewTable) -> bool:
@@ -53,15 +74,31 @@ def _is_assessee(user: User, table: ReviewTable) -> bool:
     return table.department_id in headed_department_ids(user)
 
 
-def _is_reviewer(user: User, table: ReviewTable) -> bool:
-    if table.employee_id is not None:
-        return is_manager_of(user, table.employee_id)
-    department = table.department
-    return bool(
-        department is not None
-        and department.parent_id is not None
-        and department.parent_id in headed_subtree_ids(user)
+def _is_reviewer(user: User, table: ReviewTable, *, is_assessee: bool) -> bool:
+    """The recorded reviewer, anyone above them in the line (a skip-level steps in),
+    or, for a table with nobody above its subject, the top reviewer or HR. Never the
+    assessee, whatever the org chart says (issue 15, section 5)."""
+    if is_assessee:
+        return False
+    if table.reviewer_id is not None:
+        if user.pk == table.reviewer_id or is_manager_of(user, table.reviewer_id):
+            return True
+        # A department's table: the heads above its reviewer's department too.
+        department = table.department
+        return bool(
+            department is not None
+            and department.parent_id is not None
+            and department.parent_id in headed_subtree_ids(user)
+            and department.parent_id not in headed_department_ids(user)
+        )
+    top = top_reviewer_id_for(user)
+    top_is_assessee = top is not None and (
+        top == table.employee_id
+        or (table.department is not None and top == table.department.head_id)
     )
+    if top is not None and not top_is_assessee:
+        return user.pk == top
+    return user_roles(user).is_hr
 
 
 @dataclass(frozen=True)
@@ -134,7 +171,7 @@ class TableAccess:
 def table_access(user: User, table: ReviewTable) -> TableAccess:
     """What ``user`` may do with ``table`` (which they may read: see ``get_table_for_user``)."""
     is_assessee = _is_assessee(user, table)
-    is_reviewer = _is_reviewer(user, table)
+    is_reviewer = _is_reviewer(user, table, is_assessee=is_assessee)
     is_hr = user_roles(user).is_hr
     return TableAccess(
         table=table,

@@ -31,7 +31,7 @@ from reviews.models import (
     ReviewTable,
     WorkPlanItem,
 )
-from reviews.permissions import tables_visible_to
+from reviews.permissions import tables_visible_to, top_reviewer_id_for
 
 Status = ReviewTable.Status
 
@@ -66,12 +66,25 @@ def tables_of_assessee(user: User) -> QuerySet[ReviewTable]:
 
 
 def tables_to_review(user: User, *, everything: bool = False) -> QuerySet[ReviewTable]:
-    """Tables of the person's reports and of departments below the ones they head."""
-    below = [pk for pk in headed_subtree_ids(user) if pk not in headed_department_ids(user)]
-    mine = in_reports(user, "employee_id")
+    """Tables the person reviews: waiting ones (submitted, in review), or ``everything``.
+
+    Waiting: those whose recorded reviewer is the person or one of their reports
+    (a skip-level steps in), those of departments below the ones they head and,
+    for the top reviewer, those with nobody above their subject. Everything adds
+    the tables of their present reports, whatever their status. Never their own.
+    """
+    headed = headed_department_ids(user)
+    below = [pk for pk in headed_subtree_ids(user) if pk not in headed]
+    mine = Q(reviewer_id=user.pk) | in_reports(user, "reviewer_id")
     if below:
         mine |= Q(department_id__in=below)
-    queryset = with_counts(_base().filter(mine))
+    top = top_reviewer_id_for(user)
+    if user.pk == top or (top is None and user_roles(user).is_hr):
+        mine |= Q(reviewer__isnull=True)
+    if everything:
+        mine |= in_reports(user, "employee_id")
+    own = Q(employee_id=user.pk) | Q(department_id__in=headed) if headed else Q(employee_id=user.pk)
+    queryset = with_counts(_base().filter(mine).exclude(own))
     if everything:
         # Browsing everything: the newest month first (an index serves it).
         return queryset.order_by("-month", "employee__full_name", "department__name", "pk")

@@ -21,6 +21,7 @@ from accounts.models import Department, User
 from plans.models import AppraisalCycle, CheckIn, Objective, PhaseTarget
 from plans.months import first_of_previous_month, month_end
 from reviews.models import JobSettings, ReviewEvent, ReviewRow, ReviewTable, WorkPlanItem
+from reviews.reviewers import department_reviewer_ids, employee_reviewer_ids
 
 Status = ReviewTable.Status
 
@@ -90,6 +91,49 @@ def review_tables_generate(
     return result
 
 
+def _new_tables(
+    cycle: AppraisalCycle,
+    month: dt.date,
+    deadline: dt.date,
+    employee_ids: list[int],
+    department_ids: list[int],
+) -> list[ReviewTable]:
+    """Unsaved tables for these subjects, each with its place in the organisation and
+    its reviewer as they are now (issue 15, sections 1 and 5)."""
+    places = {
+        pk: (department_id, manager_id)
+        for pk, department_id, manager_id in User.objects.filter(pk__in=employee_ids).values_list(
+            "pk", "department_id", "manager_id"
+        )
+    }
+    heads = dict(Department.objects.filter(pk__in=department_ids).values_list("pk", "head_id"))
+    employee_reviewers = employee_reviewer_ids(employee_ids)
+    department_reviewers = department_reviewer_ids(department_ids) if department_ids else {}
+    return [
+        ReviewTable(
+            cycle=cycle,
+            month=month,
+            deadline=deadline,
+            employee_id=pk,
+            home_department_id=places.get(pk, (None, None))[0],
+            line_manager_id=places.get(pk, (None, None))[1],
+            reviewer_id=employee_reviewers.get(pk),
+        )
+        for pk in employee_ids
+    ] + [
+        ReviewTable(
+            cycle=cycle,
+            month=month,
+            deadline=deadline,
+            department_id=pk,
+            home_department_id=pk,
+            line_manager_id=heads.get(pk),
+            reviewer_id=department_reviewers.get(pk),
+        )
+        for pk in department_ids
+    ]
+
+
 def _generate_batch(
     cycle: AppraisalCycle,
     month: dt.date,
@@ -99,13 +143,7 @@ def _generate_batch(
     deadline = default_deadline(month)
     employee_ids = [pk for kind, pk in subjects if kind == "employee"]
     department_ids = [pk for kind, pk in subjects if kind == "department"]
-    new_tables = [
-        ReviewTable(cycle=cycle, month=month, deadline=deadline, employee_id=pk)
-        for pk in employee_ids
-    ] + [
-        ReviewTable(cycle=cycle, month=month, deadline=deadline, department_id=pk)
-        for pk in department_ids
-    ]
+    new_tables = _new_tables(cycle, month, deadline, employee_ids, department_ids)
     before = ReviewTable.objects.filter(month=month).count()
     ReviewTable.objects.bulk_create(new_tables, ignore_conflicts=True)
     result.tables_created += ReviewTable.objects.filter(month=month).count() - before

@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from accounts.models import User
-from accounts.selectors import manager_chain_ids
+from accounts.models import HR_GROUP_NAME, User
 from accounts.services import notify
 from reviews.models import Inquiry, ReviewEvent, ReviewRow, ReviewTable, WorkPlanItem
+from reviews.reviewers import reviewer_now, top_reviewer_id
 from reviews.services import review_table_fill, review_table_review, table_version_bump
 
 Status = ReviewTable.Status
@@ -92,12 +92,14 @@ def _assessees(table: ReviewTable) -> list[User]:
 
 
 def _reviewers(table: ReviewTable) -> list[User]:
-    if table.employee is not None:
-        chain = manager_chain_ids(table.employee)
-        return list(User.objects.filter(pk__in=chain[:1]))
-    department = table.department
-    parent = department.parent if department else None
-    return [parent.head] if parent and parent.head else []
+    """Who is told that the table waits for review: its recorded reviewer, else the
+    top reviewer, else HR (``reviews.reviewers``)."""
+    if table.reviewer_id is not None:
+        return list(User.objects.filter(pk=table.reviewer_id, is_active=True))
+    top = top_reviewer_id()
+    if top is not None and top not in {person.pk for person in _assessees(table)}:
+        return list(User.objects.filter(pk=top))
+    return list(User.objects.filter(groups__name=HR_GROUP_NAME, is_active=True))
 
 
 TRANSITIONS: dict[str, tuple[set[str], str]] = {
@@ -167,6 +169,10 @@ def review_table_transition(
     fields: dict[str, Any] = {"status": target}
     if action == "submit":
         fields["submitted_at"] = now
+        if old_status == Status.DRAFT:
+            # The first submission fixes the reviewer: the line of today. A table
+            # returned and submitted again stays with whom it was submitted to.
+            fields["reviewer_id"] = reviewer_now(locked)
     if action == "finalise":
         fields["finalised_at"] = now
     table_version_bump(locked, locked.version, **fields)

@@ -1,0 +1,104 @@
+"""Who reviews a monthly review table (issue 15, sections 2 and 5).
+
+- An employee's table is reviewed by the nearest *active* manager above them.
+- A department's table is reviewed by the head of the nearest department above
+  it whose head is active and is not the department's own head: nobody reviews
+  their own table, whatever the org chart says (a person heading a department
+  and the one above it).
+- With nobody above (the chief executive, the top department), the table has no
+  recorded reviewer: the top reviewer of the job settings reviews it, or HR when
+  none is set (or the top reviewer is the assessee).
+
+The reviewer is recorded on the table when it is made (``ReviewTable.reviewer``),
+routed to the new line while the table is a draft, and kept from the first
+submission on; HR can hand a review over explicitly (``reviews.lifecycle``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from accounts.models import Department, User
+from accounts.selectors import nearest_active_manager
+from reviews.models import JobSettings, ReviewTable
+
+
+def employee_reviewer_ids(employee_ids: Iterable[int]) -> dict[int, int | None]:
+    """``{employee id: reviewer id or None}``: the nearest active manager above each.
+
+    Two queries for the common case (the direct manager is active); a person
+    whose direct manager has left costs one walk up the line.
+    """
+    ids = list(employee_ids)
+    rows = User.objects.filter(pk__in=ids).values_list("pk", "manager_id", "manager__is_active")
+    answer: dict[int, int | None] = {}
+    for pk, manager_id, manager_active in rows:
+        if manager_id is None:
+            answer[pk] = None
+        elif manager_active:
+            answer[pk] = manager_id
+        else:
+            above = nearest_active_manager(pk)
+            answer[pk] = above.pk if above else None
+    return answer
+
+
+def department_reviewer_ids(department_ids: Iterable[int]) -> dict[int, int | None]:
+    """``{department id: reviewer id or None}``: the nearest active head above, not its own.
+
+    One query: the department tree is small and read whole.
+    """
+    tree = {
+        pk: (parent_id, head_id if head_active else None)
+        for pk, parent_id, head_id, head_active in Department.objects.values_list(
+            "pk", "parent_id", "head_id", "head__is_active"
+        )
+    }
+    answer: dict[int, int | None] = {}
+    for department_id in department_ids:
+        own_head = tree.get(department_id, (None, None))[1]
+        answer[department_id] = None
+        seen = {department_id}
+        parent_id = tree.get(department_id, (None, None))[0]
+        while parent_id is not None and parent_id not in seen:
+            seen.add(parent_id)
+            parent, head_id = tree.get(parent_id, (None, None))
+            if head_id is not None and head_id != own_head:
+                answer[department_id] = head_id
+                break
+            parent_id = parent
+    return answer
+
+
+def reviewer_now(table: ReviewTable) -> int | None:
+    """Id of whom the organisation names as ``table``'s reviewer today, or None (the top)."""
+    if table.employee_id is not None:
+        return employee_reviewer_ids([table.employee_id])[table.employee_id]
+    assert table.department_id is not None  # noqa: S101 - a check constraint guarantees it
+    return department_reviewer_ids([table.department_id])[table.department_id]
+
+
+def top_reviewer_id() -> int | None:
+    """The active top reviewer of the job settings, or None (HR reviews the top)."""
+    top = JobSettings.current().top_reviewer
+    return top.pk if top is not None and top.is_active else None
+
+
+def route_drafts(*, employee_ids: Iterable[int] = (), department_ids: Iterable[int] = ()) -> int:
+    """Point the draft tables of these subjects at their reviewer of today; how many changed.
+
+    A table not yet submitted goes to the new line (issue 15, section 2); one
+    submitted, in review or returned keeps the reviewer it was submitted to.
+    """
+    changed = 0
+    for subject, reviewers in (
+        ("employee_id", employee_reviewer_ids(employee_ids)),
+        ("department_id", department_reviewer_ids(department_ids)),
+    ):
+        for subject_id, reviewer_id in reviewers.items():
+            changed += (
+                ReviewTable.objects.filter(**{subject: subject_id}, status=ReviewTable.Status.DRAFT)
+                .exclude(reviewer_id=reviewer_id)
+                .update(reviewer_id=reviewer_id)
+            )
+    return changed
