@@ -383,7 +383,10 @@ def org_place_of(
     and line manager (an employee's department and direct manager; a department
     itself and its head)."""
     if employee is not None:
-        return {"home_department_id": employee.department_id, "line_manager_id": employee.manager_id}
+        return {
+            "home_department_id": employee.department_id,
+            "line_manager_id": employee.manager_id,
+        }
     if department is not None:
         return {"home_department_id": department.pk, "line_manager_id": department.head_id}
     return {"home_department_id": None, "line_manager_id": None}
