@@ -7,13 +7,15 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import F, Model
+from django.db import transaction
+from django.db.models import F, Model, QuerySet
 from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Department, User
+from accounts.extensions import org_changed
+from accounts.models import Department, User, org_change_context
 
 if TYPE_CHECKING:
     from django.contrib.admin.options import _FieldsetSpec
@@ -194,9 +196,31 @@ class UserAdmin(ViewOnSiteWhenAllowedAdmin[User], BaseUserAdmin):  # type: ignor
         (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
     )
 
+    actions = ["offboard"]
+
     def visible_on_site(self, user: User, obj: User) -> bool:
         # The directory lists active people only.
         return obj.is_active
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        """Saved with the assignment history naming the admin, and what follows a move or
+        a departure done by the apps above (``org_changed``), in the same transaction."""
+        with transaction.atomic(), org_change_context(by=_admin_of(request), source="admin"):
+            super().save_model(request, obj, form, change)
+            for said in org_changed.run(getattr(obj, "org_changes", []), _admin_of(request)):
+                self.message_user(request, said)
+
+    @admin.action(description=_("Off-board the selected people"), permissions=["change"])
+    def offboard(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        """Deactivate each, with what follows (reports to the next manager up, tables
+        withdrawn); HR's off-boarding page lets one choose where the reports go."""
+        by = _admin_of(request)
+        with transaction.atomic(), org_change_context(by=by, source="admin"):
+            for person in queryset.filter(is_active=True).exclude(pk=getattr(by, "pk", 0)):
+                person.is_active = False
+                person.save(update_fields=["is_active"])
+                for said in org_changed.run(person.org_changes, by):
+                    self.message_user(request, f"{person}: {said}")
 
     def get_fieldsets(self, request: HttpRequest, obj: User | None = None) -> _FieldsetSpec:
         fieldsets = super().get_fieldsets(request, obj)
@@ -208,3 +232,8 @@ class UserAdmin(ViewOnSiteWhenAllowedAdmin[User], BaseUserAdmin):  # type: ignor
             (name, {**options, "fields": [f for f in options["fields"] if f != "password"]})
             for name, options in fieldsets
         ]
+
+
+def _admin_of(request: HttpRequest) -> User | None:
+    user = request.user
+    return user if isinstance(user, User) else None

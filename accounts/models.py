@@ -184,8 +184,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         touched = update_fields is None or {"manager", "department", "is_active"} & {
             name.removesuffix("_id") for name in update_fields
         }
+        # What this save changed in the organisation, for the services that act on it.
+        self.org_changes: list[OrgChange] = []
         if touched and getattr(self, "_org_loaded", None) != self._org_place():
-            Assignment.objects.sync([self.pk])
+            self.org_changes = Assignment.objects.sync([self.pk])
             self._org_loaded = self._org_place()
 
     def get_short_name(self) -> str:

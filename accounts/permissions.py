@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from accounts.selectors import user_roles
+from accounts.selectors import is_manager_of, user_roles, was_line_manager_of
 
 
 def can_import_org(user: User | AnonymousUser) -> bool:
@@ -20,9 +21,13 @@ def require_hr(user: User | AnonymousUser) -> None:
 
 
 def get_person_for_user(user: User, pk: int) -> User:
-    """Any signed-in person may see the directory entry of an active colleague."""
-    return get_object_or_404(
-        User.objects.select_related("department", "manager", "department__head"),
-        pk=pk,
-        is_active=True,
+    """Any signed-in person may see the directory entry of an active colleague; someone
+    who left stays readable by HR, the managers above them and their former managers."""
+    person = get_object_or_404(
+        User.objects.select_related("department", "manager", "department__head"), pk=pk
     )
+    if not person.is_active and not (
+        user_roles(user).is_hr or is_manager_of(user, person) or was_line_manager_of(user, person)
+    ):
+        raise Http404
+    return person

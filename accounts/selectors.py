@@ -16,7 +16,7 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-from accounts.models import HR_GROUP_NAME, Department, User
+from accounts.models import HR_GROUP_NAME, Assignment, Department, User
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -174,6 +174,24 @@ def nearest_active_manager(user: User | int) -> User | None:
         return None
     active = {person.pk: person for person in User.objects.filter(pk__in=chain, is_active=True)}
     return next((active[pk] for pk in chain if pk in active and pk != user_id), None)
+
+
+def was_line_manager_of(user: User, person: User | int) -> bool:
+    """True when ``user`` was ever ``person``'s direct manager (the assignment history).
+
+    Managers of a period keep read access to its records (issue 15, section 1). One query.
+    """
+    person_id = person if isinstance(person, int) else person.pk
+    return Assignment.objects.filter(person_id=person_id, manager_id=user.pk).exists()
+
+
+def assignment_history(person: User) -> list[Assignment]:
+    """Where ``person`` was, newest first, with the managers and departments (one query)."""
+    return list(
+        Assignment.objects.filter(person=person)
+        .select_related("manager", "department", "changed_by")
+        .order_by("-started_at", "-pk")
+    )
 
 
 def reports_of(user: User, *, indirect: bool = False) -> QuerySet[User]:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
+from accounts.extensions import person_actions
 from accounts.forms import (
     EmailAuthenticationForm,
     OrgImportForm,
@@ -26,11 +27,14 @@ from accounts.models import Department, Notification, User
 from accounts.org_import import org_import
 from accounts.permissions import get_person_for_user, require_hr
 from accounts.selectors import (
+    assignment_history,
     department_subtree_ids,
     department_tree,
+    is_manager_of,
     manager_chain_ids,
     people_search,
     reports_of,
+    user_roles,
 )
 from accounts.services import notifications_mark_read, user_language_set, user_profile_update
 from accounts.throttle import password_reset_allowed
@@ -105,9 +109,23 @@ def _person_context(person: User) -> dict[str, object]:
 
 @login_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_person_for_user(user_of(request), pk)
+    """A person's card; for HR and the managers above them, where they were and when."""
+    viewer = user_of(request)
+    person = get_person_for_user(viewer, pk)
+    history = (
+        assignment_history(person)
+        if user_roles(viewer).is_hr or is_manager_of(viewer, person)
+        else None
+    )
     return render(
-        request, "accounts/person_detail.html", {"person": person, **_person_context(person)}
+        request,
+        "accounts/person_detail.html",
+        {
+            "person": person,
+            "history": history,
+            "actions": person_actions.links(viewer, person),
+            **_person_context(person),
+        },
     )
 
 

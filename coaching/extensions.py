@@ -10,10 +10,10 @@ from urllib.parse import urlencode
 
 from django.utils.translation import gettext as _
 
+from accounts.extensions import PageLink
 from accounts.links import named_url
 from accounts.models import Department, User
 from coaching.permissions import can_coach
-from plans.extensions import PageLink
 from plans.models import Objective
 from plans.selectors import Progress
 

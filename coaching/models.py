@@ -331,6 +331,9 @@ class ActionItem(models.Model):
     done_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Closed without being done: its owner, or the person it was for, left (issue 15,
+    # section 3). ``done_at`` is set too, so that it counts as open nowhere.
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -350,12 +353,18 @@ class ActionItem(models.Model):
 
     @property
     def is_done(self) -> bool:
-        return self.done_at is not None
+        return self.done_at is not None and self.withdrawn_at is None
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
     @property
     def is_overdue(self) -> bool:
         return (
-            not self.is_done and self.due_date is not None and self.due_date < timezone.localdate()
+            self.done_at is None
+            and self.due_date is not None
+            and self.due_date < timezone.localdate()
         )
 
 

@@ -31,11 +31,15 @@ def sessions_visible_to(user: User) -> QuerySet[CoachingSession]:
     queryset = CoachingSession.objects.select_related("coach", "employee", "department")
     if user_roles(user).is_hr:
         return queryset
+    reports = RawSQL(all_reports_sql(), [user.pk])  # noqa: S611
     return queryset.filter(
         Q(coach_id=user.pk)
         | Q(employee_id=user.pk)
-        | Q(employee_id__in=RawSQL(all_reports_sql(), [user.pk]))  # noqa: S611
+        | Q(employee_id__in=reports)
         | Q(department_id__in=headed_subtree_ids(user))
+        # The sessions of the period someone was (or was above) the line manager.
+        | Q(line_manager_id=user.pk)
+        | Q(line_manager_id__in=reports)
     )
 
 
@@ -51,6 +55,11 @@ def can_read_session_content(user: User, session: CoachingSession) -> bool:
     if session.employee_id is not None and is_manager_of(user, session.employee_id):
         return True
     if session.department_id is not None and session.department_id in headed_subtree_ids(user):
+        return True
+    if session.line_manager_id is not None and (
+        session.line_manager_id == user.pk or is_manager_of(user, session.line_manager_id)
+    ):
+        # The line manager of the time, and those above them (issue 15, section 1).
         return True
     return session.shared_with_hr and user_roles(user).is_hr
 
@@ -91,8 +100,12 @@ def improvement_plans_visible_to(user: User) -> QuerySet[ImprovementPlan]:
     queryset = ImprovementPlan.objects.select_related("employee", "objective", "opened_by")
     if user_roles(user).is_hr:
         return queryset
+    reports = RawSQL(all_reports_sql(), [user.pk])  # noqa: S611
     return queryset.filter(
-        Q(employee_id=user.pk) | Q(employee_id__in=RawSQL(all_reports_sql(), [user.pk]))  # noqa: S611
+        Q(employee_id=user.pk)
+        | Q(employee_id__in=reports)
+        | Q(line_manager_id=user.pk)
+        | Q(line_manager_id__in=reports)
     )
 
 

@@ -112,7 +112,8 @@ def action_item_mark(*, actor: User, item: ActionItem, done: bool) -> tuple[Acti
     locked = (
         ActionItem.objects.select_for_update(of=("self",)).select_related("done_by").get(pk=item.pk)
     )
-    if locked.is_done == done:
+    if locked.is_done == done or locked.is_withdrawn:
+        # A withdrawn step (its owner left) stays closed.
         return locked, False
     if done:
         locked.done_at, locked.done_by = timezone.now(), actor

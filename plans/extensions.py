@@ -14,50 +14,18 @@ The rule, one for the whole product:
   off-boarding, a move): those are orchestrated by a service in the highest app
   they touch.
 
-Each point is a ``LinkPoint``: providers take the page's viewer and subject and
+Each point is a ``LinkPoint`` (``accounts.extensions``, where the organisation's
+own points are): providers take the page's viewer and subject and
 return the links to show, in registration order; a provider returns none where
 the viewer may not use them (it checks access with its own app's permissions).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Generic, ParamSpec
-
+from accounts.extensions import LinkPoint
 from accounts.models import Department, User
 from plans.models import Objective
 from plans.selectors import Progress
-
-P = ParamSpec("P")
-
-
-@dataclass(frozen=True)
-class PageLink:
-    """A button-styled link: its text (already translated), address and button style."""
-
-    label: str
-    url: str
-    style: str = "btn-outline-secondary"
-
-
-class LinkPoint(Generic[P]):
-    """A named place on a page where registered providers add links."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self._providers: list[Callable[P, list[PageLink]]] = []
-
-    def register(self, provider: Callable[P, list[PageLink]]) -> Callable[P, list[PageLink]]:
-        """Add ``provider`` (once, however often an app's ``ready()`` runs); returns it."""
-        if provider not in self._providers:
-            self._providers.append(provider)
-        return provider
-
-    def links(self, *args: P.args, **kwargs: P.kwargs) -> list[PageLink]:
-        """Every registered provider's links for this page, in registration order."""
-        return [link for provider in self._providers for link in provider(*args, **kwargs)]
-
 
 objective_actions: LinkPoint[[User, Objective, Progress]] = LinkPoint("objective_actions")
 """Buttons beside an objective's title: ``(viewer, objective, its progress)``."""

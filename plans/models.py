@@ -229,6 +229,12 @@ class Objective(models.Model):
     created_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Set when the person moved out of the department whose objective this one is
+    # aligned to (issue 15, section 2): the alignment wants a look; cleared when
+    # the objective is aligned again.
+    alignment_flagged_at = models.DateTimeField(
+        _("alignment to be checked since"), null=True, blank=True, editable=False
+    )
     # Where it stood against the plan when last computed (each change, and daily),
     # so that organisation-wide counts are one aggregate query.
     progress_state = models.CharField(max_length=10, blank=True, editable=False)

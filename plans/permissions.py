@@ -25,6 +25,7 @@ from accounts.selectors import (
     headed_subtree_ids,
     is_manager_of,
     user_roles,
+    was_line_manager_of,
 )
 from plans.models import AppraisalCycle, Objective, PerformancePlan
 
@@ -113,10 +114,19 @@ def get_cycle_for_hr(user: User, pk: int) -> AppraisalCycle:
 
 
 def get_employee_subject(user: User, pk: int, *, write: bool = False) -> User:
-    """A person whose plan ``user`` may see (self, reports, or anyone for HR)."""
-    person = get_object_or_404(User.objects.select_related("department"), pk=pk, is_active=True)
+    """A person whose plan ``user`` may see (self, reports, or anyone for HR) or, with
+    ``write``, change (self and reports, while the person is active).
+
+    Someone who left stays readable by HR and by the managers above them; a former
+    line manager keeps reading the records of the person they managed (issue 15).
+    """
+    person = get_object_or_404(User.objects.select_related("department"), pk=pk)
     allowed = person.pk == user.pk or is_manager_of(user, person)
-    if not allowed and not (not write and user_roles(user).is_hr):
+    if write:
+        if not (allowed and person.is_active):
+            raise PermissionDenied
+        return person
+    if not (allowed or user_roles(user).is_hr or was_line_manager_of(user, person)):
         raise PermissionDenied
     return person
 

@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class ReviewsConfig(AppConfig):
     name = "reviews"
     verbose_name = _("Monthly reviews")
+
+    def ready(self) -> None:
+        # Imported here, not at the top: the models are not loaded when apps.py is.
+        from accounts.extensions import org_changed, person_actions  # noqa: PLC0415
+        from reviews.lifecycle import org_changes_followed  # noqa: PLC0415
+        from reviews.links import person_lifecycle_links  # noqa: PLC0415
+
+        person_actions.register(person_lifecycle_links)
+        org_changed.register(org_changes_followed)

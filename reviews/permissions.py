@@ -199,7 +199,12 @@ def get_table_for_user(user: User, pk: int) -> ReviewTable:
     """
     return get_object_or_404(
         tables_visible_to(user).select_related(
-            "employee__manager", "department__head", "department__parent__head", "cycle"
+            "employee__manager",
+            "department__head",
+            "department__parent__head",
+            "cycle",
+            "reviewer",
+            "home_department",
         ),
         pk=pk,
     )

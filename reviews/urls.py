@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews.views import dashboard, exports, inquiries, jobs, lists, tables
+from reviews.views import dashboard, exports, inquiries, jobs, lists, people, tables
 
 app_name = "reviews"
 
@@ -20,4 +20,7 @@ urlpatterns = [
     path("<int:pk>/inquiries/", inquiries.inquiry_new, name="inquiry_new"),
     path("inquiries/<int:pk>/answer/", inquiries.inquiry_reply, name="inquiry_answer"),
     path("<int:pk>/print/", tables.table_print, name="table_print"),
+    path("<int:pk>/handover/", people.table_handover_view, name="table_handover"),
+    path("people/<int:pk>/move/", people.person_move_view, name="person_move"),
+    path("people/<int:pk>/offboard/", people.person_offboard_view, name="person_offboard"),
 ]

@@ -9,7 +9,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Department, User
+from accounts.extensions import org_changed
+from accounts.models import Assignment, Department, OrgChange, User, org_change_context
 from accounts.org_import.checks import (
     ImportProblem,
     ImportRow,
@@ -34,6 +35,10 @@ class ImportResult:
     departments_updated: int = 0
     created_user_ids: list[int] = field(default_factory=list)
     dry_run: bool = False
+    # Who moved, joined or left (the assignment history's changes), and what the
+    # apps above did about it (``accounts.extensions.org_changed``), in words.
+    org_changes: list[OrgChange] = field(default_factory=list)
+    followed: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -186,8 +191,16 @@ def org_import(
     if result.problems:
         return result
     try:
-        with transaction.atomic():
+        with (
+            transaction.atomic(),
+            org_change_context(by=actor, source=Assignment.Source.IMPORT),
+        ):
             _apply(rows, result)
+            emails = [row.email for row in rows]
+            people = User.objects.filter(email__in=emails).values_list("pk", flat=True)
+            result.org_changes = Assignment.objects.sync(people)
+            # Run in a dry run too: its preview says what would follow, then rolls back.
+            result.followed = org_changed.run(result.org_changes, actor)
             if dry_run:
                 transaction.set_rollback(True)
                 return result

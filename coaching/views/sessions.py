@@ -199,6 +199,10 @@ def action_item_mark_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 def _unchanged_step_note(item: ActionItem) -> str:
     """What a button on a stale page found: the step already as it asked."""
+    if item.is_withdrawn:
+        return _("“%(step)s” was withdrawn when its owner left: nothing changed.") % {
+            "step": item.title
+        }
     if not item.is_done:
         return _("“%(step)s” was already marked as not done: nothing changed.") % {
             "step": item.title

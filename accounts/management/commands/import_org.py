@@ -43,3 +43,5 @@ class Command(BaseCommand):
                 f"{result.departments_updated} updated."
             )
         )
+        for said in result.followed:
+            self.stdout.write(f"Then: {said}.")
