@@ -1,0 +1,285 @@
+"""Issue 15: people move and leave mid-cycle, and the record holds.
+
+Each case is driven through the product as HR and managers use it (HR's
+pages, the organisation import, the admin) and checks what everyone involved
+then sees and receives.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from webtest import Upload
+
+from accounts.models import Assignment, Notification, User
+from coaching.models import ActionItem, CoachingSession
+from plans.models import PerformancePlan
+from reviews.models import JobSettings, ReviewEvent, ReviewTable
+from reviews.services import review_table_for
+from tests.factories import DepartmentFactory, UserFactory, make_objective
+from tests.review_tables.conftest import reach
+from tests.webtest_helpers import errors_beside, form_by_testid, messages, press
+
+pytestmark = pytest.mark.django_db
+Status = ReviewTable.Status
+
+
+def move_through_the_page(django_app, hr, person, *, manager_email="", department=None):
+    """HR opens the person's page, presses *Move*, fills the form and presses *Move*."""
+    person_page = django_app.get(person.get_absolute_url(), user=hr)
+    page = person_page.click(href=reverse("reviews:person_move", args=[person.pk]))
+    form = form_by_testid(page, "move-form")
+    form["manager"] = manager_email
+    if department is not None:
+        form["department"] = str(department.pk)
+    return press(form, "Move")
+
+
+def tables_of(person, cycle, *months):
+    return [review_table_for(cycle=cycle, month=m, employee=person) for m in months]
+
+
+@pytest.fixture
+def months(cycle):
+    return [cycle.start_date.replace(month=10), cycle.start_date.replace(month=11)]
+
+
+@pytest.fixture
+def rob_in_review(cycle, months, report, manager):
+    """Rob's October table in review with Maria; November's still a draft."""
+    make_objective(cycle, employee=report, title="Orders won", weight=100, target=100)
+    october, november = tables_of(report, cycle, *months)
+    october = reach(october, Status.IN_REVIEW, assessee=report, reviewer=manager)
+    return october, november
+
+
+def test_a_move_keeps_a_table_in_review_with_its_reviewer_and_sends_drafts_to_the_new_one(
+    django_app,
+    hr,
+    report,
+    manager,
+    other_manager,
+    finance,
+    rob_in_review,
+    cycle,
+    django_capture_on_commit_callbacks,
+):
+    october, november = rob_in_review
+    PerformancePlan.objects.create(
+        cycle=cycle,
+        employee=report,
+        manager_confirmed_at="2026-01-10T10:00Z",
+        employee_confirmed_at="2026-01-10T10:00Z",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        after = move_through_the_page(
+            django_app, hr, report, manager_email=other_manager.email, department=finance
+        ).follow()
+    assert "Rob Report has moved." in messages(after)[0]
+    report.refresh_from_db()
+    assert (report.manager, report.department) == (other_manager, finance)
+
+    october.refresh_from_db()
+    november.refresh_from_db()
+    assert october.reviewer == manager and october.status == Status.IN_REVIEW
+    assert november.reviewer == other_manager
+    # The new manager cannot finalise the table the old one is reviewing ...
+    page = django_app.get(october.get_absolute_url(), user=other_manager)
+    assert "Finalise and lock" not in page.text
+    # ... the old one still can, and reads it.
+    page = django_app.get(october.get_absolute_url(), user=manager)
+    form = form_by_testid(page, "reviewer-form")
+    form["reviewer_summary"] = "A good October."
+    press(form, "Finalise and lock").follow()
+    october.refresh_from_db()
+    assert october.status == Status.FINALISED
+    # The October record stays under the department and manager of the time.
+    assert (october.home_department.name, october.line_manager) == ("Sales", manager)
+
+    plan = PerformancePlan.objects.get(employee=report)
+    assert plan.manager_confirmed_at is None and plan.employee_confirmed_at is not None
+    told = {n.recipient for n in Notification.objects.all()}
+    assert {report, manager, other_manager} <= told
+    history = list(Assignment.objects.filter(person=report).order_by("started_at"))
+    assert [(a.manager, a.department, a.source) for a in history][-2:] == [
+        (manager, history[-2].department, history[-2].source),
+        (other_manager, finance, "app"),
+    ]
+    assert history[-1].changed_by == hr and history[-2].ended_at is not None
+
+
+def test_the_old_manager_keeps_the_records_of_their_period_and_no_later_ones(
+    django_app, hr, report, manager, other_manager, rob_in_review, cycle
+):
+    october, november = rob_in_review
+    session = CoachingSession.objects.create(
+        coach=manager, employee=report, type="guidance", note="October chat."
+    )
+    move_through_the_page(django_app, hr, report, manager_email=other_manager.email)
+    december = review_table_for(
+        cycle=cycle, month=cycle.start_date.replace(month=12), employee=report
+    )
+    assert december.line_manager == other_manager
+    django_app.get(october.get_absolute_url(), user=manager)
+    django_app.get(session.get_absolute_url(), user=manager)
+    django_app.get(december.get_absolute_url(), user=manager, status=404)
+    # The new manager reads the history too.
+    django_app.get(october.get_absolute_url(), user=other_manager)
+    django_app.get(december.get_absolute_url(), user=other_manager)
+
+
+def test_hr_hands_a_review_over_and_it_is_recorded(
+    django_app, hr, report, manager, other_manager, rob_in_review
+):
+    october, _november = rob_in_review
+    page = django_app.get(october.get_absolute_url(), user=hr).click(
+        description="Hand over the review"
+    )
+    form = form_by_testid(page, "handover-form")
+    form["reviewer"] = report.email
+    form["reason"] = "Maria is on leave."
+    refused = press(form, "Hand over")
+    assert errors_beside(refused, "reviewer") == ["Nobody reviews their own table."]
+    form = form_by_testid(refused, "handover-form")
+    form["reviewer"] = other_manager.email.upper()
+    after = press(form, "Hand over").follow()
+    assert messages(after) == [f"The review of {october} is now with Olga Other."]
+    october.refresh_from_db()
+    assert october.reviewer == other_manager
+    event = ReviewEvent.objects.filter(table=october, kind="change").latest("at")
+    assert (event.actor, event.comment) == (hr, "Maria is on leave.")
+    assert "Finalise and lock" in django_app.get(october.get_absolute_url(), user=other_manager)
+    for intruder in (manager, report, other_manager):
+        django_app.get(
+            reverse("reviews:table_handover", args=[october.pk]), user=intruder, status=403
+        )
+
+
+def test_off_boarding_withdraws_open_work_moves_reports_and_keeps_the_record(
+    django_app,
+    hr,
+    report,
+    manager,
+    indirect_report,
+    rob_in_review,
+    cycle,
+    django_capture_on_commit_callbacks,
+):
+    october, november = rob_in_review
+    make_objective(cycle, employee=indirect_report, title="Calls", weight=100, target=10)
+    ivys = tables_of(indirect_report, cycle, october.month)
+    ivys[0] = reach(ivys[0], Status.SUBMITTED, assessee=indirect_report, reviewer=report)
+    assert ivys[0].reviewer == report
+    for_rob = CoachingSession.objects.create(coach=manager, employee=report, type="guidance")
+    step_for_rob = ActionItem.objects.create(session=for_rob, owner=report, title="Call back")
+    by_rob = CoachingSession.objects.create(coach=report, employee=indirect_report, type="guidance")
+    robs_step = ActionItem.objects.create(session=by_rob, owner=report, title="Book training")
+
+    notices_before = Notification.objects.filter(recipient=report).count()
+    page = django_app.get(report.get_absolute_url(), user=hr).click(description="Off-board")
+    assert "2 open tables will be withdrawn" in page.text
+    form = form_by_testid(page, "offboard-form")
+    assert form[f"report_{indirect_report.pk}"].value == manager.email
+    refused = press(form, "Off-board")
+    assert errors_beside(refused, "confirm")
+    form = form_by_testid(refused, "offboard-form")
+    form["confirm"] = True
+    with django_capture_on_commit_callbacks(execute=True):
+        after = press(form, "Off-board").follow()
+    assert "Rob Report has been off-boarded." in messages(after)[0]
+    assert after.html.select_one('[data-testid="left"]') is not None
+
+    report.refresh_from_db()
+    indirect_report.refresh_from_db()
+    assert not report.is_active and indirect_report.manager == manager
+    assert not Assignment.objects.filter(person=report, ended_at=None).exists()
+    for table in (october, november):
+        table.refresh_from_db()
+        assert table.status == Status.WITHDRAWN
+        assert table.events.filter(to_status="withdrawn", actor=hr).exists()
+    ivys[0].refresh_from_db()
+    assert ivys[0].reviewer == manager  # the review Rob held went with his report
+    step_for_rob.refresh_from_db()
+    robs_step.refresh_from_db()
+    assert step_for_rob.is_withdrawn and not step_for_rob.is_done
+    assert robs_step.owner == manager and not robs_step.is_done
+
+    # Records stay readable by HR and the managers of the period (they were 404).
+    for reader in (hr, manager):
+        django_app.get(reverse("plans:person_objectives", args=[report.pk]), user=reader)
+        django_app.get(reverse("coaching:timeline", args=[report.pk]), user=reader)
+        django_app.get(october.get_absolute_url(), user=reader)
+    # Nobody inactive is notified; the manager is told.
+    assert Notification.objects.filter(recipient=report).count() == notices_before
+    assert Notification.objects.filter(recipient=manager, message__contains="has left").exists()
+
+
+def test_nobody_but_hr_moves_or_off_boards(django_app, report, manager, outsider):
+    for person in (manager, report, outsider):
+        for name in ("reviews:person_move", "reviews:person_offboard"):
+            django_app.get(reverse(name, args=[report.pk]), user=person, status=403)
+        assert "Off-board" not in django_app.get(report.get_absolute_url(), user=person)
+
+
+def test_a_move_form_refuses_a_circle_and_nobody(django_app, hr, report, indirect_report):
+    page = move_through_the_page(django_app, hr, report, manager_email=indirect_report.email)
+    assert errors_beside(page, "manager") == [
+        "Ivy Indirect reports to this person: the reporting line would go round in a circle."
+    ]
+    page = move_through_the_page(django_app, hr, report, manager_email="nobody@example.com")
+    assert errors_beside(page, "manager") == ["Nobody active has this e-mail address."]
+    assert User.objects.get(pk=report.pk).manager_id == report.manager_id
+
+
+def test_nobody_reviews_their_own_table_and_the_top_goes_to_the_top_reviewer(
+    django_app, hr, cycle, months
+):
+    boss = UserFactory(full_name="Bea Boss")
+    top = DepartmentFactory(name="Company", head=boss)
+    xavier = UserFactory(full_name="Xavier Twohats", manager=boss)
+    region = DepartmentFactory(name="Region", parent=top, head=xavier)
+    branch = DepartmentFactory(name="Branch", parent=region, head=xavier)
+    make_objective(cycle, department=branch, title="Branch sales", weight=100, target=10)
+    make_objective(cycle, employee=boss, title="Company result", weight=100, target=10)
+    branch_table = review_table_for(cycle=cycle, month=months[0], department=branch)
+    boss_table = review_table_for(cycle=cycle, month=months[0], employee=boss)
+    # Xavier heads the branch and the region above it: the review goes up to Bea.
+    assert branch_table.reviewer == boss
+    branch_table = reach(branch_table, Status.SUBMITTED, assessee=xavier, reviewer=boss)
+    assert "Finalise and lock" not in django_app.get(branch_table.get_absolute_url(), user=xavier)
+    assert "Finalise and lock" in django_app.get(branch_table.get_absolute_url(), user=boss)
+
+    # Bea has nobody above: HR reviews her table, until a top reviewer is named.
+    assert boss_table.reviewer is None
+    boss_table = reach(boss_table, Status.SUBMITTED, assessee=boss, reviewer=hr)
+    assert "Finalise and lock" not in django_app.get(boss_table.get_absolute_url(), user=boss)
+    assert "Finalise and lock" in django_app.get(boss_table.get_absolute_url(), user=hr)
+    chair = UserFactory(full_name="Carl Chair")
+    JobSettings.objects.filter(pk=JobSettings.current().pk).update(top_reviewer=chair)
+    page = django_app.get(reverse("reviews:to_review"), user=chair)
+    assert "Bea Boss" in page.text
+    assert "Finalise and lock" in django_app.get(boss_table.get_absolute_url(), user=chair)
+    assert "Finalise and lock" not in django_app.get(boss_table.get_absolute_url(), user=hr)
+
+
+def test_an_import_that_moves_people_routes_their_drafts_and_says_so(
+    django_app, hr, report, manager, other_manager, rob_in_review, sales
+):
+    october, november = rob_in_review
+    page = django_app.get(reverse("accounts:org_import"), user=hr)
+    form = page.forms["org-import-form"]
+    form["file"] = Upload(
+        "org.csv",
+        f"email,full_name,department,manager_email\n{report.email},Rob Report,Sales,"
+        f"{other_manager.email}\n".encode(),
+    )
+    result = form.submit("submit")
+    followed = [
+        p.get_text(" ", strip=True) for p in result.html.select('[data-testid="import-followed"]')
+    ]
+    assert followed == ["Followed: 1 draft table sent to the new reviewer."]
+    november.refresh_from_db()
+    october.refresh_from_db()
+    assert (november.reviewer, october.reviewer) == (other_manager, manager)
+    latest = Assignment.objects.filter(person=report).latest("started_at")
+    assert (latest.source, latest.changed_by, latest.manager) == ("import", hr, other_manager)
