@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.inputs import MonthField, limit_dates
+from accounts.inputs import MonthField, PersonField, limit_dates
 from accounts.models import Department, User
 from plans.models import AppraisalCycle
 from reviews.models import (
@@ -162,6 +162,20 @@ class JobSettingsForm(forms.ModelForm[JobSettings]):
             "not_coached_days",
             "digest_weekday",
         ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Typed as an e-mail address: a list of everyone would be ten thousand options.
+        self.fields["top_reviewer"] = PersonField(
+            label=_("Top reviewer (e-mail)"),
+            required=False,
+            initial=self.instance.top_reviewer,
+            help_text=JobSettings._meta.get_field("top_reviewer").help_text,
+        )
+
+    def save(self, commit: bool = True) -> JobSettings:
+        self.instance.top_reviewer = self.cleaned_data.get("top_reviewer")
+        return super().save(commit)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
