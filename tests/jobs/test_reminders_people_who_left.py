@@ -23,6 +23,8 @@ from tests.factories import UserFactory, make_cycle, make_objective
 
 pytestmark = pytest.mark.django_db
 
+IN_PLACE = "In place of Maria Manager, who has left:"
+
 
 @pytest.fixture
 def director(manager: User) -> User:
@@ -79,7 +81,9 @@ def test_an_escalation_skips_a_manager_who_left_and_reaches_the_next_one_up_once
         run_on("2026-04-07", capture=django_capture_on_commit_callbacks)
     assert mails_to(manager) == [] and notes_of(manager) == []
     [forwarded] = mails_to(director, "overdue")
-    assert forwarded.subject == f"In place of Maria Manager, who has left: {table} is 2 days overdue."
+    assert (
+        forwarded.subject == f"In place of Maria Manager, who has left: {table} is 2 days overdue."
+    )
     assert "next person up their reporting line" in forwarded.body
     assert notes_of(director, "overdue") == [forwarded.subject]
     # The person whose table it is still hears it themselves.
@@ -94,7 +98,9 @@ def test_with_nobody_active_above_the_escalation_goes_to_hr(
     leave(manager)
     run_on("2026-04-07", capture=django_capture_on_commit_callbacks)
     [forwarded] = mails_to(hr, "overdue")
-    assert forwarded.subject == f"In place of Maria Manager, who has left: {table} is 2 days overdue."
+    assert (
+        forwarded.subject == f"In place of Maria Manager, who has left: {table} is 2 days overdue."
+    )
     assert "it comes to HR" in forwarded.body
     assert SentReminder.objects.get(recipient=hr, kind__startswith="review").kind == (
         "review_overdue_manager"
@@ -187,9 +193,7 @@ def test_a_follow_up_of_a_coach_who_left_goes_to_the_next_one_up(
     assert mails_to(manager) == []
 
 
-def test_no_follow_up_with_a_coachee_who_left(
-    manager, report, django_capture_on_commit_callbacks
-):
+def test_no_follow_up_with_a_coachee_who_left(manager, report, django_capture_on_commit_callbacks):
     CoachingSession.objects.create(
         coach=manager,
         employee=report,
