@@ -10,6 +10,7 @@ place it comes.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +19,8 @@ from django.utils.translation import gettext_noop
 
 from accounts.models import HR_GROUP_NAME, User
 from accounts.selectors import nearest_active_manager
+
+logger = logging.getLogger(__name__)
 
 # What a stand-in reads: the original text, said to be in the absent person's place.
 IN_PLACE_OF = gettext_noop("In place of %(absent)s, who has left: %(inner)s")
@@ -87,6 +90,8 @@ class StandIns:
                     self._hr = active_hr_people()
                 hr = [person for person in self._hr if person.pk != absent.pk]
                 stand_in = StandIn(absent, hr, via_hr=True)
+                if not hr:
+                    logger.warning("Nobody active above %s and no one in HR: not sent", absent.pk)
             self._found[absent.pk] = stand_in
         return self._found[absent.pk]
 
