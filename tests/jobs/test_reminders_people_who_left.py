@@ -284,3 +284,18 @@ def test_an_invitation_is_never_sent_to_a_person_who_left_meanwhile(
     leave(report)
     assert invitations_send(user_ids=[report.pk]) == 0
     assert mail.outbox == []
+
+
+def test_action_items_of_department_sessions_are_still_chased(
+    manager, sales, django_capture_on_commit_callbacks
+):
+    session = CoachingSession.objects.create(
+        coach=manager, department=sales, type="guidance", held_on=dt.date(2026, 5, 1)
+    )
+    ActionItem.objects.create(
+        session=session, title="Team step", owner=manager, due_date=dt.date(2026, 5, 2)
+    )
+    run_on("2026-05-12", capture=django_capture_on_commit_callbacks)
+    assert [m.subject for m in mails_to(manager, "step")] == [
+        "Action item overdue: Team step (due 2026-05-02)."
+    ]
