@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import islice
 from typing import Any
@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import SentReminder, User
 from accounts.services import notify_each
+from accounts.stand_ins import IN_PLACE_OF, StandIns, in_place_of
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +45,9 @@ class Reminder:
     lines: list[str]
     url: str
     params: dict[str, Any] = field(default_factory=dict)
+    # Said instead of ``subject`` to a stand-in when the recipient has left (``subject``
+    # speaks to the recipient: "Your table …"); empty: ``subject`` reads right to anyone.
+    stand_in_subject: str = ""
 
 
 def _record_sent(batch: list[Reminder]) -> list[Reminder]:
@@ -69,17 +73,51 @@ def _record_sent(batch: list[Reminder]) -> list[Reminder]:
     return [r for r in unique if (r.kind, r.recipient.pk, r.key) in recorded]
 
 
+def _forward_absent(batch: list[Reminder], stand_ins: StandIns) -> list[Reminder]:
+    """The batch with every reminder to an inactive person given to their stand-ins instead.
+
+    Issue 15, section 3: nobody inactive is e-mailed or notified; the next active
+    person up their line (or HR) receives it, told in whose place. Its key names
+    the absent person, so it too is recorded, and sent, once.
+    """
+    forwarded: list[Reminder] = []
+    for reminder in batch:
+        absent = reminder.recipient
+        if absent.is_active:
+            forwarded.append(reminder)
+            continue
+        stand_in = stand_ins.of(absent)
+        inner = reminder.stand_in_subject or reminder.subject
+        params = {**reminder.params, **in_place_of(absent, inner, reminder.params)}
+        forwarded.extend(
+            replace(
+                reminder,
+                recipient=person,
+                key=f"{reminder.key}>{absent.pk}",
+                subject=IN_PLACE_OF,
+                lines=[stand_in.reason, *reminder.lines],
+                params=params,
+                stand_in_subject="",
+            )
+            for person in stand_in.recipients
+        )
+    return forwarded
+
+
 def reminders_send(reminders: Iterable[Reminder], size: int = 1000) -> Counter[str]:
     """Record, then send: in-app at once, e-mail after the batch commits.
 
     A thousand reminders a transaction, each recorded once ever; returns how
-    many of each kind this run sent.
+    many of each kind this run sent. A reminder to someone inactive goes to
+    their stand-in instead (``_forward_absent``): no caller can e-mail a person
+    who has left.
     """
     sent: Counter[str] = Counter()
     source = iter(reminders)
+    stand_ins = StandIns()
     while batch := list(islice(source, size)):
         with transaction.atomic():
-            fresh = _record_sent(batch)
+            fresh = _record_sent(_forward_absent(batch, stand_ins))
             notify_each((r.recipient, r.subject, r.url, r.params) for r in fresh)
             transaction.on_commit(partial(_email, fresh))
         sent.update(r.kind for r in fresh)
@@ -91,6 +129,8 @@ def _email(reminders: list[Reminder]) -> None:
     messages = []
     for reminder in reminders:
         person = reminder.recipient
+        if not person.is_active:
+            continue  # forwarded before it was recorded; never e-mailed
         with translation.override(person.preferred_language):
             subject = _(reminder.subject) % reminder.params
             context: dict[str, Any] = {

@@ -19,6 +19,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from accounts.models import Notification, User
+from accounts.stand_ins import IN_PLACE_OF, StandIns, in_place_of
 
 logger = logging.getLogger(__name__)
 
@@ -82,9 +83,10 @@ def invitations_send(*, user_ids: list[int] | None = None, limit: int = 500) -> 
         pending = pending.filter(pk__in=user_ids)
     for user_id in list(pending.values_list("pk", flat=True)[:limit]):
         with transaction.atomic():
+            # Checked again under the lock: a person who left meanwhile is never invited.
             user = (
                 User.objects.select_for_update(skip_locked=True)
-                .filter(pk=user_id, invited_at__isnull=True)
+                .filter(pk=user_id, is_active=True, invited_at__isnull=True)
                 .first()
             )
             if user is None:
@@ -107,11 +109,24 @@ def notify(*, recipients: Iterable[User], message: str, url: str = "", **params:
 
 
 def notify_each(items: Iterable[tuple[User, str, str, dict[str, Any]]]) -> int:
-    """One notification per (recipient, message, url, params), in one insert."""
+    """One notification per (recipient, message, url, params), in one insert.
+
+    Nobody inactive is notified (issue 15, section 3): what is addressed to a
+    person who has left goes to the next active person up their line, or to
+    every active HR person when there is nobody, prefixed "In place of …, who
+    has left:". Returns how many notifications were written.
+    """
     notifications = []
+    stand_ins = StandIns()
+    resolved: list[tuple[User, str, str, dict[str, Any]]] = []
     for person, message, url, params in items:
-        if not person.is_active:
+        if person.is_active:
+            resolved.append((person, message, url, params))
             continue
+        stand_in = stand_ins.of(person)
+        wrapped = in_place_of(person, message, params)
+        resolved.extend((other, IN_PLACE_OF, url, wrapped) for other in stand_in.recipients)
+    for person, message, url, params in resolved:
         with translation.override(person.preferred_language):
             text = _(message) % params if params else _(message)
         notifications.append(Notification(recipient=person, message=text[:300], url=url))

@@ -24,9 +24,18 @@ SESSIONS = "sessions_received__"
 
 def action_item_reminders(today: dt.date) -> Iterator[Reminder]:
     """Open action items due by tomorrow: due soon, or overdue, to their owner."""
-    items = ActionItem.objects.filter(
-        done_at__isnull=True, due_date__isnull=False, due_date__lte=today + dt.timedelta(days=1)
-    ).select_related("owner", "session")
+    # Nothing about a person who has left (issue 15, section 3): neither the items they
+    # owned nor those of their sessions; off-boarding closes or hands them over.
+    items = (
+        ActionItem.objects.filter(
+            done_at__isnull=True,
+            due_date__isnull=False,
+            due_date__lte=today + dt.timedelta(days=1),
+            owner__is_active=True,
+        )
+        .exclude(session__employee__is_active=False)
+        .select_related("owner", "session")
+    )
     for item in items:
         params = {"item": item.title, "due": item.due_date.isoformat() if item.due_date else ""}
         url = item.session.get_absolute_url()
@@ -53,10 +62,17 @@ def action_item_reminders(today: dt.date) -> Iterator[Reminder]:
 
 
 def follow_up_reminders(today: dt.date) -> Iterator[Reminder]:
-    """Sessions whose follow-up date is today, to their coach."""
-    for session in CoachingSession.objects.filter(follow_up_on=today).select_related(
-        "coach", "employee", "department"
-    ):
+    """Sessions whose follow-up date is today, to their coach.
+
+    None about a coachee who has left; a coach who has left is stood in for by
+    the next active person up their line (``reminders_send``).
+    """
+    sessions = (
+        CoachingSession.objects.filter(follow_up_on=today)
+        .exclude(employee__is_active=False)
+        .select_related("coach", "employee", "department")
+    )
+    for session in sessions:
         yield Reminder(
             "follow_up",
             session.coach,
@@ -65,6 +81,7 @@ def follow_up_reminders(today: dt.date) -> Iterator[Reminder]:
             [gettext_noop("You planned this follow-up in a coaching session.")],
             session.get_absolute_url(),
             {"name": session.coachee_name},
+            stand_in_subject=gettext_noop("%(absent)s planned a follow-up today with %(name)s."),
         )
 
 
@@ -77,10 +94,15 @@ def not_coached(people: QuerySet[User], *, today: dt.date, days: int) -> QuerySe
 
 
 def not_coached_reminders(today: dt.date, *, days: int) -> Iterator[Reminder]:
-    """To each manager, once per ``days``-day window: reports nobody coached for ``days`` days."""
+    """To each manager, once per ``days``-day window: reports nobody coached for ``days`` days.
+
+    Never about someone who has left; a manager who has left is stood in for by
+    the next active person up their line (``reminders_send``), who now has to see
+    that the person is coached.
+    """
     window = str(today.toordinal() // days)
     people = not_coached(
-        User.objects.filter(is_active=True, manager__isnull=False, manager__is_active=True),
+        User.objects.filter(is_active=True, manager__isnull=False),
         today=today,
         days=days,
     ).select_related("manager")

@@ -104,8 +104,11 @@ def _hr_people() -> list[User]:
 
 
 def _review_reminders(today: dt.date, job_settings: JobSettings) -> Iterable[Reminder]:
-    tables = ReviewTable.objects.filter(status__in=OPEN).select_related(
-        "employee__manager", "department__head", "department__parent__head"
+    # Nothing about a person who has left (issue 15, section 3): their table is theirs alone.
+    tables = (
+        ReviewTable.objects.filter(status__in=OPEN)
+        .exclude(employee__is_active=False)
+        .select_related("employee__manager", "department__head", "department__parent__head")
     )
     hr: list[User] | None = None
     for table in tables:
@@ -124,6 +127,8 @@ def _review_reminders(today: dt.date, job_settings: JobSettings) -> Iterable[Rem
                 [gettext_noop("Fill it in and submit it before the deadline.")],
                 url,
                 params,
+                # A department's head who left: the stand-in reads it about the table.
+                stand_in_subject=gettext_noop("The review table %(table)s is due on %(deadline)s."),
             )
         if days_left < 0:
             overdue = -days_left
@@ -136,6 +141,9 @@ def _review_reminders(today: dt.date, job_settings: JobSettings) -> Iterable[Rem
                 [gettext_noop("Please submit it as soon as you can.")],
                 url,
                 params,
+                stand_in_subject=gettext_noop(
+                    "The review table %(table)s is overdue since %(deadline)s."
+                ),
             )
             if overdue >= job_settings.overdue_manager_days:
                 if table.employee is not None:

@@ -18,9 +18,12 @@ from django.utils.translation import gettext as _
 from accounts.models import Department, User
 
 REQUIRED_COLUMNS = ("email", "full_name", "department")
-OPTIONAL_COLUMNS = ("job_title", "manager_email", "parent_department", "is_head")
+OPTIONAL_COLUMNS = ("job_title", "manager_email", "parent_department", "is_head", "active")
 _YES = {"yes", "y", "true", "1", "x", "是"}
 _NO = {"", "no", "n", "false", "0", "否"}
+# The ``active`` column says it outright: an empty or other cell is a row error.
+ACTIVE_YES = {"yes", "y", "true", "1", "active", "是"}
+ACTIVE_NO = {"no", "n", "false", "0", "inactive", "否"}
 NAME_MAX = 150
 # The user model's e-mail column holds this many characters; validate_email allows more.
 EMAIL_MAX = 254
@@ -47,6 +50,8 @@ class ImportRow:
     parent_department: str
     manager_email: str
     is_head: bool
+    # ``active`` as the file says it; None when the file has no such column.
+    active: bool | None = None
     # The columns the file has: an optional column it leaves out changes nothing.
     columns: frozenset[str] = frozenset()
 
@@ -120,6 +125,7 @@ def parse_rows(table: list[list[str]]) -> tuple[list[ImportRow], list[ImportProb
         email = get(cells, "email").lower()
         manager_email = get(cells, "manager_email").lower()
         head_text = get(cells, "is_head").lower()
+        active_text = get(cells, "active").strip().lower()
         row_problems: list[ImportProblem] = []
         for column, value in (("email", email), ("manager_email", manager_email)):
             if column == "email" and not value:
@@ -162,6 +168,15 @@ def parse_rows(table: list[list[str]]) -> tuple[list[ImportRow], list[ImportProb
                     _("“%(value)s” is not yes or no.") % {"value": get(cells, "is_head")},
                 )
             )
+        if "active" in positions and active_text not in ACTIVE_YES | ACTIVE_NO:
+            row_problems.append(
+                ImportProblem(
+                    number,
+                    "active",
+                    _("“%(value)s” is not yes or no (active or inactive).")
+                    % {"value": get(cells, "active")},
+                )
+            )
         if email and manager_email == email:
             row_problems.append(
                 ImportProblem(number, "manager_email", _("A person cannot be their own manager."))
@@ -184,6 +199,7 @@ def parse_rows(table: list[list[str]]) -> tuple[list[ImportRow], list[ImportProb
                 parent_department=get(cells, "parent_department"),
                 manager_email=manager_email,
                 is_head=head_text in _YES,
+                active=(active_text in ACTIVE_YES) if "active" in positions else None,
                 columns=frozenset(positions),
             )
         )
@@ -252,7 +268,14 @@ def check_rows(rows: list[ImportRow]) -> list[ImportProblem]:
         else:
             by_email[row.email] = row
 
-    existing_users = dict(User.objects.values_list("email", "manager__email"))
+    saved = User.objects.values_list("email", "manager__email", "is_active")
+    existing_users = {email: manager for email, manager, _active in saved}
+    active_after = {email: active for email, _manager, active in saved}
+    for row in rows:
+        if row.email:
+            # Without an ``active`` cell a saved person stays as they are; a new one is active.
+            stays = active_after.get(row.email, True)
+            active_after[row.email] = row.active if row.active is not None else stays
     existing_departments = dict(Department.objects.values_list("name", "parent__name"))
     file_departments = {row.department for row in rows if row.department}
 
@@ -268,6 +291,23 @@ def check_rows(rows: list[ImportRow]) -> list[ImportProblem]:
                     row.number,
                     "manager_email",
                     _("Unknown manager “%(email)s”: not in this file and not in the organisation.")
+                    % {"email": row.manager_email},
+                )
+            )
+        elif (
+            row.manager_email
+            and active_after.get(row.email, True)
+            and not active_after.get(row.manager_email, True)
+        ):
+            # Issue 15, section 6: nobody active reports to someone who has left.
+            problems.append(
+                ImportProblem(
+                    row.number,
+                    "manager_email",
+                    _(
+                        "Manager “%(email)s” is inactive: choose an active manager, or "
+                        "re-activate them in this file (active: yes)."
+                    )
                     % {"email": row.manager_email},
                 )
             )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.extensions import org_changed
 from accounts.models import Assignment, Department, OrgChange, User, org_change_context
+from accounts.org_import.chart import chart_warnings
 from accounts.org_import.checks import (
     ImportProblem,
     ImportRow,
@@ -25,15 +26,31 @@ from accounts.spreadsheets import read_table as read_table_file
 
 @dataclass
 class ImportResult:
-    """What an import found (``problems``) or did (the counts), dry run or not."""
+    """What an import found (``problems``, ``warnings``) or did, dry run or not.
+
+    The id lists say exactly whom the import changed, for the services that act
+    on such changes after it (issue 15: off-boarding, moves): people
+    ``deactivated`` (active before, inactive now), ``reactivated`` (the other
+    way), and those whose manager or department changed, with what each had
+    before in ``previous_assignments`` (user id → (manager id, department id)).
+    People created by the file are in ``created_user_ids`` only.
+    """
 
     problems: list[ImportProblem] = field(default_factory=list)
+    # Informational: the chart would make someone review their own table, or nobody (chart.py).
+    warnings: list[ImportProblem] = field(default_factory=list)
     people_created: int = 0
     people_updated: int = 0
     people_unchanged: int = 0
     departments_created: int = 0
     departments_updated: int = 0
     created_user_ids: list[int] = field(default_factory=list)
+    deactivated_user_ids: list[int] = field(default_factory=list)
+    reactivated_user_ids: list[int] = field(default_factory=list)
+    reactivated_names: list[str] = field(default_factory=list)
+    manager_changed_user_ids: list[int] = field(default_factory=list)
+    department_changed_user_ids: list[int] = field(default_factory=list)
+    previous_assignments: dict[int, tuple[int | None, int | None]] = field(default_factory=dict)
     dry_run: bool = False
     # Who moved, joined or left (the assignment history's changes), and what the
     # apps above did about it (``accounts.extensions.org_changed``), in words.
@@ -109,6 +126,7 @@ def _apply(rows: list[ImportRow], result: ImportResult) -> None:
     for row in rows:
         if row.email not in people:
             user = User(email=row.email, full_name=row.full_name, date_joined=now)
+            user.is_active = row.active is not False
             user.set_unusable_password()
             new_people.append(user)
     for user in User.objects.bulk_create(new_people):
@@ -134,17 +152,21 @@ def _apply(rows: list[ImportRow], result: ImportResult) -> None:
             wanted["job_title"] = row.job_title
         if "manager_email" in row.columns:
             wanted["manager_id"] = manager_ids[row.manager_email] if row.manager_email else None
+        if row.active is not None:
+            wanted["is_active"] = row.active
+        before = (user.manager_id, user.department_id)
         diff = [name for name, value in wanted.items() if getattr(user, name) != value]
         for name in diff:
             setattr(user, name, wanted[name])
+        if "is_active" in diff and user.is_active:
+            # Re-hired: invited again (issue 15, section 3), with the usual invitation.
+            user.invited_at = None
+            diff.append("invited_at")
         if diff:
             changed_users.append(user)
             changed_fields.update(name.removesuffix("_id") for name in diff)
         if row.email in existing_emails:
-            if diff:
-                result.people_updated += 1
-            else:
-                result.people_unchanged += 1
+            _note_changes(result, user, diff, before)
     if changed_users:
         User.objects.bulk_update(changed_users, sorted(changed_fields), batch_size=1000)
 
@@ -164,6 +186,28 @@ def _apply(rows: list[ImportRow], result: ImportResult) -> None:
                 result.departments_updated += 1
 
 
+def _note_changes(
+    result: ImportResult, user: User, diff: list[str], before: tuple[int | None, int | None]
+) -> None:
+    """Count a saved person as updated or not, and list them by what changed."""
+    if not diff:
+        result.people_unchanged += 1
+        return
+    result.people_updated += 1
+    if "is_active" in diff:
+        if user.is_active:
+            result.reactivated_user_ids.append(user.pk)
+            result.reactivated_names.append(user.full_name or user.email)
+        else:
+            result.deactivated_user_ids.append(user.pk)
+    if "manager_id" in diff:
+        result.manager_changed_user_ids.append(user.pk)
+    if "department_id" in diff:
+        result.department_changed_user_ids.append(user.pk)
+    if "manager_id" in diff or "department_id" in diff:
+        result.previous_assignments[user.pk] = before
+
+
 def org_import(
     *,
     data: bytes,
@@ -175,6 +219,10 @@ def org_import(
     """Check a whole file and, if every row is good, apply it in one transaction.
 
     A bad file raises nothing: its problems are in ``result.problems`` and nothing is saved.
+    Warnings about the resulting chart (``result.warnings``) block nothing. A
+    re-activated person is invited again whatever ``invite`` says (issue 15,
+    section 3: a re-hired person is re-activated and invited); ``invite`` asks
+    for invitations to the people the file creates.
     """
     result = ImportResult(dry_run=dry_run)
     try:
@@ -201,11 +249,13 @@ def org_import(
             result.org_changes = Assignment.objects.sync(people)
             # Run in a dry run too: its preview says what would follow, then rolls back.
             result.followed = org_changed.run(result.org_changes, actor)
+            result.warnings = chart_warnings(rows)
             if dry_run:
                 transaction.set_rollback(True)
                 return result
-            if invite and result.created_user_ids:
-                invitations_request(user_ids=result.created_user_ids, actor=actor)
+            invited = result.reactivated_user_ids + (result.created_user_ids if invite else [])
+            if invited:
+                invitations_request(user_ids=invited, actor=actor)
     except IntegrityError:
         # Another import created the same person or department meanwhile.
         return ImportResult(

@@ -283,3 +283,27 @@ def test_an_import_that_moves_people_routes_their_drafts_and_says_so(
     assert (november.reviewer, october.reviewer) == (other_manager, manager)
     latest = Assignment.objects.filter(person=report).latest("started_at")
     assert (latest.source, latest.changed_by, latest.manager) == ("import", hr, other_manager)
+
+
+def test_an_import_that_deactivates_someone_off_boards_them(
+    django_app, hr, report, manager, indirect_report, rob_in_review
+):
+    october, november = rob_in_review
+    page = django_app.get(reverse("accounts:org_import"), user=hr)
+    form = page.forms["org-import-form"]
+    form["file"] = Upload(
+        "org.csv",
+        f"email,full_name,department,active\n{report.email},Rob Report,Sales,no\n".encode(),
+    )
+    result = form.submit("submit")
+    followed = " ".join(
+        p.get_text(" ", strip=True) for p in result.html.select('[data-testid="import-followed"]')
+    )
+    assert "2 open tables withdrawn" in followed
+    assert "1 report moved to a new manager" in followed
+    indirect_report.refresh_from_db()
+    assert indirect_report.manager == manager
+    assert set(ReviewTable.objects.filter(employee=report).values_list("status", flat=True)) == {
+        Status.WITHDRAWN
+    }
+    assert not Assignment.objects.filter(person=report, ended_at=None).exists()

@@ -43,5 +43,15 @@ class Command(BaseCommand):
                 f"{result.departments_updated} updated."
             )
         )
+        if result.reactivated_names:
+            self.stdout.write(
+                f"{len(result.reactivated_names)} re-activated (invited again): "
+                + ", ".join(result.reactivated_names)
+            )
+        if result.deactivated_user_ids:
+            self.stdout.write(f"{len(result.deactivated_user_ids)} deactivated.")
+        if result.warnings:
+            self.stdout.write(self.style.WARNING(f"{len(result.warnings)} warning(s):"))
+            self.stdout.write(problems_as_text(result.warnings))
         for said in result.followed:
             self.stdout.write(f"Then: {said}.")
