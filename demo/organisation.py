@@ -11,6 +11,7 @@ from django.db import transaction
 from accounts.models import HR_GROUP_NAME, User
 from accounts.org_import import ImportResult, org_import
 from demo.coaching import demo_sessions_seed
+from demo.lifecycle import demo_lifecycle_seed
 from demo.plans import demo_plans_seed
 from demo.reviews import demo_reviews_seed
 from plans.services import objective_progress_refresh
@@ -58,5 +59,6 @@ def demo_organisation_seed() -> ImportResult:
     cycle = demo_plans_seed()
     demo_reviews_seed(cycle=cycle)
     demo_sessions_seed(cycle=cycle)
+    demo_lifecycle_seed(cycle=cycle)
     objective_progress_refresh()
     return result

@@ -1,0 +1,122 @@
+"""Demo people who moved and left, for ``manage.py seed_demo`` (issue 15).
+
+- Noor Ahmed sold in Sales East under Priya Nair since the cycle began, had
+  her tables reviewed by Priya, and this month moved to Sales West under Tom
+  Becker: her past months stay under Sales East, her submitted table with
+  Priya, this month's draft goes to Tom.
+- Ben Carter worked in Customer Service under Omar Haddad and was off-boarded
+  this month: his open tables are withdrawn, his open step too, and his
+  records stay readable by HR and Omar.
+
+Both are created here, not by the organisation file, so that re-running the
+import of that file never undoes the story; a re-run of the seed changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Assignment, Department, User
+from coaching.models import ActionItem, CoachingSession, CoachingType
+from demo.plans import DemoObjective, _objective
+from demo.reviews import _reach
+from plans.models import AppraisalCycle, Measure
+from plans.months import first_of_previous_month as previous_month
+from reviews.lifecycle import person_move, person_offboard
+from reviews.services import review_table_for
+
+NOOR = "noor.ahmed@example.com"
+BEN = "ben.carter@example.com"
+
+
+def _newcomer(
+    email: str, name: str, title: str, department: str, manager: str, since: dt.datetime
+) -> User:
+    person = User.objects.create_user(
+        email,
+        None,
+        full_name=name,
+        job_title=title,
+        department=Department.objects.get(name=department),
+        manager=User.objects.get(email=manager),
+        date_joined=since,
+    )
+    # The history starts when they joined, as the organisation file's people do.
+    Assignment.objects.filter(person=person).update(started_at=since)
+    return person
+
+
+@transaction.atomic
+def demo_lifecycle_seed(*, cycle: AppraisalCycle, today: dt.date | None = None) -> None:
+    """Noor's move and Ben's departure (see the module). Idempotent."""
+    if User.objects.filter(email=NOOR).exists():
+        return
+    today = today or timezone.localdate()
+    this_month = today.replace(day=1)
+    last_month = previous_month(this_month)
+    since = timezone.make_aware(dt.datetime.combine(cycle.start_date, dt.time(9)))
+    hr = User.objects.get(email="sofia.rossi@example.com")
+    asker = User.objects.get(email="daniel.kim@example.com")
+
+    noor = _newcomer(
+        NOOR, "Noor Ahmed", "Account Executive", "Sales East", "priya.nair@example.com", since
+    )
+    priya = User.objects.get(email="priya.nair@example.com")
+    for spec in (
+        DemoObjective("Renewal revenue", 70, Measure.NUMBER, Decimal(240), "k€", 0.95, 4),
+        DemoObjective("Key-account visits", 30, Measure.NUMBER, Decimal(48), "visits", 1.0, 4),
+    ):
+        _objective(cycle=cycle, spec=spec, employee=noor, author=priya, today=today)
+    two_back = previous_month(last_month)
+    if two_back >= cycle.start_date.replace(day=1):
+        table = review_table_for(cycle=cycle, month=two_back, employee=noor)
+        _reach(table, "finalised", noor, priya, asker)
+    if last_month >= cycle.start_date.replace(day=1):
+        table = review_table_for(cycle=cycle, month=last_month, employee=noor)
+        _reach(table, "submitted", noor, priya, asker)
+    review_table_for(cycle=cycle, month=this_month, employee=noor)
+    person_move(
+        person=noor,
+        manager=User.objects.get(email="tom.becker@example.com"),
+        department=Department.objects.get(name="Sales West"),
+        by=hr,
+    )
+
+    ben = _newcomer(
+        BEN,
+        "Ben Carter",
+        "Customer Service Agent",
+        "Customer Service",
+        "omar.haddad@example.com",
+        since,
+    )
+    omar = User.objects.get(email="omar.haddad@example.com")
+    _objective(
+        cycle=cycle,
+        spec=DemoObjective("Tickets solved", 100, Measure.NUMBER, Decimal(1800), "tickets", 0.8),
+        employee=ben,
+        author=omar,
+        today=today,
+    )
+    for month in (last_month, this_month):
+        if month >= cycle.start_date.replace(day=1):
+            review_table_for(cycle=cycle, month=month, employee=ben)
+    session = CoachingSession.objects.create(
+        coach=omar,
+        employee=ben,
+        held_on=today - dt.timedelta(days=20),
+        duration_minutes=15,
+        type=CoachingType.GUIDANCE,
+        note="Went through the escalation rules for refunds.",
+    )
+    ActionItem.objects.create(
+        session=session,
+        owner=ben,
+        title="Shadow a senior agent on two refund calls",
+        due_date=today + dt.timedelta(days=7),
+    )
+    person_offboard(person=ben, by=hr)
