@@ -283,6 +283,33 @@ CASES: list[Case] = [
     ),
     Case("reviews:jobs", "hr", "POST"),
     Case(
+        "reviews:person_move",
+        "hr",
+        "POST",
+        args=("indirect_report",),
+        page="reviews:person_move",
+        page_args=("indirect_report",),
+        fill=lambda world: {"manager": world.manager.email},
+    ),
+    Case(
+        "reviews:person_offboard",
+        "hr",
+        "POST",
+        args=("report",),
+        page="reviews:person_offboard",
+        page_args=("report",),
+        fill=lambda world: {"confirm": "on"},
+    ),
+    Case(
+        "reviews:table_handover",
+        "hr",
+        "POST",
+        args=("review_table",),
+        page="reviews:table_handover",
+        page_args=("review_table",),
+        fill=lambda world: {"reviewer": world.peer.email, "reason": "On leave."},
+    ),
+    Case(
         "reviews:export",
         "hr",
         fill=lambda world: {
