@@ -32,7 +32,7 @@ from django.utils.translation import gettext_noop, ngettext
 
 from accounts.models import Assignment, Department, OrgChange, User, org_change_context
 from accounts.selectors import manager_chain_ids, nearest_active_manager
-from accounts.services import notify_each
+from accounts.services import invitations_request, notify_each
 from coaching.models import ActionItem
 from plans.models import AppraisalCycle, Objective, PerformancePlan
 from reviews.models import CLOSED_STATUSES, ReviewEvent, ReviewTable
@@ -82,11 +82,15 @@ def org_changes_apply(changes: Iterable[OrgChange], *, by: User | None) -> Lifec
     again, since heads may have changed. Call inside the transaction of the change.
     """
     report = LifecycleReport()
+    rehired = []
     for change in changes:
         if change.left:
             report.merge(_after_leaving(User.objects.get(pk=change.person_id), by=by))
+        elif change.joined:
+            rehired.append(change.person_id)
         elif change.manager_changed or change.department_changed:
             report.merge(_after_move(change, by=by))
+    _invite_rehired(rehired, by=by)
     report.drafts_routed += route_drafts(department_ids=_departments_with_drafts())
     return report
 
@@ -415,6 +419,18 @@ def _open_items_of(person: User) -> QuerySet[ActionItem]:
     return ActionItem.objects.filter(done_at=None).filter(
         Q(owner=person) | Q(session__employee=person)
     )
+
+
+def _invite_rehired(person_ids: list[int], *, by: User | None) -> None:
+    """People who came back (an ended assignment before this one) are invited again."""
+    back = list(
+        Assignment.objects.filter(person_id__in=person_ids, ended_at__isnull=False)
+        .values_list("person_id", flat=True)
+        .distinct()
+    )
+    if back:
+        User.objects.filter(pk__in=back).update(invited_at=None)
+        invitations_request(user_ids=back, actor=by)
 
 
 def _departments_with_drafts() -> list[int]:

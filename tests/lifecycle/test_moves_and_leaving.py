@@ -307,3 +307,22 @@ def test_an_import_that_deactivates_someone_off_boards_them(
         Status.WITHDRAWN
     }
     assert not Assignment.objects.filter(person=report, ended_at=None).exists()
+
+
+def test_someone_re_activated_in_the_admin_is_invited_again(
+    django_app, report, hr, django_capture_on_commit_callbacks
+):
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    report.is_active = False
+    report.save()
+    User.objects.filter(pk=report.pk).update(invited_at="2026-01-05T09:00Z")
+    page = django_app.get(reverse("admin:accounts_user_change", args=[report.pk]), user=admin)
+    form = page.forms["user_form"]
+    form["is_active"] = True
+    with django_capture_on_commit_callbacks(execute=False):
+        form.submit("_save").follow()
+    report.refresh_from_db()
+    assert report.is_active and report.invited_at is None
+    assert report.invitation_requested_at is not None
+    latest = Assignment.objects.filter(person=report).latest("started_at")
+    assert (latest.ended_at, latest.source, latest.changed_by) == (None, "admin", admin)
