@@ -15,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.extensions import org_changed
-from accounts.models import Department, User, org_change_context
+from accounts.models import Assignment, Department, User, org_change_context
 
 if TYPE_CHECKING:
     from django.contrib.admin.options import _FieldsetSpec
@@ -172,6 +172,22 @@ class UserChangeAdminForm(UserChangeForm[User]):
         fields = "__all__"
 
 
+class AssignmentInline(admin.TabularInline[Assignment, User]):
+    """The assignment history, read-only: every change of place writes it by itself."""
+
+    model = Assignment
+    fk_name = "person"
+    extra = 0
+    can_delete = False
+    fields = ("started_at", "ended_at", "manager", "department", "source", "changed_by")
+    readonly_fields = fields
+    ordering = ["-started_at"]
+    verbose_name_plural = _("assignment history")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(User)
 class UserAdmin(ViewOnSiteWhenAllowedAdmin[User], BaseUserAdmin):  # type: ignore[type-arg]  # stubs want an AbstractUser
     form = UserChangeAdminForm
@@ -197,6 +213,7 @@ class UserAdmin(ViewOnSiteWhenAllowedAdmin[User], BaseUserAdmin):  # type: ignor
     )
 
     actions = ["offboard"]
+    inlines = [AssignmentInline]
 
     def visible_on_site(self, user: User, obj: User) -> bool:
         # The directory lists active people only.
