@@ -27,7 +27,6 @@ from plans.models import (
     CheckIn,
     Measure,
     Objective,
-    ObjectiveChange,
     PerformancePlan,
     PhaseTarget,
 )
@@ -335,11 +334,6 @@ def phase_targets_of(*, objective: Objective) -> list[PhaseTarget]:
 def checkins_of(*, objective: Objective) -> list[CheckIn]:
     """The objective's check-ins, newest first, with their authors."""
     return list(objective.checkins.select_related("author"))
-
-
-def changes_of(*, objective: Objective, limit: int = 50) -> list[ObjectiveChange]:
-    """The latest recorded changes to the objective's agreed plan."""
-    return list(objective.changes.select_related("changed_by")[:limit])
 
 
 def checkins_of_person(*, user: User, employee: User, limit: int = 100) -> list[CheckIn]:
