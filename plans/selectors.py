@@ -273,24 +273,6 @@ def cycles_all() -> QuerySet[AppraisalCycle]:
     return AppraisalCycle.objects.all()
 
 
-@dataclass(frozen=True)
-class CycleCounts:
-    objectives: int
-    plans: int
-    agreed: int
-
-
-def cycle_counts(*, cycle: AppraisalCycle) -> CycleCounts:
-    """How many objectives and plans the cycle has, and how many plans both sides agreed."""
-    return CycleCounts(
-        objectives=cycle.objectives.count(),
-        plans=cycle.plans.count(),
-        agreed=cycle.plans.filter(
-            employee_confirmed_at__isnull=False, manager_confirmed_at__isnull=False
-        ).count(),
-    )
-
-
 def plan_objectives(
     *, cycle: AppraisalCycle, employee: User | None = None, department: Department | None = None
 ) -> list[Objective]:

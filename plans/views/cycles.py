@@ -13,10 +13,11 @@ from django.views.decorators.http import require_POST
 from accounts.concurrency import StaleEditError, refused_as_stale
 from accounts.http import user_of
 from accounts.inputs import param_choice
+from plans.cycles import cycle_counts
 from plans.forms import CycleForm
 from plans.models import AppraisalCycle
 from plans.permissions import can_manage_cycles, get_cycle_for_hr
-from plans.selectors import cycle_counts, cycles_all
+from plans.selectors import cycles_all
 from plans.services import cycle_save, cycle_transition
 
 
@@ -67,9 +68,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "plans/cycle_detail.html",
         {
             "cycle": cycle,
-            "objective_count": counts.objectives,
-            "plan_count": counts.plans,
-            "agreed_count": counts.agreed,
+            "counts": counts,
         },
     )
 
