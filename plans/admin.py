@@ -67,13 +67,14 @@ class ObjectiveAdmin(VersionedAdmin[Objective]):
         obj = form.instance
         before = getattr(obj, "_stored_before", None)
         if before is None:
-            return
-        after = self._snapshot(obj.pk)
-        changes = {
-            key: [before.get(key), after.get(key)]
-            for key in sorted(set(before) | set(after))
-            if before.get(key) != after.get(key)
-        }
+            changes: dict[str, Any] = {"created": [None, obj.title]}
+        else:
+            after = self._snapshot(obj.pk)
+            changes = {
+                key: [before.get(key), after.get(key)]
+                for key in sorted(set(before) | set(after))
+                if before.get(key) != after.get(key)
+            }
         with transaction.atomic():
             plan = plan_get_or_create(
                 cycle=obj.cycle, employee=obj.employee, department=obj.department

@@ -340,3 +340,22 @@ def test_a_weight_changed_in_the_admin_is_recorded_and_reopens_the_plan(
     assert PlanReopening.objects.get().weight_total == 80
     orders.refresh_from_db()
     assert orders.targets.get(month__month=1).planned == Decimal(11)
+
+
+def test_an_objective_added_in_the_admin_is_recorded_as_created(
+    django_app, superuser, manager, report, cycle
+):
+    make_objective(cycle, employee=report, weight=100)
+    agree(cycle, report, manager)
+    page = django_app.get(reverse("admin:plans_objective_add"), user=superuser)
+    form = form_with_button(page, "Save")
+    choose(form, "cycle", cycle.name)
+    form["employee"] = str(report.pk)
+    form["title"] = "Mentoring"
+    form["weight"] = "0"
+    form["target"] = "3"
+    form["unit"] = "juniors"
+    press(form, "Save").follow()
+    created = ObjectiveChange.objects.get(objective__title="Mentoring")
+    assert (created.changed_by, created.changes) == (superuser, {"created": [None, "Mentoring"]})
+    assert PerformancePlan.objects.get(employee=report).is_agreed

@@ -134,3 +134,15 @@ def test_a_department_table_says_its_plan_is_not_agreed(django_app, manager, sal
     table = review_table_for(cycle=cycle, month=cycle.start_date.replace(month=3), department=sales)
     page = django_app.get(reverse("reviews:table_detail", args=[table.pk]), user=manager)
     assert text_of(page, "plan-not-agreed") == ["plan not agreed"]
+
+
+def test_an_administrator_outside_hr_sees_the_names_without_links_to_plans(
+    django_app, manager, report, cycle
+):
+    admin = UserFactory(full_name="Ada Admin", is_staff=True, is_superuser=True)
+    make_objective(cycle, employee=report)
+    page = django_app.get(reverse("plans:cycle_detail", args=[cycle.pk]), user=admin)
+    assert text_of(page, "not-agreed") == ["Rob Report"]
+    assert not page.html.select('[data-testid="not-agreed"] a')
+    plan_url = reverse("plans:person_objectives", args=[report.pk])
+    django_app.get(plan_url, user=admin, status=403)  # why there is no link
