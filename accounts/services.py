@@ -119,13 +119,20 @@ def notify_each(items: Iterable[tuple[User, str, str, dict[str, Any]]]) -> int:
     notifications = []
     stand_ins = StandIns()
     resolved: list[tuple[User, str, str, dict[str, Any]]] = []
+    items = list(items)
+    # Someone told directly is not told again in place of someone who left.
+    told = {person.pk for person, *_rest in items if person.is_active}
     for person, message, url, params in items:
         if person.is_active:
             resolved.append((person, message, url, params))
             continue
         stand_in = stand_ins.of(person)
         wrapped = in_place_of(person, message, params)
-        resolved.extend((other, IN_PLACE_OF, url, wrapped) for other in stand_in.recipients)
+        resolved.extend(
+            (other, IN_PLACE_OF, url, wrapped)
+            for other in stand_in.recipients
+            if other.pk not in told
+        )
     for person, message, url, params in resolved:
         with translation.override(person.preferred_language):
             text = _(message) % params if params else _(message)

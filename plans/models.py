@@ -352,12 +352,18 @@ class CheckIn(models.Model):
 
 
 class ObjectiveChange(models.Model):
-    """Who changed an agreed plan, when, why, and what (old → new)."""
+    """Who changed an objective or its targets, when, why, and what (old → new).
+
+    Every change is kept, confirmed plan or not; ``reason`` is asked (and so
+    filled) only once both sides agreed the plan. ``changes`` maps a field name
+    (or ``target YYYY-MM``, or ``created``) to ``[old, new]`` as plain strings;
+    ``plans.history`` words them in the reader's language.
+    """
 
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="changes")
     changed_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     changed_at = models.DateTimeField(default=timezone.now)
-    reason = models.CharField(_("reason"), max_length=500)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
     changes = models.JSONField(default=dict)
 
     class Meta:
@@ -368,3 +374,45 @@ class ObjectiveChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.objective} · {self.changed_at:%Y-%m-%d}"
+
+
+class PlanReopening(models.Model):
+    """A confirmed plan whose confirmations were cleared by a change: who, when, why.
+
+    ``cause`` says why: an agreed plan's weights moved away from 100 (``weights``),
+    or a plan confirmed by one side only changed under it (``changed``).
+    ``weight_total`` is what the counted weights added up to after the change.
+    """
+
+    class Cause(models.TextChoices):
+        WEIGHTS = "weights", _("The weights no longer add up to 100")
+        CHANGED = "changed", _("The plan changed after one side confirmed it")
+
+    plan = models.ForeignKey(PerformancePlan, on_delete=models.CASCADE, related_name="reopenings")
+    reopened_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reopened_at = models.DateTimeField(default=timezone.now)
+    cause = models.CharField(max_length=10, choices=Cause.choices)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    weight_total = models.PositiveSmallIntegerField()
+    # What was changed, kept by name: an objective deleted in the admin is gone.
+    objective_title = models.CharField(max_length=200, blank=True)
+    change = models.ForeignKey(
+        ObjectiveChange,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reopenings",
+    )
+    # The confirmations that were cleared, as they were.
+    employee_confirmed_at = models.DateTimeField(null=True, blank=True)
+    manager_confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-reopened_at", "-pk"]
+        verbose_name = _("reopened plan confirmation")
+        verbose_name_plural = _("reopened plan confirmations")
+
+    def __str__(self) -> str:
+        return f"{self.plan} · {self.reopened_at:%Y-%m-%d}"

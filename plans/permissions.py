@@ -34,6 +34,12 @@ def can_manage_cycles(user: User | AnonymousUser) -> bool:
     return user.is_authenticated and (user_roles(user).is_hr or user.is_superuser)
 
 
+def can_read_every_plan(user: User) -> bool:
+    """HR reads every plan; an administrator who is not HR manages cycles but reads
+    no one's plan (so pages show them names, not links)."""
+    return user_roles(user).is_hr
+
+
 def visible_department_ids(user: User) -> frozenset[int]:
     """Departments whose objectives the person may read."""
     ids = set(headed_subtree_ids(user))

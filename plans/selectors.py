@@ -27,7 +27,6 @@ from plans.models import (
     CheckIn,
     Measure,
     Objective,
-    ObjectiveChange,
     PerformancePlan,
     PhaseTarget,
 )
@@ -274,24 +273,6 @@ def cycles_all() -> QuerySet[AppraisalCycle]:
     return AppraisalCycle.objects.all()
 
 
-@dataclass(frozen=True)
-class CycleCounts:
-    objectives: int
-    plans: int
-    agreed: int
-
-
-def cycle_counts(*, cycle: AppraisalCycle) -> CycleCounts:
-    """How many objectives and plans the cycle has, and how many plans both sides agreed."""
-    return CycleCounts(
-        objectives=cycle.objectives.count(),
-        plans=cycle.plans.count(),
-        agreed=cycle.plans.filter(
-            employee_confirmed_at__isnull=False, manager_confirmed_at__isnull=False
-        ).count(),
-    )
-
-
 def plan_objectives(
     *, cycle: AppraisalCycle, employee: User | None = None, department: Department | None = None
 ) -> list[Objective]:
@@ -335,11 +316,6 @@ def phase_targets_of(*, objective: Objective) -> list[PhaseTarget]:
 def checkins_of(*, objective: Objective) -> list[CheckIn]:
     """The objective's check-ins, newest first, with their authors."""
     return list(objective.checkins.select_related("author"))
-
-
-def changes_of(*, objective: Objective, limit: int = 50) -> list[ObjectiveChange]:
-    """The latest recorded changes to the objective's agreed plan."""
-    return list(objective.changes.select_related("changed_by")[:limit])
 
 
 def checkins_of_person(*, user: User, employee: User, limit: int = 100) -> list[CheckIn]:

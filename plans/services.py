@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -19,11 +20,12 @@ from plans.models import (
     CheckIn,
     Measure,
     Objective,
-    ObjectiveChange,
     PerformancePlan,
     PhaseTarget,
+    PlanReopening,
 )
 from plans.months import months_between
+from plans.reopening import plan_change_record
 from plans.selectors import (
     WEIGHT_TOTAL,
     objective_progress,
@@ -144,35 +146,7 @@ def _check_weights(objective: Objective) -> None:
         raise ValidationError({"weight": error}) from None
 
 
-def _plan_changed(
-    *,
-    plan: PerformancePlan,
-    objective: Objective,
-    actor: User,
-    changes: dict[str, Any],
-    reason: str,
-) -> None:
-    """Keep a record of changes to an agreed plan; a half-confirmed plan is reopened."""
-    if not changes:
-        return
-    if plan.is_agreed:
-        ObjectiveChange.objects.create(
-            objective=objective, changed_by=actor, reason=reason, changes=changes
-        )
-    elif plan.employee_confirmed_at or plan.manager_confirmed_at:
-        plan.employee_confirmed_at = plan.manager_confirmed_at = None
-        plan.employee_confirmed_by = plan.manager_confirmed_by = None
-        plan.save(
-            update_fields=[
-                "employee_confirmed_at",
-                "manager_confirmed_at",
-                "employee_confirmed_by",
-                "manager_confirmed_by",
-            ]
-        )
-
-
-def _plain(value: object) -> object:
+def plain_value(value: object) -> object:
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
     if isinstance(value, dt.date):
@@ -194,6 +168,14 @@ OBJECTIVE_FIELDS = (
 )
 
 
+@dataclass(frozen=True)
+class ObjectiveSaved:
+    """A saved objective, and the plan reopening its change caused (None for most)."""
+
+    objective: Objective
+    reopened: PlanReopening | None = None
+
+
 @transaction.atomic
 def objective_create(
     *,
@@ -203,7 +185,10 @@ def objective_create(
     department: Department | None = None,
     reason: str = "",
     **fields: Any,
-) -> Objective:
+) -> ObjectiveSaved:
+    """Add an objective to the subject's plan; its weight must fit the 100 (else
+    ``ValidationError`` on ``weight``). Recorded as created; an objective of weight 0
+    keeps an agreed plan agreed, one confirmed by one side only is reopened."""
     objective = Objective(cycle=cycle, employee=employee, department=department, created_by=actor)
     for name in OBJECTIVE_FIELDS:
         if name in fields:
@@ -212,37 +197,43 @@ def objective_create(
     plan = _lock_plan(objective)
     _check_weights(objective)
     objective.save()
-    _plan_changed(
+    reopened = plan_change_record(
         plan=plan,
         objective=objective,
         actor=actor,
         changes={"created": [None, objective.title]},
         reason=reason,
     )
-    return objective
+    return ObjectiveSaved(objective, reopened)
 
 
 @transaction.atomic
 def objective_update(
     *, actor: User, objective: Objective, version: int | None, reason: str = "", **fields: Any
-) -> Objective:
+) -> ObjectiveSaved:
     """Change an objective; refused (``StaleEditError``) unless ``version`` is its stored
-    version, so a form opened before someone else's save cannot undo it."""
+    version, so a form opened before someone else's save cannot undo it.
+
+    Weights above 100 are refused (``ValidationError`` on ``weight``); every change is
+    recorded, and one that leaves an agreed plan's weights away from 100 (a lower
+    weight, a dropped objective) reopens its confirmation (``plan_change_record``)."""
     plan = _lock_plan(objective)
     version_claim(Objective, objective.pk, version)
     locked = Objective.objects.select_for_update().get(pk=objective.pk)
     changes: dict[str, Any] = {}
     for name in OBJECTIVE_FIELDS:
         if name in fields and getattr(locked, name) != fields[name]:
-            changes[name] = [_plain(getattr(locked, name)), _plain(fields[name])]
+            changes[name] = [plain_value(getattr(locked, name)), plain_value(fields[name])]
             setattr(locked, name, fields[name])
     if not changes:
-        return locked
+        return ObjectiveSaved(locked)
     _check_weights(locked)
     locked.save()
-    _plan_changed(plan=plan, objective=locked, actor=actor, changes=changes, reason=reason)
+    reopened = plan_change_record(
+        plan=plan, objective=locked, actor=actor, changes=changes, reason=reason
+    )
     objective_progress_refresh(objective_ids=[locked.pk])
-    return locked
+    return ObjectiveSaved(locked, reopened)
 
 
 def targets_spread_evenly(objective: Objective) -> dict[dt.date, Decimal]:
@@ -286,11 +277,12 @@ def phase_targets_save(
     values: dict[dt.date, Decimal | None],
     version: int | None,
     reason: str = "",
-) -> None:
+) -> PlanReopening | None:
     """Replace the objective's targets with ``values`` (None removes a node's target).
 
     Refused (``StaleEditError``) unless ``version`` is the objective's stored version:
-    the grid a person filled must be the one they saw.
+    the grid a person filled must be the one they saw. Each changed month is recorded
+    (``plan_change_record``); the reopening of a half-confirmed plan is returned.
     """
     plan = _lock_plan(objective)
     objective.version = version_claim(Objective, objective.pk, version)
@@ -304,19 +296,22 @@ def phase_targets_save(
         if planned is None:
             if current is not None:
                 to_delete.append(current.pk)
-                changes[f"target {month:%Y-%m}"] = [_plain(current.planned), None]
+                changes[f"target {month:%Y-%m}"] = [plain_value(current.planned), None]
         elif current is None:
             to_create.append(PhaseTarget(objective=objective, month=month, planned=planned))
-            changes[f"target {month:%Y-%m}"] = [None, _plain(planned)]
+            changes[f"target {month:%Y-%m}"] = [None, plain_value(planned)]
         elif current.planned != planned:
-            changes[f"target {month:%Y-%m}"] = [_plain(current.planned), _plain(planned)]
+            changes[f"target {month:%Y-%m}"] = [plain_value(current.planned), plain_value(planned)]
             current.planned = planned
             to_update.append(current)
     PhaseTarget.objects.filter(pk__in=to_delete).delete()
     PhaseTarget.objects.bulk_create(to_create)
     PhaseTarget.objects.bulk_update(to_update, ["planned"])
-    _plan_changed(plan=plan, objective=objective, actor=actor, changes=changes, reason=reason)
+    reopened = plan_change_record(
+        plan=plan, objective=objective, actor=actor, changes=changes, reason=reason
+    )
     objective_progress_refresh(objective_ids=[objective.pk])
+    return reopened
 
 
 @transaction.atomic

@@ -15,6 +15,8 @@ from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from plans.selectors import plan_for
+
 register = template.Library()
 
 
@@ -75,3 +77,23 @@ def progress_cells(objective: Any, progress: Any, *, title: bool = False) -> Saf
         link = escape(objective.get_absolute_url())
         cells = f'<td><a href="{link}">{escape(objective.title)}</a></td>{cells}'
     return mark_safe(cells)  # noqa: S308 - every value in it is escaped above
+
+
+@register.simple_tag
+def plan_not_agreed_badge(cycle: Any, employee: Any, department: Any) -> SafeString:
+    """A small badge where the subject's plan in ``cycle`` is not agreed by both sides
+    (no plan record at all counts as not agreed); nothing where it is. One query.
+
+    For pages of higher apps (a monthly review table) that show a subject in a cycle.
+    """
+    if cycle is None or (employee is None and department is None):
+        return mark_safe("")  # noqa: S308 - empty
+    plan = plan_for(cycle=cycle, employee=employee, department=department)
+    if plan is not None and plan.is_agreed:
+        return mark_safe("")  # noqa: S308 - empty
+    title = escape(_("Both sides have not confirmed this plan yet, or a change cleared it."))
+    label = escape(_("plan not agreed"))
+    return mark_safe(  # noqa: S308 - escaped above
+        f'<span class="badge text-bg-warning" title="{title}" '
+        f'data-testid="plan-not-agreed">{label}</span>'
+    )

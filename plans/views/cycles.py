@@ -13,10 +13,11 @@ from django.views.decorators.http import require_POST
 from accounts.concurrency import StaleEditError, refused_as_stale
 from accounts.http import user_of
 from accounts.inputs import param_choice
+from plans.cycles import cycle_counts
 from plans.forms import CycleForm
 from plans.models import AppraisalCycle
-from plans.permissions import can_manage_cycles, get_cycle_for_hr
-from plans.selectors import cycle_counts, cycles_all
+from plans.permissions import can_manage_cycles, can_read_every_plan, get_cycle_for_hr
+from plans.selectors import cycles_all
 from plans.services import cycle_save, cycle_transition
 
 
@@ -60,16 +61,16 @@ def cycle_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @login_required
 def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    cycle = get_cycle_for_hr(user_of(request), pk)
+    user = user_of(request)
+    cycle = get_cycle_for_hr(user, pk)
     counts = cycle_counts(cycle=cycle)
     return render(
         request,
         "plans/cycle_detail.html",
         {
             "cycle": cycle,
-            "objective_count": counts.objectives,
-            "plan_count": counts.plans,
-            "agreed_count": counts.agreed,
+            "counts": counts,
+            "plans_readable": can_read_every_plan(user),
         },
     )
 

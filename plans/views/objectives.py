@@ -19,7 +19,8 @@ from accounts.models import Department, User
 from plans.charts import progress_chart
 from plans.extensions import objective_actions
 from plans.forms import CheckInForm, ObjectiveForm, TargetGridForm
-from plans.models import AppraisalCycle, Objective
+from plans.history import objective_history
+from plans.models import AppraisalCycle, Objective, PlanReopening
 from plans.permissions import (
     can_check_in,
     can_edit_objective,
@@ -29,7 +30,6 @@ from plans.permissions import (
 )
 from plans.selectors import (
     aligned_to,
-    changes_of,
     checkins_of,
     objective_as_stored,
     objective_parent_choices,
@@ -57,6 +57,24 @@ def _form_errors_from(form: Any, error: ValidationError) -> None:
                 form.add_error(field if field in form.fields else None, item)
     else:
         form.add_error(None, error)
+
+
+def _say_if_reopened(request: HttpRequest, reopened: PlanReopening | None) -> None:
+    """Say plainly that the change cleared the plan's confirmations, and who was told."""
+    if reopened is None:
+        return
+    if reopened.cause == PlanReopening.Cause.WEIGHTS:
+        text = _(
+            "The plan's weights now add up to %(total)s, not 100: the plan is no longer "
+            "agreed, and both confirmations were cleared. Bring the weights back to 100, "
+            "then both sides confirm it again. The person and the manager have been told."
+        ) % {"total": reopened.weight_total}
+    else:
+        text = _(
+            "The plan had been confirmed by one side: that confirmation was cleared, and "
+            "both sides confirm the plan again. The person and the manager have been told."
+        )
+    messages.warning(request, text)
 
 
 @login_required
@@ -87,7 +105,7 @@ def objective_new(request: HttpRequest) -> HttpResponse:
         data = dict(form.cleaned_data)
         reason = data.pop("reason", "")
         try:
-            objective = objective_create(
+            saved = objective_create(
                 actor=user,
                 cycle=cycle,
                 employee=employee,
@@ -99,7 +117,8 @@ def objective_new(request: HttpRequest) -> HttpResponse:
             _form_errors_from(form, error)
         else:
             messages.success(request, _("Objective added. Now set its targets for each month."))
-            return redirect("plans:objective_targets", pk=objective.pk)
+            _say_if_reopened(request, saved.reopened)
+            return redirect("plans:objective_targets", pk=saved.objective.pk)
     return render(
         request,
         "plans/objective_form.html",
@@ -148,13 +167,16 @@ def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
         version = data.pop("version")
         try:
             stored = objective_as_stored(pk=objective.pk)
-            objective_update(actor=user, objective=stored, version=version, reason=reason, **data)
+            saved = objective_update(
+                actor=user, objective=stored, version=version, reason=reason, **data
+            )
         except StaleEditError:
             return refused_as_stale(request, "plans/objective_form.html", context)
         except ValidationError as error:
             _form_errors_from(form, error)
         else:
             messages.success(request, _("The objective has been saved."))
+            _say_if_reopened(request, saved.reopened)
             return redirect(objective)
     return render(request, "plans/objective_form.html", context)
 
@@ -177,7 +199,7 @@ def _objective_context(
             targets=[(t.month, t.planned) for t in targets],
             checkins=[(c.recorded_on, c.value) for c in checkins],
         ),
-        "changes": changes_of(objective=objective),
+        "history": objective_history(objective=objective),
         "aligned": aligned_to(user=user, objective=objective),
         "can_edit": can_edit_objective(user, objective),
         "extension_links": objective_actions.links(user, objective, progress),
@@ -244,7 +266,7 @@ def objective_targets(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     stale = False
     if request.method == "POST" and form.is_valid():
         try:
-            phase_targets_save(
+            reopened = phase_targets_save(
                 actor=user,
                 objective=objective,
                 values=form.values(),
@@ -255,6 +277,7 @@ def objective_targets(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             stale = True
         else:
             messages.success(request, _("The targets have been saved."))
+            _say_if_reopened(request, reopened)
             return redirect(objective)
     context = {
         "form": form,

@@ -18,6 +18,7 @@ from accounts.inputs import param_choice, required_id
 from accounts.models import Department, User
 from plans.extensions import plan_actions
 from plans.forms import CycleFilterForm
+from plans.history import plan_reopening_shown
 from plans.models import AppraisalCycle, Objective, PerformancePlan
 from plans.permissions import (
     can_edit_subject,
@@ -67,6 +68,7 @@ def _plan_context(
             {"objective": o, "progress": objective_progress(o), "aligned": []} for o in objectives
         ],
         "plan": plan,
+        "reopening": plan_reopening_shown(plan=plan),
         "confirm_sides": sides,
         "weight_total": total,
         "plan_seen": plan_fingerprint((o.pk, o.version) for o in objectives),

@@ -280,7 +280,9 @@ def test_changing_a_half_confirmed_plan_reopens_it(django_app, report, manager, 
     press(form, "Save")
     plan = PerformancePlan.objects.get(employee=report)
     assert plan.employee_confirmed_at is None
-    assert not ObjectiveChange.objects.exists()
+    change = ObjectiveChange.objects.get()
+    assert change.changes == {"title": ["Orders won", "Orders won (new accounts)"]}
+    assert plan.reopenings.get().cause == "changed"
 
 
 # --- Monthly targets --------------------------------------------------------------

@@ -147,3 +147,40 @@ def test_a_plan_changed_while_the_employee_read_it_is_not_confirmed_unseen(
     again = press(form_with_button(shown, "Confirm the plan"), "Confirm the plan").follow()
     assert messages(again) == ["You have confirmed the plan."]
     assert PerformancePlan.objects.get().employee_confirmed_by == report
+
+
+def test_an_objective_form_opened_before_the_targets_were_saved_is_refused(
+    django_app, manager, report, cycle
+):
+    objective = make_objective(cycle, employee=report, weight=100, target=120)
+    employees = tab(django_app, report, "plans:objective_edit", objective.pk)
+    url = reverse("plans:objective_targets", args=[objective.pk])
+    grid = form_with_button(another_browser(django_app).get(url, user=manager), "Save targets")
+    grid[f"m_{cycle.start_date:%Y}_03"] = "45"
+    press(grid, "Save targets").follow()
+    employees["weight"] = "90"
+    refused = press(employees, "Save", status=409)
+    assert messages(refused) == [STALE]
+    assert form_with_button(refused, "Save")["weight"].value == "90"
+    objective.refresh_from_db()
+    assert objective.weight == 100
+    assert objective.targets.get(month__month=3).planned == Decimal(45)
+    assert [c.changed_by for c in ObjectiveChange.objects.all()] == [manager]
+
+
+def test_a_targets_grid_opened_before_a_status_change_is_refused_and_keeps_its_values(
+    django_app, manager, report, cycle
+):
+    objective = make_objective(cycle, employee=report, weight=100, target=120)
+    url = reverse("plans:objective_targets", args=[objective.pk])
+    grid = form_with_button(django_app.get(url, user=report), "Save targets")
+    managers = tab(another_browser(django_app), manager, "plans:objective_edit", objective.pk)
+    managers["status"] = "achieved"
+    press(managers, "Save").follow()
+    grid[f"m_{cycle.start_date:%Y}_12"] = "130"
+    refused = press(grid, "Save targets", status=409)
+    assert messages(refused) == [STALE]
+    assert form_with_button(refused, "Save targets")[f"m_{cycle.start_date:%Y}_12"].value == "130"
+    objective.refresh_from_db()
+    assert objective.status == "achieved"
+    assert objective.targets.get(month__month=12).planned == Decimal(120)

@@ -104,3 +104,46 @@ def test_an_improvement_plan_saved_by_another_tab_is_not_overwritten(django_app,
         "A coach from the Munich office.",
         "Twenty calls a week.",
     )
+
+
+def test_an_improvement_plan_edited_by_two_managers_at_once_keeps_the_first_save(
+    django_app, manager, report, indirect_report
+):
+    # Rob manages Ivy directly, Maria above him: both may edit her improvement plan.
+    plan = ImprovementPlan.objects.create(
+        employee=indirect_report,
+        opened_by=report,
+        own_reasons="Not enough calls.",
+        measures="Twenty calls a week.",
+        review_dates=["2026-12-15"],
+    )
+    url = reverse("coaching:improvement_plan_edit", args=[plan.pk])
+    robs = form_with_button(django_app.get(url, user=report), "Save")
+    marias = form_with_button(another_browser(django_app).get(url, user=manager), "Save")
+    marias["support"] = "A coach from the Munich office."
+    press(marias, "Save").follow()
+    robs["measures"] = "Thirty calls a week."
+    robs["outcome_note"] = "Better already."
+    refused = press(robs, "Save", status=409)
+    assert messages(refused) == [STALE]
+    shown = form_with_button(refused, "Save")
+    assert (shown["measures"].value, shown["outcome_note"].value) == (
+        "Thirty calls a week.",
+        "Better already.",
+    )
+    plan.refresh_from_db()
+    assert (plan.support, plan.measures, plan.outcome_note) == (
+        "A coach from the Munich office.",
+        "Twenty calls a week.",
+        "",
+    )
+    # Opened again, Rob's page shows Maria's save, and his own then saves.
+    again = form_with_button(django_app.get(url, user=report), "Save")
+    assert again["support"].value == "A coach from the Munich office."
+    again["measures"] = "Thirty calls a week."
+    press(again, "Save").follow()
+    plan.refresh_from_db()
+    assert (plan.support, plan.measures) == (
+        "A coach from the Munich office.",
+        "Thirty calls a week.",
+    )
