@@ -380,13 +380,16 @@ class PlanReopening(models.Model):
     """A confirmed plan whose confirmations were cleared by a change: who, when, why.
 
     ``cause`` says why: an agreed plan's weights moved away from 100 (``weights``),
-    or a plan confirmed by one side only changed under it (``changed``).
+    a plan confirmed by one side only changed under it (``changed``), or the
+    person moved to a new manager, whose confirmation is asked (``moved``; only
+    the manager's side is cleared).
     ``weight_total`` is what the counted weights added up to after the change.
     """
 
     class Cause(models.TextChoices):
         WEIGHTS = "weights", _("The weights no longer add up to 100")
         CHANGED = "changed", _("The plan changed after one side confirmed it")
+        MOVED = "moved", _("The person has a new manager, who confirms the plan again")
 
     plan = models.ForeignKey(PerformancePlan, on_delete=models.CASCADE, related_name="reopenings")
     reopened_by = models.ForeignKey(

@@ -34,7 +34,7 @@ from accounts.models import Assignment, Department, OrgChange, User, org_change_
 from accounts.selectors import manager_chain_ids, nearest_active_manager
 from accounts.services import invitations_request, notify_each
 from coaching.models import ActionItem
-from plans.models import AppraisalCycle, Objective, PerformancePlan
+from plans.models import AppraisalCycle, Objective, PerformancePlan, PlanReopening
 from reviews.models import CLOSED_STATUSES, ReviewEvent, ReviewTable
 from reviews.reviewers import employee_reviewer_ids, reviewer_now, route_drafts
 
@@ -211,12 +211,26 @@ def _after_move(change: OrgChange, *, by: User | None) -> LifecycleReport:
     report.drafts_routed += route_drafts(employee_ids=[change.person_id])
     open_cycles = ~Q(cycle__state=AppraisalCycle.State.CLOSED)
     if change.manager_changed:
-        # The new manager confirms the plan again (issue 15, section 2).
-        report.plans_reopened += (
-            PerformancePlan.objects.filter(open_cycles, employee_id=change.person_id)
-            .exclude(manager_confirmed_at=None)
-            .update(manager_confirmed_at=None, manager_confirmed_by=None)
+        # The new manager confirms the plan again (issue 15, section 2), recorded.
+        plans = list(
+            PerformancePlan.objects.filter(open_cycles, employee_id=change.person_id).exclude(
+                manager_confirmed_at=None
+            )
         )
+        PlanReopening.objects.bulk_create(
+            PlanReopening(
+                plan=plan,
+                reopened_by=by,
+                cause=PlanReopening.Cause.MOVED,
+                weight_total=0,
+                employee_confirmed_at=plan.employee_confirmed_at,
+                manager_confirmed_at=plan.manager_confirmed_at,
+            )
+            for plan in plans
+        )
+        report.plans_reopened += PerformancePlan.objects.filter(
+            pk__in=[plan.pk for plan in plans]
+        ).update(manager_confirmed_at=None, manager_confirmed_by=None)
     if change.department_changed and change.before[1] is not None:
         report.objectives_flagged += Objective.objects.filter(
             open_cycles,

@@ -98,6 +98,10 @@ def test_a_move_keeps_a_table_in_review_with_its_reviewer_and_sends_drafts_to_th
 
     plan = PerformancePlan.objects.get(employee=report)
     assert plan.manager_confirmed_at is None and plan.employee_confirmed_at is not None
+    assert plan.reopenings.get().cause == "moved"
+    plan_page = django_app.get(reverse("plans:person_objectives", args=[report.pk]), user=report)
+    banner = plan_page.html.select_one('[data-testid="plan-reopened"]').get_text(" ", strip=True)
+    assert "the plan waits for the new manager's confirmation" in banner
     told = {n.recipient for n in Notification.objects.all()}
     assert {report, manager, other_manager} <= told
     history = list(Assignment.objects.filter(person=report).order_by("started_at"))
