@@ -10,7 +10,8 @@ class ReviewsConfig(AppConfig):
         # Imported here, not at the top: the models are not loaded when apps.py is.
         from accounts.extensions import org_changed, person_actions  # noqa: PLC0415
         from reviews.lifecycle import org_changes_followed  # noqa: PLC0415
-        from reviews.links import person_lifecycle_links  # noqa: PLC0415
+        from reviews.links import person_lifecycle_links, person_record_links  # noqa: PLC0415
 
+        person_actions.register(person_record_links)
         person_actions.register(person_lifecycle_links)
         org_changed.register(org_changes_followed)

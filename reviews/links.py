@@ -7,7 +7,22 @@ from django.utils.translation import gettext as _
 from accounts.extensions import PageLink
 from accounts.links import pk_url
 from accounts.models import User
-from accounts.selectors import user_roles
+from accounts.selectors import is_manager_of, user_roles, was_line_manager_of
+
+
+def person_record_links(viewer: User, person: User) -> list[PageLink]:
+    """The person's objectives and coaching timeline, for those who may read them: HR,
+    the managers above and the former line managers (also after the person left)."""
+    if viewer.pk == person.pk or not (
+        user_roles(viewer).is_hr
+        or is_manager_of(viewer, person)
+        or was_line_manager_of(viewer, person)
+    ):
+        return []
+    return [
+        PageLink(_("Objectives"), pk_url("plans:person_objectives", person.pk)),
+        PageLink(_("Coaching timeline"), pk_url("coaching:timeline", person.pk)),
+    ]
 
 
 def person_lifecycle_links(viewer: User, person: User) -> list[PageLink]:

@@ -192,6 +192,9 @@ def test_off_boarding_withdraws_open_work_moves_reports_and_keeps_the_record(
         after = press(form, "Off-board").follow()
     assert "Rob Report has been off-boarded." in messages(after)[0]
     assert after.html.select_one('[data-testid="left"]') is not None
+    assert "Off-board" not in after.text
+    after.click(description="Coaching timeline")
+    after.click(description="^Objectives$")
 
     report.refresh_from_db()
     indirect_report.refresh_from_db()
