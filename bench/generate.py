@@ -58,7 +58,7 @@ def main() -> None:
     call_command("flush", "--no-input", verbosity=0)
     call_command("migrate", "--no-input", verbosity=0)
 
-    from accounts.models import HR_GROUP_NAME, Department, User
+    from accounts.models import HR_GROUP_NAME, Assignment, Department, User
     from coaching.models import ActionItem, CoachingSession
     from plans.models import AppraisalCycle, CheckIn, Objective, PerformancePlan, PhaseTarget
     from plans.services import cycle_nodes
@@ -164,6 +164,8 @@ def main() -> None:
         employees += User.objects.bulk_create(staff, batch_size=5000) + leads + [team_head]
     Department.objects.bulk_update(teams, ["head"])
     employees += [ceo] + list(heads.values())
+    # Everyone's assignment history starts where they are (bulk writes skip save()).
+    Assignment.objects.sync(User.objects.values_list("pk", flat=True))
 
     start, end = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
     cycle = AppraisalCycle.objects.create(
@@ -230,6 +232,8 @@ def main() -> None:
                 CoachingSession(
                     coach_id=employee.manager_id,
                     employee=employee,
+                    home_department_id=employee.department_id,
+                    line_manager_id=employee.manager_id,
                     held_on=TODAY - dt.timedelta(days=random.randint(1, 120)),
                     duration_minutes=random.choice([1, 15, 45]),
                     type=random.choice(["instruction", "guidance", "encouragement"]),
