@@ -16,6 +16,7 @@ from django.utils.translation import gettext_noop
 from accounts.models import User
 from accounts.notifications import Reminder
 from coaching.models import ActionItem, CoachingSession
+from coaching.permissions import sessions_of_closed_cycles
 from coaching.selectors import held_by
 
 # From a person to the sessions they received: only held ones say when they were coached.
@@ -24,9 +25,15 @@ SESSIONS = "sessions_received__"
 
 def action_item_reminders(today: dt.date) -> Iterator[Reminder]:
     """Open action items due by tomorrow: due soon, or overdue, to their owner."""
-    items = ActionItem.objects.filter(
-        done_at__isnull=True, due_date__isnull=False, due_date__lte=today + dt.timedelta(days=1)
-    ).select_related("owner", "session")
+    items = (
+        ActionItem.objects.filter(
+            done_at__isnull=True,
+            due_date__isnull=False,
+            due_date__lte=today + dt.timedelta(days=1),
+        )
+        .exclude(session__in=sessions_of_closed_cycles())  # issue 15 §4
+        .select_related("owner", "session")
+    )
     for item in items:
         params = {"item": item.title, "due": item.due_date.isoformat() if item.due_date else ""}
         url = item.session.get_absolute_url()
@@ -53,10 +60,14 @@ def action_item_reminders(today: dt.date) -> Iterator[Reminder]:
 
 
 def follow_up_reminders(today: dt.date) -> Iterator[Reminder]:
-    """Sessions whose follow-up date is today, to their coach."""
-    for session in CoachingSession.objects.filter(follow_up_on=today).select_related(
-        "coach", "employee", "department"
-    ):
+    """Sessions whose follow-up date is today, to their coach; none about a closed cycle
+    (its objectives' sessions and improvement plans, issue 15 §4)."""
+    sessions = (
+        CoachingSession.objects.filter(follow_up_on=today)
+        .exclude(pk__in=sessions_of_closed_cycles())
+        .select_related("coach", "employee", "department")
+    )
+    for session in sessions:
         yield Reminder(
             "follow_up",
             session.coach,
