@@ -100,7 +100,7 @@ def cycle_state(request: HttpRequest, pk: int) -> HttpResponse:
     seen_state = param_choice(request.POST, "seen_state", AppraisalCycle.State.values, default="")
     reopen_form = None
     reason = ""
-    if seen_state == AppraisalCycle.State.CLOSED:
+    if seen_state == AppraisalCycle.State.CLOSED and cycle.is_closed:
         reopen_form = CycleReopenForm(request.POST)
         if not reopen_form.is_valid():
             return render(
