@@ -32,7 +32,7 @@ def objective_coaching_links(
             style="btn-outline-primary",
         )
     ]
-    if progress.is_lagging:
+    if progress.is_lagging and not objective.cycle.is_closed:
         query = urlencode({"employee": employee.pk, "objective": objective.pk})
         links.append(
             PageLink(

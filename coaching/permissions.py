@@ -5,9 +5,14 @@
   shared part, acknowledges and comments; the managers above read it too.
 - HR sees that a session happened (date, type, duration), and its shared
   content only when the coach shared it with HR.
+- Once a cycle is closed, sessions linked to its objectives and improvement plans
+  of its objectives are read-only (issue 15 §4): nobody edits them, acknowledges
+  them or ticks their steps; reading stays as before.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -25,6 +30,28 @@ from accounts.selectors import (
     user_roles,
 )
 from coaching.models import ActionItem, CalendarFeed, CoachingSession, ImprovementPlan
+from plans.models import AppraisalCycle
+
+CLOSED = AppraisalCycle.State.CLOSED
+
+
+def sessions_of_closed_cycles() -> QuerySet[CoachingSession, Any]:
+    """Sessions linked to an objective of a closed cycle, or held for an improvement plan
+    of one: read-only, and nothing about them is reminded (issue 15 §4). For
+    ``__in`` filters: one subquery, not a list of ids."""
+    return CoachingSession.objects.filter(
+        Q(objectives__cycle__state=CLOSED) | Q(improvement_plan__objective__cycle__state=CLOSED)
+    ).values("pk")
+
+
+def session_in_closed_cycle(session: CoachingSession) -> bool:
+    """Is ``session`` linked to an objective of a closed cycle (so read-only)?"""
+    return CoachingSession.objects.filter(pk=session.pk, objectives__cycle__state=CLOSED).exists()
+
+
+def improvement_plan_in_closed_cycle(plan: ImprovementPlan) -> bool:
+    objective = plan.objective
+    return objective is not None and objective.cycle.is_closed
 
 
 def sessions_visible_to(user: User) -> QuerySet[CoachingSession]:
@@ -65,16 +92,21 @@ def can_read_session_content(user: User, session: CoachingSession) -> bool:
 
 
 def can_edit_session(user: User, session: CoachingSession) -> bool:
-    return session.coach_id == user.pk
+    return session.coach_id == user.pk and not session_in_closed_cycle(session)
 
 
 def can_acknowledge(user: User, session: CoachingSession) -> bool:
-    return is_coachee(user, session) and session.acknowledged_at is None
+    return (
+        is_coachee(user, session)
+        and session.acknowledged_at is None
+        and not session_in_closed_cycle(session)
+    )
 
 
 def can_tick(user: User, item: ActionItem) -> bool:
     session = item.session
-    return item.owner_id == user.pk or session.coach_id == user.pk or is_coachee(user, session)
+    mine = item.owner_id == user.pk or session.coach_id == user.pk or is_coachee(user, session)
+    return mine and not session_in_closed_cycle(session)
 
 
 def can_coach(
@@ -97,7 +129,7 @@ def get_session_for_user(user: User, pk: int, *, write: bool = False) -> Coachin
 
 
 def improvement_plans_visible_to(user: User) -> QuerySet[ImprovementPlan]:
-    queryset = ImprovementPlan.objects.select_related("employee", "objective", "opened_by")
+    queryset = ImprovementPlan.objects.select_related("employee", "objective__cycle", "opened_by")
     if user_roles(user).is_hr:
         return queryset
     reports = RawSQL(all_reports_sql(), [user.pk])  # noqa: S611
@@ -110,7 +142,7 @@ def improvement_plans_visible_to(user: User) -> QuerySet[ImprovementPlan]:
 
 
 def can_edit_improvement_plan(user: User, plan: ImprovementPlan) -> bool:
-    return is_manager_of(user, plan.employee_id)
+    return is_manager_of(user, plan.employee_id) and not improvement_plan_in_closed_cycle(plan)
 
 
 def get_coachee_for_user(user: User, params: QueryDict) -> tuple[User | None, Department | None]:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_noop
 from accounts.models import User
 from accounts.notifications import Reminder
 from coaching.models import ActionItem, CoachingSession
+from coaching.permissions import sessions_of_closed_cycles
 from coaching.selectors import held_by
 
 # From a person to the sessions they received: only held ones say when they were coached.
@@ -34,6 +35,7 @@ def action_item_reminders(today: dt.date) -> Iterator[Reminder]:
             owner__is_active=True,
         )
         .exclude(session__employee__is_active=False)
+        .exclude(session__in=sessions_of_closed_cycles())  # issue 15 §4
         .select_related("owner", "session")
     )
     for item in items:
@@ -64,12 +66,14 @@ def action_item_reminders(today: dt.date) -> Iterator[Reminder]:
 def follow_up_reminders(today: dt.date) -> Iterator[Reminder]:
     """Sessions whose follow-up date is today, to their coach.
 
-    None about a coachee who has left; a coach who has left is stood in for by
-    the next active person up their line (``reminders_send``).
+    None about a coachee who has left, nor about a closed cycle (its objectives'
+    sessions and improvement plans, issue 15 §4); a coach who has left is stood
+    in for by the next active person up their line (``reminders_send``).
     """
     sessions = (
         CoachingSession.objects.filter(follow_up_on=today)
         .exclude(employee__is_active=False)
+        .exclude(pk__in=sessions_of_closed_cycles())
         .select_related("coach", "employee", "department")
     )
     for session in sessions:

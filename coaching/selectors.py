@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +23,7 @@ from coaching.models import (
     SessionObjective,
 )
 from coaching.permissions import can_read_session_content, sessions_visible_to
-from plans.models import CheckIn, Objective
+from plans.models import AppraisalCycle, CheckIn, Objective
 from plans.permissions import objectives_visible_to
 from plans.selectors import ProgressState, current_cycle, objective_progress, with_progress
 
@@ -139,9 +139,14 @@ def open_action_items_for(user: User) -> QuerySet[Any]:
             "pk", flat=True
         )
     )
+    # Not the steps of sessions of a closed cycle: read-only (issue 15 §4).
+    closed_link = SessionObjective.objects.filter(
+        session_id=OuterRef("session_id"), objective__cycle__state=AppraisalCycle.State.CLOSED
+    )
     return (
         ActionItem.objects.filter(done_at__isnull=True)
         .filter(Q(owner=user) | Q(session_id__in=sessions))
+        .exclude(Exists(closed_link))
         .select_related("session__employee", "session__department", "owner")
         .order_by(F("due_date").asc(nulls_last=True), "pk")
     )
@@ -285,8 +290,13 @@ def readable_sessions_of_plan(*, user: User, plan: ImprovementPlan) -> list[Coac
 def improvement_plan_objectives(
     *, user: User, employee: User, newest_first: bool = False
 ) -> QuerySet[Objective]:
-    """The employee's objectives that ``user`` may see, for an improvement plan to name."""
-    objectives = objectives_visible_to(user).filter(employee=employee)
+    """The employee's objectives that ``user`` may see, for an improvement plan to name;
+    none of a closed cycle (read-only, issue 15 §4)."""
+    objectives = (
+        objectives_visible_to(user)
+        .filter(employee=employee)
+        .exclude(cycle__state=AppraisalCycle.State.CLOSED)
+    )
     if newest_first:
         return objectives.order_by("-cycle__start_date", "title")
     return objectives

@@ -10,6 +10,7 @@ from accounts.models import User
 from plans.models import (
     AppraisalCycle,
     CheckIn,
+    CycleEvent,
     Objective,
     ObjectiveChange,
     PerformancePlan,
@@ -25,6 +26,10 @@ from plans.services import OBJECTIVE_FIELDS, plain_value, plan_get_or_create
 class AppraisalCycleAdmin(VersionedAdmin[AppraisalCycle]):
     list_display = ["name", "start_date", "end_date", "state"]
     list_filter = ["state"]
+    # The state changes on the cycle page only: starting checks that no subject is in
+    # two active cycles, closing closes the open review tables, reopening asks why,
+    # and each step is recorded (issue 15 §4).
+    readonly_fields = ["state"]
 
     def visible_on_site(self, user: User, obj: AppraisalCycle) -> bool:
         return can_manage_cycles(user)
@@ -138,3 +143,10 @@ class PlanReopeningAdmin(PrivateFieldsAdmin[PlanReopening]):
         "employee_confirmed_at",
         "manager_confirmed_at",
     ]
+
+
+@admin.register(CycleEvent)
+class CycleEventAdmin(PrivateFieldsAdmin[CycleEvent]):
+    list_display = ["cycle", "from_state", "to_state", "actor", "at", "reason"]
+    list_select_related = ["cycle", "actor"]
+    readonly_fields = ["cycle", "actor", "at", "from_state", "to_state", "reason", "tables_closed"]

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from accounts.extensions import LinkPoint
 from accounts.models import Department, User
-from plans.models import Objective
+from plans.models import AppraisalCycle, Objective
 from plans.selectors import Progress
 
 objective_actions: LinkPoint[[User, Objective, Progress]] = LinkPoint("objective_actions")
@@ -33,3 +33,7 @@ objective_actions: LinkPoint[[User, Objective, Progress]] = LinkPoint("objective
 plan_actions: LinkPoint[[User, User | None, Department | None]] = LinkPoint("plan_actions")
 """Buttons of a plan's status card, before "Add objective": ``(viewer, employee, department)``,
 one of the two set."""
+
+cycle_actions: LinkPoint[[User, AppraisalCycle]] = LinkPoint("cycle_actions")
+"""Buttons of HR's cycle page, before its state buttons: ``(viewer, cycle)``. ``reviews``
+adds "Close the cycle": closing first deals with the cycle's open review tables."""

@@ -15,6 +15,7 @@ from accounts.concurrency import VersionField, carry_version
 from accounts.forms import submit_helper
 from accounts.inputs import FilterForm, limit_dates
 from accounts.models import Department, User
+from plans.cycles import overlap_refusal, subject_in_overlapping_cycle
 from plans.models import AppraisalCycle, CheckIn, Measure, Objective
 from plans.months import months_between
 from plans.selectors import WEIGHT_TOTAL, objective_weight_check, subject_weight_total
@@ -105,6 +106,26 @@ class CycleForm(forms.ModelForm[AppraisalCycle]):
         return data
 
 
+class CycleReopenForm(forms.Form):
+    """Reopening a closed cycle says why (issue 15 §4); the reason is kept in its history."""
+
+    reason = forms.CharField(
+        label=_("Why is the cycle reopened?"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Kept in the cycle's history. Tables closed with the cycle stay closed; "
+            "objectives, targets and check-ins can be changed again."
+        ),
+    )
+
+    def clean_reason(self) -> str:
+        reason: str = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Say why the cycle is reopened."))
+        return reason
+
+
 class ObjectiveForm(forms.ModelForm[Objective]):
     reason = forms.CharField(
         label=_("Why does the agreed plan change?"), max_length=500, required=False
@@ -188,6 +209,17 @@ class ObjectiveForm(forms.ModelForm[Objective]):
         parent = data.get("parent")
         if parent is not None and parent.cycle_id != self.cycle.pk:
             self.add_error("parent", _("Align to an objective of the same cycle."))
+        taken_up = (
+            self.instance.status == Objective.Status.DROPPED
+            and data.get("status", Objective.Status.DROPPED) != Objective.Status.DROPPED
+        )
+        if not self.instance.pk or taken_up:
+            # One active cycle per subject (issue 15 §4); the service checks it again.
+            other = subject_in_overlapping_cycle(
+                cycle=self.cycle, employee=self.employee, department=self.department
+            )
+            if other is not None:
+                self.add_error(None, overlap_refusal(other))
         return data
 
 

@@ -112,6 +112,33 @@ class AppraisalCycle(models.Model):
         return EARLIEST_DATE <= self.start_date and self.end_date <= LATEST_DATE
 
 
+class CycleEvent(models.Model):
+    """A change of a cycle's state: who, when, from which state to which, and why.
+
+    Written by ``cycle_transition`` for every step (issue 15 §4: reopening needs a
+    reason and is recorded); the cycle page shows them as the cycle's history.
+    """
+
+    cycle = models.ForeignKey(AppraisalCycle, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    from_state = models.CharField(max_length=10, choices=AppraisalCycle.State.choices)
+    to_state = models.CharField(max_length=10, choices=AppraisalCycle.State.choices)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    # Review tables the step closed as unfinished (a close), shown in the history.
+    tables_closed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("cycle event")
+        verbose_name_plural = _("cycle events")
+
+    def __str__(self) -> str:
+        return f"{self.cycle} · {self.from_state} → {self.to_state} · {self.at:%Y-%m-%d}"
+
+
 class Measure(models.TextChoices):
     NUMBER = "number", _("Number with a unit")
     PERCENT = "percent", _("Percentage")

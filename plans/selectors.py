@@ -25,6 +25,7 @@ from accounts.selectors import reports_of
 from plans.models import (
     AppraisalCycle,
     CheckIn,
+    CycleEvent,
     Measure,
     Objective,
     PerformancePlan,
@@ -271,6 +272,11 @@ def plan_fingerprint_now(*, plan: PerformancePlan) -> str:
 def cycles_all() -> QuerySet[AppraisalCycle]:
     """Every cycle, newest first: HR's list and the cycle pickers."""
     return AppraisalCycle.objects.all()
+
+
+def cycle_history(*, cycle: AppraisalCycle, limit: int = 50) -> list[CycleEvent]:
+    """The cycle's state changes, newest first, with who made them (one query)."""
+    return list(cycle.events.select_related("actor")[:limit])
 
 
 def plan_objectives(

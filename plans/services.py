@@ -15,9 +15,11 @@ from django.utils.translation import gettext as _
 
 from accounts.concurrency import version_claim
 from accounts.models import Department, User
+from plans.cycles import cycle_overlap, overlap_refusal, subject_in_overlapping_cycle
 from plans.models import (
     AppraisalCycle,
     CheckIn,
+    CycleEvent,
     Measure,
     Objective,
     PerformancePlan,
@@ -89,10 +91,26 @@ CYCLE_TRANSITIONS = {
 
 @transaction.atomic
 def cycle_transition(
-    *, actor: User, cycle: AppraisalCycle, state: str, seen_state: str | None = None
+    *,
+    actor: User,
+    cycle: AppraisalCycle,
+    state: str,
+    seen_state: str | None = None,
+    reason: str = "",
+    tables_closed: int = 0,
 ) -> AppraisalCycle:
-    """Move the cycle to ``state``; refused if it is no longer in the ``seen_state`` the
-    person's page showed (a "Start" button on a stale page must not reopen a closed cycle)."""
+    """Move the cycle to ``state`` and record the step (``CycleEvent``: who, when, why).
+
+    Refused (``ValidationError``) if it is no longer in the ``seen_state`` the person's
+    page showed (a "Start" button on a stale page must not reopen a closed cycle); if
+    the step is not allowed; when reopening a closed cycle without a ``reason``
+    (``{"reason": ...}``, issue 15 §4); and when activating it would put a subject in
+    two active cycles for the same month (``cycle_overlap``, issue 15 §4: the
+    message names the first subjects and counts them).
+
+    Closing is only for ``reviews.cycles.cycle_close``, which first closes the
+    cycle's open review tables and passes how many in ``tables_closed``.
+    """
     locked = AppraisalCycle.objects.select_for_update().get(pk=cycle.pk)
     if seen_state is not None and seen_state != locked.state:
         raise ValidationError(
@@ -104,6 +122,21 @@ def cycle_transition(
             _("A cycle cannot go from %(old)s to %(new)s.")
             % {"old": locked.get_state_display(), "new": AppraisalCycle.State(state).label}
         )
+    reason = reason.strip()
+    if locked.state == AppraisalCycle.State.CLOSED and not reason:
+        raise ValidationError({"reason": [_("Say why the cycle is reopened.")]})
+    if state == AppraisalCycle.State.ACTIVE:
+        overlap = cycle_overlap(locked)
+        if overlap is not None:
+            raise ValidationError(overlap.message())
+    CycleEvent.objects.create(
+        cycle=locked,
+        actor=actor,
+        from_state=locked.state,
+        to_state=state,
+        reason=reason[:500],
+        tables_closed=tables_closed,
+    )
     locked.state = state
     # A new state makes every open edit form of the cycle stale: dates it shows as
     # editable may now be fixed.
@@ -144,6 +177,17 @@ def _check_weights(objective: Objective) -> None:
         )
     except ValidationError as error:
         raise ValidationError({"weight": error}) from None
+
+
+def _check_one_active_cycle(objective: Objective) -> None:
+    """A subject has live objectives in one active cycle per month (issue 15 §4)."""
+    if objective.status == Objective.Status.DROPPED:
+        return
+    other = subject_in_overlapping_cycle(
+        cycle=objective.cycle, employee=objective.employee, department=objective.department
+    )
+    if other is not None:
+        raise ValidationError(overlap_refusal(other))
 
 
 def plain_value(value: object) -> object:
@@ -195,6 +239,7 @@ def objective_create(
             setattr(objective, name, fields[name])
     objective.owner = employee or (department.head if department else None)
     plan = _lock_plan(objective)
+    _check_one_active_cycle(objective)
     _check_weights(objective)
     objective.save()
     reopened = plan_change_record(
@@ -227,6 +272,8 @@ def objective_update(
             setattr(locked, name, fields[name])
     if not changes:
         return ObjectiveSaved(locked)
+    if "status" in changes and changes["status"][0] == Objective.Status.DROPPED:
+        _check_one_active_cycle(locked)  # a dropped objective taken up again
     _check_weights(locked)
     locked.save()
     reopened = plan_change_record(

@@ -238,3 +238,45 @@ class ExportForm(forms.Form):
             if data["month_to"] < data["month_from"]:
                 self.add_error("month_to", _("The last month comes after the first."))
         return data
+
+
+# --- Closing a cycle (issue 15 §4) -------------------------------------------------
+
+
+class TablesWithdrawForm(forms.Form):
+    """The open tables of a cycle HR ticks to withdraw, and why."""
+
+    tables = forms.ModelMultipleChoiceField(
+        label=_("Tables to withdraw"),
+        queryset=ReviewTable.objects.none(),
+        error_messages={
+            "required": _("Tick the tables to withdraw."),
+            "invalid_choice": _(
+                "A ticked table is no longer open in this cycle: reload the page and try again."
+            ),
+            "invalid_pk_value": _("Reload the page and try again."),
+        },
+    )
+    reason = forms.CharField(
+        label=_("Why are they withdrawn?"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in each table's history."),
+    )
+
+    def __init__(self, *args: Any, open_tables: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["tables"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)  # noqa: S101
+        field.queryset = open_tables
+
+
+class CycleCloseForm(forms.Form):
+    """Closing the cycle: every table still open is closed unfinished."""
+
+    reason = forms.CharField(
+        label=_("Why is the cycle closed?"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in the cycle's history and in each table closed unfinished."),
+    )

@@ -20,32 +20,52 @@ from django.utils.translation import gettext_noop
 from accounts.models import HR_GROUP_NAME, User
 from accounts.notifications import Reminder, reminders_send
 from coaching.models import ActionItem
+from coaching.permissions import sessions_of_closed_cycles
 from coaching.reminders import (
     action_item_reminders,
     follow_up_reminders,
     not_coached,
     not_coached_reminders,
 )
-from plans.cycles import active_cycles_for
-from plans.months import first_of_next_month, month_end
+from plans.models import AppraisalCycle
+from plans.months import first_of_next_month, month_end, months_between
 from plans.services import objective_progress_refresh
 from reviews.models import JobRun, JobSettings, ReviewTable
-from reviews.services import review_tables_generate
+from reviews.services import month_tables_generate
 
 OPEN = (ReviewTable.Status.DRAFT, ReviewTable.Status.RETURNED)
+CLOSED_CYCLE = AppraisalCycle.State.CLOSED
 
 
 def local_now(now: dt.datetime | None = None) -> dt.datetime:
     return timezone.localtime(now or timezone.now())
 
 
-def months_due(today: dt.date, job_settings: JobSettings) -> list[dt.date]:
-    """This month (caught up if a run was missed) and, near the month's end, the next."""
+def months_due(
+    today: dt.date, job_settings: JobSettings, since: dt.date | None = None
+) -> list[dt.date]:
+    """Every month from ``since``'s (the day of the last successful run; None: this
+    month) to this one, and, near this month's end, the next (issue 15 §4, catch-up).
+
+    Re-running a month since the last run is what lets an objective added after
+    that run, or a month missed while the worker was down, still get its tables.
+    """
     month = today.replace(day=1)
-    due = [month]
+    due = months_between(min(since, today), today) if since is not None else [month]
     if today >= month_end(month) - dt.timedelta(days=job_settings.generation_lead_days):
         due.append(first_of_next_month(month))
     return due
+
+
+def _last_ok_day(job: str) -> dt.date | None:
+    """The local day the job last succeeded on, if ever."""
+    last = (
+        JobRun.objects.filter(job=job, outcome=JobRun.Outcome.OK)
+        .order_by("-started_at")
+        .values_list("started_at", flat=True)
+        .first()
+    )
+    return timezone.localtime(last).date() if last is not None else None
 
 
 def _ran_ok_today(job: str, today: dt.date) -> bool:
@@ -70,7 +90,8 @@ def _record(job: str, work: Callable[[], str]) -> JobRun:
 def month_end_generation_run(
     *, now: dt.datetime | None = None, force: bool = False
 ) -> JobRun | None:
-    """Create the tables of every due month in active cycles (once a day, after the hour)."""
+    """Create the tables of every due month in active cycles (once a day, after the hour):
+    each month since the last successful run, so nothing missed is left (``months_due``)."""
     moment = local_now(now)
     job_settings = JobSettings.current()
     if not force and (
@@ -79,11 +100,12 @@ def month_end_generation_run(
     ):
         return None
 
+    since = _last_ok_day("month_end_generation")
+
     def work() -> str:
         lines = []
-        for month in months_due(moment.date(), job_settings):
-            for cycle in active_cycles_for(month):
-                result = review_tables_generate(cycle=cycle, month=month)
+        for month in months_due(moment.date(), job_settings, since):
+            for cycle, result in month_tables_generate(month=month):
                 lines.append(
                     f"{cycle.name} {month:%Y-%m}: {result.tables_created} tables, "
                     f"{result.rows_created} rows, {result.items_carried} carried"
@@ -104,10 +126,12 @@ def _hr_people() -> list[User]:
 
 
 def _review_reminders(today: dt.date, job_settings: JobSettings) -> Iterable[Reminder]:
-    # Nothing about a person who has left (issue 15, section 3): their table is theirs alone.
+    # Nothing about a person who has left (issue 15, section 3): their table is theirs
+    # alone; nothing about a closed cycle (§4), even a table left open by an old close.
     tables = (
         ReviewTable.objects.filter(status__in=OPEN)
         .exclude(employee__is_active=False)
+        .exclude(cycle__state=CLOSED_CYCLE)
         .select_related("employee__manager", "department__head", "department__parent__head")
     )
     hr: list[User] | None = None
@@ -219,7 +243,12 @@ def weekly_digest_run(*, now: dt.datetime | None = None, force: bool = False) ->
         )
         # Each count grouped by manager: five queries for every digest together.
         team = Q(employee__manager__in=managers, employee__is_active=True)
-        tables = ReviewTable.objects.filter(team).values("employee__manager_id").order_by()
+        tables = (
+            ReviewTable.objects.filter(team)
+            .exclude(cycle__state=CLOSED_CYCLE)
+            .values("employee__manager_id")
+            .order_by()
+        )
         late = dict(
             tables.filter(status__in=OPEN, deadline__lt=today)
             .annotate(n=Count("pk"))
@@ -237,6 +266,7 @@ def weekly_digest_run(*, now: dt.datetime | None = None, force: bool = False) ->
                 done_at__isnull=True,
                 due_date__lt=today,
             )
+            .exclude(session__in=sessions_of_closed_cycles())
             .values("session__employee__manager_id")
             .order_by()
             .annotate(n=Count("pk"))

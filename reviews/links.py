@@ -1,4 +1,8 @@
-"""What ``reviews`` adds to pages of lower apps, through their extension points."""
+"""What ``reviews`` adds to pages of lower apps, through their extension points.
+
+Registered by ``ReviewsConfig.ready()``: the lower apps show them without
+importing ``reviews``.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,8 @@ from accounts.extensions import PageLink
 from accounts.links import pk_url
 from accounts.models import User
 from accounts.selectors import is_manager_of, user_roles, was_line_manager_of
+from plans.models import AppraisalCycle
+from plans.permissions import can_manage_cycles
 
 
 def person_record_links(viewer: User, person: User) -> list[PageLink]:
@@ -39,3 +45,16 @@ def person_lifecycle_links(viewer: User, person: User) -> list[PageLink]:
             )
         )
     return links
+
+
+def cycle_close_link(user: User, cycle: AppraisalCycle) -> list[PageLink]:
+    """On an active cycle's page, for HR: the close step, which deals with its open tables."""
+    if not cycle.is_active or not can_manage_cycles(user):
+        return []
+    return [
+        PageLink(
+            label=_("Close the cycle…"),
+            url=pk_url("reviews:cycle_close", cycle.pk),
+            style="btn-outline-danger",
+        )
+    ]

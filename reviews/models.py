@@ -174,6 +174,8 @@ class ReviewTable(OrgRecord):
 CLOSED_STATUSES = frozenset(
     {ReviewTable.Status.FINALISED, ReviewTable.Status.WITHDRAWN, ReviewTable.Status.UNFINISHED}
 )
+# Still being worked on: what closing its cycle closes (reviews.cycles).
+OPEN_STATUSES = frozenset(set(ReviewTable.Status) - CLOSED_STATUSES)
 
 
 class ReviewRow(models.Model):

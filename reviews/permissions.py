@@ -8,7 +8,8 @@
 - HR reads every table. Everyone reads department tables once submitted.
 - While a table is in review, the reviewer, HR and (for department tables) the
   heads of other departments ask questions; the assessee answers.
-- Nobody edits a finalised table.
+- Nobody edits a finalised, withdrawn or closed-unfinished table, nor any table
+  of a closed cycle.
 """
 
 from __future__ import annotations
@@ -120,28 +121,42 @@ class TableAccess:
     is_questioner: bool
 
     @property
+    def cycle_closed(self) -> bool:
+        """The table's cycle is closed: nothing of it changes any more (issue 15 §4),
+        whatever its status (an older close may have left it open)."""
+        return self.table.cycle.is_closed
+
+    @property
     def can_fill(self) -> bool:
         """The assessee's part is open to them (draft or returned)."""
-        return self.table.assessee_can_edit and self.is_assessee
+        return self.table.assessee_can_edit and self.is_assessee and not self.cycle_closed
 
     @property
     def can_review(self) -> bool:
         """The reviewer's part is open to them (submitted or in review)."""
-        return self.is_reviewer and self.table.status in {Status.SUBMITTED, Status.IN_REVIEW}
+        return (
+            self.is_reviewer
+            and self.table.status in {Status.SUBMITTED, Status.IN_REVIEW}
+            and not self.cycle_closed
+        )
 
     @property
     def can_ask(self) -> bool:
-        return self.table.status == Status.IN_REVIEW and self.is_questioner
+        return (
+            self.table.status == Status.IN_REVIEW and self.is_questioner and not self.cycle_closed
+        )
 
     @property
     def can_answer(self) -> bool:
-        return self.table.status == Status.IN_REVIEW and self.is_assessee
+        return self.table.status == Status.IN_REVIEW and self.is_assessee and not self.cycle_closed
 
     @property
     def actions(self) -> frozenset[str]:
         """Workflow steps the person may take now (``review_table_transition``'s actions)."""
         status = self.table.status
         actions: set[str] = set()
+        if self.cycle_closed:
+            return frozenset(actions)
         if status in {Status.DRAFT, Status.RETURNED} and self.is_assessee:
             actions.add("submit")
         if self.is_reviewer:

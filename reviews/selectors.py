@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from celery import current_app
 from django.conf import settings
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -22,7 +23,10 @@ from accounts.selectors import (
     user_roles,
 )
 from plans.cycles import active_cycles_for
+from plans.models import AppraisalCycle, Objective
+from plans.months import month_start
 from reviews.models import (
+    OPEN_STATUSES,
     ExportJob,
     Inquiry,
     JobRun,
@@ -97,6 +101,27 @@ def department_tables_open_for_questions(user: User) -> QuerySet[ReviewTable]:
     return with_counts(
         tables_visible_to(user).filter(department__isnull=False, status=Status.IN_REVIEW)
     ).order_by("-month", "department__name")
+
+
+def cycle_open_tables(cycle: AppraisalCycle) -> QuerySet[ReviewTable]:
+    """The cycle's tables still being worked on (draft, submitted, in review, returned),
+    by month and subject: what closing the cycle would close (``reviews.cycles``)."""
+    return (
+        _base()
+        .filter(cycle=cycle, status__in=OPEN_STATUSES)
+        .order_by("month", "employee__full_name", "department__name", "pk")
+    )
+
+
+def cycle_open_table_counts(cycle: AppraisalCycle) -> dict[str, int]:
+    """How many of the cycle's tables are open, per status (one query)."""
+    return dict(
+        ReviewTable.objects.filter(cycle=cycle, status__in=OPEN_STATUSES)
+        .values("status")
+        .order_by()
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
 
 
 def tables_creatable_for(user: User) -> tuple[QuerySet[User], QuerySet[Department]]:
@@ -192,6 +217,17 @@ def broker_answers(timeout: int = 2) -> bool:
     return True
 
 
+def people_without_table(month: dt.date) -> int:
+    """People generation would make a table for in ``month`` who have none yet: active,
+    with a live objective in an active cycle covering the month (the rule of
+    ``reviews.services._subjects``; a cycle starting mid-month covers its month)."""
+    live = Objective.objects.filter(
+        employee_id=OuterRef("pk"), cycle__in=active_cycles_for(month)
+    ).exclude(status=Objective.Status.DROPPED)
+    table = ReviewTable.objects.filter(employee_id=OuterRef("pk"), month=month_start(month))
+    return User.objects.filter(Exists(live), ~Exists(table), is_active=True).count()
+
+
 def jobs_status() -> JobsStatus:
     jobs = []
     for name in JOB_NAMES:
@@ -204,13 +240,8 @@ def jobs_status() -> JobsStatus:
             )
         )
     month = timezone.localdate().replace(day=1)
-    active = active_cycles_for(month)
-    with_objectives = (
-        User.objects.filter(is_active=True, objectives__cycle__in=active).distinct().count()
-    )
-    have_tables = ReviewTable.objects.filter(month=month, employee__isnull=False).count()
     pending = [
-        (str(_("people without this month's review table")), max(0, with_objectives - have_tables)),
+        (str(_("people without this month's review table")), people_without_table(month)),
         (
             str(_("invitations waiting to be sent")),
             User.objects.filter(

@@ -18,6 +18,7 @@ from django.db.models import F, OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from accounts.models import Department, User
+from plans.cycles import active_cycles_for
 from plans.models import AppraisalCycle, CheckIn, Objective, PhaseTarget
 from plans.months import first_of_previous_month, month_end
 from reviews.models import JobSettings, ReviewEvent, ReviewRow, ReviewTable, WorkPlanItem
@@ -50,6 +51,7 @@ def _subjects(
     employee_ids: Iterable[int] | None,
     department_ids: Iterable[int] | None,
 ) -> tuple[list[int], list[int]]:
+    # The jobs page counts people missing a table by this rule too (people_without_table).
     objectives = Objective.objects.filter(cycle=cycle).exclude(status=Objective.Status.DROPPED)
     employees = objectives.filter(employee__isnull=False, employee__is_active=True)
     departments = objectives.filter(department__isnull=False)
@@ -87,6 +89,8 @@ def review_tables_generate(
     result = GenerationResult()
     for start in range(0, len(subjects), batch_size):
         with transaction.atomic():
+            if not _cycle_still_open(cycle):
+                break
             _generate_batch(cycle, month, subjects[start : start + batch_size], result)
     return result
 
@@ -134,6 +138,53 @@ def _new_tables(
     ]
 
 
+def _cycle_still_open(cycle: AppraisalCycle) -> bool:
+    """Hold the cycle for this batch, and say whether it is still open: a close
+    (``reviews.cycles.cycle_close``, which locks the cycle) waits for the batch, and a
+    batch after a close adds nothing to the closed cycle (issue 15 §4)."""
+    states = (
+        AppraisalCycle.objects.select_for_update(no_key=True)
+        .filter(pk=cycle.pk)
+        .values_list("state", flat=True)
+    )
+    return any(state != AppraisalCycle.State.CLOSED for state in states)
+
+
+def month_tables_generate(
+    *,
+    month: dt.date,
+    cycles: Iterable[AppraisalCycle] | None = None,
+    employee_ids: Iterable[int] | None = None,
+    department_ids: Iterable[int] | None = None,
+) -> list[tuple[AppraisalCycle, GenerationResult]]:
+    """The month's tables for every active cycle covering it (``active_cycles_for``), or for
+    those of ``cycles`` among them: the one way HR's *Create tables* page, the
+    ``generate_reviews`` command and the month-end job make tables (issue 15 §4), so a
+    cycle starting mid-month gets its first month's tables from each alike.
+
+    ``employee_ids``/``department_ids`` narrow the subjects as in
+    ``review_tables_generate``. Returns each cycle with what was created; empty when
+    no active cycle covers the month.
+    """
+    active = active_cycles_for(month)
+    if cycles is not None:
+        active = active.filter(pk__in=[cycle.pk for cycle in cycles])
+    employee_list = None if employee_ids is None else list(employee_ids)
+    department_list = None if department_ids is None else list(department_ids)
+    return [
+        (
+            cycle,
+            review_tables_generate(
+                cycle=cycle,
+                month=month,
+                employee_ids=employee_list,
+                department_ids=department_list,
+            ),
+        )
+        for cycle in active
+    ]
+
+
 def _generate_batch(
     cycle: AppraisalCycle,
     month: dt.date,
@@ -148,9 +199,11 @@ def _generate_batch(
     ReviewTable.objects.bulk_create(new_tables, ignore_conflicts=True)
     result.tables_created += ReviewTable.objects.filter(month=month).count() - before
 
+    # Only this cycle's tables: a subject whose table of the month belongs to another
+    # cycle gets none of this cycle's rows (two cycles' objectives never share a table).
     tables = list(
-        ReviewTable.objects.filter(month=month, employee_id__in=employee_ids)
-        | ReviewTable.objects.filter(month=month, department_id__in=department_ids)
+        ReviewTable.objects.filter(cycle=cycle, month=month, employee_id__in=employee_ids)
+        | ReviewTable.objects.filter(cycle=cycle, month=month, department_id__in=department_ids)
     )
     # Rows only for tables still being filled: a submitted table is not rewritten.
     open_tables = [t for t in tables if t.status == Status.DRAFT]

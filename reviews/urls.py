@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews.views import dashboard, exports, inquiries, jobs, lists, people, tables
+from reviews.views import cycles, dashboard, exports, inquiries, jobs, lists, people, tables
 
 app_name = "reviews"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("questions/", lists.open_for_questions, name="questions"),
     path("create/", lists.tables_create, name="create"),
     path("jobs/", jobs.jobs_page, name="jobs"),
+    path("cycles/<int:pk>/close/", cycles.cycle_close_page, name="cycle_close"),
     path("export/", exports.export_page, name="export"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("export/jobs/<int:pk>/", exports.export_job_status, name="export_job"),

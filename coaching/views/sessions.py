@@ -29,6 +29,7 @@ from coaching.permissions import (
     get_coachee_for_user,
     get_session_for_user,
     is_coachee,
+    session_in_closed_cycle,
 )
 from coaching.selectors import (
     coaching_type_suggest,
@@ -135,8 +136,10 @@ def _session_context(
     user: User, session: CoachingSession, acknowledge_form: AcknowledgeForm | None = None
 ) -> dict[str, Any]:
     content = can_read_session_content(user, session)
+    closed = session_in_closed_cycle(session)
     return {
         "session": session,
+        "closed_cycle": closed,
         "show_content": content,
         "show_private": session.coach_id == user.pk,
         "can_edit": can_edit_session(user, session),
@@ -144,7 +147,9 @@ def _session_context(
         "acknowledge_form": acknowledge_form or AcknowledgeForm(),
         "links": session_links(session=session) if content else [],
         "items": session_action_items(session=session) if content else [],
-        "tickable": content and (session.coach_id == user.pk or is_coachee(user, session)),
+        "tickable": content
+        and not closed
+        and (session.coach_id == user.pk or is_coachee(user, session)),
     }
 
 

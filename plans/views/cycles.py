@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,11 +15,13 @@ from django.views.decorators.http import require_POST
 from accounts.concurrency import StaleEditError, refused_as_stale
 from accounts.http import user_of
 from accounts.inputs import param_choice
+from accounts.models import User
 from plans.cycles import cycle_counts
-from plans.forms import CycleForm
+from plans.extensions import cycle_actions
+from plans.forms import CycleForm, CycleReopenForm
 from plans.models import AppraisalCycle
 from plans.permissions import can_manage_cycles, can_read_every_plan, get_cycle_for_hr
-from plans.selectors import cycles_all
+from plans.selectors import cycle_history, cycles_all
 from plans.services import cycle_save, cycle_transition
 
 
@@ -59,39 +63,61 @@ def cycle_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return render(request, "plans/cycle_form.html", context)
 
 
+def _detail_context(
+    user: User, cycle: AppraisalCycle, reopen_form: CycleReopenForm | None = None
+) -> dict[str, Any]:
+    return {
+        "cycle": cycle,
+        "counts": cycle_counts(cycle=cycle),
+        "plans_readable": can_read_every_plan(user),
+        "events": cycle_history(cycle=cycle),
+        "reopen_form": reopen_form or CycleReopenForm(),
+        "extension_links": cycle_actions.links(user, cycle),
+    }
+
+
 @login_required
 def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     cycle = get_cycle_for_hr(user, pk)
-    counts = cycle_counts(cycle=cycle)
-    return render(
-        request,
-        "plans/cycle_detail.html",
-        {
-            "cycle": cycle,
-            "counts": counts,
-            "plans_readable": can_read_every_plan(user),
-        },
-    )
+    return render(request, "plans/cycle_detail.html", _detail_context(user, cycle))
 
 
 @login_required
 @require_POST
 def cycle_state(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start a cycle, take it back to planning, or reopen a closed one (with a reason).
+
+    Closing is not done here: it closes the cycle's open review tables first, on the
+    close page that ``reviews`` adds to the cycle page (``cycle_actions``).
+    """
     user = user_of(request)
     cycle = get_cycle_for_hr(user, pk)
-    state = param_choice(request.POST, "state", AppraisalCycle.State.values)
+    state = param_choice(
+        request.POST, "state", [AppraisalCycle.State.PLANNING, AppraisalCycle.State.ACTIVE]
+    )
+    seen_state = param_choice(request.POST, "seen_state", AppraisalCycle.State.values, default="")
+    reopen_form = None
+    reason = ""
+    if seen_state == AppraisalCycle.State.CLOSED and cycle.is_closed:
+        reopen_form = CycleReopenForm(request.POST)
+        if not reopen_form.is_valid():
+            return render(
+                request, "plans/cycle_detail.html", _detail_context(user, cycle, reopen_form)
+            )
+        reason = reopen_form.cleaned_data["reason"]
     try:
         cycle_transition(
-            actor=user,
-            cycle=cycle,
-            state=state,
-            seen_state=param_choice(
-                request.POST, "seen_state", AppraisalCycle.State.values, default=""
-            )
-            or None,
+            actor=user, cycle=cycle, state=state, seen_state=seen_state or None, reason=reason
         )
     except ValidationError as error:
+        if reopen_form is not None and hasattr(error, "error_dict"):
+            for field, problems in error.message_dict.items():
+                for problem in problems:
+                    reopen_form.add_error(field if field in reopen_form.fields else None, problem)
+            return render(
+                request, "plans/cycle_detail.html", _detail_context(user, cycle, reopen_form)
+            )
         messages.error(request, error.messages[0])
     else:
         messages.success(request, _("The cycle's state has been changed."))

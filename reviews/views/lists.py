@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from accounts.http import user_of
 from accounts.selectors import user_roles
-from plans.cycles import active_cycles_for
 from reviews.forms import TableCreateForm
 from reviews.permissions import can_create_tables, require
 from reviews.selectors import (
@@ -23,7 +22,7 @@ from reviews.selectors import (
     tables_of_assessee,
     tables_to_review,
 )
-from reviews.services import review_tables_generate
+from reviews.services import month_tables_generate
 
 
 def _page(request: HttpRequest, queryset: Any) -> Any:
@@ -80,29 +79,30 @@ def tables_create(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         month = form.cleaned_data["month"]
-        cycle = active_cycles_for(month).first()
-        if cycle is None:
+        scope = form.cleaned_data["scope"]
+        employee_ids: list[int] | None = []
+        department_ids: list[int] | None = []
+        if scope == "person":
+            employee_ids = [form.cleaned_data["employee"].pk]
+        elif scope == "department":
+            department_ids = [form.cleaned_data["department"].pk]
+        elif scope == "team":
+            employee_ids = list(people.values_list("pk", flat=True))
+            department_ids = list(departments.values_list("pk", flat=True))
+        else:
+            employee_ids = department_ids = None
+        # Every active cycle of the month, as the command and the month-end job do.
+        results = month_tables_generate(
+            month=month, employee_ids=employee_ids, department_ids=department_ids
+        )
+        if not results:
             form.add_error("month", _("No active appraisal cycle covers this month."))
         else:
-            scope = form.cleaned_data["scope"]
-            employee_ids: list[int] | None = []
-            department_ids: list[int] | None = []
-            if scope == "person":
-                employee_ids = [form.cleaned_data["employee"].pk]
-            elif scope == "department":
-                department_ids = [form.cleaned_data["department"].pk]
-            elif scope == "team":
-                employee_ids = list(people.values_list("pk", flat=True))
-                department_ids = list(departments.values_list("pk", flat=True))
-            else:
-                employee_ids = department_ids = None
-            result = review_tables_generate(
-                cycle=cycle, month=month, employee_ids=employee_ids, department_ids=department_ids
-            )
+            created = sum(result.tables_created for _cycle, result in results)
             messages.success(
                 request,
                 _("%(count)d table(s) created; tables that already existed were left as they are.")
-                % {"count": result.tables_created},
+                % {"count": created},
             )
             if roles.is_hr:
                 return redirect("reviews:create")

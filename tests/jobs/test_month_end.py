@@ -114,3 +114,108 @@ def test_generate_reviews_refuses_a_month_without_an_active_cycle(team):
         call_command("generate_reviews", "--month", "2030-01")
     with pytest.raises(CommandError, match="not a month"):
         call_command("generate_reviews", "--month", "June")
+
+
+# --- A cycle that starts mid-month, and catching up (issue 15 §4) ---------------------
+
+
+@pytest.fixture
+def mid_march(db, report, peer):
+    """A cycle from 16 March 2026, with objectives for Rob and Paul."""
+    from plans.models import AppraisalCycle
+    from plans.services import cycle_nodes
+
+    start, end = dt.date(2026, 3, 16), dt.date(2027, 3, 15)
+    cycle = AppraisalCycle.objects.create(
+        name="From mid-March",
+        start_date=start,
+        end_date=end,
+        state="active",
+        time_nodes=cycle_nodes(start_date=start, end_date=end, frequency="monthly"),
+    )
+    for person in (report, peer):
+        make_objective(cycle, employee=person)
+    return cycle
+
+
+def march_tables() -> set[str]:
+    return set(
+        ReviewTable.objects.filter(month=dt.date(2026, 3, 1)).values_list(
+            "employee__full_name", flat=True
+        )
+    )
+
+
+def missing_on_jobs_page(django_app, hr) -> int:
+    from django.urls import reverse
+
+    page = django_app.get(reverse("reviews:jobs"), user=hr)
+    for row in page.html.select("[data-testid=pending] li, [data-testid=pending] tr"):
+        text = row.get_text(" ", strip=True)
+        if "people without this month's review table" in text:
+            return int("".join(ch for ch in text if ch.isdigit()))
+    raise AssertionError("no missing-tables count on the jobs page")
+
+
+def test_a_mid_month_cycle_gets_its_first_month_from_the_create_tables_page(
+    django_app, hr, mid_march
+):
+    from django.urls import reverse
+
+    from tests.webtest_helpers import choose, form_with_button, press
+
+    with time_machine.travel(at("2026-03-20 10:00"), tick=False):
+        assert missing_on_jobs_page(django_app, hr) == 2
+        page = django_app.get(reverse("reviews:create"), user=hr)
+        form = form_with_button(page, "Create")
+        form["month"] = "2026-03"
+        choose(form, "scope", "Everyone in the cycle (HR)")
+        press(form, "Create")
+        assert missing_on_jobs_page(django_app, hr) == 0
+    assert march_tables() == {"Rob Report", "Paul Peer"}
+
+
+def test_a_mid_month_cycle_gets_its_first_month_from_the_command(mid_march):
+    call_command("generate_reviews", "--month", "2026-03")
+    assert march_tables() == {"Rob Report", "Paul Peer"}
+
+
+def test_a_mid_month_cycle_gets_its_first_month_from_the_month_end_job(django_app, hr, mid_march):
+    with time_machine.travel(at("2026-03-20 03:00"), tick=False):
+        month_end_generation_run()
+        assert missing_on_jobs_page(django_app, hr) == 0
+    assert march_tables() == {"Rob Report", "Paul Peer"}
+
+
+def test_the_job_catches_up_every_month_since_its_last_successful_run(team, report):
+    with time_machine.travel(at("2026-02-10 03:00"), tick=False):
+        month_end_generation_run()
+    # The worker was down for all of March.
+    with time_machine.travel(at("2026-04-02 03:00"), tick=False):
+        month_end_generation_run()
+    assert months() == {"2026-02", "2026-03", "2026-04"}
+    assert ReviewTable.objects.filter(month=dt.date(2026, 3, 1)).count() == 2
+
+
+def test_an_objective_added_after_the_months_run_gets_that_months_table(team, report):
+    from tests.factories import UserFactory
+
+    with time_machine.travel(at("2026-03-31 03:00"), tick=False):
+        month_end_generation_run()  # March and April made
+    newcomer = UserFactory(full_name="Nina Newcomer")
+    make_objective(team, employee=newcomer)  # on 31 March, after the run
+    with time_machine.travel(at("2026-04-01 03:00"), tick=False):
+        month_end_generation_run()
+    assert set(ReviewTable.objects.filter(employee=newcomer).values_list("month", flat=True)) == {
+        dt.date(2026, 3, 1),
+        dt.date(2026, 4, 1),
+    }
+
+
+def test_a_failed_run_does_not_move_the_catch_up_start(team):
+    with time_machine.travel(at("2026-02-10 03:00"), tick=False):
+        month_end_generation_run()
+    JobRun.objects.create(job="month_end_generation", outcome=JobRun.Outcome.FAILED)
+    with time_machine.travel(at("2026-04-02 03:00"), tick=False):
+        month_end_generation_run()
+    assert "2026-03" in months()

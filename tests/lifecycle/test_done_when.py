@@ -69,8 +69,12 @@ def test_a_person_joins_moves_twice_and_leaves_a_manager_leaves_and_the_record_h
         company = DepartmentFactory(name="Company", head=ceo)
         east = DepartmentFactory(name="East", parent=company)
         west = DepartmentFactory(name="West", parent=company)
-        ann = UserFactory(full_name="Ann East", email="ann@example.com", manager=ceo, department=east)
-        bob = UserFactory(full_name="Bob West", email="bob@example.com", manager=ceo, department=west)
+        ann = UserFactory(
+            full_name="Ann East", email="ann@example.com", manager=ceo, department=east
+        )
+        bob = UserFactory(
+            full_name="Bob West", email="bob@example.com", manager=ceo, department=west
+        )
         east.head, west.head = ann, bob
         east.save()
         west.save()
@@ -99,6 +103,7 @@ def test_a_person_joins_moves_twice_and_leaves_a_manager_leaves_and_the_record_h
     with time_machine.travel(at(year, 5, 3), tick=False):
         month_end_generation_run(force=True)
         move(django_app, hr, pat, bob)
+        pat.refresh_from_db()
         CoachingSession.objects.create(coach=bob, employee=pat, type="guidance")
     with time_machine.travel(at(year, 8, 4), tick=False):
         month_end_generation_run(force=True)
@@ -145,9 +150,9 @@ def test_a_person_joins_moves_twice_and_leaves_a_manager_leaves_and_the_record_h
         ("West", bob),
     ]
     history = list(
-        Assignment.objects.filter(person=pat).order_by("started_at").values_list(
-            "manager__full_name", "department__name", "source", "ended_at"
-        )
+        Assignment.objects.filter(person=pat)
+        .order_by("started_at")
+        .values_list("manager__full_name", "department__name", "source", "ended_at")
     )
     assert [row[:3] for row in history] == [
         ("Ann East", "East", "import"),

@@ -106,19 +106,54 @@ def test_a_closed_cycle_is_shown_read_only_with_nothing_to_press(django_app, hr)
     assert not form.html.select("[type=submit], button")  # no Save that would do nothing
 
 
-def test_hr_starts_closes_and_reopens_a_cycle(django_app, hr):
+def test_hr_starts_closes_and_reopens_a_cycle_and_its_history_says_who_and_why(django_app, hr):
     cycle = make_cycle(2027, state="planning")
     page = django_app.get(cycle.get_absolute_url(), user=hr)
-    for button, state in (
-        ("Start the cycle", "active"),
-        ("Close the cycle", "closed"),
-        ("Reopen", "active"),
-    ):
-        page = press(form_with_button(page, button), button).follow()
-        cycle.refresh_from_db()
-        assert cycle.state == state
-        assert messages(page) == ["The cycle's state has been changed."]
-    assert "Close the cycle" in page.text
+    page = press(form_with_button(page, "Start the cycle"), "Start the cycle").follow()
+    assert messages(page) == ["The cycle's state has been changed."]
+    close_page = page.click(description="Close the cycle…")
+    form = form_with_button(close_page, "Close the cycle and its open tables")
+    form["reason"] = "The year is over."
+    page = press(form, "Close the cycle and its open tables").follow()
+    cycle.refresh_from_db()
+    assert cycle.state == "closed"
+    assert messages(page) == ["The cycle is closed; 0 open tables were closed unfinished."]
+    form = form_with_button(page, "Reopen")
+    form["reason"] = "Two late reviews."
+    page = press(form, "Reopen").follow()
+    cycle.refresh_from_db()
+    assert cycle.state == "active"
+    assert messages(page) == ["The cycle's state has been changed."]
+    history = [
+        (e.actor, e.from_state, e.to_state, e.reason) for e in cycle.events.order_by("at", "pk")
+    ]
+    assert history == [
+        (hr, "planning", "active", ""),
+        (hr, "active", "closed", "The year is over."),
+        (hr, "closed", "active", "Two late reviews."),
+    ]
+    shown = page.html.select_one("[data-testid=cycle-history]").get_text(" ", strip=True)
+    assert "Two late reviews." in shown and "The year is over." in shown
+    assert hr.full_name in shown
+
+
+def test_reopening_without_a_reason_is_refused_next_to_the_field(django_app, hr):
+    cycle = make_cycle(2025, state="closed")
+    page = django_app.get(cycle.get_absolute_url(), user=hr)
+    shown = press(form_with_button(page, "Reopen"), "Reopen")
+    assert errors_beside(shown, "reason") == ["This field is required."]
+    cycle.refresh_from_db()
+    assert cycle.state == "closed" and not cycle.events.exists()
+
+
+def test_the_state_page_does_not_close_a_cycle_past_its_tables(client, hr):
+    # An attack: closing goes through the close page, which deals with the open tables.
+    cycle = make_cycle(2026)
+    client.force_login(hr)
+    response = client.post(reverse("plans:cycle_state", args=[cycle.pk]), {"state": "closed"})
+    assert response.status_code == 400
+    cycle.refresh_from_db()
+    assert cycle.state == "active"
 
 
 def test_a_button_pressed_on_a_stale_page_changes_nothing(django_app, hr):

@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from plans.cycles import active_cycles_for
-from reviews.services import review_tables_generate
+from reviews.services import month_tables_generate
 
 
 def parse_month(value: str) -> dt.date:
@@ -28,10 +28,11 @@ class Command(BaseCommand):
         cycles = active_cycles_for(month)
         if options["cycle"]:
             cycles = cycles.filter(name=options["cycle"])
-        if not cycles.exists():
+        # The same code path as HR's Create tables page and the month-end job.
+        results = month_tables_generate(month=month, cycles=list(cycles))
+        if not results:
             raise CommandError(f"No active cycle covers {month:%Y-%m}.")
-        for cycle in cycles:
-            result = review_tables_generate(cycle=cycle, month=month)
+        for cycle, result in results:
             self.stdout.write(
                 f"{cycle.name} {month:%Y-%m}: {result.tables_created} tables created, "
                 f"{result.rows_created} rows, {result.items_carried} work items carried over."
