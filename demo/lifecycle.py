@@ -8,7 +8,10 @@
   this month: his open tables are withdrawn, his open step too, and his
   records stay readable by HR and Omar.
 
-Both are created here, not by the organisation file, so that re-running the
+Last year's cycle is closed, as HR closes a year: its finalised tables stay,
+the ones still open are closed unfinished, and everything in it is read-only.
+
+Noor and Ben are created here, not by the organisation file, so that re-running the
 import of that file never undoes the story; a re-run of the seed changes nothing.
 """
 
@@ -22,10 +25,11 @@ from django.utils import timezone
 
 from accounts.models import Assignment, Department, User
 from coaching.models import ActionItem, CoachingSession, CoachingType
-from demo.plans import DemoObjective, _objective
-from demo.reviews import _reach
+from demo.plans import DemoObjective, _objective, demo_plans_seed
+from demo.reviews import _reach, demo_reviews_seed
 from plans.models import AppraisalCycle, Measure
 from plans.months import first_of_previous_month as previous_month
+from reviews.cycles import cycle_close
 from reviews.lifecycle import person_move, person_offboard
 from reviews.services import review_table_for
 
@@ -120,3 +124,20 @@ def demo_lifecycle_seed(*, cycle: AppraisalCycle, today: dt.date | None = None) 
         due_date=today + dt.timedelta(days=7),
     )
     person_offboard(person=ben, by=hr)
+
+
+@transaction.atomic
+def demo_last_year_seed(*, today: dt.date | None = None) -> None:
+    """Last year's cycle, as the demo's current one was in mid-December, then closed by
+    HR: its open tables are closed unfinished. Idempotent."""
+    today = today or timezone.localdate()
+    if AppraisalCycle.objects.filter(name=str(today.year - 1)).exists():
+        return
+    last_year = today.replace(year=today.year - 1, month=12, day=15)
+    cycle = demo_plans_seed(today=last_year)
+    demo_reviews_seed(cycle=cycle, today=last_year)
+    cycle_close(
+        actor=User.objects.get(email="sofia.rossi@example.com"),
+        cycle=cycle,
+        reason="The year is over; the tables still open were not finished.",
+    )

@@ -11,7 +11,7 @@ from django.db import transaction
 from accounts.models import HR_GROUP_NAME, User
 from accounts.org_import import ImportResult, org_import
 from demo.coaching import demo_sessions_seed
-from demo.lifecycle import demo_lifecycle_seed
+from demo.lifecycle import demo_last_year_seed, demo_lifecycle_seed
 from demo.plans import demo_plans_seed
 from demo.reviews import demo_reviews_seed
 from plans.services import objective_progress_refresh
@@ -60,5 +60,6 @@ def demo_organisation_seed() -> ImportResult:
     demo_reviews_seed(cycle=cycle)
     demo_sessions_seed(cycle=cycle)
     demo_lifecycle_seed(cycle=cycle)
+    demo_last_year_seed()
     objective_progress_refresh()
     return result

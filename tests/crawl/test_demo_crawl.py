@@ -27,10 +27,7 @@ from django.utils import timezone
 from accounts.models import Notification, User
 from coaching.models import CoachingSession, ImprovementPlan
 from coaching.services import calendar_feed_rotate
-from demo.plans import demo_plans_seed
-from demo.reviews import demo_reviews_seed
 from plans.models import AppraisalCycle, Objective
-from plans.services import cycle_transition
 from reviews.exports import export_job_build, export_job_request
 from reviews.models import ReviewTable
 from tests.crawl.crawler import Crawler, CrawlResult, Link
@@ -114,12 +111,7 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[None]
     )
     with django_db_blocker.unblock(), settings, transaction.atomic():
         call_command("seed_demo", stdout=io.StringIO())
-        # Last year's cycle, closed: its plans and tables are read-only everywhere.
-        today = timezone.localdate()
-        last_year = today.replace(year=today.year - 1, month=12, day=15)
-        closed = demo_plans_seed(today=last_year)
-        demo_reviews_seed(cycle=closed, today=last_year)
-        cycle_transition(actor=User.objects.get(email=ROLES["HR"]), cycle=closed, state="closed")
+        # The demo closes last year's cycle itself: its plans and tables are read-only.
         call_command("send_reminders", "--digest", stdout=io.StringIO())
         # The demo has no staff member who is not a superuser: one who may view everything.
         staff = User.objects.create_user(STAFF_EMAIL, "not-used", full_name="Stan Staff")
