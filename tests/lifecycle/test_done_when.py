@@ -25,7 +25,7 @@ from plans.models import AppraisalCycle
 from reviews.jobs import month_end_generation_run, reminders_run
 from reviews.models import CLOSED_STATUSES, ReviewTable
 from tests.factories import DepartmentFactory, UserFactory, make_hr, make_objective
-from tests.webtest_helpers import form_by_testid, press
+from tests.webtest_helpers import form_by_testid, form_with_button, press
 
 pytestmark = pytest.mark.django_db
 Status = ReviewTable.Status
@@ -177,10 +177,36 @@ def test_a_person_joins_moves_twice_and_leaves_a_manager_leaves_and_the_record_h
     assert Notification.objects.filter(recipient__in=[ann, pat]).count() == before
     assert not ReviewTable.objects.filter(employee=pat, month=dt.date(year, 11, 1)).exists()
 
-    # Nobody reviews their own table: Cleo, at the top, is reviewed by HR.
-    make_objective(cycle, employee=ceo, title="Company result", weight=100, target=1)
-    with time_machine.travel(at(year, 11, 21), tick=False):
+    # HR closes the year, its open tables closed unfinished, and starts the next one.
+    with time_machine.travel(at(year, 12, 31), tick=False):
+        page = django_app.get(reverse("reviews:cycle_close", args=[cycle.pk]), user=hr)
+        form = form_by_testid(page, "close-form")
+        form["reason"] = "The year is over."
+        press(form, "Close the cycle and its open tables").follow()
+        cycle.refresh_from_db()
+        assert cycle.is_closed
+        assert not ReviewTable.objects.filter(cycle=cycle).exclude(status__in=CLOSED_STATUSES)
+        following = AppraisalCycle.objects.create(
+            name=str(year + 1),
+            start_date=dt.date(year + 1, 1, 1),
+            end_date=dt.date(year + 1, 12, 31),
+        )
+        make_objective(following, employee=bob, title="Next year's orders", weight=100, target=1)
+        page = django_app.get(following.get_absolute_url(), user=hr)
+        press(form_with_button(page, "Start the cycle"), "Start the cycle").follow()
+        following.refresh_from_db()
+        assert following.is_active
+    with time_machine.travel(at(year + 1, 1, 3), tick=False):
         month_end_generation_run(force=True)
-    ceo_table = ReviewTable.objects.get(employee=ceo, month=dt.date(year, 11, 1))
+        mail.outbox.clear()
+        reminders_run(force=True)
+    assert ReviewTable.objects.get(employee=bob, month=dt.date(year + 1, 1, 1)).cycle == following
+    assert not [m for m in mail.outbox if gone & set(m.to)]
+
+    # Nobody reviews their own table: Cleo, at the top, is reviewed by HR.
+    make_objective(following, employee=ceo, title="Company result", weight=100, target=1)
+    with time_machine.travel(at(year + 1, 1, 21), tick=False):
+        month_end_generation_run(force=True)
+    ceo_table = ReviewTable.objects.get(employee=ceo, month=dt.date(year + 1, 1, 1))
     assert ceo_table.reviewer is None
     assert Department.objects.get(name="East").head == ceo
