@@ -1,4 +1,10 @@
-"""Numbers for the HR and manager dashboards: a fixed number of queries each."""
+"""Numbers for the HR and manager dashboards: a fixed number of queries each.
+
+Review tables are counted under the department and line manager recorded on
+them — where the person was that month, not where they are today — and a
+manager's dashboard covers each person for the months they were in that
+manager's chain (``tables_reported_to``; issue 15, section 1).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,6 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, Q, QuerySet
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +24,8 @@ from coaching.selectors import held_by
 from plans.models import Objective
 from plans.selectors import ProgressState, current_cycle
 from reviews.models import ReviewTable
-from reviews.permissions import tables_visible_to
+from reviews.permissions import tables_reported_to
+from reviews.selectors import department_then, in_departments_then
 
 OPEN = (ReviewTable.Status.DRAFT, ReviewTable.Status.RETURNED)
 IN_REVIEW = (ReviewTable.Status.SUBMITTED, ReviewTable.Status.IN_REVIEW)
@@ -73,13 +79,6 @@ class Dashboard:
         }
 
 
-def _scoped_tables(user: User) -> QuerySet[ReviewTable]:
-    tables = tables_visible_to(user)
-    if user_roles(user).is_hr:
-        return tables
-    return tables.exclude(employee_id=user.pk)
-
-
 def _scoped_people(user: User) -> QuerySet[User]:
     people = User.objects.filter(is_active=True)
     if user_roles(user).is_hr:
@@ -92,7 +91,9 @@ def _coverage(
 ) -> list[dict[str, Any]]:
     """Every manager in scope with reports, sessions and their mix: two queries.
 
-    Sorted by need: managers who have not coached anyone for longest come first.
+    Sessions count under their coach, recorded on each session: a session held
+    before the coachee moved stays with the manager who held it. Sorted by need:
+    managers who have not coached anyone for longest come first.
     """
     managers = User.objects.filter(is_active=True)
     if not user_roles(user).is_hr:
@@ -163,16 +164,14 @@ def dashboard_build(
     """
     today = timezone.localdate()
     subtree = department_subtree_ids(department) if department is not None else None
-    scoped = _scoped_tables(user)
+    scoped = tables_reported_to(user)
     people = _scoped_people(user)
     if subtree is not None:
-        scoped = scoped.filter(
-            Q(employee__department_id__in=subtree) | Q(department_id__in=subtree)
-        )
+        scoped = scoped.filter(in_departments_then(subtree))
         people = people.filter(department_id__in=subtree)
     tables = scoped.filter(month=month)
     rows = (
-        tables.annotate(dept=Coalesce("department_id", "employee__department_id"))
+        tables.annotate(dept=department_then())
         .values("dept")
         .annotate(
             total=Count("pk"),
@@ -191,9 +190,9 @@ def dashboard_build(
     )
     late_tables = scoped.filter(status__in=OPEN, deadline__lt=today)
     late = list(
-        late_tables.select_related("employee__manager", "department__head").order_by("deadline")[
-            :50
-        ]
+        late_tables.select_related(
+            "line_manager", "employee__manager", "department__head"
+        ).order_by("deadline")[:50]
     )
     coverage = _coverage(user, subtree, today=today, since_days=since_days)
 

@@ -1,8 +1,11 @@
 """Review tables out of the app: XLSX, CSV (streamed) and PDF, and the large exports
 the worker builds.
 
-Every export starts from ``tables_visible_to`` (or everything, for a command
-run by an administrator), so each row is checked against who asks for it.
+Every export starts from ``tables_reported_to`` (or everything, for a command
+run by an administrator), so each row is checked against who asks for it, and a
+manager's file covers each person for the months they were in that manager's
+chain. Past months are placed under the department and line manager recorded on
+the table, not where the person is today (issue 15, section 1).
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ from accounts.models import User
 from accounts.selectors import department_subtree_ids
 from accounts.services import enqueue_on_commit
 from reviews.models import ExportJob, Inquiry, ReviewRow, ReviewTable
-from reviews.permissions import tables_visible_to
+from reviews.permissions import tables_reported_to
+from reviews.selectors import in_departments_then
 
 # Spreadsheet programs treat a cell starting with these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -43,9 +47,14 @@ class ExportFilter:
 
 
 def export_tables(user: User | None, spec: ExportFilter) -> QuerySet[ReviewTable]:
-    """The tables ``spec`` asks for that ``user`` may read (``None``: all), in file order."""
+    """The tables ``spec`` asks for in ``user``'s reports scope (``None``: all), in file order.
+
+    The department filter (with the departments below it) takes each table's
+    department of the time: a month someone spent in the department is in, a
+    month they spent elsewhere is not (issue 15, section 1).
+    """
     tables = (
-        tables_visible_to(user)
+        tables_reported_to(user)
         if user is not None
         else ReviewTable.objects.select_related("employee", "department", "cycle")
     )
@@ -53,15 +62,12 @@ def export_tables(user: User | None, spec: ExportFilter) -> QuerySet[ReviewTable
     if spec.cycle_id:
         tables = tables.filter(cycle_id=spec.cycle_id)
     if spec.department_id:
-        subtree = department_subtree_ids(spec.department_id)
-        tables = tables.filter(employee__department_id__in=subtree) | tables.filter(
-            department_id__in=subtree
-        )
+        tables = tables.filter(in_departments_then(department_subtree_ids(spec.department_id)))
     if spec.status:
         tables = tables.filter(status=spec.status)
-    return tables.select_related("employee__department", "department").order_by(
-        "month", "department__name", "employee__full_name", "pk"
-    )
+    return tables.select_related(
+        "employee__department", "department", "home_department", "line_manager"
+    ).order_by("month", "department__name", "employee__full_name", "pk")
 
 
 def safe_cell(value: object) -> object:
@@ -72,16 +78,24 @@ def safe_cell(value: object) -> object:
 
 
 def _department_of(table: ReviewTable) -> str:
+    """The department of the time: a department's table, itself; a person's, the one
+    recorded on the table (the present one where none was recorded)."""
     if table.department is not None:
         return table.department.name
-    department = table.employee.department if table.employee else None
+    department = table.home_department or (table.employee.department if table.employee else None)
     return department.name if department else ""
+
+
+def _manager_of(table: ReviewTable) -> str:
+    """The line manager recorded on the table (a department's: its head of the time)."""
+    return table.line_manager.full_name if table.line_manager else ""
 
 
 ROW_HEADERS = (
     "subject",
     "kind",
     "department",
+    "manager",
     "month",
     "status",
     "objective",
@@ -98,6 +112,7 @@ def _row_values(table: ReviewTable, row: ReviewRow) -> tuple[Any, ...]:
         table.subject_name,
         "department" if table.department_id else "employee",
         _department_of(table),
+        _manager_of(table),
         table.month,
         table.status,
         row.title,
@@ -113,7 +128,12 @@ def _rows(tables: QuerySet[ReviewTable]) -> Iterator[tuple[ReviewTable, ReviewRo
     """Rows of the tables in order, streamed from the database in chunks."""
     rows = (
         ReviewRow.objects.filter(table_id__in=tables.values("pk"))
-        .select_related("table__employee__department", "table__department")
+        .select_related(
+            "table__employee__department",
+            "table__department",
+            "table__home_department",
+            "table__line_manager",
+        )
         .order_by("table__month", "table_id", "position", "pk")
     )
     for row in rows.iterator(chunk_size=2000):
@@ -169,7 +189,7 @@ def write_xlsx(
         sheet.freeze_panes(1, 0)
 
     rows_sheet = workbook.add_worksheet("Rows")
-    header(rows_sheet, ROW_HEADERS, (24, 11, 20, 9, 11, 36, 8, 12, 12, 12, 48))
+    header(rows_sheet, ROW_HEADERS, (24, 11, 20, 20, 9, 11, 36, 8, 12, 12, 12, 48))
     count = 0
     for count, (table, row) in enumerate(_rows(tables), start=1):
         if on_progress is not None and count % 2000 == 0:
@@ -194,6 +214,7 @@ def write_xlsx(
         "subject",
         "kind",
         "department",
+        "manager",
         "month",
         "status",
         "deadline",
@@ -205,13 +226,14 @@ def write_xlsx(
         "expectations",
         "rating",
     )
-    header(tables_sheet, table_headers, (24, 11, 20, 9, 11, 11, 17, 17, 48, 48, 40, 40, 18))
+    header(tables_sheet, table_headers, (24, 11, 20, 20, 9, 11, 11, 17, 17, 48, 48, 40, 40, 18))
     index = 0
     for index, table in enumerate(tables.iterator(chunk_size=2000), start=1):
         values: list[Any] = [
             table.subject_name,
             "department" if table.department_id else "employee",
             _department_of(table),
+            _manager_of(table),
             table.month,
             table.status,
             table.deadline,
@@ -230,7 +252,7 @@ def write_xlsx(
                 naive = value.astimezone(dt.UTC).replace(tzinfo=None)
                 tables_sheet.write_datetime(index, column, naive, date_format)
             elif isinstance(value, dt.date):
-                fmt = month_format if column == 3 else date_format
+                fmt = month_format if column == table_headers.index("month") else date_format
                 tables_sheet.write_datetime(
                     index, column, dt.datetime.combine(value, dt.time()), fmt
                 )

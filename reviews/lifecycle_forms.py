@@ -91,6 +91,33 @@ class OffboardingForm(forms.Form):
                 help_text=_("Empty: the department has no head until HR names one."),
             )
 
+    def clean(self) -> dict[str, Any]:
+        """No report goes under someone who would then be below them (a circle): under
+        another report of the leaver named in this form, or anyone in their own team."""
+        data = super().clean() or {}
+        for report in self.preview.reports:
+            name = f"report_{report.pk}"
+            manager = data.get(name)
+            if manager is None:
+                continue
+            below = all_report_ids(report)
+            chosen_above = {
+                other.pk
+                for other in self.preview.reports
+                if data.get(f"report_{other.pk}") is not None
+                and data[f"report_{other.pk}"].pk == report.pk
+            }
+            if manager.pk in below or manager.pk in chosen_above:
+                self.add_error(
+                    name,
+                    _(
+                        "%(name)s would then report to someone below them: the reporting "
+                        "line would go round in a circle."
+                    )
+                    % {"name": report.full_name},
+                )
+        return data
+
     def report_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.fields if name.startswith("report_")]
 

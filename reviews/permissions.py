@@ -26,6 +26,7 @@ from accounts.selectors import (
     all_reports_sql,
     headed_department_ids,
     headed_subtree_ids,
+    in_reports,
     is_manager_of,
     user_roles,
 )
@@ -59,6 +60,29 @@ def tables_visible_to(user: User) -> QuerySet[ReviewTable]:
     if user.pk == top_reviewer_id_for(user):
         visible |= Q(reviewer__isnull=True)
     return queryset.filter(visible)
+
+
+def tables_reported_to(user: User) -> QuerySet[ReviewTable]:
+    """The tables ``user``'s dashboards and exports count (a subset of ``tables_visible_to``).
+
+    HR: every table. Others: each person's tables of the months that person was in
+    their chain — the line manager recorded on the table is ``user`` or one of
+    their present reports (a table with no line manager recorded: the present
+    chain) — and the tables of the departments they head and those below. Never
+    their own tables. A present report's tables from before they joined the chain
+    stay readable (``tables_visible_to``) but are counted under the manager of
+    their month (issue 15, section 1: "a manager's dashboards and exports cover
+    each person for the months they were in that manager's chain").
+    """
+    queryset = ReviewTable.objects.select_related("employee", "department", "cycle")
+    if user_roles(user).is_hr:
+        return queryset
+    in_chain_then = Q(line_manager_id=user.pk) | in_reports(user, "line_manager_id")
+    not_recorded = Q(line_manager__isnull=True, employee__isnull=False) & in_reports(
+        user, "employee_id"
+    )
+    headed = Q(department_id__in=headed_subtree_ids(user))
+    return queryset.filter(in_chain_then | not_recorded | headed).exclude(employee_id=user.pk)
 
 
 def top_reviewer_id_for(user: User) -> int | None:

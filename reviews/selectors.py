@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,9 +52,33 @@ def with_counts(queryset: QuerySet[ReviewTable]) -> QuerySet[ReviewTable]:
     return queryset.annotate(open_inquiries=Coalesce(Subquery(open_inquiries), 0))
 
 
+def department_then() -> Coalesce:
+    """The department a table is reported under, as an expression (issue 15, section 1).
+
+    A department's own table: that department. A person's: the department
+    recorded when the table was made (``OrgRecord.home_department``), or, where
+    none was recorded, the person's present department.
+    """
+    return Coalesce("department_id", "home_department_id", "employee__department_id")
+
+
+def in_departments_then(department_ids: Iterable[int]) -> Q:
+    """Tables reported under one of ``department_ids`` (see ``department_then``).
+
+    Spelled as three indexable conditions rather than a filter on the expression.
+    """
+    ids = list(department_ids)
+    return (
+        Q(department_id__in=ids)
+        | Q(department__isnull=True, home_department_id__in=ids)
+        | Q(department__isnull=True, home_department__isnull=True, employee__department_id__in=ids)
+    )
+
+
 def _base() -> QuerySet[ReviewTable]:
-    """For lists: the subject's name, without the long texts only the table page shows."""
-    return ReviewTable.objects.select_related("employee", "department").defer(
+    """For lists: the subject's name and department of the time, without the long texts
+    only the table page shows."""
+    return ReviewTable.objects.select_related("employee", "department", "home_department").defer(
         "summary", "reviewer_summary", "suggestions", "expectations"
     )
 

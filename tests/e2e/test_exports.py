@@ -23,7 +23,9 @@ def _last_month_of_the_cycle(today: dt.date) -> dt.date:
 
 
 def _stored_rows(month: dt.date, department: str | None = None) -> list[tuple[str, str, str]]:
-    """(subject, objective, status) of every row of the month's tables, from the database."""
+    """(subject, objective, status) of every row of the month's tables, from the database;
+    with a department, those placed in it (or below) that month: a department's own
+    table, or a person's recorded department of the time (today's where none was)."""
     rows = ReviewRow.objects.filter(table__month=month).select_related(
         "table__employee__department", "table__department"
     )
@@ -37,7 +39,13 @@ def _stored_rows(month: dt.date, department: str | None = None) -> list[tuple[st
                 break
             names |= below
         rows = rows.filter(
-            Q(table__department__name__in=names) | Q(table__employee__department__name__in=names)
+            Q(table__department__name__in=names)
+            | Q(table__department=None, table__home_department__name__in=names)
+            | Q(
+                table__department=None,
+                table__home_department=None,
+                table__employee__department__name__in=names,
+            )
         )
     return sorted((row.table.subject_name, row.title, row.table.status) for row in rows)
 

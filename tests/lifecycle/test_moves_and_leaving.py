@@ -333,3 +333,19 @@ def test_someone_re_activated_in_the_admin_is_invited_again(
     assert report.invitation_requested_at is not None
     latest = Assignment.objects.filter(person=report).latest("started_at")
     assert (latest.ended_at, latest.source, latest.changed_by) == (None, "admin", admin)
+
+
+def test_off_boarding_refuses_to_put_two_reports_under_each_other(
+    django_app, hr, manager, report, peer
+):
+    second = UserFactory(full_name="Sam Second", email="sam@example.com", manager=manager)
+    page = django_app.get(reverse("reviews:person_offboard", args=[manager.pk]), user=hr)
+    form = form_by_testid(page, "offboard-form")
+    form[f"report_{report.pk}"] = second.email
+    form[f"report_{second.pk}"] = report.email
+    form["confirm"] = True
+    refused = press(form, "Off-board")
+    assert refused.status_code == 200
+    assert "go round in a circle" in " ".join(errors_beside(refused, f"report_{report.pk}"))
+    manager.refresh_from_db()
+    assert manager.is_active
