@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 
 from accounts.http import user_of
 from accounts.inputs import param_choice
+from accounts.selectors import user_roles
 from plans.models import AppraisalCycle
 from plans.permissions import get_cycle_for_hr
 from reviews.cycles import cycle_close, review_tables_withdraw
@@ -46,6 +47,8 @@ def _context(
         "open_count": sum(counts.values()),
         "withdraw_form": withdraw_form or TablesWithdrawForm(open_tables=tables),
         "close_form": close_form or CycleCloseForm(),
+        # An administrator outside HR manages cycles but does not read tables.
+        "link_tables": user_roles(user_of(request)).is_hr,
     }
 
 
