@@ -282,6 +282,18 @@ CASES: list[Case] = [
         },
     ),
     Case("reviews:jobs", "hr", "POST"),
+    Case("reviews:cycle_close", "hr", args=("cycle",), form=False, reads=("page",)),
+    Case(
+        "reviews:cycle_close",
+        "hr",
+        "POST",
+        args=("cycle",),
+        page="reviews:cycle_close",
+        page_args=("cycle",),
+        # The page's first form: withdraw ticked tables (the close form has its own test).
+        fill=lambda world: {"tables": str(world.review_table.pk), "reason": "Left."},
+        label="withdraw",
+    ),
     Case(
         "reviews:person_move",
         "hr",
