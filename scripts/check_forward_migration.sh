@@ -30,7 +30,7 @@ CREATE TABLE IF NOT EXISTS release_columns AS
   SELECT table_name::text AS name,
          string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position) AS cols
   FROM information_schema.columns WHERE table_schema = 'public'
-  AND table_name NOT IN ('django_migrations', 'django_content_type')
+  AND table_name NOT IN ('django_migrations', 'django_content_type', 'auth_permission')
   GROUP BY table_name;
 DO $$
 DECLARE t text; c text; n bigint; h text;

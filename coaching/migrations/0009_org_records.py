@@ -8,26 +8,6 @@ from django.db import migrations, models
 from django.db.models import F, OuterRef, Subquery
 
 
-def places_as_now(apps, schema_editor):
-    """Records made before the history was kept: placed where their subject is now."""
-    User = apps.get_model("accounts", "User")
-    Department = apps.get_model("accounts", "Department")
-    person = User.objects.filter(pk=OuterRef("employee_id"))
-    for name in ("CoachingSession", "ImprovementPlan"):
-        model = apps.get_model("coaching", name)
-        model.objects.filter(employee__isnull=False).update(
-            home_department_id=Subquery(person.values("department_id")[:1]),
-            line_manager_id=Subquery(person.values("manager_id")[:1]),
-        )
-    CoachingSession = apps.get_model("coaching", "CoachingSession")
-    CoachingSession.objects.filter(department__isnull=False).update(
-        home_department_id=F("department_id"),
-        line_manager_id=Subquery(
-            Department.objects.filter(pk=OuterRef("department_id")).values("head_id")[:1]
-        ),
-    )
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -57,5 +37,4 @@ class Migration(migrations.Migration):
             name='line_manager',
             field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='line manager at the time'),
         ),
-        migrations.RunPython(places_as_now, migrations.RunPython.noop),
     ]

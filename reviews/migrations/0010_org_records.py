@@ -8,30 +8,6 @@ from django.db import migrations, models
 from django.db.models import OuterRef, Subquery
 
 
-def places_as_now(apps, schema_editor):
-    """Tables made before the history was kept: placed where their subject is now,
-    reviewed by whom the org chart names now (the best that is known)."""
-    ReviewTable = apps.get_model("reviews", "ReviewTable")
-    User = apps.get_model("accounts", "User")
-    Department = apps.get_model("accounts", "Department")
-    person = User.objects.filter(pk=OuterRef("employee_id"))
-    ReviewTable.objects.filter(employee__isnull=False).update(
-        home_department_id=Subquery(person.values("department_id")[:1]),
-        line_manager_id=Subquery(person.values("manager_id")[:1]),
-        reviewer_id=Subquery(person.values("manager_id")[:1]),
-    )
-    department = Department.objects.filter(pk=OuterRef("department_id"))
-    ReviewTable.objects.filter(department__isnull=False).update(
-        home_department_id=models.F("department_id"),
-        line_manager_id=Subquery(department.values("head_id")[:1]),
-    )
-    parent_head = Department.objects.filter(pk=OuterRef("department__parent_id")).values("head_id")
-    for pk, head_id in ReviewTable.objects.filter(department__isnull=False).annotate(
-        parent_head=Subquery(parent_head[:1])
-    ).values_list("pk", "parent_head"):
-        ReviewTable.objects.filter(pk=pk).update(reviewer_id=head_id)
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -61,5 +37,4 @@ class Migration(migrations.Migration):
             name='reviewer',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='tables_to_review', to=settings.AUTH_USER_MODEL, verbose_name='reviewer'),
         ),
-        migrations.RunPython(places_as_now, migrations.RunPython.noop),
     ]
