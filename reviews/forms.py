@@ -173,6 +173,26 @@ class JobSettingsForm(forms.ModelForm[JobSettings]):
             help_text=JobSettings._meta.get_field("top_reviewer").help_text,
         )
 
+    def clean_top_reviewer(self) -> User | None:
+        """Not someone at the top themselves: their own table is one they would review."""
+        person: User | None = self.cleaned_data.get("top_reviewer")
+        if person is None:
+            return None
+        at_top = person.manager_id is None and (
+            User.objects.filter(manager=person, is_active=True).exists()
+            or Department.objects.filter(head=person, parent__isnull=True).exists()
+        )
+        if at_top:
+            raise forms.ValidationError(
+                _(
+                    "%(name)s is at the top of the organisation: the tables they would "
+                    "review include their own. Choose someone outside the line, such as the "
+                    "chair of the board, or leave it empty for HR."
+                )
+                % {"name": person.full_name}
+            )
+        return person
+
     def save(self, commit: bool = True) -> JobSettings:
         self.instance.top_reviewer = self.cleaned_data.get("top_reviewer")
         return super().save(commit)

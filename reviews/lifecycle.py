@@ -28,15 +28,20 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, ngettext
+from django.utils.translation import gettext_noop, ngettext_lazy
 
 from accounts.models import Assignment, Department, OrgChange, User, org_change_context
-from accounts.selectors import manager_chain_ids, nearest_active_manager
+from accounts.selectors import (
+    all_report_ids,
+    manager_chain_ids,
+    nearest_active_manager,
+    user_roles,
+)
 from accounts.services import invitations_request, notify_each
 from coaching.models import ActionItem
 from plans.models import AppraisalCycle, Objective, PerformancePlan, PlanReopening
 from reviews.models import CLOSED_STATUSES, ReviewEvent, ReviewTable
-from reviews.reviewers import employee_reviewer_ids, reviewer_now, route_drafts
+from reviews.reviewers import employee_reviewer_ids, reviewer_named, reviewer_now, route_drafts
 
 Status = ReviewTable.Status
 OPEN_STATUSES = [s for s in Status if s not in CLOSED_STATUSES]
@@ -55,6 +60,8 @@ class LifecycleReport:
     items_withdrawn: int = 0
     items_reassigned: int = 0
     reviews_handed_over: int = 0
+    # (department id, new head id or None): the departments a leaver headed.
+    heads_named: list[tuple[int, int | None]] = field(default_factory=list)
     # (report id, new manager id or None): the reports of people who left, for HR to confirm.
     reports_moved: list[tuple[int, int | None]] = field(default_factory=list)
 
@@ -91,7 +98,7 @@ def org_changes_apply(changes: Iterable[OrgChange], *, by: User | None) -> Lifec
         elif change.manager_changed or change.department_changed:
             report.merge(_after_move(change, by=by))
     _invite_rehired(rehired, by=by)
-    report.drafts_routed += route_drafts(department_ids=_departments_with_drafts())
+    _after_heads_changed(report, by=by)
     return report
 
 
@@ -114,7 +121,7 @@ def person_move(
     report = LifecycleReport()
     for change in person.org_changes:
         report.merge(_after_move(change, by=by))
-    report.drafts_routed += route_drafts(department_ids=_departments_with_drafts())
+    _after_heads_changed(report, by=by)
     return report
 
 
@@ -171,17 +178,51 @@ def offboarding_preview(person: User) -> OffboardingPreview:
     )
 
 
+def handover_assessee_ids(table: ReviewTable) -> set[int]:
+    """Ids of the people ``table`` assesses: its employee, or its department's head."""
+    ids = {table.employee_id} if table.employee_id else set()
+    if table.department is not None and table.department.head_id:
+        ids.add(table.department.head_id)
+    return ids
+
+
+def handover_refusal(table: ReviewTable, person: User) -> str:
+    """Why ``person`` cannot take over the review of ``table``, in the reader's
+    language; empty when they can (active; a manager, a department head or in HR;
+    not the assessee, not its reviewer already, not below its subject)."""
+    if not person.is_active:
+        return _("%(name)s has left the organisation.") % {"name": person.full_name}
+    assessees = handover_assessee_ids(table)
+    if person.pk in assessees:
+        return _("Nobody reviews their own table.")
+    if person.pk == table.reviewer_id:
+        return _("%(name)s reviews this table already.") % {"name": person.full_name}
+    if any(person.pk in all_report_ids(User(pk=subject)) for subject in assessees):
+        return _("%(name)s reports to the person this table assesses.") % {"name": person.full_name}
+    roles = user_roles(person)
+    if not (roles.is_manager or roles.is_department_head or roles.is_hr):
+        return _(
+            "%(name)s neither manages people nor works in HR: choose a manager, a "
+            "department head or someone in HR."
+        ) % {"name": person.full_name}
+    return ""
+
+
 @transaction.atomic
 def review_handover(*, table: ReviewTable, to: User, by: User, reason: str) -> ReviewTable:
-    """HR hands the review of ``table`` to ``to``, recorded in its history.
+    """HR hands the review of ``table`` to ``to``, recorded in its history with ``reason``;
+    the new and the previous reviewer are told.
 
-    Raises ``ValueError`` when ``to`` is inactive or is the table's assessee.
+    Raises ``ValueError`` (with ``handover_refusal``'s text) when ``to`` cannot review it.
     """
-    assessees = {table.employee_id} if table.employee_id else set()
-    if table.department is not None and table.department.head_id:
-        assessees.add(table.department.head_id)
-    if not to.is_active or to.pk in assessees:
-        raise ValueError("not a possible reviewer")
+    table = (
+        ReviewTable.objects.select_for_update(of=("self",))
+        .select_related("department")
+        .get(pk=table.pk)
+    )
+    problem = handover_refusal(table, to)
+    if problem:
+        raise ValueError(problem)
     previous = table.reviewer
     ReviewTable.objects.filter(pk=table.pk).update(reviewer=to, version=F("version") + 1)
     ReviewEvent.objects.create(
@@ -189,7 +230,7 @@ def review_handover(*, table: ReviewTable, to: User, by: User, reason: str) -> R
         kind=ReviewEvent.Kind.CHANGE,
         actor=by,
         comment=reason,
-        changes={"reviewer": [str(previous) if previous else "", str(to)]},
+        changes={"reviewer": [previous.full_name if previous else "", to.full_name]},
     )
     _tell(
         [to],
@@ -198,6 +239,15 @@ def review_handover(*, table: ReviewTable, to: User, by: User, reason: str) -> R
         actor=by.full_name,
         table=str(table),
     )
+    if previous is not None:
+        _tell(
+            [previous],
+            gettext_noop("%(actor)s handed the review of %(table)s to %(name)s."),
+            table.get_absolute_url(),
+            actor=by.full_name,
+            table=str(table),
+            name=to.full_name,
+        )
     table.refresh_from_db()
     return table
 
@@ -205,7 +255,11 @@ def review_handover(*, table: ReviewTable, to: User, by: User, reason: str) -> R
 # --- What follows a change ------------------------------------------------------
 
 
-def _after_move(change: OrgChange, *, by: User | None) -> LifecycleReport:
+def _after_move(
+    change: OrgChange, *, by: User | None, manager_left: User | None = None
+) -> LifecycleReport:
+    """What follows one person's move; ``manager_left``: their manager is leaving
+    (off-boarding moves the reports), which the notices say instead of a move."""
     report = LifecycleReport(moved=[change.person_id])
     assert change.before is not None and change.after is not None  # noqa: S101 - a move
     report.drafts_routed += route_drafts(employee_ids=[change.person_id])
@@ -248,6 +302,27 @@ def _after_move(change: OrgChange, *, by: User | None) -> LifecycleReport:
         "new": new_manager.full_name if new_manager else "—",
         "department": str(person.department or "—"),
     }
+    if manager_left is not None:
+        # The old manager is leaving: the person and the new manager hear why.
+        _tell(
+            [person],
+            gettext_noop(
+                "%(old)s has left. You now report to %(new)s; your plan waits for their "
+                "confirmation, and your tables go to them."
+            ),
+            url,
+            **params,
+        )
+        _tell(
+            [new_manager] if new_manager else [],
+            gettext_noop(
+                "%(person)s now reports to you: %(old)s has left. Their plan waits for your "
+                "confirmation, and their open tables come to you."
+            ),
+            url,
+            **params,
+        )
+        return report
     _tell(
         [person],
         gettext_noop(
@@ -295,10 +370,21 @@ def _after_leaving(
             direct.save(update_fields=["manager"])
         report.reports_moved.append((direct.pk, target.pk if target else None))
         for change in direct.org_changes:
-            report.merge(_after_move(change, by=by))
+            report.merge(_after_move(change, by=by, manager_left=person))
     for department in Department.objects.filter(head=person):
         department.head = new_heads.get(department.pk, default_manager)
         department.save(update_fields=["head"])
+        report.heads_named.append((department.pk, department.head_id))
+        _tell(
+            [department.head] if department.head else [],
+            gettext_noop("%(person)s has left: you now head %(department)s."),
+            department.get_absolute_url(),
+            person=person.full_name,
+            department=department.name,
+        )
+    # Drafts follow the new heads before the held reviews are handed on, so that
+    # nobody is handed the review of a department they now head.
+    _after_heads_changed(report, by=by)
 
     # The reviews they held go with their reports: to each table's reviewer of today.
     held = list(
@@ -306,18 +392,13 @@ def _after_leaving(
         .exclude(employee=person)
         .select_related("department")
     )
-    for table in held:
-        new_reviewer = reviewer_now(table)
-        ReviewTable.objects.filter(pk=table.pk).update(
-            reviewer_id=new_reviewer, version=F("version") + 1
-        )
-        ReviewEvent.objects.create(
-            table=table,
-            kind=ReviewEvent.Kind.CHANGE,
-            actor=by,
-            comment=_("The reviewer left the organisation."),
-            changes={"reviewer": [person.full_name, _reviewer_name(new_reviewer)]},
-        )
+    _hand_on(
+        held,
+        by=by,
+        reason=gettext_noop("The reviewer left the organisation."),
+        notice=gettext_noop("%(person)s has left: the review of %(table)s is now yours."),
+        person=person.full_name,
+    )
     report.reviews_handed_over += len(held)
 
     # Their own open tables are withdrawn: a state, nothing deleted.
@@ -361,71 +442,141 @@ def _after_leaving(
     if default_manager is not None:
         _tell(
             [default_manager],
-            gettext_noop("%(person)s has left: their open tables were withdrawn."),
+            gettext_noop("%(person)s has left the organisation: their open tables were withdrawn.")
+            if report.tables_withdrawn
+            else gettext_noop("%(person)s has left the organisation."),
             person.get_absolute_url(),
             person=person.full_name,
         )
     return report
 
 
+def _after_heads_changed(report: LifecycleReport, *, by: User | None) -> None:
+    """Department drafts follow their heads of today, and an open table whose reviewer
+    now heads the department it assesses goes on up: nobody reviews their own table."""
+    report.drafts_routed += route_drafts(department_ids=_departments_with_drafts())
+    own = list(
+        ReviewTable.objects.filter(
+            status__in=OPEN_STATUSES,
+            department__isnull=False,
+            reviewer_id=F("department__head_id"),
+        ).select_related("department")
+    )
+    _hand_on(
+        own,
+        by=by,
+        reason=gettext_noop("The reviewer now heads this department."),
+        notice=gettext_noop(
+            "The review of %(table)s is now yours: its reviewer now heads the department."
+        ),
+    )
+    report.reviews_handed_over += len(own)
+
+
+def _hand_on(
+    tables: list[ReviewTable], *, by: User | None, reason: str, notice: str, **params: str
+) -> None:
+    """Each table to its reviewer of today, recorded in its history and told to them.
+
+    ``reason`` (a message id) goes into the table's history in the language of the
+    person making the change; ``notice`` (a message id, with ``%(table)s`` and
+    ``params``) tells each new reviewer, in theirs.
+    """
+    names = {
+        pk: person.full_name
+        for pk, person in User.objects.in_bulk(
+            {t.reviewer_id for t in tables if t.reviewer_id}
+        ).items()
+    }
+    told: dict[int, list[ReviewTable]] = {}
+    for table in tables:
+        new_reviewer = reviewer_now(table)
+        before = names.get(table.reviewer_id or 0, "")
+        ReviewTable.objects.filter(pk=table.pk).update(
+            reviewer_id=new_reviewer, version=F("version") + 1
+        )
+        ReviewEvent.objects.create(
+            table=table,
+            kind=ReviewEvent.Kind.CHANGE,
+            actor=by,
+            comment=_(reason),
+            changes={"reviewer": [before, _reviewer_name(new_reviewer, table)]},
+        )
+        if new_reviewer is not None:
+            told.setdefault(new_reviewer, []).append(table)
+    for reviewer in User.objects.filter(pk__in=told):
+        for table in told[reviewer.pk]:
+            _tell([reviewer], notice, table.get_absolute_url(), table=str(table), **params)
+
+
+# (what the report counts, its message, plural by "n"): the summary's parts, in order.
+_SUMMARY_PARTS = (
+    (
+        "tables_withdrawn",
+        ngettext_lazy("%(n)d open table withdrawn", "%(n)d open tables withdrawn", "n"),
+    ),
+    (
+        "drafts_routed",
+        ngettext_lazy(
+            "%(n)d draft table sent to the new reviewer",
+            "%(n)d draft tables sent to the new reviewer",
+            "n",
+        ),
+    ),
+    (
+        "plans_reopened",
+        ngettext_lazy(
+            "%(n)d plan waits for the new manager's confirmation",
+            "%(n)d plans wait for the new manager's confirmation",
+            "n",
+        ),
+    ),
+    (
+        "objectives_flagged",
+        ngettext_lazy(
+            "%(n)d objective's alignment to be checked",
+            "%(n)d objectives' alignment to be checked",
+            "n",
+        ),
+    ),
+    (
+        "reports_moved",
+        ngettext_lazy(
+            "%(n)d report moved to a new manager", "%(n)d reports moved to a new manager", "n"
+        ),
+    ),
+    (
+        "heads_named",
+        ngettext_lazy("%(n)d department has a new head", "%(n)d departments have a new head", "n"),
+    ),
+    (
+        "reviews_handed_over",
+        ngettext_lazy("%(n)d review handed over", "%(n)d reviews handed over", "n"),
+    ),
+    (
+        "items_withdrawn",
+        ngettext_lazy("%(n)d open action item withdrawn", "%(n)d open action items withdrawn", "n"),
+    ),
+    (
+        "items_reassigned",
+        ngettext_lazy(
+            "%(n)d action item handed to the coachee's manager",
+            "%(n)d action items handed to the coachee's manager",
+            "n",
+        ),
+    ),
+)
+
+
 def report_summary(report: LifecycleReport) -> str:
-    """What a move or an off-boarding did, in one sentence for the page's message."""
+    """What a move or an off-boarding did, in one sentence of the reader's language
+    (parts joined by "; "; empty when nothing was done)."""
     parts = []
-    if report.tables_withdrawn:
-        parts.append(
-            ngettext(
-                "%(n)d open table withdrawn", "%(n)d open tables withdrawn", report.tables_withdrawn
-            )
-            % {"n": report.tables_withdrawn}
-        )
-    if report.drafts_routed:
-        parts.append(
-            ngettext(
-                "%(n)d draft table sent to the new reviewer",
-                "%(n)d draft tables sent to the new reviewer",
-                report.drafts_routed,
-            )
-            % {"n": report.drafts_routed}
-        )
-    if report.plans_reopened:
-        parts.append(
-            ngettext(
-                "%(n)d plan waits for the new manager's confirmation",
-                "%(n)d plans wait for the new manager's confirmation",
-                report.plans_reopened,
-            )
-            % {"n": report.plans_reopened}
-        )
-    if report.objectives_flagged:
-        parts.append(
-            ngettext(
-                "%(n)d objective's alignment to be checked",
-                "%(n)d objectives' alignment to be checked",
-                report.objectives_flagged,
-            )
-            % {"n": report.objectives_flagged}
-        )
-    if report.reports_moved:
-        parts.append(
-            ngettext(
-                "%(n)d report moved to a new manager",
-                "%(n)d reports moved to a new manager",
-                len(report.reports_moved),
-            )
-            % {"n": len(report.reports_moved)}
-        )
-    if report.reviews_handed_over:
-        parts.append(
-            ngettext(
-                "%(n)d review handed over", "%(n)d reviews handed over", report.reviews_handed_over
-            )
-            % {"n": report.reviews_handed_over}
-        )
-    if report.items_withdrawn or report.items_reassigned:
-        parts.append(
-            _("%(closed)d action items withdrawn, %(handed)d handed on")
-            % {"closed": report.items_withdrawn, "handed": report.items_reassigned}
-        )
+    for name, message in _SUMMARY_PARTS:
+        value = getattr(report, name)
+        count = value if isinstance(value, int) else len(value)
+        if count:
+            parts.append(str(message % {"n": count}))
     return "; ".join(parts)
 
 
@@ -455,10 +606,13 @@ def _departments_with_drafts() -> list[int]:
     )
 
 
-def _reviewer_name(pk: int | None) -> str:
-    if pk is None:
-        return _("the top reviewer or HR")
-    return User.objects.only("full_name").get(pk=pk).full_name
+def _reviewer_name(pk: int | None, table: ReviewTable) -> str:
+    """The name the history gives a table's new reviewer (the top reviewer, or HR, at the top)."""
+    if pk is not None:
+        return User.objects.only("full_name").get(pk=pk).full_name
+    table.reviewer_id = None
+    top, _is_top = reviewer_named(table)
+    return top.full_name if top is not None else _("HR")
 
 
 def _tell(recipients: Iterable[User], message: str, url: str, **params: str) -> None:

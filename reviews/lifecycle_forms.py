@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.inputs import PersonField
 from accounts.models import Department, User
 from accounts.selectors import all_report_ids
-from reviews.lifecycle import OffboardingPreview
+from reviews.lifecycle import OffboardingPreview, handover_assessee_ids, handover_refusal
+from reviews.models import ReviewTable
 
 
 class PersonMoveForm(forms.Form):
@@ -138,17 +139,30 @@ class OffboardingForm(forms.Form):
 
 
 class HandoverForm(forms.Form):
-    """HR hands a table's review to someone else, saying why."""
+    """HR hands a table's review to someone else, saying why.
+
+    The new reviewer is a manager, a department head or someone in HR; never the
+    table's assessee, its reviewer already, or someone who reports to its subject.
+    """
 
     reason = forms.CharField(
         label=_("Why"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args: Any, assessee_ids: set[int], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, table: ReviewTable, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.table = table
         self.fields["reviewer"] = PersonField(
             label=_("New reviewer (e-mail)"),
-            exclude=assessee_ids,
+            exclude=handover_assessee_ids(table),
             exclude_message=_("Nobody reviews their own table."),
+            help_text=_("A manager, a department head or someone in HR."),
         )
         self.order_fields(["reviewer", "reason"])
+
+    def clean_reviewer(self) -> User:
+        person: User = self.cleaned_data["reviewer"]
+        problem = handover_refusal(self.table, person)
+        if problem:
+            raise forms.ValidationError(problem)
+        return person

@@ -340,6 +340,27 @@ class ReviewEvent(models.Model):
     def to_label(self) -> str:
         return str(ReviewTable.Status(self.to_status).label) if self.to_status else ""
 
+    # Changes recorded under a field's name rather than its label: labelled in the
+    # reader's language when shown (older rows hold the writer's label, shown as is).
+    NAMED_CHANGES = {"reviewer": _("Reviewer")}
+
+    @property
+    def change_lines(self) -> list[tuple[str, str, str]]:
+        """``[(label, before, after)]`` of a change event, labels in the reader's language."""
+        return [
+            (str(self.NAMED_CHANGES.get(name, name)), *self._values(values))
+            for name, values in (self.changes or {}).items()
+        ]
+
+    @staticmethod
+    def _values(values: object) -> tuple[str, str]:
+        if isinstance(values, list | tuple) and len(values) == 2:
+            return (
+                "—" if values[0] in (None, "") else str(values[0]),
+                "—" if values[1] in (None, "") else str(values[1]),
+            )
+        return ("—", str(values))
+
 
 class JobSettings(models.Model):
     """Schedules, lead times and deadlines that HR changes in the app (one row)."""

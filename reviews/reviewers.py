@@ -84,11 +84,31 @@ def top_reviewer_id() -> int | None:
     return top.pk if top is not None and top.is_active else None
 
 
+def reviewer_named(table: ReviewTable) -> tuple[User | None, bool]:
+    """Whom the table's page names as its reviewer: ``(person or None, is the top reviewer)``.
+
+    The recorded reviewer; for a table with nobody above its subject, the active
+    top reviewer of the job settings unless they are its assessee; ``(None, False)``
+    means HR reviews it. One query at most (the top reviewer).
+    """
+    if table.reviewer_id is not None:
+        return table.reviewer, False
+    top = JobSettings.current().top_reviewer
+    if top is None or not top.is_active:
+        return None, False
+    assessees = {table.employee_id}
+    if table.department is not None:
+        assessees.add(table.department.head_id)
+    return (None, False) if top.pk in assessees else (top, True)
+
+
 def route_drafts(*, employee_ids: Iterable[int] = (), department_ids: Iterable[int] = ()) -> int:
     """Point the draft tables of these subjects at their reviewer of today; how many changed.
 
     A table not yet submitted goes to the new line (issue 15, section 2); one
-    submitted, in review or returned keeps the reviewer it was submitted to.
+    submitted, in review or returned keeps the reviewer it was submitted to. The
+    place recorded on the table (department and line manager) stays as it was
+    when the table was made (section 1): the month stays where it was counted.
     """
     changed = 0
     for subject, reviewers in (

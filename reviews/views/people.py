@@ -18,8 +18,9 @@ from reviews.lifecycle import (
     review_handover,
 )
 from reviews.lifecycle_forms import HandoverForm, OffboardingForm, PersonMoveForm
-from reviews.models import CLOSED_STATUSES
+from reviews.models import CLOSED_STATUSES, ReviewTable
 from reviews.permissions import get_table_for_user, require
+from reviews.reviewers import reviewer_named
 
 
 def _active_person(pk: int) -> User:
@@ -86,21 +87,36 @@ def table_handover_view(request: HttpRequest, pk: int) -> HttpResponse:
     require_hr(user)
     table = get_table_for_user(user, pk)
     require(table.status not in CLOSED_STATUSES)
-    assessees = {table.employee_id} if table.employee_id else set()
-    if table.department is not None and table.department.head_id:
-        assessees.add(table.department.head_id)
-    form = HandoverForm(request.POST or None, assessee_ids={pk for pk in assessees if pk})
+    form = HandoverForm(request.POST or None, table=table)
     if request.method == "POST" and form.is_valid():
-        review_handover(
-            table=table,
-            to=form.cleaned_data["reviewer"],
-            by=user,
-            reason=form.cleaned_data["reason"],
-        )
+        try:
+            review_handover(
+                table=table,
+                to=form.cleaned_data["reviewer"],
+                by=user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValueError as refused:  # the organisation changed since the form was checked
+            form.add_error("reviewer", str(refused))
+            return _handover_page(request, table, form)
         messages.success(
             request,
             _("The review of %(table)s is now with %(name)s.")
             % {"table": table, "name": form.cleaned_data["reviewer"].full_name},
         )
         return redirect(table.get_absolute_url())
-    return render(request, "reviews/table_handover.html", {"table": table, "form": form})
+    return _handover_page(request, table, form)
+
+
+def _handover_page(request: HttpRequest, table: ReviewTable, form: HandoverForm) -> HttpResponse:
+    named_reviewer, named_is_top = reviewer_named(table)
+    return render(
+        request,
+        "reviews/table_handover.html",
+        {
+            "table": table,
+            "form": form,
+            "named_reviewer": named_reviewer,
+            "named_is_top": named_is_top,
+        },
+    )

@@ -21,6 +21,7 @@ from reviews.fill_forms import ReviewTableFillForms
 from reviews.forms import InquiryForm, ReviewerForm
 from reviews.models import ReviewTable
 from reviews.permissions import TableAccess, get_table_access, require
+from reviews.reviewers import reviewer_named
 from reviews.selectors import last_status_change, table_contents, table_history
 from reviews.services import StaleTableError
 from reviews.workflow import SubmissionIncomplete, review_table_decide, review_table_save
@@ -56,9 +57,12 @@ def table_context(
     """
     table = access.table
     contents = table_contents(table)
+    named_reviewer, named_is_top = reviewer_named(table)
     context: dict[str, Any] = {
         **contents.context(),
         "access": access,
+        "named_reviewer": named_reviewer,
+        "named_is_top": named_is_top,
         "open_inquiries": sum(1 for i in contents.inquiries if i.is_open),
         "inquiry_form": InquiryForm(),
     }

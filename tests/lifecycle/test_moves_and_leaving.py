@@ -18,7 +18,7 @@ from reviews.models import JobSettings, ReviewEvent, ReviewTable
 from reviews.services import review_table_for
 from tests.factories import DepartmentFactory, UserFactory, make_objective
 from tests.review_tables.conftest import reach
-from tests.webtest_helpers import errors_beside, form_by_testid, messages, press
+from tests.webtest_helpers import errors_beside, form_by_testid, form_with_button, messages, press
 
 pytestmark = pytest.mark.django_db
 Status = ReviewTable.Status
@@ -349,3 +349,147 @@ def test_off_boarding_refuses_to_put_two_reports_under_each_other(
     assert "go round in a circle" in " ".join(errors_beside(refused, f"report_{report.pk}"))
     manager.refresh_from_db()
     assert manager.is_active
+
+
+def test_a_handover_goes_only_to_someone_who_can_review_and_both_reviewers_are_told(
+    django_app,
+    hr,
+    report,
+    manager,
+    other_manager,
+    indirect_report,
+    outsider,
+    rob_in_review,
+    django_capture_on_commit_callbacks,
+):
+    october, _november = rob_in_review
+    page = django_app.get(reverse("reviews:table_handover", args=[october.pk]), user=hr)
+    assert "Reviewer now: Maria Manager" in page.text
+    refusals = {
+        manager.email: "Maria Manager reviews this table already.",
+        indirect_report.email: "Ivy Indirect reports to the person this table assesses.",
+        outsider.email: (
+            "Otto Outsider neither manages people nor works in HR: choose a manager, a "
+            "department head or someone in HR."
+        ),
+    }
+    for email, refusal in refusals.items():
+        form = form_by_testid(page, "handover-form")
+        form["reviewer"] = email
+        form["reason"] = "Maria is on leave."
+        page = press(form, "Hand over")
+        assert errors_beside(page, "reviewer") == [refusal]
+        assert form_by_testid(page, "handover-form")["reason"].value == "Maria is on leave."
+    october.refresh_from_db()
+    assert october.reviewer == manager and not october.events.filter(kind="change").exists()
+
+    form = form_by_testid(page, "handover-form")
+    form["reviewer"] = other_manager.email
+    with django_capture_on_commit_callbacks(execute=True):
+        press(form, "Hand over").follow()
+    told = Notification.objects.filter(message__contains="the review of").order_by("pk")
+    assert [(n.recipient, n.message) for n in told] == [
+        (other_manager, f"Hana HR handed you the review of {october}."),
+        (manager, f"Hana HR handed the review of {october} to Olga Other."),
+    ]
+    # The history says who, to whom and why, labelled in each reader's language.
+    history = django_app.get(october.get_absolute_url(), user=hr).html.select_one(
+        '[data-testid="history"]'
+    )
+    assert "Reviewer: Maria Manager → Olga Other — Maria is on leave." in " ".join(
+        history.get_text(" ", strip=True).split()
+    )
+    hr.language = "zh-hans"
+    hr.save(update_fields=["language"])
+    history = django_app.get(october.get_absolute_url(), user=hr).html.select_one(
+        '[data-testid="history"]'
+    )
+    assert "评审人: Maria Manager → Olga Other" in history.get_text(" ", strip=True)
+
+
+def test_off_boarding_a_head_hands_their_department_to_its_parents_head_without_self_review(
+    django_app, hr, cycle, months, django_capture_on_commit_callbacks
+):
+    """Lena heads the branch; Xavier, who heads the region above, is named its new head:
+    the branch's tables then go to Bea above him, never to Xavier himself."""
+    boss = UserFactory(full_name="Bea Boss", email="bea@example.com")
+    company = DepartmentFactory(name="Company", head=boss)
+    xavier = UserFactory(full_name="Xavier Region", email="xavier@example.com", manager=boss)
+    region = DepartmentFactory(name="Region", parent=company, head=xavier)
+    lena = UserFactory(full_name="Lena Branch", email="lena@example.com", manager=xavier)
+    branch = DepartmentFactory(name="Branch", parent=region, head=lena)
+    rita = UserFactory(full_name="Rita Rep", email="rita@example.com", manager=lena)
+    make_objective(cycle, department=branch, title="Branch sales", weight=100, target=10)
+    submitted, draft = (
+        review_table_for(cycle=cycle, month=month, department=branch) for month in months
+    )
+    submitted = reach(submitted, Status.SUBMITTED, assessee=lena, reviewer=xavier)
+    assert (submitted.reviewer, draft.reviewer) == (xavier, xavier)
+
+    page = django_app.get(reverse("reviews:person_offboard", args=[lena.pk]), user=hr)
+    form = form_by_testid(page, "offboard-form")
+    assert form[f"head_{branch.pk}"].value == xavier.email
+    assert form[f"report_{rita.pk}"].value == xavier.email
+    form["confirm"] = True
+    with django_capture_on_commit_callbacks(execute=True):
+        after = press(form, "Off-board").follow()
+    summary = messages(after)[0]
+    assert "1 department has a new head" in summary and "withdrawn" not in summary
+
+    for table in (submitted, draft):
+        table.refresh_from_db()
+        assert table.reviewer == boss
+    assert submitted.events.filter(
+        kind="change", comment="The reviewer now heads this department."
+    ).exists()
+    assert "Finalise and lock" not in django_app.get(submitted.get_absolute_url(), user=xavier)
+    assert "Finalise and lock" in django_app.get(submitted.get_absolute_url(), user=boss)
+
+    # Each person hears what concerns them, and nothing untrue.
+    notices = {
+        person.full_name: [n.message for n in Notification.objects.filter(recipient=person)]
+        for person in (xavier, rita, boss)
+    }
+    assert "Lena Branch has left: you now head Branch." in notices["Xavier Region"]
+    assert "Lena Branch has left the organisation." in notices["Xavier Region"]
+    assert any(m.startswith("Rita Rep now reports to you: Lena Branch has left.")
+               for m in notices["Xavier Region"])  # fmt: skip
+    assert not any("stay with their reviewer" in m for m in notices["Xavier Region"])
+    assert any(m.startswith("Lena Branch has left. You now report to Xavier Region")
+               for m in notices["Rita Rep"])  # fmt: skip
+    assert (
+        f"The review of {submitted} is now yours: its reviewer now heads the department."
+        in notices["Bea Boss"]
+    )
+
+
+def test_the_top_reviewer_is_named_on_the_table_and_is_never_at_the_top_themselves(
+    django_app, hr, cycle, months
+):
+    boss = UserFactory(full_name="Bea Boss", email="bea@example.com")
+    DepartmentFactory(name="Company", head=boss)
+    UserFactory(full_name="Xavier Below", manager=boss)
+    make_objective(cycle, employee=boss, title="Company result", weight=100, target=10)
+    table = review_table_for(cycle=cycle, month=months[0], employee=boss)
+
+    def reviewer_line():
+        page = django_app.get(table.get_absolute_url(), user=boss)
+        return page.html.select_one('[data-testid="reviewer"]').get_text(" ", strip=True)
+
+    assert reviewer_line().startswith("Reviewer: HR")
+    page = django_app.get(reverse("reviews:jobs"), user=hr)
+    form = form_with_button(page, "Save")
+    form["top_reviewer"] = boss.email
+    refused = press(form, "Save")
+    assert errors_beside(refused, "top_reviewer") == [
+        "Bea Boss is at the top of the organisation: the tables they would review include "
+        "their own. Choose someone outside the line, such as the chair of the board, or leave "
+        "it empty for HR."
+    ]
+    assert JobSettings.current().top_reviewer is None
+    UserFactory(full_name="Carl Chair", email="carl@example.com")
+    form = form_with_button(refused, "Save")
+    form["top_reviewer"] = "carl@example.com"
+    press(form, "Save")
+    assert JobSettings.current().top_reviewer.full_name == "Carl Chair"
+    assert reviewer_line().startswith("Reviewer: Carl Chair (top reviewer)")
