@@ -22,57 +22,29 @@ module acts on the changes it reports (``accounts.models.OrgChange``).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, ngettext_lazy
+from django.utils.translation import gettext_noop
 
 from accounts.models import Assignment, Department, OrgChange, User, org_change_context
 from accounts.selectors import (
-    all_report_ids,
     manager_chain_ids,
     nearest_active_manager,
-    user_roles,
 )
-from accounts.services import invitations_request, notify_each
+from accounts.services import invitations_request
 from coaching.models import ActionItem
 from plans.models import AppraisalCycle, Objective, PerformancePlan, PlanReopening
+from reviews.handover import reviews_hand_on, tell
+from reviews.lifecycle_report import LifecycleReport
 from reviews.models import CLOSED_STATUSES, ReviewEvent, ReviewTable
-from reviews.reviewers import employee_reviewer_ids, reviewer_named, reviewer_now, route_drafts
+from reviews.reviewers import employee_reviewer_ids, route_drafts
 
 Status = ReviewTable.Status
 OPEN_STATUSES = [s for s in Status if s not in CLOSED_STATUSES]
-
-
-@dataclass
-class LifecycleReport:
-    """What a move or an off-boarding did, for the page, the import and the admin to show."""
-
-    moved: list[int] = field(default_factory=list)
-    left: list[int] = field(default_factory=list)
-    drafts_routed: int = 0
-    plans_reopened: int = 0
-    objectives_flagged: int = 0
-    tables_withdrawn: int = 0
-    items_withdrawn: int = 0
-    items_reassigned: int = 0
-    reviews_handed_over: int = 0
-    # (department id, new head id or None): the departments a leaver headed.
-    heads_named: list[tuple[int, int | None]] = field(default_factory=list)
-    # (report id, new manager id or None): the reports of people who left, for HR to confirm.
-    reports_moved: list[tuple[int, int | None]] = field(default_factory=list)
-
-    def __str__(self) -> str:
-        """What was done, in one sentence of the reader's language (empty: nothing)."""
-        return report_summary(self)
-
-    def merge(self, other: LifecycleReport) -> None:
-        for name, value in vars(other).items():
-            mine = getattr(self, name)
-            setattr(self, name, mine + value)
 
 
 def org_changes_followed(changes: list[OrgChange], by: User | None) -> LifecycleReport:
@@ -178,80 +150,6 @@ def offboarding_preview(person: User) -> OffboardingPreview:
     )
 
 
-def handover_assessee_ids(table: ReviewTable) -> set[int]:
-    """Ids of the people ``table`` assesses: its employee, or its department's head."""
-    ids = {table.employee_id} if table.employee_id else set()
-    if table.department is not None and table.department.head_id:
-        ids.add(table.department.head_id)
-    return ids
-
-
-def handover_refusal(table: ReviewTable, person: User) -> str:
-    """Why ``person`` cannot take over the review of ``table``, in the reader's
-    language; empty when they can (active; a manager, a department head or in HR;
-    not the assessee, not its reviewer already, not below its subject)."""
-    if not person.is_active:
-        return _("%(name)s has left the organisation.") % {"name": person.full_name}
-    assessees = handover_assessee_ids(table)
-    if person.pk in assessees:
-        return _("Nobody reviews their own table.")
-    if person.pk == table.reviewer_id:
-        return _("%(name)s reviews this table already.") % {"name": person.full_name}
-    if any(person.pk in all_report_ids(User(pk=subject)) for subject in assessees):
-        return _("%(name)s reports to the person this table assesses.") % {"name": person.full_name}
-    roles = user_roles(person)
-    if not (roles.is_manager or roles.is_department_head or roles.is_hr):
-        return _(
-            "%(name)s neither manages people nor works in HR: choose a manager, a "
-            "department head or someone in HR."
-        ) % {"name": person.full_name}
-    return ""
-
-
-@transaction.atomic
-def review_handover(*, table: ReviewTable, to: User, by: User, reason: str) -> ReviewTable:
-    """HR hands the review of ``table`` to ``to``, recorded in its history with ``reason``;
-    the new and the previous reviewer are told.
-
-    Raises ``ValueError`` (with ``handover_refusal``'s text) when ``to`` cannot review it.
-    """
-    table = (
-        ReviewTable.objects.select_for_update(of=("self",))
-        .select_related("department")
-        .get(pk=table.pk)
-    )
-    problem = handover_refusal(table, to)
-    if problem:
-        raise ValueError(problem)
-    previous = table.reviewer
-    ReviewTable.objects.filter(pk=table.pk).update(reviewer=to, version=F("version") + 1)
-    ReviewEvent.objects.create(
-        table=table,
-        kind=ReviewEvent.Kind.CHANGE,
-        actor=by,
-        comment=reason,
-        changes={"reviewer": [previous.full_name if previous else "", to.full_name]},
-    )
-    _tell(
-        [to],
-        gettext_noop("%(actor)s handed you the review of %(table)s."),
-        table.get_absolute_url(),
-        actor=by.full_name,
-        table=str(table),
-    )
-    if previous is not None:
-        _tell(
-            [previous],
-            gettext_noop("%(actor)s handed the review of %(table)s to %(name)s."),
-            table.get_absolute_url(),
-            actor=by.full_name,
-            table=str(table),
-            name=to.full_name,
-        )
-    table.refresh_from_db()
-    return table
-
-
 # --- What follows a change ------------------------------------------------------
 
 
@@ -304,7 +202,7 @@ def _after_move(
     }
     if manager_left is not None:
         # The old manager is leaving: the person and the new manager hear why.
-        _tell(
+        tell(
             [person],
             gettext_noop(
                 "%(old)s has left. You now report to %(new)s; your plan waits for their "
@@ -313,7 +211,7 @@ def _after_move(
             url,
             **params,
         )
-        _tell(
+        tell(
             [new_manager] if new_manager else [],
             gettext_noop(
                 "%(person)s now reports to you: %(old)s has left. Their plan waits for your "
@@ -323,7 +221,7 @@ def _after_move(
             **params,
         )
         return report
-    _tell(
+    tell(
         [person],
         gettext_noop(
             "You now report to %(new)s (%(department)s). Your plan waits for their confirmation."
@@ -333,7 +231,7 @@ def _after_move(
         url,
         **params,
     )
-    _tell(
+    tell(
         [m for m in (old_manager, new_manager) if m is not None],
         gettext_noop(
             "%(person)s moved from %(old)s to %(new)s (%(department)s). Tables already "
@@ -375,7 +273,7 @@ def _after_leaving(
         department.head = new_heads.get(department.pk, default_manager)
         department.save(update_fields=["head"])
         report.heads_named.append((department.pk, department.head_id))
-        _tell(
+        tell(
             [department.head] if department.head else [],
             gettext_noop("%(person)s has left: you now head %(department)s."),
             department.get_absolute_url(),
@@ -392,7 +290,7 @@ def _after_leaving(
         .exclude(employee=person)
         .select_related("department")
     )
-    _hand_on(
+    reviews_hand_on(
         held,
         by=by,
         reason=gettext_noop("The reviewer left the organisation."),
@@ -440,7 +338,7 @@ def _after_leaving(
             report.items_reassigned += 1
 
     if default_manager is not None:
-        _tell(
+        tell(
             [default_manager],
             gettext_noop("%(person)s has left the organisation: their open tables were withdrawn.")
             if report.tables_withdrawn
@@ -462,7 +360,7 @@ def _after_heads_changed(report: LifecycleReport, *, by: User | None) -> None:
             reviewer_id=F("department__head_id"),
         ).select_related("department")
     )
-    _hand_on(
+    reviews_hand_on(
         own,
         by=by,
         reason=gettext_noop("The reviewer now heads this department."),
@@ -471,113 +369,6 @@ def _after_heads_changed(report: LifecycleReport, *, by: User | None) -> None:
         ),
     )
     report.reviews_handed_over += len(own)
-
-
-def _hand_on(
-    tables: list[ReviewTable], *, by: User | None, reason: str, notice: str, **params: str
-) -> None:
-    """Each table to its reviewer of today, recorded in its history and told to them.
-
-    ``reason`` (a message id) goes into the table's history in the language of the
-    person making the change; ``notice`` (a message id, with ``%(table)s`` and
-    ``params``) tells each new reviewer, in theirs.
-    """
-    names = {
-        pk: person.full_name
-        for pk, person in User.objects.in_bulk(
-            {t.reviewer_id for t in tables if t.reviewer_id}
-        ).items()
-    }
-    told: dict[int, list[ReviewTable]] = {}
-    for table in tables:
-        new_reviewer = reviewer_now(table)
-        before = names.get(table.reviewer_id or 0, "")
-        ReviewTable.objects.filter(pk=table.pk).update(
-            reviewer_id=new_reviewer, version=F("version") + 1
-        )
-        ReviewEvent.objects.create(
-            table=table,
-            kind=ReviewEvent.Kind.CHANGE,
-            actor=by,
-            comment=_(reason),
-            changes={"reviewer": [before, _reviewer_name(new_reviewer, table)]},
-        )
-        if new_reviewer is not None:
-            told.setdefault(new_reviewer, []).append(table)
-    for reviewer in User.objects.filter(pk__in=told):
-        for table in told[reviewer.pk]:
-            _tell([reviewer], notice, table.get_absolute_url(), table=str(table), **params)
-
-
-# (what the report counts, its message, plural by "n"): the summary's parts, in order.
-_SUMMARY_PARTS = (
-    (
-        "tables_withdrawn",
-        ngettext_lazy("%(n)d open table withdrawn", "%(n)d open tables withdrawn", "n"),
-    ),
-    (
-        "drafts_routed",
-        ngettext_lazy(
-            "%(n)d draft table sent to the new reviewer",
-            "%(n)d draft tables sent to the new reviewer",
-            "n",
-        ),
-    ),
-    (
-        "plans_reopened",
-        ngettext_lazy(
-            "%(n)d plan waits for the new manager's confirmation",
-            "%(n)d plans wait for the new manager's confirmation",
-            "n",
-        ),
-    ),
-    (
-        "objectives_flagged",
-        ngettext_lazy(
-            "%(n)d objective's alignment to be checked",
-            "%(n)d objectives' alignment to be checked",
-            "n",
-        ),
-    ),
-    (
-        "reports_moved",
-        ngettext_lazy(
-            "%(n)d report moved to a new manager", "%(n)d reports moved to a new manager", "n"
-        ),
-    ),
-    (
-        "heads_named",
-        ngettext_lazy("%(n)d department has a new head", "%(n)d departments have a new head", "n"),
-    ),
-    (
-        "reviews_handed_over",
-        ngettext_lazy("%(n)d review handed over", "%(n)d reviews handed over", "n"),
-    ),
-    (
-        "items_withdrawn",
-        ngettext_lazy("%(n)d open action item withdrawn", "%(n)d open action items withdrawn", "n"),
-    ),
-    (
-        "items_reassigned",
-        ngettext_lazy(
-            "%(n)d action item handed to the coachee's manager",
-            "%(n)d action items handed to the coachee's manager",
-            "n",
-        ),
-    ),
-)
-
-
-def report_summary(report: LifecycleReport) -> str:
-    """What a move or an off-boarding did, in one sentence of the reader's language
-    (parts joined by "; "; empty when nothing was done)."""
-    parts = []
-    for name, message in _SUMMARY_PARTS:
-        value = getattr(report, name)
-        count = value if isinstance(value, int) else len(value)
-        if count:
-            parts.append(str(message % {"n": count}))
-    return "; ".join(parts)
 
 
 def _open_items_of(person: User) -> QuerySet[ActionItem]:
@@ -604,18 +395,3 @@ def _departments_with_drafts() -> list[int]:
         .values_list("department_id", flat=True)
         .distinct()
     )
-
-
-def _reviewer_name(pk: int | None, table: ReviewTable) -> str:
-    """The name the history gives a table's new reviewer (the top reviewer, or HR, at the top)."""
-    if pk is not None:
-        return User.objects.only("full_name").get(pk=pk).full_name
-    table.reviewer_id = None
-    top, _is_top = reviewer_named(table)
-    return top.full_name if top is not None else _("HR")
-
-
-def _tell(recipients: Iterable[User], message: str, url: str, **params: str) -> None:
-    """In-app notice to each active recipient, in their language, once committed."""
-    people = [person for person in recipients if person.is_active]
-    transaction.on_commit(lambda: notify_each((person, message, url, params) for person in people))

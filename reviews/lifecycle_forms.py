@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.inputs import PersonField
 from accounts.models import Department, User
 from accounts.selectors import all_report_ids
-from reviews.lifecycle import OffboardingPreview, handover_assessee_ids, handover_refusal
+from reviews.handover import handover_assessee_ids, handover_refusal
+from reviews.lifecycle import OffboardingPreview
 from reviews.models import ReviewTable
 
 

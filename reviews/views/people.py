@@ -11,12 +11,8 @@ from django.utils.translation import gettext as _
 from accounts.http import user_of
 from accounts.models import User
 from accounts.permissions import require_hr
-from reviews.lifecycle import (
-    offboarding_preview,
-    person_move,
-    person_offboard,
-    review_handover,
-)
+from reviews.handover import review_handover
+from reviews.lifecycle import offboarding_preview, person_move, person_offboard
 from reviews.lifecycle_forms import HandoverForm, OffboardingForm, PersonMoveForm
 from reviews.models import CLOSED_STATUSES, ReviewTable
 from reviews.permissions import get_table_for_user, require

@@ -319,7 +319,7 @@ CASES: list[Case] = [
         args=("review_table",),
         page="reviews:table_handover",
         page_args=("review_table",),
-        fill=lambda world: {"reviewer": world.peer.email, "reason": "On leave."},
+        fill=lambda world: {"reviewer": world.hr.email, "reason": "On leave."},
     ),
     Case(
         "reviews:export",
