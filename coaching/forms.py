@@ -17,11 +17,15 @@ from accounts.inputs import FilterForm, limit_dates
 from accounts.models import Department, User
 from coaching.models import (
     DURATION_MESSAGE,
+    SUPPORT_FIELDS,
+    ActionItem,
     CoachingSession,
     CoachingType,
     ImprovementPlan,
     SessionObjective,
+    SupportKind,
 )
+from coaching.questions import ANSWER_MAX_LENGTH, NINE_QUESTIONS
 from coaching.selectors import (
     improvement_plans_offered,
     session_action_items,
@@ -33,16 +37,18 @@ from coaching.services import ActionItemInput
 # A session may be logged ahead as a plan, up to a year: beyond that it is a typo (2100).
 PLANNING_HORIZON_DAYS = 366
 
-GUIDING_QUESTIONS = [
-    _("What is the progress towards the goals set?"),
-    _("What is going well?"),
-    _("What needs to be improved further?"),
-    _("Is the person heading towards the performance goals?"),
-    _("What must I do to help them reach the goals?"),
-    _("Should the goals change?"),
-    _("What do we agree on?"),
-    _("What needs more talk?"),
-]
+# Form-only fields: they go to ``session_save`` as ``question_answers`` and
+# ``support_promised``, or only steer the form (the confirmation).
+QUESTION_PREFIX = "question_"
+CONFIRM_FIELD = "confirm_without_steps"
+
+
+def promise_field(kind: str) -> str:
+    return f"promise_{kind}"
+
+
+def promise_due_field(kind: str) -> str:
+    return f"promise_{kind}_due"
 
 
 class QuickNoteForm(forms.Form):
@@ -75,12 +81,19 @@ def duration_field() -> forms.IntegerField:
 
 
 class SessionForm(forms.ModelForm[CoachingSession]):
+    """The session's fields, one short answer per question of the nine, and the support
+    given with, per kind, whether it was promised (to follow up by a date)."""
+
     duration_minutes = duration_field()
     version = VersionField()
+    confirm_without_steps = forms.BooleanField(
+        label=_("Yes, save it without steps"), required=False
+    )
 
     class Meta:
         model = CoachingSession
-        fields = list(CoachingSession.EDITABLE_FIELDS)
+        # The answers are one field per question (``question_<key>``), built in __init__.
+        fields = [f for f in CoachingSession.EDITABLE_FIELDS if f != "question_answers"]
         widgets = {
             "held_on": forms.DateInput(attrs={"type": "date"}),
             "follow_up_on": forms.DateInput(attrs={"type": "date"}),
@@ -101,12 +114,50 @@ class SessionForm(forms.ModelForm[CoachingSession]):
                     "agreements",
                     "open_topics",
                     "private_note",
+                    *SUPPORT_FIELDS.values(),
                 )
             },
         }
 
-    def __init__(self, *args: Any, improvement_plans: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        improvement_plans: Any = None,
+        support_items: dict[str, ActionItem] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        answers = self.instance.question_answers if self.instance.pk else {}
+        answers = answers if isinstance(answers, dict) else {}
+        for key, question in NINE_QUESTIONS:
+            self.fields[QUESTION_PREFIX + key] = forms.CharField(
+                label=question,
+                required=False,
+                max_length=ANSWER_MAX_LENGTH,
+                initial=answers.get(key, ""),
+                widget=forms.Textarea(attrs={"rows": 1}),
+            )
+        promised = support_items or {}
+        for kind in SupportKind.values:
+            item = promised.get(kind)
+            named = {"kind": SupportKind(kind).label}
+            tick = forms.BooleanField(
+                label=gettext("%(kind)s: promised, I follow it up") % named,
+                required=False,
+                initial=item is not None,
+            )
+            due = forms.DateField(
+                label=gettext("%(kind)s: follow up by") % named,
+                required=False,
+                initial=item.due_date if item else None,
+                widget=forms.DateInput(attrs={"type": "date"}),
+            )
+            if item is not None and item.is_done:
+                # Kept: unticking a promise already kept would not undo it.
+                tick.disabled = due.disabled = True
+                tick.help_text = _("Done: the promise was kept.")
+            self.fields[promise_field(kind)] = tick
+            self.fields[promise_due_field(kind)] = due
         plan_field = self.fields["improvement_plan"]
         assert isinstance(plan_field, forms.ModelChoiceField)  # noqa: S101
         plan_field.queryset = (
@@ -149,7 +200,38 @@ class SessionForm(forms.ModelForm[CoachingSession]):
         held_on, follow_up = data.get("held_on"), data.get("follow_up_on")
         if held_on and follow_up and follow_up < held_on:
             self.add_error("follow_up_on", _("The follow-up comes after the session."))
+        data["question_answers"] = {
+            key: answer
+            for key, _question in NINE_QUESTIONS
+            if (answer := (data.get(QUESTION_PREFIX + key) or "").strip())
+        }
+        for kind, field in SUPPORT_FIELDS.items():
+            if not data.get(promise_field(kind)):
+                continue
+            if not (data.get(field) or "").strip():
+                self.add_error(field, _("Say what support you promised."))
+            due = data.get(promise_due_field(kind))
+            if held_on and due and due < held_on:
+                self.add_error(promise_due_field(kind), _("The follow-up comes after the session."))
         return data
+
+    def support_promised(self) -> dict[str, dt.date | None]:
+        """The kinds of support promised, each with its follow-up date (valid form)."""
+        return {
+            kind: self.cleaned_data.get(promise_due_field(kind))
+            for kind in SupportKind.values
+            if self.cleaned_data.get(promise_field(kind))
+        }
+
+    def support_rows(self) -> list[tuple[Any, Any, Any]]:
+        """Per kind of support, in order: its text, its "promised" tick and its date."""
+        return [
+            (self[field], self[promise_field(kind)], self[promise_due_field(kind)])
+            for kind, field in SUPPORT_FIELDS.items()
+        ]
+
+    def question_fields(self) -> list[Any]:
+        return [self[QUESTION_PREFIX + key] for key, _question in NINE_QUESTIONS]
 
 
 class SessionObjectiveForm(forms.Form):
@@ -312,6 +394,11 @@ def _owner_choices(
     return choices
 
 
+def _holds_something(fields: list[Any]) -> bool:
+    """Does any of these bound fields show a value or an error (so its section opens)?"""
+    return any(field.errors or field.value() for field in fields)
+
+
 class SessionFormBundle:
     """The session page's forms as one bundle: the session itself (``form``), one
     ``SessionObjectiveForm`` per objective on offer (``objective_forms``), and the
@@ -351,7 +438,11 @@ class SessionFormBundle:
             )
         ]
         owners = _owner_choices(session.coach if session else actor, employee, department)
-        items = session_action_items(session=session) if session else []
+        every_item = session_action_items(session=session) if session else []
+        # The steps are the formset's; the items following up promised support belong
+        # to the support part of the form (its "promised" ticks).
+        items = [item for item in every_item if not item.support_kind]
+        support_items = {item.support_kind: item for item in every_item if item.support_kind}
         # A step keeps its owner (say a department head since replaced): a select that does
         # not offer the stored owner would hand the step to the coach on the next save.
         offered_owners = {pk for pk, _name in owners}
@@ -364,6 +455,7 @@ class SessionFormBundle:
             instance=session,
             initial=initial,
             improvement_plans=improvement_plans_offered(employee=employee, session=session),
+            support_items=support_items,
         )
         self.owners = owners
         self.item_formset = ActionItemFormSet(  # type: ignore[call-arg]
@@ -387,7 +479,13 @@ class SessionFormBundle:
             "form": self.form,
             "objective_forms": self.objective_forms,
             "item_formset": self.item_formset,
-            "guiding_questions": GUIDING_QUESTIONS,
+            "questions_open": _holds_something(self.form.question_fields()),
+            "support_open": _holds_something(
+                [field for row in self.form.support_rows() for field in row]
+            ),
+            "asks_to_confirm": bool(
+                self.form.errors.get(CONFIRM_FIELD) or self.form[CONFIRM_FIELD].value()
+            ),
         }
 
     def is_valid(self) -> bool:
@@ -403,7 +501,25 @@ class SessionFormBundle:
             due = item_form.cleaned_data.get("due_date")
             if due and held_on and due < held_on and not item_form.cleaned_data.get("DELETE"):
                 item_form.add_error("due_date", _("The due date comes after the session."))
-        return bool(self.item_formset.is_valid())
+        if not self.item_formset.is_valid():
+            return False
+        steps = [
+            f
+            for f in self.item_formset
+            if f.cleaned_data.get("title") and not f.cleaned_data.get("DELETE")
+        ]
+        if (
+            self.form.cleaned_data.get("type") == CoachingType.INSTRUCTION
+            and not steps
+            and not self.form.cleaned_data.get(CONFIRM_FIELD)
+        ):
+            # Asked, not refused: a first talk may only set the steps up for later.
+            self.form.add_error(
+                CONFIRM_FIELD,
+                _("Specific instruction breaks the work into steps: save without steps?"),
+            )
+            return False
+        return True
 
     def save_arguments(self) -> dict[str, Any]:
         """The keyword arguments of ``session_save`` from valid forms: the session's
@@ -426,4 +542,14 @@ class SessionFormBundle:
             for objective, f in self.objective_forms
             if f.cleaned_data.get("linked")
         }
-        return {"assessments": assessments, "action_items": items, **self.form.cleaned_data}
+        fields = {
+            name: value
+            for name, value in self.form.cleaned_data.items()
+            if not name.startswith((QUESTION_PREFIX, "promise_")) and name != CONFIRM_FIELD
+        }
+        return {
+            **fields,
+            "assessments": assessments,
+            "action_items": items,
+            "support_promised": self.form.support_promised(),
+        }
