@@ -545,7 +545,7 @@ class SessionFormBundle:
         fields = {
             name: value
             for name, value in self.form.cleaned_data.items()
-            if not name.startswith((QUESTION_PREFIX, "promise_")) and name != CONFIRM_FIELD
+            if name in CoachingSession.EDITABLE_FIELDS or name == "version"
         }
         return {
             **fields,
