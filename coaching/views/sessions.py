@@ -89,13 +89,15 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
         department=session.department,
         data=request.POST if request.method == "POST" else None,
     )
+    valid = request.method == "POST" and forms.is_valid()
+    # After validation: which parts open, and the question, follow its errors.
     context = {
         **forms.context(),
         "employee": session.employee,
         "department": session.department,
         "session": session,
     }
-    if request.method == "POST" and forms.is_valid():
+    if valid:
         try:
             saved = session_save(
                 actor=user,
