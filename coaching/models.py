@@ -14,6 +14,7 @@ from accounts.inputs import (
 )
 from accounts.links import pk_url
 from accounts.models import Department, OrgRecord, User
+from coaching.questions import answered_count, validate_question_answers
 from plans.models import Objective
 
 
@@ -84,6 +85,19 @@ class ImprovementPlan(OrgRecord):
     def review_days(self) -> list[dt.date]:
         return parse_sane_dates(self.review_dates)
 
+
+class SupportKind(models.TextChoices):
+    """What a manager must provide (the source text, answers 2 and 5)."""
+
+    TRAINING = "training", _("Skill coaching (training arranged)")
+    RESOURCES = "resources", _("Resources")
+    AUTHORITY = "authority", _("Authority")
+    INFORMATION = "information", _("Information the person needs")
+
+
+# The session field that records each kind of support given.
+SUPPORT_FIELDS = {kind: f"support_{kind}" for kind in SupportKind.values}
+SUPPORT_MAX_LENGTH = 1000
 
 # One message for every duration out of range, zero and negative alike.
 DURATION_MESSAGE = _("Say how long it lasted: between 1 minute and 10 hours (600 minutes).")
@@ -185,6 +199,22 @@ class CoachingSession(OrgRecord):
     )
     agreements = models.TextField(_("what we agreed"), max_length=4000, blank=True)
     open_topics = models.TextField(_("topics that need more talk"), max_length=4000, blank=True)
+    # The nine questions (coaching.questions), by their stable keys; old sessions have {}.
+    question_answers = models.JSONField(
+        _("answers to the nine questions"),
+        default=dict,
+        blank=True,
+        validators=[validate_question_answers],
+    )
+    # The support given, by kind (SupportKind); a promise of it is an action item.
+    support_training = models.TextField(
+        _("skill coaching (training arranged)"), max_length=SUPPORT_MAX_LENGTH, blank=True
+    )
+    support_resources = models.TextField(_("resources"), max_length=SUPPORT_MAX_LENGTH, blank=True)
+    support_authority = models.TextField(_("authority"), max_length=SUPPORT_MAX_LENGTH, blank=True)
+    support_information = models.TextField(
+        _("information the person needs"), max_length=SUPPORT_MAX_LENGTH, blank=True
+    )
     private_note = models.TextField(
         _("private note"),
         max_length=4000,
@@ -264,6 +294,11 @@ class CoachingSession(OrgRecord):
         "next_objectives",
         "agreements",
         "open_topics",
+        "question_answers",
+        "support_training",
+        "support_resources",
+        "support_authority",
+        "support_information",
         "follow_up_on",
         "improvement_plan",
         "private_note",
@@ -280,6 +315,17 @@ class CoachingSession(OrgRecord):
     def is_planned(self) -> bool:
         """Dated after today (organisation's time zone): planned, not held yet."""
         return self.held_on > timezone.localdate()
+
+    @property
+    def questions_answered(self) -> int:
+        """How many of the nine questions this session answered."""
+        return answered_count(self.question_answers)
+
+    @property
+    def support_given(self) -> list[tuple[str, str]]:
+        """The support recorded, as (kind label, text), in the order of ``SupportKind``."""
+        given = ((kind, getattr(self, field)) for kind, field in SUPPORT_FIELDS.items())
+        return [(str(SupportKind(kind).label), text) for kind, text in given if text]
 
     @property
     def coachee_name(self) -> str:
@@ -335,11 +381,23 @@ class ActionItem(models.Model):
     # section 3). ``done_at`` is set too, so that it counts as open nowhere.
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+    # Set on the coach's item that follows up a promise of support in the session; the
+    # session form keeps exactly one per kind in step with its "promised" tick.
+    support_kind = models.CharField(
+        _("support promised"), max_length=12, choices=SupportKind.choices, blank=True, default=""
+    )
 
     class Meta:
         ordering = ["session", "position", "pk"]
         verbose_name = _("action item")
         verbose_name_plural = _("action items")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "support_kind"],
+                condition=~models.Q(support_kind=""),
+                name="coaching_action_one_per_support",
+            ),
+        ]
         indexes = [
             models.Index(
                 fields=["owner", "due_date"],

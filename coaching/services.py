@@ -19,11 +19,13 @@ from accounts.inputs import LATEST_DATE
 from accounts.models import Department, User
 from accounts.services import notify
 from coaching.models import (
+    SUPPORT_FIELDS,
     ActionItem,
     CalendarFeed,
     CoachingSession,
     ImprovementPlan,
     SessionObjective,
+    SupportKind,
 )
 from coaching.selectors import coaching_type_suggest
 
@@ -49,10 +51,15 @@ def session_save(
     department: Department | None = None,
     assessments: dict[int, str] | None = None,
     action_items: list[ActionItemInput] | None = None,
+    support_promised: dict[str, dt.date | None] | None = None,
     version: int | None = None,
     **fields: Any,
 ) -> CoachingSession:
     """Create or update a session with its linked objectives and action items.
+
+    ``support_promised`` names the kinds of support (``SupportKind``) the coach promised,
+    each with its follow-up date: each becomes one action item of the coach's, kept in
+    step on every save (a kind no longer promised loses its item unless it is done).
 
     An update is refused (``StaleEditError``) unless ``version`` is the session's
     stored version: a form opened in another tab must not undo a later save.
@@ -82,7 +89,8 @@ def session_save(
                 session=session, objective_id=objective_id, defaults={"assessment": assessment}
             )
     if action_items is not None:
-        existing = {item.pk: item for item in session.action_items.all()}
+        # The steps only: the items following up promised support are kept below.
+        existing = {item.pk: item for item in session.action_items.filter(support_kind="")}
         for position, entry in enumerate(action_items):
             item = existing.get(entry.item_id or 0)
             if item is not None and entry.delete:
@@ -99,7 +107,41 @@ def session_save(
                     due_date=entry.due_date,
                     position=position,
                 )
+    if support_promised is not None:
+        _support_promises_keep(session=session, promised=support_promised)
     return session
+
+
+# After the steps (at most 30) in the session's list of action items.
+SUPPORT_POSITION = 100
+
+
+def _support_promises_keep(
+    *, session: CoachingSession, promised: dict[str, dt.date | None]
+) -> None:
+    """One action item of the coach's per kind of support promised, none for the others
+    (a done one stays: it is the record that the promise was kept)."""
+    session.action_items.filter(support_kind__in=SupportKind.values, done_at__isnull=True).exclude(
+        support_kind__in=list(promised)
+    ).delete()
+    for position, kind in enumerate(SupportKind.values, start=SUPPORT_POSITION):
+        if kind not in promised:
+            continue
+        text = " ".join(str(getattr(session, SUPPORT_FIELDS[kind])).split())
+        title = _("Support promised — %(kind)s: %(what)s") % {
+            "kind": SupportKind(kind).label,
+            "what": text,
+        }
+        ActionItem.objects.update_or_create(
+            session=session,
+            support_kind=kind,
+            defaults={
+                "title": title[:300],
+                "owner": session.coach,
+                "due_date": promised[kind],
+                "position": position,
+            },
+        )
 
 
 @transaction.atomic

@@ -71,6 +71,17 @@ def demo_sessions_seed(*, cycle: AppraisalCycle, today: dt.date | None = None) -
         support=CoachingSession.Support.RESOURCES,
         countermeasure="Marketing leads go to Wang first for the next two months.",
         agreements="Weekly pipeline review on Mondays.",
+        # Six of the nine questions (coaching.questions), and the support given.
+        question_answers={
+            "progress": "Revenue is at 70% of the month's plan.",
+            "going_well": "Client calls are well prepared.",
+            "to_improve": "Follow-ups after a frozen budget are late.",
+            "on_course": "Slightly off: the pipeline is thin in the East region.",
+            "manager_help": "Pair Wang with Emma on the two renewals.",
+            "agreed": "Weekly pipeline review on Mondays.",
+        },
+        support_resources="Marketing leads in the East region go to Wang first.",
+        support_information="The budget calendar of the two frozen accounts.",
         private_note="Check whether the workload on Wang is too high.",
         follow_up_on=today + dt.timedelta(days=3),
         improvement_plan=plan,
@@ -119,11 +130,14 @@ def demo_sessions_seed(*, cycle: AppraisalCycle, today: dt.date | None = None) -
                 position=2,
             ),
             ActionItem(
+                # The support promised in the session, followed up by the coach.
                 session=guidance,
-                title="Route marketing leads in the East region to Wang",
+                title="Support promised — Resources: Marketing leads in the East region go "
+                "to Wang first.",
                 owner=priya,
                 due_date=today + dt.timedelta(days=1),
-                position=0,
+                position=100,
+                support_kind="resources",
             ),
             ActionItem(
                 session=encourage,

@@ -14,6 +14,7 @@ from accounts.http import user_of
 from coaching.forms import OverviewFilterForm
 from coaching.models import CoachingType
 from coaching.permissions import can_coach, can_read_session_content
+from coaching.questions import NINE_QUESTIONS
 from coaching.selectors import (
     action_items_of_sessions,
     open_items_by_employee,
@@ -98,5 +99,10 @@ def person_timeline(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "coaching/timeline.html",
-        {"person": person, "events": events, "can_coach": can_coach(user, employee=person)},
+        {
+            "person": person,
+            "events": events,
+            "can_coach": can_coach(user, employee=person),
+            "question_total": len(NINE_QUESTIONS),
+        },
     )

@@ -31,6 +31,7 @@ from coaching.permissions import (
     is_coachee,
     session_in_closed_cycle,
 )
+from coaching.questions import NINE_QUESTIONS, answered_questions, unanswered_questions
 from coaching.selectors import (
     coaching_type_suggest,
     quick_note_people,
@@ -88,13 +89,15 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
         department=session.department,
         data=request.POST if request.method == "POST" else None,
     )
+    valid = request.method == "POST" and forms.is_valid()
+    # After validation: which parts open, and the question, follow its errors.
     context = {
         **forms.context(),
         "employee": session.employee,
         "department": session.department,
         "session": session,
     }
-    if request.method == "POST" and forms.is_valid():
+    if valid:
         try:
             saved = session_save(
                 actor=user,
@@ -137,11 +140,19 @@ def _session_context(
 ) -> dict[str, Any]:
     content = can_read_session_content(user, session)
     closed = session_in_closed_cycle(session)
+    is_coach = session.coach_id == user.pk
     return {
         "session": session,
+        "question_total": len(NINE_QUESTIONS),
+        # Who reads the content reads the answers; HR without it, only their count.
+        "answered_questions": answered_questions(session.question_answers) if content else [],
+        # What is left to cover, for the coach alone (a full session, not a quick note).
+        "unanswered_questions": unanswered_questions(session.question_answers)
+        if is_coach and session.questions_answered
+        else [],
         "closed_cycle": closed,
         "show_content": content,
-        "show_private": session.coach_id == user.pk,
+        "show_private": is_coach,
         "can_edit": can_edit_session(user, session),
         "can_acknowledge": can_acknowledge(user, session),
         "acknowledge_form": acknowledge_form or AcknowledgeForm(),

@@ -1,0 +1,28 @@
+"""Forms of the coaching pages: sessions (and their bundle), quick notes, improvement plans."""
+
+from coaching.forms.bundle import SessionFormBundle
+from coaching.forms.plans import ImprovementPlanForm, OverviewFilterForm
+from coaching.forms.sessions import (
+    PLANNING_HORIZON_DAYS,
+    AcknowledgeForm,
+    ActionItemForm,
+    ActionItemFormSet,
+    QuickNoteForm,
+    SessionForm,
+    SessionObjectiveForm,
+    duration_field,
+)
+
+__all__ = [
+    "PLANNING_HORIZON_DAYS",
+    "AcknowledgeForm",
+    "ActionItemForm",
+    "ActionItemFormSet",
+    "ImprovementPlanForm",
+    "OverviewFilterForm",
+    "QuickNoteForm",
+    "SessionForm",
+    "SessionFormBundle",
+    "SessionObjectiveForm",
+    "duration_field",
+]
