@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -161,6 +162,39 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self) -> None:
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
+        self._clean_manager()
+
+    def _clean_manager(self) -> None:
+        """Refuse a new manager who is the person or below them (a circle), beside the field.
+
+        Only a changed manager is checked: a form without the field (the profile)
+        never trips over it.
+        """
+        loaded = getattr(self, "_org_loaded", None)
+        if self.pk is None or self.manager_id is None or (loaded and loaded[0] == self.manager_id):
+            return
+        if self.manager_id == self.pk:
+            raise ValidationError({"manager": _("Nobody manages themselves.")})
+        from accounts.selectors import reporting_circles  # noqa: PLC0415 - it imports this module
+
+        circle = reporting_circles({self.pk: self.manager_id}).get(self.pk)
+        if circle:
+            names = User.objects.in_bulk(circle)
+            raise ValidationError(
+                {
+                    "manager": _(
+                        "%(manager)s is below %(person)s in the reporting line: it would go "
+                        "round in a circle (%(circle)s)."
+                    )
+                    % {
+                        "manager": names[self.manager_id],
+                        "person": self,
+                        "circle": " → ".join(
+                            str(self if pk == self.pk else names[pk]) for pk in [*circle, self.pk]
+                        ),
+                    }
+                }
+            )
 
     def get_full_name(self) -> str:
         return self.full_name

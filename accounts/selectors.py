@@ -19,7 +19,7 @@ from django.db.models.expressions import RawSQL
 from accounts.models import HR_GROUP_NAME, Assignment, Department, User
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
 
 _CACHE_ATTR = "_cc_org_cache"
 
@@ -174,6 +174,48 @@ def nearest_active_manager(user: User | int) -> User | None:
         return None
     active = {person.pk: person for person in User.objects.filter(pk__in=chain, is_active=True)}
     return next((active[pk] for pk in chain if pk in active and pk != user_id), None)
+
+
+def _managers_above_sql(count: int) -> str:
+    table = _user_table()
+    starts = ", ".join(["%s"] * count)
+    return (
+        "WITH RECURSIVE chain(id, manager_id, depth) AS ("
+        f" SELECT id, manager_id, 0 FROM {table} WHERE id IN ({starts})"
+        " UNION"
+        f" SELECT u.id, u.manager_id, c.depth + 1 FROM {table} u"
+        " INNER JOIN chain c ON u.id = c.manager_id WHERE c.depth < 100"
+        ") SELECT DISTINCT id, manager_id FROM chain"
+    )
+
+
+def reporting_circles(new_managers: Mapping[int, int | None]) -> dict[int, list[int]]:
+    """The people of ``new_managers`` (person id → new manager id) who would then stand
+    above themselves: for each, the circle as ids, from them up to the one just below them.
+
+    Every writer of ``manager`` asks this before it writes (the admin, HR's move and
+    off-boarding pages): a circle would leave a group of people nobody outside it
+    manages, and every walk of the chain going round. The changes are taken
+    together, so two people each put under the other's team are caught too. One
+    query, whatever the number of people.
+    """
+    starts = sorted({pk for pk in new_managers.values() if pk is not None})
+    if not starts:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(_managers_above_sql(len(starts)), starts)
+        above: dict[int, int | None] = dict(cursor.fetchall())
+    above.update(new_managers)
+    circles: dict[int, list[int]] = {}
+    for person_id, manager_id in new_managers.items():
+        path, node, seen = [person_id], manager_id, {person_id}
+        while node is not None and node not in seen:
+            path.append(node)
+            seen.add(node)
+            node = above.get(node)
+        if node == person_id:
+            circles[person_id] = path
+    return circles
 
 
 def was_line_manager_of(user: User, person: User | int) -> bool:
