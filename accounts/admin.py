@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.extensions import org_changed
 from accounts.models import Assignment, Department, User, org_change_context
+from accounts.permissions import can_read_person
 
 if TYPE_CHECKING:
     from django.contrib.admin.options import _FieldsetSpec
@@ -216,8 +217,8 @@ class UserAdmin(ViewOnSiteWhenAllowedAdmin[User], BaseUserAdmin):  # type: ignor
     inlines = [AssignmentInline]
 
     def visible_on_site(self, user: User, obj: User) -> bool:
-        # The directory lists active people only.
-        return obj.is_active
+        # Someone who left has a page only for HR and their managers, then and now.
+        return can_read_person(user, obj)
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         """Saved with the assignment history naming the admin, and what follows a move or

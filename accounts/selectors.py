@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.expressions import RawSQL
 
 from accounts.models import HR_GROUP_NAME, Assignment, Department, User
@@ -349,11 +349,51 @@ def department_tree() -> list[DepartmentNode]:
     return roots
 
 
+def leavers_readable_by(viewer: User) -> Q:
+    """The people who left whom ``viewer`` may still read (a ``User`` filter): every one
+    for HR; for anyone else those below them and those they once managed directly,
+    as ``accounts.permissions.can_read_person`` says for one person."""
+    if user_roles(viewer).is_hr:
+        return Q(is_active=False)
+    managed_once = Exists(Assignment.objects.filter(person_id=OuterRef("pk"), manager_id=viewer.pk))
+    # The reports as a subquery, not ``in_reports``: one query fewer, where the list
+    # of people who left is short.
+    below = Q(pk__in=RawSQL(all_reports_sql(), [viewer.pk]))  # noqa: S611
+    return Q(is_active=False) & (below | Q(managed_once))
+
+
+def reads_some_leaver(viewer: User) -> bool:
+    """Whether anyone who left is readable by ``viewer`` (HR: without a query)."""
+    if user_roles(viewer).is_hr:
+        return True
+    return User.objects.filter(leavers_readable_by(viewer)).exists()
+
+
 def people_search(
-    *, query: str = "", department_ids: Iterable[int] | None = None
+    *,
+    viewer: User,
+    query: str = "",
+    department_ids: Iterable[int] | None = None,
+    include_left: bool = False,
 ) -> QuerySet[User]:
-    """Active people matching a free-text query on name, e-mail, title or department."""
-    queryset = User.objects.filter(is_active=True).select_related("department", "manager")
+    """People matching a free-text query on name, e-mail, title or department: the active
+    ones, and with ``include_left`` those who left whom ``viewer`` may read, each with
+    ``left_at``, the end of their last assignment (None for the others)."""
+    visible = Q(is_active=True)
+    if include_left:
+        visible |= leavers_readable_by(viewer)
+    queryset = User.objects.filter(visible).select_related("department", "manager")
+    if include_left:
+        last_end = Assignment.objects.filter(person_id=OuterRef("pk"), ended_at__isnull=False)
+        queryset = queryset.annotate(
+            left_at=Case(
+                When(
+                    is_active=False,
+                    then=Subquery(last_end.order_by("-ended_at").values("ended_at")[:1]),
+                ),
+                default=None,
+            )
+        )
     if department_ids is not None:
         queryset = queryset.filter(department_id__in=list(department_ids))
     for term in query.split():
