@@ -58,6 +58,37 @@ class Department(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("accounts:org_chart") + f"?department={self.pk}"
 
+    def clean(self) -> None:
+        """Refuse a parent that is the department or below it (a circle), beside the field:
+        the departments of a circle would fall out of the organisation chart's tree."""
+        super().clean()
+        if self.pk is None or self.parent_id is None:
+            return
+        if self.parent_id == self.pk:
+            raise ValidationError({"parent": _("A department cannot be its own parent.")})
+        from accounts.selectors import department_ancestor_ids  # noqa: PLC0415 - it imports this module
+
+        above = department_ancestor_ids(self.parent_id)
+        if self.pk in above:
+            path = above[: above.index(self.pk)]
+            names = Department.objects.in_bulk(path)
+            raise ValidationError(
+                {
+                    "parent": _(
+                        "%(parent)s is below %(department)s: the departments would go round "
+                        "in a circle (%(circle)s)."
+                    )
+                    % {
+                        "parent": names[self.parent_id],
+                        "department": self,
+                        "circle": " → ".join(
+                            str(department)
+                            for department in [self, *(names[pk] for pk in path), self]
+                        ),
+                    }
+                }
+            )
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True

@@ -3,7 +3,8 @@
 A staff member sets a person's manager on the person's change page: someone
 below that person (directly or through others), or the person themselves,
 would leave a group that nobody outside it manages. The change page says so
-beside the manager field and saves nothing.
+beside the manager field and saves nothing. A department's parent likewise:
+a circle of departments would fall out of the organisation chart.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Assignment, User
-from tests.factories import UserFactory
+from tests.factories import DepartmentFactory, UserFactory
 from tests.webtest_helpers import errors_beside
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +76,38 @@ def test_a_manager_from_another_branch_is_saved(django_app, superuser, report, p
     set_manager_in_the_admin(django_app, superuser, peer, manager).follow()
     peer.refresh_from_db()
     assert peer.manager == manager
+
+
+# --- Departments: the same kind of circle, through the parent ---------------------
+
+
+def set_parent_in_the_admin(django_app, superuser, department, parent):
+    url = reverse("admin:accounts_department_change", args=[department.pk])
+    form = django_app.get(url, user=superuser).forms["department_form"]
+    form["parent"] = str(parent.pk)
+    return form.submit("_save")
+
+
+def test_a_department_put_under_its_own_sub_department_is_refused(django_app, superuser):
+    top = DepartmentFactory(name="Sales")
+    east = DepartmentFactory(name="Sales East", parent=top)
+    team = DepartmentFactory(name="East Team", parent=east)
+    page = set_parent_in_the_admin(django_app, superuser, top, team)
+    assert errors_beside(page, "parent") == [
+        "East Team is below Sales: the departments would go round in a circle "
+        "(Sales → East Team → Sales East → Sales)."
+    ]
+    top.refresh_from_db()
+    assert top.parent is None
+    page = set_parent_in_the_admin(django_app, superuser, top, top)
+    assert errors_beside(page, "parent") == ["A department cannot be its own parent."]
+
+
+def test_a_department_moved_under_another_branch_is_saved(django_app, superuser):
+    sales, finance = DepartmentFactory(name="Sales"), DepartmentFactory(name="Finance")
+    east = DepartmentFactory(name="Sales East", parent=sales)
+    set_parent_in_the_admin(django_app, superuser, east, finance).follow()
+    set_parent_in_the_admin(django_app, superuser, sales, finance).follow()
+    east.refresh_from_db()
+    sales.refresh_from_db()
+    assert east.parent == finance and sales.parent == finance
