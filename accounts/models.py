@@ -8,7 +8,6 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
-from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -57,37 +56,6 @@ class Department(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("accounts:org_chart") + f"?department={self.pk}"
-
-    def clean(self) -> None:
-        """Refuse a parent that is the department or below it (a circle), beside the field:
-        the departments of a circle would fall out of the organisation chart's tree."""
-        super().clean()
-        if self.pk is None or self.parent_id is None:
-            return
-        if self.parent_id == self.pk:
-            raise ValidationError({"parent": _("A department cannot be its own parent.")})
-        from accounts.selectors import department_ancestor_ids  # noqa: PLC0415 - it imports this module
-
-        above = department_ancestor_ids(self.parent_id)
-        if self.pk in above:
-            path = above[: above.index(self.pk)]
-            names = Department.objects.in_bulk(path)
-            raise ValidationError(
-                {
-                    "parent": _(
-                        "%(parent)s is below %(department)s: the departments would go round "
-                        "in a circle (%(circle)s)."
-                    )
-                    % {
-                        "parent": names[self.parent_id],
-                        "department": self,
-                        "circle": " → ".join(
-                            str(department)
-                            for department in [self, *(names[pk] for pk in path), self]
-                        ),
-                    }
-                }
-            )
 
 
 class UserManager(BaseUserManager["User"]):
@@ -193,39 +161,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self) -> None:
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
-        self._clean_manager()
-
-    def _clean_manager(self) -> None:
-        """Refuse a new manager who is the person or below them (a circle), beside the field.
-
-        Only a changed manager is checked: a form without the field (the profile)
-        never trips over it.
-        """
-        loaded = getattr(self, "_org_loaded", None)
-        if self.pk is None or self.manager_id is None or (loaded and loaded[0] == self.manager_id):
-            return
-        if self.manager_id == self.pk:
-            raise ValidationError({"manager": _("Nobody manages themselves.")})
-        from accounts.selectors import reporting_circles  # noqa: PLC0415 - it imports this module
-
-        circle = reporting_circles({self.pk: self.manager_id}).get(self.pk)
-        if circle:
-            names = User.objects.in_bulk(circle)
-            raise ValidationError(
-                {
-                    "manager": _(
-                        "%(manager)s is below %(person)s in the reporting line: it would go "
-                        "round in a circle (%(circle)s)."
-                    )
-                    % {
-                        "manager": names[self.manager_id],
-                        "person": self,
-                        "circle": " → ".join(
-                            str(self if pk == self.pk else names[pk]) for pk in [*circle, self.pk]
-                        ),
-                    }
-                }
-            )
 
     def get_full_name(self) -> str:
         return self.full_name
