@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
@@ -16,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.extensions import org_changed
 from accounts.models import Assignment, Department, User, org_change_context
+from accounts.permissions import can_read_person
+from accounts.selectors import department_ancestor_ids, reporting_circles
 
 if TYPE_CHECKING:
     from django.contrib.admin.options import _FieldsetSpec
@@ -152,8 +155,42 @@ class VersionedAdmin(ViewOnSiteWhenAllowedAdmin[_ModelT]):
             type(obj)._default_manager.filter(pk=obj.pk).update(version=F("version") + 1)
 
 
+class DepartmentAdminForm(forms.ModelForm[Department]):
+    class Meta:
+        model = Department
+        fields = ["name", "parent", "head"]
+
+    def clean_parent(self) -> Department | None:
+        """Refuse a new parent that is the department or below it (a circle): the
+        departments of a circle would fall out of the organisation chart's tree."""
+        parent: Department | None = self.cleaned_data.get("parent")
+        department = self.instance
+        if parent is None or department.pk is None or parent.pk == department.parent_id:
+            return parent
+        if parent.pk == department.pk:
+            raise forms.ValidationError(_("A department cannot be its own parent."))
+        above = department_ancestor_ids(parent)
+        if department.pk in above:
+            path = above[: above.index(department.pk)]
+            names = Department.objects.in_bulk(path)
+            circle = [department, *(names[pk] for pk in path), department]
+            raise forms.ValidationError(
+                _(
+                    "%(parent)s is below %(department)s: the departments would go round "
+                    "in a circle (%(circle)s)."
+                )
+                % {
+                    "parent": parent,
+                    "department": department,
+                    "circle": " → ".join(str(node) for node in circle),
+                }
+            )
+        return parent
+
+
 @admin.register(Department)
 class DepartmentAdmin(PrivateFieldsAdmin[Department]):
+    form = DepartmentAdminForm
     list_display = ["name", "parent", "head"]
     search_fields = ["name"]
     raw_id_fields = ["parent", "head"]
@@ -170,6 +207,32 @@ class UserChangeAdminForm(UserChangeForm[User]):
     class Meta:
         model = User
         fields = "__all__"
+
+    def clean_manager(self) -> User | None:
+        """Refuse a new manager who is the person or below them (a circle), with the circle
+        named: a group that nobody outside it manages, and every walk of the chain going
+        round. The import and HR's move and off-boarding pages refuse it too."""
+        manager: User | None = self.cleaned_data.get("manager")
+        person = self.instance
+        if manager is None or person.pk is None or manager.pk == person.manager_id:
+            return manager
+        if manager.pk == person.pk:
+            raise forms.ValidationError(_("Nobody manages themselves."))
+        circle = reporting_circles({person.pk: manager.pk}).get(person.pk)
+        if circle:
+            names = User.objects.in_bulk(circle)
+            raise forms.ValidationError(
+                _(
+                    "%(manager)s is below %(person)s in the reporting line: it would go "
+                    "round in a circle (%(circle)s)."
+                )
+                % {
+                    "manager": manager,
+                    "person": person,
+                    "circle": " → ".join(str(names[pk]) for pk in [*circle, person.pk]),
+                }
+            )
+        return manager
 
 
 class AssignmentInline(admin.TabularInline[Assignment, User]):
@@ -216,8 +279,8 @@ class UserAdmin(ViewOnSiteWhenAllowedAdmin[User], BaseUserAdmin):  # type: ignor
     inlines = [AssignmentInline]
 
     def visible_on_site(self, user: User, obj: User) -> bool:
-        # The directory lists active people only.
-        return obj.is_active
+        # Someone who left has a page only for HR and their managers, then and now.
+        return can_read_person(user, obj)
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         """Saved with the assignment history naming the admin, and what follows a move or

@@ -97,6 +97,7 @@ class PeopleSearchForm(FilterForm):
         required=False,
         error_messages={"invalid_choice": _("There is no such department: everybody is shown.")},
     )
+    left = forms.BooleanField(label=_("Include people who left"), required=False)
 
     def clean_q(self) -> str:
         # A search looks at the first hundred characters; longer input is not an error.

@@ -20,14 +20,20 @@ def require_hr(user: User | AnonymousUser) -> None:
         raise PermissionDenied
 
 
+def can_read_person(user: User, person: User) -> bool:
+    """Any signed-in person may read the directory entry of an active colleague; someone
+    who left stays readable by HR, the managers above them and their former managers
+    (the same people as ``accounts.selectors.leavers_readable_by``)."""
+    return person.is_active or (
+        user_roles(user).is_hr or is_manager_of(user, person) or was_line_manager_of(user, person)
+    )
+
+
 def get_person_for_user(user: User, pk: int) -> User:
-    """Any signed-in person may see the directory entry of an active colleague; someone
-    who left stays readable by HR, the managers above them and their former managers."""
+    """The person ``pk`` if ``user`` may read them (``can_read_person``); 404 otherwise."""
     person = get_object_or_404(
         User.objects.select_related("department", "manager", "department__head"), pk=pk
     )
-    if not person.is_active and not (
-        user_roles(user).is_hr or is_manager_of(user, person) or was_line_manager_of(user, person)
-    ):
+    if not can_read_person(user, person):
         raise Http404
     return person

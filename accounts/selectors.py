@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.expressions import RawSQL
 
 from accounts.models import HR_GROUP_NAME, Assignment, Department, User
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
 
 _CACHE_ATTR = "_cc_org_cache"
 
@@ -176,6 +176,48 @@ def nearest_active_manager(user: User | int) -> User | None:
     return next((active[pk] for pk in chain if pk in active and pk != user_id), None)
 
 
+def _managers_above_sql(count: int) -> str:
+    table = _user_table()
+    starts = ", ".join(["%s"] * count)
+    return (
+        "WITH RECURSIVE chain(id, manager_id, depth) AS ("
+        f" SELECT id, manager_id, 0 FROM {table} WHERE id IN ({starts})"
+        " UNION"
+        f" SELECT u.id, u.manager_id, c.depth + 1 FROM {table} u"
+        " INNER JOIN chain c ON u.id = c.manager_id WHERE c.depth < 100"
+        ") SELECT DISTINCT id, manager_id FROM chain"
+    )
+
+
+def reporting_circles(new_managers: Mapping[int, int | None]) -> dict[int, list[int]]:
+    """The people of ``new_managers`` (person id → new manager id) who would then stand
+    above themselves: for each, the circle as ids, from them up to the one just below them.
+
+    Every writer of ``manager`` asks this before it writes (the admin, HR's move and
+    off-boarding pages): a circle would leave a group of people nobody outside it
+    manages, and every walk of the chain going round. The changes are taken
+    together, so two people each put under the other's team are caught too. One
+    query, whatever the number of people.
+    """
+    starts = sorted({pk for pk in new_managers.values() if pk is not None})
+    if not starts:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(_managers_above_sql(len(starts)), starts)
+        above: dict[int, int | None] = dict(cursor.fetchall())
+    above.update(new_managers)
+    circles: dict[int, list[int]] = {}
+    for person_id, manager_id in new_managers.items():
+        path, node, seen = [person_id], manager_id, {person_id}
+        while node is not None and node not in seen:
+            path.append(node)
+            seen.add(node)
+            node = above.get(node)
+        if node == person_id:
+            circles[person_id] = path
+    return circles
+
+
 def was_line_manager_of(user: User, person: User | int) -> bool:
     """True when ``user`` was ever ``person``'s direct manager (the assignment history).
 
@@ -307,11 +349,51 @@ def department_tree() -> list[DepartmentNode]:
     return roots
 
 
+def leavers_readable_by(viewer: User) -> Q:
+    """The people who left whom ``viewer`` may still read (a ``User`` filter): every one
+    for HR; for anyone else those below them and those they once managed directly,
+    as ``accounts.permissions.can_read_person`` says for one person."""
+    if user_roles(viewer).is_hr:
+        return Q(is_active=False)
+    managed_once = Exists(Assignment.objects.filter(person_id=OuterRef("pk"), manager_id=viewer.pk))
+    # The reports as a subquery, not ``in_reports``: one query fewer, where the list
+    # of people who left is short.
+    below = Q(pk__in=RawSQL(all_reports_sql(), [viewer.pk]))  # noqa: S611
+    return Q(is_active=False) & (below | Q(managed_once))
+
+
+def reads_some_leaver(viewer: User) -> bool:
+    """Whether anyone who left is readable by ``viewer`` (HR: without a query)."""
+    if user_roles(viewer).is_hr:
+        return True
+    return User.objects.filter(leavers_readable_by(viewer)).exists()
+
+
 def people_search(
-    *, query: str = "", department_ids: Iterable[int] | None = None
+    *,
+    viewer: User,
+    query: str = "",
+    department_ids: Iterable[int] | None = None,
+    include_left: bool = False,
 ) -> QuerySet[User]:
-    """Active people matching a free-text query on name, e-mail, title or department."""
-    queryset = User.objects.filter(is_active=True).select_related("department", "manager")
+    """People matching a free-text query on name, e-mail, title or department: the active
+    ones, and with ``include_left`` those who left whom ``viewer`` may read, each with
+    ``left_at``, the end of their last assignment (None for the others)."""
+    visible = Q(is_active=True)
+    if include_left:
+        visible |= leavers_readable_by(viewer)
+    queryset = User.objects.filter(visible).select_related("department", "manager")
+    if include_left:
+        last_end = Assignment.objects.filter(person_id=OuterRef("pk"), ended_at__isnull=False)
+        queryset = queryset.annotate(
+            left_at=Case(
+                When(
+                    is_active=False,
+                    then=Subquery(last_end.order_by("-ended_at").values("ended_at")[:1]),
+                ),
+                default=None,
+            )
+        )
     if department_ids is not None:
         queryset = queryset.filter(department_id__in=list(department_ids))
     for term in query.split():

@@ -33,6 +33,7 @@ from accounts.selectors import (
     is_manager_of,
     manager_chain_ids,
     people_search,
+    reads_some_leaver,
     reports_of,
     user_roles,
 )
@@ -135,9 +136,22 @@ def org_chart(request: HtmxHttpRequest) -> HttpResponse:
     query: str = search.value("q") or ""
     department: Department | None = search.value("department")
     department_ids = department_subtree_ids(department) if department is not None else None
-    people = people_search(query=query, department_ids=department_ids)
+    viewer = user_of(request)
+    # Offered to whoever may read someone who left (HR, their managers of the time).
+    offer_left = reads_some_leaver(viewer)
+    include_left = offer_left and bool(search.value("left"))
+    people = people_search(
+        viewer=viewer, query=query, department_ids=department_ids, include_left=include_left
+    )
     page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"query": query, "department": department, "page": page, "search": search}
+    context = {
+        "query": query,
+        "department": department,
+        "page": page,
+        "search": search,
+        "offer_left": offer_left,
+        "include_left": include_left,
+    }
     if request.htmx:
         return render(request, "accounts/_people_results.html", context)
     return render(request, "accounts/org_chart.html", {**context, "tree": department_tree()})

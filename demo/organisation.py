@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
-from accounts.models import HR_GROUP_NAME, User
+from accounts.models import HR_GROUP_NAME, Assignment, User
 from accounts.org_import import ImportResult, org_import
 from demo.coaching import demo_sessions_seed
 from demo.lifecycle import demo_last_year_seed, demo_lifecycle_seed
@@ -37,12 +39,68 @@ DEMO_LOGINS = (
 )
 
 
+# When each person of the organisation file joined: (years before the start of the
+# demo's last-year cycle, month). Everyone was there before that cycle, which has
+# their tables, and every manager joined before their reports.
+HIRED: dict[str, tuple[int, int]] = {
+    "grace.chen@example.com": (9, 3),
+    "henry.zhao@example.com": (4, 9),
+    "marcus.lee@example.com": (7, 2),
+    "priya.nair@example.com": (5, 6),
+    "emma.wilson@example.com": (2, 4),
+    "wang.fang@example.com": (3, 10),
+    "jack.turner@example.com": (1, 9),
+    "chloe.martin@example.com": (1, 3),
+    "tom.becker@example.com": (6, 1),
+    "lucas.silva@example.com": (2, 11),
+    "zhang.min@example.com": (1, 6),
+    "olivia.brown@example.com": (3, 5),
+    "li.wei@example.com": (8, 4),
+    "ana.souza@example.com": (5, 10),
+    "ravi.patel@example.com": (2, 7),
+    "chen.jie@example.com": (3, 2),
+    "noah.fischer@example.com": (4, 8),
+    "liu.yang@example.com": (1, 10),
+    "sara.jones@example.com": (2, 3),
+    "omar.haddad@example.com": (6, 9),
+    "mia.kowalski@example.com": (3, 1),
+    "sun.li@example.com": (2, 8),
+    "ethan.clark@example.com": (1, 11),
+    "sofia.rossi@example.com": (7, 10),
+    "hannah.park@example.com": (2, 2),
+    "daniel.kim@example.com": (6, 5),
+    "zhou.xin@example.com": (3, 9),
+    "isabel.garcia@example.com": (4, 3),
+    "yuki.tanaka@example.com": (2, 6),
+}
+
+
+def demo_hire_date(email: str, *, today: dt.date) -> dt.date:
+    """When ``email`` joined: a first of the month before last year's cycle (Jan 1 of last year)."""
+    years, month = HIRED.get(email, (1, 1))
+    return dt.date(today.year - 1 - years, month, 1)
+
+
+def _histories_start_at_hire(person_ids: list[int], *, today: dt.date) -> None:
+    """The people the file just created joined long before the import that loaded them:
+    their joining date and the start of their assignment history say when."""
+    for pk, email in User.objects.filter(pk__in=person_ids).values_list("pk", "email"):
+        hired = timezone.make_aware(
+            dt.datetime.combine(demo_hire_date(email, today=today), dt.time(9))
+        )
+        User.objects.filter(pk=pk).update(date_joined=hired)
+        Assignment.objects.filter(person_id=pk).update(
+            started_at=hired, source=Assignment.Source.START
+        )
+
+
 @transaction.atomic
 def demo_organisation_seed() -> ImportResult:
     """Load the demo organisation. Running it again changes nothing."""
     result = org_import(data=DEMO_ORG_FILE.read_bytes(), filename=DEMO_ORG_FILE.name, actor=None)
     if not result.ok:  # pragma: no cover - the shipped file is checked by the tests
         raise RuntimeError(f"The demo organisation file is invalid: {result.problems}")
+    _histories_start_at_hire(result.created_user_ids, today=timezone.localdate())
     hr, _created = Group.objects.get_or_create(name=HR_GROUP_NAME)
     for user in User.objects.filter(email__in=HR_EMAILS):
         user.groups.add(hr)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.inputs import PersonField
 from accounts.models import Department, User
-from accounts.selectors import all_report_ids
+from accounts.selectors import reporting_circles
 from reviews.handover import handover_assessee_ids, handover_refusal
 from reviews.lifecycle import OffboardingPreview
 from reviews.models import ReviewTable
@@ -41,7 +41,7 @@ class PersonMoveForm(forms.Form):
 
     def clean_manager(self) -> User | None:
         manager: User | None = self.cleaned_data.get("manager")
-        if manager is not None and manager.pk in all_report_ids(self.person):
+        if manager is not None and reporting_circles({self.person.pk: manager.pk}):
             raise forms.ValidationError(
                 _("%(name)s reports to this person: the reporting line would go round in a circle.")
                 % {"name": manager.full_name}
@@ -94,30 +94,26 @@ class OffboardingForm(forms.Form):
             )
 
     def clean(self) -> dict[str, Any]:
-        """No report goes under someone who would then be below them (a circle): under
-        another report of the leaver named in this form, or anyone in their own team."""
+        """No report goes under someone who would then be below them (a circle): anyone
+        in their own team, or another report of the leaver put under them in this form,
+        however long the way round."""
         data = super().clean() or {}
-        for report in self.preview.reports:
-            name = f"report_{report.pk}"
-            manager = data.get(name)
-            if manager is None:
-                continue
-            below = all_report_ids(report)
-            chosen_above = {
-                other.pk
-                for other in self.preview.reports
-                if data.get(f"report_{other.pk}") is not None
-                and data[f"report_{other.pk}"].pk == report.pk
-            }
-            if manager.pk in below or manager.pk in chosen_above:
-                self.add_error(
-                    name,
-                    _(
-                        "%(name)s would then report to someone below them: the reporting "
-                        "line would go round in a circle."
-                    )
-                    % {"name": report.full_name},
+        chosen = {report.pk: f"report_{report.pk}" for report in self.preview.reports}
+        new_managers = {
+            pk: data[name].pk if data[name] is not None else None
+            for pk, name in chosen.items()
+            if name in data
+        }
+        for report_id in reporting_circles(new_managers):
+            report = next(r for r in self.preview.reports if r.pk == report_id)
+            self.add_error(
+                f"report_{report_id}",
+                _(
+                    "%(name)s would then report to someone below them: the reporting "
+                    "line would go round in a circle."
                 )
+                % {"name": report.full_name},
+            )
         return data
 
     def report_fields(self) -> list[forms.BoundField]:

@@ -50,7 +50,8 @@ class ImportRow:
     parent_department: str
     manager_email: str
     is_head: bool
-    # ``active`` as the file says it; None when the file has no such column.
+    # ``active`` as the file says it; None when the file has no such column (or the
+    # cell says neither yes nor no: a problem of its own).
     active: bool | None = None
     # The columns the file has: an optional column it leaves out changes nothing.
     columns: frozenset[str] = frozenset()
@@ -100,9 +101,10 @@ def parse_rows(table: list[list[str]]) -> tuple[list[ImportRow], list[ImportProb
     if not table or not any(table[0]):
         return [], [ImportProblem(1, "", _("The file is empty: it needs a header row."))]
     header = [_normalise_header(h) for h in table[0]]
-    header_problems = _header_problems(header)
-    if header_problems:
-        return [], header_problems
+    # A problem with the columns does not stop the rows from being read: each known
+    # column that is there (the first, if it is there twice) is checked row by row,
+    # so that every problem is reported in one go, not in rounds.
+    problems.extend(_header_problems(header))
     positions = {
         name: header.index(name) for name in REQUIRED_COLUMNS + OPTIONAL_COLUMNS if name in header
     }
@@ -110,7 +112,8 @@ def parse_rows(table: list[list[str]]) -> tuple[list[ImportRow], list[ImportProb
     max_rows = settings.ORG_IMPORT_MAX_ROWS
     if sum(1 for cells in body if any(cells)) > max_rows:
         return [], [
-            ImportProblem(1, "", _("The file has more than %(max)d rows.") % {"max": max_rows})
+            *problems,
+            ImportProblem(1, "", _("The file has more than %(max)d rows.") % {"max": max_rows}),
         ]
 
     def get(cells: list[str], name: str) -> str:
@@ -128,7 +131,7 @@ def parse_rows(table: list[list[str]]) -> tuple[list[ImportRow], list[ImportProb
         active_text = get(cells, "active").strip().lower()
         row_problems: list[ImportProblem] = []
         for column, value in (("email", email), ("manager_email", manager_email)):
-            if column == "email" and not value:
+            if column == "email" and not value and column in positions:
                 row_problems.append(
                     ImportProblem(number, column, _("The e-mail address is empty."))
                 )
@@ -151,7 +154,8 @@ def parse_rows(table: list[list[str]]) -> tuple[list[ImportRow], list[ImportProb
                     )
         for column in ("full_name", "department"):
             value = get(cells, column)
-            if not value:
+            # A missing column is said once, for the header, not on every row.
+            if not value and column in positions:
                 row_problems.append(ImportProblem(number, column, _("This column is empty.")))
         for column in ("full_name", "job_title", "department", "parent_department"):
             if len(get(cells, column)) > NAME_MAX:
@@ -199,13 +203,25 @@ def parse_rows(table: list[list[str]]) -> tuple[list[ImportRow], list[ImportProb
                 parent_department=get(cells, "parent_department"),
                 manager_email=manager_email,
                 is_head=head_text in _YES,
-                active=(active_text in ACTIVE_YES) if "active" in positions else None,
+                # A cell that says neither is reported above; meanwhile the person counts
+                # as they are, so that no other row is blamed for it.
+                active=(
+                    active_text in ACTIVE_YES
+                    if "active" in positions and active_text in ACTIVE_YES | ACTIVE_NO
+                    else None
+                ),
                 columns=frozenset(positions),
             )
         )
-    if not rows and not problems:
+    if not rows:
         problems.append(ImportProblem(1, "", _("The file has a header but no people.")))
     return rows, problems
+
+
+def rows_comparable(rows: list[ImportRow]) -> bool:
+    """Whether the rows can be checked against each other and the organisation: people
+    are told apart by e-mail and placed by department, so both columns must be there."""
+    return bool(rows) and {"email", "department"} <= rows[0].columns
 
 
 def department_key(name: str) -> str:

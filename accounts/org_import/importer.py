@@ -18,6 +18,7 @@ from accounts.org_import.checks import (
     check_rows,
     department_names_match,
     parse_rows,
+    rows_comparable,
 )
 from accounts.services import invitations_request
 from accounts.spreadsheets import TableFileError, TableLimits
@@ -231,11 +232,13 @@ def org_import(
         result.problems.append(ImportProblem(0, "", str(exc)))
         return result
     rows, problems = parse_rows(table)
-    if problems:
-        result.problems = problems
-        return result
-    department_names_match(rows)
-    result.problems = sorted(check_rows(rows), key=lambda p: (p.row, p.column))
+    if rows_comparable(rows):
+        # Checked across rows even when some cells are wrong, so that every problem is
+        # listed at once; a cell already reported is not blamed a second time.
+        department_names_match(rows)
+        reported = {(p.row, p.column) for p in problems}
+        problems += [p for p in check_rows(rows) if (p.row, p.column) not in reported]
+    result.problems = sorted(problems, key=lambda p: (p.row, p.column))
     if result.problems:
         return result
     try:

@@ -259,3 +259,28 @@ def test_a_department_named_as_its_own_parent_in_another_case_is_refused():
         column="parent_department",
         words="its own parent",
     )
+
+
+@pytest.mark.parametrize(
+    ("cell", "heads"),
+    [
+        ("yes", True),
+        ("Y", True),
+        ("TRUE", True),
+        ("1", True),
+        ("x", True),
+        ("是", True),
+        ("no", False),
+        ("n", False),
+        ("False", False),
+        ("0", False),
+        ("否", False),
+        ("", False),
+    ],
+)
+def test_the_is_head_column_reads_the_usual_words_chinese_included(cell, heads):
+    rows = [*GOOD[:3], f"bo@example.com,Bo Builder,Engineer,Engineering,Head Office,,{cell}"]
+    result = run(csv_bytes(*rows))
+    assert result.ok, result.problems
+    head = Department.objects.get(name="Engineering").head
+    assert (head is not None and head.email == "bo@example.com") is heads

@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from accounts.models import Department, User
 from accounts.org_import import org_import
 from accounts.services import invitations_send
-from tests.accounts.files import GOOD, csv_bytes
+from tests.accounts.files import GOOD, csv_bytes, excel_like_xlsx_bytes
 from tests.accounts.test_org_import_page import upload
 
 pytestmark = pytest.mark.django_db
@@ -87,12 +87,33 @@ def test_a_rehired_person_is_reactivated_reported_and_invited(
 
 @pytest.mark.parametrize(
     ("cell", "active"),
-    [("yes", True), ("No", False), ("TRUE", True), ("0", False), ("inactive", False), ("是", True)],
+    [
+        ("yes", True),
+        ("No", False),
+        ("y", True),
+        ("N", False),
+        ("TRUE", True),
+        ("false", False),
+        ("1", True),
+        ("0", False),
+        ("active", True),
+        ("inactive", False),
+        ("是", True),
+        ("否", False),
+    ],
 )
 def test_the_active_column_reads_the_usual_words(organisation, cell, active):
     result = org_import(data=with_active(f"{ANN},{cell}"), filename="org.csv", actor=None)
     assert result.ok, result.problems
     assert person("ann@example.com").is_active is active
+
+
+def test_an_excel_workbook_s_true_and_false_cells_say_active_or_not(organisation):
+    """Excel stores a typed TRUE or FALSE as a boolean cell, not as text."""
+    data = excel_like_xlsx_bytes(f"{ANN},no", f"{SAM},yes", header=ACTIVE_HEADER)
+    result = org_import(data=data, filename="org.xlsx", actor=None)
+    assert result.ok, result.problems
+    assert not person("ann@example.com").is_active and person("sam@example.com").is_active
 
 
 @pytest.mark.parametrize("cell", ["maybe", ""])

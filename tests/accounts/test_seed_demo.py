@@ -1,10 +1,16 @@
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
+from django.utils import formats, timezone
 
-from accounts.models import Department, User
+from accounts.models import Assignment, Department, User
 from accounts.selectors import user_roles
+from demo.organisation import DEMO_ORG_FILE, HIRED, demo_hire_date
+from plans.models import AppraisalCycle
 
 pytestmark = pytest.mark.django_db
 
@@ -50,3 +56,60 @@ def test_every_demo_notification_opens_for_its_recipient(
         client.force_login(notice.recipient)
         response = client.get(notice.url)
         assert response.status_code == 200, (notice.recipient.email, notice.url, notice.message)
+
+
+def history_rows(page) -> list[list[str]]:
+    table = page.html.select_one('[data-testid="assignment-history"]')
+    return [
+        [td.get_text(" ", strip=True) for td in tr.select("td")] for tr in table.select("tbody tr")
+    ]
+
+
+def short(day) -> str:
+    return formats.date_format(day, "SHORT_DATE_FORMAT")
+
+
+def test_the_demo_s_people_joined_before_last_year_s_cycle_and_the_changes_come_after(
+    django_app,
+):
+    """The organisation file's people have a hire date, so their page's "Where they were"
+    does not say they joined the day the demo was seeded; Noor's move and Ben's departure
+    read as this year's changes after it."""
+    call_command("seed_demo", stdout=io.StringIO())
+    today = timezone.localdate()
+    last_year = AppraisalCycle.objects.get(name=str(today.year - 1))
+    this_year = AppraisalCycle.objects.get(name=str(today.year))
+    from_file = User.objects.filter(email__in=list(HIRED))
+    assert from_file.count() == len(HIRED) == len(DEMO_ORG_FILE.read_text().splitlines()) - 1
+    for person in from_file:
+        assert timezone.localdate(person.date_joined) < last_year.start_date
+        first = Assignment.objects.filter(person=person).earliest("started_at")
+        assert first.started_at == person.date_joined
+
+    sofia = User.objects.get(email="sofia.rossi@example.com")
+    emma = User.objects.get(email="emma.wilson@example.com")
+    page = django_app.get(emma.get_absolute_url(), user=sofia)
+    assert history_rows(page) == [
+        [
+            short(demo_hire_date(emma.email, today=today)),
+            "now",
+            "Priya Nair",
+            "Sales East",
+            "Before the history was kept",
+        ]
+    ]
+
+    noor = User.objects.get(email="noor.ahmed@example.com")
+    page = django_app.get(noor.get_absolute_url(), user=sofia)
+    assert history_rows(page) == [
+        [short(today), "now", "Tom Becker", "Sales West", "In the app · Sofia Rossi"],
+        [short(this_year.start_date), short(today), "Priya Nair", "Sales East", "In the app"],
+    ]
+
+    found = django_app.get(reverse("accounts:org_chart") + "?left=on", user=sofia)
+    ben_row = found.html.find("a", string="Ben Carter").find_parent("tr").get_text(" ", strip=True)
+    assert f"Left on {short(today)}" in ben_row
+    page = found.click(description="Ben Carter")
+    assert history_rows(page) == [
+        [short(this_year.start_date), short(today), "Omar Haddad", "Customer Service", "In the app"]
+    ]

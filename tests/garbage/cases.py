@@ -103,6 +103,8 @@ CASES: list[Case] = [
     Case("accounts:profile", "report", "POST"),
     Case("accounts:person_detail", "report", args=("manager",), form=False),
     Case("accounts:org_chart", "report", reads=("page",)),
+    # HR is offered "Include people who left" (the ``left`` box) beside the search.
+    Case("accounts:org_chart", "hr", reads=("page",), label="people-who-left"),
     Case("accounts:notifications", "report", reads=("page",), form=False),
     Case("accounts:notifications", "report", "POST", label="mark-read"),
     Case(

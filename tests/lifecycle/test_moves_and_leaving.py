@@ -493,3 +493,35 @@ def test_the_top_reviewer_is_named_on_the_table_and_is_never_at_the_top_themselv
     press(form, "Save")
     assert JobSettings.current().top_reviewer.full_name == "Carl Chair"
     assert reviewer_line().startswith("Reviewer: Carl Chair (top reviewer)")
+
+
+def test_off_boarding_refuses_a_circle_through_another_reports_team(
+    django_app, hr, manager, report, indirect_report
+):
+    """Rob goes under Tess, in Sam's team, while Sam goes under Rob: no report is put
+    straight under another, yet Tess → Sam → Rob → Tess would go round."""
+    second = UserFactory(full_name="Sam Second", email="sam@example.com", manager=manager)
+    tess = UserFactory(full_name="Tess Third", email="tess@example.com", manager=second)
+    page = django_app.get(reverse("reviews:person_offboard", args=[manager.pk]), user=hr)
+    form = form_by_testid(page, "offboard-form")
+    form[f"report_{report.pk}"] = tess.email
+    form[f"report_{second.pk}"] = report.email
+    form["confirm"] = True
+    refused = press(form, "Off-board")
+    assert errors_beside(refused, f"report_{report.pk}") == [
+        "Rob Report would then report to someone below them: the reporting line would go "
+        "round in a circle."
+    ]
+    assert "go round in a circle" in " ".join(errors_beside(refused, f"report_{second.pk}"))
+    manager.refresh_from_db()
+    report.refresh_from_db()
+    assert manager.is_active and report.manager == manager
+    # Either one alone is no circle, and is done.
+    form = form_by_testid(refused, "offboard-form")
+    form[f"report_{second.pk}"] = ""
+    form["confirm"] = True
+    press(form, "Off-board").follow()
+    report.refresh_from_db()
+    second.refresh_from_db()
+    assert report.manager == tess and second.manager is None
+    assert not User.objects.get(pk=manager.pk).is_active
