@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -331,9 +332,12 @@ class SessionFormBundle:
         department: Department | None,
         data: Any = None,
         initial: dict[str, Any] | None = None,
+        ticked: Iterable[int] = (),
     ) -> None:
+        """``ticked``: objectives a new session starts linked to (the page it came from)."""
         self.actor = actor
         linked = session_assessments(session=session)
+        ticked = set(ticked)
         self.objective_forms = [
             (
                 objective,
@@ -341,7 +345,7 @@ class SessionFormBundle:
                     data,
                     prefix=f"obj-{objective.pk}",
                     initial={
-                        "linked": objective.pk in linked,
+                        "linked": objective.pk in linked or objective.pk in ticked,
                         "assessment": linked.get(objective.pk, ""),
                     },
                 ),

@@ -147,6 +147,8 @@ def open_action_items_for(user: User) -> QuerySet[Any]:
         ActionItem.objects.filter(done_at__isnull=True)
         .filter(Q(owner=user) | Q(session_id__in=sessions))
         .exclude(Exists(closed_link))
+        # Nor those of a person who has left: their sessions are a record.
+        .exclude(session__employee__is_active=False)
         .select_related("session__employee", "session__department", "owner")
         .order_by(F("due_date").asc(nulls_last=True), "pk")
     )
@@ -189,11 +191,13 @@ def session_objectives_offered(
 def improvement_plans_offered(
     *, employee: User | None, session: CoachingSession | None
 ) -> QuerySet[ImprovementPlan]:
-    """The employee's open plans, and the one the session belongs to even once closed."""
+    """The employee's open plans (none of a closed cycle, a record), and the one the
+    session belongs to even once closed."""
     if employee is None:
         return ImprovementPlan.objects.none()
     return ImprovementPlan.objects.filter(
         Q(employee=employee, outcome=ImprovementPlan.Outcome.OPEN)
+        & ~Q(objective__cycle__state=AppraisalCycle.State.CLOSED)
         | Q(pk=session.improvement_plan_id if session else None)
     )
 

@@ -31,6 +31,7 @@ from plans.models import AppraisalCycle
 from plans.months import first_of_next_month, month_end, months_between
 from plans.services import objective_progress_refresh
 from reviews.models import JobRun, JobSettings, ReviewTable
+from reviews.selectors import late_tables
 from reviews.services import month_tables_generate
 
 OPEN = (ReviewTable.Status.DRAFT, ReviewTable.Status.RETURNED)
@@ -250,7 +251,7 @@ def weekly_digest_run(*, now: dt.datetime | None = None, force: bool = False) ->
             .order_by()
         )
         late = dict(
-            tables.filter(status__in=OPEN, deadline__lt=today)
+            tables.filter(late_tables(today))
             .annotate(n=Count("pk"))
             .values_list("employee__manager_id", "n")
         )

@@ -167,7 +167,9 @@ class ReviewTable(OrgRecord):
 
     @property
     def is_overdue(self) -> bool:
-        return self.status in {self.Status.DRAFT, self.Status.RETURNED} and self.days_left() < 0
+        """Past its deadline with the assessee, in a cycle not closed (a closed cycle's
+        table is a record: nothing of it is late)."""
+        return self.assessee_can_edit and self.days_left() < 0 and not self.cycle.is_closed
 
 
 # A table in one of these is over: read-only for everyone, never reminded about.

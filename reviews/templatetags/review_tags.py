@@ -31,9 +31,10 @@ def status_badge(table: ReviewTable) -> SafeString:
 
 @register.filter
 def deadline(table: ReviewTable) -> SafeString:
-    """The deadline, with days left or overdue while the assessee can still edit."""
+    """The deadline, with days left or overdue while the assessee can still edit (never in
+    a closed cycle, whose tables are a record)."""
     days = table.days_left(timezone.localdate())
-    editable = table.assessee_can_edit
+    editable = table.assessee_can_edit and not table.cycle.is_closed
     if editable and days < 0:
         css = "text-danger fw-semibold"
         count = ngettext("%(counter)s day overdue", "%(counter)s days overdue", -days) % {
