@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subqu
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.models import Department, User
 from accounts.selectors import reports_of
@@ -97,19 +98,24 @@ def coaching_type_suggest(*, employee: User, today: dt.date | None = None) -> Ty
     if lagging and last_types == [CoachingType.GUIDANCE, CoachingType.GUIDANCE]:
         return TypeSuggestion(
             CoachingType.INSTRUCTION,
-            str(
-                _(
-                    "%(lagging)d of %(total)d objectives still lag the plan after two guidance "
-                    "sessions: specific instruction — break the work into steps and track them."
-                )
-                % {"lagging": lagging, "total": len(planned)}
-            ),
+            ngettext(
+                "%(lagging)d of %(total)d objective still lags the plan after two guidance "
+                "sessions: specific instruction — break the work into steps and track them.",
+                "%(lagging)d of %(total)d objectives still lag the plan after two guidance "
+                "sessions: specific instruction — break the work into steps and track them.",
+                len(planned),
+            )
+            % {"lagging": lagging, "total": len(planned)},
         )
     if lagging or low is not None:
         parts = []
         if lagging:
             parts.append(
-                str(_("%(lagging)d of %(total)d objectives lag the plan"))
+                ngettext(
+                    "%(lagging)d of %(total)d objective lags the plan",
+                    "%(lagging)d of %(total)d objectives lag the plan",
+                    len(planned),
+                )
                 % {"lagging": lagging, "total": len(planned)}
             )
         if low is not None:
@@ -121,13 +127,14 @@ def coaching_type_suggest(*, employee: User, today: dt.date | None = None) -> Ty
         )
     return TypeSuggestion(
         CoachingType.ENCOURAGEMENT,
-        str(
-            _(
-                "%(total)d of %(total)d objectives are on track or done: encouragement and "
-                "promotion — praise a concrete example and suggest the next step."
-            )
-            % {"total": len(planned)}
-        ),
+        ngettext(
+            "%(total)d of %(total)d objective is on track or done: encouragement and "
+            "promotion — praise a concrete example and suggest the next step.",
+            "%(total)d of %(total)d objectives are on track or done: encouragement and "
+            "promotion — praise a concrete example and suggest the next step.",
+            len(planned),
+        )
+        % {"total": len(planned)},
     )
 
 

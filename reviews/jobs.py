@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext_lazy
 
 from accounts.models import HR_GROUP_NAME, User
 from accounts.notifications import Reminder, reminders_send
@@ -36,6 +36,10 @@ from reviews.services import month_tables_generate
 
 OPEN = (ReviewTable.Status.DRAFT, ReviewTable.Status.RETURNED)
 CLOSED_CYCLE = AppraisalCycle.State.CLOSED
+# Told to the manager and HR, in each one's language (``accounts.texts``).
+DAYS_OVERDUE = ngettext_lazy(
+    "%(table)s is %(days)s day overdue.", "%(table)s is %(days)s days overdue.", "days"
+)
 
 
 def local_now(now: dt.datetime | None = None) -> dt.datetime:
@@ -182,7 +186,7 @@ def _review_reminders(today: dt.date, job_settings: JobSettings) -> Iterable[Rem
                         "review_overdue_manager",
                         manager,
                         str(table.pk),
-                        gettext_noop("%(table)s is %(days)s days overdue."),
+                        DAYS_OVERDUE,
                         [gettext_noop("The review table has not been submitted yet.")],
                         url,
                         params,
@@ -194,7 +198,7 @@ def _review_reminders(today: dt.date, job_settings: JobSettings) -> Iterable[Rem
                         "review_overdue_hr",
                         person,
                         str(table.pk),
-                        gettext_noop("%(table)s is %(days)s days overdue."),
+                        DAYS_OVERDUE,
                         [gettext_noop("Neither the assessee nor the manager has acted yet.")],
                         url,
                         params,
@@ -292,12 +296,20 @@ def weekly_digest_run(*, now: dt.datetime | None = None, force: bool = False) ->
                 "weekly_digest",
                 manager,
                 f"{year}-W{week:02d}",
-                gettext_noop("Your team this week: %(waiting)s tables to review, %(late)s late."),
+                ngettext_lazy(
+                    "Your team this week: %(waiting)s table to review, %(late)s late.",
+                    "Your team this week: %(waiting)s tables to review, %(late)s late.",
+                    "waiting",
+                ),
                 [
                     gettext_noop("Review tables waiting for you: %(waiting)s."),
                     gettext_noop("Review tables past their deadline: %(late)s."),
                     gettext_noop("Overdue action items: %(items)s."),
-                    gettext_noop("People nobody has coached for %(days)s days: %(not_coached)s."),
+                    ngettext_lazy(
+                        "People nobody has coached for %(days)s day: %(not_coached)s.",
+                        "People nobody has coached for %(days)s days: %(not_coached)s.",
+                        "days",
+                    ),
                 ],
                 "/",
                 counts,

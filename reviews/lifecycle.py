@@ -421,10 +421,23 @@ def report_summary(report: LifecycleReport) -> str:
             )
             % {"n": report.reviews_handed_over}
         )
-    if report.items_withdrawn or report.items_reassigned:
+    if report.items_withdrawn:
         parts.append(
-            _("%(closed)d action items withdrawn, %(handed)d handed on")
-            % {"closed": report.items_withdrawn, "handed": report.items_reassigned}
+            ngettext(
+                "%(n)d action item withdrawn",
+                "%(n)d action items withdrawn",
+                report.items_withdrawn,
+            )
+            % {"n": report.items_withdrawn}
+        )
+    if report.items_reassigned:
+        parts.append(
+            ngettext(
+                "%(n)d action item handed on",
+                "%(n)d action items handed on",
+                report.items_reassigned,
+            )
+            % {"n": report.items_reassigned}
         )
     return "; ".join(parts)
 
