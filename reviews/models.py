@@ -437,7 +437,12 @@ class JobRun(models.Model):
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.RUNNING)
+    # The plain English log line (the command line, Celery's result); the jobs page shows
+    # it only for a failure or a run recorded before ``report``.
     detail = models.TextField(blank=True)
+    # What the run did as data, message keys and numbers (``reviews.job_outcomes``),
+    # worded in the reader's language when shown.
+    report = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-started_at"]
