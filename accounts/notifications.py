@@ -20,11 +20,12 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django_stubs_ext import StrOrPromise
 
 from accounts.models import SentReminder, User
 from accounts.services import notify_each
 from accounts.stand_ins import IN_PLACE_OF, StandIns, in_place_of
+from accounts.texts import message_text
 
 logger = logging.getLogger(__name__)
 
@@ -34,20 +35,21 @@ class Reminder:
     """One reminder to one person.
 
     Sent once ever per (``kind``, ``recipient``, ``key``). ``subject`` and
-    ``lines`` are untranslated (``gettext_noop``) with ``%(name)s`` placeholders
-    filled from ``params``; ``url`` is a path on this site.
+    ``lines`` are untranslated (``gettext_noop``, or ``ngettext_lazy`` with a named
+    number: ``accounts.texts``) with ``%(name)s`` placeholders filled from
+    ``params``; ``url`` is a path on this site.
     """
 
     kind: str
     recipient: User
     key: str
-    subject: str
-    lines: list[str]
+    subject: StrOrPromise
+    lines: list[StrOrPromise]
     url: str
     params: dict[str, Any] = field(default_factory=dict)
     # Said instead of ``subject`` to a stand-in when the recipient has left (``subject``
     # speaks to the recipient: "Your table …"); empty: ``subject`` reads right to anyone.
-    stand_in_subject: str = ""
+    stand_in_subject: StrOrPromise = ""
 
 
 def _record_sent(batch: list[Reminder]) -> list[Reminder]:
@@ -132,11 +134,11 @@ def _email(reminders: list[Reminder]) -> None:
         if not person.is_active:
             continue  # forwarded before it was recorded; never e-mailed
         with translation.override(person.preferred_language):
-            subject = _(reminder.subject) % reminder.params
+            subject = message_text(reminder.subject, reminder.params)
             context: dict[str, Any] = {
                 "person": person,
                 "subject": subject,
-                "lines": [_(line) % reminder.params for line in reminder.lines],
+                "lines": [message_text(line, reminder.params) for line in reminder.lines],
                 "link": f"{settings.SITE_URL}{reminder.url}",
             }
             text = render_to_string("accounts/email/reminder.txt", context)

@@ -17,9 +17,11 @@ from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django_stubs_ext import StrOrPromise
 
 from accounts.models import Notification, User
 from accounts.stand_ins import IN_PLACE_OF, StandIns, in_place_of
+from accounts.texts import message_text
 
 logger = logging.getLogger(__name__)
 
@@ -98,17 +100,20 @@ def invitations_send(*, user_ids: list[int] | None = None, limit: int = 500) -> 
     return sent
 
 
-def notify(*, recipients: Iterable[User], message: str, url: str = "", **params: Any) -> int:
+def notify(
+    *, recipients: Iterable[User], message: StrOrPromise, url: str = "", **params: Any
+) -> int:
     """In-app notifications, each in its recipient's language.
 
-    ``message`` is an untranslated string (mark it with ``gettext_noop``) with
-    ``%(name)s`` placeholders filled from ``params``.
+    ``message`` is an untranslated string (mark it with ``gettext_noop``, or
+    ``ngettext_lazy`` for a number: ``accounts.texts``) with ``%(name)s``
+    placeholders filled from ``params``.
     """
     unique = {person.pk: person for person in recipients}
     return notify_each((person, message, url, params) for person in unique.values())
 
 
-def notify_each(items: Iterable[tuple[User, str, str, dict[str, Any]]]) -> int:
+def notify_each(items: Iterable[tuple[User, StrOrPromise, str, dict[str, Any]]]) -> int:
     """One notification per (recipient, message, url, params), in one insert.
 
     Nobody inactive is notified (issue 15, section 3): what is addressed to a
@@ -118,7 +123,7 @@ def notify_each(items: Iterable[tuple[User, str, str, dict[str, Any]]]) -> int:
     """
     notifications = []
     stand_ins = StandIns()
-    resolved: list[tuple[User, str, str, dict[str, Any]]] = []
+    resolved: list[tuple[User, StrOrPromise, str, dict[str, Any]]] = []
     items = list(items)
     # Someone told directly is not told again in place of someone who left.
     told = {person.pk for person, *_rest in items if person.is_active}
@@ -135,7 +140,7 @@ def notify_each(items: Iterable[tuple[User, str, str, dict[str, Any]]]) -> int:
         )
     for person, message, url, params in resolved:
         with translation.override(person.preferred_language):
-            text = _(message) % params if params else _(message)
+            text = message_text(message, params)
         notifications.append(Notification(recipient=person, message=text[:300], url=url))
     Notification.objects.bulk_create(notifications)
     return len(notifications)

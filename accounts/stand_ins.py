@@ -14,11 +14,12 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from django_stubs_ext import StrOrPromise
 
 from accounts.models import HR_GROUP_NAME, User
 from accounts.selectors import nearest_active_manager
+from accounts.texts import message_text
 
 logger = logging.getLogger(__name__)
 
@@ -42,13 +43,12 @@ class Later:
     each recipient's language, as the outer message is.
     """
 
-    def __init__(self, message: str, params: dict[str, Any]) -> None:
+    def __init__(self, message: StrOrPromise, params: dict[str, Any]) -> None:
         self.message = message
         self.params = params
 
     def __str__(self) -> str:
-        text = _(self.message)
-        return text % self.params if self.params else text
+        return message_text(self.message, self.params)
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ class StandIns:
         return self._found[absent.pk]
 
 
-def in_place_of(absent: User, message: str, params: dict[str, Any]) -> dict[str, Any]:
+def in_place_of(absent: User, message: StrOrPromise, params: dict[str, Any]) -> dict[str, Any]:
     """The parameters of ``IN_PLACE_OF`` around ``message`` (untranslated) and its ``params``.
 
     ``message`` may name the absent person too, as ``%(absent)s``.

@@ -174,6 +174,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
     late = (
         ReviewTable.objects.filter(status__in=open_, deadline__lt=today)
+        .exclude(cycle__state="closed")
+        .exclude(employee__is_active=False)
         .order_by("deadline")
         .values_list("employee__full_name", "month", "deadline", "employee__manager__full_name")[
             :50

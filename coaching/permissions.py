@@ -8,6 +8,8 @@
 - Once a cycle is closed, sessions linked to its objectives and improvement plans
   of its objectives are read-only (issue 15 §4): nobody edits them, acknowledges
   them or ticks their steps; reading stays as before.
+- So are the sessions and improvement plans of a person who has left: their
+  record, read as before, never written again; nobody coaches them any more.
 """
 
 from __future__ import annotations
@@ -47,6 +49,12 @@ def sessions_of_closed_cycles() -> QuerySet[CoachingSession, Any]:
 def session_in_closed_cycle(session: CoachingSession) -> bool:
     """Is ``session`` linked to an objective of a closed cycle (so read-only)?"""
     return CoachingSession.objects.filter(pk=session.pk, objectives__cycle__state=CLOSED).exists()
+
+
+def session_is_record(session: CoachingSession) -> bool:
+    """Read-only for everybody: of a person who has left, or linked to a closed cycle."""
+    employee = session.employee
+    return (employee is not None and not employee.is_active) or session_in_closed_cycle(session)
 
 
 def improvement_plan_in_closed_cycle(plan: ImprovementPlan) -> bool:
@@ -92,28 +100,29 @@ def can_read_session_content(user: User, session: CoachingSession) -> bool:
 
 
 def can_edit_session(user: User, session: CoachingSession) -> bool:
-    return session.coach_id == user.pk and not session_in_closed_cycle(session)
+    return session.coach_id == user.pk and not session_is_record(session)
 
 
 def can_acknowledge(user: User, session: CoachingSession) -> bool:
     return (
         is_coachee(user, session)
         and session.acknowledged_at is None
-        and not session_in_closed_cycle(session)
+        and not session_is_record(session)
     )
 
 
 def can_tick(user: User, item: ActionItem) -> bool:
     session = item.session
     mine = item.owner_id == user.pk or session.coach_id == user.pk or is_coachee(user, session)
-    return mine and not session_in_closed_cycle(session)
+    return mine and not session_is_record(session)
 
 
 def can_coach(
     user: User, *, employee: User | None = None, department: Department | None = None
 ) -> bool:
     if employee is not None:
-        return is_manager_of(user, employee)
+        # Nobody coaches someone who has left: their sessions are a record.
+        return employee.is_active and is_manager_of(user, employee)
     if department is not None:
         return department.parent_id is not None and department.parent_id in headed_subtree_ids(user)
     return False
@@ -142,7 +151,11 @@ def improvement_plans_visible_to(user: User) -> QuerySet[ImprovementPlan]:
 
 
 def can_edit_improvement_plan(user: User, plan: ImprovementPlan) -> bool:
-    return is_manager_of(user, plan.employee_id) and not improvement_plan_in_closed_cycle(plan)
+    return (
+        plan.employee.is_active
+        and is_manager_of(user, plan.employee_id)
+        and not improvement_plan_in_closed_cycle(plan)
+    )
 
 
 def get_coachee_for_user(user: User, params: QueryDict) -> tuple[User | None, Department | None]:
@@ -164,7 +177,7 @@ def get_action_item_for_user(user: User, pk: int) -> ActionItem:
     """A step ``user`` may tick: of a session they see (else 404) and read, and theirs to
     tick (else 403)."""
     item = get_object_or_404(
-        ActionItem.objects.select_related("session", "owner"),
+        ActionItem.objects.select_related("session__employee", "owner"),
         pk=pk,
         session__in=sessions_visible_to(user),
     )

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from django.db.models import Max, Q, QuerySet
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext_lazy
 
 from accounts.models import User
 from accounts.notifications import Reminder
@@ -116,7 +116,11 @@ def not_coached_reminders(today: dt.date, *, days: int) -> Iterator[Reminder]:
             "not_coached",
             person.manager,
             f"{person.pk}:{window}",
-            gettext_noop("Nobody has coached %(name)s for %(days)s days."),
+            ngettext_lazy(
+                "Nobody has coached %(name)s for %(days)s day.",
+                "Nobody has coached %(name)s for %(days)s days.",
+                "days",
+            ),
             [gettext_noop("A one-minute note counts: log one from the coaching overview.")],
             f"/coaching/people/{person.pk}/timeline/",
             {"name": person.full_name, "days": days},

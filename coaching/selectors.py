@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subqu
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.models import Department, User
 from accounts.selectors import reports_of
@@ -97,19 +98,24 @@ def coaching_type_suggest(*, employee: User, today: dt.date | None = None) -> Ty
     if lagging and last_types == [CoachingType.GUIDANCE, CoachingType.GUIDANCE]:
         return TypeSuggestion(
             CoachingType.INSTRUCTION,
-            str(
-                _(
-                    "%(lagging)d of %(total)d objectives still lag the plan after two guidance "
-                    "sessions: specific instruction — break the work into steps and track them."
-                )
-                % {"lagging": lagging, "total": len(planned)}
-            ),
+            ngettext(
+                "%(lagging)d of %(total)d objective still lags the plan after two guidance "
+                "sessions: specific instruction — break the work into steps and track them.",
+                "%(lagging)d of %(total)d objectives still lag the plan after two guidance "
+                "sessions: specific instruction — break the work into steps and track them.",
+                len(planned),
+            )
+            % {"lagging": lagging, "total": len(planned)},
         )
     if lagging or low is not None:
         parts = []
         if lagging:
             parts.append(
-                str(_("%(lagging)d of %(total)d objectives lag the plan"))
+                ngettext(
+                    "%(lagging)d of %(total)d objective lags the plan",
+                    "%(lagging)d of %(total)d objectives lag the plan",
+                    len(planned),
+                )
                 % {"lagging": lagging, "total": len(planned)}
             )
         if low is not None:
@@ -121,13 +127,14 @@ def coaching_type_suggest(*, employee: User, today: dt.date | None = None) -> Ty
         )
     return TypeSuggestion(
         CoachingType.ENCOURAGEMENT,
-        str(
-            _(
-                "%(total)d of %(total)d objectives are on track or done: encouragement and "
-                "promotion — praise a concrete example and suggest the next step."
-            )
-            % {"total": len(planned)}
-        ),
+        ngettext(
+            "%(total)d of %(total)d objective is on track or done: encouragement and "
+            "promotion — praise a concrete example and suggest the next step.",
+            "%(total)d of %(total)d objectives are on track or done: encouragement and "
+            "promotion — praise a concrete example and suggest the next step.",
+            len(planned),
+        )
+        % {"total": len(planned)},
     )
 
 
@@ -147,6 +154,8 @@ def open_action_items_for(user: User) -> QuerySet[Any]:
         ActionItem.objects.filter(done_at__isnull=True)
         .filter(Q(owner=user) | Q(session_id__in=sessions))
         .exclude(Exists(closed_link))
+        # Nor those of a person who has left: their sessions are a record.
+        .exclude(session__employee__is_active=False)
         .select_related("session__employee", "session__department", "owner")
         .order_by(F("due_date").asc(nulls_last=True), "pk")
     )
@@ -189,11 +198,13 @@ def session_objectives_offered(
 def improvement_plans_offered(
     *, employee: User | None, session: CoachingSession | None
 ) -> QuerySet[ImprovementPlan]:
-    """The employee's open plans, and the one the session belongs to even once closed."""
+    """The employee's open plans (none of a closed cycle, a record), and the one the
+    session belongs to even once closed."""
     if employee is None:
         return ImprovementPlan.objects.none()
     return ImprovementPlan.objects.filter(
         Q(employee=employee, outcome=ImprovementPlan.Outcome.OPEN)
+        & ~Q(objective__cycle__state=AppraisalCycle.State.CLOSED)
         | Q(pk=session.improvement_plan_id if session else None)
     )
 

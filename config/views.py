@@ -16,8 +16,7 @@ from coaching.models import CoachingSession
 from coaching.selectors import open_action_items_for
 from plans.models import Objective
 from plans.selectors import ProgressState, current_cycle, objective_progress, with_progress
-from reviews.models import ReviewTable
-from reviews.selectors import tables_of_assessee, tables_to_review
+from reviews.selectors import WITH_ASSESSEE, in_open_cycles, tables_of_assessee, tables_to_review
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
@@ -50,10 +49,9 @@ def home(request: HttpRequest) -> HttpResponse:
                 .distinct()
                 .count()
             )
+    # To fill: with the person, in a cycle not closed (a closed cycle's table is a record).
     open_tables = list(
-        tables_of_assessee(user).filter(
-            status__in=[ReviewTable.Status.DRAFT, ReviewTable.Status.RETURNED]
-        )[:5]
+        tables_of_assessee(user).filter(in_open_cycles(), status__in=WITH_ASSESSEE)[:5]
     )
     waiting = tables_to_review(user).count() if roles.is_manager or roles.is_department_head else 0
     return render(

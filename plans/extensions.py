@@ -30,9 +30,12 @@ from plans.selectors import Progress
 objective_actions: LinkPoint[[User, Objective, Progress]] = LinkPoint("objective_actions")
 """Buttons beside an objective's title: ``(viewer, objective, its progress)``."""
 
-plan_actions: LinkPoint[[User, User | None, Department | None]] = LinkPoint("plan_actions")
-"""Buttons of a plan's status card, before "Add objective": ``(viewer, employee, department)``,
-one of the two set."""
+plan_actions: LinkPoint[[User, AppraisalCycle, User | None, Department | None]] = LinkPoint(
+    "plan_actions"
+)
+"""Buttons of a plan's status card, before "Add objective": ``(viewer, cycle, employee,
+department)``, one of the last two set. A closed cycle's plan, or a leaver's, is a record:
+a provider offers no write there."""
 
 cycle_actions: LinkPoint[[User, AppraisalCycle]] = LinkPoint("cycle_actions")
 """Buttons of HR's cycle page, before its state buttons: ``(viewer, cycle)``. ``reviews``

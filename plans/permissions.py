@@ -6,6 +6,8 @@
   the departments below it, and by heads of the department or any department
   above it; they are edited by those heads.
 - A closed cycle is read-only for everybody; check-ins need an active cycle.
+- The plan of a person who has left is a read-only record: nobody adds, edits,
+  confirms or checks in on it (their managers and HR still read it).
 """
 
 from __future__ import annotations
@@ -67,9 +69,10 @@ def _heads_department_or_above(user: User, department: Department | int) -> bool
 def can_edit_subject(
     user: User, *, employee: User | None = None, department: Department | None = None
 ) -> bool:
-    """May ``user`` write the plan of this employee or department?"""
+    """May ``user`` write the plan of this employee or department? Never of someone who
+    has left: their plan is a record."""
     if employee is not None:
-        return employee.pk == user.pk or is_manager_of(user, employee)
+        return employee.is_active and (employee.pk == user.pk or is_manager_of(user, employee))
     if department is not None:
         return _heads_department_or_above(user, department)
     return False
@@ -98,6 +101,8 @@ def plan_sides(user: User, plan: PerformancePlan) -> set[str]:
     sides: set[str] = set()
     if plan.cycle.is_closed:
         return sides
+    if plan.employee is not None and not plan.employee.is_active:
+        return sides  # a leaver's plan is a record: nobody confirms it any more
     if plan.employee_id is not None:
         if plan.employee_id == user.pk:
             sides.add("employee")

@@ -25,9 +25,8 @@ from plans.models import Objective
 from plans.selectors import ProgressState, current_cycle
 from reviews.models import ReviewTable
 from reviews.permissions import tables_reported_to
-from reviews.selectors import department_then, in_departments_then
+from reviews.selectors import department_then, in_departments_then, late_tables
 
-OPEN = (ReviewTable.Status.DRAFT, ReviewTable.Status.RETURNED)
 IN_REVIEW = (ReviewTable.Status.SUBMITTED, ReviewTable.Status.IN_REVIEW)
 
 
@@ -179,7 +178,7 @@ def dashboard_build(
             in_review=Count("pk", filter=Q(status__in=IN_REVIEW)),
             returned=Count("pk", filter=Q(status=ReviewTable.Status.RETURNED)),
             finalised=Count("pk", filter=Q(status=ReviewTable.Status.FINALISED)),
-            late=Count("pk", filter=Q(status__in=OPEN, deadline__lt=today)),
+            late=Count("pk", filter=late_tables(today)),
         )
         .order_by("dept")
     )
@@ -188,10 +187,10 @@ def dashboard_build(
         ({**row, "department": names.get(row["dept"], "—")} for row in rows),
         key=lambda row: row["department"],
     )
-    late_tables = scoped.filter(status__in=OPEN, deadline__lt=today)
+    late_ones = scoped.filter(late_tables(today))
     late = list(
-        late_tables.select_related(
-            "line_manager", "employee__manager", "department__head"
+        late_ones.select_related(
+            "cycle", "line_manager", "employee__manager", "department__head"
         ).order_by("deadline")[:50]
     )
     coverage = _coverage(user, subtree, today=today, since_days=since_days)
@@ -227,7 +226,7 @@ def dashboard_build(
         department=department,
         completion=completion,
         late=late,
-        late_count=late_tables.count(),
+        late_count=late_ones.count(),
         coverage=Paginator(coverage, per_page).get_page(coverage_page),
         coverage_total=len(coverage),
         not_coaching=sum(

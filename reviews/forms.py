@@ -285,6 +285,8 @@ class TablesWithdrawForm(forms.Form):
     )
 
     def __init__(self, *args: Any, open_tables: Any, **kwargs: Any) -> None:
+        # The close page shows this form beside ``CycleCloseForm``: ids of its own.
+        kwargs.setdefault("auto_id", "withdraw_%s")
         super().__init__(*args, **kwargs)
         field = self.fields["tables"]
         assert isinstance(field, forms.ModelMultipleChoiceField)  # noqa: S101
@@ -300,3 +302,8 @@ class CycleCloseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Kept in the cycle's history and in each table closed unfinished."),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Shown beside ``TablesWithdrawForm``, which has a ``reason`` too: ids of its own.
+        kwargs.setdefault("auto_id", "close_%s")
+        super().__init__(*args, **kwargs)

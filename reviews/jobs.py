@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext_lazy
 
 from accounts.models import HR_GROUP_NAME, User
 from accounts.notifications import Reminder, reminders_send
@@ -30,11 +30,25 @@ from coaching.reminders import (
 from plans.models import AppraisalCycle
 from plans.months import first_of_next_month, month_end, months_between
 from plans.services import objective_progress_refresh
+from reviews.job_outcomes import (
+    Outcome,
+    digests_sent,
+    nothing_due,
+    outcome_log,
+    progress_restated,
+    reminders_sent,
+    tables_generated,
+)
 from reviews.models import JobRun, JobSettings, ReviewTable
+from reviews.selectors import late_tables
 from reviews.services import month_tables_generate
 
 OPEN = (ReviewTable.Status.DRAFT, ReviewTable.Status.RETURNED)
 CLOSED_CYCLE = AppraisalCycle.State.CLOSED
+# Told to the manager and HR, in each one's language (``accounts.texts``).
+DAYS_OVERDUE = ngettext_lazy(
+    "%(table)s is %(days)s day overdue.", "%(table)s is %(days)s days overdue.", "days"
+)
 
 
 def local_now(now: dt.datetime | None = None) -> dt.datetime:
@@ -73,17 +87,20 @@ def _ran_ok_today(job: str, today: dt.date) -> bool:
     return JobRun.objects.filter(job=job, outcome=JobRun.Outcome.OK, started_at__gte=start).exists()
 
 
-def _record(job: str, work: Callable[[], str]) -> JobRun:
+def _record(job: str, work: Callable[[], list[Outcome]]) -> JobRun:
+    """Run ``work`` as a recorded run of ``job``: what it did is kept as data (``report``,
+    worded in each reader's language on the jobs page) and as an English log line."""
     run = JobRun.objects.create(job=job)
     try:
-        detail = work()
+        report = work()
     except Exception as error:
         run.outcome, run.detail = JobRun.Outcome.FAILED, f"{type(error).__name__}: {error}"
         run.finished_at = timezone.now()
         run.save(update_fields=["outcome", "detail", "finished_at"])
         raise
-    run.outcome, run.detail, run.finished_at = JobRun.Outcome.OK, detail, timezone.now()
-    run.save(update_fields=["outcome", "detail", "finished_at"])
+    run.outcome, run.report, run.finished_at = JobRun.Outcome.OK, report, timezone.now()
+    run.detail = outcome_log(report)
+    run.save(update_fields=["outcome", "report", "detail", "finished_at"])
     return run
 
 
@@ -102,18 +119,21 @@ def month_end_generation_run(
 
     since = _last_ok_day("month_end_generation")
 
-    def work() -> str:
-        lines = []
-        for month in months_due(moment.date(), job_settings, since):
-            for cycle, result in month_tables_generate(month=month):
-                lines.append(
-                    f"{cycle.name} {month:%Y-%m}: {result.tables_created} tables, "
-                    f"{result.rows_created} rows, {result.items_carried} carried"
-                )
+    def work() -> list[Outcome]:
+        done = [
+            tables_generated(
+                cycle=cycle.name,
+                month=month,
+                tables=result.tables_created,
+                rows=result.rows_created,
+                carried=result.items_carried,
+            )
+            for month in months_due(moment.date(), job_settings, since)
+            for cycle, result in month_tables_generate(month=month)
+        ]
         # The plan moves with the calendar: restate every objective for today.
-        refreshed = objective_progress_refresh(today=moment.date())
-        lines.append(f"progress states: {refreshed} updated")
-        return "\n".join(lines)
+        done.append(progress_restated(count=objective_progress_refresh(today=moment.date())))
+        return done
 
     return _record("month_end_generation", work)
 
@@ -181,7 +201,7 @@ def _review_reminders(today: dt.date, job_settings: JobSettings) -> Iterable[Rem
                         "review_overdue_manager",
                         manager,
                         str(table.pk),
-                        gettext_noop("%(table)s is %(days)s days overdue."),
+                        DAYS_OVERDUE,
                         [gettext_noop("The review table has not been submitted yet.")],
                         url,
                         params,
@@ -193,7 +213,7 @@ def _review_reminders(today: dt.date, job_settings: JobSettings) -> Iterable[Rem
                         "review_overdue_hr",
                         person,
                         str(table.pk),
-                        gettext_noop("%(table)s is %(days)s days overdue."),
+                        DAYS_OVERDUE,
                         [gettext_noop("Neither the assessee nor the manager has acted yet.")],
                         url,
                         params,
@@ -208,7 +228,7 @@ def reminders_run(*, now: dt.datetime | None = None, force: bool = False) -> Job
         return None
     today = moment.date()
 
-    def work() -> str:
+    def work() -> list[Outcome]:
         counts: Counter[str] = Counter()
         sources = [
             _review_reminders(today, job_settings),
@@ -218,7 +238,8 @@ def reminders_run(*, now: dt.datetime | None = None, force: bool = False) -> Job
         ]
         for source in sources:
             counts.update(reminders_send(source))
-        return ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "nothing due"
+        sent = [reminders_sent(kind=k, count=v) for k, v in sorted(counts.items())]
+        return sent or [nothing_due()]
 
     return _record("reminders", work)
 
@@ -250,7 +271,7 @@ def weekly_digest_run(*, now: dt.datetime | None = None, force: bool = False) ->
             .order_by()
         )
         late = dict(
-            tables.filter(status__in=OPEN, deadline__lt=today)
+            tables.filter(late_tables(today))
             .annotate(n=Count("pk"))
             .values_list("employee__manager_id", "n")
         )
@@ -291,18 +312,26 @@ def weekly_digest_run(*, now: dt.datetime | None = None, force: bool = False) ->
                 "weekly_digest",
                 manager,
                 f"{year}-W{week:02d}",
-                gettext_noop("Your team this week: %(waiting)s tables to review, %(late)s late."),
+                ngettext_lazy(
+                    "Your team this week: %(waiting)s table to review, %(late)s late.",
+                    "Your team this week: %(waiting)s tables to review, %(late)s late.",
+                    "waiting",
+                ),
                 [
                     gettext_noop("Review tables waiting for you: %(waiting)s."),
                     gettext_noop("Review tables past their deadline: %(late)s."),
                     gettext_noop("Overdue action items: %(items)s."),
-                    gettext_noop("People nobody has coached for %(days)s days: %(not_coached)s."),
+                    ngettext_lazy(
+                        "People nobody has coached for %(days)s day: %(not_coached)s.",
+                        "People nobody has coached for %(days)s days: %(not_coached)s.",
+                        "days",
+                    ),
                 ],
                 "/",
                 counts,
             )
 
-    def work() -> str:
-        return f"{sum(reminders_send(digests()).values())} digests"
+    def work() -> list[Outcome]:
+        return [digests_sent(count=sum(reminders_send(digests()).values()))]
 
     return _record("weekly_digest", work)

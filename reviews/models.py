@@ -167,7 +167,9 @@ class ReviewTable(OrgRecord):
 
     @property
     def is_overdue(self) -> bool:
-        return self.status in {self.Status.DRAFT, self.Status.RETURNED} and self.days_left() < 0
+        """Past its deadline with the assessee, in a cycle not closed (a closed cycle's
+        table is a record: nothing of it is late)."""
+        return self.assessee_can_edit and self.days_left() < 0 and not self.cycle.is_closed
 
 
 # A table in one of these is over: read-only for everyone, never reminded about.
@@ -456,7 +458,12 @@ class JobRun(models.Model):
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.RUNNING)
+    # The plain English log line (the command line, Celery's result); the jobs page shows
+    # it only for a failure or a run recorded before ``report``.
     detail = models.TextField(blank=True)
+    # What the run did as data, message keys and numbers (``reviews.job_outcomes``),
+    # worded in the reader's language when shown.
+    report = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-started_at"]

@@ -39,6 +39,26 @@ from reviews.models import (
 from reviews.permissions import tables_visible_to, top_reviewer_id_for
 
 Status = ReviewTable.Status
+# With the assessee, to fill in or revise: a table in one of these past its deadline is late.
+WITH_ASSESSEE = (Status.DRAFT, Status.RETURNED)
+
+
+def in_open_cycles() -> Q:
+    """Tables of cycles not closed: a closed cycle's tables are a record (issue 15 §4), even
+    one an old close left open; nothing of them is waited for, late or reminded."""
+    return ~Q(cycle__state=AppraisalCycle.State.CLOSED)
+
+
+def late_tables(today: dt.date) -> Q:
+    """Late: still with the assessee past its deadline, in a cycle not closed, of somebody
+    who has not left (their open tables are withdrawn; one left open is nobody's to do).
+    Withdrawn, finalised and closed-unfinished tables are never late. The one rule of the
+    dashboards, the home page and the weekly digest."""
+    return (
+        Q(status__in=WITH_ASSESSEE, deadline__lt=today)
+        & in_open_cycles()
+        & ~Q(employee__is_active=False)
+    )
 
 
 def with_counts(queryset: QuerySet[ReviewTable]) -> QuerySet[ReviewTable]:
@@ -78,9 +98,9 @@ def in_departments_then(department_ids: Iterable[int]) -> Q:
 def _base() -> QuerySet[ReviewTable]:
     """For lists: the subject's name and department of the time, without the long texts
     only the table page shows."""
-    return ReviewTable.objects.select_related("employee", "department", "home_department").defer(
-        "summary", "reviewer_summary", "suggestions", "expectations"
-    )
+    return ReviewTable.objects.select_related(
+        "cycle", "employee", "department", "home_department"
+    ).defer("summary", "reviewer_summary", "suggestions", "expectations")
 
 
 def tables_of_assessee(user: User) -> QuerySet[ReviewTable]:
@@ -117,9 +137,9 @@ def tables_to_review(user: User, *, everything: bool = False) -> QuerySet[Review
     if everything:
         # Browsing everything: the newest month first (an index serves it).
         return queryset.order_by("-month", "employee__full_name", "department__name", "pk")
-    return queryset.filter(status__in=[Status.SUBMITTED, Status.IN_REVIEW]).order_by(
-        "deadline", "employee__full_name", "department__name", "pk"
-    )
+    # Waiting: never a table of a closed cycle, which nobody reviews any more.
+    waiting = queryset.filter(in_open_cycles(), status__in=[Status.SUBMITTED, Status.IN_REVIEW])
+    return waiting.order_by("deadline", "employee__full_name", "department__name", "pk")
 
 
 def department_tables_open_for_questions(user: User) -> QuerySet[ReviewTable]:

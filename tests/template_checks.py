@@ -12,13 +12,21 @@ the live server of the browser tests), added by ``tests/conftest.py``:
   cannot see raises ``InvisibleFormError`` (issue #13: a first-month review
   table was refused by a formset whose error the page never showed).
 
+- **An id given twice.** Two elements with one id break the page for whoever
+  relies on it: a label then names the other form's field, ``aria-describedby``
+  reads the wrong help, a script finds the wrong box (the cycle close page gave
+  its two forms' ``reason`` the same ``id_reason``). An HTML page or fragment
+  with a duplicate ``id`` raises ``DuplicateId``.
+
 The Django admin is left out: its own templates rely on empty invalid
 variables (Django's documentation warns against ``string_if_invalid`` there).
 """
 
 from __future__ import annotations
 
+import re
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -37,6 +45,23 @@ class UnresolvedTemplateVariable(AssertionError):
 
 class InvisibleFormError(AssertionError):
     pass
+
+
+class DuplicateId(AssertionError):
+    pass
+
+
+_ID = re.compile(r"""<[a-zA-Z][^<>]*?\sid=(?:"([^"]*)"|'([^']*)')""")
+
+
+def _check_ids(request: HttpRequest, content: str) -> None:
+    seen = Counter(a or b for a, b in _ID.findall(content))
+    twice = sorted(name for name, count in seen.items() if count > 1)
+    if twice:
+        raise DuplicateId(
+            f"{request.method} {request.get_full_path()}: these ids are given to more than "
+            f"one element: {twice}"
+        )
 
 
 _local = threading.local()
@@ -128,6 +153,8 @@ class TemplateVariableCheckMiddleware:
                 f"{request.method} {request.get_full_path()}: a template variable could not be "
                 f"resolved: …{content[max(0, at - 200) : at + 200]}…"
             )
+        if response["Content-Type"].startswith("text/html"):
+            _check_ids(request, content)
         if response.status_code < 300:
             _check_form_errors(request, content, contexts)
         return response

@@ -19,6 +19,7 @@ and only the options it offers can be chosen.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any
 
 from bs4 import BeautifulSoup, Tag
@@ -198,6 +199,13 @@ def form_errors(page: TestResponse) -> list[str]:
         if text and not any(text in seen for seen in texts):
             texts.append(text)
     return texts
+
+
+def ids_given_twice(page: TestResponse) -> list[str]:
+    """The id attributes the page gives to more than one element (a label, aria-describedby
+    or a script then finds the wrong one): none on a sound page."""
+    seen = Counter(str(node["id"]) for node in _soup(page).select("[id]"))
+    return sorted(name for name, count in seen.items() if count > 1)
 
 
 def messages(page: TestResponse) -> list[str]:

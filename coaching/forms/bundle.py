@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.utils.translation import gettext
@@ -58,9 +59,12 @@ class SessionFormBundle:
         department: Department | None,
         data: Any = None,
         initial: dict[str, Any] | None = None,
+        ticked: Iterable[int] = (),
     ) -> None:
+        """``ticked``: objectives a new session starts linked to (the page it came from)."""
         self.actor = actor
         linked = session_assessments(session=session)
+        ticked = set(ticked)
         self.objective_forms = [
             (
                 objective,
@@ -68,7 +72,7 @@ class SessionFormBundle:
                     data,
                     prefix=f"obj-{objective.pk}",
                     initial={
-                        "linked": objective.pk in linked,
+                        "linked": objective.pk in linked or objective.pk in ticked,
                         "assessment": linked.get(objective.pk, ""),
                     },
                 ),

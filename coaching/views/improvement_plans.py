@@ -16,7 +16,7 @@ from coaching.forms import ImprovementPlanForm
 from coaching.permissions import can_edit_improvement_plan, improvement_plans_visible_to
 from coaching.selectors import improvement_plan_objectives, readable_sessions_of_plan
 from coaching.services import improvement_plan_save
-from plans.permissions import get_employee_subject
+from plans.permissions import get_employee_subject, get_objective_for_user
 
 
 @login_required
@@ -30,7 +30,10 @@ def improvement_plan_new(request: HttpRequest) -> HttpResponse:
     initial = {}
     objective_id = param_id(request.GET, "objective")
     if objective_id is not None:
-        initial["objective"] = objective_id
+        objective = get_objective_for_user(user, objective_id)
+        if objective.cycle.is_closed:
+            raise PermissionDenied  # an objective of a closed cycle is a record (issue 15 §4)
+        initial["objective"] = objective.pk
     form = ImprovementPlanForm(request.POST or None, objectives=objectives, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if not k.endswith("_review")}

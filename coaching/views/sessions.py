@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -28,6 +28,8 @@ from coaching.permissions import (
     get_action_item_for_user,
     get_coachee_for_user,
     get_session_for_user,
+    improvement_plan_in_closed_cycle,
+    improvement_plans_visible_to,
     is_coachee,
     session_in_closed_cycle,
 )
@@ -39,6 +41,7 @@ from coaching.selectors import (
     session_links,
 )
 from coaching.services import action_item_mark, session_acknowledge, session_save
+from plans.permissions import get_objective_for_user
 
 
 @login_required
@@ -50,7 +53,19 @@ def session_new(request: HttpRequest) -> HttpResponse:
     initial: dict[str, Any] = {"type": suggestion.type} if suggestion else {}
     plan_id = param_id(request.GET, "plan")
     if plan_id is not None:
-        initial["improvement_plan"] = plan_id
+        plan = get_object_or_404(improvement_plans_visible_to(user), pk=plan_id)
+        if improvement_plan_in_closed_cycle(plan):
+            raise PermissionDenied  # a plan of a closed cycle is a record
+        initial["improvement_plan"] = plan.pk
+    # From an objective's page: the session starts linked to it, never to one of a
+    # closed cycle (a record, issue 15 §4).
+    ticked = []
+    objective_id = param_id(request.GET, "objective")
+    if objective_id is not None:
+        objective = get_objective_for_user(user, objective_id)
+        if objective.cycle.is_closed:
+            raise PermissionDenied
+        ticked.append(objective.pk)
     forms = SessionFormBundle(
         actor=user,
         session=None,
@@ -58,6 +73,7 @@ def session_new(request: HttpRequest) -> HttpResponse:
         department=department,
         data=request.POST if request.method == "POST" else None,
         initial=initial,
+        ticked=ticked,
     )
     if request.method == "POST" and forms.is_valid():
         saved = session_save(
@@ -141,6 +157,7 @@ def _session_context(
     content = can_read_session_content(user, session)
     closed = session_in_closed_cycle(session)
     is_coach = session.coach_id == user.pk
+    left = session.employee is not None and not session.employee.is_active
     return {
         "session": session,
         "question_total": len(NINE_QUESTIONS),
@@ -151,6 +168,7 @@ def _session_context(
         if is_coach and session.questions_answered
         else [],
         "closed_cycle": closed,
+        "coachee_left": left,
         "show_content": content,
         "show_private": is_coach,
         "can_edit": can_edit_session(user, session),
@@ -159,7 +177,7 @@ def _session_context(
         "links": session_links(session=session) if content else [],
         "items": session_action_items(session=session) if content else [],
         "tickable": content
-        and not closed
+        and not (closed or left)
         and (session.coach_id == user.pk or is_coachee(user, session)),
     }
 

@@ -75,7 +75,8 @@ def _plan_context(
         "can_edit": not cycle.is_closed
         and can_edit_subject(user, employee=employee, department=department),
         "cycles": cycles_all(),
-        "extension_links": plan_actions.links(user, employee, department),
+        "extension_links": plan_actions.links(user, cycle, employee, department),
+        "subject_left": employee is not None and not employee.is_active,
     }
 
 

@@ -1,4 +1,5 @@
-"""A review table's status badge and deadline, shown on every row of the lists.
+"""A review table's status badge and deadline, shown on every row of the lists; a
+background job's outcome in the reader's language.
 
 Plain strings with the standard library's escaping (what Django's ``escape``
 applies) rather than ``format_html``: lists show fifty of each.
@@ -15,7 +16,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from reviews.models import ReviewTable
+from reviews.job_outcomes import outcome_lines
+from reviews.models import JobRun, ReviewTable
 
 register = template.Library()
 
@@ -31,9 +33,10 @@ def status_badge(table: ReviewTable) -> SafeString:
 
 @register.filter
 def deadline(table: ReviewTable) -> SafeString:
-    """The deadline, with days left or overdue while the assessee can still edit."""
+    """The deadline, with days left or overdue while the assessee can still edit (never in
+    a closed cycle, whose tables are a record)."""
     days = table.days_left(timezone.localdate())
-    editable = table.assessee_can_edit
+    editable = table.assessee_can_edit and not table.cycle.is_closed
     if editable and days < 0:
         css = "text-danger fw-semibold"
         count = ngettext("%(counter)s day overdue", "%(counter)s days overdue", -days) % {
@@ -49,3 +52,9 @@ def deadline(table: ReviewTable) -> SafeString:
     text = date_filter(table.deadline, "SHORT_DATE_FORMAT") + (f" · {count}" if count else "")
     # css is one of the constants above; the text is escaped.
     return mark_safe(f'<span class="{css}" data-testid="deadline">{escape(text)}</span>')  # noqa: S308
+
+
+@register.filter
+def job_outcome(run: JobRun) -> list[str]:
+    """What the run did, in the reader's language (``reviews.job_outcomes``)."""
+    return outcome_lines(run)

@@ -36,6 +36,16 @@ def _context(
 ) -> dict[str, Any]:
     tables = cycle_open_tables(cycle)
     counts = cycle_open_table_counts(cycle)
+    # A refused withdrawal shows again with the tables ticked as they were.
+    ticked = (
+        {
+            int(pk)
+            for pk in request.POST.getlist("tables")
+            if pk.isascii() and pk.isdigit() and len(pk) <= 19
+        }
+        if withdraw_form is not None and withdraw_form.is_bound
+        else set()
+    )
     return {
         "cycle": cycle,
         "page": Paginator(tables, PAGE_SIZE).get_page(request.GET.get("page")),
@@ -46,6 +56,7 @@ def _context(
         ],
         "open_count": sum(counts.values()),
         "withdraw_form": withdraw_form or TablesWithdrawForm(open_tables=tables),
+        "ticked": ticked,
         "close_form": close_form or CycleCloseForm(),
         # An administrator outside HR closes cycles but reads no one's table.
         "tables_readable": user_roles(user_of(request)).is_hr,

@@ -15,6 +15,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.http import HtmxHttpRequest, user_of
 from accounts.selectors import user_roles
@@ -106,7 +107,11 @@ def export_page(request: HttpRequest) -> HttpResponseBase:
         )
         messages.info(
             request,
-            _("%(count)d tables: the file is being built. It appears below when it is ready.")
+            ngettext(
+                "%(count)d table: the file is being built. It appears below when it is ready.",
+                "%(count)d tables: the file is being built. It appears below when it is ready.",
+                count,
+            )
             % {"count": count},
         )
         return redirect("reviews:export")

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.http import user_of
 from accounts.selectors import user_roles
@@ -101,7 +102,11 @@ def tables_create(request: HttpRequest) -> HttpResponse:
             created = sum(result.tables_created for _cycle, result in results)
             messages.success(
                 request,
-                _("%(count)d table(s) created; tables that already existed were left as they are.")
+                ngettext(
+                    "%(count)d table created; tables that already existed were left as they are.",
+                    "%(count)d tables created; tables that already existed were left as they are.",
+                    created,
+                )
                 % {"count": created},
             )
             if roles.is_hr:

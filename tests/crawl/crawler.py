@@ -115,6 +115,8 @@ class _PageLinks(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.hrefs: list[str] = []
+        # Every id attribute, in page order: an id given twice breaks labels and ARIA.
+        self.ids: list[str] = []
         self.hx_gets: list[tuple[str, _Form | None]] = []
         self.forms: list[_Form] = []
         self._form: _Form | None = None
@@ -125,6 +127,8 @@ class _PageLinks(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: (v or "") for k, v in attrs}
+        if "id" in a:
+            self.ids.append(a["id"])
         if tag == "a" and "href" in a:
             self.hrefs.append(a["href"])
         if tag == "input" and "readonly" in a and a.get("value", "").startswith(SITE):
@@ -320,6 +324,9 @@ class Crawler:
             return
         page = _PageLinks()
         page.feed(body.decode(response.charset or "utf-8"))
+        twice = sorted(name for name, count in Counter(page.ids).items() if count > 1)
+        if twice:
+            yield Problem(self.role, link, f"gives the same id to two elements: {twice}")
         for href in page.hrefs:
             if href.startswith("#") or not href.strip():
                 continue

@@ -112,3 +112,62 @@ def test_home_counts_reports_whose_objectives_lag_and_lists_their_action_items(
     assert "1 direct report lagging the plan" in body  # one person, two objectives
     client.force_login(report)
     assert "Call the three open leads" in client.get(reverse("home")).content.decode()
+
+
+def test_late_means_open_tables_of_open_cycles_past_their_deadline(
+    django_app, hr, manager, report, indirect_report, peer, sales
+):
+    """Not a table of a closed cycle (one an old close left open), nor one withdrawn,
+    finalised or of somebody who has left: on the dashboard, the home page and the lists."""
+    this_year, last_year = make_cycle(2026), make_cycle(2025)
+    gone = UserFactory(full_name="Gina Gone", department=sales, manager=manager)
+    for person in (report, indirect_report, peer, gone):
+        make_objective(this_year, employee=person)
+        make_objective(last_year, employee=person)
+    march = dt.date(2026, 3, 1)
+    ivys = review_table_for(cycle=this_year, month=march, employee=indirect_report)
+    pauls = review_table_for(cycle=this_year, month=march, employee=peer)
+    robs = review_table_for(cycle=this_year, month=march, employee=report)
+    ginas = review_table_for(cycle=this_year, month=march, employee=gone)
+    november = dt.date(2025, 11, 1)
+    robs_old = review_table_for(cycle=last_year, month=november, employee=report)
+    ivys_old = review_table_for(cycle=last_year, month=november, employee=indirect_report)
+    ReviewTable.objects.filter(pk=pauls.pk).update(status=ReviewTable.Status.WITHDRAWN)
+    ReviewTable.objects.filter(pk=robs.pk).update(status=ReviewTable.Status.FINALISED)
+    ReviewTable.objects.filter(pk=ivys_old.pk).update(
+        status=ReviewTable.Status.SUBMITTED, reviewer=report
+    )
+    gone.is_active = False  # left before off-boarding withdrew open tables
+    gone.save(update_fields=["is_active"])
+    last_year.state = "closed"  # an old close that left its tables open
+    last_year.save(update_fields=["state"])
+    assert all(t.deadline < timezone.localdate() for t in (ivys, pauls, robs, ginas, robs_old))
+
+    page = django_app.get(reverse("reviews:dashboard") + "?month=2026-03", user=hr)
+    late = page.html.select_one("[data-testid=late]")
+    assert [a.get_text() for a in late.select("tbody a")] == ["Ivy Indirect"]
+    heading = next(h for h in page.html.select("h2") if "Late tables" in h.get_text())
+    assert heading.select_one(".badge").get_text() == "1"
+    rows = {
+        tr.td.get_text(): tr.select("td")[-1].get_text()
+        for tr in page.html.select("[data-testid=completion] tbody tr")
+    }
+    assert rows == {"Finance": "0", "Sales": "1"}
+    last_november = django_app.get(reverse("reviews:dashboard") + "?month=2025-11", user=hr)
+    late = last_november.html.select_one("[data-testid=late]")
+    assert [a.get_text() for a in late.select("tbody a")] == ["Ivy Indirect"]
+    assert all(
+        tr.select("td")[-1].get_text() == "0"
+        for tr in last_november.html.select("[data-testid=completion] tbody tr")
+    )
+
+    # Rob's November table of the closed cycle is nothing to fill, and not overdue.
+    home = django_app.get(reverse("home"), user=report)
+    assert home.html.select_one("[data-testid=open-tables]").get_text(strip=True) == (
+        "Nothing to fill now."
+    )
+    assert "1 table waiting for your review" not in home.text  # Ivy's, of the closed cycle
+    assert "0 tables waiting for your review" in home.text
+    mine = django_app.get(reverse("reviews:mine"), user=report)
+    assert "overdue" not in mine.html.select_one("table").get_text()
+    assert not mine.html.select("tr.table-danger")

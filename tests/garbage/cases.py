@@ -201,7 +201,7 @@ CASES: list[Case] = [
     Case(
         "coaching:session_new",
         "manager",
-        query=_q(employee="report", plan="improvement_plan"),
+        query=_q(employee="report", plan="improvement_plan", objective="objective"),
         reads=("department",),
         form=False,
         label="subject",

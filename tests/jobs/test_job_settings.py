@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.urls import reverse
 
-from reviews.models import JobSettings
-from tests.factories import UserFactory
+from reviews.jobs import month_end_generation_run, reminders_run
+from reviews.models import JobRun, JobSettings
+from tests.factories import UserFactory, make_cycle, make_objective
 from tests.webtest_helpers import choose, errors_beside, form_with_button, messages, press
 
 pytestmark = pytest.mark.django_db
@@ -74,3 +78,51 @@ def _settings_fields(page):
     form = next(f for f in page.forms.values() if "generation_hour" in f.fields)
     return [field for name, fields in form.fields.items() if name for field in fields
             if name != "csrfmiddlewaretoken"]  # fmt: skip
+
+
+def test_the_jobs_outcomes_are_worded_in_the_readers_language(django_app, hr, report):
+    """A run keeps what it did as data, so each reader sees it in their own language
+    (the worker's is nobody's); a run recorded before that shows its stored text."""
+    cycle = make_cycle(2026)
+    make_objective(cycle, employee=report)
+    with time_machine.travel(dt.datetime(2026, 5, 10, 9, tzinfo=dt.UTC), tick=False):
+        run = month_end_generation_run(force=True)
+        reminders_run(force=True)
+    assert run is not None
+    assert run.report[0] == {
+        "say": "tables_generated",
+        "cycle": "2026",
+        "month": "2026-05-01",
+        "tables": 1,
+        "rows": 1,
+        "carried": 0,
+    }
+
+    def outcomes(page):
+        rows = page.html.select("[data-testid=job-runs] tbody tr")
+        return {
+            row.code.get_text(): row.select_one("[data-testid=job-outcome]").get_text(strip=True)
+            for row in rows
+            if row.select_one("[data-testid=job-outcome]")
+        }
+
+    english = outcomes(django_app.get(reverse("reviews:jobs"), user=hr))
+    assert english["month_end_generation"].startswith(
+        "2026, May 2026: 1 table created, 1 row, 0 work plan items carried over; Progress restated"
+    )
+    assert english["reminders"] == "People nobody has coached: 1 sent"
+    with time_machine.travel(dt.datetime(2026, 5, 10, 10, tzinfo=dt.UTC), tick=False):
+        reminders_run(force=True)  # sent once: nothing again
+    again = outcomes(django_app.get(reverse("reviews:jobs"), user=hr))
+    assert again["reminders"] == "Nothing was due."
+
+    hr.language = "zh-hans"
+    hr.save(update_fields=["language"])
+    chinese = outcomes(django_app.get(reverse("reviews:jobs"), user=hr))
+    assert "2026年5月" in chinese["month_end_generation"]
+    assert "May 2026" not in chinese["month_end_generation"]
+
+    JobRun.objects.create(job="weekly_digest", outcome=JobRun.Outcome.OK, detail="3 digests")
+    assert outcomes(django_app.get(reverse("reviews:jobs"), user=hr))["weekly_digest"] == (
+        "3 digests"
+    )

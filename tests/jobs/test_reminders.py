@@ -209,3 +209,32 @@ def test_two_runs_at_once_send_each_reminder_once(report, manager, hr):
         len([m for m in mail.outbox if m.to == [report.email] and "Action item" in m.subject])
         == 1200
     )
+
+
+def test_a_count_of_one_reads_in_the_singular(
+    table, report, manager, hr, django_capture_on_commit_callbacks
+):
+    """One table to review, one day overdue, one day without coaching: no "1 tables"."""
+    JobSettings.current()
+    JobSettings.objects.update(
+        overdue_manager_days=1, overdue_hr_days=1, not_coached_days=1, digest_weekday=0
+    )
+    run_on("2026-04-06", capture=django_capture_on_commit_callbacks)  # a day past the deadline
+    to_manager = Notification.objects.filter(recipient=manager)
+    assert f"{table} is 1 day overdue." in to_manager.values_list("message", flat=True)
+    assert f"Nobody has coached {report.full_name} for 1 day." in to_manager.values_list(
+        "message", flat=True
+    )
+    hr_mail = [m.subject for m in mail.outbox if m.to == [hr.email]]
+    assert hr_mail == [f"{table} is 1 day overdue."]
+
+    ReviewTable.objects.filter(pk=table.pk).update(
+        status=ReviewTable.Status.SUBMITTED, reviewer=manager
+    )
+    monday = dt.datetime(2026, 4, 13, 9, tzinfo=dt.UTC)
+    with time_machine.travel(monday, tick=False), django_capture_on_commit_callbacks(execute=True):
+        weekly_digest_run()
+    digest = next(m for m in mail.outbox if m.to == [manager.email] and "week" in m.subject)
+    assert digest.subject == "Your team this week: 1 table to review, 0 late."
+    assert "People nobody has coached for 1 day: 1." in digest.body
+    assert Notification.objects.filter(recipient=manager, message=digest.subject).exists()

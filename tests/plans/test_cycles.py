@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 
 from plans.models import AppraisalCycle
-from tests.factories import make_cycle
+from reviews.services import review_table_for
+from tests.factories import UserFactory, make_cycle, make_hr, make_objective
 from tests.webtest_helpers import choose, errors_beside, form_with_button, messages, press
 
 pytestmark = pytest.mark.django_db
@@ -179,3 +180,44 @@ def test_a_forbidden_state_change_is_refused_with_a_message(client, hr):
     assert "A cycle cannot go from Closed to Planning." in response.content.decode()
     cycle.refresh_from_db()
     assert cycle.state == "closed"
+
+
+def test_the_cycle_history_reads_right_in_chinese(django_app, hr):
+    """Its columns say who acted and which change: not "对象" (the object, a table's
+    subject) for the person who acted, nor "步骤" (an action item's step)."""
+    cycle = make_cycle(2026)
+    cycle.events.create(actor=hr, from_state="planning", to_state="active")
+    hr.language = "zh-hans"
+    hr.save(update_fields=["language"])
+    page = django_app.get(cycle.get_absolute_url(), user=hr)
+    history = page.html.select_one("[data-testid=cycle-history]")
+    assert [th.get_text(strip=True) for th in history.select("thead th")] == [
+        "时间",
+        "变更人",
+        "状态变更",
+        "原因",
+    ]
+    assert [td.get_text(strip=True) for td in history.select("tbody td")][1:3] == [
+        "Hana HR",
+        "规划中 → 进行中",
+    ]
+    # The close page names whose table each row is: the assessee, not a vague "对象".
+    make_objective(cycle, employee=hr)
+    review_table_for(cycle=cycle, month=dt.date(2026, 3, 1), employee=hr)
+    close_page = django_app.get(reverse("reviews:cycle_close", args=[cycle.pk]), user=hr)
+    columns = close_page.html.select("[data-testid=open-tables] thead th")
+    assert [th.get_text(strip=True) for th in columns][1:] == [
+        "月份",
+        "考核对象",
+        "状态",
+        "截止日期",
+    ]
+    colleague = make_hr(UserFactory(full_name="Henry HR"))
+    english = django_app.get(cycle.get_absolute_url(), user=colleague)
+    headers = english.html.select("[data-testid=cycle-history] thead th")
+    assert [th.get_text(strip=True) for th in headers] == [
+        "When",
+        "Changed by",
+        "Status change",
+        "Reason",
+    ]

@@ -16,7 +16,7 @@ from reviews.models import ReviewEvent, ReviewTable
 from reviews.services import review_table_for
 from tests.factories import make_cycle, make_objective
 from tests.review_tables.conftest import fill_data, reach
-from tests.webtest_helpers import form_with_button, messages, press
+from tests.webtest_helpers import form_with_button, ids_given_twice, messages, press
 
 pytestmark = pytest.mark.django_db
 Status = ReviewTable.Status
@@ -109,6 +109,41 @@ def test_closing_without_a_reason_is_refused_and_closes_nothing(django_app, hr, 
     year.refresh_from_db()
     assert year.state == "active"
     assert ReviewTable.objects.filter(status=Status.UNFINISHED).count() == 0
+
+
+def test_a_refused_withdrawal_keeps_the_ticked_tables_and_each_id_is_given_once(
+    django_app, hr, year, tables
+):
+    page = close_page(django_app, hr, year)
+    assert ids_given_twice(page) == []
+    form = form_with_button(page, "Withdraw the ticked tables")
+    tick_table(form, "Withdraw Ivy Indirect · March 2026")
+    refused = press(form, "Withdraw the ticked tables")  # no reason given
+    assert ids_given_twice(refused) == []
+    form = form_with_button(refused, "Withdraw the ticked tables")
+    beside = [node.get_text(strip=True) for node in form.html.select(".invalid-feedback")]
+    assert beside == ["This field is required."]
+    ticked = [box["value"] for box in form.html.select("input[name=tables][checked]")]
+    assert ticked == [str(tables["Ivy Indirect"].pk)]  # as the person left them
+    form["reason"] = "Ivy left in March."
+    done = press(form, "Withdraw the ticked tables").follow()
+    assert messages(done) == ["1 table withdrawn."]
+    statuses = dict(ReviewTable.objects.values_list("employee__full_name", "status"))
+    assert statuses["Ivy Indirect"] == Status.WITHDRAWN
+    assert statuses["Rob Report"] == Status.IN_REVIEW
+
+    refused_close = press(
+        form_with_button(done, "Close the cycle and its open tables"),
+        "Close the cycle and its open tables",
+    )
+    assert ids_given_twice(refused_close) == []
+    close_form = form_with_button(refused_close, "Close the cycle and its open tables")
+    [label] = [
+        node
+        for node in close_form.html.find_all("label")
+        if "Why is the cycle closed" in node.get_text()
+    ]
+    assert close_form.html.find(id=label["for"])["name"] == "reason"  # its own, not the other
 
 
 @pytest.mark.parametrize(

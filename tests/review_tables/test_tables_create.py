@@ -32,7 +32,7 @@ def test_a_manager_creates_a_months_table_for_one_report(
     assert (table.employee, table.month, table.rows.count()) == (report, month, 2)
     shown = response.follow()
     assert messages(shown) == [
-        "1 table(s) created; tables that already existed were left as they are."
+        "1 table created; tables that already existed were left as they are."
     ]
     assert "Rob Report" in shown.text
 
@@ -41,13 +41,13 @@ def test_a_manager_creates_tables_for_the_whole_team_and_a_second_time_nothing(
     django_app, manager, report, indirect_report, cycle, month, robs_objectives
 ):
     make_objective(cycle, employee=indirect_report, title="Calls made")
-    for expected in (2, 0):
+    for expected in ("2 tables", "0 tables"):
         form = create_form(django_app, manager)
         form["month"] = f"{month:%Y-%m}"
         choose(form, "scope", "My whole team")
         shown = press(form, "Create").follow()
         assert messages(shown) == [
-            f"{expected} table(s) created; tables that already existed were left as they are."
+            f"{expected} created; tables that already existed were left as they are."
         ]
     assert set(ReviewTable.objects.values_list("employee__full_name", flat=True)) == {
         "Rob Report",
