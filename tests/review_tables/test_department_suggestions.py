@@ -93,6 +93,29 @@ def test_someone_in_a_department_below_the_assessed_one_may_not_ask(django_app, 
     assert "inquiry-form" not in page.forms
 
 
+def test_someone_in_no_department_reads_but_does_not_ask(django_app, in_review, outsider):
+    page = django_app.get(in_review.get_absolute_url(), user=outsider)
+    assert "inquiry-form" not in page.forms
+    refused = django_app.post(
+        reverse("reviews:inquiry_new", args=[in_review.pk]),
+        {"question": "Hello?", "kind": "suggestion"},
+        user=outsider,
+        expect_errors=True,
+    )
+    assert refused.status_code == 403 and not Inquiry.objects.exists()
+
+
+def test_a_suggestion_sent_with_htmx_shows_in_the_questions_part(django_app, in_review, peer):
+    page = django_app.get(in_review.get_absolute_url(), user=peer)
+    form = page.forms["inquiry-form"]
+    choose(form, "kind", "Suggestion for improvement")
+    form["question"] = "Pair each new hire with a mentor."
+    part = press(form, "Send", headers={"HX-Request": "true"})
+    assert 'id="inquiries"' in part and "<nav" not in part
+    assert "Suggestion" in text(part, '[data-testid="suggestion-badge"]')
+    assert Inquiry.objects.get().kind == Inquiry.Kind.SUGGESTION
+
+
 def test_hr_restricts_asking_to_heads_on_the_jobs_page(
     django_app, in_review, peer, other_manager, hr
 ):
