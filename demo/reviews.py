@@ -85,10 +85,11 @@ def _reach(table: ReviewTable, state: str, assessee: User, reviewer: User, asker
         table=table,
         question="Which customers do the delayed deals belong to?",
     )
+    suggestion = None
     if table.department_id:
         # A member of another department (not its head) suggests an improvement
         # (issue 16 §6); the reviewer sees it in the summary area of the table.
-        inquiry_ask(
+        suggestion = inquiry_ask(
             actor=User.objects.get(email="zhou.xin@example.com"),  # analyst in Finance
             table=table,
             question="Share the delayed deals' payment terms with Finance before signing.",
@@ -97,6 +98,8 @@ def _reach(table: ReviewTable, state: str, assessee: User, reviewer: User, asker
     if state == "in_review":
         return
     inquiry_answer(actor=assessee, inquiry=inquiry, answer="Northwind Foods and Lakeside Retail.")
+    if suggestion is not None:
+        inquiry_answer(actor=assessee, inquiry=suggestion, answer="Agreed: from next month.")
     table.refresh_from_db()
     review_table_review(
         actor=reviewer,
