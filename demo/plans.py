@@ -12,7 +12,13 @@ from django.utils import timezone
 from accounts.models import Department, User
 from plans.models import AppraisalCycle, CheckIn, Measure, Objective, PhaseTarget
 from plans.selectors import objective_progress, with_progress
-from plans.services import cycle_nodes, plan_confirm, plan_get_or_create, targets_spread_evenly
+from plans.services import (
+    checkin_create,
+    cycle_nodes,
+    plan_confirm,
+    plan_get_or_create,
+    targets_spread_evenly,
+)
 
 
 @dataclass(frozen=True)
@@ -105,25 +111,23 @@ def _objective(
         else:
             value = (planned * Decimal(str(spec.pace))).quantize(Decimal(1))
             earlier = (value * Decimal("0.6")).quantize(Decimal(1))
-        CheckIn.objects.bulk_create(
-            [
-                CheckIn(
-                    objective=objective,
-                    value=earlier,
-                    confidence=min(5, spec.confidence + 1),
-                    note="",
-                    recorded_on=max(cycle.start_date, today - dt.timedelta(days=35)),
-                    author=employee or author,
-                ),
-                CheckIn(
-                    objective=objective,
-                    value=value,
-                    confidence=spec.confidence,
-                    note="Latest update.",
-                    recorded_on=max(cycle.start_date, today - dt.timedelta(days=3)),
-                    author=employee or author,
-                ),
-            ]
+        CheckIn.objects.create(
+            objective=objective,
+            value=earlier,
+            confidence=min(5, spec.confidence + 1),
+            note="",
+            recorded_on=max(cycle.start_date, today - dt.timedelta(days=35)),
+            author=employee or author,
+        )
+        # The latest through the service, as the check-in form records it: a confidence
+        # falling to 2 (Wang Fang's) raises an early warning for the coach (issue 16 §7).
+        checkin_create(
+            actor=employee or author,
+            objective=objective,
+            value=value,
+            confidence=spec.confidence,
+            note="Latest update.",
+            recorded_on=max(cycle.start_date, today - dt.timedelta(days=3)),
         )
     return objective
 

@@ -12,7 +12,7 @@ from accounts.models import Department, User
 from plans.models import AppraisalCycle
 from plans.months import first_of_next_month as next_month
 from plans.months import first_of_previous_month as previous_month
-from reviews.models import ReviewTable, WorkPlanItem
+from reviews.models import Inquiry, ReviewTable, WorkPlanItem
 from reviews.services import review_table_for, review_table_review, review_tables_generate
 from reviews.workflow import inquiry_answer, inquiry_ask, review_table_transition
 
@@ -85,9 +85,21 @@ def _reach(table: ReviewTable, state: str, assessee: User, reviewer: User, asker
         table=table,
         question="Which customers do the delayed deals belong to?",
     )
+    suggestion = None
+    if table.department_id:
+        # A member of another department (not its head) suggests an improvement
+        # (issue 16 §6); the reviewer sees it in the summary area of the table.
+        suggestion = inquiry_ask(
+            actor=User.objects.get(email="zhou.xin@example.com"),  # analyst in Finance
+            table=table,
+            question="Share the delayed deals' payment terms with Finance before signing.",
+            kind=Inquiry.Kind.SUGGESTION,
+        )
     if state == "in_review":
         return
     inquiry_answer(actor=assessee, inquiry=inquiry, answer="Northwind Foods and Lakeside Retail.")
+    if suggestion is not None:
+        inquiry_answer(actor=assessee, inquiry=suggestion, answer="Agreed: from next month.")
     table.refresh_from_db()
     review_table_review(
         actor=reviewer,

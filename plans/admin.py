@@ -11,6 +11,7 @@ from plans.models import (
     AppraisalCycle,
     CheckIn,
     CycleEvent,
+    EarlyWarning,
     Objective,
     ObjectiveChange,
     PerformancePlan,
@@ -150,3 +151,23 @@ class CycleEventAdmin(PrivateFieldsAdmin[CycleEvent]):
     list_display = ["cycle", "from_state", "to_state", "actor", "at", "reason"]
     list_select_related = ["cycle", "actor"]
     readonly_fields = ["cycle", "actor", "at", "from_state", "to_state", "reason", "tables_closed"]
+
+
+@admin.register(EarlyWarning)
+class EarlyWarningAdmin(PrivateFieldsAdmin[EarlyWarning]):
+    """Read only: a warning records what happened and who was told."""
+
+    list_display = ["objective", "kind", "coach", "confidence", "raised_on", "digest_key"]
+    list_select_related = ["objective", "coach"]
+    list_filter = ["kind"]
+    readonly_fields = [
+        "kind",
+        "objective",
+        "checkin",
+        "coach",
+        "confidence",
+        "previous_confidence",
+        "raised_on",
+        "created_at",
+        "digest_key",
+    ]

@@ -446,3 +446,8 @@ class PlanReopening(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan} · {self.reopened_at:%Y-%m-%d}"
+
+
+from plans.warning_models import EarlyWarning  # noqa: E402 - registered as a plans model
+
+__all__ = ["EarlyWarning"]

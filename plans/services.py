@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.concurrency import version_claim
 from accounts.models import Department, User
 from plans.cycles import cycle_overlap, overlap_refusal, subject_in_overlapping_cycle
+from plans.early_warnings import checkin_warning_raise, lagging_warnings_raise
 from plans.models import (
     AppraisalCycle,
     CheckIn,
@@ -30,6 +31,7 @@ from plans.months import months_between
 from plans.reopening import plan_change_record
 from plans.selectors import (
     WEIGHT_TOTAL,
+    ProgressState,
     objective_progress,
     objective_weight_check,
     plan_fingerprint_now,
@@ -380,6 +382,7 @@ def checkin_create(
         author=actor,
     )
     objective_progress_refresh(objective_ids=[objective.pk])
+    checkin_warning_raise(checkin=checkin, actor=actor)
     return checkin
 
 
@@ -451,6 +454,7 @@ def objective_progress_refresh(
 
     Called after every check-in or plan change (for those objectives) and daily
     for every objective of the active cycles, since the plan moves with time.
+    An objective that goes from on track to lagging raises an early warning.
     """
     today = today or timezone.localdate()
     objectives = Objective.objects.filter(cycle__state=AppraisalCycle.State.ACTIVE)
@@ -458,11 +462,17 @@ def objective_progress_refresh(
         objectives = Objective.objects.filter(pk__in=objective_ids)
     annotated = with_progress(objectives.select_related("cycle"), today=today).order_by("pk")
     changed: list[Objective] = []
+    crossed: list[int] = []
     total = 0
     fields = ["progress_state", "progress_share", "progress_as_of"]
     for objective in annotated.iterator(chunk_size=2000):
         progress = objective_progress(objective, today=today)
         stored = (str(progress.state), progress.share, today)
+        if (
+            objective.progress_state == ProgressState.ON_TRACK
+            and progress.state == ProgressState.LAGGING
+        ):
+            crossed.append(objective.pk)
         if (objective.progress_state, objective.progress_share, objective.progress_as_of) != stored:
             objective.progress_state, objective.progress_share, objective.progress_as_of = stored
             changed.append(objective)
@@ -471,4 +481,5 @@ def objective_progress_refresh(
             total += len(changed)
             changed = []
     Objective.objects.bulk_update(changed, fields)
+    lagging_warnings_raise(objective_ids=crossed, today=today)
     return total + len(changed)

@@ -269,8 +269,9 @@ def write_xlsx(
         "question",
         "answer",
         "answered_by",
+        "kind",
     )
-    header(inquiries_sheet, inquiry_headers, (24, 9, 20, 17, 48, 48, 20))
+    header(inquiries_sheet, inquiry_headers, (24, 9, 20, 17, 48, 48, 20, 12))
     inquiries = (
         Inquiry.objects.filter(table__in=tables.values("pk"))
         .select_related("table__employee", "table__department", "asked_by", "answered_by")
@@ -291,6 +292,7 @@ def write_xlsx(
             inquiries_sheet.write_string(line, 5, str(safe_cell(inquiry.answer)))
         if inquiry.answered_by:
             inquiries_sheet.write_string(line, 6, inquiry.answered_by.full_name)
+        inquiries_sheet.write_string(line, 7, inquiry.kind)  # question / suggestion
     inquiries_sheet.autofilter(0, 0, max(line, 1), len(inquiry_headers) - 1)
     workbook.close()
     return count

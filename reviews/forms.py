@@ -12,6 +12,7 @@ from accounts.models import Department, User
 from plans.models import AppraisalCycle
 from reviews.models import (
     DEFAULT_RATING_SCALE,
+    Inquiry,
     JobSettings,
     ReviewTable,
     rating_label,
@@ -93,9 +94,22 @@ class ReviewerForm(VersionForm):
 
 
 class InquiryForm(forms.Form):
-    question = forms.CharField(
-        label=_("Your question"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    kind = forms.ChoiceField(
+        label=_("What you put forward"),
+        choices=Inquiry.Kind.choices,
+        initial=Inquiry.Kind.QUESTION,
+        widget=forms.RadioSelect,
+        # A page opened before suggestions existed sends no kind: a question, as it was.
+        required=False,
     )
+    question = forms.CharField(
+        label=_("Your question or suggestion"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean_kind(self) -> str:
+        return str(self.cleaned_data.get("kind") or Inquiry.Kind.QUESTION)
 
 
 class AnswerForm(forms.Form):
@@ -161,6 +175,7 @@ class JobSettingsForm(forms.ModelForm[JobSettings]):
             "overdue_hr_days",
             "not_coached_days",
             "digest_weekday",
+            "department_askers",
         ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

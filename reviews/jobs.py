@@ -17,7 +17,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop, ngettext_lazy
 
-from accounts.models import HR_GROUP_NAME, User
+from accounts.models import HR_GROUP_NAME, SentReminder, User
 from accounts.notifications import Reminder, reminders_send
 from coaching.models import ActionItem
 from coaching.permissions import sessions_of_closed_cycles
@@ -27,7 +27,8 @@ from coaching.reminders import (
     not_coached,
     not_coached_reminders,
 )
-from plans.models import AppraisalCycle
+from plans.early_warnings import early_warnings_for_digest
+from plans.models import AppraisalCycle, EarlyWarning
 from plans.months import first_of_next_month, month_end, months_between
 from plans.services import objective_progress_refresh
 from reviews.job_outcomes import (
@@ -256,11 +257,23 @@ def weekly_digest_run(*, now: dt.datetime | None = None, force: bool = False) ->
     today = moment.date()
     year, week, _day = today.isocalendar()
 
+    key = f"{year}-W{week:02d}"
+
     def digests() -> Iterator[Reminder]:
+        # Those with a team, and coaches with early warnings not yet in a digest (the
+        # head above a department may manage nobody directly).
+        warned = EarlyWarning.objects.filter(digest_key="").values("coach_id")
         managers = list(
-            User.objects.filter(
-                is_active=True, weekly_digest=True, direct_reports__is_active=True
-            ).distinct()
+            User.objects.filter(is_active=True, weekly_digest=True)
+            .filter(Q(direct_reports__is_active=True) | Q(pk__in=warned))
+            .distinct()
+        )
+        # Those whose digest this week went already keep their warnings for the next.
+        sent = SentReminder.objects.filter(kind="weekly_digest", key=key).values_list(
+            "recipient_id", flat=True
+        )
+        warnings = early_warnings_for_digest(
+            coach_ids=set(m.pk for m in managers) - set(sent), key=key
         )
         # Each count grouped by manager: five queries for every digest together.
         team = Q(employee__manager__in=managers, employee__is_active=True)
@@ -308,11 +321,21 @@ def weekly_digest_run(*, now: dt.datetime | None = None, force: bool = False) ->
                 "days": job_settings.not_coached_days,
                 "not_coached": uncoached.get(manager.pk, 0),
             }
+            early = warnings.get(manager.pk, [])
+            counts["warnings"] = len(early)
             yield Reminder(
                 "weekly_digest",
                 manager,
-                f"{year}-W{week:02d}",
+                key,
                 ngettext_lazy(
+                    "Your team this week: %(waiting)s table to review, %(late)s late, "
+                    "%(warnings)s early warnings.",
+                    "Your team this week: %(waiting)s tables to review, %(late)s late, "
+                    "%(warnings)s early warnings.",
+                    "waiting",
+                )
+                if early
+                else ngettext_lazy(
                     "Your team this week: %(waiting)s table to review, %(late)s late.",
                     "Your team this week: %(waiting)s tables to review, %(late)s late.",
                     "waiting",
@@ -326,6 +349,8 @@ def weekly_digest_run(*, now: dt.datetime | None = None, force: bool = False) ->
                         "People nobody has coached for %(days)s days: %(not_coached)s.",
                         "days",
                     ),
+                    # Already in the coach's language; "%" escaped for the formatting after.
+                    *(line.replace("%", "%%") for line in early),
                 ],
                 "/",
                 counts,

@@ -3,8 +3,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -285,10 +283,16 @@ class WorkPlanItem(models.Model):
 
 
 class Inquiry(models.Model):
-    """A question asked on a table in review; open until the assessee answers it."""
+    """A question, or a suggestion for improvement, put on a table in review; open until
+    the assessee answers it."""
+
+    class Kind(models.TextChoices):
+        QUESTION = "question", _("Question")
+        SUGGESTION = "suggestion", _("Suggestion for improvement")
 
     table = models.ForeignKey(ReviewTable, on_delete=models.CASCADE, related_name="inquiries")
     asked_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.QUESTION)
     question = models.TextField(_("question"), max_length=2000)
     asked_at = models.DateTimeField(default=timezone.now)
     answer = models.TextField(_("answer"), max_length=4000, blank=True)
@@ -364,141 +368,6 @@ class ReviewEvent(models.Model):
         return ("—", str(values))
 
 
-class JobSettings(models.Model):
-    """Schedules, lead times and deadlines that HR changes in the app (one row)."""
+from reviews.job_models import ExportJob, JobRun, JobSettings  # noqa: E402
 
-    generation_hour = models.PositiveSmallIntegerField(
-        _("hour of the daily jobs"),
-        default=2,
-        validators=[MaxValueValidator(23)],
-        help_text=_("Local time (organisation time zone) after which the daily jobs run."),
-    )
-    generation_lead_days = models.PositiveSmallIntegerField(
-        _("create next month's tables this many days before the month ends"),
-        default=0,
-        validators=[MaxValueValidator(10)],
-    )
-    deadline_days = models.PositiveSmallIntegerField(
-        _("a table is due this many days after its month ends"),
-        default=5,
-        validators=[MaxValueValidator(28)],
-    )
-    due_soon_days = models.PositiveSmallIntegerField(
-        _("remind the assessee this many days before the deadline"),
-        default=3,
-        validators=[MaxValueValidator(28)],
-    )
-    overdue_manager_days = models.PositiveSmallIntegerField(
-        _("tell the manager when a table is this many days overdue"),
-        default=2,
-        validators=[MaxValueValidator(60)],
-    )
-    overdue_hr_days = models.PositiveSmallIntegerField(
-        _("tell HR when a table is this many days overdue"),
-        default=5,
-        validators=[MaxValueValidator(90)],
-    )
-    not_coached_days = models.PositiveSmallIntegerField(
-        _("tell a manager about reports nobody has coached for this many days"),
-        default=30,
-        validators=[MinValueValidator(1), MaxValueValidator(365)],
-    )
-    digest_weekday = models.PositiveSmallIntegerField(
-        _("weekly digest day"),
-        default=0,
-        choices=[
-            (0, _("Monday")),
-            (1, _("Tuesday")),
-            (2, _("Wednesday")),
-            (3, _("Thursday")),
-            (4, _("Friday")),
-            (5, _("Saturday")),
-            (6, _("Sunday")),
-        ],
-    )
-    top_reviewer = models.ForeignKey(
-        User,
-        verbose_name=_("top reviewer"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        limit_choices_to={"is_active": True},
-        help_text=_(
-            "Reviews the tables of those with nobody above them (the chief executive, "
-            "the top department). Empty: HR reviews them."
-        ),
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = _("job settings")
-        verbose_name_plural = _("job settings")
-
-    def __str__(self) -> str:
-        return str(_("Job settings"))
-
-    @classmethod
-    def current(cls) -> JobSettings:
-        row, _created = cls.objects.get_or_create(
-            pk=1, defaults={"deadline_days": settings.REVIEW_DEADLINE_DAYS}
-        )
-        return row
-
-
-class JobRun(models.Model):
-    """One run of a background job: when, how it ended, what it did."""
-
-    class Outcome(models.TextChoices):
-        RUNNING = "running", _("Running")
-        OK = "ok", _("Succeeded")
-        FAILED = "failed", _("Failed")
-
-    job = models.CharField(max_length=50)
-    started_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.RUNNING)
-    # The plain English log line (the command line, Celery's result); the jobs page shows
-    # it only for a failure or a run recorded before ``report``.
-    detail = models.TextField(blank=True)
-    # What the run did as data, message keys and numbers (``reviews.job_outcomes``),
-    # worded in the reader's language when shown.
-    report = models.JSONField(default=list, blank=True)
-
-    class Meta:
-        ordering = ["-started_at"]
-        indexes = [models.Index(fields=["job", "-started_at"], name="reviews_jobrun_latest")]
-
-    def __str__(self) -> str:
-        return f"{self.job} {self.started_at:%Y-%m-%d %H:%M} {self.outcome}"
-
-
-class ExportJob(models.Model):
-    """A large export built by the worker; only its requester downloads it, until it expires."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Ready")
-        FAILED = "failed", _("Failed")
-
-    requester = models.ForeignKey(User, on_delete=models.CASCADE, related_name="export_jobs")
-    params = models.JSONField(default=dict)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    progress = models.PositiveIntegerField(default=0)
-    total = models.PositiveIntegerField(default=0)
-    file_name = models.CharField(max_length=200, blank=True)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"export {self.pk} {self.status}"
-
-    @property
-    def percent(self) -> int:
-        return int(self.progress * 100 / self.total) if self.total else 0
+__all__ = ["ExportJob", "JobRun", "JobSettings"]

@@ -7,7 +7,11 @@
   top reviewer or HR. Nobody reviews their own table.
 - HR reads every table. Everyone reads department tables once submitted.
 - While a table is in review, the reviewer, HR and (for department tables) the
-  heads of other departments ask questions; the assessee answers.
+  members of other departments ask questions and put forward suggestions; the
+  assessee answers. A member of another department: an active person whose
+  department is outside the assessed department and those below it, or the
+  head of any department but the assessed one (issue 16, section 6). HR may
+  narrow this to the heads (``JobSettings.department_askers``).
 - Nobody edits a finalised, withdrawn or closed-unfinished table, nor any table
   of a closed cycle.
 """
@@ -24,13 +28,14 @@ from django.shortcuts import get_object_or_404
 from accounts.models import User
 from accounts.selectors import (
     all_reports_sql,
+    department_subtree_ids,
     headed_department_ids,
     headed_subtree_ids,
     in_reports,
     is_manager_of,
     user_roles,
 )
-from reviews.models import Inquiry, ReviewTable
+from reviews.models import Inquiry, JobSettings, ReviewTable
 from reviews.reviewers import top_reviewer_id
 
 Status = ReviewTable.Status
@@ -93,6 +98,32 @@ def top_reviewer_id_for(user: User) -> int | None:
     return answer
 
 
+def department_askers_for(user: User) -> str:
+    """``JobSettings.department_askers``, read once per request for this user."""
+    if not hasattr(user, "_cc_department_askers"):
+        user._cc_department_askers = JobSettings.current().department_askers  # type: ignore[attr-defined]
+    answer: str = user._cc_department_askers  # type: ignore[attr-defined]
+    return answer
+
+
+def is_other_department_member(user: User, table: ReviewTable) -> bool:
+    """May ``user`` question ``table`` as one of the other departments (issue 16, section 6)?
+
+    Only a department's table. The heads of other departments always may; when HR
+    leaves it open to everyone (the default), so may every active person whose
+    department is not the assessed one nor below it. Those inside the assessed
+    department are its own people, not "other departments"; someone in no
+    department belongs to none.
+    """
+    if table.department_id is None or not user.is_active:
+        return False
+    if bool(headed_department_ids(user)):
+        return True
+    if department_askers_for(user) != JobSettings.Askers.EVERYONE or user.department_id is None:
+        return False
+    return user.department_id not in department_subtree_ids(table.department_id)
+
+
 def _is_assessee(user: User, table: ReviewTable) -> bool:
     if table.employee_id is not None:
         return table.employee_id == user.pk
@@ -141,7 +172,7 @@ class TableAccess:
     is_reviewer: bool
     is_hr: bool
     # Among those who ask questions while the table is in review: the reviewer,
-    # HR and, on a department's table, the heads of other departments.
+    # HR and, on a department's table, the other departments (``is_other_department_member``).
     is_questioner: bool
 
     @property
@@ -218,11 +249,7 @@ def table_access(user: User, table: ReviewTable) -> TableAccess:
         is_reviewer=is_reviewer,
         is_hr=is_hr,
         is_questioner=not is_assessee
-        and (
-            is_reviewer
-            or is_hr
-            or (table.department_id is not None and bool(headed_department_ids(user)))
-        ),
+        and (is_reviewer or is_hr or is_other_department_member(user, table)),
     )
 
 

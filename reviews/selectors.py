@@ -143,9 +143,20 @@ def tables_to_review(user: User, *, everything: bool = False) -> QuerySet[Review
 
 
 def department_tables_open_for_questions(user: User) -> QuerySet[ReviewTable]:
-    return with_counts(
-        tables_visible_to(user).filter(department__isnull=False, status=Status.IN_REVIEW)
-    ).order_by("-month", "department__name")
+    """Department tables in review, with how many suggestions each has had (a subquery)."""
+    suggestions = (
+        Inquiry.objects.filter(table=OuterRef("pk"), kind=Inquiry.Kind.SUGGESTION)
+        .values("table")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        with_counts(
+            tables_visible_to(user).filter(department__isnull=False, status=Status.IN_REVIEW)
+        )
+        .annotate(suggestion_count=Coalesce(Subquery(suggestions), 0))
+        .order_by("-month", "department__name")
+    )
 
 
 def cycle_open_tables(cycle: AppraisalCycle) -> QuerySet[ReviewTable]:
@@ -195,6 +206,11 @@ class TableContents:
     def carried_items(self) -> list[WorkPlanItem]:
         return [i for i in self.items if i.kind == WorkPlanItem.Kind.CARRIED]
 
+    @property
+    def suggestions(self) -> list[Inquiry]:
+        """The suggestions for improvement put forward on the table, for its summary."""
+        return [i for i in self.inquiries if i.kind == Inquiry.Kind.SUGGESTION]
+
     def context(self) -> dict[str, Any]:
         return {
             "table": self.table,
@@ -202,6 +218,7 @@ class TableContents:
             "next_items": self.next_items,
             "carried_items": self.carried_items,
             "inquiries": self.inquiries,
+            "department_suggestions": self.suggestions,
         }
 
 
@@ -211,7 +228,7 @@ def table_contents(table: ReviewTable) -> TableContents:
         table=table,
         rows=list(table.rows.all()),
         items=list(table.work_items.all()),
-        inquiries=list(table.inquiries.select_related("asked_by", "answered_by")),
+        inquiries=list(table.inquiries.select_related("asked_by__department", "answered_by")),
     )
 
 

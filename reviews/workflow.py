@@ -263,14 +263,22 @@ def review_table_decide(
 
 
 @transaction.atomic
-def inquiry_ask(*, actor: User, table: ReviewTable, question: str) -> Inquiry:
-    """Ask ``question`` on ``table``; its assessees are told once the transaction commits."""
-    inquiry = Inquiry.objects.create(table=table, asked_by=actor, question=question)
+def inquiry_ask(
+    *, actor: User, table: ReviewTable, question: str, kind: str = Inquiry.Kind.QUESTION
+) -> Inquiry:
+    """Ask ``question`` (or, by ``kind``, suggest it) on ``table``; its assessees are told
+    once the transaction commits."""
+    inquiry = Inquiry.objects.create(table=table, asked_by=actor, question=question, kind=kind)
     assessees = _assessees(table)
+    message = (
+        gettext_noop("%(actor)s put forward a suggestion for improvement on %(table)s.")
+        if kind == Inquiry.Kind.SUGGESTION
+        else gettext_noop("%(actor)s asked a question on %(table)s.")
+    )
     transaction.on_commit(
         lambda: notify(
             recipients=assessees,
-            message=gettext_noop("%(actor)s asked a question on %(table)s."),
+            message=message,
             url=table.get_absolute_url(),
             actor=actor.full_name,
             table=str(table),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.http import HtmxHttpRequest, user_of
 from reviews.forms import AnswerForm, InquiryForm
+from reviews.models import Inquiry
 from reviews.permissions import TableAccess, get_inquiry_access, get_table_access, require
 from reviews.views.tables import TEMPLATE, moment_text, status_changed_text, table_context
 from reviews.workflow import InquiryAnsweredError, inquiry_answer, inquiry_ask
@@ -51,10 +52,20 @@ def inquiry_new(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         # The review closed (or was returned) while the question was being written.
         return _changed_meanwhile(request, access, request.POST.get("question", ""))
     if form.is_valid():
-        inquiry_ask(actor=user, table=table, question=form.cleaned_data["question"])
+        inquiry = inquiry_ask(
+            actor=user,
+            table=table,
+            question=form.cleaned_data["question"],
+            kind=form.cleaned_data["kind"],
+        )
         form = InquiryForm()
         if not request.htmx:
-            messages.success(request, _("Your question has been sent."))
+            messages.success(
+                request,
+                _("Your suggestion has been sent.")
+                if inquiry.kind == Inquiry.Kind.SUGGESTION
+                else _("Your question has been sent."),
+            )
             return redirect(table)
     return _inquiries_response(request, access, inquiry_form=form)
 

@@ -113,3 +113,27 @@ def test_the_demo_s_people_joined_before_last_year_s_cycle_and_the_changes_come_
     assert history_rows(page) == [
         [short(this_year.start_date), short(today), "Omar Haddad", "Customer Service", "In the app"]
     ]
+
+
+def test_the_demo_shows_an_early_warning_and_a_suggestion_from_another_department(
+    django_capture_on_commit_callbacks,
+):
+    """Issue 16 §6–§7: Wang Fang's confidence fell to 2; a Finance analyst suggests."""
+    from accounts.models import Notification
+    from plans.models import EarlyWarning
+    from reviews.models import Inquiry
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo")
+    priya = User.objects.get(email="priya.nair@example.com")
+    assert EarlyWarning.objects.filter(
+        coach=priya, objective__employee__email="wang.fang@example.com"
+    ).exists()
+    assert Notification.objects.filter(
+        recipient=priya, message__startswith="Early warning"
+    ).exists()
+    assert Inquiry.objects.filter(
+        kind=Inquiry.Kind.SUGGESTION,
+        asked_by__email="zhou.xin@example.com",
+        table__department__name="Sales East",
+    ).exists()

@@ -59,7 +59,7 @@ def test_a_department_month_is_filled_questioned_answered_summarised_and_locked(
     page.goto(base + "/reviews/questions/")
     page.get_by_role("link", name=month.strftime("%B %Y")).first.click()
     page.get_by_label("Your question").fill("Which customers lapsed?")
-    page.get_by_role("button", name="Ask").click()
+    page.get_by_role("button", name="Send", exact=True).click()
     expect(page.get_by_test_id("inquiries")).to_contain_text("Which customers lapsed?")
     log_out(page)
 
@@ -89,7 +89,7 @@ def test_a_department_month_is_filled_questioned_answered_summarised_and_locked(
         expect(page.get_by_test_id("locked")).to_be_visible()
         expect(page.locator("form[data-testid=fill-form]")).to_have_count(0)
         expect(page.locator("form[data-testid=reviewer-form]")).to_have_count(0)
-        expect(page.get_by_role("button", name="Ask")).to_have_count(0)
+        expect(page.get_by_role("button", name="Send", exact=True)).to_have_count(0)
         expect(page.get_by_test_id("summary")).to_contain_text("A slow month")
         log_out(page)
 
@@ -233,7 +233,7 @@ def test_the_reviewer_asks_the_employee_answers_and_the_reviewer_finalises_direc
     page.get_by_role("button", name="Open for questions").click()
     expect(page.get_by_text("The review has started: questions are open.")).to_be_visible()
     page.get_by_label("Your question").fill("Which deal is the renewal?")
-    page.get_by_role("button", name="Ask").click()
+    page.get_by_role("button", name="Send", exact=True).click()
     expect(page.get_by_test_id("inquiries")).to_contain_text("Which deal is the renewal?")
     log_out(page)
 

@@ -83,6 +83,7 @@ def test_xlsx_has_rows_tables_and_questions_as_typed_cells(django_app, hr, data)
     assert len(tables) == 2
     inquiries = list(workbook["Inquiries"].iter_rows(min_row=2, values_only=True))
     assert inquiries[0][0] == "Rob Report" and inquiries[0][4] == "为什么？"
+    assert inquiries[0][7] == "question"  # or "suggestion" (issue 16 §6)
 
 
 def test_csv_is_streamed_with_a_bom_and_no_formulas(django_app, hr, data):

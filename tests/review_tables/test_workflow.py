@@ -419,7 +419,7 @@ def test_a_question_is_asked_answered_and_the_review_finalised(
 
     page = open_table(django_app, sales_table, other_manager)
     ask = page.forms["inquiry-form"]
-    fill(page, ask, {"Your question": "Which customers lapsed?"})
+    fill(page, ask, {"Your question or suggestion": "Which customers lapsed?"})
     with django_capture_on_commit_callbacks(execute=True):
         asked = ask.submit().follow()
     assert "Your question has been sent." in asked

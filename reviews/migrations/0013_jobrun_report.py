@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0011_org_records_filled'),
+        ('reviews', '0012_inquiry_kind_department_askers'),
     ]
 
     operations = [
