@@ -200,14 +200,15 @@ def improvement_plan_save(
     actor: User,
     plan: ImprovementPlan | None = None,
     employee: User | None = None,
+    department: Department | None = None,
     version: int | None = None,
     **fields: Any,
 ) -> ImprovementPlan:
-    """Open a plan for ``employee``, or change ``plan``; a change is refused
-    (``StaleEditError``) unless ``version`` is the plan's stored version."""
+    """Open a plan for ``employee`` or ``department``, or change ``plan``; a change is
+    refused (``StaleEditError``) unless ``version`` is the plan's stored version."""
     if plan is None:
-        assert employee is not None  # noqa: S101
-        plan = ImprovementPlan(employee=employee, opened_by=actor)
+        assert (employee is None) != (department is None)  # noqa: S101
+        plan = ImprovementPlan(employee=employee, department=department, opened_by=actor)
     else:
         plan.version = version_claim(ImprovementPlan, plan.pk, version)
     for name in IMPROVEMENT_FIELDS:
