@@ -111,6 +111,17 @@ class ImprovementPlan(OrgRecord):
     def review_days(self) -> list[dt.date]:
         return parse_sane_dates(self.review_dates)
 
+    @property
+    def coach(self) -> User | None:
+        """Who follows the plan up: the employee's manager, or the head above the
+        department; whoever opened it when there is none."""
+        if self.employee is not None:
+            return self.employee.manager or self.opened_by
+        parent = self.department.parent if self.department is not None else None
+        if parent is not None and parent.head is not None:
+            return parent.head
+        return self.opened_by
+
     def next_review_on(self, today: dt.date) -> dt.date | None:
         """The first review date from ``today`` on, if any is left."""
         return next((day for day in self.review_days if day >= today), None)
