@@ -6,14 +6,19 @@ Registered by ``CoachingConfig.ready()``: ``plans`` shows them without importing
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urlencode
 
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.extensions import PageLink
 from accounts.links import named_url
 from accounts.models import Department, User
+from coaching.models import ImprovementPlan
 from coaching.permissions import can_coach
+from coaching.selectors import improvement_plans_of
 from plans.models import Objective
 from plans.selectors import Progress
 
@@ -56,4 +61,44 @@ def plan_coaching_links(
             url=f"{named_url('coaching:session_new')}?{urlencode({'department': department.pk})}",
             style="btn-outline-primary",
         )
+    ]
+
+
+def improvement_plan_link(plan: ImprovementPlan, today: dt.date) -> PageLink:
+    """A plan as a line of a page's follow-up: when it was opened and where it stands."""
+    if plan.outcome_due(today):
+        state, style = _("outcome due"), "btn-outline-warning"
+    elif not plan.is_open:
+        state, style = plan.get_outcome_display(), "btn-outline-secondary"
+    else:
+        upcoming = plan.next_review_on(today)
+        state = (
+            _("next review %(day)s") % {"day": date_format(upcoming, "SHORT_DATE_FORMAT")}
+            if upcoming
+            else str(plan.get_outcome_display())
+        )
+        style = "btn-outline-danger"
+    label = _("Improvement plan for %(name)s, opened %(day)s: %(state)s") % {
+        "name": plan.subject_name,
+        "day": date_format(plan.opened_on, "SHORT_DATE_FORMAT"),
+        "state": state,
+    }
+    return PageLink(label=label, url=plan.get_absolute_url(), style=style)
+
+
+def objective_improvement_plans(user: User, objective: Objective) -> list[PageLink]:
+    """The improvement plans opened for the objective that ``user`` may see."""
+    today = timezone.localdate()
+    return [
+        improvement_plan_link(plan, today)
+        for plan in improvement_plans_of(user=user, objective=objective)
+    ]
+
+
+def person_improvement_plans(user: User, person: User) -> list[PageLink]:
+    """The person's improvement plans that ``user`` may see."""
+    today = timezone.localdate()
+    return [
+        improvement_plan_link(plan, today)
+        for plan in improvement_plans_of(user=user, employee=person)
     ]
