@@ -26,19 +26,24 @@ from plans.selectors import Progress
 def objective_coaching_links(
     user: User, objective: Objective, progress: Progress
 ) -> list[PageLink]:
-    """For the person's coach: log a session, and open an improvement plan if it lags."""
-    employee = objective.employee
-    if employee is None or not can_coach(user, employee=employee):
+    """For the coach of the objective's person or department: log a session, and open an
+    improvement plan if it lags."""
+    employee, department = objective.employee, objective.department
+    if employee is not None and can_coach(user, employee=employee):
+        subject = {"employee": employee.pk}
+    elif department is not None and can_coach(user, department=department):
+        subject = {"department": department.pk}
+    else:
         return []
     links = [
         PageLink(
             label=_("Log session"),
-            url=f"{named_url('coaching:session_new')}?{urlencode({'employee': employee.pk})}",
+            url=f"{named_url('coaching:session_new')}?{urlencode(subject)}",
             style="btn-outline-primary",
         )
     ]
     if progress.is_lagging and not objective.cycle.is_closed:
-        query = urlencode({"employee": employee.pk, "objective": objective.pk})
+        query = urlencode({**subject, "objective": objective.pk})
         links.append(
             PageLink(
                 label=_("Open an improvement plan"),
@@ -52,15 +57,22 @@ def objective_coaching_links(
 def plan_coaching_links(
     user: User, employee: User | None, department: Department | None
 ) -> list[PageLink]:
-    """For whoever coaches the department: log a session with it."""
+    """For whoever coaches the department: log a session with it, or open an
+    improvement plan for it."""
     if department is None or not can_coach(user, department=department):
         return []
+    query = urlencode({"department": department.pk})
     return [
         PageLink(
             label=_("Log session"),
-            url=f"{named_url('coaching:session_new')}?{urlencode({'department': department.pk})}",
+            url=f"{named_url('coaching:session_new')}?{query}",
             style="btn-outline-primary",
-        )
+        ),
+        PageLink(
+            label=_("Open an improvement plan"),
+            url=f"{named_url('coaching:improvement_plan_new')}?{query}",
+            style="btn-outline-danger",
+        ),
     ]
 
 

@@ -79,3 +79,15 @@ def test_a_plan_has_exactly_one_subject(report, north):
         ImprovementPlan.objects.create(employee=report, department=north, measures="x")
     with transaction.atomic(), pytest.raises(IntegrityError):
         ImprovementPlan.objects.create(measures="x")
+
+
+def test_the_department_page_offers_the_head_above_to_open_a_plan(
+    django_app, manager, north, cycle
+):
+    make_objective(cycle, department=north, title="Northern revenue")
+    page = django_app.get(reverse("plans:department_objectives", args=[north.pk]), user=manager)
+    form_page = page.click(description="Open an improvement plan")
+    assert "Department: Sales North" in form_page.text
+    # The department's own head is its subject, not its coach: no such button.
+    own = django_app.get(reverse("plans:department_objectives", args=[north.pk]), user=north.head)
+    assert "Open an improvement plan" not in own.text
