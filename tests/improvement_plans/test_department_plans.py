@@ -91,3 +91,16 @@ def test_the_department_page_offers_the_head_above_to_open_a_plan(
     # The department's own head is its subject, not its coach: no such button.
     own = django_app.get(reverse("plans:department_objectives", args=[north.pk]), user=north.head)
     assert "Open an improvement plan" not in own.text
+
+
+def test_the_head_above_records_a_department_plans_outcome(django_app, manager, north, today):
+    plan = plan_for(department=north, opened_by=manager, reviews=[today - dt.timedelta(days=1)])
+    page = django_app.get(plan.get_absolute_url(), user=manager)
+    assert page.html.select_one("[data-testid=outcome-due-ask]") is not None
+    form = form_with_button(page.click(description="Edit"), "Save")
+    choose(form, "outcome", "Improved: objective back on plan")
+    form["outcome_note"] = "Back on plan."
+    saved = press(form, "Save").follow()
+    assert messages(saved) == ["The improvement plan has been saved."]
+    plan.refresh_from_db()
+    assert plan.outcome == "improved" and plan.department == north
