@@ -104,3 +104,11 @@ def test_the_head_above_records_a_department_plans_outcome(django_app, manager, 
     assert messages(saved) == ["The improvement plan has been saved."]
     plan.refresh_from_db()
     assert plan.outcome == "improved" and plan.department == north
+
+
+def test_a_head_who_manages_nobody_finds_the_department_plan_from_the_menu(django_app, north):
+    home = django_app.get("/", user=north.head)
+    assert "Improvement plans" not in home.text
+    plan_for(department=north)
+    page = django_app.get("/", user=north.head).click(description="Improvement plans")
+    assert "Sales North" in page.html.select_one("[data-testid=plans]").text
