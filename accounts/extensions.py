@@ -49,6 +49,11 @@ person_actions: LinkPoint[[User, User]] = LinkPoint("person_actions")
 """Buttons of a person's page: ``(viewer, person)`` (HR's move and off-boarding)."""
 
 
+person_records: LinkPoint[[User, User]] = LinkPoint("person_records")
+"""Records of higher apps about a person, listed under "Follow-up" on their page:
+``(viewer, person)``. ``coaching`` lists the improvement plans the viewer may see."""
+
+
 class ChangePoint:
     """A named moment of an organisation write where higher apps act on what changed.
 

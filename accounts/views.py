@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
-from accounts.extensions import person_actions
+from accounts.extensions import person_actions, person_records
 from accounts.forms import (
     EmailAuthenticationForm,
     OrgImportForm,
@@ -125,6 +125,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "person": person,
             "history": history,
             "actions": person_actions.links(viewer, person),
+            "records": person_records.links(viewer, person),
             **_person_context(person),
         },
     )

@@ -53,12 +53,12 @@ class ImprovementPlanAdmin(VersionedAdmin[ImprovementPlan]):
     """The person a plan is about never changes here: its reasons would move to another
     person and their managers."""
 
-    list_display = ["employee", "objective", "opened_on", "outcome"]
-    list_select_related = ["employee", "objective"]
-    raw_id_fields = ["employee", "objective", "opened_by"]
+    list_display = ["employee", "department", "objective", "opened_on", "outcome"]
+    list_select_related = ["employee", "department", "objective"]
+    raw_id_fields = ["employee", "department", "objective", "opened_by"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: ImprovementPlan | None = None) -> Any:
-        fixed = ("employee",) if obj is not None else ()
+        fixed = ("employee", "department") if obj is not None else ()
         return (*super().get_readonly_fields(request, obj), *fixed)
 
     def visible_on_site(self, user: User, obj: ImprovementPlan) -> bool:

@@ -8,11 +8,20 @@ class CoachingConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, not at the top: the models are not loaded when apps.py is.
+        from accounts.extensions import person_records  # noqa: PLC0415
         from coaching.extensions import (  # noqa: PLC0415
             objective_coaching_links,
+            objective_improvement_plans,
+            person_improvement_plans,
             plan_coaching_links,
         )
-        from plans.extensions import objective_actions, plan_actions  # noqa: PLC0415
+        from plans.extensions import (  # noqa: PLC0415
+            objective_actions,
+            objective_records,
+            plan_actions,
+        )
 
         objective_actions.register(objective_coaching_links)
+        objective_records.register(objective_improvement_plans)
         plan_actions.register(plan_coaching_links)
+        person_records.register(person_improvement_plans)

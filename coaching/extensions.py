@@ -6,14 +6,19 @@ Registered by ``CoachingConfig.ready()``: ``plans`` shows them without importing
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urlencode
 
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.extensions import PageLink
 from accounts.links import named_url
 from accounts.models import Department, User
+from coaching.models import ImprovementPlan
 from coaching.permissions import can_coach
+from coaching.selectors import improvement_plans_of
 from plans.models import AppraisalCycle, Objective
 from plans.selectors import Progress
 
@@ -21,13 +26,19 @@ from plans.selectors import Progress
 def objective_coaching_links(
     user: User, objective: Objective, progress: Progress
 ) -> list[PageLink]:
-    """For the person's coach: log a session about it, and open an improvement plan if it
-    lags. Nothing for an objective of a closed cycle (or of someone who has left,
-    whom ``can_coach`` refuses): it is a record."""
-    employee = objective.employee
-    if employee is None or objective.cycle.is_closed or not can_coach(user, employee=employee):
+    """For the coach of the objective's person or department: log a session about it,
+    and open an improvement plan if it lags. Nothing for an objective of a closed cycle
+    (or of someone who has left, whom ``can_coach`` refuses): it is a record."""
+    employee, department = objective.employee, objective.department
+    if objective.cycle.is_closed:
         return []
-    query = urlencode({"employee": employee.pk, "objective": objective.pk})
+    if employee is not None and can_coach(user, employee=employee):
+        subject = {"employee": employee.pk}
+    elif department is not None and can_coach(user, department=department):
+        subject = {"department": department.pk}
+    else:
+        return []
+    query = urlencode({**subject, "objective": objective.pk})
     links = [
         PageLink(
             label=_("Log session"),
@@ -49,14 +60,60 @@ def objective_coaching_links(
 def plan_coaching_links(
     user: User, cycle: AppraisalCycle, employee: User | None, department: Department | None
 ) -> list[PageLink]:
-    """For whoever coaches the department: log a session with it (not from the plan of a
-    closed cycle, a record)."""
+    """For whoever coaches the department: log a session with it, or open an
+    improvement plan for it (not from the plan of a closed cycle, a record)."""
     if department is None or cycle.is_closed or not can_coach(user, department=department):
         return []
+    query = urlencode({"department": department.pk})
     return [
         PageLink(
             label=_("Log session"),
-            url=f"{named_url('coaching:session_new')}?{urlencode({'department': department.pk})}",
+            url=f"{named_url('coaching:session_new')}?{query}",
             style="btn-outline-primary",
+        ),
+        PageLink(
+            label=_("Open an improvement plan"),
+            url=f"{named_url('coaching:improvement_plan_new')}?{query}",
+            style="btn-outline-danger",
+        ),
+    ]
+
+
+def improvement_plan_link(plan: ImprovementPlan, today: dt.date) -> PageLink:
+    """A plan as a line of a page's follow-up: when it was opened and where it stands."""
+    if plan.outcome_due(today):
+        state, style = _("outcome due"), "btn-outline-warning"
+    elif not plan.is_open:
+        state, style = plan.get_outcome_display(), "btn-outline-secondary"
+    else:
+        upcoming = plan.next_review_on(today)
+        state = (
+            _("next review %(day)s") % {"day": date_format(upcoming, "SHORT_DATE_FORMAT")}
+            if upcoming
+            else str(plan.get_outcome_display())
         )
+        style = "btn-outline-danger"
+    label = _("Improvement plan for %(name)s, opened %(day)s: %(state)s") % {
+        "name": plan.subject_name,
+        "day": date_format(plan.opened_on, "SHORT_DATE_FORMAT"),
+        "state": state,
+    }
+    return PageLink(label=label, url=plan.get_absolute_url(), style=style)
+
+
+def objective_improvement_plans(user: User, objective: Objective) -> list[PageLink]:
+    """The improvement plans opened for the objective that ``user`` may see."""
+    today = timezone.localdate()
+    return [
+        improvement_plan_link(plan, today)
+        for plan in improvement_plans_of(user=user, objective=objective)
+    ]
+
+
+def person_improvement_plans(user: User, person: User) -> list[PageLink]:
+    """The person's improvement plans that ``user`` may see."""
+    today = timezone.localdate()
+    return [
+        improvement_plan_link(plan, today)
+        for plan in improvement_plans_of(user=user, employee=person)
     ]

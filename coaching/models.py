@@ -33,8 +33,22 @@ class ImprovementPlan(OrgRecord):
         NOT_IMPROVED = "not_improved", _("Not improved")
         CLOSED = "closed", _("Closed for another reason")
 
+    # The subject: an employee, or a whole department (issue 16 §5), never both.
     employee = models.ForeignKey(
-        User, verbose_name=_("employee"), on_delete=models.CASCADE, related_name="improvement_plans"
+        User,
+        verbose_name=_("employee"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="improvement_plans",
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="improvement_plans",
     )
     objective = models.ForeignKey(
         Objective,
@@ -70,9 +84,21 @@ class ImprovementPlan(OrgRecord):
         ordering = ["-opened_on", "-pk"]
         verbose_name = _("improvement plan")
         verbose_name_plural = _("improvement plans")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(employee__isnull=True) ^ models.Q(department__isnull=True),
+                name="improvement_plan_one_subject",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.employee} · {self.objective or ''} · {self.opened_on}"
+        return f"{self.subject_name} · {self.objective or ''} · {self.opened_on}"
+
+    @property
+    def subject_name(self) -> str:
+        if self.employee is not None:
+            return self.employee.full_name
+        return str(self.department)
 
     def get_absolute_url(self) -> str:
         return pk_url("coaching:improvement_plan_detail", self.pk)
@@ -84,6 +110,26 @@ class ImprovementPlan(OrgRecord):
     @property
     def review_days(self) -> list[dt.date]:
         return parse_sane_dates(self.review_dates)
+
+    @property
+    def coach(self) -> User | None:
+        """Who follows the plan up: the employee's manager, or the head above the
+        department; whoever opened it when there is none."""
+        if self.employee is not None:
+            return self.employee.manager or self.opened_by
+        parent = self.department.parent if self.department is not None else None
+        if parent is not None and parent.head is not None:
+            return parent.head
+        return self.opened_by
+
+    def next_review_on(self, today: dt.date) -> dt.date | None:
+        """The first review date from ``today`` on, if any is left."""
+        return next((day for day in self.review_days if day >= today), None)
+
+    def outcome_due(self, today: dt.date) -> bool:
+        """Open, and its last review date has passed: the coach owes an outcome."""
+        days = self.review_days
+        return self.is_open and bool(days) and max(days) < today
 
 
 class SupportKind(models.TextChoices):

@@ -138,24 +138,39 @@ def get_session_for_user(user: User, pk: int, *, write: bool = False) -> Coachin
 
 
 def improvement_plans_visible_to(user: User) -> QuerySet[ImprovementPlan]:
-    queryset = ImprovementPlan.objects.select_related("employee", "objective__cycle", "opened_by")
+    queryset = ImprovementPlan.objects.select_related(
+        "employee", "department", "objective__cycle", "opened_by"
+    )
     if user_roles(user).is_hr:
         return queryset
     reports = RawSQL(all_reports_sql(), [user.pk])  # noqa: S611
     return queryset.filter(
         Q(employee_id=user.pk)
         | Q(employee_id__in=reports)
+        # A department's plan: its head and every head above it (as its sessions).
+        | Q(department_id__in=headed_subtree_ids(user))
         | Q(line_manager_id=user.pk)
         | Q(line_manager_id__in=reports)
     )
 
 
+def improvement_plans_of_subject(user: User) -> Q:
+    """The plans whose subject ``user`` is: their own, and their departments' (as head)."""
+    return Q(employee_id=user.pk) | Q(department_id__in=headed_department_ids(user))
+
+
 def can_edit_improvement_plan(user: User, plan: ImprovementPlan) -> bool:
-    return (
-        plan.employee.is_active
-        and is_manager_of(user, plan.employee_id)
-        and not improvement_plan_in_closed_cycle(plan)
-    )
+    """The subject's coach: a manager above the employee (who has not left), or a head
+    above the department; never in a closed cycle."""
+    if improvement_plan_in_closed_cycle(plan):
+        return False
+    if plan.employee_id is not None:
+        return (
+            plan.employee is not None
+            and plan.employee.is_active
+            and is_manager_of(user, plan.employee_id)
+        )
+    return plan.department is not None and can_coach(user, department=plan.department)
 
 
 def get_coachee_for_user(user: User, params: QueryDict) -> tuple[User | None, Department | None]:

@@ -1,4 +1,5 @@
-"""What coaching reminds people of: action items due, follow-ups, people nobody coaches.
+"""What coaching reminds people of: action items due, follow-ups, people nobody coaches,
+improvement plans' review dates and outcomes.
 
 Each function yields ``Reminder``s; ``accounts.notifications.reminders_send``
 records and sends them, each once ever. The reminders job of ``reviews`` runs
@@ -15,9 +16,10 @@ from django.utils.translation import gettext_noop, ngettext_lazy
 
 from accounts.models import User
 from accounts.notifications import Reminder
-from coaching.models import ActionItem, CoachingSession
+from coaching.models import ActionItem, CoachingSession, ImprovementPlan
 from coaching.permissions import sessions_of_closed_cycles
 from coaching.selectors import held_by
+from plans.models import AppraisalCycle
 
 # From a person to the sessions they received: only held ones say when they were coached.
 SESSIONS = "sessions_received__"
@@ -125,3 +127,67 @@ def not_coached_reminders(today: dt.date, *, days: int) -> Iterator[Reminder]:
             f"/coaching/people/{person.pk}/timeline/",
             {"name": person.full_name, "days": days},
         )
+
+
+def _plans_followed_up() -> QuerySet[ImprovementPlan]:
+    """Open plans still followed up: none about someone who has left, nor of a closed
+    cycle (issue 15 §4)."""
+    return (
+        ImprovementPlan.objects.filter(outcome=ImprovementPlan.Outcome.OPEN)
+        .exclude(employee__is_active=False)
+        .exclude(objective__cycle__state=AppraisalCycle.State.CLOSED)
+        .select_related("employee__manager", "department__parent__head", "opened_by")
+    )
+
+
+def improvement_plan_reminders(today: dt.date) -> Iterator[Reminder]:
+    """To each open plan's coach: a review date the day before and on the day, and,
+    once its last review date has passed without an outcome, a request for one.
+
+    Keyed by plan and date, so each is sent once, and a plan given a new review date
+    asks again when that one passes. A coach who has left is stood in for by the next
+    active person up their line (``reminders_send``).
+    """
+    tomorrow = today + dt.timedelta(days=1)
+    for plan in _plans_followed_up():
+        coach = plan.coach
+        days = plan.review_days
+        if coach is None or not days:
+            continue
+        url = plan.get_absolute_url()
+        params = {"name": plan.subject_name}
+        if tomorrow in days:
+            yield Reminder(
+                "plan_review_soon",
+                coach,
+                f"{plan.pk}:{tomorrow.isoformat()}",
+                gettext_noop("Improvement plan review tomorrow (%(day)s): %(name)s."),
+                [gettext_noop("Look at the measures and the support agreed before you meet.")],
+                url,
+                {**params, "day": tomorrow.isoformat()},
+            )
+        if today in days:
+            yield Reminder(
+                "plan_review_today",
+                coach,
+                f"{plan.pk}:{today.isoformat()}",
+                gettext_noop("Improvement plan review today: %(name)s."),
+                [gettext_noop("Log the review as a coaching session for the plan.")],
+                url,
+                params,
+            )
+        if days[-1] < today:
+            yield Reminder(
+                "plan_outcome_due",
+                coach,
+                f"{plan.pk}:{days[-1].isoformat()}",
+                gettext_noop("The improvement plan for %(name)s needs its outcome."),
+                [
+                    gettext_noop(
+                        "Its last review date (%(day)s) has passed: record whether it "
+                        "improved, or add a review date."
+                    )
+                ],
+                url,
+                {**params, "day": days[-1].isoformat()},
+            )

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.inputs import parse_sane_dates
 from accounts.models import Department, User
 from accounts.selectors import reports_of
 from coaching.models import (
@@ -23,7 +24,12 @@ from coaching.models import (
     ImprovementPlan,
     SessionObjective,
 )
-from coaching.permissions import can_read_session_content, sessions_visible_to
+from coaching.permissions import (
+    can_read_session_content,
+    improvement_plans_of_subject,
+    improvement_plans_visible_to,
+    sessions_visible_to,
+)
 from plans.models import AppraisalCycle, CheckIn, Objective
 from plans.permissions import objectives_visible_to
 from plans.selectors import ProgressState, current_cycle, objective_progress, with_progress
@@ -196,15 +202,25 @@ def session_objectives_offered(
 
 
 def improvement_plans_offered(
-    *, employee: User | None, session: CoachingSession | None
+    *,
+    employee: User | None,
+    session: CoachingSession | None,
+    department: Department | None = None,
 ) -> QuerySet[ImprovementPlan]:
-    """The employee's open plans (none of a closed cycle, a record), and the one the
+    """The coachee's open plans (none of a closed cycle, a record), and the one the
     session belongs to even once closed."""
-    if employee is None:
+    if employee is not None:
+        subject = Q(employee=employee)
+    elif department is not None:
+        subject = Q(department=department)
+    else:
         return ImprovementPlan.objects.none()
     return ImprovementPlan.objects.filter(
-        Q(employee=employee, outcome=ImprovementPlan.Outcome.OPEN)
-        & ~Q(objective__cycle__state=AppraisalCycle.State.CLOSED)
+        (
+            subject
+            & Q(outcome=ImprovementPlan.Outcome.OPEN)
+            & ~Q(objective__cycle__state=AppraisalCycle.State.CLOSED)
+        )
         | Q(pk=session.improvement_plan_id if session else None)
     )
 
@@ -299,13 +315,18 @@ def readable_sessions_of_plan(*, user: User, plan: ImprovementPlan) -> list[Coac
 
 
 def improvement_plan_objectives(
-    *, user: User, employee: User, newest_first: bool = False
+    *,
+    user: User,
+    employee: User | None,
+    department: Department | None = None,
+    newest_first: bool = False,
 ) -> QuerySet[Objective]:
-    """The employee's objectives that ``user`` may see, for an improvement plan to name;
+    """The subject's objectives that ``user`` may see, for an improvement plan to name;
     none of a closed cycle (read-only, issue 15 §4)."""
+    subject = Q(employee=employee) if employee is not None else Q(department=department)
     objectives = (
         objectives_visible_to(user)
-        .filter(employee=employee)
+        .filter(subject)
         .exclude(cycle__state=AppraisalCycle.State.CLOSED)
     )
     if newest_first:
@@ -316,3 +337,105 @@ def improvement_plan_objectives(
 def calendar_feed_of(*, user: User) -> CalendarFeed | None:
     """The person's private calendar feed, if they made one."""
     return CalendarFeed.objects.filter(user=user).first()
+
+
+class PlanScope:
+    """Which improvement plans a list shows: the viewer's own, their team's, or all (HR)."""
+
+    MINE = "mine"
+    TEAM = "team"
+    ALL = "all"
+
+
+class PlanStatus:
+    OPEN = "open"
+    OUTCOME_DUE = "outcome_due"
+    CLOSED = "closed"
+
+
+def improvement_plans_listed(
+    *,
+    user: User,
+    scope: str,
+    status: str = "",
+    department: Department | None = None,
+    name: str = "",
+    today: dt.date,
+) -> list[int]:
+    """The ids of the plans of a list page, open ones by their next review date.
+
+    Order: plans whose last review has passed without an outcome (the oldest first),
+    then open plans by next review date, open plans without dates, and closed plans,
+    the latest closed first. Review dates are a stored list (old rows may hold
+    garbage, read by ``parse_sane_dates``), so the order is computed here, over one
+    narrow query of the filtered plans; the page's rows are fetched by id after.
+    """
+    plans = improvement_plans_visible_to(user)
+    mine = improvement_plans_of_subject(user)
+    if scope == PlanScope.MINE:
+        plans = plans.filter(mine)
+    elif scope == PlanScope.TEAM:
+        plans = plans.exclude(mine)
+    if status == PlanStatus.CLOSED:
+        plans = plans.exclude(outcome=ImprovementPlan.Outcome.OPEN)
+    elif status in (PlanStatus.OPEN, PlanStatus.OUTCOME_DUE):
+        plans = plans.filter(outcome=ImprovementPlan.Outcome.OPEN)
+    if department is not None:
+        plans = plans.filter(
+            Q(department=department)
+            | Q(employee__department=department)
+            | Q(home_department=department)
+        )
+    if name:
+        plans = plans.filter(
+            Q(employee__full_name__icontains=name) | Q(department__name__icontains=name)
+        )
+    keyed = []
+    for pk, stored, outcome, closed_on in plans.values_list(
+        "pk", "review_dates", "outcome", "closed_on"
+    ).order_by():
+        days = parse_sane_dates(stored)
+        if outcome != ImprovementPlan.Outcome.OPEN:
+            key = (3, -(closed_on.toordinal() if closed_on else 0), -pk)
+        elif days and days[-1] < today:
+            key = (0, days[-1].toordinal(), pk)
+        else:
+            upcoming = next((day for day in days if day >= today), None)
+            key = (1, upcoming.toordinal(), pk) if upcoming else (2, 0, -pk)
+        if status == PlanStatus.OUTCOME_DUE and key[0] != 0:
+            continue
+        keyed.append((key, pk))
+    keyed.sort()
+    return [pk for _key, pk in keyed]
+
+
+def improvement_plans_by_ids(*, user: User, ids: list[int]) -> list[ImprovementPlan]:
+    """The plans of ``ids`` that ``user`` may see, in the order of ``ids``."""
+    found = {
+        plan.pk: plan
+        for plan in improvement_plans_visible_to(user)
+        .select_related("line_manager")
+        .filter(pk__in=ids)
+    }
+    return [found[pk] for pk in ids if pk in found]
+
+
+def improvement_plans_of(
+    *,
+    user: User,
+    employee: User | None = None,
+    objective: Objective | None = None,
+    limit: int = 50,
+) -> list[ImprovementPlan]:
+    """The plans about ``employee`` or ``objective`` that ``user`` may see, newest first."""
+    plans = improvement_plans_visible_to(user)
+    if employee is not None:
+        plans = plans.filter(employee=employee)
+    if objective is not None:
+        plans = plans.filter(objective=objective)
+    return list(plans.order_by("-opened_on", "-pk")[:limit])
+
+
+def has_improvement_plans(user: User) -> bool:
+    """Does ``user`` see any improvement plan (for the navigation)?"""
+    return improvement_plans_visible_to(user).exists()

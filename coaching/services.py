@@ -200,14 +200,15 @@ def improvement_plan_save(
     actor: User,
     plan: ImprovementPlan | None = None,
     employee: User | None = None,
+    department: Department | None = None,
     version: int | None = None,
     **fields: Any,
 ) -> ImprovementPlan:
-    """Open a plan for ``employee``, or change ``plan``; a change is refused
-    (``StaleEditError``) unless ``version`` is the plan's stored version."""
+    """Open a plan for ``employee`` or ``department``, or change ``plan``; a change is
+    refused (``StaleEditError``) unless ``version`` is the plan's stored version."""
     if plan is None:
-        assert employee is not None  # noqa: S101
-        plan = ImprovementPlan(employee=employee, opened_by=actor)
+        assert (employee is None) != (department is None)  # noqa: S101
+        plan = ImprovementPlan(employee=employee, department=department, opened_by=actor)
     else:
         plan.version = version_claim(ImprovementPlan, plan.pk, version)
     for name in IMPROVEMENT_FIELDS:
@@ -230,7 +231,8 @@ def calendar_feed_rotate(*, user: User) -> CalendarFeed:
 
 
 def calendar_feed_ics(*, user: User) -> bytes:
-    """The coach's planned sessions and follow-up dates as iCalendar (all-day events)."""
+    """The coach's planned sessions, follow-up dates and improvement plan reviews (the
+    coach's, and the person's own) as iCalendar (all-day events)."""
     today = timezone.localdate()
     calendar = Calendar()
     calendar.add("prodid", "-//Coaching Cycles//coaching//")
@@ -268,7 +270,40 @@ def calendar_feed_ics(*, user: User) -> bytes:
                         url=url,
                     )
                 )
+    for plan in _plans_in_calendar_of(user):
+        with translation.override(user.preferred_language):
+            summary = _("Improvement plan review: %(name)s") % {"name": plan.subject_name}
+            for day in plan.review_days:
+                if day >= today:
+                    calendar.add_component(
+                        _all_day_event(
+                            uid=f"plan-review-{plan.pk}-{day:%Y%m%d}@coaching-cycles",
+                            summary=summary,
+                            day=day,
+                            url=f"{settings.SITE_URL}{plan.get_absolute_url()}",
+                        )
+                    )
     return bytes(calendar.to_ical())
+
+
+def _plans_in_calendar_of(user: User) -> list[ImprovementPlan]:
+    """Open plans whose reviews ``user`` holds (as the coach) or attends (as the employee)."""
+    plans = (
+        ImprovementPlan.objects.filter(outcome=ImprovementPlan.Outcome.OPEN)
+        .filter(
+            models.Q(employee=user)
+            | models.Q(employee__manager=user)
+            | models.Q(department__parent__head=user)
+            | models.Q(opened_by=user)
+        )
+        .select_related("employee__manager", "department__parent__head", "opened_by")
+        .order_by("pk")[:500]
+    )
+    return [
+        plan
+        for plan in plans
+        if plan.employee_id == user.pk or (plan.coach is not None and plan.coach.pk == user.pk)
+    ]
 
 
 def _all_day_event(*, uid: str, summary: str, day: dt.date, url: str) -> Any:

@@ -22,6 +22,11 @@ urlpatterns = [
     path("coaching/overview/", overview.coaching_overview, name="overview"),
     path("coaching/people/<int:pk>/timeline/", overview.person_timeline, name="timeline"),
     path(
+        "coaching/improvement-plans/",
+        improvement_plans.improvement_plan_list,
+        name="improvement_plan_list",
+    ),
+    path(
         "coaching/improvement-plans/new/",
         improvement_plans.improvement_plan_new,
         name="improvement_plan_new",

@@ -30,6 +30,10 @@ from plans.selectors import Progress
 objective_actions: LinkPoint[[User, Objective, Progress]] = LinkPoint("objective_actions")
 """Buttons beside an objective's title: ``(viewer, objective, its progress)``."""
 
+objective_records: LinkPoint[[User, Objective]] = LinkPoint("objective_records")
+"""Records of higher apps about the objective, listed under "Follow-up" on its page:
+``(viewer, objective)``. ``coaching`` lists the improvement plans opened for it."""
+
 plan_actions: LinkPoint[[User, AppraisalCycle, User | None, Department | None]] = LinkPoint(
     "plan_actions"
 )

@@ -24,6 +24,7 @@ from coaching.permissions import sessions_of_closed_cycles
 from coaching.reminders import (
     action_item_reminders,
     follow_up_reminders,
+    improvement_plan_reminders,
     not_coached,
     not_coached_reminders,
 )
@@ -235,6 +236,7 @@ def reminders_run(*, now: dt.datetime | None = None, force: bool = False) -> Job
             _review_reminders(today, job_settings),
             action_item_reminders(today),
             follow_up_reminders(today),
+            improvement_plan_reminders(today),
             not_coached_reminders(today, days=job_settings.not_coached_days),
         ]
         for source in sources:

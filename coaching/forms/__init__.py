@@ -1,7 +1,11 @@
 """Forms of the coaching pages: sessions (and their bundle), quick notes, improvement plans."""
 
 from coaching.forms.bundle import SessionFormBundle
-from coaching.forms.plans import ImprovementPlanForm, OverviewFilterForm
+from coaching.forms.plans import (
+    ImprovementPlanFilterForm,
+    ImprovementPlanForm,
+    OverviewFilterForm,
+)
 from coaching.forms.sessions import (
     PLANNING_HORIZON_DAYS,
     AcknowledgeForm,
@@ -18,6 +22,7 @@ __all__ = [
     "AcknowledgeForm",
     "ActionItemForm",
     "ActionItemFormSet",
+    "ImprovementPlanFilterForm",
     "ImprovementPlanForm",
     "OverviewFilterForm",
     "QuickNoteForm",

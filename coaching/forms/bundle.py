@@ -98,7 +98,9 @@ class SessionFormBundle:
             data,
             instance=session,
             initial=initial,
-            improvement_plans=improvement_plans_offered(employee=employee, session=session),
+            improvement_plans=improvement_plans_offered(
+                employee=employee, session=session, department=department
+            ),
             support_items=support_items,
         )
         self.owners = owners

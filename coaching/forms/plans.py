@@ -5,15 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from accounts.concurrency import VersionField, carry_version
 from accounts.forms import submit_helper
 from accounts.inputs import FilterForm, limit_dates
+from accounts.models import Department
 from coaching.models import (
     CoachingType,
     ImprovementPlan,
 )
+from coaching.selectors import PlanStatus
 
 
 class ImprovementPlanForm(forms.ModelForm[ImprovementPlan]):
@@ -81,3 +84,40 @@ class OverviewFilterForm(FilterForm):
     )
     since = forms.DateField(label=_("Since"), required=False)
     indirect = forms.BooleanField(label=_("Include indirect reports"), required=False)
+
+
+class ImprovementPlanFilterForm(FilterForm):
+    """The improvement plans list's filters: whose plans, their status, department, name."""
+
+    scope = forms.ChoiceField(label=_("Plans"), choices=[], required=False)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[
+            ("", _("All")),
+            (PlanStatus.OPEN, _("Open")),
+            (PlanStatus.OUTCOME_DUE, _("Outcome due (last review passed)")),
+            (PlanStatus.CLOSED, _("Closed")),
+        ],
+        required=False,
+    )
+    department = forms.ModelChoiceField[Department](
+        label=_("Department"), queryset=Department.objects.none(), required=False
+    )
+    q = forms.CharField(label=_("Person or department name"), max_length=100, required=False)
+
+    def __init__(self, data: QueryDict, *, scopes: list[tuple[str, str]], departments: Any) -> None:
+        # The choices depend on the viewer, so they are set before ``FilterForm``
+        # validates: its ``__init__`` is the plain form's, then the validation.
+        if not data.get("scope"):
+            data = data.copy()  # the default shows as chosen in the select
+            data["scope"] = scopes[-1][0]
+        forms.Form.__init__(self, data)
+        scope = self.fields["scope"]
+        department = self.fields["department"]
+        assert isinstance(scope, forms.ChoiceField)  # noqa: S101
+        assert isinstance(department, forms.ModelChoiceField)  # noqa: S101
+        scope.choices = scopes
+        scope.initial = scopes[-1][0]  # the widest the viewer has
+        department.queryset = departments
+        limit_dates(self)
+        self.is_valid()

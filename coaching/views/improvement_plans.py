@@ -5,28 +5,90 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.concurrency import StaleEditError, refused_as_stale
 from accounts.http import user_of
-from accounts.inputs import param_id, required_id
-from coaching.forms import ImprovementPlanForm
-from coaching.permissions import can_edit_improvement_plan, improvement_plans_visible_to
-from coaching.selectors import improvement_plan_objectives, readable_sessions_of_plan
+from accounts.inputs import param_id
+from accounts.models import Department, User
+from accounts.selectors import user_roles
+from coaching.forms import ImprovementPlanFilterForm, ImprovementPlanForm
+from coaching.permissions import (
+    can_edit_improvement_plan,
+    get_coachee_for_user,
+    improvement_plans_visible_to,
+)
+from coaching.selectors import (
+    PlanScope,
+    improvement_plan_objectives,
+    improvement_plans_by_ids,
+    improvement_plans_listed,
+    readable_sessions_of_plan,
+)
 from coaching.services import improvement_plan_save
-from plans.permissions import get_employee_subject, get_objective_for_user
+from plans.permissions import get_objective_for_user
+
+PLAN_LIST_PAGE_SIZE = 50
+
+
+def _plan_scopes(user: User) -> list[tuple[str, str]]:
+    """The lists ``user`` may choose between, the widest last (the default): all they
+    may see is every plan for HR."""
+    roles = user_roles(user)
+    scopes = [(PlanScope.MINE, str(_("Mine")))]
+    if roles.is_manager or roles.is_department_head:
+        scopes.append((PlanScope.TEAM, str(_("My team's"))))
+    scopes.append((PlanScope.ALL, str(_("All (HR)") if roles.is_hr else _("All I may see"))))
+    return scopes
+
+
+@login_required
+def improvement_plan_list(request: HttpRequest) -> HttpResponse:
+    """The plans the viewer is the subject of, those of their team, or all (HR)."""
+    user = user_of(request)
+    filters = ImprovementPlanFilterForm(
+        request.GET,
+        scopes=_plan_scopes(user),
+        departments=Department.objects.order_by("name"),
+    )
+    today = timezone.localdate()
+    ids = improvement_plans_listed(
+        user=user,
+        scope=filters.value("scope"),
+        status=filters.value("status") or "",
+        department=filters.value("department"),
+        name=(filters.value("q") or "").strip(),
+        today=today,
+    )
+    page = Paginator(ids, PLAN_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "plan": plan,
+            "next_review": plan.next_review_on(today),
+            "outcome_due": plan.outcome_due(today),
+        }
+        for plan in improvement_plans_by_ids(user=user, ids=list(page.object_list))
+    ]
+    return render(
+        request,
+        "coaching/improvement_plan_list.html",
+        {"filters": filters, "page": page, "rows": rows},
+    )
 
 
 @login_required
 def improvement_plan_new(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     source = request.POST if request.method == "POST" else request.GET
-    employee = get_employee_subject(user, required_id(source, "employee"), write=True)
-    if employee.pk == user.pk:
-        raise PermissionDenied
-    objectives = improvement_plan_objectives(user=user, employee=employee, newest_first=True)
+    # An employee or a department that ``user`` coaches (404 for nobody, 403 otherwise).
+    employee, department = get_coachee_for_user(user, source)
+    objectives = improvement_plan_objectives(
+        user=user, employee=employee, department=department, newest_first=True
+    )
     initial = {}
     objective_id = param_id(request.GET, "objective")
     if objective_id is not None:
@@ -37,13 +99,13 @@ def improvement_plan_new(request: HttpRequest) -> HttpResponse:
     form = ImprovementPlanForm(request.POST or None, objectives=objectives, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if not k.endswith("_review")}
-        plan = improvement_plan_save(actor=user, employee=employee, **data)
+        plan = improvement_plan_save(actor=user, employee=employee, department=department, **data)
         messages.success(request, _("The improvement plan has been opened."))
         return redirect(plan)
     return render(
         request,
         "coaching/improvement_plan_form.html",
-        {"form": form, "employee": employee, "plan": None},
+        {"form": form, "employee": employee, "department": department, "plan": None},
     )
 
 
@@ -58,6 +120,7 @@ def improvement_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "plan": plan,
             "sessions": readable_sessions_of_plan(user=user, plan=plan),
             "can_edit": can_edit_improvement_plan(user, plan),
+            "outcome_due": plan.outcome_due(timezone.localdate()),
         },
     )
 
@@ -68,9 +131,16 @@ def improvement_plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(improvement_plans_visible_to(user), pk=pk)
     if not can_edit_improvement_plan(user, plan):
         raise PermissionDenied
-    objectives = improvement_plan_objectives(user=user, employee=plan.employee)
+    objectives = improvement_plan_objectives(
+        user=user, employee=plan.employee, department=plan.department
+    )
     form = ImprovementPlanForm(request.POST or None, instance=plan, objectives=objectives)
-    context = {"form": form, "employee": plan.employee, "plan": plan}
+    context = {
+        "form": form,
+        "employee": plan.employee,
+        "department": plan.department,
+        "plan": plan,
+    }
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if not k.endswith("_review")}
         try:

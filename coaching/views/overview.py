@@ -17,6 +17,7 @@ from coaching.permissions import can_coach, can_read_session_content
 from coaching.questions import NINE_QUESTIONS
 from coaching.selectors import (
     action_items_of_sessions,
+    improvement_plans_of,
     open_items_by_employee,
     overview_people,
     sessions_of_person,
@@ -80,13 +81,16 @@ def coaching_overview(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def person_timeline(request: HttpRequest, pk: int) -> HttpResponse:
-    """Sessions, check-ins and action items of one person, newest first."""
+    """Sessions, check-ins, action items and improvement plans (opened, reviews) of one
+    person, newest first."""
     user = user_of(request)
     person = get_employee_subject(user, pk)
     sessions = sessions_of_person(user=user, employee=person)
     checkins = checkins_of_person(user=user, employee=person)
     readable = {s.pk for s in sessions if can_read_session_content(user, s)}
     items = action_items_of_sessions(session_ids=readable)
+    today = timezone.localdate()
+    plans = improvement_plans_of(user=user, employee=person)
     events: list[dict[str, Any]] = (
         [
             {"kind": "session", "on": s.held_on, "session": s, "content": s.pk in readable}
@@ -94,6 +98,21 @@ def person_timeline(request: HttpRequest, pk: int) -> HttpResponse:
         ]
         + [{"kind": "checkin", "on": c.recorded_on, "checkin": c} for c in checkins]
         + [{"kind": "action", "on": i.due_date or i.session.held_on, "item": i} for i in items]
+        + [
+            {
+                "kind": "plan",
+                "on": plan.opened_on,
+                "plan": plan,
+                "outcome_due": plan.outcome_due(today),
+                "next_review": plan.next_review_on(today),
+            }
+            for plan in plans
+        ]
+        + [
+            {"kind": "plan_review", "on": day, "plan": plan}
+            for plan in plans
+            for day in plan.review_days
+        ]
     )
     events.sort(key=lambda event: event["on"], reverse=True)
     return render(
@@ -104,5 +123,6 @@ def person_timeline(request: HttpRequest, pk: int) -> HttpResponse:
             "events": events,
             "can_coach": can_coach(user, employee=person),
             "question_total": len(NINE_QUESTIONS),
+            "today": today,
         },
     )

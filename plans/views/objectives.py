@@ -17,7 +17,7 @@ from accounts.http import HtmxHttpRequest, user_of
 from accounts.inputs import param_choice, param_id, required_id
 from accounts.models import Department, User
 from plans.charts import progress_chart
-from plans.extensions import objective_actions
+from plans.extensions import objective_actions, objective_records
 from plans.forms import CheckInForm, ObjectiveForm, TargetGridForm
 from plans.history import objective_history
 from plans.models import AppraisalCycle, Objective, PlanReopening
@@ -203,6 +203,7 @@ def _objective_context(
         "aligned": aligned_to(user=user, objective=objective),
         "can_edit": can_edit_objective(user, objective),
         "extension_links": objective_actions.links(user, objective, progress),
+        "records": objective_records.links(user, objective),
         "can_check_in": can_write,
         "checkin_form": checkin_form or (CheckInForm(objective=objective) if can_write else None),
     }

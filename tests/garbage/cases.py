@@ -259,6 +259,7 @@ CASES: list[Case] = [
         form=False,
         label="subject",
     ),
+    Case("coaching:improvement_plan_list", "manager", reads=("page",)),
     Case("coaching:improvement_plan_detail", "report", args=("improvement_plan",), form=False),
     Case("coaching:improvement_plan_edit", "manager", "POST", args=("improvement_plan",)),
     Case("coaching:calendar_settings", "manager", "POST"),
