@@ -401,7 +401,9 @@ class OrgRecord(models.Model):
     reports under the department of the time, and stay readable by the line
     manager of the time, however the organisation changes later (issue 15,
     section 1). Filled on creation by ``save`` (bulk creators call
-    ``org_place_of`` themselves) and never changed after.
+    ``org_place_of`` themselves) and never changed after, except on a review
+    table of this month or later still in draft, which follows its subject to a
+    new line (``reviews.reviewers.route_drafts``).
     """
 
     home_department = models.ForeignKey(

@@ -8,12 +8,13 @@ for the rest of the request.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.expressions import RawSQL
 
 from accounts.models import HR_GROUP_NAME, Assignment, Department, User
@@ -218,13 +219,27 @@ def reporting_circles(new_managers: Mapping[int, int | None]) -> dict[int, list[
     return circles
 
 
+# A period that ended within this long of its start was a correction (a move made by
+# mistake and undone): it grants its manager nothing.
+CORRECTION_WINDOW = dt.timedelta(days=1)
+
+
+def periods_managed() -> Q:
+    """The assignment rows that count as a period managed: still open, or that lasted
+    at least ``CORRECTION_WINDOW``."""
+    return Q(ended_at__isnull=True) | Q(ended_at__gte=F("started_at") + CORRECTION_WINDOW)
+
+
 def was_line_manager_of(user: User, person: User | int) -> bool:
-    """True when ``user`` was ever ``person``'s direct manager (the assignment history).
+    """True when ``user`` was ever ``person``'s direct manager (the assignment history),
+    for a period longer than a correction (``CORRECTION_WINDOW``).
 
     Managers of a period keep read access to its records (issue 15, section 1). One query.
     """
     person_id = person if isinstance(person, int) else person.pk
-    return Assignment.objects.filter(person_id=person_id, manager_id=user.pk).exists()
+    return Assignment.objects.filter(
+        periods_managed(), person_id=person_id, manager_id=user.pk
+    ).exists()
 
 
 def assignment_history(person: User) -> list[Assignment]:
@@ -355,7 +370,9 @@ def leavers_readable_by(viewer: User) -> Q:
     as ``accounts.permissions.can_read_person`` says for one person."""
     if user_roles(viewer).is_hr:
         return Q(is_active=False)
-    managed_once = Exists(Assignment.objects.filter(person_id=OuterRef("pk"), manager_id=viewer.pk))
+    managed_once = Exists(
+        Assignment.objects.filter(periods_managed(), person_id=OuterRef("pk"), manager_id=viewer.pk)
+    )
     # The reports as a subquery, not ``in_reports``: one query fewer, where the list
     # of people who left is short.
     below = Q(pk__in=RawSQL(all_reports_sql(), [viewer.pk]))  # noqa: S611

@@ -40,9 +40,11 @@ BEN = "ben.carter@example.com"
 def _newcomer(
     email: str, name: str, title: str, department: str, manager: str, since: dt.datetime
 ) -> User:
+    from demo.organisation import DEMO_PASSWORD  # noqa: PLC0415 - it imports this module
+
     person = User.objects.create_user(
         email,
-        None,
+        DEMO_PASSWORD,
         full_name=name,
         job_title=title,
         department=Department.objects.get(name=department),

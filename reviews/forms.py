@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.inputs import MonthField, PersonField, limit_dates
 from accounts.models import Department, User
+from accounts.selectors import manager_chain_ids
 from plans.models import AppraisalCycle
 from reviews.models import (
     DEFAULT_RATING_SCALE,
@@ -189,7 +190,8 @@ class JobSettingsForm(forms.ModelForm[JobSettings]):
         )
 
     def clean_top_reviewer(self) -> User | None:
-        """Not someone at the top themselves: their own table is one they would review."""
+        """Someone outside the reporting line: not the top themselves (their own table is
+        one they would review), nor anyone below the top (they would review a boss)."""
         person: User | None = self.cleaned_data.get("top_reviewer")
         if person is None:
             return None
@@ -197,6 +199,20 @@ class JobSettingsForm(forms.ModelForm[JobSettings]):
             User.objects.filter(manager=person, is_active=True).exists()
             or Department.objects.filter(head=person, parent__isnull=True).exists()
         )
+        if person.manager_id is not None:
+            top = (
+                User.objects.filter(pk__in=manager_chain_ids(person), manager__isnull=True)
+                .only("full_name")
+                .first()
+            )
+            raise forms.ValidationError(
+                _(
+                    "%(name)s reports to %(top)s, whose table the top reviewer reviews: "
+                    "nobody reviews someone above them. Choose someone outside the line, "
+                    "such as the chair of the board, or leave it empty for HR."
+                )
+                % {"name": person.full_name, "top": top.full_name if top else "—"}
+            )
         if at_top:
             raise forms.ValidationError(
                 _(

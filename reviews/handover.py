@@ -97,9 +97,9 @@ def reviews_hand_on(
 ) -> None:
     """Each table to its reviewer of today, recorded in its history and told to them.
 
-    ``reason`` (a message id) goes into the table's history in the language of the
-    person making the change; ``notice`` (a message id, with ``%(table)s`` and
-    ``params``) tells each new reviewer, in theirs.
+    ``reason`` (one of ``ReviewEvent.SYSTEM_COMMENTS``) goes into the table's history
+    as its message id, worded in each reader's language when shown; ``notice`` (a
+    message id, with ``%(table)s`` and ``params``) tells each new reviewer, in theirs.
     """
     names = {
         pk: person.full_name
@@ -118,7 +118,7 @@ def reviews_hand_on(
             table=table,
             kind=ReviewEvent.Kind.CHANGE,
             actor=by,
-            comment=_(reason),
+            comment=reason,
             changes={"reviewer": [before, reviewer_name_for(new_reviewer, table)]},
         )
         if new_reviewer is not None:

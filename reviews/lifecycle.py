@@ -41,7 +41,7 @@ from plans.models import AppraisalCycle, Objective, PerformancePlan, PlanReopeni
 from reviews.handover import reviews_hand_on, tell
 from reviews.lifecycle_report import LifecycleReport
 from reviews.models import CLOSED_STATUSES, ReviewEvent, ReviewTable
-from reviews.reviewers import employee_reviewer_ids, route_drafts
+from reviews.reviewers import employee_reviewer_ids, reviewer_now, route_drafts
 
 Status = ReviewTable.Status
 OPEN_STATUSES = [s for s in Status if s not in CLOSED_STATUSES]
@@ -69,7 +69,7 @@ def org_changes_apply(changes: Iterable[OrgChange], *, by: User | None) -> Lifec
             rehired.append(change.person_id)
         elif change.manager_changed or change.department_changed:
             report.merge(_after_move(change, by=by))
-    _invite_rehired(rehired, by=by)
+    report.tables_reopened += _after_rehire(rehired, by=by)
     _after_heads_changed(report, by=by)
     return report
 
@@ -127,6 +127,28 @@ class OffboardingPreview:
     reviews_held: list[ReviewTable]
     default_manager: User | None
 
+    def held_destinations(self) -> list[tuple[ReviewTable, str, User | None]]:
+        """Each review held, with where it goes: ``(table, "report", None)`` with the
+        report, to the manager HR names below; ``(table, "department", None)`` to the
+        head above the department once its head is settled; ``(table, "now", person or
+        None)`` to the subject's reviewer of today (None: the top reviewer or HR)."""
+        report_ids = {report.pk for report in self.reports}
+        answer: list[tuple[ReviewTable, str, User | None]] = []
+        others = {}
+        for table in self.reviews_held:
+            if table.employee_id in report_ids:
+                answer.append((table, "report", None))
+            elif table.department_id is not None:
+                answer.append((table, "department", None))
+            else:
+                others[table.pk] = reviewer_now(table)
+                answer.append((table, "now", None))
+        people = User.objects.in_bulk([pk for pk in others.values() if pk])
+        return [
+            (table, kind, people.get(others.get(table.pk) or 0) if kind == "now" else None)
+            for table, kind, _none in answer
+        ]
+
 
 def offboarding_preview(person: User) -> OffboardingPreview:
     """The open tables, open action items, direct reports, departments headed and
@@ -145,6 +167,7 @@ def offboarding_preview(person: User) -> OffboardingPreview:
             ReviewTable.objects.filter(reviewer=person, status__in=OPEN_STATUSES)
             .exclude(employee=person)
             .select_related("employee", "department")
+            .order_by("month", "pk")
         ),
         default_manager=nearest_active_manager(person),
     )
@@ -200,6 +223,7 @@ def _after_move(
         "new": new_manager.full_name if new_manager else "—",
         "department": str(person.department or "—"),
     }
+    plan_waits = report.plans_reopened > 0
     if manager_left is not None:
         # The old manager is leaving: the person and the new manager hear why.
         tell(
@@ -207,6 +231,10 @@ def _after_move(
             gettext_noop(
                 "%(old)s has left. You now report to %(new)s; your plan waits for their "
                 "confirmation, and your tables go to them."
+            )
+            if plan_waits
+            else gettext_noop(
+                "%(old)s has left. You now report to %(new)s; your tables go to them."
             ),
             url,
             **params,
@@ -216,21 +244,24 @@ def _after_move(
             gettext_noop(
                 "%(person)s now reports to you: %(old)s has left. Their plan waits for your "
                 "confirmation, and their open tables come to you."
+            )
+            if plan_waits
+            else gettext_noop(
+                "%(person)s now reports to you: %(old)s has left. Their open tables come to you."
             ),
             url,
             **params,
         )
         return report
-    tell(
-        [person],
-        gettext_noop(
+    if not change.manager_changed:
+        message = gettext_noop("You are now in %(department)s.")
+    elif plan_waits:
+        message = gettext_noop(
             "You now report to %(new)s (%(department)s). Your plan waits for their confirmation."
         )
-        if change.manager_changed
-        else gettext_noop("You are now in %(department)s."),
-        url,
-        **params,
-    )
+    else:
+        message = gettext_noop("You now report to %(new)s (%(department)s).")
+    tell([person], message, url, **params)
     tell(
         [m for m in (old_manager, new_manager) if m is not None],
         gettext_noop(
@@ -336,6 +367,16 @@ def _after_leaving(
         else:
             ActionItem.objects.filter(pk=item.pk).update(owner_id=new_owner)
             report.items_reassigned += 1
+            tell(
+                User.objects.filter(pk=new_owner),
+                gettext_noop(
+                    "%(person)s has left: the action item “%(title)s” for %(coachee)s is now yours."
+                ),
+                item.session.get_absolute_url(),
+                person=person.full_name,
+                title=item.title,
+                coachee=item.session.employee.full_name if item.session.employee else "—",
+            )
 
     if default_manager is not None:
         tell(
@@ -377,16 +418,44 @@ def _open_items_of(person: User) -> QuerySet[ActionItem]:
     )
 
 
-def _invite_rehired(person_ids: list[int], *, by: User | None) -> None:
-    """People who came back (an ended assignment before this one) are invited again."""
+def _after_rehire(person_ids: list[int], *, by: User | None) -> int:
+    """People who came back (an ended assignment before this one) are invited again, and
+    their tables withdrawn when they left, of this month or later in cycles still open,
+    are theirs again as drafts, routed to their line of today; how many were reopened."""
     back = list(
         Assignment.objects.filter(person_id__in=person_ids, ended_at__isnull=False)
         .values_list("person_id", flat=True)
         .distinct()
     )
-    if back:
-        User.objects.filter(pk__in=back).update(invited_at=None)
-        invitations_request(user_ids=back, actor=by)
+    if not back:
+        return 0
+    User.objects.filter(pk__in=back).update(invited_at=None)
+    invitations_request(user_ids=back, actor=by)
+    tables = list(
+        ReviewTable.objects.filter(
+            employee_id__in=back,
+            status=Status.WITHDRAWN,
+            month__gte=timezone.localdate().replace(day=1),
+        )
+        .exclude(cycle__state=AppraisalCycle.State.CLOSED)
+        .select_related("employee")
+    )
+    ReviewEvent.objects.bulk_create(
+        ReviewEvent(
+            table=table,
+            kind=ReviewEvent.Kind.TRANSITION,
+            actor=by,
+            from_status=Status.WITHDRAWN,
+            to_status=Status.DRAFT,
+            comment=_("Reopened: %(person)s is back.") % {"person": table.employee},
+        )
+        for table in tables
+    )
+    reopened = ReviewTable.objects.filter(pk__in=[t.pk for t in tables]).update(
+        status=Status.DRAFT, version=F("version") + 1
+    )
+    route_drafts(employee_ids=back)
+    return reopened
 
 
 def _departments_with_drafts() -> list[int]:

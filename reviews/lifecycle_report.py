@@ -18,6 +18,7 @@ class LifecycleReport:
     plans_reopened: int = 0
     objectives_flagged: int = 0
     tables_withdrawn: int = 0
+    tables_reopened: int = 0
     items_withdrawn: int = 0
     items_reassigned: int = 0
     reviews_handed_over: int = 0
@@ -40,6 +41,14 @@ _SUMMARY_PARTS = (
     (
         "tables_withdrawn",
         ngettext_lazy("%(n)d open table withdrawn", "%(n)d open tables withdrawn", "n"),
+    ),
+    (
+        "tables_reopened",
+        ngettext_lazy(
+            "%(n)d table withdrawn when they left is theirs again",
+            "%(n)d tables withdrawn when they left are theirs again",
+            "n",
+        ),
     ),
     (
         "drafts_routed",

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from accounts.links import pk_url
@@ -345,6 +346,20 @@ class ReviewEvent(models.Model):
     @property
     def to_label(self) -> str:
         return str(ReviewTable.Status(self.to_status).label) if self.to_status else ""
+
+    # Comments the product writes itself, stored as their message id and worded in the
+    # reader's language when shown (a person's own comment is shown as written).
+    SYSTEM_COMMENTS = frozenset(
+        {
+            gettext_noop("The reviewer left the organisation."),
+            gettext_noop("The reviewer now heads this department."),
+        }
+    )
+
+    @property
+    def comment_shown(self) -> str:
+        """The comment, in the reader's language when the product wrote it."""
+        return gettext(self.comment) if self.comment in self.SYSTEM_COMMENTS else self.comment
 
     # Changes recorded under a field's name rather than its label: labelled in the
     # reader's language when shown (older rows hold the writer's label, shown as is).

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from accounts.models import Department, User
+from django.utils import timezone
+
+from accounts.models import Department, User, org_place_of
 from accounts.selectors import nearest_active_manager
 from reviews.models import JobSettings, ReviewTable
 
@@ -106,19 +108,27 @@ def route_drafts(*, employee_ids: Iterable[int] = (), department_ids: Iterable[i
     """Point the draft tables of these subjects at their reviewer of today; how many changed.
 
     A table not yet submitted goes to the new line (issue 15, section 2); one
-    submitted, in review or returned keeps the reviewer it was submitted to. The
-    place recorded on the table (department and line manager) stays as it was
-    when the table was made (section 1): the month stays where it was counted.
+    submitted, in review or returned keeps the reviewer it was submitted to. A
+    draft of this month or later also records its subject's place of today
+    (department and line manager, ``OrgRecord``): the month is the new line's,
+    in exports and dashboards and for who reads it. Drafts of months already
+    over keep the place they were made in (section 1).
     """
     changed = 0
-    for subject, reviewers in (
-        ("employee_id", employee_reviewer_ids(employee_ids)),
-        ("department_id", department_reviewer_ids(department_ids)),
-    ):
-        for subject_id, reviewer_id in reviewers.items():
-            changed += (
-                ReviewTable.objects.filter(**{subject: subject_id}, status=ReviewTable.Status.DRAFT)
-                .exclude(reviewer_id=reviewer_id)
-                .update(reviewer_id=reviewer_id)
-            )
+    this_month = timezone.localdate().replace(day=1)
+    employees = User.objects.in_bulk(list(employee_ids))
+    departments = Department.objects.in_bulk(list(department_ids))
+    subjects: list[tuple[str, int, int | None, dict[str, int | None]]] = [
+        ("employee_id", pk, reviewer_id, org_place_of(employee=employees[pk]))
+        for pk, reviewer_id in employee_reviewer_ids(employees).items()
+    ] + [
+        ("department_id", pk, reviewer_id, org_place_of(department=departments[pk]))
+        for pk, reviewer_id in department_reviewer_ids(departments).items()
+    ]
+    for subject, subject_id, reviewer_id, place in subjects:
+        drafts = ReviewTable.objects.filter(
+            **{subject: subject_id}, status=ReviewTable.Status.DRAFT
+        )
+        changed += drafts.exclude(reviewer_id=reviewer_id).update(reviewer_id=reviewer_id)
+        drafts.filter(month__gte=this_month).exclude(**place).update(**place)
     return changed

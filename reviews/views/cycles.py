@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -48,6 +49,7 @@ def _context(
     )
     return {
         "cycle": cycle,
+        "period_ends_later": cycle.end_date > timezone.localdate(),
         "page": Paginator(tables, PAGE_SIZE).get_page(request.GET.get("page")),
         "counts": [
             (ReviewTable.Status(status).label, counts[status])

@@ -82,7 +82,8 @@ def table_handover_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     require_hr(user)
     table = get_table_for_user(user, pk)
-    require(table.status not in CLOSED_STATUSES)
+    # A draft's reviewer follows the organisation (``route_drafts``): nothing to hand over.
+    require(table.status not in CLOSED_STATUSES and table.status != ReviewTable.Status.DRAFT)
     form = HandoverForm(request.POST or None, table=table)
     if request.method == "POST" and form.is_valid():
         try:

@@ -137,10 +137,11 @@ def test_a_person_joins_moves_twice_and_leaves_a_manager_leaves_and_the_record_h
         for month, table in tables.items()
     }
     assert where[3] == ("East", "Ann East") and where[4] == ("East", "Ann East")
-    assert where[5] == ("East", "Ann East")  # made on the 3rd, before the move that day
+    # A month's draft follows a move made during that month: the month is the new line's.
+    assert where[5] == ("West", "Bob West")  # made on the 3rd, moved with Pat that day
     assert where[6] == ("West", "Bob West") and where[7] == ("West", "Bob West")
-    assert where[8] == ("West", "Bob West")  # made before the import moved Pat back
-    assert where[9] == ("East", "Ann East")
+    assert where[8] == ("East", "Ann East")  # the import moved Pat back on the 4th
+    assert where[9] == ("East", "Cleo Chief")  # Ann left on the 7th
     assert where[10] == ("East", "Cleo Chief")
     assert {t.status for t in tables.values()} <= set(CLOSED_STATUSES) | {Status.DRAFT}
     assert tables[10].status == Status.WITHDRAWN

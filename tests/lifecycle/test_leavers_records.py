@@ -133,7 +133,7 @@ def test_a_leavers_sessions_and_improvement_plans_are_read_only(
     assert untick.status_code == 403
     assert client.get(plan_edit).status_code == 403
     new_plan = reverse("coaching:improvement_plan_new") + f"?employee={report.pk}"
-    assert client.get(new_plan).status_code == 403
+    assert client.get(new_plan).status_code == 404  # nobody to coach any more
     new_session = reverse("coaching:session_new") + f"?employee={report.pk}"
     assert client.get(new_session).status_code == 404  # nobody to coach any more
 
