@@ -50,9 +50,11 @@ def test_my_tables_and_open_questions_queries_do_not_grow(
     review_tables_generate(cycle=cycle, month=month)
     ReviewTable.objects.filter(department__isnull=False).update(status=Status.IN_REVIEW)
     client.force_login(report)
-    with django_assert_max_num_queries(7):
+    # 8: the navigation asks once whether someone who manages nobody sees any
+    # improvement plan (issue 16, section 5); it does not grow with the tables.
+    with django_assert_max_num_queries(8):
         assert client.get(reverse("reviews:mine")).status_code == 200
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("reviews:questions"))
     assert response.content.decode().count('data-status="in_review"') == min(size, 50)
 
