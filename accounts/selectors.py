@@ -16,6 +16,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
 from accounts.models import HR_GROUP_NAME, Assignment, Department, User
 
@@ -240,6 +241,18 @@ def was_line_manager_of(user: User, person: User | int) -> bool:
     return Assignment.objects.filter(
         periods_managed(), person_id=person_id, manager_id=user.pk
     ).exists()
+
+
+def former_periods(user: User, person: User) -> list[tuple[dt.date, dt.date]]:
+    """The periods ``user`` was ``person``'s direct manager and no longer is, as
+    ``[(first day, last day)]`` in local dates: only the ended rows that lasted past
+    ``CORRECTION_WINDOW``. A former manager reads the records of these periods and no
+    later ones (issue 15, section 1). One query.
+    """
+    rows = Assignment.objects.filter(
+        periods_managed(), person=person, manager_id=user.pk, ended_at__isnull=False
+    ).values_list("started_at", "ended_at")
+    return [(timezone.localdate(start), timezone.localdate(end)) for start, end in rows]
 
 
 def assignment_history(person: User) -> list[Assignment]:

@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.db.models import Q, QuerySet
@@ -24,6 +26,7 @@ from accounts.models import Department, User
 from accounts.selectors import (
     all_reports_sql,
     department_ancestor_ids,
+    former_periods,
     headed_subtree_ids,
     is_manager_of,
     user_roles,
@@ -140,6 +143,15 @@ def get_employee_subject(user: User, pk: int, *, write: bool = False) -> User:
     if not (allowed or user_roles(user).is_hr or was_line_manager_of(user, person)):
         raise PermissionDenied
     return person
+
+
+def former_periods_only(user: User, person: User) -> list[tuple[dt.date, dt.date]] | None:
+    """For a viewer who reads ``person`` only as a former manager, the periods they
+    managed (``accounts.selectors.former_periods``); None for anyone who reads more
+    (themselves, a manager above them now, HR)."""
+    if person.pk == user.pk or is_manager_of(user, person) or user_roles(user).is_hr:
+        return None
+    return former_periods(user, person)
 
 
 def get_department_subject(user: User, pk: int, *, write: bool = False) -> Department:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.inputs import EARLIEST_DATE
 from accounts.models import Department, User
-from accounts.selectors import reports_of
+from accounts.selectors import former_periods, is_manager_of, reports_of, user_roles
 from plans.models import (
     AppraisalCycle,
     CheckIn,
@@ -325,9 +325,16 @@ def checkins_of(*, objective: Objective) -> list[CheckIn]:
 
 
 def checkins_of_person(*, user: User, employee: User, limit: int = 100) -> list[CheckIn]:
-    """Check-ins on ``employee``'s objectives that ``user`` may see, newest first."""
+    """Check-ins on ``employee``'s objectives that ``user`` may see, newest first; a former
+    manager sees those recorded in the periods they managed (``former_periods``)."""
+    visible = Q(objective__in=objectives_visible_to(user).filter(employee=employee))
+    if not (user.pk == employee.pk or is_manager_of(user, employee) or user_roles(user).is_hr):
+        for first, last in former_periods(user, employee):
+            visible |= Q(
+                objective__employee=employee, recorded_on__gte=first, recorded_on__lte=last
+            )
     return list(
-        CheckIn.objects.filter(objective__in=objectives_visible_to(user).filter(employee=employee))
+        CheckIn.objects.filter(visible)
         .select_related("objective", "author")
         .order_by("-recorded_on", "-created_at")[:limit]
     )

@@ -22,6 +22,7 @@ from plans.history import plan_reopening_shown
 from plans.models import AppraisalCycle, Objective, PerformancePlan
 from plans.permissions import (
     can_edit_subject,
+    former_periods_only,
     get_department_subject,
     get_employee_subject,
     get_plan_subject,
@@ -97,11 +98,28 @@ def person_objectives(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     person = get_employee_subject(user, pk)
     cycle, cycle_filter = _chosen_cycle(request)
-    context = _plan_context(user, cycle, employee=person)
+    periods = former_periods_only(user, person)
+    outside = (
+        periods is not None
+        and cycle is not None
+        and not any(first <= cycle.end_date and last >= cycle.start_date for first, last in periods)
+    )
+    # A former manager reads the cycles of the periods they managed, no later ones.
+    context = (
+        {"cycle": None, "cycles": cycles_all()}
+        if outside
+        else _plan_context(user, cycle, employee=person)
+    )
     return render(
         request,
         "plans/plan.html",
-        {**context, "cycle_filter": cycle_filter, "subject": person, "is_self": person == user},
+        {
+            **context,
+            "cycle_filter": cycle_filter,
+            "subject": person,
+            "is_self": person == user,
+            "former_periods": periods if outside else None,
+        },
     )
 
 

@@ -19,7 +19,7 @@ from coaching.models import ActionItem, CoachingSession
 from plans.months import first_of_previous_month
 from reviews.models import JobSettings, ReviewEvent, ReviewTable
 from reviews.services import review_table_for
-from tests.factories import UserFactory, make_objective
+from tests.factories import UserFactory, check_in, make_cycle, make_objective
 from tests.lifecycle.test_done_when import import_file, move, offboard
 from tests.review_tables.conftest import reach
 from tests.webtest_helpers import errors_beside, form_by_testid, form_with_button, press
@@ -210,3 +210,33 @@ def test_closing_a_cycle_before_its_period_ends_says_so(django_app, hr, cycle):
     with time_machine.travel(dt.datetime(year + 1, 1, 5, 10, tzinfo=dt.UTC), tick=False):
         page = django_app.get(url, user=hr)
     assert page.html.select_one('[data-testid="period-not-over"]') is None
+
+
+def test_a_former_manager_reads_their_own_period_and_no_later_one(
+    django_app, hr, manager, other_manager
+):
+    """Maria managed Rob until he moved to Olga in March: she reads his February check-in
+    on the timeline, not April's, and the objectives of that cycle, not the next."""
+    year = timezone.localdate().year - 1
+    this_cycle, next_cycle = make_cycle(year), make_cycle(year + 1)
+    with time_machine.travel(dt.datetime(year, 1, 2, 10, tzinfo=dt.UTC), tick=False):
+        report = UserFactory(full_name="Rob Mover", email="rob.m@example.com", manager=manager)
+        orders = make_objective(this_cycle, employee=report, title="Orders", weight=100, target=10)
+        check_in(orders, 3, on=dt.date(year, 2, 10), author=report)
+    make_objective(next_cycle, employee=report, title="Orders next year", weight=100, target=10)
+    with time_machine.travel(dt.datetime(year, 3, 15, 10, tzinfo=dt.UTC), tick=False):
+        move(django_app, hr, report, other_manager)
+    check_in(orders, 7, on=dt.date(year, 4, 10), author=report)
+
+    timeline = django_app.get(reverse("coaching:timeline", args=[report.pk]), user=manager)
+    shown = [el.get_text(" ", strip=True) for el in timeline.html.select("[data-kind=checkin]")]
+    assert len(shown) == 1 and "→ 3" in shown[0], shown
+
+    url = reverse("plans:person_objectives", args=[report.pk])
+    page = django_app.get(url, {"cycle": this_cycle.pk}, user=manager)
+    assert "Orders" in page.text and page.html.select_one('[data-testid="former-periods"]') is None
+    page = django_app.get(url, {"cycle": next_cycle.pk}, user=manager)
+    assert page.html.select_one('[data-testid="former-periods"]') is not None
+    assert "Orders next year" not in page.text
+    # Olga, his manager now, reads both.
+    assert "Orders next year" in django_app.get(url, {"cycle": next_cycle.pk}, user=other_manager)
