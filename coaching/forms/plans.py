@@ -101,7 +101,10 @@ class ImprovementPlanFilterForm(FilterForm):
         required=False,
     )
     department = forms.ModelChoiceField[Department](
-        label=_("Department"), queryset=Department.objects.none(), required=False
+        label=_("Department"),
+        queryset=Department.objects.none(),
+        required=False,
+        empty_label=_("All departments"),
     )
     q = forms.CharField(label=_("Person or department name"), max_length=100, required=False)
 
