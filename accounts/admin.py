@@ -287,7 +287,18 @@ class UserAdmin(ViewOnSiteWhenAllowedAdmin[User], BaseUserAdmin):  # type: ignor
         a departure done by the apps above (``org_changed``), in the same transaction."""
         with transaction.atomic(), org_change_context(by=_admin_of(request), source="admin"):
             super().save_model(request, obj, form, change)
-            for said in org_changed.run(getattr(obj, "org_changes", []), _admin_of(request)):
+            changes = getattr(obj, "org_changes", [])
+            came_back = any(org_change.joined for org_change in changes) and (
+                Assignment.objects.filter(person=obj, ended_at__isnull=False).exists()
+            )
+            if came_back:
+                # Someone who had left is back: the apps above invite them again.
+                self.message_user(
+                    request,
+                    _("%(name)s is active again and will be invited to sign in again.")
+                    % {"name": obj.full_name},
+                )
+            for said in org_changed.run(changes, _admin_of(request)):
                 self.message_user(request, said)
 
     @admin.action(description=_("Off-board the selected people"), permissions=["change"])

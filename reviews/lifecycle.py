@@ -69,7 +69,9 @@ def org_changes_apply(changes: Iterable[OrgChange], *, by: User | None) -> Lifec
             rehired.append(change.person_id)
         elif change.manager_changed or change.department_changed:
             report.merge(_after_move(change, by=by))
-    report.tables_reopened += _after_rehire(rehired, by=by)
+    back, reopened = _after_rehire(rehired, by=by)
+    report.returned += back
+    report.tables_reopened += reopened
     _after_heads_changed(report, by=by)
     return report
 
@@ -418,17 +420,18 @@ def _open_items_of(person: User) -> QuerySet[ActionItem]:
     )
 
 
-def _after_rehire(person_ids: list[int], *, by: User | None) -> int:
+def _after_rehire(person_ids: list[int], *, by: User | None) -> tuple[list[int], int]:
     """People who came back (an ended assignment before this one) are invited again, and
     their tables withdrawn when they left, of this month or later in cycles still open,
-    are theirs again as drafts, routed to their line of today; how many were reopened."""
+    are theirs again as drafts, routed to their line of today. Returns the ids of the
+    people back and how many tables were reopened."""
     back = list(
         Assignment.objects.filter(person_id__in=person_ids, ended_at__isnull=False)
         .values_list("person_id", flat=True)
         .distinct()
     )
     if not back:
-        return 0
+        return [], 0
     User.objects.filter(pk__in=back).update(invited_at=None)
     invitations_request(user_ids=back, actor=by)
     tables = list(
@@ -455,7 +458,7 @@ def _after_rehire(person_ids: list[int], *, by: User | None) -> int:
         status=Status.DRAFT, version=F("version") + 1
     )
     route_drafts(employee_ids=back)
-    return reopened
+    return back, reopened
 
 
 def _departments_with_drafts() -> list[int]:

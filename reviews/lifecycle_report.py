@@ -14,6 +14,7 @@ class LifecycleReport:
 
     moved: list[int] = field(default_factory=list)
     left: list[int] = field(default_factory=list)
+    returned: list[int] = field(default_factory=list)
     drafts_routed: int = 0
     plans_reopened: int = 0
     objectives_flagged: int = 0

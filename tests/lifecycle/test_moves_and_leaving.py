@@ -327,7 +327,8 @@ def test_someone_re_activated_in_the_admin_is_invited_again(
     form = page.forms["user_form"]
     form["is_active"] = True
     with django_capture_on_commit_callbacks(execute=False):
-        form.submit("_save").follow()
+        after = form.submit("_save").follow()
+    assert "Rob Report is active again and will be invited to sign in again." in after.text
     report.refresh_from_db()
     assert report.is_active and report.invited_at is None
     assert report.invitation_requested_at is not None
