@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.http import user_of
 from accounts.models import User
+from coaching.facts import facts_of_month
 from reviews.fill_forms import ReviewTableFillForms
 from reviews.forms import InquiryForm, ReviewerForm
 from reviews.models import ReviewTable
@@ -65,6 +66,10 @@ def table_context(
         "named_is_top": named_is_top,
         "open_inquiries": sum(1 for i in contents.inquiries if i.is_open),
         "inquiry_form": InquiryForm(),
+        # The month's performance facts of the person, as the viewer may read them.
+        "facts": facts_of_month(access.user, table.employee, table.month)
+        if table.employee is not None
+        else [],
     }
     if access.can_see_history:
         context["events"] = table_history(table)
