@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from accounts.http import user_of
 from accounts.models import User
 from coaching.facts import facts_of_month
+from reviews.conversations import can_hold_conversation, conversation_of
 from reviews.fill_forms import ReviewTableFillForms
 from reviews.forms import InquiryForm, ReviewerForm
 from reviews.models import ReviewTable
@@ -70,6 +71,9 @@ def table_context(
         "facts": facts_of_month(access.user, table.employee, table.month)
         if table.employee is not None
         else [],
+        # The month's review conversation: held (its session), or to hold by the reviewer.
+        "conversation": conversation_of(table),
+        "can_hold_conversation": can_hold_conversation(access),
     }
     if access.can_see_history:
         context["events"] = table_history(table)

@@ -286,6 +286,7 @@ CASES: list[Case] = [
     ),
     # --- reviews --------------------------------------------------------------------
     Case("reviews:mine", "report", reads=("page",), form=False),
+    Case("reviews:table_conversation", "manager", "POST", args=("review_table",), examples=4),
     Case("reviews:to_review", "manager", reads=("page", "all"), form=False),
     Case("reviews:questions", "manager", reads=("page",), form=False),
     Case(
