@@ -9,8 +9,11 @@ from django.urls import reverse
 
 from coaching.models import CoachingSession
 from reviews.models import ReviewConversation, ReviewTable
+from reviews.services import review_table_for
+from reviews.workflow import review_table_transition
+from tests.factories import make_objective
 from tests.review_tables.conftest import reach
-from tests.webtest_helpers import form_with_button, messages, press
+from tests.webtest_helpers import form_by_testid, form_with_button, messages, press
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +95,24 @@ def test_the_wrong_people_hold_no_conversation(django_app, request, in_review, w
 
 def test_anonymous_is_sent_to_sign_in(django_app, in_review):
     assert "login" in django_app.get(conversation_url(in_review), status=302).location
+
+
+def test_the_dashboard_counts_tables_finalised_without_a_conversation(
+    django_app, hr, manager, report, indirect_report, cycle, month, in_review
+):
+    press(
+        form_with_button(django_app.get(conversation_url(in_review), user=manager), "Save session"),
+        "Save session",
+    )
+    ReviewTable.objects.filter(pk=in_review.pk).update(reviewer_summary="Good.")
+    in_review.refresh_from_db()
+    review_table_transition(actor=manager, table=in_review, action="finalise")
+    make_objective(cycle, employee=indirect_report, title="Calls made")
+    other = review_table_for(cycle=cycle, month=month, employee=indirect_report)
+    reach(other, Status.FINALISED, assessee=indirect_report, reviewer=report)
+    page = django_app.get(reverse("reviews:dashboard"), user=hr)
+    filters = form_by_testid(page, "dashboard-filters")
+    filters["month"] = month.strftime("%Y-%m")
+    shown = press(filters, "Show")
+    cells = [cell.text for cell in shown.html.select("[data-testid=no-conversation]")]
+    assert cells == ["1"]  # Ivy's table, finalised with no conversation; Rob's had one
