@@ -481,3 +481,8 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} calendar"
+
+
+from coaching.facts import PerformanceFact  # noqa: E402  (its own module: this one stays small)
+
+__all__ = ["PerformanceFact"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coaching.views import calendar, improvement_plans, overview, sessions
+from coaching.views import calendar, facts, improvement_plans, overview, sessions
 
 app_name = "coaching"
 
@@ -19,6 +19,8 @@ urlpatterns = [
         sessions.action_item_mark_view,
         name="action_item_toggle",
     ),
+    path("coaching/people/<int:pk>/facts/new/", facts.fact_new, name="fact_new"),
+    path("coaching/facts/<int:pk>/edit/", facts.fact_edit, name="fact_edit"),
     path("coaching/overview/", overview.coaching_overview, name="overview"),
     path("coaching/people/<int:pk>/timeline/", overview.person_timeline, name="timeline"),
     path(

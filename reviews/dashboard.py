@@ -178,6 +178,11 @@ def dashboard_build(
             in_review=Count("pk", filter=Q(status__in=IN_REVIEW)),
             returned=Count("pk", filter=Q(status=ReviewTable.Status.RETURNED)),
             finalised=Count("pk", filter=Q(status=ReviewTable.Status.FINALISED)),
+            # Finalised without the month's review conversation (issue 16 §2).
+            no_conversation=Count(
+                "pk",
+                filter=Q(status=ReviewTable.Status.FINALISED, conversation__isnull=True),
+            ),
             late=Count("pk", filter=late_tables(today)),
         )
         .order_by("dept")

@@ -383,6 +383,7 @@ class ReviewEvent(models.Model):
         return ("—", str(values))
 
 
+from reviews.conversation_models import ReviewConversation  # noqa: E402
 from reviews.job_models import ExportJob, JobRun, JobSettings  # noqa: E402
 
-__all__ = ["ExportJob", "JobRun", "JobSettings"]
+__all__ = ["ExportJob", "JobRun", "JobSettings", "ReviewConversation"]

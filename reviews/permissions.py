@@ -168,6 +168,7 @@ class TableAccess:
     """
 
     table: ReviewTable
+    user: User
     is_assessee: bool
     is_reviewer: bool
     is_hr: bool
@@ -245,6 +246,7 @@ def table_access(user: User, table: ReviewTable) -> TableAccess:
     is_hr = user_roles(user).is_hr
     return TableAccess(
         table=table,
+        user=user,
         is_assessee=is_assessee,
         is_reviewer=is_reviewer,
         is_hr=is_hr,

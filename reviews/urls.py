@@ -1,6 +1,16 @@
 from django.urls import path
 
-from reviews.views import cycles, dashboard, exports, inquiries, jobs, lists, people, tables
+from reviews.views import (
+    conversations,
+    cycles,
+    dashboard,
+    exports,
+    inquiries,
+    jobs,
+    lists,
+    people,
+    tables,
+)
 
 app_name = "reviews"
 
@@ -18,6 +28,7 @@ urlpatterns = [
     path("<int:pk>/pdf/", exports.table_pdf, name="table_pdf"),
     path("<int:pk>/", tables.table_detail, name="table_detail"),
     path("<int:pk>/review/", tables.table_review, name="table_review"),
+    path("<int:pk>/conversation/", conversations.table_conversation, name="table_conversation"),
     path("<int:pk>/inquiries/", inquiries.inquiry_new, name="inquiry_new"),
     path("inquiries/<int:pk>/answer/", inquiries.inquiry_reply, name="inquiry_answer"),
     path("<int:pk>/print/", tables.table_print, name="table_print"),

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.http import user_of
+from coaching.facts import facts_visible_to
 from coaching.forms import OverviewFilterForm
 from coaching.models import CoachingType
 from coaching.permissions import can_coach, can_read_session_content
@@ -81,8 +82,8 @@ def coaching_overview(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def person_timeline(request: HttpRequest, pk: int) -> HttpResponse:
-    """Sessions, check-ins, action items and improvement plans (opened, reviews) of one
-    person, newest first."""
+    """Sessions, check-ins, action items, performance facts and improvement plans (opened,
+    reviews) of one person, newest first."""
     user = user_of(request)
     person = get_employee_subject(user, pk)
     sessions = sessions_of_person(user=user, employee=person)
@@ -108,6 +109,7 @@ def person_timeline(request: HttpRequest, pk: int) -> HttpResponse:
             }
             for plan in plans
         ]
+        + [{"kind": "fact", "on": f.observed_on, "fact": f} for f in facts_visible_to(user, person)]
         + [
             {"kind": "plan_review", "on": day, "plan": plan}
             for plan in plans

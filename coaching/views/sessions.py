@@ -19,6 +19,7 @@ from accounts.concurrency import StaleEditError, refused_as_stale
 from accounts.http import HtmxHttpRequest, user_of
 from accounts.inputs import param_choice, param_id
 from accounts.models import User
+from coaching.facts import facts_of_month
 from coaching.forms import AcknowledgeForm, QuickNoteForm, SessionFormBundle
 from coaching.models import ActionItem, CoachingSession
 from coaching.permissions import (
@@ -90,6 +91,7 @@ def session_new(request: HttpRequest) -> HttpResponse:
             "department": department,
             "suggestion": suggestion,
             "session": None,
+            "facts": facts_of_month(user, employee, timezone.localdate()) if employee else [],
         },
     )
 
@@ -112,6 +114,9 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "employee": session.employee,
         "department": session.department,
         "session": session,
+        "facts": facts_of_month(user, session.employee, session.held_on)
+        if session.employee is not None
+        else [],
     }
     if valid:
         try:
@@ -175,6 +180,10 @@ def _session_context(
         "can_acknowledge": can_acknowledge(user, session),
         "acknowledge_form": acknowledge_form or AcknowledgeForm(),
         "links": session_links(session=session) if content else [],
+        # The performance facts of the session's month, as the reader may read them.
+        "facts": facts_of_month(user, session.employee, session.held_on)
+        if content and session.employee is not None
+        else [],
         "items": session_action_items(session=session) if content else [],
         "tickable": content
         and not (closed or left)

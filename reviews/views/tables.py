@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy
 
 from accounts.http import user_of
 from accounts.models import User
+from coaching.facts import facts_of_month
+from reviews.conversations import can_hold_conversation, conversation_of
 from reviews.fill_forms import ReviewTableFillForms
 from reviews.forms import InquiryForm, ReviewerForm
 from reviews.models import ReviewTable
@@ -65,6 +67,13 @@ def table_context(
         "named_is_top": named_is_top,
         "open_inquiries": sum(1 for i in contents.inquiries if i.is_open),
         "inquiry_form": InquiryForm(),
+        # The month's performance facts of the person, as the viewer may read them.
+        "facts": facts_of_month(access.user, table.employee, table.month)
+        if table.employee is not None
+        else [],
+        # The month's review conversation: held (its session), or to hold by the reviewer.
+        "conversation": conversation_of(table),
+        "can_hold_conversation": can_hold_conversation(access),
     }
     if access.can_see_history:
         context["events"] = table_history(table)

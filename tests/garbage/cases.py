@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 from tests.factories import PASSWORD
 from tests.garbage.world import World
 
@@ -262,6 +264,18 @@ CASES: list[Case] = [
     Case("coaching:improvement_plan_list", "manager", reads=("page",)),
     Case("coaching:improvement_plan_detail", "report", args=("improvement_plan",), form=False),
     Case("coaching:improvement_plan_edit", "manager", "POST", args=("improvement_plan",)),
+    Case(
+        "coaching:fact_new",
+        "manager",
+        "POST",
+        args=("report",),
+        fill=lambda world: {
+            "observed_on": timezone.localdate().isoformat(),
+            "kind": "positive",
+            "observed": "Handled the complaint calmly.",
+        },
+    ),
+    Case("coaching:fact_edit", "manager", "POST", args=("fact",)),
     Case("coaching:calendar_settings", "manager", "POST"),
     Case(
         "coaching:calendar_feed",
@@ -272,6 +286,7 @@ CASES: list[Case] = [
     ),
     # --- reviews --------------------------------------------------------------------
     Case("reviews:mine", "report", reads=("page",), form=False),
+    Case("reviews:table_conversation", "manager", "POST", args=("review_table",), examples=4),
     Case("reviews:to_review", "manager", reads=("page", "all"), form=False),
     Case("reviews:questions", "manager", reads=("page",), form=False),
     Case(

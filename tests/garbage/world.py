@@ -16,7 +16,13 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.models import Department, Notification, User
-from coaching.models import ActionItem, CalendarFeed, CoachingSession, ImprovementPlan
+from coaching.models import (
+    ActionItem,
+    CalendarFeed,
+    CoachingSession,
+    ImprovementPlan,
+    PerformanceFact,
+)
 from plans.models import AppraisalCycle, Objective
 from plans.services import cycle_nodes
 from reviews.models import ExportJob, Inquiry, JobSettings, ReviewTable, WorkPlanItem
@@ -49,6 +55,7 @@ class World:
     item: ActionItem
     improvement_plan: ImprovementPlan
     feed: CalendarFeed
+    fact: PerformanceFact
     draft_table: ReviewTable
     review_table: ReviewTable
     inquiry: Inquiry
@@ -146,6 +153,9 @@ def build_world() -> World:
         session=session, title="Book meetings", owner=report, due_date=today
     )
     feed = CalendarFeed.objects.create(user=manager, token="garbage-test-feed-token")
+    fact = PerformanceFact.objects.create(
+        employee=report, author=manager, observed_on=today, kind="positive", observed="Demo won."
+    )
 
     march = cycle.start_date.replace(month=3)
     april = cycle.start_date.replace(month=4)
@@ -198,6 +208,7 @@ def build_world() -> World:
         item=item,
         improvement_plan=improvement_plan,
         feed=feed,
+        fact=fact,
         draft_table=draft_table,
         review_table=review_table,
         inquiry=inquiry,

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from coaching.facts import PerformanceFact
 from reviews.models import Inquiry, ReviewTable
 from reviews.services import review_tables_generate
 from tests.factories import UserFactory, make_objective
@@ -71,9 +72,16 @@ def test_table_page_queries_do_not_grow_with_rows_and_questions(
     Inquiry.objects.bulk_create(
         Inquiry(table=table, asked_by=manager, question=f"Question {i}") for i in range(size)
     )
+    PerformanceFact.objects.bulk_create(
+        PerformanceFact(
+            employee=report, author=manager, observed_on=month, kind="positive", observed="Fact"
+        )
+        for _ in range(size)
+    )
     for person in (report, manager):
         client.force_login(person)
-        with django_assert_max_num_queries(14):
+        # Two of them for the month's performance facts: who reads private ones, and the facts.
+        with django_assert_max_num_queries(16):
             response = client.get(reverse("reviews:table_detail", args=[table.pk]))
         assert response.content.decode().count("Question ") >= size
 

@@ -1,0 +1,44 @@
+"""The form of a performance fact: the objective is one of the person's own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from coaching.facts import PerformanceFact
+from plans.models import Objective
+
+
+class ObjectiveChoiceField(forms.ModelChoiceField[Objective]):
+    def label_from_instance(self, obj: Objective) -> str:
+        return f"{obj.title} ({obj.cycle.name})"
+
+
+class PerformanceFactForm(forms.ModelForm[PerformanceFact]):
+    objective = ObjectiveChoiceField(
+        queryset=Objective.objects.none(),
+        required=False,
+        label=_("Objective"),
+        empty_label=_("No objective"),
+        help_text=_("Optional: the person's objective the fact is about."),
+    )
+
+    class Meta:
+        model = PerformanceFact
+        fields = ["observed_on", "kind", "observed", "objective", "private"]
+        widgets = {
+            "observed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "kind": forms.RadioSelect,
+            "observed": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, employee: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["objective"].queryset = (  # type: ignore[attr-defined]
+            Objective.objects.filter(employee=employee)
+            .select_related("cycle")
+            .order_by("-cycle__start_date", "title")
+        )

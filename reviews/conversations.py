@@ -1,0 +1,73 @@
+"""The month's review conversation (issue 16 §2): who may hold it, what it starts
+with, and saving it linked to its table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from coaching.models import CoachingSession
+from coaching.permissions import can_coach
+from coaching.services import session_save
+from reviews.conversation_models import ReviewConversation
+from reviews.models import ReviewRow, ReviewTable
+from reviews.permissions import TableAccess
+
+Status = ReviewTable.Status
+# A conversation is about a table the assessee has handed in.
+HELD_ON = {Status.SUBMITTED, Status.IN_REVIEW, Status.FINALISED}
+NOTE_LIMIT = 2000
+
+
+def conversation_of(table: ReviewTable) -> ReviewConversation | None:
+    return ReviewConversation.objects.select_related("session__coach").filter(table=table).first()
+
+
+def can_hold_conversation(access: TableAccess) -> bool:
+    """The table's reviewer, who coaches its subject, once the table was handed in and
+    while its cycle is open."""
+    table = access.table
+    if not access.is_reviewer or access.cycle_closed or table.status not in HELD_ON:
+        return False
+    return can_coach(access.user, employee=table.employee, department=table.department)
+
+
+def _number(value: Any) -> str:
+    return "—" if value is None else f"{value.normalize():f}"
+
+
+def conversation_note(table: ReviewTable, rows: list[ReviewRow]) -> str:
+    """The session's note to start from: the table's rows, their gaps and its summary."""
+    lines = [
+        _("Review of %(month)s: %(subject)s")
+        % {"month": date_format(table.month, "YEAR_MONTH_FORMAT"), "subject": table.subject_name}
+    ]
+    for row in rows:
+        line = _("%(objective)s: planned %(planned)s, actual %(actual)s") % {
+            "objective": row.title,
+            "planned": _number(row.planned),
+            "actual": _number(row.actual),
+        }
+        if row.gap_reason:
+            line += " · " + _("gap: %(reason)s") % {"reason": row.gap_reason}
+        lines.append("- " + line)
+    if table.summary:
+        lines.append(_("Summary: %(summary)s") % {"summary": table.summary})
+    note = "\n".join(lines)
+    return note if len(note) <= NOTE_LIMIT else note[: NOTE_LIMIT - 1] + "…"
+
+
+def review_conversation_save(
+    *, actor: User, table: ReviewTable, **session_arguments: Any
+) -> CoachingSession:
+    """Save the coaching session and link it to ``table``, in one transaction."""
+    with transaction.atomic():
+        session = session_save(
+            actor=actor, employee=table.employee, department=table.department, **session_arguments
+        )
+        ReviewConversation.objects.create(table=table, session=session, held_by=actor)
+    return session

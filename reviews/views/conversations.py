@@ -1,0 +1,71 @@
+"""The month's review conversation: the coaching session form, served for one table."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from accounts.http import user_of
+from coaching.facts import facts_of_month
+from coaching.forms import SessionFormBundle
+from coaching.models import CoachingSession
+from coaching.selectors import coaching_type_suggest
+from reviews.conversations import (
+    can_hold_conversation,
+    conversation_note,
+    conversation_of,
+    review_conversation_save,
+)
+from reviews.permissions import get_table_access, require
+from reviews.selectors import table_contents
+
+
+@login_required
+def table_conversation(request: HttpRequest, pk: int) -> HttpResponse:
+    """Hold the review conversation of table ``pk``: a coaching session of occasion
+    mid-term review, starting from the table's rows and gaps; once."""
+    user = user_of(request)
+    access = get_table_access(user, pk)
+    require(can_hold_conversation(access))
+    table = access.table
+    held = conversation_of(table)
+    if held is not None:
+        messages.info(request, _("The review conversation of this table was already held."))
+        return redirect(held.session)
+    employee, department = table.employee, table.department
+    rows = table_contents(table).rows
+    suggestion = coaching_type_suggest(employee=employee) if employee else None
+    initial = {
+        "occasion": CoachingSession.Occasion.MIDTERM,
+        "note": conversation_note(table, rows),
+        **({"type": suggestion.type} if suggestion else {}),
+    }
+    forms = SessionFormBundle(
+        actor=user,
+        session=None,
+        employee=employee,
+        department=department,
+        data=request.POST if request.method == "POST" else None,
+        initial=initial,
+        ticked=[row.objective_id for row in rows if row.objective_id],
+    )
+    if request.method == "POST" and forms.is_valid():
+        saved = review_conversation_save(actor=user, table=table, **forms.save_arguments())
+        messages.success(request, _("The review conversation has been saved."))
+        return redirect(saved)
+    return render(
+        request,
+        "coaching/session_form.html",
+        {
+            **forms.context(),
+            "employee": employee,
+            "department": department,
+            "suggestion": suggestion,
+            "session": None,
+            "review_table": table,
+            "facts": facts_of_month(user, employee, table.month) if employee else [],
+        },
+    )
