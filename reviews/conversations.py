@@ -61,11 +61,27 @@ def conversation_note(table: ReviewTable, rows: list[ReviewRow]) -> str:
     return note if len(note) <= NOTE_LIMIT else note[: NOTE_LIMIT - 1] + "…"
 
 
+class ConversationAlreadyHeld(Exception):
+    """Someone saved the table's conversation first; ``session`` is theirs."""
+
+    def __init__(self, session: CoachingSession) -> None:
+        super().__init__("the review conversation was already held")
+        self.session = session
+
+
 def review_conversation_save(
     *, actor: User, table: ReviewTable, **session_arguments: Any
 ) -> CoachingSession:
-    """Save the coaching session and link it to ``table``, in one transaction."""
+    """Save the coaching session and link it to ``table``, in one transaction.
+
+    The table's row is locked first, so two reviewers saving at once never write two
+    sessions: the second gets ``ConversationAlreadyHeld`` with the first one's session.
+    """
     with transaction.atomic():
+        ReviewTable.objects.select_for_update(of=("self",)).filter(pk=table.pk).first()
+        held = ReviewConversation.objects.filter(table=table).select_related("session").first()
+        if held is not None:
+            raise ConversationAlreadyHeld(held.session)
         session = session_save(
             actor=actor, employee=table.employee, department=table.department, **session_arguments
         )

@@ -14,6 +14,7 @@ from coaching.forms import SessionFormBundle
 from coaching.models import CoachingSession
 from coaching.selectors import coaching_type_suggest
 from reviews.conversations import (
+    ConversationAlreadyHeld,
     can_hold_conversation,
     conversation_note,
     conversation_of,
@@ -53,7 +54,11 @@ def table_conversation(request: HttpRequest, pk: int) -> HttpResponse:
         ticked=[row.objective_id for row in rows if row.objective_id],
     )
     if request.method == "POST" and forms.is_valid():
-        saved = review_conversation_save(actor=user, table=table, **forms.save_arguments())
+        try:
+            saved = review_conversation_save(actor=user, table=table, **forms.save_arguments())
+        except ConversationAlreadyHeld as first:
+            messages.info(request, _("The review conversation of this table was already held."))
+            return redirect(first.session)
         messages.success(request, _("The review conversation has been saved."))
         return redirect(saved)
     return render(

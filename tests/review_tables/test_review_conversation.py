@@ -116,3 +116,19 @@ def test_the_dashboard_counts_tables_finalised_without_a_conversation(
     shown = press(filters, "Show")
     cells = [cell.text for cell in shown.html.select("[data-testid=no-conversation]")]
     assert cells == ["1"]  # Ivy's table, finalised with no conversation; Rob's had one
+
+
+def test_two_forms_open_at_once_save_one_conversation(django_app, manager, in_review):
+    """Two tabs (or a double click) on the same table: the second save goes to the first
+    session, with a message, and writes no second one."""
+    first = form_with_button(
+        django_app.get(conversation_url(in_review), user=manager), "Save session"
+    )
+    second = form_with_button(
+        django_app.get(conversation_url(in_review), user=manager), "Save session"
+    )
+    saved = press(first, "Save session").follow()
+    after = press(second, "Save session").follow()
+    assert messages(after) == ["The review conversation of this table was already held."]
+    assert after.request.path == saved.request.path
+    assert CoachingSession.objects.count() == 1
