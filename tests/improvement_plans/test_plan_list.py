@@ -102,7 +102,7 @@ def test_hr_sees_all_and_filters_by_department_and_name(
     assert len(rows(by_department)) == 1 and "Paul Peer" in rows(by_department)[0]
     form = form_by_testid(page, "plan-filters")
     form["q"] = "rob"
-    choose(form, "department", "---------")
+    choose(form, "department", "All departments")
     by_name = form.submit()
     assert len(rows(by_name)) == 1 and "Rob Report" in rows(by_name)[0]
 
