@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -42,3 +43,9 @@ class PerformanceFactForm(forms.ModelForm[PerformanceFact]):
             .select_related("cycle")
             .order_by("-cycle__start_date", "title")
         )
+        # A new fact is usually today's; its kind is one of two, with no blank choice.
+        if self.instance.pk is None and not self.is_bound:
+            self.initial.setdefault("observed_on", timezone.localdate())
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)  # noqa: S101
+        kind.choices = PerformanceFact.Kind.choices

@@ -60,7 +60,13 @@ def test_a_manager_records_a_fact_from_the_timeline(django_app, manager, report,
     make_objective(cycle, employee=report, title="Orders won")
     page = django_app.get(timeline(report), user=manager).click("Record a fact")
     form = form_by_testid(page, "fact-form")
-    form["observed_on"] = timezone.localdate().isoformat()
+    # Today's date to start from; the kind is one of two, with no blank choice.
+    assert form["observed_on"].value == timezone.localdate().isoformat()
+    kinds = [
+        label.get_text(strip=True)
+        for label in page.html.select("[data-testid=fact-form] .form-check-label")
+    ]
+    assert "---------" not in kinds and {"Positive", "Needs improvement"} <= set(kinds)
     choose(form, "kind", "Positive")
     form["observed"] = SHARED
     choose(form, "objective", f"Orders won ({cycle.name})")
