@@ -82,6 +82,30 @@ def session_new(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("The coaching session has been saved."))
         return redirect(saved)
+    return new_session_page(
+        request,
+        forms,
+        employee=employee,
+        department=department,
+        suggestion=suggestion,
+        month=timezone.localdate(),
+    )
+
+
+def new_session_page(
+    request: HttpRequest,
+    forms: SessionFormBundle,
+    *,
+    employee: User | None,
+    department: Any,
+    suggestion: Any,
+    month: Any,
+    **extra: Any,
+) -> HttpResponse:
+    """The form of a new session for ``employee`` or ``department``, with the facts of
+    ``month`` (a date in it) beside it; ``extra`` goes into the context (a higher app's
+    page, such as the review conversation, serves the same form this way)."""
+    user = user_of(request)
     return render(
         request,
         "coaching/session_form.html",
@@ -91,7 +115,8 @@ def session_new(request: HttpRequest) -> HttpResponse:
             "department": department,
             "suggestion": suggestion,
             "session": None,
-            "facts": facts_of_month(user, employee, timezone.localdate()) if employee else [],
+            "facts": facts_of_month(user, employee, month) if employee else [],
+            **extra,
         },
     )
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from accounts.http import user_of
-from coaching.facts import facts_of_month
 from coaching.forms import SessionFormBundle
 from coaching.models import CoachingSession
 from coaching.selectors import coaching_type_suggest
+from coaching.views.sessions import new_session_page
 from reviews.conversations import (
     ConversationAlreadyHeld,
     can_hold_conversation,
@@ -61,16 +61,12 @@ def table_conversation(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(first.session)
         messages.success(request, _("The review conversation has been saved."))
         return redirect(saved)
-    return render(
+    return new_session_page(
         request,
-        "coaching/session_form.html",
-        {
-            **forms.context(),
-            "employee": employee,
-            "department": department,
-            "suggestion": suggestion,
-            "session": None,
-            "review_table": table,
-            "facts": facts_of_month(user, employee, table.month) if employee else [],
-        },
+        forms,
+        employee=employee,
+        department=department,
+        suggestion=suggestion,
+        month=table.month,
+        review_table=table,
     )
