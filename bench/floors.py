@@ -133,6 +133,7 @@ def review_table(request: HttpRequest, pk: int) -> HttpResponse:
         "planned",
         "actual",
         "gap_reason",
+        "gap_reason_outside",
     )
     questions = Inquiry.objects.filter(table_id=pk).values_list("question", "answer")
     plan = WorkPlanItem.objects.filter(table_id=pk).values_list("title", "target", "due_date")

@@ -10,18 +10,23 @@ class CoachingConfig(AppConfig):
         # Imported here, not at the top: the models are not loaded when apps.py is.
         from accounts.extensions import person_records  # noqa: PLC0415
         from coaching.extensions import (  # noqa: PLC0415
+            objective_checkpoints,
             objective_coaching_links,
             objective_improvement_plans,
             person_improvement_plans,
             plan_coaching_links,
+            team_checkpoints,
         )
         from plans.extensions import (  # noqa: PLC0415
             objective_actions,
             objective_records,
             plan_actions,
+            team_records,
         )
 
         objective_actions.register(objective_coaching_links)
+        objective_records.register(objective_checkpoints)
         objective_records.register(objective_improvement_plans)
+        team_records.register(team_checkpoints)
         plan_actions.register(plan_coaching_links)
         person_records.register(person_improvement_plans)

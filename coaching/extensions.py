@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from accounts.extensions import PageLink
 from accounts.links import named_url
 from accounts.models import Department, User
+from coaching.checkpoint_models import Checkpoint
+from coaching.checkpoints import checkpoints_to_talk, checkpoints_visible_to
 from coaching.models import ImprovementPlan
 from coaching.permissions import can_coach
 from coaching.selectors import improvement_plans_of
@@ -117,3 +119,57 @@ def person_improvement_plans(user: User, person: User) -> list[PageLink]:
         improvement_plan_link(plan, today)
         for plan in improvement_plans_of(user=user, employee=person)
     ]
+
+
+def checkpoint_link(checkpoint: Checkpoint, *, with_subject: bool) -> PageLink:
+    """A checkpoint as a line of a page: its node, and whether it waits for the talk."""
+    params = {
+        "node": date_format(checkpoint.month, "YEAR_MONTH_FORMAT"),
+        "objective": checkpoint.objective.title,
+        "subject": str(checkpoint.objective.subject),
+    }
+    if checkpoint.is_open:
+        label = (
+            _("Checkpoint to talk through: %(subject)s · “%(objective)s” missed at %(node)s")
+            if with_subject
+            else _("Checkpoint of the %(node)s time node: to talk through")
+        )
+        return PageLink(
+            label=label % params, url=checkpoint.get_absolute_url(), style="btn-warning"
+        )
+    params["decision"] = checkpoint.get_decision_display()
+    label = (
+        _("Checkpoint: %(subject)s · “%(objective)s” at %(node)s: %(decision)s")
+        if with_subject
+        else _("Checkpoint of the %(node)s time node: %(decision)s")
+    )
+    return PageLink(label=label % params, url=checkpoint.get_absolute_url())
+
+
+def objective_checkpoints(user: User, objective: Objective) -> list[PageLink]:
+    """The objective's checkpoints ``user`` may see, latest node first."""
+    checkpoints = (
+        checkpoints_visible_to(user)
+        .filter(objective=objective)
+        .select_related("objective__employee", "objective__department")
+        .order_by("-month")
+    )
+    return [checkpoint_link(checkpoint, with_subject=False) for checkpoint in checkpoints]
+
+
+TEAM_CHECKPOINTS_SHOWN = 5
+
+
+def team_checkpoints(user: User) -> list[PageLink]:
+    """The open checkpoints ``user`` coaches (the oldest few), and a link to them all."""
+    waiting = list(checkpoints_to_talk(user)[: TEAM_CHECKPOINTS_SHOWN + 1])
+    links = [checkpoint_link(c, with_subject=True) for c in waiting[:TEAM_CHECKPOINTS_SHOWN]]
+    if len(waiting) > TEAM_CHECKPOINTS_SHOWN:
+        links.append(
+            PageLink(
+                label=_("All checkpoints to talk through"),
+                url=named_url("coaching:checkpoint_list"),
+                style="btn-link",
+            )
+        )
+    return links

@@ -483,6 +483,7 @@ class CalendarFeed(models.Model):
         return f"{self.user} calendar"
 
 
+from coaching.checkpoint_models import Checkpoint  # noqa: E402  (its own module, as facts)
 from coaching.facts import PerformanceFact  # noqa: E402  (its own module: this one stays small)
 
-__all__ = ["PerformanceFact"]
+__all__ = ["Checkpoint", "PerformanceFact"]

@@ -16,9 +16,11 @@ from django.utils.translation import gettext_noop, ngettext_lazy
 
 from accounts.models import User
 from accounts.notifications import Reminder
+from coaching.checkpoints import open_checkpoints
 from coaching.models import ActionItem, CoachingSession, ImprovementPlan
 from coaching.permissions import sessions_of_closed_cycles
 from coaching.selectors import held_by
+from plans.early_warnings import COACH_RELATED, coach_of
 from plans.models import AppraisalCycle
 
 # From a person to the sessions they received: only held ones say when they were coached.
@@ -191,3 +193,46 @@ def improvement_plan_reminders(today: dt.date) -> Iterator[Reminder]:
                 url,
                 {**params, "day": days[-1].isoformat()},
             )
+
+
+CHECKPOINT_REMINDER_DAYS = 7
+
+
+def checkpoint_reminders(today: dt.date) -> Iterator[Reminder]:
+    """To each open checkpoint's coach, once a week after it opened, until it is answered.
+
+    Keyed by checkpoint and week (the first a week after opening), so each weekly
+    reminder is recorded and sent once; the coach was told in-app when it opened.
+    A coach who has left is stood in for by the next active person up their line.
+    """
+    cutoff = today - dt.timedelta(days=CHECKPOINT_REMINDER_DAYS)
+    checkpoints = (
+        open_checkpoints()
+        .filter(opened_on__lte=cutoff)
+        .select_related(*(f"objective__{path}" for path in COACH_RELATED))
+    )
+    for checkpoint in checkpoints:
+        objective = checkpoint.objective
+        coach = coach_of(objective)
+        if coach is None:
+            continue
+        week = (today - checkpoint.opened_on).days // CHECKPOINT_REMINDER_DAYS
+        yield Reminder(
+            "checkpoint_open",
+            coach,
+            f"{checkpoint.pk}:w{week}",
+            gettext_noop("Checkpoint still to talk through: “%(objective)s” (%(subject)s)."),
+            [
+                gettext_noop(
+                    "The phase target of %(node)s was missed. Talk with them, record their "
+                    "own and the outside reasons, and decide: adjust the plan, give support, "
+                    "or open an improvement plan."
+                )
+            ],
+            checkpoint.get_absolute_url(),
+            {
+                "objective": objective.title,
+                "subject": str(objective.subject),
+                "node": checkpoint.month.strftime("%Y-%m"),
+            },
+        )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coaching.views import calendar, facts, improvement_plans, overview, sessions
+from coaching.views import calendar, checkpoints, facts, improvement_plans, overview, sessions
 
 app_name = "coaching"
 
@@ -43,6 +43,8 @@ urlpatterns = [
         improvement_plans.improvement_plan_edit,
         name="improvement_plan_edit",
     ),
+    path("coaching/checkpoints/", checkpoints.checkpoint_list, name="checkpoint_list"),
+    path("coaching/checkpoints/<int:pk>/", checkpoints.checkpoint_detail, name="checkpoint_detail"),
     path("coaching/calendar/", calendar.calendar_settings, name="calendar_settings"),
     path("coaching/calendar/<slug:token>.ics", calendar.calendar_feed, name="calendar_feed"),
 ]

@@ -12,11 +12,14 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import reports_of, user_roles
+from coaching.checkpoints import checkpoints_to_talk
 from coaching.models import CoachingSession
 from coaching.selectors import open_action_items_for
 from plans.models import Objective
 from plans.selectors import ProgressState, current_cycle, objective_progress, with_progress
 from reviews.selectors import WITH_ASSESSEE, in_open_cycles, tables_of_assessee, tables_to_review
+
+HOME_CHECKPOINTS = 5
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
@@ -53,7 +56,10 @@ def home(request: HttpRequest) -> HttpResponse:
     open_tables = list(
         tables_of_assessee(user).filter(in_open_cycles(), status__in=WITH_ASSESSEE)[:5]
     )
-    waiting = tables_to_review(user).count() if roles.is_manager or roles.is_department_head else 0
+    coaches = roles.is_manager or roles.is_department_head
+    waiting = tables_to_review(user).count() if coaches else 0
+    # Missed phase targets to talk through (issue 16 §1): the oldest few, and how many.
+    to_talk = list(checkpoints_to_talk(user)[: HOME_CHECKPOINTS + 1]) if coaches else []
     return render(
         request,
         "home.html",
@@ -64,6 +70,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "team_lagging": team_lagging,
             "open_tables": open_tables,
             "waiting_reviews": waiting,
+            "checkpoints": to_talk[:HOME_CHECKPOINTS],
+            "more_checkpoints": len(to_talk) > HOME_CHECKPOINTS,
             "direct_reports": list(reports_of(user).filter(is_active=True)[:12]),
             "manager": user.manager,
             "department": user.department,

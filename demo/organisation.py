@@ -14,6 +14,7 @@ from accounts.models import HR_GROUP_NAME, Assignment, User
 from accounts.org_import import ImportResult, org_import
 from demo.coaching import demo_sessions_seed
 from demo.lifecycle import demo_last_year_seed, demo_lifecycle_seed
+from demo.method import demo_method_seed
 from demo.plans import demo_plans_seed
 from demo.reviews import demo_reviews_seed
 from plans.services import objective_progress_refresh
@@ -117,6 +118,7 @@ def demo_organisation_seed() -> ImportResult:
     cycle = demo_plans_seed()
     demo_reviews_seed(cycle=cycle)
     demo_sessions_seed(cycle=cycle)
+    demo_method_seed(cycle=cycle)
     demo_lifecycle_seed(cycle=cycle)
     demo_last_year_seed()
     objective_progress_refresh()

@@ -34,6 +34,10 @@ objective_records: LinkPoint[[User, Objective]] = LinkPoint("objective_records")
 """Records of higher apps about the objective, listed under "Follow-up" on its page:
 ``(viewer, objective)``. ``coaching`` lists the improvement plans opened for it."""
 
+team_records: LinkPoint[[User]] = LinkPoint("team_records")
+"""Records of higher apps that ask the viewer to act on their team, listed above the
+Team page: ``(viewer,)``. ``coaching`` lists the open checkpoints the viewer coaches."""
+
 plan_actions: LinkPoint[[User, AppraisalCycle, User | None, Department | None]] = LinkPoint(
     "plan_actions"
 )

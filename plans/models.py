@@ -448,6 +448,7 @@ class PlanReopening(models.Model):
         return f"{self.plan} · {self.reopened_at:%Y-%m-%d}"
 
 
+from plans.check_models import TargetCheck  # noqa: E402 - registered as a plans model
 from plans.warning_models import EarlyWarning  # noqa: E402 - registered as a plans model
 
-__all__ = ["EarlyWarning"]
+__all__ = ["EarlyWarning", "TargetCheck"]

@@ -6,10 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from coaching.checkpoint_models import Checkpoint
+from coaching.checkpoints import open_checkpoints
 from coaching.models import CoachingSession
 from coaching.permissions import can_coach
 from coaching.services import session_save
@@ -40,8 +43,26 @@ def _number(value: Any) -> str:
     return "—" if value is None else f"{value.normalize():f}"
 
 
-def conversation_note(table: ReviewTable, rows: list[ReviewRow]) -> str:
-    """The session's note to start from: the table's rows, their gaps and its summary."""
+def subject_open_checkpoints(table: ReviewTable) -> list[Checkpoint]:
+    """The open checkpoints of the table's person or department, oldest node first."""
+    subject = (
+        Q(objective__employee_id=table.employee_id)
+        if table.employee_id
+        else Q(objective__department_id=table.department_id)
+    )
+    return list(
+        open_checkpoints()
+        .filter(subject)
+        .select_related("objective", "target_check")
+        .order_by("month", "objective__title")
+    )
+
+
+def conversation_note(
+    table: ReviewTable, rows: list[ReviewRow], checkpoints: list[Checkpoint] | None = None
+) -> str:
+    """The session's note to start from: the table's rows, their gaps, its summary, and
+    the open checkpoints of its subject (missed phase targets not talked through yet)."""
     lines = [
         _("Review of %(month)s: %(subject)s")
         % {"month": date_format(table.month, "YEAR_MONTH_FORMAT"), "subject": table.subject_name}
@@ -53,10 +74,26 @@ def conversation_note(table: ReviewTable, rows: list[ReviewRow]) -> str:
             "actual": _number(row.actual),
         }
         if row.gap_reason:
-            line += " · " + _("gap: %(reason)s") % {"reason": row.gap_reason}
+            line += " · " + _("own reasons: %(reason)s") % {"reason": row.gap_reason}
+        if row.gap_reason_outside:
+            line += " · " + _("outside reasons: %(reason)s") % {"reason": row.gap_reason_outside}
         lines.append("- " + line)
     if table.summary:
         lines.append(_("Summary: %(summary)s") % {"summary": table.summary})
+    if checkpoints:
+        lines.append(_("Open checkpoints (missed phase targets):"))
+        for checkpoint in checkpoints:
+            check = checkpoint.target_check
+            lines.append(
+                "- "
+                + _("%(objective)s at %(node)s: reached %(reached)s of %(planned)s")
+                % {
+                    "objective": checkpoint.objective.title,
+                    "node": date_format(checkpoint.month, "YEAR_MONTH_FORMAT"),
+                    "reached": _number(check.reached),
+                    "planned": _number(check.planned),
+                }
+            )
     note = "\n".join(lines)
     return note if len(note) <= NOTE_LIMIT else note[: NOTE_LIMIT - 1] + "…"
 

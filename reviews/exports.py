@@ -104,6 +104,7 @@ ROW_HEADERS = (
     "actual",
     "completion_percent",
     "gap_reason",
+    "gap_reason_outside",
 )
 
 
@@ -121,6 +122,7 @@ def _row_values(table: ReviewTable, row: ReviewRow) -> tuple[Any, ...]:
         float(row.actual) if row.actual is not None else None,
         row.completion,
         row.gap_reason,
+        row.gap_reason_outside,
     )
 
 
@@ -189,7 +191,7 @@ def write_xlsx(
         sheet.freeze_panes(1, 0)
 
     rows_sheet = workbook.add_worksheet("Rows")
-    header(rows_sheet, ROW_HEADERS, (24, 11, 20, 20, 9, 11, 36, 8, 12, 12, 12, 48))
+    header(rows_sheet, ROW_HEADERS, (24, 11, 20, 20, 9, 11, 36, 8, 12, 12, 12, 48, 48))
     count = 0
     for count, (table, row) in enumerate(_rows(tables), start=1):
         if on_progress is not None and count % 2000 == 0:

@@ -53,7 +53,13 @@ class RowForm(forms.Form):
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
     )
     gap_reason = forms.CharField(
-        label=_("Reason for the gap"),
+        label=_("Own reasons"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 1}),
+    )
+    gap_reason_outside = forms.CharField(
+        label=_("Outside reasons"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 1}),
@@ -63,7 +69,11 @@ class RowForm(forms.Form):
         super().__init__(
             data,
             prefix=f"row-{row.pk}",
-            initial={"actual": row.actual, "gap_reason": row.gap_reason},
+            initial={
+                "actual": row.actual,
+                "gap_reason": row.gap_reason,
+                "gap_reason_outside": row.gap_reason_outside,
+            },
         )
         self.row = row
 
@@ -214,7 +224,12 @@ class ReviewTableFillForms:
             "version": self.summary_form.cleaned_data["version"],
             "summary": self.summary_form.cleaned_data["summary"],
             "rows": [
-                RowInput(form.row, form.cleaned_data["actual"], form.cleaned_data["gap_reason"])
+                RowInput(
+                    form.row,
+                    form.cleaned_data["actual"],
+                    form.cleaned_data["gap_reason"],
+                    form.cleaned_data["gap_reason_outside"],
+                )
                 for form in self.row_forms
                 if form.is_bound
             ],
@@ -252,6 +267,7 @@ class ReviewTableFillForms:
             if form.is_bound:
                 row.actual = form.cleaned_data["actual"]
                 row.gap_reason = form.cleaned_data["gap_reason"]
+                row.gap_reason_outside = form.cleaned_data["gap_reason_outside"]
             rows.append(row)
         summary = self.summary_form.cleaned_data.get("summary")
         if not self.summary_form.is_valid():
@@ -296,7 +312,8 @@ class ReviewTableFillForms:
 
         for row_form in self.row_forms:
             add(row_form, "actual", f"{_('Actual')} · {row_form.row.title}")
-            add(row_form, "gap_reason", f"{_('Reason for the gap')} · {row_form.row.title}")
+            add(row_form, "gap_reason", f"{_('Own reasons')} · {row_form.row.title}")
+            add(row_form, "gap_reason_outside", f"{_('Outside reasons')} · {row_form.row.title}")
         for carried in self.carried_forms:
             add(carried, "outcome", f"{_('Outcome')} · {carried.item.title}")
         add(self.summary_form, "summary", str(_("Summary of the month")))

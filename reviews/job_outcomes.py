@@ -32,6 +32,10 @@ REMINDER_KINDS = {
     "action_overdue": gettext_lazy("Overdue action items"),
     "follow_up": gettext_lazy("Follow-ups due"),
     "not_coached": gettext_lazy("People nobody has coached"),
+    "plan_review_soon": gettext_lazy("Improvement plan reviews tomorrow"),
+    "plan_review_today": gettext_lazy("Improvement plan reviews today"),
+    "plan_outcome_due": gettext_lazy("Improvement plans needing their outcome"),
+    "checkpoint_open": gettext_lazy("Checkpoints still to talk through (weekly)"),
     "weekly_digest": gettext_lazy("Weekly digests"),
 }
 
@@ -51,6 +55,10 @@ def tables_generated(
 
 def progress_restated(*, count: int) -> Outcome:
     return {"say": "progress_restated", "count": count}
+
+
+def targets_checked(*, checked: int, missed: int, opened: int) -> Outcome:
+    return {"say": "targets_checked", "checked": checked, "missed": missed, "opened": opened}
 
 
 def reminders_sent(*, kind: str, count: int) -> Outcome:
@@ -91,6 +99,17 @@ def outcome_text(outcome: Outcome) -> str:
             "Progress restated: %(n)s objectives changed state.",
             count,
         ) % {"n": count}
+    if say == "targets_checked":
+        checked, missed, opened = outcome["checked"], outcome["missed"], outcome["opened"]
+        return _("Time nodes: %(checked)s, %(missed)s, %(opened)s.") % {
+            "checked": ngettext(
+                "%(n)s phase target checked", "%(n)s phase targets checked", checked
+            )
+            % {"n": checked},
+            "missed": ngettext("%(n)s missed", "%(n)s missed", missed) % {"n": missed},
+            "opened": ngettext("%(n)s checkpoint opened", "%(n)s checkpoints opened", opened)
+            % {"n": opened},
+        }
     if say == "reminders_sent":
         kind = outcome["kind"]
         return _("%(what)s: %(count)s sent") % {

@@ -19,10 +19,16 @@ from django.utils.translation import gettext_noop, ngettext_lazy
 
 from accounts.models import HR_GROUP_NAME, SentReminder, User
 from accounts.notifications import Reminder, reminders_send
+from coaching.checkpoints import (
+    checkpoints_open,
+    coaches_with_open_checkpoints,
+    open_checkpoint_counts,
+)
 from coaching.models import ActionItem
 from coaching.permissions import sessions_of_closed_cycles
 from coaching.reminders import (
     action_item_reminders,
+    checkpoint_reminders,
     follow_up_reminders,
     improvement_plan_reminders,
     not_coached,
@@ -40,6 +46,7 @@ from reviews.job_outcomes import (
     progress_restated,
     reminders_sent,
     tables_generated,
+    targets_checked,
 )
 from reviews.models import JobRun, JobSettings, ReviewTable
 from reviews.selectors import late_tables
@@ -135,6 +142,12 @@ def month_end_generation_run(
         ]
         # The plan moves with the calendar: restate every objective for today.
         done.append(progress_restated(count=objective_progress_refresh(today=moment.date())))
+        # Time nodes that passed: judge their phase targets, open checkpoints for misses.
+        opened = checkpoints_open(today=moment.date())
+        if opened.checked:
+            done.append(
+                targets_checked(checked=opened.checked, missed=opened.missed, opened=opened.opened)
+            )
         return done
 
     return _record("month_end_generation", work)
@@ -237,6 +250,7 @@ def reminders_run(*, now: dt.datetime | None = None, force: bool = False) -> Job
             action_item_reminders(today),
             follow_up_reminders(today),
             improvement_plan_reminders(today),
+            checkpoint_reminders(today),
             not_coached_reminders(today, days=job_settings.not_coached_days),
         ]
         for source in sources:
@@ -265,9 +279,10 @@ def weekly_digest_run(*, now: dt.datetime | None = None, force: bool = False) ->
         # Those with a team, and coaches with early warnings not yet in a digest (the
         # head above a department may manage nobody directly).
         warned = EarlyWarning.objects.filter(digest_key="").values("coach_id")
+        to_talk = coaches_with_open_checkpoints().values("pk")
         managers = list(
             User.objects.filter(is_active=True, weekly_digest=True)
-            .filter(Q(direct_reports__is_active=True) | Q(pk__in=warned))
+            .filter(Q(direct_reports__is_active=True) | Q(pk__in=warned) | Q(pk__in=to_talk))
             .distinct()
         )
         # Those whose digest this week went already keep their warnings for the next.
@@ -315,8 +330,10 @@ def weekly_digest_run(*, now: dt.datetime | None = None, force: bool = False) ->
                 days=job_settings.not_coached_days,
             ).values_list("manager_id", flat=True)
         )
+        checkpoints = open_checkpoint_counts([m.pk for m in managers])
         for manager in managers:
             counts = {
+                "checkpoints": checkpoints.get(manager.pk, 0),
                 "waiting": waiting.get(manager.pk, 0),
                 "late": late.get(manager.pk, 0),
                 "items": overdue_items.get(manager.pk, 0),
@@ -350,6 +367,9 @@ def weekly_digest_run(*, now: dt.datetime | None = None, force: bool = False) ->
                         "People nobody has coached for %(days)s day: %(not_coached)s.",
                         "People nobody has coached for %(days)s days: %(not_coached)s.",
                         "days",
+                    ),
+                    gettext_noop(
+                        "Checkpoints to talk through (missed phase targets): %(checkpoints)s."
                     ),
                     # Already in the coach's language; "%" escaped for the formatting after.
                     *(line.replace("%", "%%") for line in early),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.links import pk_url
 from accounts.models import Department, OrgRecord, User
+from coaching.checkpoint_models import Checkpoint
 from plans.models import AppraisalCycle, Measure, Objective
 
 # The rating scale of a cycle that has none of its own: stored by these keys, shown
@@ -197,8 +198,18 @@ class ReviewRow(models.Model):
     actual = models.DecimalField(
         _("actual"), max_digits=14, decimal_places=2, null=True, blank=True
     )
-    gap_reason = models.TextField(_("reason for the gap"), max_length=2000, blank=True)
+    # The gap's reasons, split as the source text asks (answer 7): the person's own
+    # (subjective) reasons, and the outside (objective) ones. Reasons written before
+    # the split are in ``gap_reason``.
+    gap_reason = models.TextField(_("own reasons for the gap"), max_length=2000, blank=True)
+    gap_reason_outside = models.TextField(
+        _("outside reasons for the gap"), max_length=2000, blank=True
+    )
     position = models.PositiveSmallIntegerField(default=0)
+
+    # The checkpoint of the row's objective at the table's month, when its phase target
+    # was missed there and the viewer may see it (set by ``reviews.selectors.rows_follow_up``).
+    checkpoint: Checkpoint | None = None
 
     class Meta:
         ordering = ["table", "position", "pk"]
@@ -225,6 +236,10 @@ class ReviewRow(models.Model):
         if self.actual is None or self.planned is None:
             return None
         return self.actual - self.planned
+
+    @property
+    def has_gap_reason(self) -> bool:
+        return bool(self.gap_reason.strip() or self.gap_reason_outside.strip())
 
     @property
     def has_gap(self) -> bool:

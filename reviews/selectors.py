@@ -23,6 +23,7 @@ from accounts.selectors import (
     reports_of,
     user_roles,
 )
+from coaching.checkpoints import checkpoints_visible_to
 from plans.cycles import active_cycles_for
 from plans.models import AppraisalCycle, Objective
 from plans.months import month_start
@@ -230,6 +231,22 @@ def table_contents(table: ReviewTable) -> TableContents:
         items=list(table.work_items.all()),
         inquiries=list(table.inquiries.select_related("asked_by__department", "answered_by")),
     )
+
+
+def rows_follow_up(user: User, table: ReviewTable, rows: list[ReviewRow]) -> None:
+    """Set ``row.checkpoint`` on each row whose objective missed its phase target at the
+    table's month (a time node), when ``user`` may see the checkpoint; one query."""
+    objective_ids = [row.objective_id for row in rows if row.objective_id is not None]
+    if not objective_ids:
+        return
+    found = {
+        checkpoint.objective_id: checkpoint
+        for checkpoint in checkpoints_visible_to(user)
+        .filter(objective_id__in=objective_ids, month=table.month)
+        .select_related("improvement_plan")
+    }
+    for row in rows:
+        row.checkpoint = found.get(row.objective_id or 0)
 
 
 def table_history(table: ReviewTable, *, limit: int = 100) -> list[ReviewEvent]:

@@ -351,6 +351,7 @@ class RowInput:
     row: ReviewRow
     actual: Decimal | None
     gap_reason: str
+    gap_reason_outside: str = ""
 
 
 @dataclass
@@ -395,14 +396,18 @@ def review_table_fill(
     changed_rows = []
     for row_input in rows:
         row = row_input.row
-        for field, value in (("actual", row_input.actual), ("gap_reason", row_input.gap_reason)):
+        for field, value in (
+            ("actual", row_input.actual),
+            ("gap_reason", row_input.gap_reason),
+            ("gap_reason_outside", row_input.gap_reason_outside),
+        ):
             if getattr(row, field) != value:
                 label = f"{row.title} · {_field_label(ReviewRow, field)}"
                 changes[label] = [_plain(getattr(row, field)), _plain(value)]
                 setattr(row, field, value)
                 if row not in changed_rows:
                     changed_rows.append(row)
-    ReviewRow.objects.bulk_update(changed_rows, ["actual", "gap_reason"])
+    ReviewRow.objects.bulk_update(changed_rows, ["actual", "gap_reason", "gap_reason_outside"])
     existing = {item.pk: item for item in table.work_items.all()}
     planned = {pk: item for pk, item in existing.items() if item.kind == WorkPlanItem.Kind.NEXT}
     by_key = {item.form_key: item for item in planned.values() if item.form_key}

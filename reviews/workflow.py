@@ -25,7 +25,7 @@ from reviews.services import review_table_fill, review_table_review, table_versi
 
 Status = ReviewTable.Status
 
-SubmissionField = Literal["actual", "gap_reason", "summary", "work_items"]
+SubmissionField = Literal["actual", "gap_reason", "gap_reason_outside", "summary", "work_items"]
 
 
 @dataclass(frozen=True)
@@ -72,8 +72,8 @@ def submission_problems_of(
     for row in rows:
         if row.actual is None:
             problems.append(SubmissionProblem(row.pk, "actual", _("Enter the actual value.")))
-        elif row.has_gap and not row.gap_reason.strip():
-            message = _("The actual is below the plan: say why.")
+        elif row.has_gap and not row.has_gap_reason:
+            message = _("The actual is below the plan: say why (own or outside reasons).")
             problems.append(SubmissionProblem(row.pk, "gap_reason", message))
     if summary is not None and not summary.strip():
         message = _("Summarise the month: overall completion and main gaps.")

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,6 +17,13 @@ from accounts.http import user_of
 from accounts.inputs import param_id
 from accounts.models import Department, User
 from accounts.selectors import user_roles
+from coaching.checkpoint_models import Checkpoint
+from coaching.checkpoints import (
+    can_answer_checkpoint,
+    checkpoint_plan_link,
+    checkpoints_visible_to,
+    improvement_plan_initial,
+)
 from coaching.forms import ImprovementPlanFilterForm, ImprovementPlanForm
 from coaching.permissions import (
     can_edit_improvement_plan,
@@ -80,18 +88,43 @@ def improvement_plan_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _checkpoint_to_plan(user: User, request: HttpRequest) -> Checkpoint | None:
+    """The checkpoint the plan is opened from (``?checkpoint=``): one the viewer sees
+    (else 404) and may answer (else 403), not yet linked to a plan (else 404)."""
+    checkpoint_id = param_id(request.GET, "checkpoint")
+    if checkpoint_id is None:
+        return None
+    checkpoint = get_object_or_404(
+        checkpoints_visible_to(user)
+        .filter(improvement_plan__isnull=True)
+        .select_related("objective__cycle", "objective__employee", "objective__department"),
+        pk=checkpoint_id,
+    )
+    if not can_answer_checkpoint(user, checkpoint):
+        raise PermissionDenied
+    return checkpoint
+
+
 @login_required
 def improvement_plan_new(request: HttpRequest) -> HttpResponse:
+    """Open a plan for an employee or department the viewer coaches; from a checkpoint
+    (``?checkpoint=``) it starts with the checkpoint's objective and reasons, and is
+    linked to it once saved."""
     user = user_of(request)
-    source = request.POST if request.method == "POST" else request.GET
-    # An employee or a department that ``user`` coaches (404 for nobody, 403 otherwise).
-    employee, department = get_coachee_for_user(user, source)
+    checkpoint = _checkpoint_to_plan(user, request)
+    initial: dict[str, object] = {}
+    if checkpoint is not None:
+        employee, department = checkpoint.objective.employee, checkpoint.objective.department
+        initial = improvement_plan_initial(checkpoint)
+    else:
+        source = request.POST if request.method == "POST" else request.GET
+        # An employee or a department that ``user`` coaches (404 for nobody, 403 otherwise).
+        employee, department = get_coachee_for_user(user, source)
     objectives = improvement_plan_objectives(
         user=user, employee=employee, department=department, newest_first=True
     )
-    initial = {}
     objective_id = param_id(request.GET, "objective")
-    if objective_id is not None:
+    if objective_id is not None and checkpoint is None:
         objective = get_objective_for_user(user, objective_id)
         if objective.cycle.is_closed:
             raise PermissionDenied  # an objective of a closed cycle is a record (issue 15 §4)
@@ -99,13 +132,24 @@ def improvement_plan_new(request: HttpRequest) -> HttpResponse:
     form = ImprovementPlanForm(request.POST or None, objectives=objectives, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if not k.endswith("_review")}
-        plan = improvement_plan_save(actor=user, employee=employee, department=department, **data)
+        with transaction.atomic():
+            plan = improvement_plan_save(
+                actor=user, employee=employee, department=department, **data
+            )
+            if checkpoint is not None:
+                checkpoint_plan_link(checkpoint=checkpoint, plan=plan, actor=user)
         messages.success(request, _("The improvement plan has been opened."))
         return redirect(plan)
     return render(
         request,
         "coaching/improvement_plan_form.html",
-        {"form": form, "employee": employee, "department": department, "plan": None},
+        {
+            "form": form,
+            "employee": employee,
+            "department": department,
+            "plan": None,
+            "checkpoint": checkpoint,
+        },
     )
 
 

@@ -21,6 +21,7 @@ from plans.extensions import objective_actions, objective_records
 from plans.forms import CheckInForm, ObjectiveForm, TargetGridForm
 from plans.history import objective_history
 from plans.models import AppraisalCycle, Objective, PlanReopening
+from plans.node_checks import target_checks_of
 from plans.permissions import (
     can_check_in,
     can_edit_objective,
@@ -188,10 +189,16 @@ def _objective_context(
     targets = phase_targets_of(objective=objective)
     checkins = checkins_of(objective=objective)
     can_write = can_check_in(user, objective)
+    checks = {check.month: check for check in target_checks_of(objective)}
     return {
         "objective": objective,
         "progress": progress,
         "targets": targets,
+        # Each month's target beside its check at the time node, once that node passed.
+        "target_rows": [
+            (month, next((t for t in targets if t.month == month), None), checks.get(month))
+            for month in sorted({t.month for t in targets} | set(checks))
+        ],
         "checkins": checkins,
         "chart": progress_chart(
             start=objective.cycle.start_date,

@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 
 from accounts.http import user_of
 from accounts.links import pk_url
+from plans.extensions import team_records
 from plans.forms import TeamFilterForm
 from plans.models import Objective, PerformancePlan
 from plans.selectors import (
@@ -86,5 +87,6 @@ def team(request: HttpRequest) -> HttpResponse:
             "only_lagging": only_lagging,
             "query": query,
             "sort": sort,
+            "records": team_records.links(user),
         },
     )

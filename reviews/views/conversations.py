@@ -19,6 +19,7 @@ from reviews.conversations import (
     conversation_note,
     conversation_of,
     review_conversation_save,
+    subject_open_checkpoints,
 )
 from reviews.permissions import get_table_access, require
 from reviews.selectors import table_contents
@@ -41,7 +42,7 @@ def table_conversation(request: HttpRequest, pk: int) -> HttpResponse:
     suggestion = coaching_type_suggest(employee=employee) if employee else None
     initial = {
         "occasion": CoachingSession.Occasion.MIDTERM,
-        "note": conversation_note(table, rows),
+        "note": conversation_note(table, rows, subject_open_checkpoints(table)),
         **({"type": suggestion.type} if suggestion else {}),
     }
     forms = SessionFormBundle(

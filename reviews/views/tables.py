@@ -24,7 +24,7 @@ from reviews.forms import InquiryForm, ReviewerForm
 from reviews.models import ReviewTable
 from reviews.permissions import TableAccess, get_table_access, require
 from reviews.reviewers import reviewer_named
-from reviews.selectors import last_status_change, table_contents, table_history
+from reviews.selectors import last_status_change, rows_follow_up, table_contents, table_history
 from reviews.services import StaleTableError
 from reviews.workflow import SubmissionIncomplete, review_table_decide, review_table_save
 
@@ -59,6 +59,7 @@ def table_context(
     """
     table = access.table
     contents = table_contents(table)
+    rows_follow_up(access.user, table, contents.rows)
     named_reviewer, named_is_top = reviewer_named(table)
     context: dict[str, Any] = {
         **contents.context(),
@@ -123,6 +124,7 @@ def table_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return render(request, TEMPLATE, table_context(access))
     contents = table_contents(table)
+    rows_follow_up(user, table, contents.rows)
     fill = ReviewTableFillForms(table, rows=contents.rows, items=contents.items, data=request.POST)
     if not access.can_fill:
         require(access.is_assessee)
@@ -207,4 +209,6 @@ def table_review(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def table_print(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_table_access(user_of(request), pk)
-    return render(request, "reviews/table_print.html", table_contents(access.table).context())
+    contents = table_contents(access.table)
+    rows_follow_up(access.user, access.table, contents.rows)
+    return render(request, "reviews/table_print.html", contents.context())

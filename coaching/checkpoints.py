@@ -1,0 +1,240 @@
+"""Time-node checkpoints (issue 16 §1; source text, answer 7): opened for every phase
+target missed at a time node, answered by the coach after talking with the person.
+
+The source text's three steps at each stage: verify whether the phase target was
+met; talk fully with whoever missed it and understand their own (subjective)
+reasons and the outside (objective) ones; then, from that talk, plan the
+improvement and give the support needed. Here: ``plans.node_checks`` judges each
+target once its node has passed; ``checkpoints_open`` turns each miss at the
+latest node into a checkpoint and tells the coach; ``checkpoint_answer`` records
+the talk and the decision — adjust the plan, give support, or open an improvement
+plan (prefilled from the checkpoint, and linked back to it once saved).
+
+Who is who:
+
+- the coach is the person's manager, or, for a department's objective, the head of
+  the department above (as for early warnings and improvement plans);
+- everyone who may see the objective reads its checkpoints (the person too: it is
+  their talk); only whoever may coach the subject answers, while the cycle is open.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_noop
+
+from accounts.concurrency import version_claim
+from accounts.models import User
+from accounts.services import notify_each
+from coaching.checkpoint_models import Checkpoint
+from coaching.models import ImprovementPlan
+from coaching.permissions import can_coach
+from plans.early_warnings import COACH_RELATED, coach_of
+from plans.models import AppraisalCycle, Objective
+from plans.node_checks import target_checks_record
+from plans.permissions import objectives_visible_to
+
+OPENED_MESSAGE = gettext_noop(
+    "Phase target missed at the %(node)s time node: “%(objective)s” (%(subject)s) reached "
+    "%(reached)s of %(planned)s. Talk with them, record why, and decide what to do."
+)
+
+
+def open_checkpoints() -> QuerySet[Checkpoint]:
+    """Checkpoints not answered yet that still call for a talk: of an active cycle,
+    an objective not dropped, and a person who has not left."""
+    return (
+        Checkpoint.objects.filter(
+            answered_at__isnull=True, objective__cycle__state=AppraisalCycle.State.ACTIVE
+        )
+        .exclude(objective__status=Objective.Status.DROPPED)
+        .exclude(objective__employee__is_active=False)
+    )
+
+
+def coached_by(user: User | int) -> Q:
+    """Checkpoints whose coach is ``user``: the person's manager, or the head of the
+    department above a department."""
+    pk = user if isinstance(user, int) else user.pk
+    return Q(objective__employee__manager_id=pk) | Q(objective__department__parent__head_id=pk)
+
+
+def checkpoints_visible_to(user: User) -> QuerySet[Checkpoint]:
+    """Every checkpoint of an objective ``user`` may see (HR: all)."""
+    return Checkpoint.objects.filter(objective__in=objectives_visible_to(user).values("pk"))
+
+
+def checkpoints_to_talk(user: User) -> QuerySet[Checkpoint]:
+    """The open checkpoints ``user`` coaches, oldest node first, ready to list."""
+    return (
+        open_checkpoints()
+        .filter(coached_by(user))
+        .select_related("objective__employee", "objective__department", "target_check")
+        .order_by("month", "objective__title", "pk")
+    )
+
+
+def can_answer_checkpoint(user: User, checkpoint: Checkpoint) -> bool:
+    """Whoever may coach the objective's subject (not a leaver), while its cycle is open."""
+    objective = checkpoint.objective
+    if objective.cycle.is_closed:
+        return False
+    return can_coach(user, employee=objective.employee, department=objective.department)
+
+
+# --- Opening ------------------------------------------------------------------------
+
+
+@dataclass
+class CheckpointsOpened:
+    """One run's counts: targets judged, missed, and checkpoints opened."""
+
+    checked: int = 0
+    missed: int = 0
+    opened: int = 0
+
+
+def _number(value: Any) -> str:
+    return "—" if value is None else f"{value.normalize():f}"
+
+
+@transaction.atomic
+def checkpoints_open(*, today: dt.date | None = None) -> CheckpointsOpened:
+    """Judge the targets of every passed time node (``plans.node_checks``) and open a
+    checkpoint for each miss at the latest node of its cycle, telling its coach in-app.
+
+    A miss at an older node (recorded by a first run, for nodes that passed before)
+    is kept as history without a checkpoint: the coach talks about where things
+    stand now. Safe to run again: checks and checkpoints are each unique.
+    """
+    today = today or timezone.localdate()
+    recorded = target_checks_record(today=today)
+    result = CheckpointsOpened(
+        checked=len(recorded.checks), missed=sum(1 for c in recorded.checks if not c.met)
+    )
+    missed = recorded.missed_at_latest
+    if not missed:
+        return result
+    objectives = Objective.objects.select_related(*COACH_RELATED).in_bulk(
+        [check.objective_id for check in missed]
+    )
+    told: list[tuple[User, Any, str, dict[str, Any]]] = []
+    for check in missed:
+        objective = objectives[check.objective_id]
+        try:
+            with transaction.atomic():
+                checkpoint = Checkpoint.objects.create(
+                    target_check=check, objective=objective, month=check.month, opened_on=today
+                )
+        except IntegrityError:
+            continue  # another run opened it first
+        result.opened += 1
+        coach = coach_of(objective)
+        if coach is not None:
+            params = {
+                "node": date_format(check.month, "YEAR_MONTH_FORMAT"),
+                "objective": objective.title,
+                "subject": str(objective.subject),
+                "reached": _number(check.reached),
+                "planned": _number(check.planned),
+            }
+            told.append((coach, OPENED_MESSAGE, checkpoint.get_absolute_url(), params))
+    if told:
+        transaction.on_commit(lambda: notify_each(told))
+    return result
+
+
+# --- Answering ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def checkpoint_answer(
+    *,
+    actor: User,
+    checkpoint: Checkpoint,
+    version: int | None,
+    talked_on: dt.date,
+    own_reasons: str,
+    outside_reasons: str,
+    decision: str,
+    decision_note: str,
+) -> Checkpoint:
+    """Record the talk and the decision (again, if it was answered before).
+
+    Raises ``accounts.concurrency.StaleEditError`` if the checkpoint was saved since
+    ``version`` was read. The first answer stamps who answered and when.
+    """
+    checkpoint.version = version_claim(Checkpoint, checkpoint.pk, version)
+    checkpoint.talked_on = talked_on
+    checkpoint.own_reasons = own_reasons
+    checkpoint.outside_reasons = outside_reasons
+    checkpoint.decision = decision
+    checkpoint.decision_note = decision_note
+    if checkpoint.answered_at is None:
+        checkpoint.answered_at, checkpoint.answered_by = timezone.now(), actor
+    checkpoint.save()
+    return checkpoint
+
+
+@transaction.atomic
+def checkpoint_plan_link(*, checkpoint: Checkpoint, plan: ImprovementPlan, actor: User) -> None:
+    """Link the improvement plan opened from ``checkpoint``: its decision is then the
+    plan, and an unanswered checkpoint is answered with the plan's reasons."""
+    locked = Checkpoint.objects.select_for_update().get(pk=checkpoint.pk)
+    locked.improvement_plan = plan
+    locked.decision = Checkpoint.Decision.IMPROVEMENT_PLAN
+    if locked.answered_at is None:
+        locked.answered_at, locked.answered_by = timezone.now(), actor
+        locked.talked_on = locked.talked_on or plan.opened_on
+        locked.own_reasons = locked.own_reasons or plan.own_reasons
+        locked.outside_reasons = locked.outside_reasons or plan.outside_reasons
+    locked.version += 1
+    locked.save()
+
+
+def improvement_plan_initial(checkpoint: Checkpoint) -> dict[str, Any]:
+    """The improvement plan form's start from a checkpoint: its objective and reasons."""
+    return {
+        "objective": checkpoint.objective_id,
+        "own_reasons": checkpoint.own_reasons,
+        "outside_reasons": checkpoint.outside_reasons,
+        "support": checkpoint.decision_note
+        if checkpoint.decision == Checkpoint.Decision.SUPPORT
+        else "",
+    }
+
+
+# --- Counts for the digest ----------------------------------------------------------
+
+
+def open_checkpoint_counts(coach_ids: list[int]) -> Counter[int]:
+    """How many open checkpoints each of these coaches has (two grouped queries)."""
+    counts: Counter[int] = Counter()
+    base = open_checkpoints().order_by()
+    for path in ("objective__employee__manager_id", "objective__department__parent__head_id"):
+        grouped = (
+            base.filter(**{f"{path}__in": coach_ids})
+            .values(path)
+            .annotate(n=Count("pk"))
+            .values_list(path, "n")
+        )
+        for coach_id, number in grouped:
+            counts[coach_id] += number
+    return counts
+
+
+def coaches_with_open_checkpoints() -> QuerySet[Any]:
+    """Ids of everyone with an open checkpoint to talk through (for the digest's list)."""
+    employee_coaches = open_checkpoints().values_list("objective__employee__manager_id", flat=True)
+    department_coaches = open_checkpoints().values_list(
+        "objective__department__parent__head_id", flat=True
+    )
+    return User.objects.filter(Q(pk__in=employee_coaches) | Q(pk__in=department_coaches))

@@ -1,0 +1,120 @@
+"""Time-node checkpoints (issue 16 §1): the coach's list, and one checkpoint's page
+where the talk, the reasons and the decision are recorded."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.concurrency import StaleEditError, refused_as_stale
+from accounts.http import user_of
+from accounts.inputs import FilterForm
+from accounts.selectors import user_roles
+from coaching.checkpoints import (
+    can_answer_checkpoint,
+    checkpoint_answer,
+    checkpoints_visible_to,
+    coached_by,
+    open_checkpoints,
+)
+from coaching.forms.checkpoints import CheckpointForm
+
+LIST_PAGE_SIZE = 50
+TEMPLATE = "coaching/checkpoint_detail.html"
+
+
+class CheckpointFilterForm(FilterForm):
+    """Whose checkpoints (those I coach, or all I may see) and which (open or answered)."""
+
+    scope = forms.ChoiceField(
+        label=gettext_lazy("Checkpoints"),
+        choices=[
+            ("mine", gettext_lazy("Those I coach")),
+            ("all", gettext_lazy("All I may see")),
+        ],
+        required=False,
+        initial="mine",
+    )
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        choices=[
+            ("open", gettext_lazy("To talk through")),
+            ("answered", gettext_lazy("Answered")),
+            ("all", gettext_lazy("All")),
+        ],
+        required=False,
+        initial="open",
+    )
+
+
+@login_required
+def checkpoint_list(request: HttpRequest) -> HttpResponse:
+    """The checkpoints the viewer coaches (or all they may see), open ones first."""
+    user = user_of(request)
+    filters = CheckpointFilterForm(request.GET)
+    listed = checkpoints_visible_to(user)
+    if filters.value("scope") == "mine":
+        listed = listed.filter(coached_by(user))
+    status = filters.value("status")
+    if status == "open":
+        listed = listed.filter(pk__in=open_checkpoints().values("pk"))
+    elif status == "answered":
+        listed = listed.filter(answered_at__isnull=False)
+    listed = listed.select_related(
+        "objective__employee", "objective__department", "target_check", "improvement_plan"
+    ).order_by("answered_at", "-month", "objective__title", "pk")
+    page = Paginator(listed, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "coaching/checkpoint_list.html",
+        {"filters": filters, "page": page, "is_hr": user_roles(user).is_hr},
+    )
+
+
+@login_required
+def checkpoint_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The checkpoint; its coach records the talk here (404 to whoever may not see it)."""
+    user = user_of(request)
+    checkpoint = get_object_or_404(
+        checkpoints_visible_to(user).select_related(
+            "objective__cycle",
+            "objective__employee__manager",
+            "objective__department__parent__head",
+            "target_check",
+            "improvement_plan",
+            "answered_by",
+        ),
+        pk=pk,
+    )
+    can_answer = can_answer_checkpoint(user, checkpoint)
+    form = None
+    if can_answer:
+        data = request.POST if request.method == "POST" else None
+        form = CheckpointForm(data, instance=checkpoint)
+    elif request.method == "POST":
+        raise PermissionDenied
+    context = {"checkpoint": checkpoint, "form": form, "can_answer": can_answer}
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            checkpoint_answer(actor=user, checkpoint=checkpoint, **form.cleaned_data)
+        except StaleEditError:
+            return refused_as_stale(request, TEMPLATE, context)
+        if checkpoint.wants_improvement_plan:
+            messages.success(
+                request, _("The checkpoint is saved. Now set out the improvement plan.")
+            )
+            query = urlencode({"checkpoint": checkpoint.pk})
+            return redirect(f"{reverse('coaching:improvement_plan_new')}?{query}")
+        messages.success(request, _("The checkpoint is saved."))
+        return redirect(checkpoint)
+    return render(request, TEMPLATE, context)
