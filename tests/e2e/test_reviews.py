@@ -33,7 +33,7 @@ def test_a_department_month_is_filled_questioned_answered_summarised_and_locked(
     page.goto(url)
     for row in table.rows.all():
         page.get_by_label(f"Actual · {row.title}").fill("1")
-        page.get_by_label(f"Reason for the gap · {row.title}").fill("Holiday season started early.")
+        page.get_by_label(f"Own reasons · {row.title}").fill("Holiday season started early.")
     page.get_by_label("Summary of the month").fill("A slow month: both objectives are behind.")
     page.locator("[name=work-0-title]").fill("Win back two lapsed customers")
     page.locator("[name=work-0-target]").fill("2 orders")
@@ -150,9 +150,9 @@ def test_an_employee_is_refused_once_then_submits_her_first_month_table(
     page.get_by_role("button", name="Save and submit").click()
 
     # Refused: the reason for the gap is missing, said next to the field; her input stays.
-    reason = page.get_by_label(f"Reason for the gap · {behind.title}")
+    reason = page.get_by_label(f"Own reasons · {behind.title}")
     expect(page.get_by_role("cell").filter(has=reason)).to_contain_text(
-        "The actual is below the plan: say why."
+        "The actual is below the plan: say why (own or outside reasons)."
     )
     expect(reason).to_have_class(re.compile(r"\bis-invalid\b"))
     for row in rows:
@@ -168,8 +168,10 @@ def test_an_employee_is_refused_once_then_submits_her_first_month_table(
     # The problem is listed at the top; its link brings the field into view (on a phone
     # the column is off-screen in the table).
     summary = page.get_by_test_id("error-summary")
-    expect(summary).to_contain_text("The actual is below the plan: say why.")
-    summary.get_by_role("link", name=f"Reason for the gap · {behind.title}").click()
+    expect(summary).to_contain_text(
+        "The actual is below the plan: say why (own or outside reasons)."
+    )
+    summary.get_by_role("link", name=f"Own reasons · {behind.title}").click()
     expect(reason).to_be_in_viewport()
 
     # She says why and submits again.

@@ -38,7 +38,7 @@ def test_the_reviewer_holds_the_review_conversation_from_the_table(
     form = form_with_button(page, "Save session")
     assert form["occasion"].value == CoachingSession.Occasion.MIDTERM
     note = form["note"].value
-    assert "Orders won: planned" in note and "gap: Two returns from Acme." in note
+    assert "Orders won: planned" in note and "own reasons: Two returns from Acme." in note
     ticked = [
         name
         for name, field in form.field_order

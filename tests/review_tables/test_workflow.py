@@ -93,15 +93,15 @@ def test_a_refused_submit_repeated_creates_each_work_item_once(django_app, table
     fill(page, form, {"Actual · Orders won": "10"})  # below the plan, and no reason given
     refused = form.submit("then_submit")
     assert "Not submitted, and nothing was saved" in refused
-    assert "The actual is below the plan: say why." in refused
+    assert "The actual is below the plan: say why (own or outside reasons)." in refused
     assert refused.forms["fill-form"]["work-0-title"].value == "Visit three key accounts"
     assert not table.work_items.exists()
 
     # Pressed again as it is: refused again, and nothing is added twice.
     refused_again = refused.forms["fill-form"].submit("then_submit")
-    assert "The actual is below the plan: say why." in refused_again
+    assert "The actual is below the plan: say why (own or outside reasons)." in refused_again
     again = refused_again.forms["fill-form"]
-    fill(refused_again, again, {"Reason for the gap · Orders won": "Two deals slipped to April."})
+    fill(refused_again, again, {"Own reasons · Orders won": "Two deals slipped to April."})
     submitted = again.submit("then_submit").follow()
     assert "Submitted." in submitted
     titles = list(
@@ -134,7 +134,7 @@ def test_submitting_with_parts_missing_says_what_next_to_each_field(django_app, 
     rows = {row.title: row.pk for row in table.rows.all()}
     orders_reason = text(response, f"#id_row-{rows['Orders won']}-gap_reason-error")
     quality_actual = text(response, f"#id_row-{rows['Quality score']}-actual-error")
-    assert orders_reason == "The actual is below the plan: say why."
+    assert orders_reason == "The actual is below the plan: say why (own or outside reasons)."
     assert quality_actual == "Enter the actual value."
     assert "Summarise the month" in response
     assert "Plan at least one piece of work for next month." in response
@@ -142,10 +142,13 @@ def test_submitting_with_parts_missing_says_what_next_to_each_field(django_app, 
     # can be off-screen in its table).
     summary = response.html.select_one("[data-testid=error-summary]")
     links = {a.get_text(strip=True): a["href"] for a in summary.select("a")}
-    assert links["Reason for the gap · Orders won"] == f"#id_row-{rows['Orders won']}-gap_reason"
+    assert links["Own reasons · Orders won"] == f"#id_row-{rows['Orders won']}-gap_reason"
     assert links["Actual · Quality score"] == f"#id_row-{rows['Quality score']}-actual"
     listed = text(response, "[data-testid=error-summary] li").replace(" :", ":")
-    assert "Reason for the gap · Orders won: The actual is below the plan: say why." in listed
+    assert (
+        "Own reasons · Orders won: The actual is below the plan: say why (own or outside reasons)."
+        in listed
+    )
     table.refresh_from_db()
     assert table.status == Status.DRAFT and table.version == 1
     assert table.rows.get(title="Orders won").actual == 25  # nothing of a refused request
@@ -634,7 +637,7 @@ def test_every_problem_is_told_at_once_not_in_rounds(django_app, table, report):
     refused = form.submit("then_submit")
     listed = text(refused, "[data-testid=error-summary]")
     assert "this is next month" in listed
-    assert "The actual is below the plan: say why." in listed
+    assert "The actual is below the plan: say why (own or outside reasons)." in listed
     assert "Summarise the month" in listed
     table.refresh_from_db()
     assert table.version == 1 and not table.work_items.exists()
