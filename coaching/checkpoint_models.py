@@ -8,6 +8,7 @@ stays under 500 lines; what opens, answers and lists them is ``coaching.checkpoi
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -18,6 +19,9 @@ from accounts.inputs import validate_sane_date
 from accounts.links import pk_url
 from accounts.models import Department, User
 from plans.models import Objective, TargetCheck
+
+if TYPE_CHECKING:
+    from coaching.models import ImprovementPlan
 
 
 def validate_not_future(value: dt.date) -> None:
@@ -88,6 +92,9 @@ class Checkpoint(models.Model):
     )
     # Bumped by every save from the form: an older form is refused (accounts.concurrency).
     version = models.PositiveIntegerField(default=1, editable=False)
+
+    # The improvement plan as the page's reader may follow it (``readable_plans_set``).
+    readable_plan: ImprovementPlan | None = None
 
     class Meta:
         ordering = ["-month", "pk"]

@@ -36,7 +36,7 @@ from accounts.models import User
 from accounts.services import notify_each
 from coaching.checkpoint_models import Checkpoint
 from coaching.models import ImprovementPlan
-from coaching.permissions import can_coach
+from coaching.permissions import can_coach, improvement_plans_visible_to
 from plans.early_warnings import COACH_RELATED, coach_of
 from plans.models import AppraisalCycle, Objective
 from plans.node_checks import target_checks_record
@@ -80,6 +80,22 @@ def checkpoints_to_talk(user: User) -> QuerySet[Checkpoint]:
         .select_related("objective__employee", "objective__department", "target_check")
         .order_by("month", "objective__title", "pk")
     )
+
+
+def readable_plans_set(user: User, checkpoints: list[Checkpoint]) -> list[Checkpoint]:
+    """Set ``readable_plan`` on each checkpoint: its improvement plan where ``user`` may
+    read that plan, else None (a department's plan is not every reader's). One query
+    when any plan is linked; returns the checkpoints."""
+    plan_ids = [c.improvement_plan_id for c in checkpoints if c.improvement_plan_id]
+    readable: set[int] = set()
+    if plan_ids:
+        readable = set(
+            improvement_plans_visible_to(user).filter(pk__in=plan_ids).values_list("pk", flat=True)
+        )
+    for checkpoint in checkpoints:
+        visible = checkpoint.improvement_plan_id in readable
+        checkpoint.readable_plan = checkpoint.improvement_plan if visible else None
+    return checkpoints
 
 
 def can_answer_checkpoint(user: User, checkpoint: Checkpoint) -> bool:

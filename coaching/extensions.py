@@ -17,7 +17,7 @@ from accounts.extensions import PageLink
 from accounts.links import named_url
 from accounts.models import Department, User
 from coaching.checkpoint_models import Checkpoint
-from coaching.checkpoints import checkpoints_to_talk, checkpoints_visible_to
+from coaching.checkpoints import checkpoints_to_talk
 from coaching.models import ImprovementPlan
 from coaching.permissions import can_coach
 from coaching.selectors import improvement_plans_of
@@ -147,10 +147,10 @@ def checkpoint_link(checkpoint: Checkpoint, *, with_subject: bool) -> PageLink:
 
 
 def objective_checkpoints(user: User, objective: Objective) -> list[PageLink]:
-    """The objective's checkpoints ``user`` may see, latest node first."""
+    """The objective's checkpoints, latest node first: whoever sees the objective (the
+    page checked it) sees its checkpoints (``checkpoints_visible_to``)."""
     checkpoints = (
-        checkpoints_visible_to(user)
-        .filter(objective=objective)
+        Checkpoint.objects.filter(objective=objective)
         .select_related("objective__employee", "objective__department")
         .order_by("-month")
     )

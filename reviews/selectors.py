@@ -23,7 +23,7 @@ from accounts.selectors import (
     reports_of,
     user_roles,
 )
-from coaching.checkpoints import checkpoints_visible_to
+from coaching.checkpoints import checkpoints_visible_to, readable_plans_set
 from plans.cycles import active_cycles_for
 from plans.models import AppraisalCycle, Objective
 from plans.months import month_start
@@ -235,7 +235,8 @@ def table_contents(table: ReviewTable) -> TableContents:
 
 def rows_follow_up(user: User, table: ReviewTable, rows: list[ReviewRow]) -> None:
     """Set ``row.checkpoint`` on each row whose objective missed its phase target at the
-    table's month (a time node), when ``user`` may see the checkpoint; one query."""
+    table's month (a time node), when ``user`` may see the checkpoint, with its
+    ``readable_plan``. Two queries, a third when a plan is linked."""
     objective_ids = [row.objective_id for row in rows if row.objective_id is not None]
     if not objective_ids:
         return
@@ -245,6 +246,7 @@ def rows_follow_up(user: User, table: ReviewTable, rows: list[ReviewRow]) -> Non
         .filter(objective_id__in=objective_ids, month=table.month)
         .select_related("improvement_plan")
     }
+    readable_plans_set(user, list(found.values()))
     for row in rows:
         row.checkpoint = found.get(row.objective_id or 0)
 

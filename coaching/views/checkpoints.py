@@ -26,6 +26,7 @@ from coaching.checkpoints import (
     checkpoints_visible_to,
     coached_by,
     open_checkpoints,
+    readable_plans_set,
 )
 from coaching.forms.checkpoints import CheckpointForm
 
@@ -74,6 +75,7 @@ def checkpoint_list(request: HttpRequest) -> HttpResponse:
         "objective__employee", "objective__department", "target_check", "improvement_plan"
     ).order_by("answered_at", "-month", "objective__title", "pk")
     page = Paginator(listed, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    readable_plans_set(user, list(page.object_list))
     return render(
         request,
         "coaching/checkpoint_list.html",
@@ -96,6 +98,7 @@ def checkpoint_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
+    readable_plans_set(user, [checkpoint])
     can_answer = can_answer_checkpoint(user, checkpoint)
     form = None
     if can_answer:

@@ -261,7 +261,27 @@ CASES: list[Case] = [
         form=False,
         label="subject",
     ),
+    Case(
+        "coaching:improvement_plan_new",
+        "manager",
+        query=lambda world: {"checkpoint": str(world.checkpoint.pk)},
+        form=False,
+        label="checkpoint",
+    ),
     Case("coaching:improvement_plan_list", "manager", reads=("page",)),
+    Case("coaching:checkpoint_list", "manager", reads=("page",)),
+    Case(
+        "coaching:checkpoint_detail",
+        "manager",
+        "POST",
+        args=("checkpoint",),
+        fill=lambda world: {
+            "talked_on": timezone.localdate().isoformat(),
+            "own_reasons": "Started late.",
+            "decision": "support",
+            "decision_note": "Pairing with Ivy.",
+        },
+    ),
     Case("coaching:improvement_plan_detail", "report", args=("improvement_plan",), form=False),
     Case("coaching:improvement_plan_edit", "manager", "POST", args=("improvement_plan",)),
     Case(

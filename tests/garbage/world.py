@@ -19,11 +19,12 @@ from accounts.models import Department, Notification, User
 from coaching.models import (
     ActionItem,
     CalendarFeed,
+    Checkpoint,
     CoachingSession,
     ImprovementPlan,
     PerformanceFact,
 )
-from plans.models import AppraisalCycle, Objective
+from plans.models import AppraisalCycle, Objective, TargetCheck
 from plans.services import cycle_nodes
 from reviews.models import ExportJob, Inquiry, JobSettings, ReviewTable, WorkPlanItem
 from reviews.services import review_table_for
@@ -56,6 +57,7 @@ class World:
     improvement_plan: ImprovementPlan
     feed: CalendarFeed
     fact: PerformanceFact
+    checkpoint: Checkpoint
     draft_table: ReviewTable
     review_table: ReviewTable
     inquiry: Inquiry
@@ -158,6 +160,13 @@ def build_world() -> World:
     )
 
     march = cycle.start_date.replace(month=3)
+    checkpoint = Checkpoint.objects.create(
+        target_check=TargetCheck.objects.create(
+            objective=objective, month=march, planned=30, reached=10, met=False
+        ),
+        objective=objective,
+        month=march,
+    )
     april = cycle.start_date.replace(month=4)
     draft_table = review_table_for(cycle=cycle, month=april, employee=report)
     WorkPlanItem.objects.create(
@@ -209,6 +218,7 @@ def build_world() -> World:
         improvement_plan=improvement_plan,
         feed=feed,
         fact=fact,
+        checkpoint=checkpoint,
         draft_table=draft_table,
         review_table=review_table,
         inquiry=inquiry,

@@ -663,7 +663,9 @@ def test_demo_has_every_kind_of_coaching(db):
     today = timezone.localdate()
     assert ActionItem.objects.filter(done_at__isnull=True, due_date__lt=today).exists()
     assert ActionItem.objects.filter(done_at__isnull=True, due_date__gte=today).exists()
-    assert ImprovementPlan.objects.count() == 1
+    # Wang's, and the Sales East department's (issue 16 §5).
+    assert ImprovementPlan.objects.filter(employee__isnull=False).count() == 1
+    assert ImprovementPlan.objects.filter(department__isnull=False).count() == 1
 
 
 def test_a_head_coaches_a_department_below_and_its_head_acknowledges(
