@@ -116,7 +116,8 @@ class Checkpoint(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.answered_at is None
+        """Still calls for the coach: not answered, or a decided plan not opened yet."""
+        return self.answered_at is None or self.wants_improvement_plan
 
     @property
     def subject(self) -> User | Department:

@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_noop
@@ -49,14 +50,20 @@ OPENED_MESSAGE = gettext_noop(
 
 
 def open_checkpoints() -> QuerySet[Checkpoint]:
-    """Checkpoints not answered yet that still call for a talk: of an active cycle,
-    an objective not dropped, and a person who has not left."""
+    """Checkpoints that still call for the coach: not answered yet, or decided on an
+    improvement plan not opened yet; of an active cycle, an objective not dropped, a
+    person who has not left, and the objective's latest node (a newer checkpoint of the
+    same objective takes over from an older one left open)."""
+    newer = Checkpoint.objects.filter(objective=OuterRef("objective"), month__gt=OuterRef("month"))
     return (
         Checkpoint.objects.filter(
-            answered_at__isnull=True, objective__cycle__state=AppraisalCycle.State.ACTIVE
+            Q(answered_at__isnull=True)
+            | Q(decision=Checkpoint.Decision.IMPROVEMENT_PLAN, improvement_plan__isnull=True),
+            objective__cycle__state=AppraisalCycle.State.ACTIVE,
         )
         .exclude(objective__status=Objective.Status.DROPPED)
         .exclude(objective__employee__is_active=False)
+        .exclude(Exists(newer))
     )
 
 
@@ -99,11 +106,17 @@ def readable_plans_set(user: User, checkpoints: list[Checkpoint]) -> list[Checkp
 
 
 def can_answer_checkpoint(user: User, checkpoint: Checkpoint) -> bool:
-    """Whoever may coach the objective's subject (not a leaver), while its cycle is open."""
+    """The subject's coach — the person's manager, or the head of the department above —
+    while the cycle is open (load ``objective__`` + ``COACH_RELATED``). When that coach
+    has left, or there is none, whoever else may coach the subject answers in their place.
+    A manager further up reads the talk but does not rewrite it."""
     objective = checkpoint.objective
     if objective.cycle.is_closed:
         return False
-    return can_coach(user, employee=objective.employee, department=objective.department)
+    if not can_coach(user, employee=objective.employee, department=objective.department):
+        return False
+    coach = coach_of(objective)
+    return coach is None or not coach.is_active or coach.pk == user.pk
 
 
 # --- Opening ------------------------------------------------------------------------
@@ -200,11 +213,46 @@ def checkpoint_answer(
     return checkpoint
 
 
+class PlanAlreadyOpen(Exception):
+    """The checkpoint already has an open improvement plan (``plan``)."""
+
+    def __init__(self, plan: ImprovementPlan) -> None:
+        super().__init__("the checkpoint's improvement plan is already open")
+        self.plan = plan
+
+
+def open_plan_of(checkpoint: Checkpoint) -> ImprovementPlan | None:
+    """The checkpoint's improvement plan while it is open; a closed one may be followed
+    by a new plan from the checkpoint."""
+    plan = checkpoint.improvement_plan
+    return plan if plan is not None and plan.is_open else None
+
+
 @transaction.atomic
+def checkpoint_plan_open(
+    *, checkpoint: Checkpoint, actor: User, open_plan: Callable[[], ImprovementPlan]
+) -> ImprovementPlan:
+    """Open the improvement plan of ``checkpoint`` with ``open_plan`` and link it, under
+    a lock on the checkpoint: of two saves at once (a double submit, a retry) the second
+    raises ``PlanAlreadyOpen`` with the first one's plan and writes nothing."""
+    locked = (
+        Checkpoint.objects.select_for_update(of=("self",))
+        .select_related("improvement_plan")
+        .get(pk=checkpoint.pk)
+    )
+    already = open_plan_of(locked)
+    if already is not None:
+        raise PlanAlreadyOpen(already)
+    plan = open_plan()
+    checkpoint_plan_link(checkpoint=locked, plan=plan, actor=actor)
+    return plan
+
+
 def checkpoint_plan_link(*, checkpoint: Checkpoint, plan: ImprovementPlan, actor: User) -> None:
-    """Link the improvement plan opened from ``checkpoint``: its decision is then the
-    plan, and an unanswered checkpoint is answered with the plan's reasons."""
-    locked = Checkpoint.objects.select_for_update().get(pk=checkpoint.pk)
+    """Link the improvement plan opened from ``checkpoint`` (locked by the caller): its
+    decision is then the plan, and an unanswered checkpoint is answered with the plan's
+    reasons."""
+    locked = checkpoint
     locked.improvement_plan = plan
     locked.decision = Checkpoint.Decision.IMPROVEMENT_PLAN
     if locked.answered_at is None:

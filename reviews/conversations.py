@@ -58,28 +58,24 @@ def subject_open_checkpoints(table: ReviewTable) -> list[Checkpoint]:
     )
 
 
+REASON_LIMIT = 300
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= REASON_LIMIT else text[: REASON_LIMIT - 1] + "…"
+
+
 def conversation_note(
     table: ReviewTable, rows: list[ReviewRow], checkpoints: list[Checkpoint] | None = None
 ) -> str:
-    """The session's note to start from: the table's rows, their gaps, its summary, and
-    the open checkpoints of its subject (missed phase targets not talked through yet)."""
+    """The session's note to start from: the subject's open checkpoints (missed phase
+    targets not talked through yet), then the table's rows with their gaps, and its
+    summary. Each reason is cut at 300 characters and the note at 2,000, so the
+    checkpoints, first, are never the part cut off."""
     lines = [
         _("Review of %(month)s: %(subject)s")
         % {"month": date_format(table.month, "YEAR_MONTH_FORMAT"), "subject": table.subject_name}
     ]
-    for row in rows:
-        line = _("%(objective)s: planned %(planned)s, actual %(actual)s") % {
-            "objective": row.title,
-            "planned": _number(row.planned),
-            "actual": _number(row.actual),
-        }
-        if row.gap_reason:
-            line += " · " + _("own reasons: %(reason)s") % {"reason": row.gap_reason}
-        if row.gap_reason_outside:
-            line += " · " + _("outside reasons: %(reason)s") % {"reason": row.gap_reason_outside}
-        lines.append("- " + line)
-    if table.summary:
-        lines.append(_("Summary: %(summary)s") % {"summary": table.summary})
     if checkpoints:
         lines.append(_("Open checkpoints (missed phase targets):"))
         for checkpoint in checkpoints:
@@ -94,6 +90,22 @@ def conversation_note(
                     "planned": _number(check.planned),
                 }
             )
+    for row in rows:
+        line = _("%(objective)s: planned %(planned)s, actual %(actual)s") % {
+            "objective": row.title,
+            "planned": _number(row.planned),
+            "actual": _number(row.actual),
+        }
+        if row.gap_reason:
+            said = _("gap: %(reason)s") if row.gap_reason_unsplit else _("own reasons: %(reason)s")
+            line += " · " + said % {"reason": _short(row.gap_reason)}
+        if row.gap_reason_outside:
+            line += " · " + _("outside reasons: %(reason)s") % {
+                "reason": _short(row.gap_reason_outside)
+            }
+        lines.append("- " + line)
+    if table.summary:
+        lines.append(_("Summary: %(summary)s") % {"summary": _short(table.summary)})
     note = "\n".join(lines)
     return note if len(note) <= NOTE_LIMIT else note[: NOTE_LIMIT - 1] + "…"
 

@@ -205,6 +205,9 @@ class ReviewRow(models.Model):
     gap_reason_outside = models.TextField(
         _("outside reasons for the gap"), max_length=2000, blank=True
     )
+    # True for a reason written before the split (reviews 0015): it may be either kind,
+    # so it is shown as "Reason", until the person saves the row's reasons again.
+    gap_reason_unsplit = models.BooleanField(default=False, editable=False)
     position = models.PositiveSmallIntegerField(default=0)
 
     # The checkpoint of the row's objective at the table's month, when its phase target

@@ -405,9 +405,13 @@ def review_table_fill(
                 label = f"{row.title} · {_field_label(ReviewRow, field)}"
                 changes[label] = [_plain(getattr(row, field)), _plain(value)]
                 setattr(row, field, value)
+                if field != "actual":
+                    row.gap_reason_unsplit = False  # its reasons given in the split form
                 if row not in changed_rows:
                     changed_rows.append(row)
-    ReviewRow.objects.bulk_update(changed_rows, ["actual", "gap_reason", "gap_reason_outside"])
+    ReviewRow.objects.bulk_update(
+        changed_rows, ["actual", "gap_reason", "gap_reason_outside", "gap_reason_unsplit"]
+    )
     existing = {item.pk: item for item in table.work_items.all()}
     planned = {pk: item for pk, item in existing.items() if item.kind == WorkPlanItem.Kind.NEXT}
     by_key = {item.form_key: item for item in planned.values() if item.form_key}

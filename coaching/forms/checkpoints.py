@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.concurrency import VersionField
@@ -46,9 +47,22 @@ class CheckpointForm(forms.ModelForm[Checkpoint]):
         self.helper = submit_helper(str(_("Save the checkpoint")))
         limit_dates(self)
 
+    def clean_talked_on(self) -> Any:
+        day = self.cleaned_data.get("talked_on")
+        node = self.instance.month
+        if day is not None and node is not None and day < node:
+            raise forms.ValidationError(
+                _("The talk is about the target of %(node)s: not before that month."),
+                params={"node": date_format(node, "YEAR_MONTH_FORMAT")},
+            )
+        return day
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not (data.get("own_reasons", "").strip() or data.get("outside_reasons", "").strip()):
+        # A reason refused on its own (too long) has its message; no second one.
+        reasons_refused = self.has_error("own_reasons") or self.has_error("outside_reasons")
+        given = data.get("own_reasons", "").strip() or data.get("outside_reasons", "").strip()
+        if not reasons_refused and not given:
             self.add_error(
                 "own_reasons", _("Record why: their own reasons, the outside ones, or both.")
             )

@@ -10,7 +10,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,15 +21,18 @@ from accounts.concurrency import StaleEditError, refused_as_stale
 from accounts.http import user_of
 from accounts.inputs import FilterForm
 from accounts.selectors import user_roles
+from coaching.checkpoint_models import Checkpoint
 from coaching.checkpoints import (
     can_answer_checkpoint,
     checkpoint_answer,
     checkpoints_visible_to,
     coached_by,
     open_checkpoints,
+    open_plan_of,
     readable_plans_set,
 )
 from coaching.forms.checkpoints import CheckpointForm
+from plans.early_warnings import COACH_RELATED
 
 LIST_PAGE_SIZE = 50
 TEMPLATE = "coaching/checkpoint_detail.html"
@@ -62,7 +66,11 @@ class CheckpointFilterForm(FilterForm):
 def checkpoint_list(request: HttpRequest) -> HttpResponse:
     """The checkpoints the viewer coaches (or all they may see), open ones first."""
     user = user_of(request)
-    filters = CheckpointFilterForm(request.GET)
+    query: QueryDict = request.GET
+    if user_roles(user).is_hr and not query.get("scope"):
+        query = request.GET.copy()  # HR coaches nobody as HR: all they see, shown as chosen
+        query["scope"] = "all"
+    filters = CheckpointFilterForm(query)
     listed = checkpoints_visible_to(user)
     if filters.value("scope") == "mine":
         listed = listed.filter(coached_by(user))
@@ -70,10 +78,17 @@ def checkpoint_list(request: HttpRequest) -> HttpResponse:
     if status == "open":
         listed = listed.filter(pk__in=open_checkpoints().values("pk"))
     elif status == "answered":
-        listed = listed.filter(answered_at__isnull=False)
+        listed = listed.filter(answered_at__isnull=False).exclude(
+            decision=Checkpoint.Decision.IMPROVEMENT_PLAN, improvement_plan__isnull=True
+        )
+    # Unanswered first, then the latest answered; the latest node first within each.
     listed = listed.select_related(
-        "objective__employee", "objective__department", "target_check", "improvement_plan"
-    ).order_by("answered_at", "-month", "objective__title", "pk")
+        "objective__cycle",
+        "objective__employee",
+        "objective__department",
+        "target_check",
+        "improvement_plan",
+    ).order_by(F("answered_at").desc(nulls_first=True), "-month", "objective__title", "pk")
     page = Paginator(listed, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     readable_plans_set(user, list(page.object_list))
     return render(
@@ -90,8 +105,7 @@ def checkpoint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     checkpoint = get_object_or_404(
         checkpoints_visible_to(user).select_related(
             "objective__cycle",
-            "objective__employee__manager",
-            "objective__department__parent__head",
+            *(f"objective__{path}" for path in COACH_RELATED),
             "target_check",
             "improvement_plan",
             "answered_by",
@@ -106,7 +120,13 @@ def checkpoint_detail(request: HttpRequest, pk: int) -> HttpResponse:
         form = CheckpointForm(data, instance=checkpoint)
     elif request.method == "POST":
         raise PermissionDenied
-    context = {"checkpoint": checkpoint, "form": form, "can_answer": can_answer}
+    context = {
+        "checkpoint": checkpoint,
+        "form": form,
+        "can_answer": can_answer,
+        # A new plan may follow from the checkpoint unless one is open.
+        "can_open_plan": can_answer and open_plan_of(checkpoint) is None,
+    }
     if request.method == "POST" and form is not None and form.is_valid():
         try:
             checkpoint_answer(actor=user, checkpoint=checkpoint, **form.cleaned_data)

@@ -6,11 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.concurrency import StaleEditError, refused_as_stale
 from accounts.http import user_of
@@ -19,12 +19,15 @@ from accounts.models import Department, User
 from accounts.selectors import user_roles
 from coaching.checkpoint_models import Checkpoint
 from coaching.checkpoints import (
+    PlanAlreadyOpen,
     can_answer_checkpoint,
-    checkpoint_plan_link,
+    checkpoint_plan_open,
     checkpoints_visible_to,
     improvement_plan_initial,
+    open_plan_of,
 )
 from coaching.forms import ImprovementPlanFilterForm, ImprovementPlanForm
+from coaching.models import ImprovementPlan
 from coaching.permissions import (
     can_edit_improvement_plan,
     get_coachee_for_user,
@@ -38,6 +41,8 @@ from coaching.selectors import (
     readable_sessions_of_plan,
 )
 from coaching.services import improvement_plan_save
+from plans.early_warnings import COACH_RELATED
+from plans.models import Objective
 from plans.permissions import get_objective_for_user
 
 PLAN_LIST_PAGE_SIZE = 50
@@ -90,19 +95,24 @@ def improvement_plan_list(request: HttpRequest) -> HttpResponse:
 
 def _checkpoint_to_plan(user: User, request: HttpRequest) -> Checkpoint | None:
     """The checkpoint the plan is opened from (``?checkpoint=``): one the viewer sees
-    (else 404) and may answer (else 403), not yet linked to a plan (else 404)."""
+    (else 404) and answers (else 403)."""
     checkpoint_id = param_id(request.GET, "checkpoint")
     if checkpoint_id is None:
         return None
     checkpoint = get_object_or_404(
-        checkpoints_visible_to(user)
-        .filter(improvement_plan__isnull=True)
-        .select_related("objective__cycle", "objective__employee", "objective__department"),
+        checkpoints_visible_to(user).select_related(
+            "objective__cycle",
+            *(f"objective__{path}" for path in COACH_RELATED),
+            "improvement_plan",
+        ),
         pk=checkpoint_id,
     )
     if not can_answer_checkpoint(user, checkpoint):
         raise PermissionDenied
     return checkpoint
+
+
+ALREADY_OPEN = gettext_lazy("An improvement plan is already open for this checkpoint: here it is.")
 
 
 @login_required
@@ -114,15 +124,21 @@ def improvement_plan_new(request: HttpRequest) -> HttpResponse:
     checkpoint = _checkpoint_to_plan(user, request)
     initial: dict[str, object] = {}
     if checkpoint is not None:
+        already = open_plan_of(checkpoint)
+        if already is not None:  # opened meanwhile, or this form sent again (Back)
+            messages.info(request, ALREADY_OPEN)
+            return redirect(already)
         employee, department = checkpoint.objective.employee, checkpoint.objective.department
         initial = improvement_plan_initial(checkpoint)
+        # The plan is about the missed objective: the only one offered.
+        objectives = Objective.objects.filter(pk=checkpoint.objective_id)
     else:
         source = request.POST if request.method == "POST" else request.GET
         # An employee or a department that ``user`` coaches (404 for nobody, 403 otherwise).
         employee, department = get_coachee_for_user(user, source)
-    objectives = improvement_plan_objectives(
-        user=user, employee=employee, department=department, newest_first=True
-    )
+        objectives = improvement_plan_objectives(
+            user=user, employee=employee, department=department, newest_first=True
+        )
     objective_id = param_id(request.GET, "objective")
     if objective_id is not None and checkpoint is None:
         objective = get_objective_for_user(user, objective_id)
@@ -132,12 +148,20 @@ def improvement_plan_new(request: HttpRequest) -> HttpResponse:
     form = ImprovementPlanForm(request.POST or None, objectives=objectives, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if not k.endswith("_review")}
-        with transaction.atomic():
-            plan = improvement_plan_save(
+
+        def open_plan() -> ImprovementPlan:
+            return improvement_plan_save(
                 actor=user, employee=employee, department=department, **data
             )
-            if checkpoint is not None:
-                checkpoint_plan_link(checkpoint=checkpoint, plan=plan, actor=user)
+
+        if checkpoint is None:
+            plan = open_plan()
+        else:
+            try:
+                plan = checkpoint_plan_open(checkpoint=checkpoint, actor=user, open_plan=open_plan)
+            except PlanAlreadyOpen as first:
+                messages.info(request, ALREADY_OPEN)
+                return redirect(first.plan)
         messages.success(request, _("The improvement plan has been opened."))
         return redirect(plan)
     return render(

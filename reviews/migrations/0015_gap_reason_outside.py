@@ -3,6 +3,12 @@
 from django.db import migrations, models
 
 
+def mark_unsplit(apps, schema_editor):
+    """Reasons written before the split may be own or outside ones: say so."""
+    ReviewRow = apps.get_model("reviews", "ReviewRow")
+    ReviewRow.objects.exclude(gap_reason="").update(gap_reason_unsplit=True)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -20,4 +26,10 @@ class Migration(migrations.Migration):
             name='gap_reason',
             field=models.TextField(blank=True, max_length=2000, verbose_name='own reasons for the gap'),
         ),
+        migrations.AddField(
+            model_name='reviewrow',
+            name='gap_reason_unsplit',
+            field=models.BooleanField(default=False, editable=False),
+        ),
+        migrations.RunPython(mark_unsplit, migrations.RunPython.noop),
     ]

@@ -110,12 +110,14 @@ def test_the_one_click_plan_from_an_open_checkpoint_answers_it(django_app, manag
     checkpoint.refresh_from_db()
     assert not checkpoint.is_open and checkpoint.decision == "improvement_plan"
     assert checkpoint.own_reasons == OWN and checkpoint.improvement_plan is not None
-    # A second plan from the same checkpoint is not offered.
-    django_app.get(
-        reverse("coaching:improvement_plan_new") + f"?checkpoint={checkpoint.pk}",
-        user=manager,
-        status=404,
-    )
+    # While it is open, a second plan from the same checkpoint goes to the first.
+    again = django_app.get(
+        reverse("coaching:improvement_plan_new") + f"?checkpoint={checkpoint.pk}", user=manager
+    ).follow()
+    assert messages(again) == [
+        "An improvement plan is already open for this checkpoint: here it is."
+    ]
+    assert again.request.path == checkpoint.improvement_plan.get_absolute_url()
 
 
 def test_bad_answers_are_told_beside_their_fields_and_nothing_is_saved(
