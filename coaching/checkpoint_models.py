@@ -29,6 +29,13 @@ def validate_not_future(value: dt.date) -> None:
         raise ValidationError(_("The talk has to have happened: not a future day."))
 
 
+DECISIONS_DONE = {
+    "adjust": _("Plan adjusted"),
+    "support": _("Support given"),
+    "improvement_plan": _("Improvement plan opened"),
+}
+
+
 class Checkpoint(models.Model):
     """A phase target missed at a time node, waiting for the coach's talk and decision.
 
@@ -122,6 +129,11 @@ class Checkpoint(models.Model):
     @property
     def subject(self) -> User | Department:
         return self.objective.subject
+
+    @property
+    def decision_done(self) -> str:
+        """The decision as what was done (the form's choices say what to do)."""
+        return str(DECISIONS_DONE.get(self.decision, ""))
 
     @property
     def wants_improvement_plan(self) -> bool:

@@ -137,7 +137,7 @@ def checkpoint_link(checkpoint: Checkpoint, *, with_subject: bool) -> PageLink:
         return PageLink(
             label=label % params, url=checkpoint.get_absolute_url(), style="btn-warning"
         )
-    params["decision"] = checkpoint.get_decision_display()
+    params["decision"] = checkpoint.decision_done
     label = (
         _("Checkpoint: %(subject)s · “%(objective)s” at %(node)s: %(decision)s")
         if with_subject

@@ -60,7 +60,7 @@ def test_a_missed_row_links_to_its_checkpoint_and_plan(django_app, table, report
         checkpoint.get_absolute_url(),
         checkpoint.improvement_plan.get_absolute_url(),
     ]
-    assert "Checkpoint: Open an improvement plan" in links[0].text
+    assert "Checkpoint: Improvement plan opened" in links[0].text
 
 
 def test_the_review_conversation_starts_from_the_open_checkpoints(

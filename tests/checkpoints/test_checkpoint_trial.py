@@ -109,7 +109,7 @@ def test_open_checkpoints_come_first_and_hr_sees_all_by_default(
         row.select("td")[-1].get_text(strip=True)
         for row in page.html.select("[data-testid=checkpoints] tr[data-checkpoint]")
     ]
-    assert states[-1] == "Give support" and "Give support" not in states[:-1]
+    assert states[-1] == "Support given" and "Support given" not in states[:-1]
     hr_page = django_app.get(reverse("coaching:checkpoint_list"), user=make_hr(hr))
     assert form_by_testid(hr_page, "checkpoint-filters")["scope"].value == "all"
     assert len(hr_page.html.select("[data-testid=checkpoints] tr[data-checkpoint]")) == 2  # open
