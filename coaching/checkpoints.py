@@ -29,7 +29,6 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_noop
 
 from accounts.concurrency import version_claim
@@ -169,7 +168,8 @@ def checkpoints_open(*, today: dt.date | None = None) -> CheckpointsOpened:
         coach = coach_of(objective)
         if coach is not None:
             params = {
-                "node": date_format(check.month, "YEAR_MONTH_FORMAT"),
+                # Worded when read, in the reader's language: the month as 2026-03.
+                "node": check.month.strftime("%Y-%m"),
                 "objective": objective.title,
                 "subject": str(objective.subject),
                 "reached": _number(check.reached),

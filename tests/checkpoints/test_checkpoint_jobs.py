@@ -37,7 +37,7 @@ def test_the_daily_run_checks_the_passed_nodes_and_tells_the_coach(
     )
     (told,) = Notification.objects.filter(recipient=manager, message__startswith="Phase target")
     assert told.message == (
-        "Phase target missed at the March 2026 time node: “Orders won” (Rob Report) reached 25 "
+        "Phase target missed at the 2026-03 time node: “Orders won” (Rob Report) reached 25 "
         "of 30. Talk with them, record why, and decide what to do."
     )
     assert told.url == Checkpoint.objects.get().get_absolute_url()
