@@ -161,6 +161,8 @@ if LANGUAGE_CODE not in {code for code, _name in LANGUAGES}:
         + ", ".join(code for code, _name in LANGUAGES)
     )
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our own input formats where Django's break a form (config/formats/zh_Hans: ISO dates).
+FORMAT_MODULE_PATH = ["config.formats"]
 # The organisation's time zone: months, deadlines and "today" are computed in it.
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 try:

@@ -12,6 +12,10 @@ the live server of the browser tests), added by ``tests/conftest.py``:
   cannot see raises ``InvisibleFormError`` (issue #13: a first-month review
   table was refused by a formset whose error the page never showed).
 
+- **A date box that would show blank.** An ``<input type="date">`` whose value
+  is not an ISO date shows empty in the browser, and saving clears the date (in
+  Chinese every date box did so: ``config/formats/zh_Hans``).
+
 - **An id given twice.** Two elements with one id break the page for whoever
   relies on it: a label then names the other form's field, ``aria-describedby``
   reads the wrong help, a script finds the wrong box (the cycle close page gave
@@ -52,6 +56,27 @@ class DuplicateId(AssertionError):
 
 
 _ID = re.compile(r"""<[a-zA-Z][^<>]*?\sid=(?:"([^"]*)"|'([^']*)')""")
+
+
+class DateInputNotIso(AssertionError):
+    pass
+
+
+_DATE_INPUT = re.compile(r"""<input\b[^<>]*\btype=["']date["'][^<>]*>""")
+_VALUE = re.compile(r"""\svalue=["']([^"']*)["']""")
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _check_date_inputs(request: HttpRequest, content: str) -> None:
+    """A date box shows only an ISO date (``2026-12-01``): any other value is shown
+    blank by the browser, and saving the form then clears the date."""
+    for tag in _DATE_INPUT.findall(content):
+        found = _VALUE.search(tag)
+        if found and found.group(1) and not _ISO_DAY.match(found.group(1)):
+            raise DateInputNotIso(
+                f"{request.method} {request.get_full_path()}: a date input shows "
+                f"{found.group(1)!r}, which the browser shows as blank: {tag}"
+            )
 
 
 def _check_ids(request: HttpRequest, content: str) -> None:
@@ -155,6 +180,7 @@ class TemplateVariableCheckMiddleware:
             )
         if response["Content-Type"].startswith("text/html"):
             _check_ids(request, content)
+            _check_date_inputs(request, content)
         if response.status_code < 300:
             _check_form_errors(request, content, contexts)
         return response
