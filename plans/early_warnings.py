@@ -109,7 +109,11 @@ def checkin_warning_raise(*, checkin: CheckIn, actor: User) -> EarlyWarning | No
     kind = confidence_warning_kind(checkin.confidence, previous_confidence)
     if kind is None:
         return None
-    objective = Objective.objects.select_related(*COACH_RELATED).get(pk=checkin.objective_id)
+    objective = Objective.objects.select_related("cycle", *COACH_RELATED).get(
+        pk=checkin.objective_id
+    )
+    if objective.cycle.is_closed:
+        return None  # a record being completed, not a problem to find before it arises
     warning, created = EarlyWarning.objects.get_or_create(
         checkin=checkin,
         defaults={
@@ -160,8 +164,9 @@ def early_warnings_for_digest(*, coach_ids: Iterable[int], key: str) -> dict[int
     and return each coach's warnings of that digest as lines in the coach's language.
 
     Claimed in one UPDATE, so each warning lands in exactly one digest; a warning
-    claimed by an earlier, unfinished run of the same digest is listed again.
-    Two queries for all coaches together.
+    claimed by an earlier, unfinished run of the same digest is listed again. A
+    warning about an objective whose cycle has closed since is claimed but not
+    listed: it is no longer a problem to act on. Two queries for all coaches together.
     """
     ids = list(coach_ids)
     if not ids:
@@ -169,6 +174,7 @@ def early_warnings_for_digest(*, coach_ids: Iterable[int], key: str) -> dict[int
     EarlyWarning.objects.filter(coach_id__in=ids, digest_key="").update(digest_key=key)
     claimed = (
         EarlyWarning.objects.filter(coach_id__in=ids, digest_key=key)
+        .exclude(objective__cycle__state="closed")
         .select_related("coach", "objective__employee", "objective__department")
         .order_by("created_at", "pk")
     )

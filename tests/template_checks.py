@@ -180,7 +180,8 @@ class TemplateVariableCheckMiddleware:
             )
         if response["Content-Type"].startswith("text/html"):
             _check_ids(request, content)
-            _check_date_inputs(request, content)
+            if request.method == "GET":  # a form sent back shows what was typed
+                _check_date_inputs(request, content)
         if response.status_code < 300:
             _check_form_errors(request, content, contexts)
         return response

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.concurrency import VersionField, carry_version
@@ -17,6 +19,8 @@ from coaching.models import (
     ImprovementPlan,
 )
 from coaching.selectors import PlanStatus
+
+REVIEW_HORIZON_DAYS = 366
 
 
 class ImprovementPlanForm(forms.ModelForm[ImprovementPlan]):
@@ -68,9 +72,21 @@ class ImprovementPlanForm(forms.ModelForm[ImprovementPlan]):
             self.add_error(
                 "own_reasons", _("Give the reasons: the person's own, outside, or both.")
             )
-        days = [data.get(n) for n in ("first_review", "second_review", "third_review")]
+        names = ("first_review", "second_review", "third_review")
+        days = [data.get(n) for n in names]
         chosen = [d for d in days if d]
-        if chosen != sorted(chosen):
+        # A review follows the opening, within a year; each on its own day.
+        opened = self.instance.opened_on if self.instance.pk else timezone.localdate()
+        for name, day in zip(names, days, strict=True):
+            if day is None:
+                continue
+            if day < opened:
+                self.add_error(name, _("A review comes after the plan was opened: not before it."))
+            elif day > opened + dt.timedelta(days=REVIEW_HORIZON_DAYS):
+                self.add_error(name, _("Review within a year of the plan's opening."))
+        if len(set(chosen)) != len(chosen):
+            self.add_error("second_review", _("Give each review its own day."))
+        elif chosen != sorted(chosen):
             self.add_error("second_review", _("Put the review dates in order."))
         data["review_dates"] = [d.isoformat() for d in chosen]
         return data

@@ -199,9 +199,13 @@ def improvement_plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(improvement_plans_visible_to(user), pk=pk)
     if not can_edit_improvement_plan(user, plan):
         raise PermissionDenied
-    objectives = improvement_plan_objectives(
-        user=user, employee=plan.employee, department=plan.department
-    )
+    if plan.checkpoints.exists():
+        # Opened from a checkpoint: about its missed objective, which stays.
+        objectives = Objective.objects.filter(pk=plan.objective_id)
+    else:
+        objectives = improvement_plan_objectives(
+            user=user, employee=plan.employee, department=plan.department
+        )
     form = ImprovementPlanForm(request.POST or None, instance=plan, objectives=objectives)
     context = {
         "form": form,

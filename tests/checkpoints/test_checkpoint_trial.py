@@ -188,3 +188,38 @@ def test_a_reason_written_before_the_split_reads_as_a_reason(django_app, report,
     page = django_app.get(table.get_absolute_url(), user=report)
     shown = page.html.select_one("[data-testid=review-rows]").get_text(" ", strip=True)
     assert "Reason: Two deals slipped." in shown and "Own:" not in shown
+
+
+def test_a_plan_from_a_checkpoint_keeps_its_objective_when_edited(
+    django_app, manager, report, cycle, checkpoint, orders
+):
+    make_objective(cycle, employee=report, title="Calls made", weight=0)
+    form = plan_form_of(django_app, manager, checkpoint)
+    fill_plan(form)
+    press(form, "Save").follow()
+    plan = ImprovementPlan.objects.get()
+    edit = form_with_button(
+        django_app.get(reverse("coaching:improvement_plan_edit", args=[plan.pk]), user=manager),
+        "Save",
+    )
+    assert [v for v, _s, _t in edit["objective"].options if v] == [str(orders.pk)]
+
+
+def test_review_dates_follow_the_opening_within_a_year_each_on_its_own_day(
+    django_app, manager, report
+):
+    url = reverse("coaching:improvement_plan_new") + f"?employee={report.pk}"
+    form = form_with_button(django_app.get(url, user=manager), "Save")
+    form["own_reasons"] = "Late start."
+    form["measures"] = "Two visits a week."
+    form["first_review"] = "2026-04-01"  # before today, the opening
+    form["second_review"] = "2027-06-01"
+    form["third_review"] = "2027-06-01"
+    refused = press(form, "Save")
+    assert errors_beside(refused, "first_review") == [
+        "A review comes after the plan was opened: not before it."
+    ]
+    beside_second = " ".join(errors_beside(refused, "second_review"))
+    assert "Review within a year of the plan's opening." in beside_second
+    assert "Give each review its own day." in beside_second
+    assert not ImprovementPlan.objects.exists()

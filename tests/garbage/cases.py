@@ -13,6 +13,7 @@ A URL name with neither a case nor a reason in ``SKIPPED`` fails
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -251,7 +252,7 @@ CASES: list[Case] = [
         fill=lambda world: {
             "own_reasons": "Late proposals.",
             "measures": "Proposals within two days.",
-            "first_review": "2030-01-15",
+            "first_review": (timezone.localdate() + dt.timedelta(days=30)).isoformat(),
         },
     ),
     Case(

@@ -37,7 +37,10 @@ def plan_for(
     outcome: str = ImprovementPlan.Outcome.OPEN,
     measures: str = "Proposals within two days.",
 ) -> ImprovementPlan:
+    # Opened on or before its first review, as the plan form asks.
+    opened_on = min([timezone.localdate(), *reviews])
     return ImprovementPlan.objects.create(
+        opened_on=opened_on,
         employee=employee,
         department=department,
         opened_by=opened_by,

@@ -45,7 +45,7 @@ def test_the_objective_page_lists_the_plans_opened_for_it(
     plan.save(update_fields=["objective"])
     page = django_app.get(objective.get_absolute_url(), user=manager)
     assert follow_up(page) == [
-        f"Improvement plan for Rob Report, opened {today:%m/%d/%Y}: outcome due"
+        f"Improvement plan for Rob Report, opened {plan.opened_on:%m/%d/%Y}: outcome due"
     ]
     assert page.click(description="Improvement plan for Rob Report").request.path == (
         plan.get_absolute_url()

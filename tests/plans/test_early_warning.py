@@ -15,7 +15,7 @@ from django.db import IntegrityError
 
 from accounts.models import Notification
 from plans.models import EarlyWarning
-from plans.services import objective_progress_refresh
+from plans.services import checkin_create, objective_progress_refresh
 from reviews.jobs import weekly_digest_run
 from reviews.models import JobSettings
 from tests.factories import DepartmentFactory, UserFactory, make_cycle, make_objective
@@ -206,3 +206,22 @@ def test_the_digest_reaches_a_head_above_who_manages_nobody_directly(
         weekly_digest_run()
     (digest,) = [m for m in mail.outbox if m.to == [director.email]]
     assert "“Regional revenue” (Northern sales) fell to 2 of 5." in digest.body
+
+
+def test_a_closed_cycles_objective_warns_nobody(
+    django_app, objective, report, manager, cycle, django_capture_on_commit_callbacks
+):
+    """Found by a new user's trial: last year's objectives repeated this year's warnings
+    in the digest (same titles, no year)."""
+    JobSettings.current()
+    JobSettings.objects.update(digest_weekday=0)
+    with django_capture_on_commit_callbacks(execute=True):
+        record(django_app, report, objective, value="56", confidence="1")
+    cycle.state = "closed"
+    cycle.save(update_fields=["state"])
+    checkin_create(actor=report, objective=objective, value=57, confidence=1, note="")
+    assert EarlyWarning.objects.count() == 1  # the one raised while the cycle was open
+    with time_machine.travel(MONDAY, tick=False), django_capture_on_commit_callbacks(execute=True):
+        weekly_digest_run()
+    (digest,) = [m for m in mail.outbox if m.to == [manager.email]]
+    assert "Early warning" not in digest.body
