@@ -199,7 +199,7 @@ def improvement_plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(improvement_plans_visible_to(user), pk=pk)
     if not can_edit_improvement_plan(user, plan):
         raise PermissionDenied
-    if plan.checkpoints.exists():
+    if plan.objective_id is not None and plan.checkpoints.exists():
         # Opened from a checkpoint: about its missed objective, which stays.
         objectives = Objective.objects.filter(pk=plan.objective_id)
     else:
