@@ -30,8 +30,8 @@ def validate_not_future(value: dt.date) -> None:
 
 
 DECISIONS_DONE = {
-    "adjust": _("Plan adjusted"),
-    "support": _("Support given"),
+    "adjust": _("Decided: adjust the plan"),
+    "support": _("Decided: give support"),
     "improvement_plan": _("Improvement plan opened"),
 }
 

@@ -46,6 +46,10 @@ OPENED_MESSAGE = gettext_noop(
     "Phase target missed at the %(node)s time node: “%(objective)s” (%(subject)s) reached "
     "%(reached)s of %(planned)s. Talk with them, record why, and decide what to do."
 )
+OPENED_WITHOUT_CHECK_IN = gettext_noop(
+    "Phase target missed at the %(node)s time node: “%(objective)s” (%(subject)s) had no "
+    "check-in by then (target %(planned)s). Talk with them, record why, and decide what to do."
+)
 
 
 def open_checkpoints() -> QuerySet[Checkpoint]:
@@ -130,8 +134,18 @@ class CheckpointsOpened:
     opened: int = 0
 
 
-def _number(value: Any) -> str:
-    return "—" if value is None else f"{value.normalize():f}"
+def _number(value: Any, unit: str = "") -> str:
+    """A value as the person typed it, with the objective's unit (``%`` for a share)."""
+    if value is None:
+        return "—"
+    number = f"{value.normalize():f}"
+    return f"{number} {unit}" if unit else number
+
+
+def _unit(objective: Objective) -> str:
+    if objective.measure == "percent":
+        return "%"
+    return objective.unit if objective.measure == "number" else ""
 
 
 @transaction.atomic
@@ -172,10 +186,11 @@ def checkpoints_open(*, today: dt.date | None = None) -> CheckpointsOpened:
                 "node": check.month.strftime("%Y-%m"),
                 "objective": objective.title,
                 "subject": str(objective.subject),
-                "reached": _number(check.reached),
-                "planned": _number(check.planned),
+                "reached": _number(check.reached, _unit(objective)),
+                "planned": _number(check.planned, _unit(objective)),
             }
-            told.append((coach, OPENED_MESSAGE, checkpoint.get_absolute_url(), params))
+            message = OPENED_MESSAGE if check.reached is not None else OPENED_WITHOUT_CHECK_IN
+            told.append((coach, message, checkpoint.get_absolute_url(), params))
     if told:
         transaction.on_commit(lambda: notify_each(told))
     return result

@@ -310,6 +310,8 @@ def _all_day_event(*, uid: str, summary: str, day: dt.date, url: str) -> Any:
     """One all-day event; any stored date works, the last day of the calendar too."""
     event = Event()
     event.add("uid", uid)
+    # Required in every event (RFC 5545, 3.6.1); some calendars refuse events without it.
+    event.add("dtstamp", timezone.now())
     event.add("summary", summary)
     event.add("dtstart", day)
     # Without DTEND an all-day event lasts one day (RFC 5545, 3.6.1); the day after

@@ -39,8 +39,20 @@ def can_hold_conversation(access: TableAccess) -> bool:
     return can_coach(access.user, employee=table.employee, department=table.department)
 
 
-def _number(value: Any) -> str:
-    return "—" if value is None else f"{value.normalize():f}"
+def _number(value: Any, measured: Any = None) -> str:
+    """A value with its unit (``%`` for a share), as the note's reader expects it."""
+    if value is None:
+        return "—"
+    number = f"{value.normalize():f}"
+    measure = getattr(measured, "measure", "")
+    unit = (
+        "%"
+        if measure == "percent"
+        else getattr(measured, "unit", "")
+        if measure == "number"
+        else ""
+    )
+    return f"{number} {unit}" if unit else number
 
 
 def subject_open_checkpoints(table: ReviewTable) -> list[Checkpoint]:
@@ -86,15 +98,15 @@ def conversation_note(
                 % {
                     "objective": checkpoint.objective.title,
                     "node": date_format(checkpoint.month, "YEAR_MONTH_FORMAT"),
-                    "reached": _number(check.reached),
-                    "planned": _number(check.planned),
+                    "reached": _number(check.reached, checkpoint.objective),
+                    "planned": _number(check.planned, checkpoint.objective),
                 }
             )
     for row in rows:
         line = _("%(objective)s: planned %(planned)s, actual %(actual)s") % {
             "objective": row.title,
-            "planned": _number(row.planned),
-            "actual": _number(row.actual),
+            "planned": _number(row.planned, row),
+            "actual": _number(row.actual, row),
         }
         if row.gap_reason:
             said = _("gap: %(reason)s") if row.gap_reason_unsplit else _("own reasons: %(reason)s")

@@ -49,3 +49,19 @@ class PerformanceFactForm(forms.ModelForm[PerformanceFact]):
         kind = self.fields["kind"]
         assert isinstance(kind, forms.ChoiceField)  # noqa: S101
         kind.choices = PerformanceFact.Kind.choices
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        objective, day = data.get("objective"), data.get("observed_on")
+        if objective is not None and day is not None:
+            cycle = objective.cycle
+            if not cycle.start_date <= day <= cycle.end_date:
+                self.add_error(
+                    "objective",
+                    _(
+                        "This objective belongs to the cycle %(cycle)s, which does not cover "
+                        "the day of the fact."
+                    )
+                    % {"cycle": cycle.name},
+                )
+        return data

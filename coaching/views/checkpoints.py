@@ -67,8 +67,11 @@ def checkpoint_list(request: HttpRequest) -> HttpResponse:
     """The checkpoints the viewer coaches (or all they may see), open ones first."""
     user = user_of(request)
     query: QueryDict = request.GET
-    if user_roles(user).is_hr and not query.get("scope"):
-        query = request.GET.copy()  # HR coaches nobody as HR: all they see, shown as chosen
+    roles = user_roles(user)
+    coaches = roles.is_manager or roles.is_department_head
+    if not query.get("scope") and (roles.is_hr or not coaches):
+        # HR, and whoever coaches nobody, start from all they see (their own talks too).
+        query = request.GET.copy()
         query["scope"] = "all"
     filters = CheckpointFilterForm(query)
     listed = checkpoints_visible_to(user)
@@ -94,7 +97,7 @@ def checkpoint_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "coaching/checkpoint_list.html",
-        {"filters": filters, "page": page, "is_hr": user_roles(user).is_hr},
+        {"filters": filters, "page": page, "is_hr": roles.is_hr},
     )
 
 

@@ -42,6 +42,9 @@ def table_conversation(request: HttpRequest, pk: int) -> HttpResponse:
     suggestion = coaching_type_suggest(employee=employee) if employee else None
     initial = {
         "occasion": CoachingSession.Occasion.MIDTERM,
+        # The month's review is a planned, formal talk, not a one-minute note.
+        "form": CoachingSession.Form.FORMAL,
+        "duration_minutes": 30,
         "note": conversation_note(table, rows, subject_open_checkpoints(table)),
         **({"type": suggestion.type} if suggestion else {}),
     }

@@ -37,8 +37,8 @@ def test_the_daily_run_checks_the_passed_nodes_and_tells_the_coach(
     )
     (told,) = Notification.objects.filter(recipient=manager, message__startswith="Phase target")
     assert told.message == (
-        "Phase target missed at the 2026-03 time node: “Orders won” (Rob Report) reached 25 "
-        "of 30. Talk with them, record why, and decide what to do."
+        "Phase target missed at the 2026-03 time node: “Orders won” (Rob Report) reached "
+        "25 orders of 30 orders. Talk with them, record why, and decide what to do."
     )
     assert told.url == Checkpoint.objects.get().get_absolute_url()
     with django_capture_on_commit_callbacks(execute=True):

@@ -76,5 +76,5 @@ def test_the_review_conversation_starts_from_the_open_checkpoints(
     note = session_form["note"].value
     assert "own reasons: Late start. · outside reasons: Budgets frozen." in note
     assert "Open checkpoints (missed phase targets):" in note
-    assert "Orders won at March 2026: reached 25 of 30" in note
+    assert "Orders won at March 2026: reached 25 orders of 30 orders" in note
     assert not messages(page)

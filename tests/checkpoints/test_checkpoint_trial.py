@@ -109,7 +109,7 @@ def test_open_checkpoints_come_first_and_hr_sees_all_by_default(
         row.select("td")[-1].get_text(strip=True)
         for row in page.html.select("[data-testid=checkpoints] tr[data-checkpoint]")
     ]
-    assert states[-1] == "Support given" and "Support given" not in states[:-1]
+    assert states[-1] == "Decided: give support" and "Decided: give support" not in states[:-1]
     hr_page = django_app.get(reverse("coaching:checkpoint_list"), user=make_hr(hr))
     assert form_by_testid(hr_page, "checkpoint-filters")["scope"].value == "all"
     assert len(hr_page.html.select("[data-testid=checkpoints] tr[data-checkpoint]")) == 2  # open
@@ -121,7 +121,7 @@ def test_the_note_keeps_the_open_checkpoints_when_reasons_are_long(report, cycle
     rows = list(table.rows.all())
     note = conversation_note(table, rows, [checkpoint])
     assert len(note) <= 2000
-    assert "Orders won at March 2026: reached 25 of 30" in note
+    assert "Orders won at March 2026: reached 25 orders of 30 orders" in note
 
 
 def test_a_closed_plan_may_be_followed_by_a_new_one(django_app, manager, checkpoint):

@@ -228,3 +228,22 @@ def test_the_timeline_of_facts_queries_do_not_grow(
     with django_assert_max_num_queries(14):
         response = client.get(timeline(report))
     assert response.content.decode().count("Fact number") == size
+
+
+def test_a_fact_is_linked_only_to_an_objective_of_its_days_cycle(django_app, manager, report):
+    """Found by a new user's trial: a fact of this November was accepted on last year's
+    objective, and the timeline then named it without its year."""
+    today = timezone.localdate()
+    old = make_objective(make_cycle(today.year - 1), employee=report, title="Calls made")
+    form = form_by_testid(
+        django_app.get(reverse("coaching:fact_new", args=[report.pk]), user=manager), "fact-form"
+    )
+    choose(form, "kind", "Positive")
+    form["observed"] = SHARED
+    choose(form, "objective", f"Calls made ({old.cycle.name})")
+    refused = press(form, "Save fact")
+    assert errors_beside(refused, "objective") == [
+        f"This objective belongs to the cycle {old.cycle.name}, which does not cover the day "
+        "of the fact."
+    ]
+    assert not PerformanceFact.objects.exists()
