@@ -1,7 +1,8 @@
-"""Coaching's entries in the plan pages' extension points (``plans.extensions``).
+"""Coaching's entries in the plan pages' extension points (``plans.extensions``),
+and the points of coaching's own pages.
 
 Registered by ``CoachingConfig.ready()``: ``plans`` shows them without importing
-``coaching``.
+``coaching``; ``reviews`` registers into ``session_records`` the same way.
 """
 
 from __future__ import annotations
@@ -13,16 +14,20 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accounts.extensions import PageLink
+from accounts.extensions import LinkPoint, PageLink
 from accounts.links import named_url
 from accounts.models import Department, User
 from coaching.checkpoint_models import Checkpoint
 from coaching.checkpoints import checkpoints_to_talk
-from coaching.models import ImprovementPlan
+from coaching.models import CoachingSession, ImprovementPlan
 from coaching.permissions import can_coach
 from coaching.selectors import improvement_plans_of
 from plans.models import AppraisalCycle, Objective
 from plans.selectors import Progress
+
+session_records: LinkPoint[[User, CoachingSession]] = LinkPoint("session_records")
+"""Records of higher apps about a session, under *Follow-up* on its page: ``(viewer,
+session)``. ``reviews`` links the monthly review table whose conversation it was."""
 
 
 def objective_coaching_links(

@@ -6,14 +6,18 @@ importing ``reviews``.
 
 from __future__ import annotations
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.extensions import PageLink
 from accounts.links import pk_url
 from accounts.models import User
 from accounts.selectors import is_manager_of, user_roles, was_line_manager_of
+from coaching.models import CoachingSession
 from plans.models import AppraisalCycle
 from plans.permissions import can_manage_cycles
+from reviews.conversation_models import ReviewConversation
+from reviews.permissions import tables_visible_to
 
 
 def person_record_links(viewer: User, person: User) -> list[PageLink]:
@@ -58,3 +62,16 @@ def cycle_close_link(user: User, cycle: AppraisalCycle) -> list[PageLink]:
             style="btn-outline-danger",
         )
     ]
+
+
+def session_review_table_link(viewer: User, session: CoachingSession) -> list[PageLink]:
+    """The review table whose month's conversation the session was, for who reads it."""
+    held = ReviewConversation.objects.filter(session=session).select_related("table").first()
+    if held is None or not tables_visible_to(viewer).filter(pk=held.table_id).exists():
+        return []
+    table = held.table
+    label = _("The review conversation of %(subject)s's table, %(month)s") % {
+        "subject": table.subject_name,
+        "month": date_format(table.month, "YEAR_MONTH_FORMAT"),
+    }
+    return [PageLink(label, table.get_absolute_url())]

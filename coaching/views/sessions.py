@@ -19,6 +19,7 @@ from accounts.concurrency import StaleEditError, refused_as_stale
 from accounts.http import HtmxHttpRequest, user_of
 from accounts.inputs import param_choice, param_id
 from accounts.models import User
+from coaching.extensions import session_records
 from coaching.facts import facts_of_month
 from coaching.forms import AcknowledgeForm, QuickNoteForm, SessionFormBundle
 from coaching.models import ActionItem, CoachingSession
@@ -205,6 +206,7 @@ def _session_context(
         "can_acknowledge": can_acknowledge(user, session),
         "acknowledge_form": acknowledge_form or AcknowledgeForm(),
         "links": session_links(session=session) if content else [],
+        "records": session_records.links(user, session),
         # The performance facts of the session's month, as the reader may read them.
         "facts": facts_of_month(user, session.employee, session.held_on)
         if content and session.employee is not None

@@ -49,6 +49,10 @@ def test_the_reviewer_holds_the_review_conversation_from_the_table(
     assert messages(session_page) == ["The review conversation has been saved."]
     session = CoachingSession.objects.get()
     assert session.employee == report and session.occasion == "midterm"
+    # The session leads back to its table, for both of them.
+    back = session_page.html.select_one("[data-testid=records] a")
+    assert back["href"] == in_review.get_absolute_url()
+    assert "The review conversation of Rob Report" in back.text
     assert ReviewConversation.objects.get().table == in_review
 
     table_page = django_app.get(in_review.get_absolute_url(), user=manager)
