@@ -17,9 +17,10 @@ The model lives here (``coaching.models`` is loaded with it) so that
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -74,6 +75,9 @@ class PerformanceFact(models.Model):
         help_text=_("Only you and the managers above the person read it; not the person, not HR."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The key of the form that recorded it, made when the form was drawn: the same form
+    # sent again (Back and Save, a retry) changes this fact instead of adding another.
+    form_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         app_label = "coaching"
@@ -125,8 +129,37 @@ def performance_fact_save(
     observed: str,
     objective: Objective | None,
     private: bool,
+    form_key: uuid.UUID | None = None,
 ) -> PerformanceFact:
-    """Record a new fact (``fact`` None) or change one; the author is the first writer."""
+    """Record a new fact (``fact`` None) or change one; the author is the first writer.
+
+    A new fact's ``form_key`` names the form it came from: sent again, that form
+    changes the fact it recorded the first time (its author's, about the same person)
+    instead of recording it twice, also when both arrive at once (a unique key).
+    """
+    if fact is None and form_key is not None:
+        fact = PerformanceFact.objects.filter(
+            form_key=form_key, author=actor, employee=employee
+        ).first()
+        if fact is None:
+            try:
+                with transaction.atomic():
+                    fact = PerformanceFact.objects.create(
+                        employee=employee,
+                        author=actor,
+                        form_key=form_key,
+                        observed_on=observed_on,
+                        kind=kind,
+                        observed=observed,
+                        objective=objective,
+                        private=private,
+                    )
+                return fact
+            except IntegrityError:
+                fact = PerformanceFact.objects.filter(
+                    form_key=form_key, author=actor, employee=employee
+                ).first()
+                # None: the key of a form about someone else; this is a new fact.
     if fact is None:
         fact = PerformanceFact(employee=employee, author=actor)
     fact.observed_on = observed_on

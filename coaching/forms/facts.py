@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -18,7 +19,22 @@ class ObjectiveChoiceField(forms.ModelChoiceField[Objective]):
         return f"{obj.title} ({obj.cycle.name})"
 
 
+class FormKeyField(forms.UUIDField):
+    """A hidden key nobody types: a mangled one counts as none (a fact without a key),
+    never as an error beside a field nobody sees."""
+
+    widget = forms.HiddenInput
+
+    def to_python(self, value: Any) -> Any:  # a UUID or None
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            return None
+
+
 class PerformanceFactForm(forms.ModelForm[PerformanceFact]):
+    # A new fact's form key, made when the form is drawn (``performance_fact_save``).
+    form_key = FormKeyField(required=False)
     objective = ObjectiveChoiceField(
         queryset=Objective.objects.none(),
         required=False,
@@ -43,6 +59,10 @@ class PerformanceFactForm(forms.ModelForm[PerformanceFact]):
             .select_related("cycle")
             .order_by("-cycle__start_date", "title")
         )
+        if self.instance.pk is None:
+            self.fields["form_key"].initial = uuid.uuid4()
+        else:
+            del self.fields["form_key"]
         # A new fact is usually today's; its kind is one of two, with no blank choice.
         if self.instance.pk is None and not self.is_bound:
             self.initial.setdefault("observed_on", timezone.localdate())

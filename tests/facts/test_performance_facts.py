@@ -247,3 +247,25 @@ def test_a_fact_is_linked_only_to_an_objective_of_its_days_cycle(django_app, man
         "of the fact."
     ]
     assert not PerformanceFact.objects.exists()
+
+
+def test_the_same_form_sent_twice_records_one_fact(django_app, manager, report):
+    """Found by a new user's trial: Save, Back, Save stored the fact twice."""
+    form = form_by_testid(
+        django_app.get(reverse("coaching:fact_new", args=[report.pk]), user=manager), "fact-form"
+    )
+    choose(form, "kind", "Positive")
+    form["observed"] = SHARED
+    press(form, "Save fact").follow()
+    form["observed"] = SHARED + ", and followed up"
+    press(form, "Save fact").follow()
+    (fact,) = PerformanceFact.objects.all()
+    assert fact.observed == SHARED + ", and followed up"
+    # Another fresh form records another fact.
+    other = form_by_testid(
+        django_app.get(reverse("coaching:fact_new", args=[report.pk]), user=manager), "fact-form"
+    )
+    choose(other, "kind", "Positive")
+    other["observed"] = PRIVATE
+    press(other, "Save fact").follow()
+    assert PerformanceFact.objects.count() == 2
