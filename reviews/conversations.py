@@ -31,11 +31,16 @@ def conversation_of(table: ReviewTable) -> ReviewConversation | None:
 
 
 def can_hold_conversation(access: TableAccess) -> bool:
-    """The table's reviewer, who coaches its subject, once the table was handed in and
-    while its cycle is open."""
+    """The table's reviewer, once the table was handed in and while its cycle is open:
+    the recorded reviewer (the month's manager, also when the person has moved on to
+    another since), or one stepping in who coaches the subject. Nobody for a leaver."""
     table = access.table
     if not access.is_reviewer or access.cycle_closed or table.status not in HELD_ON:
         return False
+    if table.employee is not None and not table.employee.is_active:
+        return False
+    if table.reviewer_id == access.user.pk:
+        return True
     return can_coach(access.user, employee=table.employee, department=table.department)
 
 

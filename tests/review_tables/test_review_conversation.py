@@ -136,3 +136,20 @@ def test_two_forms_open_at_once_save_one_conversation(django_app, manager, in_re
     assert messages(after) == ["The review conversation of this table was already held."]
     assert after.request.path == saved.request.path
     assert CoachingSession.objects.count() == 1
+
+
+def test_the_months_reviewer_holds_it_after_the_person_moved_on(
+    django_app, manager, report, other_manager, in_review
+):
+    """Found by a new user's trial: after a move, neither the month's reviewer nor the
+    new manager could hold the conversation, and the table could only be finalised
+    without one."""
+    assert in_review.reviewer_id == manager.pk
+    report.manager = other_manager
+    report.save(update_fields=["manager"])
+    page = django_app.get(in_review.get_absolute_url(), user=manager)
+    form = form_with_button(page.click("Hold the review conversation"), "Save session")
+    assert messages(press(form, "Save session").follow()) == [
+        "The review conversation has been saved."
+    ]
+    assert ReviewConversation.objects.get().held_by == manager
