@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.inputs import validate_sane_date
 from accounts.links import pk_url
-from accounts.models import Department, User
+from accounts.models import User
 from plans.models import Objective, TargetCheck
 
 if TYPE_CHECKING:
@@ -125,10 +125,6 @@ class Checkpoint(models.Model):
     def is_open(self) -> bool:
         """Still calls for the coach: not answered, or a decided plan not opened yet."""
         return self.answered_at is None or self.wants_improvement_plan
-
-    @property
-    def subject(self) -> User | Department:
-        return self.objective.subject
 
     @property
     def decision_done(self) -> str:

@@ -135,7 +135,9 @@ class CheckpointsOpened:
 
 
 def _number(value: Any, unit: str = "") -> str:
-    """A value as the person typed it, with the objective's unit (``%`` for a share)."""
+    """A value with the objective's unit (``%`` for a share), in no language: unlike the
+    pages' ``measured`` (which says "done" for a milestone), a notice's parameters are
+    stored before anyone reads them."""
     if value is None:
         return "—"
     number = f"{value.normalize():f}"
@@ -267,16 +269,15 @@ def checkpoint_plan_link(*, checkpoint: Checkpoint, plan: ImprovementPlan, actor
     """Link the improvement plan opened from ``checkpoint`` (locked by the caller): its
     decision is then the plan, and an unanswered checkpoint is answered with the plan's
     reasons."""
-    locked = checkpoint
-    locked.improvement_plan = plan
-    locked.decision = Checkpoint.Decision.IMPROVEMENT_PLAN
-    if locked.answered_at is None:
-        locked.answered_at, locked.answered_by = timezone.now(), actor
-        locked.talked_on = locked.talked_on or plan.opened_on
-        locked.own_reasons = locked.own_reasons or plan.own_reasons
-        locked.outside_reasons = locked.outside_reasons or plan.outside_reasons
-    locked.version += 1
-    locked.save()
+    checkpoint.improvement_plan = plan
+    checkpoint.decision = Checkpoint.Decision.IMPROVEMENT_PLAN
+    if checkpoint.answered_at is None:
+        checkpoint.answered_at, checkpoint.answered_by = timezone.now(), actor
+        checkpoint.talked_on = checkpoint.talked_on or plan.opened_on
+        checkpoint.own_reasons = checkpoint.own_reasons or plan.own_reasons
+        checkpoint.outside_reasons = checkpoint.outside_reasons or plan.outside_reasons
+    checkpoint.version += 1
+    checkpoint.save()
 
 
 def improvement_plan_initial(checkpoint: Checkpoint) -> dict[str, Any]:

@@ -6,8 +6,6 @@ Kept apart from ``plans.models`` (which imports it, so Django registers it in
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -54,10 +52,3 @@ class TargetCheck(models.Model):
     def __str__(self) -> str:
         verdict = "met" if self.met else "missed"
         return f"{self.objective_id} · {self.month:%Y-%m}: {verdict}"
-
-    @property
-    def shortfall(self) -> Decimal | None:
-        """How far the value reached fell short of the target (None when met or unknown)."""
-        if self.met:
-            return None
-        return self.planned - (self.reached or Decimal(0))

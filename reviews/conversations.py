@@ -16,6 +16,7 @@ from coaching.checkpoints import open_checkpoints
 from coaching.models import CoachingSession
 from coaching.permissions import can_coach
 from coaching.services import session_save
+from plans.templatetags.plans_tags import measured
 from reviews.conversation_models import ReviewConversation
 from reviews.models import ReviewRow, ReviewTable
 from reviews.permissions import TableAccess
@@ -42,22 +43,6 @@ def can_hold_conversation(access: TableAccess) -> bool:
     if table.reviewer_id == access.user.pk:
         return True
     return can_coach(access.user, employee=table.employee, department=table.department)
-
-
-def _number(value: Any, measured: Any = None) -> str:
-    """A value with its unit (``%`` for a share), as the note's reader expects it."""
-    if value is None:
-        return "—"
-    number = f"{value.normalize():f}"
-    measure = getattr(measured, "measure", "")
-    unit = (
-        "%"
-        if measure == "percent"
-        else getattr(measured, "unit", "")
-        if measure == "number"
-        else ""
-    )
-    return f"{number} {unit}" if unit else number
 
 
 def subject_open_checkpoints(table: ReviewTable) -> list[Checkpoint]:
@@ -103,15 +88,15 @@ def conversation_note(
                 % {
                     "objective": checkpoint.objective.title,
                     "node": date_format(checkpoint.month, "YEAR_MONTH_FORMAT"),
-                    "reached": _number(check.reached, checkpoint.objective),
-                    "planned": _number(check.planned, checkpoint.objective),
+                    "reached": measured(check.reached, checkpoint.objective),
+                    "planned": measured(check.planned, checkpoint.objective),
                 }
             )
     for row in rows:
         line = _("%(objective)s: planned %(planned)s, actual %(actual)s") % {
             "objective": row.title,
-            "planned": _number(row.planned, row),
-            "actual": _number(row.actual, row),
+            "planned": measured(row.planned, row),
+            "actual": measured(row.actual, row),
         }
         if row.gap_reason:
             said = _("gap: %(reason)s") if row.gap_reason_unsplit else _("own reasons: %(reason)s")
