@@ -65,6 +65,13 @@ class AppraisalCycle(models.Model):
     rating_scale = models.JSONField(
         _("rating scale"), default=list, blank=True, validators=[validate_rating_scale]
     )
+    # Carrying a cycle forward (issue 17 §2): which cycle's objectives were copied
+    # into this one, which of them (``plans.template_models.CarryForward``), and when.
+    carried_from = models.ForeignKey(
+        "self", models.SET_NULL, null=True, blank=True, verbose_name=_("carried forward from")
+    )
+    carry_forward = models.CharField(_("objectives carried forward"), max_length=12, blank=True)
+    carried_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -256,6 +263,16 @@ class Objective(models.Model):
     created_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Where the objective came from (issue 17): the template it was assigned from,
+    # or the objective of an earlier cycle it was carried forward from.
+    template = models.ForeignKey(
+        "plans.ObjectiveTemplate", models.SET_NULL, null=True, blank=True, editable=False,
+        verbose_name=_("template"), related_name="copies",
+    )  # fmt: skip
+    carried_from = models.ForeignKey(
+        "self", models.SET_NULL, null=True, blank=True, editable=False,
+        verbose_name=_("carried forward from"), related_name="carried_to",
+    )  # fmt: skip
     # Set when the person moved out of the department whose objective this one is
     # aligned to (issue 15, section 2): the alignment wants a look; cleared when
     # the objective is aligned again.
@@ -288,6 +305,23 @@ class Objective(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(weight__lte=100), name="coaching_objective_weight_max_100"
+            ),
+            # Assigning a template set twice, or carrying a cycle forward twice,
+            # creates nothing twice.
+            models.UniqueConstraint(
+                fields=["cycle", "employee", "template"],
+                condition=models.Q(template__isnull=False, employee__isnull=False),
+                name="plans_objective_template_once_per_person",
+            ),
+            models.UniqueConstraint(
+                fields=["cycle", "department", "template"],
+                condition=models.Q(template__isnull=False, department__isnull=False),
+                name="plans_objective_template_once_per_department",
+            ),
+            models.UniqueConstraint(
+                fields=["cycle", "carried_from"],
+                condition=models.Q(carried_from__isnull=False),
+                name="plans_objective_carried_once",
             ),
         ]
         indexes = [
@@ -449,6 +483,7 @@ class PlanReopening(models.Model):
 
 
 from plans.check_models import TargetCheck  # noqa: E402 - registered as a plans model
+from plans.template_models import ObjectiveTemplate, TemplateSet  # noqa: E402 - plans models
 from plans.warning_models import EarlyWarning  # noqa: E402 - registered as a plans model
 
-__all__ = ["EarlyWarning", "TargetCheck"]
+__all__ = ["EarlyWarning", "ObjectiveTemplate", "TargetCheck", "TemplateSet"]

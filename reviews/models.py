@@ -403,5 +403,14 @@ class ReviewEvent(models.Model):
 
 from reviews.conversation_models import ReviewConversation  # noqa: E402
 from reviews.job_models import ExportJob, JobRun, JobSettings  # noqa: E402
+from reviews.result_models import Calibration, CycleResult, RatingAdjustment  # noqa: E402
 
-__all__ = ["ExportJob", "JobRun", "JobSettings", "ReviewConversation"]
+__all__ = [
+    "Calibration",
+    "CycleResult",
+    "ExportJob",
+    "JobRun",
+    "JobSettings",
+    "RatingAdjustment",
+    "ReviewConversation",
+]
