@@ -17,6 +17,7 @@ from coaching.models import CoachingSession
 from coaching.selectors import open_action_items_for
 from plans.models import Objective
 from plans.selectors import ProgressState, current_cycle, objective_progress, with_progress
+from reviews.result_selectors import own_published_results, results_to_propose_count
 from reviews.selectors import WITH_ASSESSEE, in_open_cycles, tables_of_assessee, tables_to_review
 
 HOME_CHECKPOINTS = 5
@@ -70,6 +71,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "team_lagging": team_lagging,
             "open_tables": open_tables,
             "waiting_reviews": waiting,
+            # Issue 17 §3: results waiting for the manager's proposal; the person's published ones.
+            "results_to_propose": results_to_propose_count(user) if coaches else 0,
+            "my_results": own_published_results(user),
             "checkpoints": to_talk[:HOME_CHECKPOINTS],
             "more_checkpoints": len(to_talk) > HOME_CHECKPOINTS,
             "direct_reports": list(reports_of(user).filter(is_active=True)[:12]),

@@ -29,8 +29,14 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.selectors import department_subtree_ids
 from accounts.services import enqueue_on_commit
-from reviews.models import ExportJob, Inquiry, ReviewRow, ReviewTable
+from reviews.models import CycleResult, ExportJob, Inquiry, ReviewRow, ReviewTable
 from reviews.permissions import tables_reported_to
+from reviews.result_selectors import (
+    RESULT_HEADERS,
+    export_results,
+    export_sees_ratings,
+    result_export_values,
+)
 from reviews.selectors import in_departments_then
 
 # Spreadsheet programs treat a cell starting with these as a formula.
@@ -171,10 +177,16 @@ def write_xlsx(
     tables: QuerySet[ReviewTable],
     target: IO[bytes] | str,
     on_progress: Callable[[int], None] | None = None,
+    *,
+    results: QuerySet[CycleResult] | None = None,
+    reader: User | None = None,
 ) -> int:
-    """The Rows, Tables and Inquiries sheets; returns the number of rows written.
+    """The Rows, Tables, Inquiries and Results sheets; returns the number of rows written.
 
     ``on_progress`` is told how many objective rows are written, every 2,000.
+    ``results`` (``result_selectors.export_results``) fill the Results sheet, one
+    line per cycle result, their rating columns only where ``reader`` may export
+    them (``export_sees_ratings``; ``None``: a command, everything).
     """
     workbook = xlsxwriter.Workbook(
         target, {"constant_memory": True, "strings_to_formulas": False, "in_memory": False}
@@ -296,17 +308,41 @@ def write_xlsx(
             inquiries_sheet.write_string(line, 6, inquiry.answered_by.full_name)
         inquiries_sheet.write_string(line, 7, inquiry.kind)  # question / suggestion
     inquiries_sheet.autofilter(0, 0, max(line, 1), len(inquiry_headers) - 1)
+
+    results_sheet = workbook.add_worksheet("Results")
+    widths = (10, 24, 11, 20, 20, 12, 13, 20, 20, 20, 17, 48, 17, 48, 9)
+    header(results_sheet, RESULT_HEADERS, widths)
+    line = 0
+    for line, result in enumerate(
+        results.iterator(chunk_size=2000) if results is not None else [], start=1
+    ):
+        cells = result_export_values(result, ratings=export_sees_ratings(reader, result))
+        for column, value in enumerate(cells):
+            if value in (None, ""):
+                continue
+            if isinstance(value, dt.datetime):
+                naive = value.astimezone(dt.UTC).replace(tzinfo=None)
+                results_sheet.write_datetime(line, column, naive, date_format)
+            elif isinstance(value, float):
+                results_sheet.write_number(line, column, value)
+            else:
+                results_sheet.write_string(line, column, str(safe_cell(value)))
+    results_sheet.autofilter(0, 0, max(line, 1), len(RESULT_HEADERS) - 1)
     workbook.close()
     return count
 
 
 def pdf_bytes(pages: list[dict[str, Any]]) -> bytes:
     """One PDF of one or more printable tables, one table per page."""
+    return html_pdf_bytes(render_to_string("reviews/tables_pdf.html", {"pages": pages}))
+
+
+def html_pdf_bytes(html: str) -> bytes:
+    """The PDF of a printable page's HTML (WeasyPrint); ``RuntimeError`` without Pango."""
     try:
         from weasyprint import HTML  # type: ignore[import-untyped]  # noqa: PLC0415
     except OSError as error:  # Pango is missing on this machine
         raise RuntimeError(_("PDF export needs the Pango library on the server.")) from error
-    html = render_to_string("reviews/tables_pdf.html", {"pages": pages})
     return bytes(HTML(string=html).write_pdf())
 
 
@@ -349,7 +385,20 @@ def export_job_build(*, job_id: int) -> None:
         ExportJob.objects.filter(pk=job.pk).update(progress=rows)
 
     try:
-        rows = write_xlsx(tables, str(folder / name), on_progress=progress)
+        results = export_results(
+            job.requester,
+            cycle_id=spec.cycle_id,
+            month_from=spec.month_from,
+            month_to=spec.month_to,
+            department_id=spec.department_id,
+        )
+        rows = write_xlsx(
+            tables,
+            str(folder / name),
+            on_progress=progress,
+            results=results,
+            reader=job.requester,
+        )
     except Exception as error:
         ExportJob.objects.filter(pk=job.pk).update(
             status=ExportJob.Status.FAILED, error=str(error)[:2000], finished_at=timezone.now()

@@ -37,6 +37,7 @@ REMINDER_KINDS = {
     "plan_outcome_due": gettext_lazy("Improvement plans needing their outcome"),
     "checkpoint_open": gettext_lazy("Checkpoints still to talk through (weekly)"),
     "weekly_digest": gettext_lazy("Weekly digests"),
+    "result_published": gettext_lazy("Results published, to each person"),
 }
 
 
@@ -59,6 +60,10 @@ def progress_restated(*, count: int) -> Outcome:
 
 def targets_checked(*, checked: int, missed: int, opened: int) -> Outcome:
     return {"say": "targets_checked", "checked": checked, "missed": missed, "opened": opened}
+
+
+def results_prepared(*, cycle: str, created: int, refreshed: int) -> Outcome:
+    return {"say": "results_prepared", "cycle": cycle, "created": created, "refreshed": refreshed}
 
 
 def reminders_sent(*, kind: str, count: int) -> Outcome:
@@ -109,6 +114,12 @@ def outcome_text(outcome: Outcome) -> str:
             "missed": ngettext("%(n)s missed", "%(n)s missed", missed) % {"n": missed},
             "opened": ngettext("%(n)s checkpoint opened", "%(n)s checkpoints opened", opened)
             % {"n": opened},
+        }
+    if say == "results_prepared":
+        return _("Results of %(cycle)s: %(created)s new, %(refreshed)s with changed figures.") % {
+            "cycle": outcome["cycle"],
+            "created": outcome["created"],
+            "refreshed": outcome["refreshed"],
         }
     if say == "reminders_sent":
         kind = outcome["kind"]

@@ -45,10 +45,12 @@ from reviews.job_outcomes import (
     outcome_log,
     progress_restated,
     reminders_sent,
+    results_prepared,
     tables_generated,
     targets_checked,
 )
 from reviews.models import JobRun, JobSettings, ReviewTable
+from reviews.results import results_prepare_due
 from reviews.selectors import late_tables
 from reviews.services import month_tables_generate
 
@@ -142,6 +144,12 @@ def month_end_generation_run(
         ]
         # The plan moves with the calendar: restate every objective for today.
         done.append(progress_restated(count=objective_progress_refresh(today=moment.date())))
+        # Cycles that ended: their results (issue 17 §3), refreshed until proposed.
+        done.extend(
+            results_prepared(cycle=cycle.name, created=made.created, refreshed=made.refreshed)
+            for cycle, made in results_prepare_due(today=moment.date())
+            if made.created or made.refreshed
+        )
         # Time nodes that passed: judge their phase targets, open checkpoints for misses.
         opened = checkpoints_open(today=moment.date())
         if opened.checked:

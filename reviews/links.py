@@ -6,18 +6,22 @@ importing ``reviews``.
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.extensions import PageLink
-from accounts.links import pk_url
+from accounts.links import named_url, pk_url
 from accounts.models import User
 from accounts.selectors import is_manager_of, user_roles, was_line_manager_of
 from coaching.models import CoachingSession
 from plans.models import AppraisalCycle
 from plans.permissions import can_manage_cycles
+from plans.results_math import cycle_has_ended
 from reviews.conversation_models import ReviewConversation
 from reviews.permissions import tables_visible_to
+from reviews.result_selectors import results_to_propose_count
 
 
 def person_record_links(viewer: User, person: User) -> list[PageLink]:
@@ -75,3 +79,25 @@ def session_review_table_link(viewer: User, session: CoachingSession) -> list[Pa
         "month": date_format(table.month, "YEAR_MONTH_FORMAT"),
     }
     return [PageLink(label, table.get_absolute_url())]
+
+
+def cycle_results_link(user: User, cycle: AppraisalCycle) -> list[PageLink]:
+    """On an ended or closed cycle's page, for HR: its results (issue 17 §3)."""
+    if not user_roles(user).is_hr or not cycle_has_ended(cycle, timezone.localdate()):
+        return []
+    return [PageLink(_("Results"), f"{named_url('reviews:result_list')}?cycle={cycle.pk}")]
+
+
+def team_results_to_propose(viewer: User) -> list[PageLink]:
+    """Above the Team page: how many results still wait for the viewer's proposal."""
+    count = results_to_propose_count(viewer)
+    if not count:
+        return []
+    label = ngettext("%(count)d result to propose", "%(count)d results to propose", count) % {
+        "count": count
+    }
+    return [
+        PageLink(
+            label, f"{named_url('reviews:result_list')}?state=not_proposed", "btn-outline-warning"
+        )
+    ]

@@ -293,3 +293,30 @@ def require(condition: bool) -> None:
     """Refuse (403) unless ``condition``: for a person who may read but not do this."""
     if not condition:
         raise PermissionDenied
+
+
+# --- Cycle results (issue 17 §3) -------------------------------------------------------
+# Who reads and proposes a subject's result lives in ``reviews.result_permissions`` (this
+# module is near its 500-line limit); the names are re-exported here, the one place views
+# look for access checks.
+from reviews.result_permissions import (  # noqa: E402
+    ResultAccess,
+    calibration_of,
+    get_result_access,
+    result_access,
+    result_participant_cycle_ids,
+    result_proposer_ids,
+    results_reported_to,
+    results_visible_to,
+)
+
+__all__ = [
+    "ResultAccess",
+    "calibration_of",
+    "get_result_access",
+    "result_access",
+    "result_participant_cycle_ids",
+    "result_proposer_ids",
+    "results_reported_to",
+    "results_visible_to",
+]

@@ -9,6 +9,7 @@ from reviews.views import (
     jobs,
     lists,
     people,
+    results,
     tables,
 )
 
@@ -35,4 +36,16 @@ urlpatterns = [
     path("<int:pk>/handover/", people.table_handover_view, name="table_handover"),
     path("people/<int:pk>/move/", people.person_move_view, name="person_move"),
     path("people/<int:pk>/offboard/", people.person_offboard_view, name="person_offboard"),
+    # Cycle results (issue 17 §3)
+    path("results/", results.result_list, name="result_list"),
+    path("results/<int:pk>/", results.result_detail, name="result_detail"),
+    path("results/<int:pk>/propose/", results.result_propose_view, name="result_propose"),
+    path(
+        "results/<int:pk>/acknowledge/",
+        results.result_acknowledge_view,
+        name="result_acknowledge",
+    ),
+    path("results/<int:pk>/print/", results.result_print, name="result_print"),
+    path("results/<int:pk>/pdf/", results.result_pdf, name="result_pdf"),
+    path("cycles/<int:pk>/results/prepare/", results.results_prepare_view, name="results_prepare"),
 ]

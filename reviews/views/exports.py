@@ -29,6 +29,7 @@ from reviews.exports import (
 )
 from reviews.forms import ExportForm
 from reviews.permissions import get_table_for_user, require
+from reviews.result_selectors import export_results
 from reviews.selectors import export_job_of, export_jobs_of, table_contents
 
 ASYNC_EXPORT_TABLES = 1000
@@ -116,7 +117,14 @@ def export_page(request: HttpRequest) -> HttpResponseBase:
         )
         return redirect("reviews:export")
     buffer = io.BytesIO()
-    write_xlsx(tables, buffer)
+    results = export_results(
+        user,
+        cycle_id=spec.cycle_id,
+        month_from=spec.month_from,
+        month_to=spec.month_to,
+        department_id=spec.department_id,
+    )
+    write_xlsx(tables, buffer, results=results, reader=user)
     return _xlsx_response(buffer.getvalue(), f"{stem}.xlsx")
 
 

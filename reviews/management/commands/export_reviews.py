@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from reviews.exports import ExportFilter, csv_lines, export_tables, write_xlsx
 from reviews.management.commands.generate_reviews import parse_month
 from reviews.models import ReviewTable
+from reviews.result_selectors import export_results
 
 
 class Command(BaseCommand):
@@ -35,5 +36,8 @@ class Command(BaseCommand):
                     handle.write(chunk)
             self.stdout.write(f"Wrote {output}.")
         else:
-            rows = write_xlsx(tables, str(output))
+            results = export_results(
+                None, cycle_id=None, month_from=start, month_to=end, department_id=None
+            )
+            rows = write_xlsx(tables, str(output), results=results)
             self.stdout.write(f"Wrote {rows} rows to {output}.")

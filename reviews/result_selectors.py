@@ -1,0 +1,301 @@
+"""The appraisal result of each subject: the reads (issue 17 §3).
+
+Everything a result page, the results lists, the home and Team pages and the export
+read, each in a constant number of queries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.selectors import department_subtree_ids, user_roles
+from coaching.facts import PerformanceFact, facts_visible_to
+from coaching.models import CoachingSession, CoachingType
+from plans.models import AppraisalCycle, Measure, Objective
+from plans.results_math import COMPLETION_CAP
+from reviews.models import CycleResult, ReviewTable, rating_label
+from reviews.permissions import (
+    ResultAccess,
+    result_participant_cycle_ids,
+    result_proposer_ids,
+    results_reported_to,
+)
+from reviews.results import completion_or_none
+
+STATES = ("not_proposed", "proposed", "acknowledged")
+NOT_DONE = Q(cycle__calibration__isnull=True) | Q(
+    cycle__calibration__done_at__isnull=True, cycle__calibration__published_at__isnull=True
+)
+PUBLISHED = Q(cycle__calibration__published_at__isnull=False)
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    """One objective of a result, as the page shows it."""
+
+    title: str
+    weight: int
+    measure: str
+    unit: str
+    status: str
+    target: Decimal | None
+    value: Decimal | None
+    completion: Decimal | None
+
+
+@dataclass(frozen=True)
+class ResultPage:
+    """What a result page shows beside the result itself."""
+
+    breakdown: list[BreakdownRow]
+    weights_total: int
+    tables: list[ReviewTable]
+    tables_on_time: int
+    tables_counted: int
+    facts: list[PerformanceFact]
+    sessions_by_type: list[tuple[str, int]]
+    sessions_total: int
+    cap: Decimal = COMPLETION_CAP
+
+    @property
+    def weights_normalised(self) -> bool:
+        return bool(self.breakdown) and self.weights_total != 100
+
+
+def breakdown_rows(result: CycleResult) -> list[BreakdownRow]:
+    """The stored breakdown, read back (entries written by a later version: skipped)."""
+    measures = dict(Measure.choices)
+    statuses = dict(Objective.Status.choices)
+    rows = []
+    for entry in result.breakdown or []:
+        if not isinstance(entry, dict):
+            continue
+        rows.append(
+            BreakdownRow(
+                title=str(entry.get("title", "")),
+                weight=int(entry.get("weight") or 0),
+                measure=str(measures.get(entry.get("measure", ""), entry.get("measure", ""))),
+                unit=str(entry.get("unit") or ""),
+                status=str(statuses.get(entry.get("status", ""), "")),
+                target=completion_or_none(entry.get("target")),
+                value=completion_or_none(entry.get("value")),
+                completion=completion_or_none(entry.get("completion")),
+            )
+        )
+    return rows
+
+
+def _on_time(table: ReviewTable) -> bool:
+    return (
+        table.finalised_at is not None and timezone.localdate(table.finalised_at) <= table.deadline
+    )
+
+
+def result_page(access: ResultAccess) -> ResultPage:
+    """The breakdown, the monthly tables (rating, finalised on time), the performance
+    facts ``access.user`` reads and the coaching sessions by type, of the result's cycle."""
+    result, user = access.result, access.user
+    cycle = result.cycle
+    subject = (
+        Q(employee_id=result.employee_id)
+        if result.employee_id
+        else Q(department_id=result.department_id)
+    )
+    tables = list(
+        ReviewTable.objects.filter(subject, cycle=cycle)
+        .only("pk", "month", "status", "rating", "deadline", "finalised_at", "cycle_id")
+        .order_by("month")
+    )
+    counted = [t for t in tables if t.status != ReviewTable.Status.WITHDRAWN]
+    facts: list[PerformanceFact] = []
+    if result.employee is not None:
+        facts = list(
+            facts_visible_to(user, result.employee).filter(
+                observed_on__gte=cycle.start_date, observed_on__lte=cycle.end_date
+            )
+        )
+    counts = dict(
+        CoachingSession.objects.filter(
+            subject, held_on__gte=cycle.start_date, held_on__lte=cycle.end_date
+        )
+        .values_list("type")
+        .annotate(n=Count("pk"))
+        .values_list("type", "n")
+    )
+    rows = breakdown_rows(result)
+    return ResultPage(
+        breakdown=rows,
+        weights_total=sum(row.weight for row in rows),
+        tables=tables,
+        tables_on_time=sum(1 for t in counted if _on_time(t)),
+        tables_counted=len(counted),
+        facts=facts,
+        sessions_by_type=[
+            (str(label), counts.get(value, 0)) for value, label in CoachingType.choices
+        ],
+        sessions_total=sum(counts.values()),
+    )
+
+
+def result_cycles_for(user: User) -> QuerySet[AppraisalCycle]:
+    """Cycles with results ``user`` answers for (the list's cycle choices), latest first."""
+    return AppraisalCycle.objects.filter(
+        pk__in=results_reported_to(user).values("cycle_id")
+    ).order_by("-end_date", "name")
+
+
+def results_listed(
+    user: User,
+    *,
+    cycle: AppraisalCycle,
+    department_id: int | None = None,
+    state: str = "",
+) -> QuerySet[CycleResult]:
+    """The results of ``cycle`` that ``user`` answers for (HR: all), filtered: by the
+    department of the time (with those below), and by state (``STATES``)."""
+    results = results_reported_to(user).filter(cycle=cycle)
+    if department_id:
+        ids = department_subtree_ids(department_id)
+        results = results.filter(Q(home_department_id__in=ids) | Q(department_id__in=ids))
+    if state == "not_proposed":
+        results = results.filter(proposed_at__isnull=True)
+    elif state == "proposed":
+        results = results.filter(proposed_at__isnull=False, acknowledged_at__isnull=True)
+    elif state == "acknowledged":
+        results = results.filter(acknowledged_at__isnull=False)
+    return results.select_related("home_department", "line_manager", "cycle__calibration").order_by(
+        "home_department__name", "department__name", "employee__full_name", "pk"
+    )
+
+
+def mark_proposers(user: User, results: list[CycleResult]) -> list[CycleResult]:
+    """Set ``is_mine`` (``user`` proposes it; three queries at most) and the rating labels
+    on each result of a list page (whose readers all see proposals)."""
+    proposers = result_proposer_ids(results)
+    is_hr = user_roles(user).is_hr
+    for result in results:
+        proposer = proposers.get(result.pk)
+        result.is_mine = proposer == user.pk or (proposer is None and is_hr)  # type: ignore[attr-defined]
+        result.proposed_label = rating_label(result.proposed_rating)  # type: ignore[attr-defined]
+        result.final_label = rating_label(result.final_rating)  # type: ignore[attr-defined]
+    return results
+
+
+def results_to_propose_count(user: User) -> int:
+    """How many results still wait for ``user``'s proposal, in cycles whose calibration
+    is not done: those of their team (line manager of the time, present direct
+    reports, departments right below theirs), checked against ``result_proposer_ids``."""
+    candidates = list(
+        results_reported_to(user)
+        .filter(NOT_DONE, proposed_at__isnull=True)
+        .filter(
+            Q(line_manager_id=user.pk)
+            | Q(employee__manager_id=user.pk)
+            | Q(department__parent__head_id=user.pk)
+        )
+        .select_related("line_manager")
+        .only("pk", "employee_id", "department_id", "line_manager", "cycle_id")[:500]
+    )
+    proposers = result_proposer_ids(candidates)
+    return sum(1 for result in candidates if proposers.get(result.pk) == user.pk)
+
+
+def own_published_results(user: User) -> list[CycleResult]:
+    """``user``'s own results whose cycle's results are published, latest cycle first."""
+    return list(
+        CycleResult.objects.filter(PUBLISHED, employee=user)
+        .select_related("cycle")
+        .order_by("-cycle__end_date")[:3]
+    )
+
+
+RESULT_HEADERS = (
+    "cycle",
+    "subject",
+    "kind",
+    "department",
+    "manager",
+    "weighted_completion_percent",
+    "state",
+    "proposed_rating",
+    "final_rating",
+    "proposed_by",
+    "proposed_at",
+    "comment",
+    "acknowledged_at",
+    "person_comment",
+    "published",
+)
+
+
+def export_results(
+    user: User | None, *, cycle_id: int | None, month_from: dt.date, month_to: dt.date,
+    department_id: int | None,
+) -> QuerySet[CycleResult]:  # fmt: skip
+    """The results in an export's scope: ``user``'s (None: every one, for a command), of
+    the chosen cycle or of the cycles overlapping the exported months, filtered by the
+    department of the time like the tables."""
+    results = (
+        results_reported_to(user)
+        if user is not None
+        else CycleResult.objects.select_related("employee", "department", "cycle")
+    )
+    if cycle_id:
+        results = results.filter(cycle_id=cycle_id)
+    else:
+        results = results.filter(cycle__start_date__lte=month_to, cycle__end_date__gte=month_from)
+    if department_id:
+        ids = department_subtree_ids(department_id)
+        results = results.filter(Q(home_department_id__in=ids) | Q(department_id__in=ids))
+    return results.select_related(
+        "home_department", "line_manager", "proposed_by", "cycle__calibration"
+    ).order_by("cycle__end_date", "home_department__name", "employee__full_name", "pk")
+
+
+def result_state(result: CycleResult) -> str:
+    """``not_proposed`` / ``proposed`` / ``acknowledged``."""
+    if result.acknowledged_at is not None:
+        return "acknowledged"
+    return "proposed" if result.proposed_at is not None else "not_proposed"
+
+
+def result_export_values(result: CycleResult, *, ratings: bool) -> tuple[Any, ...]:
+    """One *Results* line; the rating columns left empty unless ``ratings`` (before
+    publication only HR and the calibration's participants export them)."""
+    calibration = getattr(result.cycle, "calibration", None)
+    published = calibration is not None and calibration.published_at is not None
+    department = result.home_department or result.department
+    return (
+        result.cycle.name,
+        result.employee.full_name if result.employee else str(result.department),
+        "department" if result.department_id else "employee",
+        department.name if department else "",
+        result.line_manager.full_name if result.line_manager else "",
+        float(result.completion) if result.completion is not None else None,
+        result_state(result),
+        rating_label(result.proposed_rating) if ratings else "",
+        rating_label(result.final_rating) if ratings else "",
+        result.proposed_by.full_name if result.proposed_by else "",
+        result.proposed_at,
+        result.proposed_comment if ratings else "",
+        result.acknowledged_at,
+        result.person_comment,
+        "yes" if published else "no",
+    )
+
+
+def export_sees_ratings(user: User | None, result: CycleResult) -> bool:
+    """HR, the command line, the calibration's participants, and anyone once published."""
+    if user is None or user_roles(user).is_hr:
+        return True
+    if result.cycle_id in result_participant_cycle_ids(user):
+        return True
+    calibration = getattr(result.cycle, "calibration", None)
+    return calibration is not None and calibration.published_at is not None
