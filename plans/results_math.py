@@ -38,6 +38,7 @@ from plans.models import AppraisalCycle, CheckIn, Measure, Objective
 COMPLETION_CAP = Decimal(150)
 HUNDRED = Decimal(100)
 ONE_PLACE = Decimal("0.1")
+CENTS = Decimal("0.01")
 
 # ("employee", pk) or ("department", pk)
 SubjectKey = tuple[str, int]
@@ -97,8 +98,8 @@ def breakdown_entry(
         "measure": objective.measure,
         "unit": objective.unit,
         "status": objective.status,
-        "target": str(objective.full_value),
-        "value": None if value is None else str(value),
+        "target": str(Decimal(objective.full_value).quantize(CENTS)),
+        "value": None if value is None else str(Decimal(value).quantize(CENTS)),
         "completion": None if completion is None else str(completion),
     }
 
