@@ -172,7 +172,7 @@ def result_propose(
     rating follows the proposal until the calibration adjusted it (a
     ``RatingAdjustment`` exists); then it stays as adjusted.
 
-    Raises ``PermissionDenied``-free ``ValidationError`` when ``actor`` may not propose
+    Raises ``ValidationError`` when ``actor`` may not propose
     (not the proposer, the calibration is done, the results are published) or the
     rating is not on the scale; ``StaleEditError`` when the result was saved since
     ``version`` was read.

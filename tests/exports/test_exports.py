@@ -67,7 +67,7 @@ def test_xlsx_has_rows_tables_and_questions_as_typed_cells(django_app, hr, data)
         'attachment; filename="review-tables-2026-03.xlsx"'
     )
     workbook = load_workbook(io.BytesIO(response.content))
-    assert workbook.sheetnames == ["Rows", "Tables", "Inquiries"]
+    assert workbook.sheetnames == ["Rows", "Tables", "Inquiries", "Results"]
     rows = workbook["Rows"]
     assert rows.freeze_panes == "A2" and rows.auto_filter.ref
     header = [c.value for c in rows[1]]
