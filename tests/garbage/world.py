@@ -26,7 +26,16 @@ from coaching.models import (
 )
 from plans.models import AppraisalCycle, Objective, TargetCheck
 from plans.services import cycle_nodes
-from reviews.models import ExportJob, Inquiry, JobSettings, ReviewTable, WorkPlanItem
+from reviews.models import (
+    Calibration,
+    CycleResult,
+    ExportJob,
+    Inquiry,
+    JobSettings,
+    ReviewTable,
+    WorkPlanItem,
+)
+from reviews.results import results_prepare
 from reviews.services import review_table_for
 from reviews.workflow import review_table_transition
 from tests.factories import (
@@ -63,6 +72,11 @@ class World:
     inquiry: Inquiry
     notification: Notification
     export_job: ExportJob
+    # Cycle results (issue 17 §3): Rob's in last year's closed and published cycle, and
+    # one in the active cycle still to propose.
+    last_cycle: AppraisalCycle
+    result: CycleResult
+    published_result: CycleResult
 
     def user(self, name: str) -> User | None:
         """The persona called ``name``; None for an anonymous visitor."""
@@ -201,6 +215,14 @@ def build_world() -> World:
         progress=1,
     )
     JobSettings.current()  # the settings row exists, as it does after the first job run
+    last_cycle = make_cycle(today.year - 1, state=AppraisalCycle.State.CLOSED)
+    make_objective(last_cycle, employee=report, title="Orders won last year", weight=100)
+    results_prepare(cycle=last_cycle)
+    published_result = CycleResult.objects.get(cycle=last_cycle, employee=report)
+    Calibration.objects.create(
+        cycle=last_cycle, done_at=timezone.now(), published_at=timezone.now()
+    )
+    result = CycleResult.objects.create(cycle=cycle, employee=report, completion=50)
     return World(
         manager=manager,
         report=report,
@@ -224,4 +246,7 @@ def build_world() -> World:
         inquiry=inquiry,
         notification=notification,
         export_job=export_job,
+        last_cycle=last_cycle,
+        result=result,
+        published_result=published_result,
     )
