@@ -16,6 +16,7 @@ from demo.coaching import demo_sessions_seed
 from demo.lifecycle import demo_last_year_seed, demo_lifecycle_seed
 from demo.method import demo_method_seed
 from demo.plans import demo_plans_seed
+from demo.results import demo_results_seed
 from demo.reviews import demo_reviews_seed
 from plans.services import objective_progress_refresh
 
@@ -121,5 +122,6 @@ def demo_organisation_seed() -> ImportResult:
     demo_method_seed(cycle=cycle)
     demo_lifecycle_seed(cycle=cycle)
     demo_last_year_seed()
+    demo_results_seed()  # before the calibration's demo, which calibrates these
     objective_progress_refresh()
     return result
