@@ -29,9 +29,9 @@ def proposed(manager, rob_result):
 def results_sheet(django_app, user, cycle) -> dict[str, dict[str, object]]:
     response = export(django_app, user, month=f"{cycle.start_date.year}-03")
     sheet = load_workbook(io.BytesIO(response.body))["Results"]
-    header = [cell.value for cell in sheet[1]]
+    header = [str(cell.value) for cell in sheet[1]]
     return {
-        row[header.index("subject")]: dict(zip(header, row, strict=True))
+        str(row[header.index("subject")]): dict(zip(header, row, strict=True))
         for row in sheet.iter_rows(min_row=2, values_only=True)
     }
 
