@@ -62,14 +62,15 @@ def _own_results(user: User) -> Q:
 
 
 def results_reported_to(user: User) -> QuerySet[CycleResult]:
-    """The results ``user`` answers for: HR every one, others their chain's (not their own).
+    """The results ``user`` answers for: HR every one, others their chain's; never their own.
 
     What the manager's *Results* list, the "to propose" count and the export's
     *Results* sheet start from.
     """
     queryset = CycleResult.objects.select_related("employee", "department", "cycle")
     if user_roles(user).is_hr:
-        return queryset
+        # Never their own: an HR person sees no proposal about themselves either.
+        return queryset.exclude(_own_results(user))
     return queryset.filter(_result_chain(user)).exclude(_own_results(user))
 
 

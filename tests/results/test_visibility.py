@@ -173,3 +173,21 @@ def test_the_list_shows_each_their_chain(
     as_report = names_listed(report, last_year)
     assert "Rob Report" not in as_report and "Ivy Indirect" in as_report  # never their own
     assert "Paul Peer" not in names_listed(peer, last_year)
+
+
+def test_an_hr_person_never_sees_her_own_proposal(hr, manager, last_year):
+    from tests.factories import make_objective
+
+    hr.manager = manager
+    hr.save(update_fields=["manager"])
+    make_objective(last_year, employee=hr, title="Hire twelve people", weight=100)
+    from reviews.results import results_prepare
+
+    results_prepare(cycle=last_year)
+    own = CycleResult.objects.get(cycle=last_year, employee=hr)
+    result_propose(
+        actor=manager, result_id=own.pk, rating=PROPOSAL, comment=REASON, version=own.version
+    )
+    assert "Hana HR" not in names_listed(hr, last_year)
+    page = client_of(hr).get(reverse("reviews:result_detail", args=[own.pk])).content.decode()
+    assert PROPOSAL not in page and REASON not in page
