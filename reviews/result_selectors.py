@@ -192,9 +192,10 @@ def results_to_propose_count(user: User) -> int:
     """How many results still wait for ``user``'s proposal, in cycles whose calibration
     is not done: those of their team (line manager of the time, present direct
     reports, departments right below theirs), checked against ``result_proposer_ids``."""
+    # Each of these is in the user's chain by construction: no chain walk needed (one query).
     candidates = list(
-        results_reported_to(user)
-        .filter(NOT_DONE, proposed_at__isnull=True)
+        CycleResult.objects.filter(NOT_DONE, proposed_at__isnull=True)
+        .exclude(Q(employee_id=user.pk) | Q(department__head_id=user.pk))
         .filter(
             Q(line_manager_id=user.pk)
             | Q(employee__manager_id=user.pk)
