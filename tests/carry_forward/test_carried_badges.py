@@ -13,16 +13,15 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def carried(hr, year, next_year):
-    cycle_carry_forward(
-        actor=hr, cycle=next_year, source=year.cycle, which="unfinished", version=1
-    )
+    cycle_carry_forward(actor=hr, cycle=next_year, source=year.cycle, which="unfinished", version=1)
     return {o.title: o for o in Objective.objects.filter(cycle=next_year)}
 
 
 def badges(page):
-    return [(a.get_text(" ", strip=True), a.get("href")) for a in page.html.select(
-        "[data-testid=carried-from]"
-    )]
+    return [
+        (a.get_text(" ", strip=True), a.get("href"))
+        for a in page.html.select("[data-testid=carried-from]")
+    ]
 
 
 def test_the_person_sees_the_badge_on_their_plan_and_on_the_objective(

@@ -37,7 +37,7 @@ def test_the_preview_and_the_carry_do_not_grow_with_the_organisation(
     client.get(url)  # warm up: the first request after login costs more
     with django_assert_max_num_queries(15):
         page = client.get(url, {"source": source.pk, "which": "unfinished"})
-    assert f"<dd class=\"col-sm-7\" data-testid=\"carry-objectives\">{size * 3 + 1}</dd>" in (
+    assert f'<dd class="col-sm-7" data-testid="carry-objectives">{size * 3 + 1}</dd>' in (
         page.content.decode()
     )
     with django_assert_max_num_queries(23):

@@ -34,9 +34,10 @@ def test_a_new_cycle_is_carried_forward_as_it_is_created(django_app, hr, year):
     ]
     assert cycle.objectives.count() == 6
     assert (cycle.carried_from, cycle.carry_forward, cycle.state) == (year.cycle, "all", "planning")
-    assert "Carried forward from 2026 on" in shown.html.select_one(
-        "[data-testid=carried-summary]"
-    ).get_text()
+    assert (
+        "Carried forward from 2026 on"
+        in shown.html.select_one("[data-testid=carried-summary]").get_text()
+    )
 
 
 def test_a_new_cycle_without_carrying_copies_nothing(django_app, hr, year):
