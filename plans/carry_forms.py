@@ -79,6 +79,7 @@ class CycleCreateForm(CycleForm):
         label=_("Which objectives"),
         choices=CarryForward.choices,
         initial=CarryForward.UNFINISHED,
+        required=False,  # used only with "Carry forward from"; unfinished when not sent
         widget=forms.RadioSelect,
         help_text=WHICH_HELP,
         error_messages={"invalid_choice": _("Choose one of the options listed.")},

@@ -74,10 +74,10 @@ def _plan_context(
         "confirm_sides": sides,
         "weight_total": total,
         "plan_seen": plan_fingerprint((o.pk, o.version) for o in objectives),
-        # The "carried from" badges link to the originals for a reader of this plan.
-        "objectives_readable": can_read_objectives_of(
-            user, employee=employee, department=department
-        ),
+        # The "carried from" badges link to the originals for a reader of the plan's
+        # objectives; a department's plan opens only to them (get_department_subject).
+        "objectives_readable": department is not None
+        or can_read_objectives_of(user, employee=employee),
         "can_edit": not cycle.is_closed
         and can_edit_subject(user, employee=employee, department=department),
         "cycles": cycles_all(),
