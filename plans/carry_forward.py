@@ -76,8 +76,8 @@ class CarryResult:
         preview, count = self.preview, len(self.created)
         lines = [
             ngettext(
-                "%(count)d objective was carried forward from %(source)s (%(which)s).",
-                "%(count)d objectives were carried forward from %(source)s (%(which)s).",
+                "%(count)d objective was carried forward from %(source)s — %(which)s.",
+                "%(count)d objectives were carried forward from %(source)s — %(which)s.",
                 count,
             )
             % {

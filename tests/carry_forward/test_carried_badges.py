@@ -74,6 +74,6 @@ def test_the_cycle_page_says_from_which_cycle_when_and_how_many(
     page = django_app.get(next_year.get_absolute_url(), user=hr)
     text = " ".join(page.html.select_one("[data-testid=carried-summary]").get_text().split())
     assert text.startswith("Carried forward from 2026 on ")
-    assert text.endswith(": 3 objectives (Unfinished ones (in progress)).")
+    assert text.endswith(": 3 objectives — Unfinished ones (in progress).")
     link = page.html.select_one("[data-testid=carried-summary] a")
     assert link["href"] == year.cycle.get_absolute_url()

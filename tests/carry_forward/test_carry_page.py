@@ -89,12 +89,12 @@ def test_unfinished_objectives_are_previewed_then_carried_with_their_alignment(
 
     done = carry(page).follow()
     assert messages(done) == [
-        "3 objectives were carried forward from 2026 (Unfinished ones (in progress)).",
+        "3 objectives were carried forward from 2026 — Unfinished ones (in progress).",
         "1 person or department was skipped: the carry-forward page says why.",
     ]
     assert shown(done, "carried-summary").startswith("Carried forward from 2026 on") and shown(
         done, "carried-summary"
-    ).endswith(": 3 objectives (Unfinished ones (in progress)).")
+    ).endswith(": 3 objectives — Unfinished ones (in progress).")
     copies = copies_of(next_year)
     assert set(copies) == {"Grow sales", "Orders won", "Training"}
     assert copies["Orders won"].carried_from == year.orders
@@ -158,7 +158,7 @@ def test_carrying_none_records_the_choice_and_copies_nothing(django_app, hr, yea
     page = preview(django_app, hr, next_year, which="None")
     assert shown(page, "carry-objectives") == "0"
     done = carry(page).follow()
-    assert messages(done) == ["0 objectives were carried forward from 2026 (None)."]
+    assert messages(done) == ["0 objectives were carried forward from 2026 — None."]
     assert not next_year.objectives.exists()
     next_year.refresh_from_db()
     assert (next_year.carried_from, next_year.carry_forward) == (year.cycle, "none")
@@ -186,7 +186,7 @@ def test_running_it_twice_creates_nothing_twice(django_app, hr, year, next_year)
     assert "Rob Report already carried forward" in shown(again, "carry-skipped")
     done = carry(again).follow()
     assert messages(done)[0] == (
-        "0 objectives were carried forward from 2026 (Unfinished ones (in progress))."
+        "0 objectives were carried forward from 2026 — Unfinished ones (in progress)."
     )
     assert next_year.objectives.count() == 3
     assert ObjectiveChange.objects.filter(objective__cycle=next_year).count() == 3

@@ -29,7 +29,7 @@ def test_a_new_cycle_is_carried_forward_as_it_is_created(django_app, hr, year):
     cycle = AppraisalCycle.objects.get(name="2027")
     assert messages(shown) == [
         "The cycle has been saved.",
-        "6 objectives were carried forward from 2026 (All but dropped ones).",
+        "6 objectives were carried forward from 2026 — All but dropped ones.",
         "1 person or department was skipped: the carry-forward page says why.",
     ]
     assert cycle.objectives.count() == 6
