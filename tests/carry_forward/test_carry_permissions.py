@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from django.urls import reverse
 
 from plans.models import AppraisalCycle
+from tests.factories import make_cycle, make_objective
 
 pytestmark = pytest.mark.django_db
 
-NOT_HR = ["manager", "report", "indirect_report", "other_manager", "outsider"]
+NOT_HR = ["manager", "report", "indirect_report", "peer", "other_manager", "outsider"]
+
+
+@pytest.fixture
+def year(report):
+    """A cycle before 2027 with an objective to carry (everyone still works here)."""
+    cycle = make_cycle(2026)
+    make_objective(cycle, employee=report, weight=100)
+    return SimpleNamespace(cycle=cycle)
 
 
 @pytest.mark.parametrize("persona", NOT_HR)
@@ -63,3 +74,13 @@ def test_nobody_but_hr_creates_a_cycle_carried_forward(client, request, persona,
     )
     assert response.status_code == 403
     assert not AppraisalCycle.objects.filter(name="2027").exists()
+
+
+def test_the_same_request_from_hr_carries(client, hr, year, next_year):
+    client.force_login(hr)
+    response = client.post(
+        reverse("plans:cycle_carry", args=[next_year.pk]),
+        {"source": year.cycle.pk, "which": "all", "version": next_year.version},
+    )
+    assert response.status_code == 302
+    assert next_year.objectives.count() == 1
