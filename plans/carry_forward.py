@@ -270,6 +270,35 @@ def _plans_reopen(
     return len(confirmed)
 
 
+def _copies_create(preview: CarryPreview, *, cycle: AppraisalCycle, actor: User) -> list[Objective]:
+    """Create the copies of ``preview.copies``, each aligned to the copy of its original's
+    parent where that is carried (now or before), else to nothing.
+
+    Parents first, one insert per level of alignment (a department's objective, then its
+    head's, then a person's): the number of queries follows the depth of alignment,
+    never the number of objectives, and no copy is written twice.
+    """
+    copy_of: dict[int, int] = dict(preview.copy_of)
+    waiting = {original.pk for original in preview.copies}
+    pending = list(preview.copies)
+    created: list[Objective] = []
+    while pending:
+        ready = [o for o in pending if o.parent_id not in waiting]
+        if not ready:  # a circle of alignments (only the admin could make one): cut it
+            ready = pending
+        level = [_copy(original, cycle=cycle, actor=actor) for original in ready]
+        for copy, original in zip(level, ready, strict=True):
+            if original.parent_id is not None and original.parent_id in copy_of:
+                copy.parent_id = copy_of[original.parent_id]
+        Objective.objects.bulk_create(level)
+        copy_of.update((cast(int, copy.carried_from_id), copy.pk) for copy in level)
+        created += level
+        done = {original.pk for original in ready}
+        waiting -= done
+        pending = [o for o in pending if o.pk not in done]
+    return created
+
+
 @transaction.atomic
 def cycle_carry_forward(
     *,
@@ -290,7 +319,8 @@ def cycle_carry_forward(
     ``ValidationError`` for a closed cycle, a ``source`` that does not start before
     ``cycle`` (or other than the one it was carried from before, ``{"source": ...}``),
     and when ``seen`` (a preview's ``fingerprint``) no longer matches what would be
-    copied. The number of queries does not grow with the number of objectives.
+    copied. The number of queries does not grow with the number of objectives (one
+    insert per level of alignment: ``_copies_create``).
     """
     locked = AppraisalCycle.objects.select_for_update().get(pk=cycle.pk)
     if version is None or version != locked.version:
@@ -306,16 +336,7 @@ def cycle_carry_forward(
                 "was copied. Read the preview again below, then carry forward."
             )
         )
-    copies = [_copy(original, cycle=locked, actor=actor) for original in preview.copies]
-    Objective.objects.bulk_create(copies)
-    copy_of: dict[int, int] = dict(preview.copy_of)
-    copy_of.update((cast(int, c.carried_from_id), c.pk) for c in copies)
-    realigned = []
-    for copy, original in zip(copies, preview.copies, strict=True):
-        if original.parent_id in copy_of:
-            copy.parent_id = copy_of[original.parent_id]
-            realigned.append(copy)
-    Objective.objects.bulk_update(realigned, ["parent"])
+    copies = _copies_create(preview, cycle=locked, actor=actor)
     PhaseTarget.objects.bulk_create(
         PhaseTarget(objective=copy, month=month, planned=planned)
         for copy in copies
@@ -338,7 +359,8 @@ def cycle_carry_forward(
         reopened = _plans_reopen(
             plans=plans, preview=preview, first_change=first_change, actor=actor
         )
-        objective_progress_refresh(objective_ids=[copy.pk for copy in copies])
+        if locked.is_active:  # as the daily job would; it leaves other cycles alone
+            objective_progress_refresh(objective_ids=[copy.pk for copy in copies])
     if locked.carried_from_id == source.pk and locked.carry_forward in BREADTH:
         which = max(which, locked.carry_forward, key=lambda w: BREADTH[CarryForward(w)])
     locked.carried_from, locked.carry_forward = source, which
