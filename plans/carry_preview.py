@@ -191,7 +191,7 @@ def carry_forward_preview(
     *, cycle: AppraisalCycle, source: AppraisalCycle, which: str
 ) -> CarryPreview:
     """What carrying ``source`` into ``cycle`` with ``which`` (a ``CarryForward`` value)
-    would copy, and whom it would skip and why (the rules: this module's docstring).
+    would copy, and whom it would skip and why (the rules: ``plans.carry_forward``).
 
     Four queries, however many people and objectives.
     """
