@@ -23,6 +23,7 @@ from plans.models import Measure, Objective, ObjectiveChange, PerformancePlan, P
 
 FIELD_ORDER = (
     "created",
+    "carried_from",
     "title",
     "description",
     "weight",
@@ -101,7 +102,7 @@ def change_lines(change: ObjectiveChange, objective: Objective) -> list[str]:
         pair = stored[key]
         old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
         label = _label(key)
-        if key == "created":
+        if key in ("created", "carried_from"):  # a copy names the cycle it came from
             lines.append(f"{label}: {_value(key, new, objective)}")
         else:
             lines.append(f"{label}: {_value(key, old, objective)} → {_value(key, new, objective)}")

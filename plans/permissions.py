@@ -91,6 +91,37 @@ def can_check_in(user: User, objective: Objective) -> bool:
     return objective.cycle.is_active and can_edit_objective(user, objective)
 
 
+def can_read_objectives_of(
+    user: User, *, employee: User | None = None, department: Department | None = None
+) -> bool:
+    """Does ``objectives_visible_to(user)`` hold this subject's objectives? (The same
+    rule, for one subject: a page showing a whole plan asks it once.)"""
+    if user_roles(user).is_hr:
+        return True
+    if employee is not None:
+        return employee.pk == user.pk or is_manager_of(user, employee)
+    return department is not None and department.pk in visible_department_ids(user)
+
+
+def can_open_carried_origin(copy: Objective, *, reads_copy: bool) -> bool:
+    """May the reader of ``copy`` open the objective it was carried forward from
+    (issue 17 §2, the "carried from" badge)? ``reads_copy``: the reader may open
+    ``copy`` itself (``objectives_visible_to``, or ``can_read_objectives_of`` for its
+    subject).
+
+    Who may open an objective depends on its subject only, so whoever reads the copy
+    reads an original of the same subject; an original whose subject has changed
+    since (in the admin) is not linked. Needs ``copy.carried_from`` loaded; no query.
+    """
+    origin = copy.carried_from if copy.carried_from_id is not None else None
+    return (
+        reads_copy
+        and origin is not None
+        and origin.employee_id == copy.employee_id
+        and origin.department_id == copy.department_id
+    )
+
+
 def get_objective_for_user(user: User, pk: int, *, write: bool = False) -> Objective:
     """The objective if ``user`` may see it (else 404), and change it (else 403)."""
     objective = get_object_or_404(objectives_visible_to(user), pk=pk)

@@ -286,7 +286,7 @@ def plan_objectives(
     return list(
         with_progress(
             Objective.objects.filter(cycle=cycle, employee=employee, department=department)
-            .select_related("cycle", "parent", "employee", "department")
+            .select_related("cycle", "parent", "employee", "department", "carried_from__cycle")
             .order_by("-weight", "title")
         )
     )
@@ -439,7 +439,9 @@ def team_objectives(
         return by_person
     today = today or timezone.localdate()
     objectives = with_progress(
-        Objective.objects.filter(cycle=cycle, employee_id__in=employee_ids)
+        Objective.objects.filter(cycle=cycle, employee_id__in=employee_ids).select_related(
+            "carried_from__cycle"
+        )
     ).order_by("-weight", "title")
     for objective in objectives:
         objective.cycle = cycle  # one cycle for all: no join, no copy per row

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans.views import cycles, objectives, plans, team
+from plans.views import carry, cycles, objectives, plans, team
 
 app_name = "plans"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("cycles/<int:pk>/", cycles.cycle_detail, name="cycle_detail"),
     path("cycles/<int:pk>/edit/", cycles.cycle_edit, name="cycle_edit"),
     path("cycles/<int:pk>/state/", cycles.cycle_state, name="cycle_state"),
+    path("cycles/<int:pk>/carry/", carry.cycle_carry, name="cycle_carry"),
     path("objectives/", plans.my_objectives, name="my_objectives"),
     path("objectives/new/", objectives.objective_new, name="objective_new"),
     path("objectives/<int:pk>/", objectives.objective_detail, name="objective_detail"),

@@ -15,6 +15,7 @@ from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from plans.permissions import can_open_carried_origin
 from plans.selectors import plan_for
 
 register = template.Library()
@@ -75,8 +76,35 @@ def progress_cells(objective: Any, progress: Any, *, title: bool = False) -> Saf
     )
     if title:
         link = escape(objective.get_absolute_url())
-        cells = f'<td><a href="{link}">{escape(objective.title)}</a></td>{cells}'
+        badge = _carried(objective, link=True) if objective.carried_from_id else ""
+        cells = f'<td><a href="{link}">{escape(objective.title)}</a>{badge}</td>{cells}'
     return mark_safe(cells)  # noqa: S308 - every value in it is escaped above
+
+
+def _carried(objective: Any, *, link: bool) -> str:
+    """ " carried from 2026", linked to the original where the reader may open it."""
+    origin = objective.carried_from
+    label = escape(_("carried from %(cycle)s") % {"cycle": origin.cycle.name})
+    if link and can_open_carried_origin(objective, reads_copy=True):
+        title = escape(_("Open the objective it was carried forward from"))
+        return (
+            f' <a class="badge text-bg-light border text-decoration-none" '
+            f'href="{escape(origin.get_absolute_url())}" title="{title}" '
+            f'data-testid="carried-from">{label}</a>'
+        )
+    return f' <span class="badge text-bg-light border" data-testid="carried-from">{label}</span>'
+
+
+@register.simple_tag
+def carried_badge(objective: Any, *, link: bool = False) -> SafeString:
+    """The "carried from <cycle>" badge of an objective carried forward (issue 17 §2);
+    nothing for the others. ``link``: the reader may open ``objective``, so also its
+    original where ``can_open_carried_origin`` says so. Needs ``carried_from__cycle``
+    loaded (``select_related``) on a list.
+    """
+    if objective is None or not objective.carried_from_id:
+        return mark_safe("")  # noqa: S308 - empty
+    return mark_safe(_carried(objective, link=link))  # noqa: S308 - escaped in _carried
 
 
 @register.simple_tag

@@ -16,6 +16,9 @@ from accounts.concurrency import StaleEditError, refused_as_stale
 from accounts.http import user_of
 from accounts.inputs import param_choice
 from accounts.models import User
+from plans.carry_forms import CycleCreateForm
+from plans.carry_forward import cycle_create_carried
+from plans.carry_preview import cycle_carried_summary
 from plans.cycles import cycle_counts
 from plans.extensions import cycle_actions
 from plans.forms import CycleForm, CycleReopenForm
@@ -23,6 +26,7 @@ from plans.models import AppraisalCycle
 from plans.permissions import can_manage_cycles, can_read_every_plan, get_cycle_for_hr
 from plans.selectors import cycle_history, cycles_all
 from plans.services import cycle_save, cycle_transition
+from plans.template_models import CarryForward
 
 
 @login_required
@@ -38,12 +42,16 @@ def cycle_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if not can_manage_cycles(user):
         raise PermissionDenied
     cycle = get_cycle_for_hr(user, pk) if pk else None
-    form = CycleForm(request.POST or None, instance=cycle)
+    # A new cycle may be carried forward from an earlier one as it is created.
+    form_class = CycleForm if cycle is not None else CycleCreateForm
+    form = form_class(request.POST or None, instance=cycle)
     if cycle is not None and cycle.is_closed:
         for field in form.fields.values():
             field.disabled = True
         form.helper.inputs = []  # read-only: no Save button that would save nothing
     context = {"form": form, "cycle": cycle}
+    if request.method == "POST" and form.is_valid() and cycle is None:
+        return _cycle_create(request, user, form)
     if request.method == "POST" and form.is_valid() and not (cycle and cycle.is_closed):
         try:
             saved = cycle_save(
@@ -63,6 +71,29 @@ def cycle_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return render(request, "plans/cycle_form.html", context)
 
 
+def _cycle_create(request: HttpRequest, user: User, form: CycleForm) -> HttpResponse:
+    data = form.cleaned_data
+    try:
+        saved, carried = cycle_create_carried(
+            actor=user,
+            name=data["name"],
+            start_date=data["start_date"],
+            end_date=data["end_date"],
+            frequency=data["frequency"],
+            rating_scale=data["rating_labels"],
+            source=data.get("carry_from"),
+            which=data.get("carry_which") or CarryForward.UNFINISHED,
+        )
+    except ValidationError as error:
+        # A refused carry created no cycle either: the form again, the reason beside it.
+        form.add_error("carry_from", error.messages[0])
+        return render(request, "plans/cycle_form.html", {"form": form, "cycle": None})
+    messages.success(request, _("The cycle has been saved."))
+    for line in carried.messages() if carried else []:
+        messages.success(request, line)
+    return redirect("plans:cycle_detail", pk=saved.pk)
+
+
 def _detail_context(
     user: User, cycle: AppraisalCycle, reopen_form: CycleReopenForm | None = None
 ) -> dict[str, Any]:
@@ -73,6 +104,7 @@ def _detail_context(
         "events": cycle_history(cycle=cycle),
         "reopen_form": reopen_form or CycleReopenForm(),
         "extension_links": cycle_actions.links(user, cycle),
+        "carried": cycle_carried_summary(cycle=cycle),
     }
 
 

@@ -22,6 +22,7 @@ from plans.history import plan_reopening_shown
 from plans.models import AppraisalCycle, Objective, PerformancePlan
 from plans.permissions import (
     can_edit_subject,
+    can_read_objectives_of,
     former_periods_only,
     get_department_subject,
     get_employee_subject,
@@ -73,6 +74,10 @@ def _plan_context(
         "confirm_sides": sides,
         "weight_total": total,
         "plan_seen": plan_fingerprint((o.pk, o.version) for o in objectives),
+        # The "carried from" badges link to the originals for a reader of the plan's
+        # objectives; a department's plan opens only to them (get_department_subject).
+        "objectives_readable": department is not None
+        or can_read_objectives_of(user, employee=employee),
         "can_edit": not cycle.is_closed
         and can_edit_subject(user, employee=employee, department=department),
         "cycles": cycles_all(),

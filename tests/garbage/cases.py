@@ -141,6 +141,15 @@ CASES: list[Case] = [
         page="plans:cycle_detail",
         page_args=("planning_cycle",),
     ),
+    # The carry page's choice (GET, the preview) and its "Carry forward" button (POST).
+    Case("plans:cycle_carry", "hr", args=("planning_cycle",), label="preview"),
+    Case(
+        "plans:cycle_carry",
+        "hr",
+        "POST",
+        args=("planning_cycle",),
+        page_query=lambda world: {"source": str(world.cycle.pk), "which": "unfinished"},
+    ),
     # --- plans ----------------------------------------------------------------------
     Case("plans:my_objectives", "report"),
     Case("plans:person_objectives", "manager", args=("report",)),
