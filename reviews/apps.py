@@ -13,6 +13,7 @@ class ReviewsConfig(AppConfig):
         from plans.extensions import cycle_actions  # noqa: PLC0415
         from reviews.lifecycle import org_changes_followed  # noqa: PLC0415
         from reviews.links import (  # noqa: PLC0415
+            calibration_link,
             cycle_close_link,
             person_lifecycle_links,
             person_record_links,
@@ -22,5 +23,6 @@ class ReviewsConfig(AppConfig):
         person_actions.register(person_record_links)
         person_actions.register(person_lifecycle_links)
         cycle_actions.register(cycle_close_link)
+        cycle_actions.register(calibration_link)
         session_records.register(session_review_table_link)
         org_changed.register(org_changes_followed)

@@ -6,6 +6,7 @@ importing ``reviews``.
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -75,3 +76,10 @@ def session_review_table_link(viewer: User, session: CoachingSession) -> list[Pa
         "month": date_format(table.month, "YEAR_MONTH_FORMAT"),
     }
     return [PageLink(label, table.get_absolute_url())]
+
+
+def calibration_link(user: User, cycle: AppraisalCycle) -> list[PageLink]:
+    """On an ended or closed cycle's page, for HR: its calibration (started or to start)."""
+    if not user_roles(user).is_hr or not (cycle.is_closed or cycle.end_date < timezone.localdate()):
+        return []
+    return [PageLink(label=_("Calibration"), url=pk_url("reviews:calibration", cycle.pk))]
