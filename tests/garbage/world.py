@@ -26,7 +26,15 @@ from coaching.models import (
 )
 from plans.models import AppraisalCycle, Objective, TargetCheck
 from plans.services import cycle_nodes
-from reviews.models import ExportJob, Inquiry, JobSettings, ReviewTable, WorkPlanItem
+from reviews.calibration_services import calibration_start
+from reviews.models import (
+    CycleResult,
+    ExportJob,
+    Inquiry,
+    JobSettings,
+    ReviewTable,
+    WorkPlanItem,
+)
 from reviews.services import review_table_for
 from reviews.workflow import review_table_transition
 from tests.factories import (
@@ -63,6 +71,9 @@ class World:
     inquiry: Inquiry
     notification: Notification
     export_job: ExportJob
+    calibration_cycle: AppraisalCycle
+    start_cycle: AppraisalCycle
+    calibration_result: CycleResult
 
     def user(self, name: str) -> User | None:
         """The persona called ``name``; None for an anonymous visitor."""
@@ -201,6 +212,18 @@ def build_world() -> World:
         progress=1,
     )
     JobSettings.current()  # the settings row exists, as it does after the first job run
+    # Calibration (issue 17 §4): a closed cycle calibrated by HR with Maria, another not yet.
+    calibration_cycle = make_cycle(today.year - 3, state="closed", name="Calibrated")
+    start_cycle = make_cycle(today.year - 4, state="closed", name="Not calibrated")
+    calibration_result = CycleResult.objects.create(
+        cycle=calibration_cycle,
+        employee=personas["indirect_report"],
+        completion=65,
+        proposed_rating="Meets expectations",
+        home_department=personas["sales"],
+        line_manager=report,
+    )
+    calibration_start(actor=personas["hr"], cycle=calibration_cycle, participants=[manager])
     return World(
         manager=manager,
         report=report,
@@ -224,4 +247,7 @@ def build_world() -> World:
         inquiry=inquiry,
         notification=notification,
         export_job=export_job,
+        calibration_cycle=calibration_cycle,
+        start_cycle=start_cycle,
+        calibration_result=calibration_result,
     )
