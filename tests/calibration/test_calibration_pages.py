@@ -14,6 +14,7 @@ from tests.calibration.factories import make_result
 from tests.factories import make_cycle
 from tests.webtest_helpers import errors_beside, form_by_testid, messages, press
 
+
 def text(page, testid: str) -> str:
     """The words of the elements marked ``data-testid=testid`` on the page."""
     return " ".join(
@@ -30,6 +31,7 @@ def tick(form, label: str, checked: bool = True) -> None:
             form.get("participants", index=index).checked = checked
             return
     raise AssertionError(f"No participant {label!r}")
+
 
 pytestmark = pytest.mark.django_db
 

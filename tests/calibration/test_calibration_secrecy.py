@@ -105,10 +105,11 @@ def test_a_result_of_an_uncalibrated_cycle_is_404(client, hr, report) -> None:
 
 def test_calibration_list_shows_participants_their_own(client, other_manager, manager, calibration):
     client.force_login(other_manager)
-    assert calibration.cycle.name in client.get(reverse("reviews:calibration_list")).content.decode()
+    listing = client.get(reverse("reviews:calibration_list")).content.decode()
+    assert calibration.cycle.name in listing
     client.force_login(manager)
     listing = client.get(reverse("reviews:calibration_list")).content.decode()
-    assert f'/cycles/{calibration.cycle_id}/calibration/' not in listing
+    assert f"/cycles/{calibration.cycle_id}/calibration/" not in listing
 
 
 @pytest.mark.parametrize("persona", ("report", "peer", "outsider"))
