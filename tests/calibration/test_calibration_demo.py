@@ -17,6 +17,7 @@ def test_demo_calibrates_and_publishes_last_year() -> None:
     assert [p.email for p in calibration.participants.all()] == ["marcus.lee@example.com"]
     assert calibration.published_at is not None and calibration.done_at is not None
     adjustment = RatingAdjustment.objects.get(result__cycle=calibration.cycle)
+    assert adjustment.actor is not None and adjustment.result.employee is not None
     assert adjustment.actor.email == "marcus.lee@example.com"
     assert adjustment.result.employee.email == "emma.wilson@example.com"
     assert adjustment.result.final_rating == adjustment.to_rating

@@ -116,3 +116,10 @@ def test_calibration_list_shows_participants_their_own(client, other_manager, ma
 def test_calibration_list_is_404_for_people_heading_nothing(client, request, persona) -> None:
     client.force_login(request.getfixturevalue(persona))
     assert client.get(reverse("reviews:calibration_list")).status_code == 404
+
+
+@pytest.mark.urls("bench.urls")
+def test_bench_floor_shows_the_calibration_data(client, hr, calibration) -> None:
+    client.force_login(hr)
+    response = client.get(f"/bench-floor/calibration/{calibration.cycle_id}/")
+    assert response.status_code == 200 and "Rob Report" in response.content.decode()
