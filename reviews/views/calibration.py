@@ -123,6 +123,9 @@ def _page_context(
         "page": page,
         "manager_page": manager_page,
         "filters": filters,
+        # As sent (a refused value stays selected beside its message), for the options.
+        "selected_department": str(request.GET.get("department", "")),
+        "selected_manager": str(request.GET.get("manager", "")),
         "participants": list(calibration.participants.order_by("full_name")),
         "events": calibration_events(calibration),
         "is_open": is_open,

@@ -261,3 +261,24 @@ def test_page_query_count_is_flat(
         page = django_app.get(url + "?outliers=1", user=hr)
     flagged = page.html.select_one("[data-testid=manager-flag]").find_parent("tr")
     assert "Maria Manager" in flagged.get_text()
+
+
+def test_filters_narrow_the_people(django_app, other_manager, calibration) -> None:
+    page = django_app.get(page_url(calibration.cycle), user=other_manager)
+    form = form_by_testid(page, "people-filters")
+    form["department"].select(text="Finance")
+    finance = form.submit()
+    assert "1 person" in text(finance, "people-count")
+    assert "Paul Peer" in text(finance, "people")
+    form = form_by_testid(finance, "people-filters")
+    assert form["department"].value == str(other_manager.department_id)
+    form["department"].select(text="All")
+    form["manager"].select(text="Rob Report")
+    by_rob = form.submit()
+    assert "Ivy Indirect" in text(by_rob, "people") and "1 person" in text(by_rob, "people-count")
+
+
+def test_a_bad_filter_is_said_beside_it(django_app, hr, calibration) -> None:
+    page = django_app.get(page_url(calibration.cycle) + "?manager=999999", user=hr)
+    assert errors_beside(page, "manager")
+    assert "3 people" in text(page, "people-count")
