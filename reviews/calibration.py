@@ -168,6 +168,12 @@ class GroupRow:
     def total(self) -> int:
         return sum(self.counts) + self.other + self.unrated
 
+    @property
+    def cells(self) -> list[str]:
+        """The counts as text: a page of 600 managers' cells renders without localising
+        each number (plain integers read the same in every language here)."""
+        return [str(count) for count in self.counts]
+
 
 @dataclass
 class Distribution:
@@ -323,23 +329,33 @@ def people_page(
 ) -> Page[CycleResult]:
     """A page of the cycle's people with rating, completion, flags and adjustments.
 
-    Two queries for the page (its count and its rows) and one for the page's
+    Three queries for the page (its count, its keys, its rows) and one for the page's
     adjustments, whatever the size: each result gets ``flags`` (``person_flags``)
     and ``adjustment_list`` (newest first). ``department`` includes those below it.
     """
-    results = calibrated_results(cycle).select_related(
-        "employee", "home_department", "line_manager"
-    )
+    results = calibrated_results(cycle)
     if department is not None:
         results = results.filter(home_department_id__in=department_subtree_ids(department))
     if manager is not None:
         results = results.filter(line_manager_id=manager)
     if outliers_only:
         results = results.filter(outlier_q(distribution))
-    results = results.defer("breakdown", "proposed_comment", "person_comment").order_by(
-        "employee__full_name", "pk"
+    # The page's keys first, sorted on a narrow row (name and key), then the page's 50
+    # results in full: sorting ten thousand whole joined rows took four times as long.
+    keys = results.order_by("employee__full_name", "pk").values_list("pk", flat=True)
+    keys_page = Paginator(keys, PEOPLE_PAGE_SIZE).get_page(number)
+    rows = {
+        result.pk: result
+        for result in calibrated_results(cycle)
+        .filter(pk__in=list(keys_page.object_list))
+        .select_related("employee", "home_department", "line_manager")
+        .defer("breakdown", "proposed_comment", "person_comment")
+    }
+    page: Page[CycleResult] = Page(
+        [rows[pk] for pk in keys_page.object_list if pk in rows],
+        keys_page.number,
+        keys_page.paginator,  # type: ignore[arg-type]  # counts the same rows
     )
-    page = Paginator(results, PEOPLE_PAGE_SIZE).get_page(number)
     adjustments: dict[int, list[RatingAdjustment]] = {}
     for adjustment in RatingAdjustment.objects.filter(
         result_id__in=[result.pk for result in page]
