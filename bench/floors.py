@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.http import HttpRequest, HttpResponse
 from django.template import engines
 from django.utils import timezone
@@ -22,7 +23,15 @@ from accounts.models import User
 from coaching.models import ActionItem, CoachingSession, CoachingType
 from plans.models import CheckIn, Objective, PerformancePlan
 from plans.selectors import current_cycle, with_progress
-from reviews.models import Inquiry, ReviewEvent, ReviewRow, ReviewTable, WorkPlanItem
+from reviews.models import (
+    CycleResult,
+    Inquiry,
+    RatingAdjustment,
+    ReviewEvent,
+    ReviewRow,
+    ReviewTable,
+    WorkPlanItem,
+)
 
 TRIVIAL = engines["django"].from_string(
     "<!doctype html><title>floor</title>{% for row in rows %}<p>{{ row }}</p>{% endfor %}"
@@ -207,6 +216,48 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return _render(request, completion, late, list(managers)[:20], list(sessions)[:20], lagging)
 
 
+def calibration(request: HttpRequest, pk: int) -> HttpResponse:
+    """The calibration page's data: ratings by department and by manager, a page of people
+    with their adjustments."""
+    rating = Coalesce(NullIf(F("final_rating"), Value("")), F("proposed_rating"))
+    results = CycleResult.objects.filter(cycle_id=pk, employee__isnull=False).annotate(
+        rating=rating
+    )
+    by_department = (
+        results.order_by()
+        .values("home_department__name", "rating")
+        .annotate(n=Count("pk"))
+        .values_list("home_department__name", "rating", "n")
+    )
+    by_manager = (
+        results.order_by()
+        .values("line_manager__full_name", "rating")
+        .annotate(n=Count("pk"))
+        .values_list("line_manager__full_name", "rating", "n")
+    )
+    page = list(
+        results.order_by("employee__full_name", "pk").values_list(
+            "pk",
+            "employee__full_name",
+            "home_department__name",
+            "line_manager__full_name",
+            "completion",
+            "proposed_rating",
+            "rating",
+        )[:50]
+    )
+    adjustments = RatingAdjustment.objects.filter(result_id__in=[row[0] for row in page])
+    count = results.count()
+    return _render(
+        request,
+        by_department,
+        list(by_manager)[:20],
+        page,
+        adjustments.values_list("actor__full_name", "from_rating", "to_rating", "reason"),
+        [count],
+    )
+
+
 _VIEWS: dict[str, Callable[..., HttpResponse]] = {
     "team": team,
     "my_objectives": my_objectives,
@@ -216,5 +267,6 @@ _VIEWS: dict[str, Callable[..., HttpResponse]] = {
     "to_review": to_review,
     "my_tables": my_tables,
     "dashboard": dashboard,
+    "calibration": calibration,
 }
 FLOORS = {name: login_required(view) for name, view in _VIEWS.items()}

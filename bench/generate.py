@@ -280,6 +280,9 @@ def main() -> None:
     from plans.services import objective_progress_refresh
 
     objective_progress_refresh()
+    from bench.calibration import calibration_seed
+
+    calibration_seed()  # last year's calibrated cycle (issue 17 §4)
     # Fresh statistics, as autovacuum would gather them in production soon after:
     # without them the planner guesses a few dozen rows for every table.
     with connection.cursor() as cursor:

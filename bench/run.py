@@ -142,6 +142,9 @@ def main() -> None:
     assert member is not None
     table = ReviewTable.objects.filter(employee=member).order_by("-month").first()
     assert table is not None
+    from plans.models import AppraisalCycle
+
+    calibrated = AppraisalCycle.objects.get(name="2025")  # bench/calibration.py
 
     def client_for(user: User) -> Client:
         client = Client()
@@ -193,6 +196,11 @@ def main() -> None:
             "HR dashboard",
             page(hr, "/reviews/dashboard/?month=2026-10"),
             page(hr, "/bench-floor/dashboard/?month=2026-10"),
+        ),
+        (
+            "Calibration (whole cycle)",
+            page(hr, f"/reviews/cycles/{calibrated.pk}/calibration/"),
+            page(hr, f"/bench-floor/calibration/{calibrated.pk}/"),
         ),
     ]
     results = []

@@ -8,6 +8,7 @@ from config.urls import urlpatterns as product
 urlpatterns = [
     path("bench-floor/timeline/<int:pk>/", FLOORS["timeline"]),
     path("bench-floor/review_table/<int:pk>/", FLOORS["review_table"]),
+    path("bench-floor/calibration/<int:pk>/", FLOORS["calibration"]),
     *(path(f"bench-floor/{name}/", view) for name, view in FLOORS.items()),
     *product,
 ]

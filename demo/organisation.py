@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import HR_GROUP_NAME, Assignment, User
 from accounts.org_import import ImportResult, org_import
+from demo.calibration import demo_calibration_seed
 from demo.carry_forward import demo_carry_forward_seed
 from demo.coaching import demo_sessions_seed
 from demo.lifecycle import demo_last_year_seed, demo_lifecycle_seed
@@ -125,5 +126,6 @@ def demo_organisation_seed() -> ImportResult:
     demo_last_year_seed()
     demo_results_seed()  # before the calibration's demo, which calibrates these
     demo_carry_forward_seed()
+    demo_calibration_seed()  # after demo_results_seed, which proposes the results
     objective_progress_refresh()
     return result

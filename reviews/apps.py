@@ -13,6 +13,7 @@ class ReviewsConfig(AppConfig):
         from plans.extensions import cycle_actions, team_records  # noqa: PLC0415
         from reviews.lifecycle import org_changes_followed  # noqa: PLC0415
         from reviews.links import (  # noqa: PLC0415
+            calibration_link,
             cycle_close_link,
             cycle_results_link,
             person_lifecycle_links,
@@ -26,5 +27,6 @@ class ReviewsConfig(AppConfig):
         cycle_actions.register(cycle_close_link)
         cycle_actions.register(cycle_results_link)
         team_records.register(team_results_to_propose)
+        cycle_actions.register(calibration_link)
         session_records.register(session_review_table_link)
         org_changed.register(org_changes_followed)

@@ -101,3 +101,10 @@ def team_results_to_propose(viewer: User) -> list[PageLink]:
             label, f"{named_url('reviews:result_list')}?state=not_proposed", "btn-outline-warning"
         )
     ]
+
+
+def calibration_link(user: User, cycle: AppraisalCycle) -> list[PageLink]:
+    """On an ended or closed cycle's page, for HR: its calibration (started or to start)."""
+    if not user_roles(user).is_hr or not (cycle.is_closed or cycle.end_date < timezone.localdate()):
+        return []
+    return [PageLink(label=_("Calibration"), url=pk_url("reviews:calibration", cycle.pk))]

@@ -401,12 +401,14 @@ class ReviewEvent(models.Model):
         return ("—", str(values))
 
 
+from reviews.calibration_models import CalibrationEvent  # noqa: E402
 from reviews.conversation_models import ReviewConversation  # noqa: E402
 from reviews.job_models import ExportJob, JobRun, JobSettings  # noqa: E402
 from reviews.result_models import Calibration, CycleResult, RatingAdjustment  # noqa: E402
 
 __all__ = [
     "Calibration",
+    "CalibrationEvent",
     "CycleResult",
     "ExportJob",
     "JobRun",

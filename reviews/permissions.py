@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
@@ -35,7 +36,8 @@ from accounts.selectors import (
     is_manager_of,
     user_roles,
 )
-from reviews.models import Inquiry, JobSettings, ReviewTable
+from plans.models import AppraisalCycle
+from reviews.models import Calibration, CycleResult, Inquiry, JobSettings, ReviewTable
 from reviews.reviewers import top_reviewer_id
 
 Status = ReviewTable.Status
@@ -320,3 +322,75 @@ __all__ = [
     "results_reported_to",
     "results_visible_to",
 ]
+# --- Calibration (issue 17 §4) ----------------------------------------------------------
+# Nobody but HR and the calibration's participants sees others' proposed ratings before
+# publishing; the calibration page stays theirs after publishing too. Everyone else gets
+# a 404, as if there were no calibration. A participant sees the whole cycle (the point
+# is to compare departments); an administrator outside HR sees nothing of it.
+
+
+def is_calibration_member(user: User, calibration: Calibration | None) -> bool:
+    """HR, or one of ``calibration``'s participants (one query, remembered per request)."""
+    if user_roles(user).is_hr:
+        return True
+    if calibration is None or not user.is_active:
+        return False
+    cache = getattr(user, "_cc_calibrations", None)
+    if cache is None:
+        cache = user._cc_calibrations = {}  # type: ignore[attr-defined]
+    if calibration.pk not in cache:
+        cache[calibration.pk] = calibration.participants.filter(pk=user.pk).exists()
+    member: bool = cache[calibration.pk]
+    return member
+
+
+def can_see_proposals(user: User, cycle: AppraisalCycle) -> bool:
+    """May ``user`` read other people's proposed and final ratings of ``cycle`` as a
+    calibrator (HR or a participant)? For the result page (§3); a manager's own chain
+    and the person after publishing are the result page's own rules."""
+    if user_roles(user).is_hr:
+        return True
+    return Calibration.objects.filter(
+        cycle=cycle, participants=user, participants__is_active=True
+    ).exists()
+
+
+def can_manage_calibration(user: User) -> bool:
+    """HR starts, staffs, closes, reopens and publishes calibrations."""
+    return user_roles(user).is_hr
+
+
+def get_calibration_for_user(
+    user: User, cycle_pk: int
+) -> tuple[AppraisalCycle, Calibration | None]:
+    """The cycle and its calibration (None if not started) for HR or a participant, else 404."""
+    cycle = get_object_or_404(AppraisalCycle, pk=cycle_pk)
+    calibration = Calibration.objects.filter(cycle=cycle).first()
+    if not is_calibration_member(user, calibration):
+        raise Http404
+    return cycle, calibration
+
+
+def get_calibrated_result_for_user(user: User, pk: int) -> tuple[CycleResult, Calibration]:
+    """A person's result of a calibrated cycle, with the calibration, for HR or a
+    participant; else 404 (also for a department's result or a cycle not calibrated)."""
+    result = get_object_or_404(
+        CycleResult.objects.select_related(
+            "employee", "cycle", "home_department", "line_manager"
+        ).filter(employee__isnull=False),
+        pk=pk,
+    )
+    calibration = Calibration.objects.filter(cycle_id=result.cycle_id).first()
+    if calibration is None or not is_calibration_member(user, calibration):
+        raise Http404
+    return result, calibration
+
+
+def can_adjust(user: User, calibration: Calibration, result: CycleResult) -> bool:
+    """HR or a participant, while the calibration is open, on anyone's rating but their own."""
+    return (
+        calibration.done_at is None
+        and calibration.published_at is None
+        and result.employee_id != user.pk
+        and is_calibration_member(user, calibration)
+    )

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from reviews.views import (
+    calibration,
     conversations,
     cycles,
     dashboard,
@@ -22,6 +23,29 @@ urlpatterns = [
     path("create/", lists.tables_create, name="create"),
     path("jobs/", jobs.jobs_page, name="jobs"),
     path("cycles/<int:pk>/close/", cycles.cycle_close_page, name="cycle_close"),
+    # Calibration (issue 17 §4): one page per cycle, its steps, one person's adjustment.
+    path("calibrations/", calibration.calibration_list, name="calibration_list"),
+    path("cycles/<int:pk>/calibration/", calibration.calibration_page, name="calibration"),
+    path(
+        "cycles/<int:pk>/calibration/start/",
+        calibration.calibration_start_view,
+        name="calibration_start",
+    ),
+    path(
+        "cycles/<int:pk>/calibration/participants/",
+        calibration.calibration_participants,
+        name="calibration_participants",
+    ),
+    path(
+        "cycles/<int:pk>/calibration/step/",
+        calibration.calibration_step,
+        name="calibration_step",
+    ),
+    path(
+        "calibration/results/<int:pk>/",
+        calibration.calibration_adjust,
+        name="calibration_adjust",
+    ),
     path("export/", exports.export_page, name="export"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("export/jobs/<int:pk>/", exports.export_job_status, name="export_job"),

@@ -26,6 +26,7 @@ from coaching.models import (
 )
 from plans.models import AppraisalCycle, Objective, TargetCheck
 from plans.services import cycle_nodes
+from reviews.calibration_services import calibration_start
 from reviews.models import (
     Calibration,
     CycleResult,
@@ -77,6 +78,9 @@ class World:
     last_cycle: AppraisalCycle
     result: CycleResult
     published_result: CycleResult
+    calibration_cycle: AppraisalCycle
+    start_cycle: AppraisalCycle
+    calibration_result: CycleResult
 
     def user(self, name: str) -> User | None:
         """The persona called ``name``; None for an anonymous visitor."""
@@ -223,6 +227,18 @@ def build_world() -> World:
         cycle=last_cycle, done_at=timezone.now(), published_at=timezone.now()
     )
     result = CycleResult.objects.create(cycle=cycle, employee=report, completion=50)
+    # Calibration (issue 17 §4): a closed cycle calibrated by HR with Maria, another not yet.
+    calibration_cycle = make_cycle(today.year - 3, state="closed", name="Calibrated")
+    start_cycle = make_cycle(today.year - 4, state="closed", name="Not calibrated")
+    calibration_result = CycleResult.objects.create(
+        cycle=calibration_cycle,
+        employee=personas["indirect_report"],
+        completion=65,
+        proposed_rating="Meets expectations",
+        home_department=personas["sales"],
+        line_manager=report,
+    )
+    calibration_start(actor=personas["hr"], cycle=calibration_cycle, participants=[manager])
     return World(
         manager=manager,
         report=report,
@@ -249,4 +265,7 @@ def build_world() -> World:
         last_cycle=last_cycle,
         result=result,
         published_result=published_result,
+        calibration_cycle=calibration_cycle,
+        start_cycle=start_cycle,
+        calibration_result=calibration_result,
     )
