@@ -201,8 +201,8 @@ def calibration_publish(
     """Publish a done calibration: each person sees their final rating from now on (§4).
 
     Empty final ratings take the proposal; every active person with a result (a
-    department's head) is told in-app and by e-mail, in their language, once committed. Raises ``StaleEditError`` or
-    ``ValidationError`` (not done yet, or published already).
+    department's head) is told in-app and by e-mail, in their language, once committed.
+    Raises ``StaleEditError`` or ``ValidationError`` (not done yet, or published already).
     """
     locked = _locked(calibration, version)
     if locked.published_at is not None:
