@@ -180,7 +180,7 @@ def test_done_reopen_and_publish(
         "Meets expectations",
         "Below expectations",
     }
-    told = Notification.objects.filter(message__contains="are published")
+    told = Notification.objects.filter(message__contains="is published")
     assert sorted(told.values_list("recipient__email", flat=True)) == [
         "ivy@example.com",
         "paul@example.com",
