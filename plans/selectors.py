@@ -286,7 +286,7 @@ def plan_objectives(
     return list(
         with_progress(
             Objective.objects.filter(cycle=cycle, employee=employee, department=department)
-            .select_related("cycle", "parent", "employee", "department")
+            .select_related("cycle", "parent", "employee", "department", "template__template_set")
             .order_by("-weight", "title")
         )
     )
