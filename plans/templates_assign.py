@@ -312,7 +312,7 @@ def template_set_assign(
         )
     locked: dict[int, PerformancePlan] = {
         plan.employee_id: plan  # type: ignore[misc]
-        for plan in PerformancePlan.objects.select_for_update()
+        for plan in PerformancePlan.objects.select_for_update(of=("self",))
         .filter(cycle=cycle, employee_id__in=ids)
         .select_related("employee_confirmed_by", "manager_confirmed_by")
         .order_by("pk")
