@@ -63,8 +63,14 @@ def assign_page(app, user, *, template_set=None, cycle=None):
 
 def preview(app, user, *, template_set, cycle, target="department", **fields):
     """Fill the assign form as rendered and press Preview; the preview page."""
-    form = form_by_testid(assign_page(app, user, template_set=template_set, cycle=cycle), "assign-form")
-    choose(form, "target", {"department": "A department", "job_title": "A job title"}.get(target, "Chosen people"))
+    form = form_by_testid(
+        assign_page(app, user, template_set=template_set, cycle=cycle), "assign-form"
+    )
+    choose(
+        form,
+        "target",
+        {"department": "A department", "job_title": "A job title"}.get(target, "Chosen people"),
+    )
     if "department" in fields:
         choose(form, "department", fields["department"])
     if "include_below" in fields:

@@ -130,9 +130,9 @@ def test_refused_people_are_listed_and_nothing_is_written_until_hr_assigns_to_th
     assert not Objective.objects.filter(template__isnull=False).exists()
     done = press(confirm, "Assign to the 1 other person only").follow()
     assert "2 objectives given to 1 person." in messages(done)
-    assert set(Objective.objects.filter(template__isnull=False).values_list("employee", flat=True)) == {
-        indirect_report.pk
-    }
+    assert set(
+        Objective.objects.filter(template__isnull=False).values_list("employee", flat=True)
+    ) == {indirect_report.pk}
     # The plans locked while checking are not left behind for the refused.
     assert not PerformancePlan.objects.filter(employee__in=[leaver, report]).exists()
 
@@ -231,13 +231,17 @@ def test_hr_assigns_by_job_title(django_app, hr, report, peer, manager, sales_se
     )
     assert [r.split(" Gets")[0] for r in rows(page)] == ["Paul Peer Finance", "Rob Report Sales"]
     press(form_by_testid(page, "assign-confirm"), "Assign")
-    assert set(Objective.objects.filter(template__isnull=False).values_list("employee", flat=True)) == {
+    assert set(
+        Objective.objects.filter(template__isnull=False).values_list("employee", flat=True)
+    ) == {
         report.pk,
         peer.pk,
     }
 
 
-def test_a_department_with_the_ones_below_or_without_them(django_app, hr, sales, report, sales_set, cycle):
+def test_a_department_with_the_ones_below_or_without_them(
+    django_app, hr, sales, report, sales_set, cycle
+):
     team = DepartmentFactory(name="Sales North", parent=sales)
     north = UserFactory(full_name="Nina North", department=team)
     page = preview(
@@ -259,7 +263,12 @@ def test_a_head_assigning_outside_their_departments_is_refused_for_those_people(
 
     own = TemplateSet.objects.create(name="Sales basics", department=sales)
     ObjectiveTemplate.objects.create(
-        template_set=own, title="Calls", measure="number", unit="calls", target=100, default_weight=10
+        template_set=own,
+        title="Calls",
+        measure="number",
+        unit="calls",
+        target=100,
+        default_weight=10,
     )
     page = preview(
         django_app,
@@ -278,9 +287,7 @@ def test_a_head_assigning_outside_their_departments_is_refused_for_those_people(
 
 def test_a_closed_cycle_is_not_offered_and_refused_when_sent(django_app, hr, report, sales_set):
     closed = make_cycle(2020, state=AppraisalCycle.State.CLOSED)
-    form = form_by_testid(
-        django_app.get(reverse("plans:template_assign"), user=hr), "assign-form"
-    )
+    form = form_by_testid(django_app.get(reverse("plans:template_assign"), user=hr), "assign-form")
     assert "2020" not in [text for _v, _c, text in form["cycle"].options]
     form["template_set"] = str(sales_set.pk)
     form["cycle"].force_value(str(closed.pk))

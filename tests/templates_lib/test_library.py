@@ -29,7 +29,9 @@ def new_template_form(app, user, template_set):
     return form_by_testid(page, "template-form")
 
 
-def fill(form, *, title="Revenue", measure="Number with a unit", target="120", unit="k€", weight="30"):
+def fill(
+    form, *, title="Revenue", measure="Number with a unit", target="120", unit="k€", weight="30"
+):
     form["title"] = title
     choose(form, "measure", measure)
     form["target"] = target
@@ -123,7 +125,11 @@ def test_add_a_template_with_a_curve_copied_from_an_objective(
             "target",
             "A milestone has no numeric target: leave it empty.",
         ),
-        ({"measure": "Percentage", "target": "150"}, "target", "A percentage target is between 0 and 100."),
+        (
+            {"measure": "Percentage", "target": "150"},
+            "target",
+            "A percentage target is between 0 and 100.",
+        ),
         (
             {"weight": "30"},
             "default_weight",
@@ -150,7 +156,11 @@ def test_add_a_template_with_a_curve_copied_from_an_objective(
             "curve_text",
             "Give numbers only, separated by commas.",
         ),
-        ({"pattern": "Copied curve", "curve_text": "0, 0"}, "curve_text", "The last value must be more than 0."),
+        (
+            {"pattern": "Copied curve", "curve_text": "0, 0"},
+            "curve_text",
+            "The last value must be more than 0.",
+        ),
     ],
 )
 def test_a_template_that_does_not_add_up_is_refused_beside_the_field(
@@ -223,9 +233,7 @@ def test_the_cycle_page_links_hr_to_assigning(django_app, hr, cycle):
     assert form_by_testid(assign, "assign-form")["cycle"].value == str(cycle.pk)
 
 
-def test_the_navigation_offers_the_library_to_hr_and_heads_only(
-    django_app, hr, manager, report
-):
+def test_the_navigation_offers_the_library_to_hr_and_heads_only(django_app, hr, manager, report):
     for user, shown in ((hr, True), (manager, True), (report, False)):
         page = django_app.get(reverse("home"), user=user)
         assert ("Objective templates" in page.html.select_one("nav").text) is shown
