@@ -24,7 +24,13 @@ from coaching.models import (
     ImprovementPlan,
     PerformanceFact,
 )
-from plans.models import AppraisalCycle, Objective, TargetCheck
+from plans.models import (
+    AppraisalCycle,
+    Objective,
+    ObjectiveTemplate,
+    TargetCheck,
+    TemplateSet,
+)
 from plans.services import cycle_nodes
 from reviews.models import ExportJob, Inquiry, JobSettings, ReviewTable, WorkPlanItem
 from reviews.services import review_table_for
@@ -63,6 +69,8 @@ class World:
     inquiry: Inquiry
     notification: Notification
     export_job: ExportJob
+    template_set: TemplateSet
+    objective_template: ObjectiveTemplate
 
     def user(self, name: str) -> User | None:
         """The persona called ``name``; None for an anonymous visitor."""
@@ -201,6 +209,16 @@ def build_world() -> World:
         progress=1,
     )
     JobSettings.current()  # the settings row exists, as it does after the first job run
+    # HR's organisation-wide set, aligned to the Sales objective (issue 17 §1).
+    template_set = TemplateSet.objects.create(name="Sales representative")
+    objective_template = ObjectiveTemplate.objects.create(
+        template_set=template_set,
+        title="Revenue",
+        unit="k€",
+        target=120,
+        default_weight=50,
+        parent=department_objective,
+    )
     return World(
         manager=manager,
         report=report,
@@ -224,4 +242,6 @@ def build_world() -> World:
         inquiry=inquiry,
         notification=notification,
         export_job=export_job,
+        template_set=template_set,
+        objective_template=objective_template,
     )
