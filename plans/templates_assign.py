@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -31,17 +30,20 @@ from plans.cycles import cycles_sharing_months
 from plans.models import (
     AppraisalCycle,
     Objective,
-    ObjectiveChange,
     ObjectiveTemplate,
     PerformancePlan,
-    PhaseTarget,
     PlanReopening,
     TemplateSet,
 )
 from plans.reopening import CHANGED_MESSAGE, WEIGHTS_MESSAGE, plan_url
 from plans.selectors import WEIGHT_TOTAL
-from plans.services import objective_progress_refresh
 from plans.templates_lib import template_targets
+from plans.templates_write import (
+    copy_progress,
+    created_history_insert,
+    first_changes,
+    targets_insert,
+)
 
 # How many addresses a "chosen people" list may hold.
 MAX_CHOSEN = 2000
@@ -346,10 +348,15 @@ def _copies_write(
 ) -> AssignmentDone:
     accepted = preview.accepted
     targets = {t.pk: template_targets(t, cycle) for t in preview.templates}
+    progress = {
+        t.pk: copy_progress(cycle=cycle, measure=t.measure, target=t.target, targets=targets[t.pk])
+        for t in preview.templates
+    }
     objectives: list[Objective] = []
     for outcome in accepted:
         for template in outcome.new_templates:
             parent = template.parent
+            state, share, as_of = progress[template.pk]
             objectives.append(
                 Objective(
                     cycle=cycle,
@@ -364,42 +371,29 @@ def _copies_write(
                     target=template.target,
                     weight=template.default_weight,
                     parent=parent if parent is not None and parent.cycle_id == cycle.pk else None,
+                    progress_state=state,
+                    progress_share=share,
+                    progress_as_of=as_of,
                 )
             )
     Objective.objects.bulk_create(objectives)
-    PhaseTarget.objects.bulk_create(
-        PhaseTarget(objective=objective, month=month, planned=planned)
-        for objective in objectives
-        for month, planned in targets[objective.template_id].items()  # type: ignore[index]
-    )
-    now = timezone.now()
-    changes = ObjectiveChange.objects.bulk_create(
-        ObjectiveChange(
-            objective=objective,
-            changed_by=actor,
-            changed_at=now,
-            changes={"created": [None, objective.title]},
-        )
-        for objective in objectives
-    )
-    first_change: dict[int | None, ObjectiveChange] = {}
-    for change in changes:
-        first_change.setdefault(change.objective.employee_id, change)
-    reopened = _plans_reopen(actor=actor, preview=preview, first_change=first_change)
-    if cycle.is_active:
-        objective_progress_refresh(objective_ids=[objective.pk for objective in objectives])
+    ids = [objective.pk for objective in objectives]
+    targets_insert(objective_ids=ids, targets=targets)
+    created_history_insert(actor=actor, objective_ids=ids)
+    reopened = _plans_reopen(actor=actor, preview=preview, objective_ids=ids)
     return AssignmentDone(people=len(accepted), objectives=len(objectives), reopened=reopened)
 
 
-def _plans_reopen(
-    *, actor: User, preview: AssignmentPreview, first_change: dict[int | None, ObjectiveChange]
-) -> int:
+def _plans_reopen(*, actor: User, preview: AssignmentPreview, objective_ids: list[int]) -> int:
     """Clear the confirmations of every confirmed plan that got copies, record each
     reopening, and tell who confirms it (as ``plans.reopening._plan_reopen``, in bulk)."""
     outcomes = [o for o in preview.accepted if o.reopens]
     if not outcomes:
         return 0
     reopenings, notices = [], []
+    first_change = first_changes(
+        objective_ids=objective_ids, employee_ids=[o.person.pk for o in outcomes if o.person]
+    )
     managers = {
         person.pk: person
         for person in User.objects.filter(

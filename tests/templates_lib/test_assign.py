@@ -345,3 +345,19 @@ def test_someone_in_an_overlapping_active_cycle_is_refused(hr, report, sales_set
     assert outcome.refusal_text() == (
         "Already has objectives in the active cycle “Active”, which covers some of the same months."
     )
+
+
+def test_copies_in_an_active_cycle_store_their_progress_as_the_daily_job_would(
+    hr, report, sales_set
+):
+    from plans.services import objective_progress_refresh
+
+    active = make_cycle(timezone.localdate().year, name="Now")
+    people, _unknown = people_for_assignment(actor=hr, emails=[report.email])
+    seen = assignment_preview(
+        actor=hr, cycle=active, template_set=sales_set, people=people
+    ).fingerprint
+    template_set_assign(actor=hr, cycle=active, template_set=sales_set, people=people, seen=seen)
+    copies = list(Objective.objects.filter(cycle=active))
+    assert all(copy.progress_state and copy.progress_as_of for copy in copies)
+    assert objective_progress_refresh(objective_ids=[copy.pk for copy in copies]) == 0

@@ -1,0 +1,104 @@
+"""The bulk writes behind assigning a template set (``plans.templates_assign``): a
+thousand people's copies are tens of thousands of rows, written in one statement
+each rather than built as model instances one by one (issue 17 §1: 1,000 people in
+under 5 s, ``bench/templates_assign.py``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from types import SimpleNamespace
+from typing import cast
+
+from django.db import connection
+from django.utils import timezone
+
+from accounts.models import User
+from plans.models import AppraisalCycle, Objective, ObjectiveChange, PhaseTarget
+from plans.months import month_start
+from plans.selectors import objective_progress
+
+
+def copy_progress(
+    *, cycle: AppraisalCycle, measure: str, target: Decimal | None, targets: dict[dt.date, Decimal]
+) -> tuple[str, Decimal | None, dt.date]:
+    """Where a new copy stands against its plan today (no check-ins yet), as
+    ``objective_progress_refresh`` would store it: (state, share, as of). Every copy
+    of a template has the same targets, so this is computed once per template."""
+    today = timezone.localdate()
+    month = month_start(today)
+    before = [m for m in sorted(targets) if m < month]
+    after = [m for m in sorted(targets) if m >= month]
+    fake = SimpleNamespace(
+        cycle=cycle,
+        measure=measure,
+        status=Objective.Status.ACTIVE,
+        full_value=Objective(measure=measure, target=target).full_value,
+        previous_planned=targets[before[-1]] if before else None,
+        previous_month=before[-1] if before else None,
+        upcoming_planned=targets[after[0]] if after else None,
+        upcoming_month=after[0] if after else None,
+        actual_now=None,
+        confidence_now=None,
+        last_checkin_on=None,
+    )
+    progress = objective_progress(cast(Objective, fake), today=today)
+    return str(progress.state), progress.share, today
+
+
+def targets_insert(*, objective_ids: list[int], targets: dict[int, dict[dt.date, Decimal]]) -> None:
+    """Each new copy's phase targets: those of its template (``targets``: template id
+    -> month -> planned), in one INSERT … SELECT."""
+    template_ids, months, planned = [], [], []
+    for template_id, values in targets.items():
+        for month, value in values.items():
+            template_ids.append(template_id)
+            months.append(month)
+            planned.append(value)
+    if not objective_ids or not template_ids:
+        return
+    sql = (
+        f"INSERT INTO {PhaseTarget._meta.db_table} (objective_id, month, planned) "  # noqa: S608
+        f"SELECT o.id, t.month, t.planned FROM {Objective._meta.db_table} o "
+        "JOIN unnest(%s::integer[], %s::date[], %s::numeric[]) AS t(template_id, month, planned) "
+        "ON t.template_id = o.template_id WHERE o.id = ANY(%s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [template_ids, months, planned, objective_ids])
+
+
+def created_history_insert(*, actor: User, objective_ids: list[int]) -> None:
+    """A "created" history entry for each new copy (as ``objective_create`` records),
+    in one INSERT … SELECT."""
+    if not objective_ids:
+        return
+    sql = (
+        f"INSERT INTO {ObjectiveChange._meta.db_table} "  # noqa: S608
+        "(objective_id, changed_by_id, changed_at, reason, changes) "
+        "SELECT o.id, %s, %s, '', jsonb_build_object('created', jsonb_build_array(NULL, o.title)) "
+        f"FROM {Objective._meta.db_table} o WHERE o.id = ANY(%s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [actor.pk, timezone.now(), objective_ids])
+
+
+def first_changes(
+    *, objective_ids: list[int], employee_ids: list[int]
+) -> dict[int, ObjectiveChange]:
+    """For each of ``employee_ids``, the history entry of their first new copy (what a
+    reopening names as its cause)."""
+    result: dict[int, ObjectiveChange] = {}
+    if not employee_ids:
+        return result
+    changes = (
+        ObjectiveChange.objects.filter(
+            objective_id__in=objective_ids, objective__employee_id__in=employee_ids
+        )
+        .select_related("objective")
+        .order_by("objective_id")
+    )
+    for change in changes:
+        employee_id = change.objective.employee_id
+        if employee_id is not None:
+            result.setdefault(employee_id, change)
+    return result
