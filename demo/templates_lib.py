@@ -15,7 +15,7 @@ from plans.models import AppraisalCycle, Measure, ObjectiveTemplate, TemplateSet
 from plans.templates_assign import assignment_preview, people_for_assignment, template_set_assign
 
 HR_EMAIL = "sofia.rossi@example.com"
-SALES_REP_TEMPLATES = (
+SALES_REP_TEMPLATES: tuple[tuple[str, str, Decimal, str, int, str, list[int]], ...] = (
     # title, measure, target, unit, weight, pattern, curve
     ("New-customer revenue", Measure.NUMBER, Decimal(300), "k€", 40, "back_loaded", []),
     ("Qualified meetings", Measure.NUMBER, Decimal(60), "meetings", 25, "even", []),

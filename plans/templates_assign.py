@@ -39,6 +39,7 @@ from plans.reopening import CHANGED_MESSAGE, WEIGHTS_MESSAGE, plan_url
 from plans.selectors import WEIGHT_TOTAL
 from plans.templates_lib import template_targets
 from plans.templates_write import (
+    copies_insert,
     copy_progress,
     created_history_insert,
     first_changes,
@@ -352,36 +353,21 @@ def _copies_write(
         t.pk: copy_progress(cycle=cycle, measure=t.measure, target=t.target, targets=targets[t.pk])
         for t in preview.templates
     }
-    objectives: list[Objective] = []
-    for outcome in accepted:
-        for template in outcome.new_templates:
-            parent = template.parent
-            state, share, as_of = progress[template.pk]
-            objectives.append(
-                Objective(
-                    cycle=cycle,
-                    employee=outcome.person,
-                    owner=outcome.person,
-                    created_by=actor,
-                    template=template,
-                    title=template.title,
-                    description=template.description,
-                    measure=template.measure,
-                    unit=template.unit,
-                    target=template.target,
-                    weight=template.default_weight,
-                    parent=parent if parent is not None and parent.cycle_id == cycle.pk else None,
-                    progress_state=state,
-                    progress_share=share,
-                    progress_as_of=as_of,
-                )
-            )
-    Objective.objects.bulk_create(objectives)
-    ids = [objective.pk for objective in objectives]
+    ids = copies_insert(
+        actor=actor,
+        cycle=cycle,
+        pairs=[
+            (outcome.person.pk, template)
+            for outcome in accepted
+            if outcome.person is not None
+            for template in outcome.new_templates
+        ],
+        progress=progress,
+    )
     targets_insert(objective_ids=ids, targets=targets)
     created_history_insert(actor=actor, objective_ids=ids)
     reopened = _plans_reopen(actor=actor, preview=preview, objective_ids=ids)
-    return AssignmentDone(people=len(accepted), objectives=len(objectives), reopened=reopened)
+    return AssignmentDone(people=len(accepted), objectives=len(ids), reopened=reopened)
 
 
 def _plans_reopen(*, actor: User, preview: AssignmentPreview, objective_ids: list[int]) -> int:

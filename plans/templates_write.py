@@ -8,13 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from types import SimpleNamespace
-from typing import cast
+from typing import Any, cast
 
 from django.db import connection
 from django.utils import timezone
 
 from accounts.models import User
-from plans.models import AppraisalCycle, Objective, ObjectiveChange, PhaseTarget
+from plans.models import AppraisalCycle, Objective, ObjectiveChange, ObjectiveTemplate, PhaseTarget
 from plans.months import month_start
 from plans.selectors import objective_progress
 
@@ -102,3 +102,72 @@ def first_changes(
         if employee_id is not None:
             result.setdefault(employee_id, change)
     return result
+
+
+def copies_insert(
+    *,
+    actor: User,
+    cycle: AppraisalCycle,
+    pairs: list[tuple[int, ObjectiveTemplate]],
+    progress: dict[int, tuple[str, Decimal | None, dt.date]],
+) -> list[int]:
+    """One objective per (employee id, template) in ``pairs``, copied from the template
+    as it was checked (not as it may be stored a moment later), in one INSERT …
+    SELECT; returns the new ids. The alignment is kept only to an objective of
+    ``cycle``; ``progress`` (template id -> ``copy_progress``) is stored with it."""
+    if not pairs:
+        return []
+    templates = {template.pk: template for _employee, template in pairs}
+    columns: dict[str, list[object]] = {
+        name: []
+        for name in (
+            "id", "title", "description", "weight", "measure", "unit", "target", "parent",
+            "state", "share", "as_of",
+        )
+    }  # fmt: skip
+    for template in templates.values():
+        parent = template.parent
+        state, share, as_of = progress[template.pk]
+        for name, value in (
+            ("id", template.pk),
+            ("title", template.title),
+            ("description", template.description),
+            ("weight", template.default_weight),
+            ("measure", template.measure),
+            ("unit", template.unit),
+            ("target", template.target),
+            ("parent", parent.pk if parent is not None and parent.cycle_id == cycle.pk else None),
+            ("state", state),
+            ("share", share),
+            ("as_of", as_of),
+        ):
+            columns[name].append(value)
+    now = timezone.now()
+    sql = (
+        f"INSERT INTO {Objective._meta.db_table} ("  # noqa: S608
+        "title, description, weight, measure, unit, target, status, created_at, updated_at, "
+        "created_by_id, cycle_id, department_id, employee_id, owner_id, parent_id, "
+        "progress_as_of, progress_state, progress_share, version, alignment_flagged_at, "
+        "carried_from_id, template_id) "
+        "SELECT t.title, t.description, t.weight, t.measure, t.unit, t.target, %s, %s, %s, "
+        "%s, %s, NULL, r.employee_id, r.employee_id, t.parent, "
+        "t.as_of, t.state, t.share, 1, NULL, NULL, t.id "
+        "FROM unnest(%s::bigint[], %s::bigint[]) AS r(employee_id, template_id) "
+        "JOIN unnest(%s::bigint[], %s::varchar[], %s::text[], %s::smallint[], %s::varchar[], "
+        "%s::varchar[], %s::numeric[], %s::bigint[], %s::varchar[], %s::numeric[], %s::date[]) "
+        "AS t(id, title, description, weight, measure, unit, target, parent, state, share, as_of) "
+        "ON t.id = r.template_id RETURNING id"
+    )
+    params: list[Any] = [
+        Objective.Status.ACTIVE.value,
+        now,
+        now,
+        actor.pk,
+        cycle.pk,
+        [employee_id for employee_id, _template in pairs],
+        [template.pk for _employee, template in pairs],
+        *columns.values(),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
