@@ -118,6 +118,8 @@ def main() -> None:
             curve=[5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 100] if pattern == "curve" else [],
         )
     fill_seconds = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # as autovacuum soon would after a bulk load (README)
 
     client = Client()
     client.force_login(hr)

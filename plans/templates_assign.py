@@ -353,7 +353,7 @@ def _copies_write(
         t.pk: copy_progress(cycle=cycle, measure=t.measure, target=t.target, targets=targets[t.pk])
         for t in preview.templates
     }
-    ids = copies_insert(
+    copies = copies_insert(
         actor=actor,
         cycle=cycle,
         pairs=[
@@ -364,8 +364,11 @@ def _copies_write(
         ],
         progress=progress,
     )
-    targets_insert(objective_ids=ids, targets=targets)
-    created_history_insert(actor=actor, objective_ids=ids)
+    ids = [objective_id for objective_id, _template_id in copies]
+    targets_insert(copies=copies, targets=targets)
+    created_history_insert(
+        actor=actor, copies=copies, titles={t.pk: t.title for t in preview.templates}
+    )
     reopened = _plans_reopen(actor=actor, preview=preview, objective_ids=ids)
     return AssignmentDone(people=len(accepted), objectives=len(ids), reopened=reopened)
 

@@ -46,40 +46,56 @@ def copy_progress(
     return str(progress.state), progress.share, today
 
 
-def targets_insert(*, objective_ids: list[int], targets: dict[int, dict[dt.date, Decimal]]) -> None:
-    """Each new copy's phase targets: those of its template (``targets``: template id
-    -> month -> planned), in one INSERT … SELECT."""
-    template_ids, months, planned = [], [], []
-    for template_id, values in targets.items():
-        for month, value in values.items():
-            template_ids.append(template_id)
+def _array_literal(values: list[int] | list[dt.date] | list[Decimal]) -> str:
+    """``{1,2,3}``: a PostgreSQL array as one text value. Tens of thousands of values
+    parse far faster so than as ``ARRAY[…]``, one expression per value."""
+    return "{" + ",".join(str(value) for value in values) + "}"
+
+
+def targets_insert(
+    *, copies: list[tuple[int, int]], targets: dict[int, dict[dt.date, Decimal]]
+) -> None:
+    """Each new copy's phase targets: those of its template. ``copies`` are (objective
+    id, template id); ``targets`` template id -> month -> planned. One INSERT of
+    arrays, planned by the database the same way whatever the tables hold."""
+    objective_ids: list[int] = []
+    months: list[dt.date] = []
+    planned: list[Decimal] = []
+    for objective_id, template_id in copies:
+        for month, value in targets[template_id].items():
+            objective_ids.append(objective_id)
             months.append(month)
             planned.append(value)
-    if not objective_ids or not template_ids:
+    if not objective_ids:
         return
     sql = (
         f"INSERT INTO {PhaseTarget._meta.db_table} (objective_id, month, planned) "  # noqa: S608
-        f"SELECT o.id, t.month, t.planned FROM {Objective._meta.db_table} o "
-        "JOIN unnest(%s::integer[], %s::date[], %s::numeric[]) AS t(template_id, month, planned) "
-        "ON t.template_id = o.template_id WHERE o.id = ANY(%s)"
+        "SELECT * FROM unnest(%s::bigint[], %s::date[], %s::numeric[])"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [template_ids, months, planned, objective_ids])
+        cursor.execute(
+            sql,
+            [_array_literal(objective_ids), _array_literal(months), _array_literal(planned)],
+        )
 
 
-def created_history_insert(*, actor: User, objective_ids: list[int]) -> None:
-    """A "created" history entry for each new copy (as ``objective_create`` records),
-    in one INSERT … SELECT."""
-    if not objective_ids:
+def created_history_insert(
+    *, actor: User, copies: list[tuple[int, int]], titles: dict[int, str]
+) -> None:
+    """A "created" history entry for each new copy (as ``objective_create`` records):
+    ``copies`` are (objective id, template id), ``titles`` template id -> title."""
+    if not copies:
         return
     sql = (
         f"INSERT INTO {ObjectiveChange._meta.db_table} "  # noqa: S608
         "(objective_id, changed_by_id, changed_at, reason, changes) "
-        "SELECT o.id, %s, %s, '', jsonb_build_object('created', jsonb_build_array(NULL, o.title)) "
-        f"FROM {Objective._meta.db_table} o WHERE o.id = ANY(%s)"
+        "SELECT c.id, %s, %s, '', jsonb_build_object('created', jsonb_build_array(NULL, c.title)) "
+        "FROM unnest(%s::bigint[], %s::text[]) AS c(id, title)"
     )
+    ids = [objective_id for objective_id, _template_id in copies]
+    names = [titles[template_id] for _objective_id, template_id in copies]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [actor.pk, timezone.now(), objective_ids])
+        cursor.execute(sql, [actor.pk, timezone.now(), _array_literal(ids), names])
 
 
 def first_changes(
@@ -110,11 +126,12 @@ def copies_insert(
     cycle: AppraisalCycle,
     pairs: list[tuple[int, ObjectiveTemplate]],
     progress: dict[int, tuple[str, Decimal | None, dt.date]],
-) -> list[int]:
+) -> list[tuple[int, int]]:
     """One objective per (employee id, template) in ``pairs``, copied from the template
     as it was checked (not as it may be stored a moment later), in one INSERT …
     SELECT; returns the new ids. The alignment is kept only to an objective of
-    ``cycle``; ``progress`` (template id -> ``copy_progress``) is stored with it."""
+    ``cycle``; ``progress`` (template id -> ``copy_progress``) is stored with it.
+    Returns (objective id, template id) of each copy."""
     if not pairs:
         return []
     templates = {template.pk: template for _employee, template in pairs}
@@ -156,7 +173,7 @@ def copies_insert(
         "JOIN unnest(%s::bigint[], %s::varchar[], %s::text[], %s::smallint[], %s::varchar[], "
         "%s::varchar[], %s::numeric[], %s::bigint[], %s::varchar[], %s::numeric[], %s::date[]) "
         "AS t(id, title, description, weight, measure, unit, target, parent, state, share, as_of) "
-        "ON t.id = r.template_id RETURNING id"
+        "ON t.id = r.template_id RETURNING id, template_id"
     )
     params: list[Any] = [
         Objective.Status.ACTIVE.value,
@@ -164,10 +181,10 @@ def copies_insert(
         now,
         actor.pk,
         cycle.pk,
-        [employee_id for employee_id, _template in pairs],
-        [template.pk for _employee, template in pairs],
+        _array_literal([employee_id for employee_id, _template in pairs]),
+        _array_literal([template.pk for _employee, template in pairs]),
         *columns.values(),
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+        return [(row[0], row[1]) for row in cursor.fetchall()]
