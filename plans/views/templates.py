@@ -265,8 +265,10 @@ def template_assign(request: HttpRequest) -> HttpResponse:
 def _preview_page(
     request: HttpRequest, form: TemplateAssignForm, preview: AssignmentPreview
 ) -> HttpResponse:
+    # The choice as sent, carried by the confirmation form; the form below it may change it.
+    sent = [(name, value) for name in form.fields for value in request.POST.getlist(name)]
     return render(
         request,
         "plans/template_assign_preview.html",
-        {"form": form, "preview": preview},
+        {"form": form, "preview": preview, "sent": sent},
     )

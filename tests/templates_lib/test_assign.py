@@ -29,7 +29,7 @@ from plans.templates_assign import (
 )
 from tests.factories import DepartmentFactory, UserFactory, make_cycle, make_objective
 from tests.templates_lib.conftest import preview
-from tests.webtest_helpers import errors_beside, form_by_testid, messages, press
+from tests.webtest_helpers import errors_beside, form_by_testid, ids_given_twice, messages, press
 
 pytestmark = pytest.mark.django_db
 
@@ -361,3 +361,17 @@ def test_copies_in_an_active_cycle_store_their_progress_as_the_daily_job_would(
     copies = list(Objective.objects.filter(cycle=active))
     assert all(copy.progress_state and copy.progress_as_of for copy in copies)
     assert objective_progress_refresh(objective_ids=[copy.pk for copy in copies]) == 0
+
+
+def test_the_preview_offers_the_choice_again_to_change_it(
+    django_app, hr, report, indirect_report, sales_set, cycle
+):
+    page = preview(
+        django_app, hr, template_set=sales_set, cycle=cycle, target="people", emails=report.email
+    )
+    change = form_by_testid(page, "assign-form")
+    assert change["emails"].value.strip() == report.email
+    change["emails"] = f"{report.email}\n{indirect_report.email}"
+    again = press(change, "Preview")
+    assert "2 people get new objectives." in again.text
+    assert not ids_given_twice(again)
