@@ -20,6 +20,7 @@ from demo.method import demo_method_seed
 from demo.plans import demo_plans_seed
 from demo.results import demo_results_seed
 from demo.reviews import demo_reviews_seed
+from demo.templates_lib import demo_templates_lib_seed
 from plans.services import objective_progress_refresh
 
 DEMO_PASSWORD = "coaching-demo"  # noqa: S105 - published demo credential
@@ -127,5 +128,6 @@ def demo_organisation_seed() -> ImportResult:
     demo_results_seed()  # before the calibration's demo, which calibrates these
     demo_carry_forward_seed()
     demo_calibration_seed()  # after demo_results_seed, which proposes the results
+    demo_templates_lib_seed()
     objective_progress_refresh()
     return result

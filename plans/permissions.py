@@ -18,7 +18,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404
 
 from accounts.inputs import param_id
@@ -32,7 +32,13 @@ from accounts.selectors import (
     user_roles,
     was_line_manager_of,
 )
-from plans.models import AppraisalCycle, Objective, PerformancePlan
+from plans.models import (
+    AppraisalCycle,
+    Objective,
+    ObjectiveTemplate,
+    PerformancePlan,
+    TemplateSet,
+)
 
 
 def can_manage_cycles(user: User | AnonymousUser) -> bool:
@@ -207,3 +213,41 @@ def get_plan_subject(
     if employee_id is None:
         raise BadRequest("Say whose plan this is.")
     return get_employee_subject(user, employee_id, write=write), None
+
+
+# --- Objective templates (issue 17 §1) ---------------------------------------------
+
+
+def can_use_templates(user: User | AnonymousUser) -> bool:
+    """HR and department heads keep objective templates; nobody else sees the library."""
+    if not user.is_authenticated:
+        return False
+    roles = user_roles(user)
+    return roles.is_hr or roles.is_department_head
+
+
+def template_sets_visible_to(user: User) -> QuerySet[TemplateSet]:
+    """HR: every set; a head: the sets of the departments they head and those below."""
+    queryset = TemplateSet.objects.select_related("department")
+    if user_roles(user).is_hr:
+        return queryset
+    return queryset.filter(department_id__in=headed_subtree_ids(user))
+
+
+def get_template_set_for_user(user: User, pk: int) -> TemplateSet:
+    """The set if ``user`` keeps it (HR, or a head of its department or above), else 404."""
+    if not can_use_templates(user):
+        raise Http404
+    return get_object_or_404(template_sets_visible_to(user), pk=pk)
+
+
+def get_template_for_user(user: User, pk: int) -> ObjectiveTemplate:
+    """A template of a set ``user`` keeps, else 404."""
+    if not can_use_templates(user):
+        raise Http404
+    return get_object_or_404(
+        ObjectiveTemplate.objects.select_related("template_set", "parent__cycle").filter(
+            template_set__in=template_sets_visible_to(user)
+        ),
+        pk=pk,
+    )

@@ -286,7 +286,14 @@ def plan_objectives(
     return list(
         with_progress(
             Objective.objects.filter(cycle=cycle, employee=employee, department=department)
-            .select_related("cycle", "parent", "employee", "department", "carried_from__cycle")
+            .select_related(
+                "cycle",
+                "parent",
+                "employee",
+                "department",
+                "carried_from__cycle",
+                "template__template_set",
+            )
             .order_by("-weight", "title")
         )
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans.views import carry, cycles, objectives, plans, team
+from plans.views import carry, cycles, objectives, plans, team, templates
 
 app_name = "plans"
 
@@ -25,4 +25,13 @@ urlpatterns = [
     ),
     path("plans/confirm/", plans.plan_confirm_view, name="plan_confirm"),
     path("team/", team.team, name="team"),
+    path("templates/", templates.template_set_list, name="template_set_list"),
+    path("templates/new/", templates.template_set_edit, name="template_set_new"),
+    path("templates/assign/", templates.template_assign, name="template_assign"),
+    path("templates/<int:pk>/", templates.template_set_detail, name="template_set_detail"),
+    path("templates/<int:pk>/edit/", templates.template_set_edit, name="template_set_edit"),
+    path("templates/<int:pk>/delete/", templates.template_set_remove, name="template_set_delete"),
+    path("templates/<int:set_pk>/add/", templates.template_edit, name="template_new"),
+    path("templates/items/<int:pk>/edit/", templates.template_edit, name="template_edit"),
+    path("templates/items/<int:pk>/delete/", templates.template_remove, name="template_delete"),
 ]

@@ -23,7 +23,12 @@ from plans.cycles import cycle_counts
 from plans.extensions import cycle_actions
 from plans.forms import CycleForm, CycleReopenForm
 from plans.models import AppraisalCycle
-from plans.permissions import can_manage_cycles, can_read_every_plan, get_cycle_for_hr
+from plans.permissions import (
+    can_manage_cycles,
+    can_read_every_plan,
+    can_use_templates,
+    get_cycle_for_hr,
+)
 from plans.selectors import cycle_history, cycles_all
 from plans.services import cycle_save, cycle_transition
 from plans.template_models import CarryForward
@@ -105,6 +110,7 @@ def _detail_context(
         "reopen_form": reopen_form or CycleReopenForm(),
         "extension_links": cycle_actions.links(user, cycle),
         "carried": cycle_carried_summary(cycle=cycle),
+        "can_assign_templates": can_use_templates(user),
     }
 
 

@@ -61,6 +61,19 @@ class Case:
         return f"{self.url_name}-{self.method}{'-' + self.label if self.label else ''}"
 
 
+def _assign_fingerprint(world: World) -> str:
+    """What the preview of assigning the world's set to Sales next year showed."""
+    from plans.templates_assign import assignment_preview, people_for_assignment
+
+    people, _unknown = people_for_assignment(actor=world.hr, department_id=world.sales.pk)
+    return assignment_preview(
+        actor=world.hr,
+        cycle=world.planning_cycle,
+        template_set=world.template_set,
+        people=people,
+    ).fingerprint
+
+
 def _q(**names: str) -> Callable[[World], dict[str, str]]:
     """Query values from the world: ``_q(employee="report")`` -> {"employee": report.pk}."""
     return lambda world: {key: str(world[value].pk) for key, value in names.items()}
@@ -202,6 +215,75 @@ CASES: list[Case] = [
         fill=lambda world: {"value": "12", "note": "Two big orders."},
     ),
     Case("plans:team", "manager", reads=("page",)),
+    # --- objective templates (issue 17 §1) -----------------------------------------
+    Case("plans:template_set_list", "hr", form=False),
+    Case("plans:template_set_new", "hr", "POST", fill=lambda world: {"name": "Engineers"}),
+    Case("plans:template_set_detail", "hr", args=("template_set",), form=False),
+    Case("plans:template_set_edit", "hr", "POST", args=("template_set",)),
+    Case(
+        "plans:template_set_delete",
+        "hr",
+        "POST",
+        args=("template_set",),
+        page="plans:template_set_detail",
+        page_args=("template_set",),
+    ),
+    Case(
+        "plans:template_new",
+        "hr",
+        "POST",
+        args=("template_set",),
+        fill=lambda world: {
+            "title": "Visits",
+            "measure": "number",
+            "target": "40",
+            "unit": "visits",
+            "default_weight": "10",
+            "pattern": "curve",
+            "curve_text": "10, 30, 60, 100",
+        },
+    ),
+    Case("plans:template_edit", "hr", "POST", args=("objective_template",)),
+    Case(
+        "plans:template_delete",
+        "hr",
+        "POST",
+        args=("objective_template",),
+        page="plans:template_set_detail",
+        page_args=("template_set",),
+    ),
+    Case(
+        "plans:template_assign",
+        "hr",
+        query=lambda world: {
+            "set": str(world.template_set.pk),
+            "cycle": str(world.planning_cycle.pk),
+        },
+        form=False,
+        label="chosen",
+    ),
+    Case(
+        "plans:template_assign",
+        "hr",
+        "POST",
+        page_query=_q(set="template_set", cycle="planning_cycle"),
+        fill=lambda world: {"target": "department", "department": str(world.sales.pk)},
+        refused_unspoiled="A preview writes nothing: it shows who would get what.",
+        label="preview",
+    ),
+    Case(
+        "plans:template_assign",
+        "hr",
+        "POST",
+        page_query=_q(set="template_set", cycle="planning_cycle"),
+        fill=lambda world: {
+            "target": "department",
+            "department": str(world.sales.pk),
+            "action": "assign",
+            "seen": _assign_fingerprint(world),
+        },
+        label="assign",
+    ),
     # --- coaching -------------------------------------------------------------------
     Case(
         "coaching:session_new",

@@ -24,7 +24,13 @@ from coaching.models import (
     ImprovementPlan,
     PerformanceFact,
 )
-from plans.models import AppraisalCycle, Objective, TargetCheck
+from plans.models import (
+    AppraisalCycle,
+    Objective,
+    ObjectiveTemplate,
+    TargetCheck,
+    TemplateSet,
+)
 from plans.services import cycle_nodes
 from reviews.calibration_services import calibration_start
 from reviews.models import (
@@ -81,6 +87,8 @@ class World:
     calibration_cycle: AppraisalCycle
     start_cycle: AppraisalCycle
     calibration_result: CycleResult
+    template_set: TemplateSet
+    objective_template: ObjectiveTemplate
 
     def user(self, name: str) -> User | None:
         """The persona called ``name``; None for an anonymous visitor."""
@@ -239,6 +247,16 @@ def build_world() -> World:
         line_manager=report,
     )
     calibration_start(actor=personas["hr"], cycle=calibration_cycle, participants=[manager])
+    # HR's organisation-wide set, aligned to the Sales objective (issue 17 §1).
+    template_set = TemplateSet.objects.create(name="Sales representative")
+    objective_template = ObjectiveTemplate.objects.create(
+        template_set=template_set,
+        title="Revenue",
+        unit="k€",
+        target=120,
+        default_weight=50,
+        parent=department_objective,
+    )
     return World(
         manager=manager,
         report=report,
@@ -268,4 +286,6 @@ def build_world() -> World:
         calibration_cycle=calibration_cycle,
         start_cycle=start_cycle,
         calibration_result=calibration_result,
+        template_set=template_set,
+        objective_template=objective_template,
     )
