@@ -187,12 +187,15 @@ def team_checkpoints(user: User) -> list[PageLink]:
 def person_trajectory_link(user: User, person: User) -> list[PageLink]:
     """The person's coaching trajectory in plain words, linked to its chart and table on
     their timeline: for whoever may open that timeline (``get_employee_subject``, the
-    timeline's own check), counted as they may see it (issue 17 §5)."""
+    timeline's own check), counted as they may see it (issue 17 §5); none for someone
+    not coached in the period."""
     try:
         get_employee_subject(user, person.pk)
     except (PermissionDenied, Http404):
         return []
     trajectory = person_trajectory(viewer=user, person=person)
+    if not trajectory.session_total:
+        return []  # never coached in the period: nothing to read, nothing to link
     label = _("Coaching trajectory: %(reading)s") % {"reading": trajectory.label}
     style = "btn-outline-danger" if trajectory.is_stuck else "btn-outline-secondary"
     return [PageLink(label, f"{pk_url('coaching:timeline', person.pk)}#trajectory", style)]

@@ -45,7 +45,6 @@ from coaching.permissions import sessions_visible_to
 from plans.models import AppraisalCycle, CheckIn, Objective, TargetCheck
 from plans.months import first_of_previous_month, month_end, month_start, months_between
 from plans.permissions import former_periods_only
-from plans.selectors import current_cycle
 
 # How directive each kind of coaching is: the reading compares these.
 LEVEL: dict[str, int] = {
@@ -268,16 +267,16 @@ def trajectory_period(
 ) -> tuple[dt.date, dt.date]:
     """The months a trajectory shows, as (first month, last month), first days.
 
-    ``cycle`` given: its months, up to today's month while it runs. Otherwise the current
-    cycle (``plans.selectors.current_cycle``) when today is in it, else the last twelve
-    months up to today's.
+    ``cycle`` given: its months, up to today's month while it runs. Otherwise the active
+    cycle that contains today (``plans.selectors.current_cycle``'s first choice; one
+    query), else the last twelve months up to today's.
     """
     today = today or timezone.localdate()
     this_month = month_start(today)
     if cycle is None:
-        found = current_cycle()
-        if found is not None and found.start_date <= today <= found.end_date:
-            cycle = found
+        cycle = AppraisalCycle.objects.filter(
+            state=AppraisalCycle.State.ACTIVE, start_date__lte=today, end_date__gte=today
+        ).first()
     if cycle is not None:
         first = month_start(cycle.start_date)
         last = min(month_start(cycle.end_date), max(this_month, first))
@@ -303,12 +302,15 @@ def trajectories_of(
     sessions: QuerySet[CoachingSession] | None = None,
     checkins: Q | None = None,
     target_checks: Q | None = None,
+    with_progress: bool = True,
 ) -> dict[int, Trajectory]:
     """Trajectories of many people over the same months: three queries, whatever their
-    number. ``sessions`` (a queryset), ``checkins`` and ``target_checks`` (filters on
-    ``CheckIn`` and ``TargetCheck``) narrow what is counted to what the reader may see;
-    by default everything is. Sessions dated after ``today`` are planned, not counted.
-    Returns ``{employee id: Trajectory}`` for every id given.
+    number (one without ``with_progress``: sessions only, no confidence or lag, which
+    the reading does not need). ``sessions`` (a queryset), ``checkins`` and
+    ``target_checks`` (filters on ``CheckIn`` and ``TargetCheck``) narrow what is
+    counted to what the reader may see; by default everything is. Sessions dated after
+    ``today`` are planned, not counted. Returns ``{employee id: Trajectory}`` for every
+    id given.
     """
     ids = sorted(set(employee_ids))
     today = today or timezone.localdate()
@@ -329,20 +331,8 @@ def trajectories_of(
     for row in session_rows:
         if row["type"] in LEVEL:
             counts[(row["employee_id"], row["month"])][row["type"]] = row["n"]
-    confidence = {
-        (row["objective__employee_id"], row["month"]): row
-        for row in CheckIn.objects.filter(checkins or Q())
-        .filter(
-            objective__employee_id__in=ids,
-            recorded_on__gte=first_month,
-            recorded_on__lte=month_end(last_month),
-        )
-        .annotate(month=TruncMonth("recorded_on"))
-        .values("objective__employee_id", "month")
-        .annotate(mean=Avg("confidence"), n=Count("pk"))
-        .order_by()
-    }
-    lags = _lags(ids, first_month, last_month, target_checks)
+    confidence = _confidence(ids, first_month, last_month, checkins) if with_progress else {}
+    lags = _lags(ids, first_month, last_month, target_checks) if with_progress else {}
     result = {}
     for pk in ids:
         series = []
@@ -353,7 +343,9 @@ def trajectories_of(
                 TrajectoryMonth(
                     month=month,
                     counts={kind: n for kind, n in counts.get((pk, month), {}).items()},
-                    confidence=(Decimal(mean["mean"]).quantize(Decimal("0.1")) if mean else None),
+                    confidence=(
+                        Decimal(str(mean["mean"])).quantize(Decimal("0.1")) if mean else None
+                    ),
                     checkins=mean["n"] if mean else 0,
                     lag=checked[0] if checked else None,
                     targets_checked=checked[1] if checked else 0,
@@ -364,6 +356,26 @@ def trajectories_of(
         totals = {kind: sum(m.counts.get(kind, 0) for m in shown) for kind in TYPES}
         result[pk] = Trajectory(pk, shown, reading_of(shown, lookback=series), totals)
     return result
+
+
+def _confidence(
+    ids: list[int], first: dt.date, last: dt.date, narrowed: Q | None
+) -> dict[tuple[int, dt.date], dict[str, Any]]:
+    """Per (person, month): the mean confidence (``mean``) and number (``n``) of the
+    check-ins recorded on the person's objectives."""
+    return {
+        (row["objective__employee_id"], row["month"]): row
+        for row in CheckIn.objects.filter(narrowed or Q())
+        .filter(
+            objective__employee_id__in=ids,
+            recorded_on__gte=first,
+            recorded_on__lte=month_end(last),
+        )
+        .annotate(month=TruncMonth("recorded_on"))
+        .values("objective__employee_id", "month")
+        .annotate(mean=Avg("confidence"), n=Count("pk"))
+        .order_by()
+    }
 
 
 def _lags(

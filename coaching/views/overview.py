@@ -62,6 +62,7 @@ def coaching_overview(request: HttpRequest) -> HttpResponse:
         first_month=first,
         last_month=last,
         today=today,
+        with_progress=False,
     )
     rows = []
     for person in people:
