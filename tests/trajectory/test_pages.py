@@ -148,4 +148,3 @@ def test_the_dashboard_shows_the_coaching_mix_per_month(django_app, manager, rep
     assert rows[f"{months_back(3):%Y-%m}"] == ["—", "—", "—", "0"]
     data = json.loads(page.html.find(id="dashboard-data").text)["mix"]
     assert data["series"]["Directional guidance"][-3:] == [0, 50, 50]
-
