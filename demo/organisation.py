@@ -17,6 +17,7 @@ from demo.lifecycle import demo_last_year_seed, demo_lifecycle_seed
 from demo.method import demo_method_seed
 from demo.plans import demo_plans_seed
 from demo.reviews import demo_reviews_seed
+from demo.trajectory import demo_trajectory_seed
 from plans.services import objective_progress_refresh
 
 DEMO_PASSWORD = "coaching-demo"  # noqa: S105 - published demo credential
@@ -121,5 +122,6 @@ def demo_organisation_seed() -> ImportResult:
     demo_method_seed(cycle=cycle)
     demo_lifecycle_seed(cycle=cycle)
     demo_last_year_seed()
+    demo_trajectory_seed(cycle=cycle)
     objective_progress_refresh()
     return result
