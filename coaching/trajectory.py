@@ -492,11 +492,20 @@ class MixMonth:
         return sum(self.counts.values())
 
     def share(self, kind: str) -> int:
-        return round(100 * self.counts.get(kind, 0) / self.total) if self.total else 0
+        return self.shares[kind]
 
     @property
     def shares(self) -> dict[str, int]:
-        return {kind: self.share(kind) for kind in TYPES}
+        """Each type's share in whole per cent, adding up to 100 (largest remainders
+        rounded up), so that a stacked bar is full; all 0 in a month without sessions."""
+        if not self.total:
+            return dict.fromkeys(TYPES, 0)
+        exact = {kind: 100 * self.counts.get(kind, 0) / self.total for kind in TYPES}
+        shares = {kind: int(value) for kind, value in exact.items()}
+        short = 100 - sum(shares.values())
+        for kind in sorted(TYPES, key=lambda k: shares[k] - exact[k])[:short]:
+            shares[kind] += 1
+        return shares
 
     @property
     def rows(self) -> list[tuple[str, int, int]]:

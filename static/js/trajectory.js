@@ -27,6 +27,7 @@ document.addEventListener("DOMContentLoaded", () => {
       data: { labels: data.labels, datasets },
       options: {
         responsive: true,
+        maintainAspectRatio: false,
         animation: false,
         scales: {
           x: { stacked: true },

@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import User
 from coaching.models import CoachingSession
 from coaching.trajectory import (
+    MixMonth,
     Reading,
     TrajectoryMonth,
     is_stuck,
@@ -209,3 +210,10 @@ def test_the_period_is_the_running_cycle_else_the_last_twelve_months():
         dt.date(2025, 1, 1),
         dt.date(2025, 12, 1),
     )
+
+
+def test_a_months_shares_of_the_mix_add_up_to_a_hundred():
+    thirds = MixMonth(dt.date(2026, 1, 1), {INS: 1, GUI: 1, ENC: 1})
+    assert sum(thirds.shares.values()) == 100
+    assert MixMonth(dt.date(2026, 1, 1), {INS: 1, GUI: 3}).shares == {INS: 25, GUI: 75, ENC: 0}
+    assert MixMonth(dt.date(2026, 1, 1), {}).shares == {INS: 0, GUI: 0, ENC: 0}
