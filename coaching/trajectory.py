@@ -252,7 +252,7 @@ class Trajectory:
                 ],
             },
             "lag": {
-                "label": str(_("Lag (% of the plan not reached)")),
+                "label": str(_("Lag (per cent of the plan not reached)")),
                 "values": [m.lag for m in self.months],
             },
             "sessions_axis": str(_("Sessions")),
