@@ -193,7 +193,7 @@ def person_trajectory_link(user: User, person: User) -> list[PageLink]:
         get_employee_subject(user, person.pk)
     except (PermissionDenied, Http404):
         return []
-    trajectory = person_trajectory(viewer=user, person=person)
+    trajectory = person_trajectory(viewer=user, person=person, with_progress=False)
     if not trajectory.session_total:
         return []  # never coached in the period: nothing to read, nothing to link
     label = _("Coaching trajectory: %(reading)s") % {"reading": trajectory.label}

@@ -415,10 +415,12 @@ def person_trajectory(
     person: User,
     cycle: AppraisalCycle | None = None,
     today: dt.date | None = None,
+    with_progress: bool = True,
 ) -> Trajectory:
     """``person``'s trajectory as ``viewer`` may see it (the caller has checked that
     ``viewer`` may read the person: ``plans.permissions.get_employee_subject``), over
-    ``cycle`` or the default period (``trajectory_period``). Four queries at most.
+    ``cycle`` or the default period (``trajectory_period``). Four queries at most; two
+    without ``with_progress`` (no confidence or lag: the reading alone).
 
     The sessions are those ``viewer`` sees (``sessions_visible_to``: a former line
     manager, the sessions of the time they managed); check-ins and phase-target
@@ -442,6 +444,7 @@ def person_trajectory(
         sessions=sessions_visible_to(viewer),
         checkins=checkins,
         target_checks=target_checks,
+        with_progress=with_progress,
     )[person.pk]
 
 
@@ -475,69 +478,3 @@ def stuck_people(people: QuerySet[User], *, today: dt.date | None = None) -> Que
     ending_now = run[0] & run[1] & run[2]
     ending_last_month = ~Exists(in_month(months[0])) & run[1] & run[2] & run[3]
     return marked.filter(ending_now | ending_last_month)
-
-
-# --- The organisation's mix -----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MixMonth:
-    """One month of many people's coaching: sessions by type and each type's share (%)."""
-
-    month: dt.date
-    counts: dict[str, int]
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-    def share(self, kind: str) -> int:
-        return self.shares[kind]
-
-    @property
-    def shares(self) -> dict[str, int]:
-        """Each type's share in whole per cent, adding up to 100 (largest remainders
-        rounded up), so that a stacked bar is full; all 0 in a month without sessions."""
-        if not self.total:
-            return dict.fromkeys(TYPES, 0)
-        exact = {kind: 100 * self.counts.get(kind, 0) / self.total for kind in TYPES}
-        shares = {kind: int(value) for kind, value in exact.items()}
-        short = 100 - sum(shares.values())
-        for kind in sorted(TYPES, key=lambda k: shares[k] - exact[k])[:short]:
-            shares[kind] += 1
-        return shares
-
-    @property
-    def rows(self) -> list[tuple[str, int, int]]:
-        """(type label, sessions, share %) for each type, for a table."""
-        return [
-            (str(label), self.counts.get(kind, 0), self.share(kind))
-            for kind, label in CoachingType.choices
-        ]
-
-
-def coaching_mix(
-    *,
-    sessions: QuerySet[CoachingSession],
-    first_month: dt.date,
-    last_month: dt.date,
-    today: dt.date | None = None,
-) -> list[MixMonth]:
-    """Per month from ``first_month`` to ``last_month``, the ``sessions`` held by type
-    (the caller scopes them): one query. Sessions after ``today`` are planned, not held."""
-    today = today or timezone.localdate()
-    months = months_between(first_month, last_month)
-    if not months:
-        return []
-    counts: dict[dt.date, dict[str, int]] = defaultdict(dict)
-    rows = (
-        sessions.filter(held_on__gte=months[0], held_on__lte=min(month_end(months[-1]), today))
-        .annotate(month=TruncMonth("held_on"))
-        .values("month", "type")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for row in rows:
-        if row["type"] in LEVEL:
-            counts[row["month"]][row["type"]] = row["n"]
-    return [MixMonth(month, dict(counts.get(month, {}))) for month in months]

@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Department, User
 from accounts.selectors import department_subtree_ids, in_reports, user_roles
+from coaching.mix import MixMonth, coaching_mix
 from coaching.models import CoachingSession, CoachingType
 from coaching.permissions import sessions_reported_to
 from coaching.selectors import held_by
-from coaching.trajectory import MixMonth, coaching_mix
 from plans.models import Objective
 from plans.months import months_between
 from plans.selectors import ProgressState, current_cycle

@@ -11,9 +11,9 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import User
+from coaching.mix import MixMonth
 from coaching.models import CoachingSession
 from coaching.trajectory import (
-    MixMonth,
     Reading,
     TrajectoryMonth,
     is_stuck,
