@@ -14,6 +14,7 @@ class CoachingConfig(AppConfig):
             objective_coaching_links,
             objective_improvement_plans,
             person_improvement_plans,
+            person_trajectory_link,
             plan_coaching_links,
             team_checkpoints,
         )
@@ -30,3 +31,4 @@ class CoachingConfig(AppConfig):
         team_records.register(team_checkpoints)
         plan_actions.register(plan_coaching_links)
         person_records.register(person_improvement_plans)
+        person_records.register(person_trajectory_link)

@@ -10,19 +10,23 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.extensions import LinkPoint, PageLink
-from accounts.links import named_url
+from accounts.links import named_url, pk_url
 from accounts.models import Department, User
 from coaching.checkpoint_models import Checkpoint
 from coaching.checkpoints import checkpoints_to_talk
 from coaching.models import CoachingSession, ImprovementPlan
 from coaching.permissions import can_coach
 from coaching.selectors import improvement_plans_of
+from coaching.trajectory import person_trajectory
 from plans.models import AppraisalCycle, Objective
+from plans.permissions import get_employee_subject
 from plans.selectors import Progress
 
 session_records: LinkPoint[[User, CoachingSession]] = LinkPoint("session_records")
@@ -178,3 +182,20 @@ def team_checkpoints(user: User) -> list[PageLink]:
             )
         )
     return links
+
+
+def person_trajectory_link(user: User, person: User) -> list[PageLink]:
+    """The person's coaching trajectory in plain words, linked to its chart and table on
+    their timeline: for whoever may open that timeline (``get_employee_subject``, the
+    timeline's own check), counted as they may see it (issue 17 §5); none for someone
+    not coached in the period."""
+    try:
+        get_employee_subject(user, person.pk)
+    except (PermissionDenied, Http404):
+        return []
+    trajectory = person_trajectory(viewer=user, person=person, with_progress=False)
+    if not trajectory.session_total:
+        return []  # never coached in the period: nothing to read, nothing to link
+    label = _("Coaching trajectory: %(reading)s") % {"reading": trajectory.label}
+    style = "btn-outline-danger" if trajectory.is_stuck else "btn-outline-secondary"
+    return [PageLink(label, f"{pk_url('coaching:timeline', person.pk)}#trajectory", style)]

@@ -28,6 +28,7 @@ from accounts.selectors import (
     all_reports_sql,
     headed_department_ids,
     headed_subtree_ids,
+    in_reports,
     is_manager_of,
     user_roles,
 )
@@ -76,6 +77,24 @@ def sessions_visible_to(user: User) -> QuerySet[CoachingSession]:
         | Q(line_manager_id=user.pk)
         | Q(line_manager_id__in=reports)
     )
+
+
+def sessions_reported_to(user: User) -> QuerySet[CoachingSession]:
+    """The sessions ``user``'s dashboards count, as ``reviews.permissions.tables_reported_to``
+    counts tables: HR every one; anyone else each person's sessions of the time that
+    person was in their chain — the line manager recorded on the session is ``user`` or
+    one of their present reports (none recorded: the present chain) — and the sessions
+    of the departments they head and those below; never the sessions they received.
+    Counted by date and type only (metadata), so no content rule applies."""
+    queryset = CoachingSession.objects.all()
+    if user_roles(user).is_hr:
+        return queryset
+    in_chain_then = Q(line_manager_id=user.pk) | in_reports(user, "line_manager_id")
+    not_recorded = Q(line_manager__isnull=True, employee__isnull=False) & in_reports(
+        user, "employee_id"
+    )
+    headed = Q(department_id__in=headed_subtree_ids(user))
+    return queryset.filter(in_chain_then | not_recorded | headed).exclude(employee_id=user.pk)
 
 
 def is_coachee(user: User, session: CoachingSession) -> bool:

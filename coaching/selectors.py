@@ -30,6 +30,7 @@ from coaching.permissions import (
     improvement_plans_visible_to,
     sessions_visible_to,
 )
+from coaching.trajectory import stuck_people
 from plans.models import AppraisalCycle, CheckIn, Objective
 from plans.permissions import objectives_visible_to
 from plans.selectors import ProgressState, current_cycle, objective_progress, with_progress
@@ -242,8 +243,10 @@ def overview_people(
     coaching_type: str,
     since: dt.date | None,
     today: dt.date,
+    stuck: bool = False,
 ) -> QuerySet[User]:
-    """``user``'s active reports, each with the last session held (``last_held_on``,
+    """``user``'s active reports (only those stuck needing instruction with ``stuck``:
+    ``coaching.trajectory.stuck_people``), each with the last session held (``last_held_on``,
     ``last_type``), the count of sessions held (``sessions``) and the next one planned
     (``next_planned``), among sessions of ``coaching_type`` (any if empty) held ``since``.
 
@@ -257,22 +260,20 @@ def overview_people(
         sessions = sessions.filter(held_on__gte=since)
     mine = sessions.filter(employee=OuterRef("pk"))
     grouped = mine.order_by().values("employee")
-    return (
-        reports_of(user, indirect=indirect)
-        .filter(is_active=True)
-        .annotate(
-            last_held_on=Subquery(grouped.annotate(last=Max("held_on")).values("last")),
-            last_type=Subquery(mine.order_by("-held_on", "-created_at").values("type")[:1]),
-            sessions=Coalesce(Subquery(grouped.annotate(n=Count("pk")).values("n")), 0),
-            # Planned sessions stay in sight, apart from the ones held.
-            next_planned=Subquery(
-                CoachingSession.objects.filter(employee=OuterRef("pk"), held_on__gt=today)
-                .order_by("held_on")
-                .values("held_on")[:1]
-            ),
-        )
-        .order_by(F("last_held_on").asc(nulls_first=True), "full_name", "pk")
-    )
+    people = reports_of(user, indirect=indirect).filter(is_active=True)
+    if stuck:
+        people = stuck_people(people, today=today)
+    return people.annotate(
+        last_held_on=Subquery(grouped.annotate(last=Max("held_on")).values("last")),
+        last_type=Subquery(mine.order_by("-held_on", "-created_at").values("type")[:1]),
+        sessions=Coalesce(Subquery(grouped.annotate(n=Count("pk")).values("n")), 0),
+        # Planned sessions stay in sight, apart from the ones held.
+        next_planned=Subquery(
+            CoachingSession.objects.filter(employee=OuterRef("pk"), held_on__gt=today)
+            .order_by("held_on")
+            .values("held_on")[:1]
+        ),
+    ).order_by(F("last_held_on").asc(nulls_first=True), "full_name", "pk")
 
 
 def open_items_by_employee(*, employee_ids: list[int], today: dt.date) -> dict[int, dict[str, Any]]:

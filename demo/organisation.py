@@ -21,6 +21,7 @@ from demo.plans import demo_plans_seed
 from demo.results import demo_results_seed
 from demo.reviews import demo_reviews_seed
 from demo.templates_lib import demo_templates_lib_seed
+from demo.trajectory import demo_trajectory_seed
 from plans.services import objective_progress_refresh
 
 DEMO_PASSWORD = "coaching-demo"  # noqa: S105 - published demo credential
@@ -125,6 +126,7 @@ def demo_organisation_seed() -> ImportResult:
     demo_method_seed(cycle=cycle)
     demo_lifecycle_seed(cycle=cycle)
     demo_last_year_seed()
+    demo_trajectory_seed(cycle=cycle)
     demo_results_seed()  # before the calibration's demo, which calibrates these
     demo_carry_forward_seed()
     demo_calibration_seed()  # after demo_results_seed, which proposes the results

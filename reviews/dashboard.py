@@ -15,18 +15,23 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Department, User
 from accounts.selectors import department_subtree_ids, in_reports, user_roles
+from coaching.mix import MixMonth, coaching_mix
 from coaching.models import CoachingSession, CoachingType
+from coaching.permissions import sessions_reported_to
 from coaching.selectors import held_by
 from plans.models import Objective
+from plans.months import months_between
 from plans.selectors import ProgressState, current_cycle
 from reviews.models import ReviewTable
 from reviews.permissions import tables_reported_to
 from reviews.selectors import department_then, in_departments_then, late_tables
 
+MIX_MONTHS = 12
 IN_REVIEW = (ReviewTable.Status.SUBMITTED, ReviewTable.Status.IN_REVIEW)
 
 
@@ -43,6 +48,7 @@ class Dashboard:
     lagging: list[dict[str, Any]]
     is_hr: bool
     since_days: int
+    mix: list[MixMonth]
 
     def charts(self) -> dict[str, Any]:
         """Chart data with translated series names (the tables show the same numbers)."""
@@ -65,6 +71,13 @@ class Dashboard:
                 "labels": [row["name"] for row in self.coverage],
                 "series": {
                     str(label): [row["types"].get(key, 0) for row in self.coverage]
+                    for key, label in CoachingType.choices
+                },
+            },
+            "mix": {
+                "labels": [date_format(row.month, "YEAR_MONTH_FORMAT") for row in self.mix],
+                "series": {
+                    str(label): [row.share(key) for row in self.mix]
                     for key, label in CoachingType.choices
                 },
             },
@@ -226,6 +239,16 @@ def dashboard_build(
             ),
             key=lambda row: (-row["share"], row["department"]),
         )
+    # The coaching mix (issue 17 §5): the twelve months up to the dashboard's month, the
+    # sessions counted under the chain and department of their time, as the tables are.
+    sessions = sessions_reported_to(user)
+    if subtree is not None:
+        sessions = sessions.filter(in_departments_then(subtree))
+    year_before = month.replace(year=max(month.year - 1, 1))
+    mix_months = months_between(year_before, month)[-MIX_MONTHS:] or [month]
+    mix = coaching_mix(
+        sessions=sessions, first_month=mix_months[0], last_month=mix_months[-1], today=today
+    )
     return Dashboard(
         month=month,
         department=department,
@@ -240,4 +263,5 @@ def dashboard_build(
         lagging=lagging,
         is_hr=user_roles(user).is_hr,
         since_days=since_days,
+        mix=mix,
     )

@@ -100,6 +100,13 @@ class OverviewFilterForm(FilterForm):
     )
     since = forms.DateField(label=_("Since"), required=False)
     indirect = forms.BooleanField(label=_("Include indirect reports"), required=False)
+    # A choice, not a BooleanField: a value other than the box's own is refused (and
+    # ignored) instead of counting as ticked.
+    stuck = forms.ChoiceField(
+        label=_("Stuck: 3+ months of instruction"),
+        choices=[("", ""), ("1", _("Stuck: 3+ months of instruction"))],
+        required=False,
+    )
 
 
 class ImprovementPlanFilterForm(FilterForm):

@@ -23,6 +23,7 @@ from coaching.selectors import (
     overview_people,
     sessions_of_person,
 )
+from coaching.trajectory import person_trajectory, trajectories_of, trajectory_period
 from plans.permissions import get_employee_subject
 from plans.selectors import checkins_of_person
 
@@ -37,17 +38,32 @@ def coaching_overview(request: HttpRequest) -> HttpResponse:
     indirect = bool(filters.value("indirect"))
     chosen_type: str = filters.value("type") or ""
     since = filters.value("since")
+    stuck = bool(filters.value("stuck"))
     today = timezone.localdate()
     # Paged in the database; the last session's type and the count are computed for
     # the page's rows only.
     page = Paginator(
         overview_people(
-            user=user, indirect=indirect, coaching_type=chosen_type, since=since, today=today
+            user=user,
+            indirect=indirect,
+            coaching_type=chosen_type,
+            since=since,
+            today=today,
+            stuck=stuck,
         ),
         OVERVIEW_PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     people = list(page.object_list)
     items = open_items_by_employee(employee_ids=[person.pk for person in people], today=today)
+    # Each row's trajectory in plain words: three queries for the whole page.
+    first, last = trajectory_period(today=today)
+    trajectories = trajectories_of(
+        employee_ids=[person.pk for person in people],
+        first_month=first,
+        last_month=last,
+        today=today,
+        with_progress=False,
+    )
     rows = []
     for person in people:
         held_on = person.last_held_on
@@ -63,6 +79,7 @@ def coaching_overview(request: HttpRequest) -> HttpResponse:
                 "next_planned": person.next_planned,
                 "open_items": open_items.get("open", 0),
                 "overdue_items": open_items.get("overdue", 0),
+                "trajectory": trajectories[person.pk],
             }
         )
     return render(
@@ -75,6 +92,7 @@ def coaching_overview(request: HttpRequest) -> HttpResponse:
             "indirect": indirect,
             "chosen_type": chosen_type,
             "since": since,
+            "stuck": stuck,
             "types": CoachingType.choices,
         },
     )
@@ -126,5 +144,6 @@ def person_timeline(request: HttpRequest, pk: int) -> HttpResponse:
             "can_coach": can_coach(user, employee=person),
             "question_total": len(NINE_QUESTIONS),
             "today": today,
+            "trajectory": person_trajectory(viewer=user, person=person, today=today),
         },
     )

@@ -20,6 +20,7 @@ from accounts.http import user_of
 from accounts.links import named_url
 from accounts.models import Department
 from accounts.selectors import user_roles
+from coaching.trajectory import person_trajectory
 from plans.permissions import get_cycle_for_hr
 from reviews.exports import html_pdf_bytes
 from reviews.models import rating_label
@@ -184,6 +185,12 @@ def _printable(access: ResultAccess) -> dict[str, Any]:
         "access": access,
         "page": result_page(access),
         "subject_name": result.employee.full_name if result.employee else str(result.department),
+        # How the year's coaching went, month by month (issue 17 §5), as the reader may see it.
+        "trajectory": (
+            person_trajectory(viewer=access.user, person=result.employee, cycle=result.cycle)
+            if result.employee
+            else None
+        ),
         "labels": {
             "proposed": rating_label(result.proposed_rating) if access.sees_proposal else "",
             "final": rating_label(result.final_rating) if access.sees_final else "",

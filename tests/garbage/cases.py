@@ -334,6 +334,14 @@ CASES: list[Case] = [
         reads=("next",),
     ),
     Case("coaching:overview", "manager", reads=("page",)),
+    # The "stuck" filter ticked (issue 17 §5): the other filters spoiled with it on.
+    Case(
+        "coaching:overview",
+        "manager",
+        reads=("page",),
+        query=lambda world: {"stuck": "1"},
+        label="stuck",
+    ),
     Case("coaching:timeline", "manager", args=("report",), form=False),
     Case(
         "coaching:improvement_plan_new",

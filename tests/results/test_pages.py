@@ -235,3 +235,29 @@ def test_the_cycle_page_links_hr_to_the_results(django_app, hr, last_year):
     page = django_app.get(last_year.get_absolute_url(), user=hr)
     links = [a["href"] for a in page.html.select("a") if a.get_text(strip=True) == "Results"]
     assert f"/reviews/results/?cycle={last_year.pk}" in links
+
+
+def test_the_page_shows_the_year_s_coaching_trajectory(django_app, manager, report, rob_result):
+    """Issue 17 §3 and §5: how the year of coaching led to the result, month by month."""
+    year = rob_result.cycle.start_date.year
+    for month, kind in [(2, "instruction"), (5, "guidance"), (9, "encouragement")]:
+        CoachingSession.objects.create(
+            coach=manager,
+            employee=report,
+            type=kind,
+            duration_minutes=15,
+            held_on=dt.date(year, month, 10),
+        )
+
+    page = django_app.get(rob_result.get_absolute_url(), user=manager)
+
+    table = page.html.select_one("[data-testid=trajectory-table]")
+    assert table is not None
+    months = {row["data-month"]: row for row in table.select("tbody tr[data-month]")}
+    assert f"{year}-01" in months and f"{year}-12" in months  # the whole cycle
+    assert [td.text for td in months[f"{year}-02"].select("td")][:3] == ["1", "0", "0"]
+    assert [td.text for td in months[f"{year}-09"].select("td")][:3] == ["0", "0", "1"]
+    reading = page.html.select_one("[data-testid=trajectory-reading]")
+    assert reading["data-reading"] == "growing"
+    pdf_html = django_app.get(reverse("reviews:result_print", args=[rob_result.pk]), user=manager)
+    assert pdf_html.html.select_one("[data-testid=trajectory-table]") is not None
