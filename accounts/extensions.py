@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, ParamSpec
 
+from django.utils.safestring import SafeString
+
 from accounts.models import OrgChange, User
 
 P = ParamSpec("P")
@@ -47,6 +49,37 @@ class LinkPoint(Generic[P]):
 
 person_actions: LinkPoint[[User, User]] = LinkPoint("person_actions")
 """Buttons of a person's page: ``(viewer, person)`` (HR's move and off-boarding)."""
+
+
+@dataclass(frozen=True)
+class PagePanel:
+    """A section a higher app adds to a lower app's page: HTML that app rendered (and
+    escaped) with its own template."""
+
+    html: SafeString
+
+
+class PanelPoint(Generic[P]):
+    """A named place on a page where registered providers add whole sections."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._providers: list[Callable[P, list[PagePanel]]] = []
+
+    def register(self, provider: Callable[P, list[PagePanel]]) -> Callable[P, list[PagePanel]]:
+        """Add ``provider`` (once, however often an app's ``ready()`` runs); returns it."""
+        if provider not in self._providers:
+            self._providers.append(provider)
+        return provider
+
+    def panels(self, *args: P.args, **kwargs: P.kwargs) -> list[PagePanel]:
+        """Every registered provider's sections for this page, in registration order."""
+        return [panel for provider in self._providers for panel in provider(*args, **kwargs)]
+
+
+person_panels: PanelPoint[[User, User]] = PanelPoint("person_panels")
+"""Sections of a person's page under their follow-up: ``(viewer, person)``. ``coaching``
+shows the person's coaching trajectory (issue 17 §5) to whoever may read it."""
 
 
 person_records: LinkPoint[[User, User]] = LinkPoint("person_records")

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
-from accounts.extensions import person_actions, person_records
+from accounts.extensions import person_actions, person_panels, person_records
 from accounts.forms import (
     EmailAuthenticationForm,
     OrgImportForm,
@@ -126,6 +126,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": history,
             "actions": person_actions.links(viewer, person),
             "records": person_records.links(viewer, person),
+            "panels": person_panels.panels(viewer, person),
             **_person_context(person),
         },
     )

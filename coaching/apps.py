@@ -8,13 +8,13 @@ class CoachingConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, not at the top: the models are not loaded when apps.py is.
-        from accounts.extensions import person_records  # noqa: PLC0415
+        from accounts.extensions import person_panels, person_records  # noqa: PLC0415
         from coaching.extensions import (  # noqa: PLC0415
             objective_checkpoints,
             objective_coaching_links,
             objective_improvement_plans,
             person_improvement_plans,
-            person_trajectory_link,
+            person_trajectory_panel,
             plan_coaching_links,
             team_checkpoints,
         )
@@ -31,4 +31,4 @@ class CoachingConfig(AppConfig):
         team_records.register(team_checkpoints)
         plan_actions.register(plan_coaching_links)
         person_records.register(person_improvement_plans)
-        person_records.register(person_trajectory_link)
+        person_panels.register(person_trajectory_panel)

@@ -12,12 +12,13 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accounts.extensions import LinkPoint, PageLink
-from accounts.links import named_url, pk_url
+from accounts.extensions import LinkPoint, PageLink, PagePanel
+from accounts.links import named_url
 from accounts.models import Department, User
 from coaching.checkpoint_models import Checkpoint
 from coaching.checkpoints import checkpoints_to_talk
@@ -184,18 +185,15 @@ def team_checkpoints(user: User) -> list[PageLink]:
     return links
 
 
-def person_trajectory_link(user: User, person: User) -> list[PageLink]:
-    """The person's coaching trajectory in plain words, linked to its chart and table on
-    their timeline: for whoever may open that timeline (``get_employee_subject``, the
-    timeline's own check), counted as they may see it (issue 17 §5); none for someone
-    not coached in the period."""
+def person_trajectory_panel(user: User, person: User) -> list[PagePanel]:
+    """The person's coaching trajectory — reading, chart and table — on their page, for
+    whoever may open their timeline (``get_employee_subject``, the timeline's own check),
+    counted as they may see it (issue 17 §5); none for someone not coached in the period."""
     try:
         get_employee_subject(user, person.pk)
     except (PermissionDenied, Http404):
         return []
-    trajectory = person_trajectory(viewer=user, person=person, with_progress=False)
+    trajectory = person_trajectory(viewer=user, person=person)
     if not trajectory.session_total:
-        return []  # never coached in the period: nothing to read, nothing to link
-    label = _("Coaching trajectory: %(reading)s") % {"reading": trajectory.label}
-    style = "btn-outline-danger" if trajectory.is_stuck else "btn-outline-secondary"
-    return [PageLink(label, f"{pk_url('coaching:timeline', person.pk)}#trajectory", style)]
+        return []  # never coached in the period: nothing to read
+    return [PagePanel(render_to_string("coaching/_trajectory.html", {"trajectory": trajectory}))]

@@ -92,7 +92,7 @@ def test_pages_with_plans_do_not_grow_in_queries(
     pages = {
         reverse("coaching:timeline", args=[report.pk]): 17,  # 4 of them the trajectory's
         objective.get_absolute_url(): 25,
-        reverse("accounts:person_detail", args=[report.pk]): 16,  # 2 of them the trajectory's
+        reverse("accounts:person_detail", args=[report.pk]): 18,  # 4 of them the trajectory
     }
     for url, limit in pages.items():
         with django_assert_max_num_queries(limit):
