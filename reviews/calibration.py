@@ -329,14 +329,17 @@ def people_page(
     manager: int | None = None,
     outliers_only: bool = False,
     number: Any = 1,
+    viewer_id: int | None = None,
 ) -> Page[CycleResult]:
     """A page of the cycle's people with rating, completion, flags and adjustments.
 
     Three queries for the page (its count, its keys, its rows) and one for the page's
     adjustments, whatever the size: each result gets ``flags`` (``person_flags``)
     and ``adjustment_list`` (newest first). ``department`` includes those below it.
+    The viewer's own result is never listed: nobody reads their own proposal before it
+    is published (it still counts in the distribution).
     """
-    results = calibrated_results(cycle)
+    results = calibrated_results(cycle).exclude(employee_id=viewer_id)
     if department is not None:
         results = results.filter(home_department_id__in=department_subtree_ids(department))
     if manager is not None:

@@ -381,7 +381,11 @@ def get_calibrated_result_for_user(user: User, pk: int) -> tuple[CycleResult, Ca
         pk=pk,
     )
     calibration = Calibration.objects.filter(cycle_id=result.cycle_id).first()
-    if calibration is None or not is_calibration_member(user, calibration):
+    if (
+        calibration is None
+        or result.employee_id == user.pk  # nobody calibrates, or reads, their own rating
+        or not is_calibration_member(user, calibration)
+    ):
         raise Http404
     return result, calibration
 

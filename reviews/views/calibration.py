@@ -112,6 +112,7 @@ def _page_context(
         manager=filters.value("manager"),
         outliers_only=bool(filters.value("outliers")),
         number=request.GET.get("page"),
+        viewer_id=user.pk,
     )
     manager_page = managers_page(distribution, request.GET.get("managers_page"))
     is_open = calibration.done_at is None and calibration.published_at is None
@@ -138,7 +139,6 @@ def _page_context(
         "low_threshold": LOW_RATING_HIGH_COMPLETION,
         "manager_gap": MANAGER_GAP_SHARE * max(len(distribution.scale) - 1, 1),
         "manager_min": MANAGER_MIN_RATED,
-        "user_pk": user.pk,
     }
 
 
