@@ -169,11 +169,13 @@ def result_propose(
 
     ``rating`` is a stored value of the cycle's rating scale (``rating_scale_of``;
     the one proposed before stays allowed if HR changed the scale since). The final
-    rating follows the proposal until the calibration adjusted it (a
-    ``RatingAdjustment`` exists); then it stays as adjusted.
+    rating follows the proposal; once the calibration adjusted it (a
+    ``RatingAdjustment`` exists) the proposal is closed too, so that the proposal, the
+    final rating and the adjustment's "from → to" always tell one story.
 
     Raises ``ValidationError`` when ``actor`` may not propose
-    (not the proposer, the calibration is done, the results are published) or the
+    (not the proposer, the calibration is done or adjusted the rating, the results are
+    published) or the
     rating is not on the scale; ``StaleEditError`` when the result was saved since
     ``version`` was read.
     """
@@ -187,6 +189,10 @@ def result_propose(
         )
     if not access.can_propose:
         raise ValidationError(_("You do not propose this rating."))
+    if RatingAdjustment.objects.filter(result_id=result.pk).exists():
+        raise ValidationError(
+            _("The calibration adjusted this rating: ask HR to change it there, with a reason.")
+        )
     allowed = set(rating_scale_of(result.cycle)) | {result.proposed_rating} - {""}
     if rating not in allowed:
         raise ValidationError({"rating": _("Choose a rating of the cycle's scale.")})
@@ -195,11 +201,17 @@ def result_propose(
     result.proposed_comment = comment
     result.proposed_by = actor
     result.proposed_at = timezone.now()
-    fields = ["proposed_rating", "proposed_comment", "proposed_by", "proposed_at", "updated_at"]
-    if not RatingAdjustment.objects.filter(result_id=result.pk).exists():
-        result.final_rating = rating
-        fields.append("final_rating")
-    result.save(update_fields=fields)
+    result.final_rating = rating
+    result.save(
+        update_fields=[
+            "proposed_rating",
+            "proposed_comment",
+            "proposed_by",
+            "proposed_at",
+            "final_rating",
+            "updated_at",
+        ]
+    )
     return result
 
 

@@ -22,6 +22,7 @@ from accounts.models import Department
 from accounts.selectors import user_roles
 from coaching.trajectory import person_trajectory
 from plans.permissions import get_cycle_for_hr
+from reviews.calibration import adjustments_of
 from reviews.exports import html_pdf_bytes
 from reviews.models import rating_label
 from reviews.permissions import ResultAccess, get_result_access, require
@@ -191,6 +192,9 @@ def _printable(access: ResultAccess) -> dict[str, Any]:
             if result.employee
             else None
         ),
+        # Who changed the rating in calibration, when, from what to what and why: for
+        # those who read the proposal (HR, the participants, the managers), never the person.
+        "adjustments": adjustments_of(result) if access.sees_proposal else [],
         "labels": {
             "proposed": rating_label(result.proposed_rating) if access.sees_proposal else "",
             "final": rating_label(result.final_rating) if access.sees_final else "",

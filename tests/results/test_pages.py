@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
@@ -116,35 +117,47 @@ def test_a_stale_proposal_is_refused(django_app, manager, rob_result):
     assert CycleResult.objects.get(pk=rob_result.pk).proposed_rating == "Meets expectations"
 
 
-def test_a_proposal_after_an_adjustment_leaves_the_final_rating(manager, rob_result):
-    result_propose(
-        actor=manager,
-        result_id=rob_result.pk,
-        rating="Meets expectations",
-        comment="",
-        version=rob_result.version,
+def test_an_adjusted_rating_is_shown_to_the_manager_and_closes_the_proposal(
+    django_app, manager, hr, report, rob_result
+):
+    """The proposal, the final rating and the adjustment's "from → to" tell one story:
+    once the calibration adjusted the rating, the manager reads who changed it and why,
+    and proposes no more (issue 17 §4)."""
+    form = form_by_testid(
+        django_app.get(rob_result.get_absolute_url(), user=manager), "propose-form"
     )
+    choose(form, "rating", "Meets expectations")
+    press(form, "Save the proposal")
     RatingAdjustment.objects.create(
         result=rob_result,
-        actor=manager,
+        actor=hr,
         from_rating="Meets expectations",
         to_rating="Below expectations",
-        reason="Calibrated",
+        reason="Orders were late all year.",
     )
     CycleResult.objects.filter(pk=rob_result.pk).update(final_rating="Below expectations")
+
+    page = django_app.get(rob_result.get_absolute_url(), user=manager)
+
+    adjusted = text_of(page, "adjustments")
+    assert "Hana" in adjusted and "Orders were late all year." in adjusted
+    assert not page.html.select("[data-testid=propose-form]")
     rob_result.refresh_from_db()
-    result_propose(
-        actor=manager,
-        result_id=rob_result.pk,
-        rating="Exceeds expectations",
-        comment="",
-        version=rob_result.version,
-    )
+    with pytest.raises(ValidationError):
+        result_propose(
+            actor=manager,
+            result_id=rob_result.pk,
+            rating="Exceeds expectations",
+            comment="",
+            version=rob_result.version,
+        )
     rob_result.refresh_from_db()
     assert (rob_result.proposed_rating, rob_result.final_rating) == (
-        "Exceeds expectations",
+        "Meets expectations",
         "Below expectations",
     )
+    # The person never reads how the calibration changed it.
+    assert "adjustments" not in django_app.get(rob_result.get_absolute_url(), user=report).text
 
 
 def test_no_proposal_once_the_calibration_is_done(django_app, manager, rob_result, last_year):
