@@ -63,6 +63,25 @@ def _stand_in_results(cycle: AppraisalCycle, scale: list[str]) -> None:
         )
 
 
+def _proposals_for_the_rest(cycle: AppraisalCycle, scale: list[str]) -> None:
+    """The other managers' proposals, after the completion they saw (the calibration is
+    done only once everyone is rated): the top step from 100 %, the lowest under 60 %."""
+    now = timezone.now()
+    unrated = list(
+        CycleResult.objects.filter(
+            cycle=cycle, employee__isnull=False, proposed_rating="", final_rating=""
+        )
+    )
+    for result in unrated:
+        completion = result.completion if result.completion is not None else Decimal(0)
+        step = len(scale) - 1 if completion >= 100 else 0 if completion < 60 else len(scale) // 2
+        result.proposed_rating = result.final_rating = scale[step]
+        result.proposed_by_id, result.proposed_at = result.line_manager_id, now
+    CycleResult.objects.bulk_update(
+        unrated, ["proposed_rating", "final_rating", "proposed_by", "proposed_at"]
+    )
+
+
 @transaction.atomic
 def demo_calibration_seed(*, today: dt.date | None = None) -> None:
     """Calibrate and publish last year's cycle (see the module's docstring)."""
@@ -76,6 +95,7 @@ def demo_calibration_seed(*, today: dt.date | None = None) -> None:
         return
     scale = cycle_scale(cycle)
     _stand_in_results(cycle, scale)
+    _proposals_for_the_rest(cycle, scale)
     calibration = calibration_start(actor=hr, cycle=cycle, participants=[marcus])
     emma = CycleResult.objects.filter(cycle=cycle, employee__email=ADJUSTED_EMAIL).first()
     if emma is not None:

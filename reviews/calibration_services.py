@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from accounts.concurrency import version_claim
 from accounts.links import pk_url
@@ -161,10 +161,30 @@ def rating_adjust(
 def calibration_done(*, actor: User, calibration: Calibration, version: int | None) -> Calibration:
     """Mark the calibration done: no more proposals nor adjustments (§4; HR's step).
 
-    Raises ``StaleEditError`` or ``ValidationError`` (already done, or published).
+    Every person of the cycle must have a rating first (proposed, or given in the
+    calibration with a reason): publishing would otherwise ask someone to acknowledge
+    a result without one. Raises ``StaleEditError`` or ``ValidationError`` (already
+    done, published, or people without a rating — the message says how many).
     """
     locked = _locked(calibration, version)
     _refuse_unless_open(locked)
+    unrated = (
+        CycleResult.objects.filter(cycle_id=locked.cycle_id, employee__isnull=False)
+        .filter(proposed_rating="", final_rating="")
+        .count()
+    )
+    if unrated:
+        raise ValidationError(
+            ngettext(
+                "%(count)d person has no rating yet: their manager proposes one, or you "
+                "give it here (Adjust, with a reason), before the calibration is done.",
+                "%(count)d people have no rating yet: their managers propose one, or you "
+                "give it here (Adjust, with a reason), before the calibration is done.",
+                unrated,
+            )
+            % {"count": unrated},
+            code="unrated",
+        )
     locked.done_at, locked.done_by = timezone.now(), actor
     locked.save(update_fields=["done_at", "done_by"])
     _record(locked, actor, Step.DONE)

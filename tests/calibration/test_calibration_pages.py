@@ -282,3 +282,31 @@ def test_a_bad_filter_is_said_beside_it(django_app, hr, calibration) -> None:
     page = django_app.get(page_url(calibration.cycle) + "?manager=999999", user=hr)
     assert errors_beside(page, "manager")
     assert "3 people" in text(page, "people-count")
+
+
+def test_the_calibration_is_not_done_while_someone_has_no_rating(
+    django_app, hr, ivy_unrated_calibration
+) -> None:
+    """Publishing would otherwise ask a person to acknowledge a result without a rating."""
+    calibration, ivy = ivy_unrated_calibration
+    page = django_app.get(page_url(calibration.cycle), user=hr)
+    refused = press(form_by_testid(page, "done-form"), "Mark the calibration done")
+    assert "1 person has no rating yet" in refused.text
+    calibration.refresh_from_db()
+    assert calibration.done_at is None
+    # HR gives the missing rating in the calibration, with a reason; then it is done.
+    adjust = django_app.get(reverse("reviews:calibration_adjust", args=[ivy.pk]), user=hr)
+    form = form_by_testid(adjust, "adjust-form")
+    form["rating"] = "Meets expectations"
+    form["reason"] = "Her manager left before proposing; agreed in the session."
+    form.submit()
+    page = django_app.get(page_url(calibration.cycle), user=hr)
+    done = press(form_by_testid(page, "done-form"), "Mark the calibration done").follow()
+    assert text(done, "calibration-state") == "Done"
+
+
+@pytest.fixture
+def ivy_unrated_calibration(calibration, results):
+    ivy = results["indirect"]
+    CycleResult.objects.filter(pk=ivy.pk).update(proposed_rating="", final_rating="")
+    return calibration, ivy
