@@ -19,7 +19,7 @@ from accounts.services import notify_each
 from plans.models import AppraisalCycle
 from reviews.calibration import cycle_scale, is_ended, participant_choices, rating_of
 from reviews.models import Calibration, CalibrationEvent, CycleResult, RatingAdjustment
-from reviews.results import results_published_notify
+from reviews.results import results_prepare, results_published_notify
 
 Step = CalibrationEvent.Step
 
@@ -57,6 +57,8 @@ def calibration_start(
 ) -> Calibration:
     """Start the calibration of ``cycle`` with ``participants`` (§4; HR's step).
 
+    The cycle's results are prepared first (``results_prepare``, as the daily job
+    does), so that a cycle closed before its end date is calibrated with everyone.
     Raises ``ValidationError`` when the cycle has not ended (closed, or its end
     date passed), when it already has a calibration (one per cycle, a database
     constraint), or when a participant is not an active department head.
@@ -69,6 +71,7 @@ def calibration_start(
     _check_participants(participants)
     try:
         with transaction.atomic():
+            results_prepare(cycle=cycle)
             calibration = Calibration.objects.create(cycle=cycle, started_by=actor)
             calibration.participants.set(participants)
             _record(calibration, actor, Step.STARTED)

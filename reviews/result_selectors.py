@@ -145,10 +145,14 @@ def result_page(access: ResultAccess) -> ResultPage:
 
 
 def result_cycles_for(user: User) -> QuerySet[AppraisalCycle]:
-    """Cycles with results ``user`` answers for (the list's cycle choices), latest first."""
-    return AppraisalCycle.objects.filter(
-        pk__in=results_reported_to(user).values("cycle_id")
-    ).order_by("-end_date", "name")
+    """Cycles with results ``user`` answers for (the list's cycle choices), latest first;
+    for HR also every cycle that has ended or is closed, results or not yet, so that they
+    can be prepared (a cycle closed before its end date included)."""
+    with_results = Q(pk__in=results_reported_to(user).values("cycle_id"))
+    if user_roles(user).is_hr:
+        ended = Q(state=AppraisalCycle.State.CLOSED) | Q(end_date__lt=timezone.localdate())
+        with_results |= ended
+    return AppraisalCycle.objects.filter(with_results).order_by("-end_date", "name")
 
 
 def results_listed(

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils import timezone
+
 from accounts.models import User
 from plans.models import AppraisalCycle
 from reviews.models import CycleResult
@@ -25,6 +27,8 @@ def make_result(
         completion=None if completion is None else Decimal(str(completion)),
         proposed_rating=proposed,
         proposed_by=employee.manager,
+        # Proposed: its figures stay as the manager saw them (results_prepare, §3).
+        proposed_at=timezone.now() if proposed else None,
         final_rating=final,
         home_department_id=employee.department_id,
         line_manager_id=employee.manager_id,

@@ -9,12 +9,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Notification
 from coaching.facts import PerformanceFact
 from coaching.models import CoachingSession
 from reviews.models import CycleResult, RatingAdjustment, ReviewTable
 from reviews.results import result_propose, results_published_notify
+from tests.factories import make_cycle, make_objective
 from tests.results.conftest import publish
 from tests.webtest_helpers import choose, errors_beside, form_by_testid, messages, press
 
@@ -274,3 +276,14 @@ def test_the_page_shows_the_year_s_coaching_trajectory(django_app, manager, repo
     assert reading["data-reading"] == "growing"
     pdf_html = django_app.get(reverse("reviews:result_print", args=[rob_result.pk]), user=manager)
     assert pdf_html.html.select_one("[data-testid=trajectory-table]") is not None
+
+
+def test_hr_prepares_a_cycle_closed_before_its_end_from_its_results_page(django_app, hr, report):
+    """A cycle HR closed early has ended: its Results link leads to a page that prepares it."""
+    cycle = make_cycle(timezone.localdate().year + 1, state="closed")
+    make_objective(cycle, employee=report, title="Next year's orders", weight=100)
+    page = django_app.get(reverse("plans:cycle_detail", args=[cycle.pk]), user=hr)
+    results = page.click(description="Results")
+    assert not results.html.select(".invalid-feedback, .errorlist")
+    press(form_by_testid(results, "prepare-form"), "Prepare the results now").follow()
+    assert CycleResult.objects.filter(cycle=cycle, employee=report).exists()
