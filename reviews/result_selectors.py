@@ -48,6 +48,9 @@ class BreakdownRow:
     target: Decimal | None
     value: Decimal | None
     completion: Decimal | None
+    is_milestone: bool = False
+    # Of ``Objective.Status``: "in progress" is left unsaid once the cycle is over.
+    status_key: str = ""
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,8 @@ def breakdown_rows(result: CycleResult) -> list[BreakdownRow]:
                 target=completion_or_none(entry.get("target")),
                 value=completion_or_none(entry.get("value")),
                 completion=completion_or_none(entry.get("completion")),
+                is_milestone=entry.get("measure") == Measure.MILESTONE,
+                status_key=str(entry.get("status", "")),
             )
         )
     return rows

@@ -22,7 +22,7 @@ from accounts.models import Department
 from accounts.selectors import user_roles
 from coaching.trajectory import person_trajectory
 from plans.permissions import get_cycle_for_hr
-from reviews.calibration import adjustments_of
+from reviews.calibration import adjustments_of, proposals_open
 from reviews.exports import html_pdf_bytes
 from reviews.models import rating_label
 from reviews.permissions import ResultAccess, get_result_access, require
@@ -141,6 +141,8 @@ def result_list(request: HttpRequest) -> HttpResponse:
         "cycle": cycle,
         "is_hr": user_roles(user).is_hr,
         "prepare_form": ResultsPrepareForm(),
+        # No "Propose" link once the calibration is done or the results are published.
+        "proposals_open": cycle is not None and proposals_open(cycle),
     }
     if cycle is not None:
         department = form.value("department")
