@@ -14,7 +14,9 @@ The rules, in one place (the preview and the carry share them):
   same months (one active cycle per subject, issue 15 §4); and one whose plan in the
   new cycle would weigh more than 100 with the copies. A subject is carried whole
   or not at all.
-- A copy keeps the original's title, description, weight, measure, unit, target and
+- A copy keeps the original's title, description, weight, measure, unit, target,
+  template (so assigning the template set again adds no second copy; an original whose
+  template the subject holds a copy of already in the new cycle counts as carried) and
   owner (the person themselves, or the department's head, when the owner has left),
   starts "in progress", unconfirmed, and points at its original (``carried_from``).
 - Its phase targets: the full target kept and spread evenly over the new cycle's
@@ -74,18 +76,21 @@ class CarryResult:
     def messages(self) -> list[str]:
         """What HR is told after the carry, one sentence each."""
         preview, count = self.preview, len(self.created)
-        lines = [
-            ngettext(
-                "%(count)d objective was carried forward from %(source)s — %(which)s.",
-                "%(count)d objectives were carried forward from %(source)s — %(which)s.",
-                count,
-            )
-            % {
-                "count": count,
-                "source": preview.source.name,
-                "which": CarryForward(preview.which).label,
-            }
-        ]
+        if not count:
+            lines = [_("Nothing was carried forward.")]
+        else:
+            lines = [
+                ngettext(
+                    "%(count)d objective was carried forward from %(source)s — %(which)s.",
+                    "%(count)d objectives were carried forward from %(source)s — %(which)s.",
+                    count,
+                )
+                % {
+                    "count": count,
+                    "source": preview.source.name,
+                    "which": CarryForward(preview.which).label,
+                }
+            ]
         if preview.skipped:
             lines.append(
                 ngettext(
@@ -164,6 +169,7 @@ def _copy(original: Objective, *, cycle: AppraisalCycle, actor: User) -> Objecti
         status=Objective.Status.ACTIVE,
         created_by=actor,
         carried_from=original,
+        template_id=original.template_id,
     )
 
 
@@ -319,7 +325,8 @@ def cycle_carry_forward(
     ``ValidationError`` for a closed cycle, a ``source`` that does not start before
     ``cycle`` (or other than the one it was carried from before, ``{"source": ...}``),
     and when ``seen`` (a preview's ``fingerprint``) no longer matches what would be
-    copied. The number of queries does not grow with the number of objectives (one
+    copied. With ``CarryForward.NONE`` nothing is written, the choice neither. The number
+    of queries does not grow with the number of objectives (one
     insert per level of alignment: ``_copies_create``).
     """
     locked = AppraisalCycle.objects.select_for_update().get(pk=cycle.pk)
@@ -328,6 +335,10 @@ def cycle_carry_forward(
     if locked.is_closed:
         raise ValidationError(_("This cycle is closed: nothing can be carried into it."))
     _check_source(locked, source)
+    if which == CarryForward.NONE:  # carrying nothing is no carry: nothing is recorded
+        return CarryResult(
+            preview=CarryPreview(cycle=locked, source=source, which=which), created=[], reopened=0
+        )
     preview = carry_forward_preview(cycle=locked, source=source, which=which)
     if seen is not None and seen != preview.fingerprint:
         raise ValidationError(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-from django.db.models import OuterRef, QuerySet, Subquery, Sum
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.translation import gettext_lazy
 
 from plans.cycles import cycles_sharing_months
@@ -64,7 +64,8 @@ class CarryPreview:
     """What carrying ``source`` into ``cycle`` with ``which`` would do, now.
 
     ``copies``: the originals to copy, by subject then id. ``already``: originals of the
-    choice copied before. ``skipped``: every subject left out, by name.
+    choice copied before, or whose template the subject holds a copy of already.
+    ``skipped``: every subject left out, by name.
     ``unaligned``: originals aligned to an objective that is not carried, so whose copy
     is aligned to nothing. ``totals``: what each carried subject's plan weighs after.
     """
@@ -199,11 +200,21 @@ def carry_forward_preview(
     originals = _originals(source, which)
     if not originals:
         return preview
-    preview.copy_of = dict(
-        Objective.objects.filter(cycle=cycle, carried_from__isnull=False).values_list(
-            "carried_from_id", "pk"
-        )
-    )
+    # Copies already in the cycle: carried ones (by original), and those of a template
+    # (by subject): a copy keeps its original's template, one copy per template and
+    # subject (a database constraint), so an original whose template the subject holds
+    # already is there already, as if carried (issue 17 §1, §2).
+    templated: set[tuple[Subject, int]] = set()
+    for carried_from, pk, employee_id, department_id, template_id in (
+        Objective.objects.filter(cycle=cycle)
+        .filter(Q(carried_from__isnull=False) | Q(template__isnull=False))
+        .values_list("carried_from_id", "pk", "employee_id", "department_id", "template_id")
+    ):
+        if carried_from is not None:
+            preview.copy_of[carried_from] = pk
+        if template_id is not None:
+            held: Subject = (employee_id, None) if employee_id else (None, department_id)
+            templated.add((held, template_id))
     totals = _weight_totals(cycle)
     elsewhere = _live_subjects_elsewhere(cycle)
     by_subject: dict[Subject, list[Objective]] = defaultdict(list)
@@ -212,7 +223,12 @@ def carry_forward_preview(
     for subject, objectives in by_subject.items():
         name = _subject_name(objectives[0])
         employee = objectives[0].employee
-        new = [o for o in objectives if o.pk not in preview.copy_of]
+        new = [
+            o
+            for o in objectives
+            if o.pk not in preview.copy_of
+            and (o.template_id is None or (subject, o.template_id) not in templated)
+        ]
         preview.already += len(objectives) - len(new)
         total = totals.get(subject, 0) + sum(o.weight for o in new)
         if employee is not None and not employee.is_active:

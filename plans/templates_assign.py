@@ -52,6 +52,7 @@ MAX_CHOSEN = 2000
 # Why a person gets nothing (untranslated; worded by ``Outcome.refusal_text``).
 UNKNOWN = "unknown"
 LEFT = "left"
+NO_DEPARTMENT = "no_department"
 OUTSIDE = "outside"
 CLOSED = "closed"
 OVERLAP = "overlap"
@@ -98,6 +99,8 @@ class Outcome:
             return _("Nobody has this e-mail address.")
         if self.refusal == LEFT:
             return _("Has left the organisation: their plan is a record.")
+        if self.refusal == NO_DEPARTMENT:
+            return _("Not an employee of the organisation: they belong to no department.")
         if self.refusal == OUTSIDE:
             return _("Not in a department you head: only HR assigns to them.")
         if self.refusal == CLOSED:
@@ -174,7 +177,8 @@ def assignment_preview(
 ) -> AssignmentPreview:
     """Each person's outcome, refusals first then by name (six queries at most).
 
-    A person is refused who has left, is outside the departments a head assigner
+    A person is refused who has left, belongs to no department (not an employee of
+    the organisation: an administrator's account), is outside the departments a head assigner
     heads, is in a closed cycle, already has live objectives in an overlapping
     active cycle (issue 15 §4), or whose counted weights would go over 100 with
     the new copies. Copies a person already holds are not counted again.
@@ -215,6 +219,8 @@ def assignment_preview(
         )
         if not person.is_active:
             outcome.refusal = LEFT
+        elif person.department_id is None:  # an admin account, say: nobody's employee
+            outcome.refusal = NO_DEPARTMENT
         elif scope is not None and person.department_id not in scope:
             outcome.refusal = OUTSIDE
         elif cycle.is_closed:

@@ -240,11 +240,16 @@ def template_assign(request: HttpRequest) -> HttpResponse:
                     ),
                 )
             return _preview_page(request, form, refusal.preview)
-        text = ngettext(
-            "%(objectives)d objectives given to %(people)d person.",
-            "%(objectives)d objectives given to %(people)d people.",
-            done.people,
-        ) % {"objectives": done.objectives, "people": done.people}
+        objectives = ngettext("%(count)d objective", "%(count)d objectives", done.objectives) % {
+            "count": done.objectives
+        }
+        people_text = ngettext("%(count)d person", "%(count)d people", done.people) % {
+            "count": done.people
+        }
+        text = _("%(objectives)s given to %(people)s.") % {
+            "objectives": objectives,
+            "people": people_text,
+        }
         messages.success(request, text)
         if done.reopened:
             messages.warning(

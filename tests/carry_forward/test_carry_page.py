@@ -154,14 +154,26 @@ def test_all_but_dropped_carries_the_achieved_ones_too_and_a_milestone_is_due_at
     assert next_year.carry_forward == "all"
 
 
-def test_carrying_none_records_the_choice_and_copies_nothing(django_app, hr, year, next_year):
+def test_a_preview_of_none_offers_no_carry_and_carrying_none_records_nothing(
+    django_app, hr, year, next_year
+):
     page = preview(django_app, hr, next_year, which="None")
     assert shown(page, "carry-objectives") == "0"
-    done = carry(page).follow()
-    assert messages(done) == ["0 objectives were carried forward from 2026 — None."]
+    assert shown(page, "carry-nothing") == "Nothing to carry forward."
+    assert not page.html.select("form[data-testid=carry-form]")
+    # Sent anyway (an old tab): nothing copied, nothing recorded.
+    form = form_by_testid(preview(django_app, hr, next_year), "carry-form")
+    form["which"] = "none"
+    done = form.submit().follow()
+    assert messages(done) == ["Nothing was carried forward."]
     assert not next_year.objectives.exists()
     next_year.refresh_from_db()
-    assert (next_year.carried_from, next_year.carry_forward) == (year.cycle, "none")
+    assert (next_year.carried_from, next_year.carry_forward, next_year.carried_at) == (
+        None,
+        "",
+        None,
+    )
+    assert not done.html.select("[data-testid=carried-summary]")
 
 
 def test_each_copy_has_a_created_entry_in_its_history_naming_the_cycle_before(
@@ -184,10 +196,8 @@ def test_running_it_twice_creates_nothing_twice(django_app, hr, year, next_year)
     assert shown(again, "carry-objectives") == "0"
     assert shown(again, "carry-already") == "3"
     assert "Rob Report already carried forward" in shown(again, "carry-skipped")
-    done = carry(again).follow()
-    assert messages(done)[0] == (
-        "0 objectives were carried forward from 2026 — Unfinished ones (in progress)."
-    )
+    assert shown(again, "carry-nothing") == "Nothing to carry forward."
+    assert not again.html.select("form[data-testid=carry-form]")
     assert next_year.objectives.count() == 3
     assert ObjectiveChange.objects.filter(objective__cycle=next_year).count() == 3
 
@@ -198,7 +208,9 @@ def test_all_after_unfinished_adds_only_the_rest_and_the_cycle_keeps_the_wider_c
     carry(preview(django_app, hr, next_year))
     carry(preview(django_app, hr, next_year, which="All but dropped ones"))
     assert next_year.objectives.count() == 6
-    carry(preview(django_app, hr, next_year))
+    assert shown(preview(django_app, hr, next_year), "carry-nothing") == (
+        "Nothing to carry forward."
+    )
     next_year.refresh_from_db()
     assert next_year.carry_forward == "all"
 
@@ -332,9 +344,10 @@ def test_a_preview_that_no_longer_holds_is_refused_and_shown_again(
 
 
 def test_once_carried_from_2026_it_cannot_be_carried_from_another_cycle(
-    django_app, hr, year, next_year
+    django_app, hr, manager, year, next_year
 ):
-    make_cycle(2025, state="closed")
+    older = make_cycle(2025, state="closed")
+    make_objective(older, employee=manager, title="Hire two", weight=10)
     carry(preview(django_app, hr, next_year))
     refused = carry(preview(django_app, hr, next_year, source="2025", which="All but dropped ones"))
     assert messages(refused) == [

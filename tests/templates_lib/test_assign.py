@@ -375,3 +375,38 @@ def test_the_preview_offers_the_choice_again_to_change_it(
     again = press(change, "Preview")
     assert "2 people get new objectives." in again.text
     assert not ids_given_twice(again)
+
+
+def test_one_objective_to_one_person_is_said_in_the_singular(
+    django_app, hr, report, sales_set, cycle
+):
+    sales_set.templates.filter(title="New accounts").delete()
+    page = preview(
+        django_app, hr, template_set=sales_set, cycle=cycle, target="people", emails=report.email
+    )
+    done = press(form_by_testid(page, "assign-confirm"), "Assign").follow()
+    assert "1 objective given to 1 person." in messages(done)
+
+
+def test_an_account_in_no_department_is_refused_as_not_an_employee(
+    django_app, hr, report, sales_set, cycle
+):
+    admin = UserFactory(
+        email="admin@example.com", full_name="", is_staff=True, is_superuser=True, department=None
+    )
+    page = preview(
+        django_app,
+        hr,
+        template_set=sales_set,
+        cycle=cycle,
+        target="people",
+        emails=f"{admin.email} {report.email}",
+    )
+    assert rows(page)[0] == (
+        "admin@example.com — Refused: Not an employee of the organisation: they belong to no "
+        "department. 0 80"
+    )
+    done = press(form_by_testid(page, "assign-confirm"), "Assign to the 1 other person only")
+    assert "2 objectives given to 1 person." in messages(done.follow())
+    assert not Objective.objects.filter(employee=admin).exists()
+    assert Objective.objects.filter(employee=report, cycle=cycle).count() == 2

@@ -237,3 +237,18 @@ def test_the_navigation_offers_the_library_to_hr_and_heads_only(django_app, hr, 
     for user, shown in ((hr, True), (manager, True), (report, False)):
         page = django_app.get(reverse("home"), user=user)
         assert ("Objective templates" in page.html.select_one("nav").text) is shown
+
+
+@pytest.mark.parametrize(
+    ("target", "error"),
+    [
+        ("1e30", "Ensure that there are no more than 14 digits in total."),
+        ("0.0001", "Ensure that there are no more than 2 decimal places."),
+    ],
+)
+def test_an_invalid_target_shows_only_its_own_error(django_app, hr, sales_set, target, error):
+    form = new_template_form(django_app, hr, sales_set)
+    fill(form, target=target, weight="10")
+    page = press(form, "Save")
+    assert errors_beside(page, "target") == [error]
+    assert sales_set.templates.count() == 2
