@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -34,6 +34,7 @@ from reviews.result_forms import (
 )
 from reviews.result_selectors import (
     mark_proposers,
+    own_published_results,
     result_cycles_for,
     result_page,
     results_listed,
@@ -134,12 +135,19 @@ def result_list(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     cycles = result_cycles_for(user)
     departments = Department.objects.order_by("name")
-    form = ResultFilterForm(request.GET, cycles=cycles, departments=departments)
+    # Someone who answers for nobody's results has no filters: any given are ignored.
+    filters = request.GET if cycles.exists() else QueryDict()
+    form = ResultFilterForm(filters, cycles=cycles, departments=departments)
     cycle = form.value("cycle") or cycles.first()
+    is_hr = user_roles(user).is_hr
     context: dict[str, Any] = {
         "form": form,
         "cycle": cycle,
-        "is_hr": user_roles(user).is_hr,
+        "is_hr": is_hr,
+        # The reader's own published results first; the team part for those who answer
+        # for someone's (HR, a manager, a head).
+        "own_results": own_published_results(user),
+        "answers_for_others": is_hr or cycle is not None,
         "prepare_form": ResultsPrepareForm(),
         # No "Propose" link once the calibration is done or the results are published.
         "proposals_open": cycle is not None and proposals_open(cycle),

@@ -283,7 +283,19 @@ def test_hr_prepares_a_cycle_closed_before_its_end_from_its_results_page(django_
     cycle = make_cycle(timezone.localdate().year + 1, state="closed")
     make_objective(cycle, employee=report, title="Next year's orders", weight=100)
     page = django_app.get(reverse("plans:cycle_detail", args=[cycle.pk]), user=hr)
-    results = page.click(description="Results")
+    results = page.click(href=r"/reviews/results/\?cycle=")
     assert not results.html.select(".invalid-feedback, .errorlist")
     press(form_by_testid(results, "prepare-form"), "Prepare the results now").follow()
     assert CycleResult.objects.filter(cycle=cycle, employee=report).exists()
+
+
+def test_the_person_finds_their_results_in_the_list(django_app, peer, results, last_year):
+    """An employee answers for nobody's results: the list is theirs, once published."""
+    paul_result = results[(peer.pk, "e")]
+    before = django_app.get(reverse("reviews:result_list"), user=peer)
+    assert before.html.select_one("[data-testid=no-results]") is not None
+    assert not before.html.select("[data-testid=result-filters]")
+    publish(last_year)
+    page = django_app.get("/", user=peer).click(description="Results of the cycles")
+    own = page.html.select_one("[data-testid=own-results]")
+    assert own.a["href"] == paul_result.get_absolute_url()
