@@ -201,7 +201,8 @@ class ObjectiveForm(forms.ModelForm[Objective]):
                 self.add_error("target", _("A percentage target is between 0 and 100."))
         elif measure == Measure.NUMBER:
             if target is None:
-                self.add_error("target", _("A number objective needs a target to reach."))
+                if "target" not in self.errors:  # an invalid one has its own error only
+                    self.add_error("target", _("A number objective needs a target to reach."))
             elif target <= 0:
                 self.add_error("target", _("The target must be more than zero."))
             if not data.get("unit"):

@@ -500,3 +500,14 @@ def test_the_cycle_picker_shows_another_cycles_plan(django_app, report, cycle):
     shown = press(picker, "Show")
     assert "Objective of last year" in shown.text and "Objective of this year" not in shown.text
     assert "This cycle is closed: the plan is read-only." in shown.text
+
+
+@pytest.mark.parametrize("typed", ["1e30", "0.0001"])
+def test_an_invalid_target_gets_its_own_error_only(django_app, manager, report, cycle, typed):
+    form = new_objective_form(django_app, manager, report, cycle)
+    fill_objective(form)
+    form["target"] = typed
+    refused = press(form, "Save")
+    errors = errors_beside(refused, "target")
+    assert errors and not any("needs a target to reach" in error for error in errors)
+    assert not Objective.objects.exists()
