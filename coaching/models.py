@@ -485,5 +485,27 @@ class CalendarFeed(models.Model):
 
 from coaching.checkpoint_models import Checkpoint  # noqa: E402  (its own module, as facts)
 from coaching.facts import PerformanceFact  # noqa: E402  (its own module: this one stays small)
+from coaching.feedback_models import (  # noqa: E402
+    FeedbackAnswer,
+    FeedbackGroup,
+    FeedbackParticipation,
+    FeedbackQuestion,
+    FeedbackResponse,
+    FeedbackRound,
+)
+from coaching.praise_models import CompanyValue, Praise  # noqa: E402
+from coaching.read_log_models import PrivateNoteRead  # noqa: E402
 
-__all__ = ["Checkpoint", "PerformanceFact"]
+__all__ = [
+    "Checkpoint",
+    "CompanyValue",
+    "FeedbackAnswer",
+    "FeedbackGroup",
+    "FeedbackParticipation",
+    "FeedbackQuestion",
+    "FeedbackResponse",
+    "FeedbackRound",
+    "PerformanceFact",
+    "Praise",
+    "PrivateNoteRead",
+]
