@@ -36,6 +36,7 @@ from coaching.permissions import (
     session_in_closed_cycle,
 )
 from coaching.questions import NINE_QUESTIONS, answered_questions, unanswered_questions
+from coaching.read_log import private_note_reads_of
 from coaching.selectors import (
     coaching_type_suggest,
     quick_note_people,
@@ -202,6 +203,8 @@ def _session_context(
         "coachee_left": left,
         "show_content": content,
         "show_private": is_coach,
+        # Who else read the private note, and why: its author's to know (issue 18 §3).
+        "note_reads": private_note_reads_of(session) if is_coach else [],
         "can_edit": can_edit_session(user, session),
         "can_acknowledge": can_acknowledge(user, session),
         "acknowledge_form": acknowledge_form or AcknowledgeForm(),
