@@ -8,6 +8,9 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
 # Tests talk to real servers; override either to point elsewhere.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/coaching_cycles
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
+# One pytest-xdist worker per core (tests/conftest.py keeps their queues and files apart);
+# a test file stays on one worker, so its module fixtures (the seeded crawl) run once.
+PYTEST_ARGS ?= -n auto --maxprocesses=4 --dist loadfile
 
 .PHONY: demo test install messages compilemessages lint types pytest clean bench-data bench
 

@@ -27,6 +27,18 @@ ROOT = Path(__file__).resolve().parent.parent
 # the test database droppable at the end of the run.
 settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
 
+# `make test` runs the suite in two pytest-xdist workers, one per core. Each has its own
+# test database (pytest-django's suffix) and, here, its own Celery queue on the shared
+# broker and its own media folder: a task sent by one worker's test is run by that
+# worker's Celery worker only, and export files (named by job id) never meet.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if XDIST_WORKER:
+    from config.celery import app as celery_app  # noqa: PLC0415  (only under xdist)
+
+    settings.MEDIA_ROOT = ROOT / "var" / f"test-media-{XDIST_WORKER}"
+    settings.CELERY_TASK_DEFAULT_QUEUE = f"tests-{XDIST_WORKER}"
+    celery_app.conf.task_default_queue = settings.CELERY_TASK_DEFAULT_QUEUE
+
 # Templates fail loudly on a value they cannot resolve (tests/template_checks.py).
 template_options = cast(dict[str, object], settings.TEMPLATES[0]["OPTIONS"])
 template_options["string_if_invalid"] = STRING_IF_INVALID
