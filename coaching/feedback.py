@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.concurrency import version_claim
-from accounts.links import pk_url
+from accounts.links import named_url
 from accounts.models import User
 from accounts.notifications import Reminder, reminders_send
 from accounts.selectors import user_roles
@@ -258,7 +258,8 @@ def _invite(feedback_round: FeedbackRound, people: list[int]) -> None:
     participations = FeedbackParticipation.objects.filter(
         round=feedback_round, employee_id__in=people
     ).select_related("employee", "group__manager")
-    url = feedback_round_answer_url(feedback_round)
+    # The list of rounds to answer: it opens for them even once this one is answered or closed.
+    url = named_url("coaching:feedback_todo")
     reminders_send(
         Reminder(
             "feedback_invited",
@@ -275,10 +276,6 @@ def _invite(feedback_round: FeedbackRound, people: list[int]) -> None:
         )
         for participation in participations.iterator(chunk_size=1000)
     )
-
-
-def feedback_round_answer_url(feedback_round: FeedbackRound) -> str:
-    return pk_url("coaching:feedback_answer", feedback_round.pk)
 
 
 @transaction.atomic

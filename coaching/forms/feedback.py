@@ -67,13 +67,13 @@ class FeedbackQuestionForm(forms.ModelForm[FeedbackQuestion]):
         min_value=0,
         max_value=99,
         required=False,
-        widget=forms.NumberInput(attrs={"class": "form-control", "style": "width: 5rem"}),
+        widget=forms.NumberInput(attrs={"class": "form-control"}),
     )
 
     class Meta:
         model = FeedbackQuestion
         fields = ["position", "text"]
-        widgets = {"text": forms.TextInput(attrs={"class": "form-control"})}
+        widgets = {"text": forms.Textarea(attrs={"class": "form-control", "rows": 2})}
 
 
 class BaseQuestionFormSet(forms.BaseModelFormSet[FeedbackQuestion, FeedbackQuestionForm]):

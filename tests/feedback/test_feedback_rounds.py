@@ -133,9 +133,7 @@ def test_opening_fixes_one_group_per_manager_and_tells_everyone(
     assert {p.employee for p in invited.filter(group=groups[manager])} == set(team)
     assert not invited.filter(employee__in=[outsider, hr, manager, other_manager]).exists()
     assert (
-        Notification.objects.filter(
-            recipient=peer, url=reverse("coaching:feedback_answer", args=[feedback_round.pk])
-        ).count()
+        Notification.objects.filter(recipient=peer, url=reverse("coaching:feedback_todo")).count()
         == 1
     )
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
