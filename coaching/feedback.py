@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, QuerySet, Sum
@@ -141,6 +142,37 @@ def has_feedback_to_answer(user: User) -> bool:
     ).exists()
 
 
+# The menu asks on every page whether a round waits for the person's answer: remembered
+# in the cache for a minute, so that no page pays a query for it. Opening or closing a
+# round starts a new generation of answers; answering forgets the person's own.
+NAV_SECONDS = 60
+NAV_GENERATION = "feedback-nav-generation"
+
+
+def _nav_key(user_pk: int) -> str:
+    return f"feedback-nav:{cache.get(NAV_GENERATION, 0)}:{user_pk}"
+
+
+def has_feedback_to_answer_remembered(user: User) -> bool:
+    key = _nav_key(user.pk)
+    found = cache.get(key)
+    if found is None:
+        found = has_feedback_to_answer(user)
+        cache.set(key, found, NAV_SECONDS)
+    return bool(found)
+
+
+def _nav_forget(user_pk: int | None = None) -> None:
+    """Forget what the menu remembered: one person's (``user_pk``), or everyone's."""
+    if user_pk is not None:
+        cache.delete(_nav_key(user_pk))
+        return
+    try:
+        cache.incr(NAV_GENERATION)
+    except ValueError:  # no generation yet (or the cache was emptied)
+        cache.set(NAV_GENERATION, 1, None)
+
+
 def groups_of_manager(user: User) -> list[FeedbackGroup]:
     """``user``'s groups in rounds that opened, newest round first."""
     return list(
@@ -250,6 +282,7 @@ def feedback_round_open(*, actor: User, feedback_round: FeedbackRound, version: 
     feedback_round.state = State.OPEN
     feedback_round.opened_at = timezone.now()
     feedback_round.save(update_fields=["state", "opened_at"])
+    _nav_forget()
     _invite(feedback_round, [person_id for person_id, _manager in pairs])
     return len(pairs)
 
@@ -298,6 +331,7 @@ def feedback_round_close(*, feedback_round: FeedbackRound, version: int | None =
         state=State.CLOSED, closed_at=timezone.now()
     )
     feedback_round.refresh_from_db(fields=["state", "closed_at"])
+    _nav_forget()
     return bool(closed)
 
 
@@ -338,3 +372,4 @@ def feedback_answer_submit(
     )
     locked.answered = True
     locked.save(update_fields=["answered"])
+    _nav_forget(locked.employee_id)

@@ -217,3 +217,14 @@ def test_the_daily_job_closes_rounds_past_their_closing_date(hr, team):
     assert "Upward feedback round closed: Spring." in run.detail
     again = month_end_generation_run(force=True)
     assert "Upward feedback round closed" not in again.detail
+
+
+def test_the_menu_leads_each_role_to_its_feedback_page(django_app, hr, manager, team, peer):
+    home = django_app.get("/", user=hr)
+    assert home.click("Upward feedback rounds").request.path == reverse(LIST)
+    mine = django_app.get("/", user=manager).click("Feedback on my coaching")
+    assert mine.request.path == reverse("coaching:feedback_mine")
+    assert "nav-feedback" not in django_app.get("/", user=peer).text  # nothing to answer yet
+    open_round(hr)
+    answer_link = django_app.get("/", user=peer).html.select_one("[data-testid=nav-feedback]")
+    assert answer_link["href"] == reverse("coaching:feedback_todo")
