@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from coaching.feedback import has_feedback_to_answer_remembered
 from coaching.selectors import has_improvement_plans
 
 
@@ -22,4 +23,12 @@ def coaching_navigation(request: HttpRequest) -> dict[str, Any]:
             answer.append(has_improvement_plans(user))
         return answer[0]
 
-    return {"has_improvement_plans": has_plans}
+    feedback: list[bool] = []
+
+    def has_feedback() -> bool:
+        # An open upward feedback round this person has still to answer (issue 18 §2).
+        if not feedback:
+            feedback.append(has_feedback_to_answer_remembered(user))
+        return feedback[0]
+
+    return {"has_improvement_plans": has_plans, "has_feedback_to_answer": has_feedback}

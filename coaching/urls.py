@@ -1,6 +1,14 @@
 from django.urls import path
 
-from coaching.views import calendar, checkpoints, facts, improvement_plans, overview, sessions
+from coaching.views import (
+    calendar,
+    checkpoints,
+    facts,
+    feedback,
+    improvement_plans,
+    overview,
+    sessions,
+)
 
 app_name = "coaching"
 
@@ -47,4 +55,18 @@ urlpatterns = [
     path("coaching/checkpoints/<int:pk>/", checkpoints.checkpoint_detail, name="checkpoint_detail"),
     path("coaching/calendar/", calendar.calendar_settings, name="calendar_settings"),
     path("coaching/calendar/<slug:token>.ics", calendar.calendar_feed, name="calendar_feed"),
+    # Upward feedback (issue 18 §2).
+    path("coaching/feedback/rounds/", feedback.feedback_round_list, name="feedback_round_list"),
+    path("coaching/feedback/rounds/new/", feedback.feedback_round_new, name="feedback_round_new"),
+    path(
+        "coaching/feedback/rounds/<int:pk>/", feedback.feedback_round_detail, name="feedback_round"
+    ),
+    path(
+        "coaching/feedback/rounds/<int:pk>/step/",
+        feedback.feedback_round_step,
+        name="feedback_round_step",
+    ),
+    path("coaching/feedback/", feedback.feedback_todo, name="feedback_todo"),
+    path("coaching/feedback/<int:pk>/answer/", feedback.feedback_answer, name="feedback_answer"),
+    path("coaching/feedback/mine/", feedback.feedback_mine, name="feedback_mine"),
 ]

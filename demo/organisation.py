@@ -15,6 +15,7 @@ from accounts.org_import import ImportResult, org_import
 from demo.calibration import demo_calibration_seed
 from demo.carry_forward import demo_carry_forward_seed
 from demo.coaching import demo_sessions_seed
+from demo.feedback import demo_feedback_seed
 from demo.lifecycle import demo_last_year_seed, demo_lifecycle_seed
 from demo.method import demo_method_seed
 from demo.plans import demo_plans_seed
@@ -133,5 +134,6 @@ def demo_organisation_seed() -> ImportResult:
     demo_calibration_seed()  # after demo_results_seed, which proposes the results
     demo_templates_lib_seed()
     demo_read_log_seed()
+    demo_feedback_seed()  # upward feedback (issue 18 §2)
     objective_progress_refresh()
     return result

@@ -38,6 +38,7 @@ REMINDER_KINDS = {
     "checkpoint_open": gettext_lazy("Checkpoints still to talk through (weekly)"),
     "weekly_digest": gettext_lazy("Weekly digests"),
     "result_published": gettext_lazy("Results published, to each person"),
+    "feedback_invited": gettext_lazy("Upward feedback invitations"),
 }
 
 
@@ -68,6 +69,10 @@ def results_prepared(*, cycle: str, created: int, refreshed: int) -> Outcome:
 
 def reminders_sent(*, kind: str, count: int) -> Outcome:
     return {"say": "reminders_sent", "kind": kind, "count": count}
+
+
+def feedback_rounds_closed(*, round: str) -> Outcome:
+    return {"say": "feedback_round_closed", "round": round}
 
 
 def nothing_due() -> Outcome:
@@ -129,6 +134,8 @@ def outcome_text(outcome: Outcome) -> str:
         }
     if say == "nothing_due":
         return _("Nothing was due.")
+    if say == "feedback_round_closed":
+        return _("Upward feedback round closed: %(round)s.") % {"round": outcome["round"]}
     if say == "digests_sent":
         count = outcome["count"]
         return ngettext("%(n)s digest sent.", "%(n)s digests sent.", count) % {"n": count}

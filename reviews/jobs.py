@@ -24,6 +24,7 @@ from coaching.checkpoints import (
     coaches_with_open_checkpoints,
     open_checkpoint_counts,
 )
+from coaching.feedback import feedback_rounds_close_due
 from coaching.models import ActionItem
 from coaching.permissions import sessions_of_closed_cycles
 from coaching.reminders import (
@@ -41,6 +42,7 @@ from plans.services import objective_progress_refresh
 from reviews.job_outcomes import (
     Outcome,
     digests_sent,
+    feedback_rounds_closed,
     nothing_due,
     outcome_log,
     progress_restated,
@@ -156,6 +158,11 @@ def month_end_generation_run(
             done.append(
                 targets_checked(checked=opened.checked, missed=opened.missed, opened=opened.opened)
             )
+        # Upward feedback rounds past their closing date (issue 18 §2): closed.
+        done.extend(
+            feedback_rounds_closed(round=name)
+            for name in feedback_rounds_close_due(today=moment.date())
+        )
         return done
 
     return _record("month_end_generation", work)

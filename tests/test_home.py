@@ -27,7 +27,8 @@ def test_home_query_count_does_not_grow_with_the_team(
     # the waiting tables and open steps (21 for 5 reports and for 50); issue 16 one for
     # the checkpoints to talk through; issue 17 two: the results to propose and the
     # person's own published results.
-    with django_assert_max_num_queries(24):
+    # Issue 18: one more, cold, for the menu's upward feedback round to answer.
+    with django_assert_max_num_queries(25):
         response = client.get(reverse("home"))
     assert response.status_code == 200
 

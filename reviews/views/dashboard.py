@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.http import user_of
 from accounts.selectors import user_roles
+from coaching.feedback_results import feedback_summary
 from coaching.models import CoachingType
 from reviews.dashboard import dashboard_build
 from reviews.forms import DashboardForm
@@ -42,5 +43,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "charts": data.charts(),
             "month": month,
             "type_labels": dict(CoachingType.choices),
+            # Upward feedback (issue 18 §2): HR only, whatever the filters above say.
+            "feedback": feedback_summary() if roles.is_hr else None,
         },
     )

@@ -509,6 +509,58 @@ CASES: list[Case] = [
         page_args=("calibration_result",),
         fill=lambda world: {"rating": "Exceeds expectations", "reason": "Led the launch."},
     ),
+    # --- upward feedback (issue 18 §2) -------------------------------------------------
+    Case("coaching:feedback_round_list", "hr", form=False),
+    Case(
+        "coaching:feedback_round_new",
+        "hr",
+        "POST",
+        page="coaching:feedback_round_new",
+        fill=lambda world: {
+            "name": "Autumn feedback",
+            "opens_on": "2027-09-01",
+            "closes_on": "2027-09-21",
+        },
+    ),
+    Case("coaching:feedback_round", "hr", args=("feedback_closed",), form=False, label="results"),
+    Case(
+        "coaching:feedback_round",
+        "hr",
+        "POST",
+        args=("feedback_draft",),
+        page="coaching:feedback_round",
+        page_args=("feedback_draft",),
+    ),
+    Case(
+        "coaching:feedback_round_step",
+        "hr",
+        "POST",
+        args=("feedback_draft",),
+        page="coaching:feedback_round",
+        page_args=("feedback_draft",),
+    ),
+    Case(
+        "coaching:feedback_round_step",
+        "hr",
+        "POST",
+        args=("feedback_open",),
+        page="coaching:feedback_round",
+        page_args=("feedback_open",),
+        label="close",
+    ),
+    Case("coaching:feedback_todo", "report", form=False),
+    Case(
+        "coaching:feedback_answer",
+        "report",
+        "POST",
+        args=("feedback_open",),
+        page="coaching:feedback_answer",
+        page_args=("feedback_open",),
+        fill=lambda world: {
+            f"score_{pk}": "4" for pk in world.feedback_open.questions.values_list("pk", flat=True)
+        },
+    ),
+    Case("coaching:feedback_mine", "manager", form=False),
     Case("reviews:export_job", "hr", args=("export_job",), form=False),
     Case(
         "reviews:export_download",

@@ -16,6 +16,8 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.models import Department, Notification, User
+from coaching.feedback import feedback_round_close, feedback_round_create, feedback_round_open
+from coaching.feedback_models import FeedbackRound
 from coaching.models import (
     ActionItem,
     CalendarFeed,
@@ -89,6 +91,11 @@ class World:
     calibration_result: CycleResult
     template_set: TemplateSet
     objective_template: ObjectiveTemplate
+    # Upward feedback (issue 18 §2): a draft round, an open one Rob was invited to answer,
+    # and a closed one.
+    feedback_draft: FeedbackRound
+    feedback_open: FeedbackRound
+    feedback_closed: FeedbackRound
 
     def user(self, name: str) -> User | None:
         """The persona called ``name``; None for an anonymous visitor."""
@@ -257,6 +264,7 @@ def build_world() -> World:
         default_weight=50,
         parent=department_objective,
     )
+    feedback_rounds = _feedback_rounds(personas["hr"], today)
     return World(
         manager=manager,
         report=report,
@@ -288,4 +296,27 @@ def build_world() -> World:
         calibration_result=calibration_result,
         template_set=template_set,
         objective_template=objective_template,
+        feedback_draft=feedback_rounds[0],
+        feedback_open=feedback_rounds[1],
+        feedback_closed=feedback_rounds[2],
     )
+
+
+def _feedback_rounds(hr: User, today: dt.date) -> list[FeedbackRound]:
+    rounds = []
+    for name in ("Draft feedback", "Open feedback", "Closed feedback"):
+        rounds.append(
+            feedback_round_create(
+                actor=hr,
+                name=name,
+                opens_on=today,
+                closes_on=today + dt.timedelta(days=14),
+                min_answers=3,
+            )
+        )
+    for feedback_round in rounds[1:]:
+        feedback_round_open(actor=hr, feedback_round=feedback_round, version=feedback_round.version)
+    feedback_round_close(feedback_round=rounds[2])
+    for feedback_round in rounds:
+        feedback_round.refresh_from_db()
+    return rounds

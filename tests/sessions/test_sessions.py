@@ -536,7 +536,8 @@ def test_overview_queries_do_not_grow(client, manager, size, django_assert_max_n
         ActionItem.objects.create(session=session, title="Step", owner=person)
     client.force_login(manager)
     # 9: two for the rows' coaching trajectory (the cycle, the sessions by month).
-    with django_assert_max_num_queries(9):
+    # Issue 18: one more, cold, for the menu's upward feedback round to answer.
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("coaching:overview"), {"type": "guidance"})
     assert response.content.decode().count("data-person=") == size
 
@@ -590,7 +591,8 @@ def test_timeline_queries_do_not_grow(
         check_in(objective, index, on=cycle.start_date, author=report)
     client.force_login(manager)
     # 18: four for the coaching trajectory (cycle, sessions, check-ins, target checks).
-    with django_assert_max_num_queries(18):
+    # Issue 18: one more, cold, for the menu's upward feedback round to answer.
+    with django_assert_max_num_queries(19):
         response = client.get(reverse("coaching:timeline", args=[report.pk]))
     assert response.content.decode().count("Step ") == size
 

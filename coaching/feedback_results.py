@@ -1,0 +1,219 @@
+"""What upward feedback shows (issue 18 §2): a fixed group's results, or nothing.
+
+Results exist only for a group — one manager's direct reports as fixed when the round
+opened — only once the round is closed, and only when at least the round's
+``min_answers`` answered. Nothing here takes a filter, a date range or a page: every
+page that shows results (HR's round, the manager's own page and panel, the HR
+dashboard) asks ``group_results`` for whole groups, so two views never differ by a
+subset of people. Comments come in a fresh random order on every call
+(``random.SystemRandom``), never in the order they were written.
+
+A fixed number of queries whatever the number of groups: answered counts, questions,
+score counts and comments, one query each.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Count
+from django.template.loader import render_to_string
+
+from accounts.extensions import PagePanel
+from accounts.models import User
+from coaching.feedback import groups_of_manager, groups_of_round
+from coaching.feedback_models import (
+    FeedbackAnswer,
+    FeedbackGroup,
+    FeedbackQuestion,
+    FeedbackResponse,
+    FeedbackRound,
+)
+
+SCORES = (1, 2, 3, 4, 5)
+_random = random.SystemRandom()
+
+
+def shuffled(items: list[str]) -> list[str]:
+    """``items`` in a random order that no one can reproduce or predict."""
+    items = list(items)
+    _random.shuffle(items)
+    return items
+
+
+@dataclass
+class QuestionResult:
+    question: FeedbackQuestion
+    counts: list[int]  # how many gave each score, 1 to 5
+    comments: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+    @property
+    def mean(self) -> Decimal | None:
+        """The mean score to one decimal; None when nobody scored this question."""
+        if not self.total:
+            return None
+        exact = Decimal(sum(s * n for s, n in zip(SCORES, self.counts, strict=True)))
+        return (exact / self.total).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    @property
+    def rows(self) -> list[tuple[int, int]]:
+        return list(zip(SCORES, self.counts, strict=True))
+
+
+@dataclass
+class GroupResult:
+    group: FeedbackGroup
+    answered: int
+    questions: list[QuestionResult] = field(default_factory=list)
+
+    @property
+    def scores(self) -> tuple[int, ...]:
+        return SCORES
+
+    @property
+    def round(self) -> FeedbackRound:
+        return self.group.round
+
+    @property
+    def is_open(self) -> bool:
+        return self.group.round.state == FeedbackRound.State.OPEN
+
+    @property
+    def shown(self) -> bool:
+        """Results show only for a closed round where enough people answered."""
+        closed = self.group.round.state == FeedbackRound.State.CLOSED
+        return closed and self.answered >= self.group.round.min_answers
+
+    @property
+    def below_threshold(self) -> bool:
+        return self.group.round.state == FeedbackRound.State.CLOSED and not self.shown
+
+    @property
+    def chart_key(self) -> str:
+        return f"feedback-{self.group.pk}"
+
+    @property
+    def overall_mean(self) -> Decimal | None:
+        means = [q.mean for q in self.questions if q.mean is not None]
+        if not means:
+            return None
+        return (sum(means, Decimal(0)) / len(means)).quantize(
+            Decimal("0.1"), rounding=ROUND_HALF_UP
+        )
+
+
+def group_results(groups: list[FeedbackGroup]) -> list[GroupResult]:
+    """The results of each group (load ``round``), in the order given; scores and
+    comments only for the groups whose results show (``GroupResult.shown``)."""
+    if not groups:
+        return []
+    ids = [group.pk for group in groups]
+    answered = dict(
+        FeedbackResponse.objects.filter(group_id__in=ids)
+        .order_by()
+        .values("group_id")
+        .annotate(n=Count("pk"))
+        .values_list("group_id", "n")
+    )
+    results = [GroupResult(group=group, answered=answered.get(group.pk, 0)) for group in groups]
+    shown = {result.group.pk: result for result in results if result.shown}
+    if not shown:
+        return results
+    round_ids = {result.group.round_id for result in shown.values()}
+    questions: dict[int, list[FeedbackQuestion]] = {}
+    for question in FeedbackQuestion.objects.filter(round_id__in=round_ids).order_by(
+        "position", "pk"
+    ):
+        questions.setdefault(question.round_id, []).append(question)
+    by_key: dict[tuple[int, int], QuestionResult] = {}
+    for result in shown.values():
+        for question in questions.get(result.group.round_id, []):
+            entry = QuestionResult(question=question, counts=[0] * len(SCORES))
+            result.questions.append(entry)
+            by_key[(result.group.pk, question.pk)] = entry
+    answers = FeedbackAnswer.objects.filter(response__group_id__in=list(shown)).order_by()
+    for group_id, question_id, score, number in (
+        answers.values("response__group_id", "question_id", "score")
+        .annotate(n=Count("pk"))
+        .values_list("response__group_id", "question_id", "score", "n")
+    ):
+        found = by_key.get((group_id, question_id))
+        if found is not None and score in SCORES:
+            found.counts[score - 1] += number
+    comments: dict[tuple[int, int], list[str]] = {}
+    for group_id, question_id, comment in answers.exclude(comment="").values_list(
+        "response__group_id", "question_id", "comment"
+    ):
+        comments.setdefault((group_id, question_id), []).append(comment)
+    for key, texts in comments.items():
+        if key in by_key:
+            by_key[key].comments = shuffled(texts)
+    return results
+
+
+def results_charts(results: list[GroupResult]) -> dict[str, Any]:
+    """Chart data for each shown group (``static/js/charts.js``): per question, how many
+    gave each score; the table beside each chart shows the same numbers."""
+    charts: dict[str, Any] = {}
+    for result in results:
+        if not result.shown:
+            continue
+        charts[result.chart_key] = {
+            "labels": [f"Q{index}" for index, _q in enumerate(result.questions, start=1)],
+            "series": {
+                str(score): [q.counts[score - 1] for q in result.questions] for score in SCORES
+            },
+        }
+    return charts
+
+
+def person_feedback_panel(user: User, person: User) -> list[PagePanel]:
+    """On a manager's own person page, and theirs alone: their groups' results, round
+    by round (HR reads them on each round's page; nobody else reads them)."""
+    if user.pk != person.pk:
+        return []
+    groups = groups_of_manager(person)
+    if not groups:
+        return []
+    context = {"results": group_results(groups)}
+    return [PagePanel(render_to_string("coaching/_feedback_panel.html", context))]
+
+
+# The HR dashboard lists this many managers of the latest closed round, lowest first.
+DASHBOARD_MANAGERS = 20
+
+
+@dataclass
+class FeedbackSummary:
+    round: FeedbackRound
+    shown: list[GroupResult]  # the lowest overall means first, at most DASHBOARD_MANAGERS
+    shown_total: int
+    below: int  # groups whose results do not show: too few answered
+
+
+def feedback_summary() -> FeedbackSummary | None:
+    """The latest closed round for the HR dashboard: each group above the threshold with
+    its means (never a figure summed over groups, which would count the groups below)."""
+    latest = (
+        FeedbackRound.objects.filter(state=FeedbackRound.State.CLOSED)
+        .order_by("-closes_on", "-pk")
+        .first()
+    )
+    if latest is None:
+        return None
+    results = group_results(groups_of_round(latest))
+    shown = [result for result in results if result.shown]
+    shown.sort(key=lambda r: (r.overall_mean is None, r.overall_mean or 0, r.group.manager_id))
+    return FeedbackSummary(
+        round=latest,
+        shown=shown[:DASHBOARD_MANAGERS],
+        shown_total=len(shown),
+        below=len(results) - len(shown),
+    )

@@ -1,0 +1,209 @@
+"""Upward feedback on coaching (issue 18 §2): HR's rounds, the employee's answer sheet,
+the manager's results. No view here reads a filter, a date range or a page number:
+results are only ever those of whole, fixed groups (``coaching.feedback_results``)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from accounts.concurrency import StaleEditError, refused_as_stale
+from accounts.http import user_of
+from coaching.feedback import (
+    AlreadyAnswered,
+    NoQuestions,
+    RoundNotDraft,
+    RoundNotOpen,
+    feedback_answer_submit,
+    feedback_round_close,
+    feedback_round_create,
+    feedback_round_open,
+    feedback_round_update,
+    get_participation_for_user,
+    get_round_for_hr,
+    groups_of_manager,
+    groups_of_round,
+    may_read_own_results,
+    require_hr,
+    round_answered_count,
+    rounds_listed,
+    rounds_to_answer,
+)
+from coaching.feedback_models import FeedbackRound
+from coaching.feedback_results import group_results, results_charts
+from coaching.forms.feedback import FeedbackAnswerForm, FeedbackRoundForm, QuestionFormSet
+
+TODO = "coaching:feedback_todo"
+
+
+def _already_answered(request: HttpRequest) -> HttpResponse:
+    messages.info(
+        request,
+        _("You have already answered this round. Answers cannot be seen or changed afterwards."),
+    )
+    return redirect(TODO)
+
+
+@login_required
+def feedback_round_list(request: HttpRequest) -> HttpResponse:
+    """HR: every round, newest first."""
+    require_hr(user_of(request))
+    return render(request, "coaching/feedback_round_list.html", {"rounds": rounds_listed()})
+
+
+@login_required
+def feedback_round_new(request: HttpRequest) -> HttpResponse:
+    """HR: a new round, a draft starting with the three default questions."""
+    user = user_of(request)
+    require_hr(user)
+    form = FeedbackRoundForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        feedback_round = feedback_round_create(
+            actor=user,
+            name=data["name"],
+            opens_on=data["opens_on"],
+            closes_on=data["closes_on"],
+            min_answers=data["min_answers"],
+        )
+        messages.success(
+            request, _("The round is saved as a draft. Check its questions, then open it.")
+        )
+        return redirect(feedback_round)
+    return render(request, "coaching/feedback_round_new.html", {"form": form})
+
+
+@login_required
+def feedback_round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """HR: a draft's form and questions; an open round's count; a closed round's results."""
+    feedback_round = get_round_for_hr(user_of(request), pk)
+    is_draft = feedback_round.state == FeedbackRound.State.DRAFT
+    if request.method == "POST" and not is_draft:
+        messages.error(request, _("The round is open: its questions no longer change."))
+        return redirect(feedback_round)
+    context: dict[str, object] = {"round": feedback_round}
+    if is_draft:
+        data = request.POST if request.method == "POST" else None
+        form = FeedbackRoundForm(data, instance=feedback_round)
+        questions = QuestionFormSet(data, queryset=feedback_round.questions.all(), prefix="q")
+        context.update(form=form, questions=questions)
+        if data is not None and form.is_valid() and questions.is_valid():
+            try:
+                feedback_round_update(
+                    feedback_round=feedback_round,
+                    version=form.cleaned_data.get("version"),
+                    form=form,
+                    questions=questions,
+                )
+            except StaleEditError:
+                return refused_as_stale(request, "coaching/feedback_round.html", context)
+            except RoundNotDraft:
+                messages.error(request, _("The round is open: its questions no longer change."))
+                return redirect(feedback_round)
+            messages.success(request, _("The round and its questions are saved."))
+            return redirect(feedback_round)
+    else:
+        results = group_results(groups_of_round(feedback_round))
+        context.update(
+            results=results,
+            charts=results_charts(results),
+            answered=round_answered_count(feedback_round),
+            invited=sum(result.group.invited for result in results),
+        )
+    return render(request, "coaching/feedback_round.html", context)
+
+
+@login_required
+@require_POST
+def feedback_round_step(request: HttpRequest, pk: int) -> HttpResponse:
+    """HR: open a draft round, or close an open one."""
+    feedback_round = get_round_for_hr(user_of(request), pk)
+    action = request.POST.get("action")
+    version_text = request.POST.get("version", "")
+    version = int(version_text) if version_text.isdigit() and len(version_text) < 10 else None
+    try:
+        if action == "open":
+            invited = feedback_round_open(
+                actor=user_of(request), feedback_round=feedback_round, version=version
+            )
+            messages.success(
+                request,
+                ngettext(
+                    "The round is open: %(count)s person was invited.",
+                    "The round is open: %(count)s people were invited.",
+                    invited,
+                )
+                % {"count": invited},
+            )
+        elif action == "close":
+            if feedback_round_close(feedback_round=feedback_round, version=version):
+                messages.success(request, _("The round is closed: no more answers are taken."))
+            else:
+                messages.error(request, _("Only an open round can be closed."))
+        else:
+            messages.error(request, _("Choose Open or Close."))
+    except StaleEditError:
+        messages.error(request, _("The round changed meanwhile. Look again, then try again."))
+    except RoundNotDraft:
+        messages.error(request, _("The round is open already."))
+    except NoQuestions:
+        messages.error(request, _("Add at least one question before opening the round."))
+    return redirect(feedback_round)
+
+
+@login_required
+def feedback_todo(request: HttpRequest) -> HttpResponse:
+    """Anyone: the open rounds they were invited to and have not answered."""
+    participations = rounds_to_answer(user_of(request))
+    return render(request, "coaching/feedback_todo.html", {"participations": participations})
+
+
+@login_required
+def feedback_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    """The invited person's answer sheet for round ``pk``: once, while it is open."""
+    participation = get_participation_for_user(user_of(request), pk)
+    feedback_round = participation.round
+    if participation.answered:
+        return _already_answered(request)
+    if feedback_round.state != FeedbackRound.State.OPEN:
+        messages.info(request, _("This round is not taking answers."))
+        return redirect(TODO)
+    questions = list(feedback_round.questions.all())
+    form = FeedbackAnswerForm(
+        request.POST if request.method == "POST" else None, questions=questions
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            feedback_answer_submit(participation=participation, answers=form.answers())
+        except AlreadyAnswered:
+            return _already_answered(request)
+        except RoundNotOpen:
+            messages.info(request, _("This round closed before your answer arrived."))
+            return redirect(TODO)
+        messages.success(request, _("Thank you: your answer is in, without your name."))
+        return redirect(TODO)
+    return render(
+        request,
+        "coaching/feedback_answer.html",
+        {"round": feedback_round, "manager": participation.group.manager, "form": form},
+    )
+
+
+@login_required
+def feedback_mine(request: HttpRequest) -> HttpResponse:
+    """A manager: the results of their own groups, round by round."""
+    user = user_of(request)
+    if not may_read_own_results(user):
+        raise PermissionDenied
+    results = group_results(groups_of_manager(user))
+    return render(
+        request,
+        "coaching/feedback_mine.html",
+        {"results": results, "charts": results_charts(results)},
+    )
