@@ -36,8 +36,7 @@ if XDIST_WORKER:
     from config.celery import app as celery_app  # noqa: PLC0415  (only under xdist)
 
     settings.MEDIA_ROOT = ROOT / "var" / f"test-media-{XDIST_WORKER}"
-    settings.CELERY_TASK_DEFAULT_QUEUE = f"tests-{XDIST_WORKER}"
-    celery_app.conf.task_default_queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    celery_app.conf.task_default_queue = f"tests-{XDIST_WORKER}"
 
 # Templates fail loudly on a value they cannot resolve (tests/template_checks.py).
 template_options = cast(dict[str, object], settings.TEMPLATES[0]["OPTIONS"])
