@@ -18,6 +18,7 @@ class CoachingConfig(AppConfig):
             plan_coaching_links,
             team_checkpoints,
         )
+        from coaching.praise import person_praise_panel  # noqa: PLC0415
         from plans.extensions import (  # noqa: PLC0415
             objective_actions,
             objective_records,
@@ -32,3 +33,4 @@ class CoachingConfig(AppConfig):
         plan_actions.register(plan_coaching_links)
         person_records.register(person_improvement_plans)
         person_panels.register(person_trajectory_panel)
+        person_panels.register(person_praise_panel)

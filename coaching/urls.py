@@ -1,6 +1,14 @@
 from django.urls import path
 
-from coaching.views import calendar, checkpoints, facts, improvement_plans, overview, sessions
+from coaching.views import (
+    calendar,
+    checkpoints,
+    facts,
+    improvement_plans,
+    overview,
+    praise,
+    sessions,
+)
 
 app_name = "coaching"
 
@@ -47,4 +55,26 @@ urlpatterns = [
     path("coaching/checkpoints/<int:pk>/", checkpoints.checkpoint_detail, name="checkpoint_detail"),
     path("coaching/calendar/", calendar.calendar_settings, name="calendar_settings"),
     path("coaching/calendar/<slug:token>.ics", calendar.calendar_feed, name="calendar_feed"),
+    # Praise (issue 18 §1).
+    path("coaching/praise/", praise.praise_wall, name="praise_wall"),
+    path(
+        "coaching/praise/departments/<int:pk>/",
+        praise.praise_department_wall,
+        name="praise_department_wall",
+    ),
+    path("coaching/praise/mine/", praise.praise_mine, name="praise_mine"),
+    path("coaching/praise/new/", praise.praise_new, name="praise_new"),
+    path("coaching/praise/<int:pk>/", praise.praise_detail, name="praise_detail"),
+    path(
+        "coaching/praise/<int:pk>/visibility/",
+        praise.praise_visibility,
+        name="praise_visibility",
+    ),
+    path("coaching/praise/<int:pk>/withdraw/", praise.praise_withdraw_view, name="praise_withdraw"),
+    path("coaching/praise/values/", praise.company_values, name="company_values"),
+    path(
+        "coaching/praise/values/<int:pk>/edit/",
+        praise.company_value_edit,
+        name="company_value_edit",
+    ),
 ]
