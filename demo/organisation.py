@@ -18,6 +18,7 @@ from demo.coaching import demo_sessions_seed
 from demo.lifecycle import demo_last_year_seed, demo_lifecycle_seed
 from demo.method import demo_method_seed
 from demo.plans import demo_plans_seed
+from demo.praise import demo_praise_seed
 from demo.results import demo_results_seed
 from demo.reviews import demo_reviews_seed
 from demo.templates_lib import demo_templates_lib_seed
@@ -131,5 +132,6 @@ def demo_organisation_seed() -> ImportResult:
     demo_carry_forward_seed()
     demo_calibration_seed()  # after demo_results_seed, which proposes the results
     demo_templates_lib_seed()
+    demo_praise_seed()
     objective_progress_refresh()
     return result

@@ -24,6 +24,7 @@ from coaching.models import (
     ImprovementPlan,
     PerformanceFact,
 )
+from coaching.praise_models import CompanyValue, Praise
 from plans.models import (
     AppraisalCycle,
     Objective,
@@ -89,6 +90,10 @@ class World:
     calibration_result: CycleResult
     template_set: TemplateSet
     objective_template: ObjectiveTemplate
+    # Praise (issue 18 §1): Paul's praise of Rob, Maria's encouragement of Rob, a value.
+    encouragement_session: CoachingSession
+    company_value: CompanyValue
+    praise: Praise
 
     def user(self, name: str) -> User | None:
         """The persona called ``name``; None for an anonymous visitor."""
@@ -257,6 +262,25 @@ def build_world() -> World:
         default_weight=50,
         parent=department_objective,
     )
+    encouragement_session = CoachingSession.objects.create(
+        coach=manager,
+        employee=report,
+        type="encouragement",
+        duration_minutes=10,
+        held_on=today,
+        strengths="Calm with the angry customer.",
+        strengths_example="Kept the call going until the refund was agreed.",
+        private_note="Maybe ready to lead the team.",
+    )
+    company_value = CompanyValue.objects.create(name="Customers first")
+    praise = Praise.objects.create(
+        employee=report,
+        giver=personas["peer"],
+        behaviour="Shared his call notes",
+        example="Sent me the Acme notes before my visit.",
+        value=company_value,
+        visibility="department",
+    )
     return World(
         manager=manager,
         report=report,
@@ -288,4 +312,7 @@ def build_world() -> World:
         calibration_result=calibration_result,
         template_set=template_set,
         objective_template=objective_template,
+        encouragement_session=encouragement_session,
+        company_value=company_value,
+        praise=praise,
     )
