@@ -218,7 +218,6 @@ def company_values(request: HttpRequest) -> HttpResponse:
         request,
         "coaching/praise_values.html",
         {"form": form, "values": CompanyValue.objects.all()},
-        status=400 if form.is_bound else 200,
     )
 
 
@@ -238,5 +237,4 @@ def company_value_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "coaching/praise_value_form.html",
         {"form": form, "name": name},
-        status=400 if form.is_bound else 200,
     )
