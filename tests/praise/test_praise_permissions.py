@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 PEOPLE = ("maria", "rob", "ivy", "paul", "olga", "hana", "otto", "sam", "cleo")
 
 
-def _state() -> list[tuple]:
+def _state() -> list[tuple[object, ...]]:
     return [
         *Praise.objects.order_by("pk").values_list("pk", "visibility", "withdrawn_at", "behaviour"),
         *CompanyValue.objects.order_by("pk").values_list("pk", "name", "position", "active"),
