@@ -78,7 +78,19 @@ def demo_praise_seed(*, today: dt.date | None = None) -> None:
         .order_by("-held_on")
         .first()
     )
-    objective = Objective.objects.filter(employee=emma).order_by("-cycle__start_date", "pk").first()
+    objective = (
+        Objective.objects.filter(employee=emma, cycle__state="active")
+        .order_by("-weight", "pk")
+        .first()
+    )
+    # Given the day of the session (today's: now), never before it.
+    from_session_at = _at(today, 5)
+    if session is not None:
+        from_session_at = (
+            timezone.now()
+            if session.held_on >= today
+            else timezone.make_aware(dt.datetime.combine(session.held_on, dt.time(16)))
+        )
     # From Priya's encouragement session: its shared "what went well", as she wrote it
     # into the praise; Emma showed it to the whole organisation.
     Praise.objects.create(
@@ -92,7 +104,7 @@ def demo_praise_seed(*, today: dt.date | None = None) -> None:
         value=values["Customers first"],
         session=session,
         visibility=PraiseVisibility.ORGANISATION,
-        given_at=_at(today, 5),
+        given_at=from_session_at,
     )
     # A colleague's praise, shown to Sales East.
     Praise.objects.create(
