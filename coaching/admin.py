@@ -5,7 +5,7 @@ from django.db.models import Field as DbField
 from django.forms import Field as FormField
 from django.http import HttpRequest
 
-from accounts.admin import VersionedAdmin, ViewOnSiteWhenAllowedAdmin
+from accounts.admin import PrivateFieldsAdmin, VersionedAdmin, ViewOnSiteWhenAllowedAdmin
 from accounts.models import User
 from coaching.forms import duration_field
 from coaching.models import ActionItem, CoachingSession, ImprovementPlan
@@ -68,7 +68,7 @@ class ImprovementPlanAdmin(VersionedAdmin[ImprovementPlan]):
 
 
 @admin.register(CompanyValue)
-class CompanyValueAdmin(admin.ModelAdmin[CompanyValue]):
+class CompanyValueAdmin(PrivateFieldsAdmin[CompanyValue]):
     list_display = ["name", "position", "active"]
     list_editable = ["position", "active"]
 

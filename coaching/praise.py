@@ -10,11 +10,12 @@ that link only for those who may read the session.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from functools import partial
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -164,9 +165,14 @@ def praise_give(
     objective: Objective | None = None,
     value: CompanyValue | None = None,
     session: CoachingSession | None = None,
+    form_key: uuid.UUID | None = None,
 ) -> Praise:
     """Praise ``employee`` (private until they show it) and tell them, in-app and by
-    e-mail in their language, once the praise is saved."""
+    e-mail in their language, once the praise is saved.
+
+    ``form_key`` names the form it came from: sent again (also twice at once, a unique
+    key), that form finds the praise it gave the first time, and nobody is told twice.
+    """
     if not can_praise(giver, employee):
         raise ValidationError(_("You can praise any other active person, not yourself."))
     if not example.strip():
@@ -175,15 +181,31 @@ def praise_give(
         raise ValidationError(_("The objective must be one of the person's own."))
     if session is not None and session.employee_id != employee.pk:
         raise ValidationError(_("The session must be one of the person's own."))
-    praise = Praise.objects.create(
-        employee=employee,
-        giver=giver,
-        behaviour=behaviour.strip(),
-        example=example.strip(),
-        objective=objective,
-        value=value,
-        session=session,
-    )
+    if form_key is not None:
+        given = Praise.objects.filter(form_key=form_key, giver=giver, employee=employee).first()
+        if given is not None:
+            return given
+    try:
+        with transaction.atomic():
+            praise = Praise.objects.create(
+                employee=employee,
+                giver=giver,
+                behaviour=behaviour.strip(),
+                example=example.strip(),
+                objective=objective,
+                value=value,
+                session=session,
+                form_key=form_key,
+            )
+    except IntegrityError:
+        given = (
+            Praise.objects.filter(form_key=form_key, giver=giver, employee=employee).first()
+            if form_key is not None
+            else None
+        )
+        if given is None:
+            raise  # the key of someone else's form: not theirs to find
+        return given
     transaction.on_commit(partial(praise_received_notify, praise_id=praise.pk))
     return praise
 

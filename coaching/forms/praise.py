@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -9,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.inputs import PersonField
 from accounts.models import User
-from coaching.forms.facts import ObjectiveChoiceField
+from coaching.forms.facts import FormKeyField, ObjectiveChoiceField
 from coaching.praise import company_values_offered, praise_objectives
 from coaching.praise_models import CompanyValue, Praise, PraiseVisibility
 from plans.models import Objective
@@ -24,6 +25,8 @@ class PraiseForm(forms.ModelForm[Praise]):
     their objectives the giver may read; the values offered are the active ones.
     """
 
+    # The key of this form, made when it is drawn (``praise_give``).
+    form_key = FormKeyField(required=False)
     objective = ObjectiveChoiceField(
         queryset=Objective.objects.none(),
         required=False,
@@ -50,6 +53,7 @@ class PraiseForm(forms.ModelForm[Praise]):
     def __init__(self, *args: Any, giver: User, employee: User | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["example"].error_messages["required"] = EXAMPLE_REQUIRED
+        self.fields["form_key"].initial = uuid.uuid4()
         if employee is None:
             self.fields = {
                 "employee": PersonField(
@@ -87,6 +91,7 @@ class PraiseForm(forms.ModelForm[Praise]):
             "example": data["example"],
             "objective": data.get("objective"),
             "value": data.get("value"),
+            "form_key": data.get("form_key"),
         }
 
 

@@ -225,3 +225,20 @@ def test_a_value_name_is_unique(django_app, people, value):
     page = press(form, "Add the value")
     assert errors_beside(page, "new-name")
     assert CompanyValue.objects.count() == 1
+
+
+def test_the_same_form_sent_twice_gives_one_praise_and_tells_once(
+    django_app, people, django_capture_on_commit_callbacks
+):
+    ivy = people["ivy"]
+    form = form_by_testid(
+        django_app.get(f"{NEW}?employee={ivy.pk}", user=people["paul"]), "praise-form"
+    )
+    form["behaviour"] = "Shared her call script"
+    form["example"] = "Sent it on Monday."
+    with django_capture_on_commit_callbacks(execute=True):
+        first = press(form, "Give praise")
+        again = press(form, "Give praise")  # Back, then Give praise again
+    assert first.location == again.location
+    assert Praise.objects.count() == 1
+    assert ivy.notifications.count() == 1 and len(mail.outbox) == 1
