@@ -65,11 +65,12 @@ def demo_praise_seed(*, today: dt.date | None = None) -> None:
                     "omar.haddad",
                     "mia.kowalski",
                     "li.wei",
+                    "marcus.lee",
                 )
             ]
         )
     }
-    if len(people) < 10:
+    if len(people) < 11:
         return  # not the demo organisation
     priya, emma = people["priya.nair"], people["emma.wilson"]
     session = (
@@ -147,6 +148,18 @@ def demo_praise_seed(*, today: dt.date | None = None) -> None:
         value=values["Keep it simple"],
         visibility=PraiseVisibility.DEPARTMENT,
         given_at=_at(today, 20),
+    )
+    # Last year, private: on Emma's result of last year's cycle, for those who read it.
+    Praise.objects.create(
+        employee=emma,
+        giver=people["marcus.lee"],
+        behaviour="Rescued the Harbour account",
+        example="Visited Harbour Foods twice in October after their complaint and kept the "
+        "contract, with a written plan for the delivery issues.",
+        value=values["Customers first"],
+        given_at=timezone.make_aware(
+            dt.datetime.combine(dt.date(today.year - 1, 10, 15), dt.time(11))
+        ),
     )
     # Withdrawn by its giver: only Mia sees it, marked withdrawn.
     Praise.objects.create(
