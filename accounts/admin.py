@@ -60,26 +60,22 @@ def _name_of(entry: object) -> str:
 
 class PrivateFieldsAdmin(admin.ModelAdmin[_ModelT]):
     """A model admin in which no lookup, filter, search, ordering, column or form field
-    reads a private field, for anyone but a superuser.
+    reads a private field, for anyone, superusers included (DESIGN.md §2).
 
     Hiding a field on the change page is not enough: a list filter such as
     ``?private_note__regex=^W`` answers yes or no through the count of results,
     one character at a time. A refused lookup raises Django's
-    ``DisallowedModelAdminLookup`` (a 400).
+    ``DisallowedModelAdminLookup`` (a 400). The one way to a private note is its
+    admin's reveal page, which asks for a reason and logs the read
+    (``coaching.read_log``).
     """
 
-    @staticmethod
-    def _may_read_private(request: HttpRequest | None) -> bool:
-        return request is not None and bool(getattr(request.user, "is_superuser", False))
-
     def _without_private(self, request: HttpRequest, entries: Sequence[Any]) -> Any:
-        if self._may_read_private(request):
-            return entries
         kept = [e for e in entries if not lookup_touches_private_field(self.model, _name_of(e))]
         return tuple(kept) if isinstance(entries, tuple) else kept
 
     def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
-        if not self._may_read_private(request) and lookup_touches_private_field(self.model, lookup):
+        if lookup_touches_private_field(self.model, lookup):
             return False
         return super().lookup_allowed(lookup, value, request)
 
@@ -103,13 +99,8 @@ class PrivateFieldsAdmin(admin.ModelAdmin[_ModelT]):
 
     def get_exclude(self, request: HttpRequest, obj: _ModelT | None = None) -> Any:
         excluded = list(super().get_exclude(request, obj) or [])
-        if not self._may_read_private(request):
-            excluded += [
-                name
-                for name in getattr(self.model, PRIVATE_FIELDS_ATTRIBUTE, ())
-                if name not in excluded
-            ]
-        return excluded
+        private = getattr(self.model, PRIVATE_FIELDS_ATTRIBUTE, ())
+        return excluded + [name for name in private if name not in excluded]
 
 
 class ViewOnSiteWhenAllowedAdmin(PrivateFieldsAdmin[_ModelT]):

@@ -28,6 +28,16 @@ from accounts.models import User
 MIN_ANSWERS_FLOOR = 3
 
 
+__all__ = [
+    "FeedbackAnswer",
+    "FeedbackGroup",
+    "FeedbackParticipation",
+    "FeedbackQuestion",
+    "FeedbackResponse",
+    "FeedbackRound",
+]
+
+
 class FeedbackRound(models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")

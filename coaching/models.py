@@ -483,29 +483,9 @@ class CalendarFeed(models.Model):
         return f"{self.user} calendar"
 
 
-from coaching.checkpoint_models import Checkpoint  # noqa: E402  (its own module, as facts)
-from coaching.facts import PerformanceFact  # noqa: E402  (its own module: this one stays small)
-from coaching.feedback_models import (  # noqa: E402
-    FeedbackAnswer,
-    FeedbackGroup,
-    FeedbackParticipation,
-    FeedbackQuestion,
-    FeedbackResponse,
-    FeedbackRound,
-)
-from coaching.praise_models import CompanyValue, Praise  # noqa: E402
-from coaching.read_log_models import PrivateNoteRead  # noqa: E402
-
-__all__ = [
-    "Checkpoint",
-    "CompanyValue",
-    "FeedbackAnswer",
-    "FeedbackGroup",
-    "FeedbackParticipation",
-    "FeedbackQuestion",
-    "FeedbackResponse",
-    "FeedbackRound",
-    "PerformanceFact",
-    "Praise",
-    "PrivateNoteRead",
-]
+# Each in its own module, so that this one stays small; each module's __all__ says what.
+from coaching.checkpoint_models import Checkpoint as Checkpoint  # noqa: E402
+from coaching.facts import PerformanceFact as PerformanceFact  # noqa: E402
+from coaching.feedback_models import *  # noqa: E402, F403
+from coaching.praise_models import *  # noqa: E402, F403
+from coaching.read_log_models import *  # noqa: E402, F403

@@ -17,6 +17,8 @@ from accounts.links import pk_url
 from accounts.models import OrgRecord, User
 from plans.models import Objective
 
+__all__ = ["CompanyValue", "Praise", "PraiseVisibility"]
+
 
 class CompanyValue(models.Model):
     """One of the organisation's values that praise can name ("Customers first")."""

@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
+__all__ = ["PrivateNoteRead"]
+
 
 class PrivateNoteRead(models.Model):
     session = models.ForeignKey(

@@ -19,6 +19,7 @@ from demo.lifecycle import demo_last_year_seed, demo_lifecycle_seed
 from demo.method import demo_method_seed
 from demo.plans import demo_plans_seed
 from demo.praise import demo_praise_seed
+from demo.read_log import demo_read_log_seed
 from demo.results import demo_results_seed
 from demo.reviews import demo_reviews_seed
 from demo.templates_lib import demo_templates_lib_seed
@@ -132,6 +133,7 @@ def demo_organisation_seed() -> ImportResult:
     demo_carry_forward_seed()
     demo_calibration_seed()  # after demo_results_seed, which proposes the results
     demo_templates_lib_seed()
+    demo_read_log_seed()
     demo_praise_seed()
     objective_progress_refresh()
     return result

@@ -126,6 +126,31 @@ class CycleReopenForm(forms.Form):
         return reason
 
 
+def measure_target_check(form: forms.BaseForm, data: dict[str, Any]) -> None:
+    """Add to ``form`` the errors of a measure, target and unit that do not fit together.
+
+    ``data`` is the form's cleaned data with ``measure``, ``target`` (a Decimal or
+    None) and ``unit``: a milestone has no target; a percentage one is in (0, 100];
+    a number needs a positive target and a unit. Shared by the objective and the
+    objective-template forms, which must agree.
+    """
+    measure, target = data.get("measure"), data.get("target")
+    if measure == Measure.MILESTONE:
+        if target is not None:
+            form.add_error("target", _("A milestone has no numeric target: leave it empty."))
+    elif measure == Measure.PERCENT:
+        if target is not None and not (0 < target <= 100):
+            form.add_error("target", _("A percentage target is between 0 and 100."))
+    elif measure == Measure.NUMBER:
+        if target is None:
+            if "target" not in form.errors:  # an invalid one has its own error only
+                form.add_error("target", _("A number objective needs a target to reach."))
+        elif target <= 0:
+            form.add_error("target", _("The target must be more than zero."))
+        if not data.get("unit"):
+            form.add_error("unit", _("Say what is counted, e.g. orders or €."))
+
+
 class ObjectiveForm(forms.ModelForm[Objective]):
     reason = forms.CharField(
         label=_("Why does the agreed plan change?"), max_length=500, required=False
@@ -192,21 +217,7 @@ class ObjectiveForm(forms.ModelForm[Objective]):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        measure, target = data.get("measure"), data.get("target")
-        if measure == Measure.MILESTONE:
-            if target is not None:
-                self.add_error("target", _("A milestone has no numeric target: leave it empty."))
-        elif measure == Measure.PERCENT:
-            if target is not None and not (0 < target <= 100):
-                self.add_error("target", _("A percentage target is between 0 and 100."))
-        elif measure == Measure.NUMBER:
-            if target is None:
-                if "target" not in self.errors:  # an invalid one has its own error only
-                    self.add_error("target", _("A number objective needs a target to reach."))
-            elif target <= 0:
-                self.add_error("target", _("The target must be more than zero."))
-            if not data.get("unit"):
-                self.add_error("unit", _("Say what is counted, e.g. orders or €."))
+        measure_target_check(self, data)
         parent = data.get("parent")
         if parent is not None and parent.cycle_id != self.cycle.pk:
             self.add_error("parent", _("Align to an objective of the same cycle."))

@@ -13,6 +13,7 @@ from accounts.concurrency import VersionField, carry_version
 from accounts.forms import submit_helper
 from accounts.models import Department, User
 from accounts.selectors import headed_subtree_ids, user_roles
+from plans.forms import measure_target_check
 from plans.models import AppraisalCycle, Measure, Objective, ObjectiveTemplate, TemplateSet
 from plans.selectors import WEIGHT_TOTAL
 from plans.templates_assign import MAX_CHOSEN
@@ -168,21 +169,7 @@ class ObjectiveTemplateForm(forms.ModelForm[ObjectiveTemplate]):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        measure, target = data.get("measure"), data.get("target")
-        if measure == Measure.MILESTONE:
-            if target is not None:
-                self.add_error("target", _("A milestone has no numeric target: leave it empty."))
-        elif measure == Measure.PERCENT:
-            if target is not None and not (0 < target <= 100):
-                self.add_error("target", _("A percentage target is between 0 and 100."))
-        elif measure == Measure.NUMBER:
-            if target is None:
-                if "target" not in self.errors:  # an invalid one has its own error only
-                    self.add_error("target", _("A number objective needs a target to reach."))
-            elif target <= 0:
-                self.add_error("target", _("The target must be more than zero."))
-            if not data.get("unit"):
-                self.add_error("unit", _("Say what is counted, e.g. orders or €."))
+        measure_target_check(self, data)
         data["curve"] = []
         if data.get("pattern") == ObjectiveTemplate.Pattern.CURVE:
             self._clean_curve(data)

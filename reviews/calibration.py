@@ -117,11 +117,6 @@ def proposals_open(cycle: AppraisalCycle) -> bool:
     ).exists()
 
 
-def results_published(cycle: AppraisalCycle) -> bool:
-    """Has HR published ``cycle``'s calibration (each person now sees their final rating)?"""
-    return Calibration.objects.filter(cycle=cycle, published_at__isnull=False).exists()
-
-
 def adjustments_of(result: CycleResult) -> list[RatingAdjustment]:
     """The rating adjustments of ``result``, newest first, with who made each (one query).
 

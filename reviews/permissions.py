@@ -303,7 +303,6 @@ def require(condition: bool) -> None:
 # look for access checks.
 from reviews.result_permissions import (  # noqa: E402
     ResultAccess,
-    calibration_of,
     get_result_access,
     result_access,
     result_participant_cycle_ids,
@@ -314,7 +313,6 @@ from reviews.result_permissions import (  # noqa: E402
 
 __all__ = [
     "ResultAccess",
-    "calibration_of",
     "get_result_access",
     "result_access",
     "result_participant_cycle_ids",

@@ -87,14 +87,6 @@ def results_visible_to(user: User) -> QuerySet[CycleResult]:
     )
 
 
-def calibration_of(result: CycleResult) -> Calibration | None:
-    """The calibration of the result's cycle, if HR started one."""
-    try:
-        return result.cycle.calibration
-    except Calibration.DoesNotExist:
-        return None
-
-
 def result_proposer_ids(results: list[CycleResult]) -> dict[int, int | None]:
     """``{result id: id of who proposes its rating, or None (HR)}`` in at most three queries.
 
@@ -135,7 +127,12 @@ class ResultAccess:
 
     @property
     def calibration(self) -> Calibration | None:
-        return calibration_of(self.result)
+        """The calibration of the result's cycle, if HR started one (read through the
+        cycle, which the results' selectors load with it)."""
+        try:
+            return self.result.cycle.calibration
+        except Calibration.DoesNotExist:
+            return None
 
     @property
     def is_published(self) -> bool:

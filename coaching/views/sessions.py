@@ -37,6 +37,7 @@ from coaching.permissions import (
 )
 from coaching.praise_access import can_praise_from_session
 from coaching.questions import NINE_QUESTIONS, answered_questions, unanswered_questions
+from coaching.read_log import private_note_reads_of
 from coaching.selectors import (
     coaching_type_suggest,
     quick_note_people,
@@ -203,6 +204,8 @@ def _session_context(
         "coachee_left": left,
         "show_content": content,
         "show_private": is_coach,
+        # Who else read the private note, and why: its author's to know (issue 18 §3).
+        "note_reads": private_note_reads_of(session) if is_coach else [],
         "can_edit": can_edit_session(user, session),
         "can_acknowledge": can_acknowledge(user, session),
         # The coach turns an encouragement's "what went well" into praise (issue 18 §1).

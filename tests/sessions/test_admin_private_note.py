@@ -1,6 +1,6 @@
-"""No admin lookup, filter, search, ordering or column reads a private note for a staff
-user who is not a superuser: not on the sessions list, and not through any other model
-related to a session. The lookups themselves are tried, not only the pages."""
+"""No admin lookup, filter, search, ordering or column reads a private note for anyone,
+superusers included (issue 18 §3): not on the sessions list, and not through any other
+model related to a session. The lookups themselves are tried, not only the pages."""
 
 from __future__ import annotations
 
@@ -43,9 +43,11 @@ def sessions(manager, report):
     return made
 
 
-@pytest.fixture
-def staff(db):
-    """Staff who may view everything in the admin, but is not a superuser."""
+@pytest.fixture(params=["staff", "superuser"])
+def staff(db, request):
+    """Staff who may view everything in the admin; and a superuser, who is refused alike."""
+    if request.param == "superuser":
+        return UserFactory(email="root@example.com", is_staff=True, is_superuser=True)
     user = UserFactory(email="stan@example.com", is_staff=True)
     user.user_permissions.add(*Permission.objects.filter(codename__startswith="view_"))
     return user
@@ -173,7 +175,7 @@ def test_the_change_page_hides_the_private_note_from_staff(client, sessions, sta
     assert page.status_code == 200 and PRIVATE not in page.content.decode()
 
 
-def test_a_superuser_keeps_the_lookups(client, sessions, superuser):
+def test_a_superuser_is_refused_the_lookups_too(client, sessions, superuser):
     client.force_login(superuser)
     response = client.get(changelist(CoachingSession), {"private_note__regex": "^Worried"})
-    assert listed(response) == 1
+    assert listed(response) == "HTTP 400"
