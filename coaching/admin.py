@@ -14,12 +14,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
-from accounts.admin import PrivateFieldsAdmin, VersionedAdmin
+from accounts.admin import PrivateFieldsAdmin, VersionedAdmin, ViewOnSiteWhenAllowedAdmin
 from accounts.http import user_of
 from accounts.models import User
 from coaching.forms import duration_field
 from coaching.models import ActionItem, CoachingSession, ImprovementPlan, PrivateNoteRead
 from coaching.permissions import improvement_plans_visible_to, sessions_visible_to
+from coaching.praise_access import praise_visible_to
+from coaching.praise_models import CompanyValue, Praise
 from coaching.read_log import REASON_MIN_LENGTH, can_reveal_private_note, private_note_reveal
 
 
@@ -160,6 +162,30 @@ class ImprovementPlanAdmin(VersionedAdmin[ImprovementPlan]):
 
     def visible_on_site(self, user: User, obj: ImprovementPlan) -> bool:
         return improvement_plans_visible_to(user).filter(pk=obj.pk).exists()
+
+
+@admin.register(CompanyValue)
+class CompanyValueAdmin(PrivateFieldsAdmin[CompanyValue]):
+    list_display = ["name", "position", "active"]
+    list_editable = ["position", "active"]
+
+
+@admin.register(Praise)
+class PraiseAdmin(ViewOnSiteWhenAllowedAdmin[Praise]):
+    """Praise is read here by staff; who it is for and from never changes (another
+    person's managers would read it), and "View on site" only where the product shows it."""
+
+    list_display = ["given_at", "employee", "giver", "behaviour", "visibility", "withdrawn_at"]
+    list_filter = ["visibility"]
+    list_select_related = ["employee", "giver"]
+    raw_id_fields = ["employee", "giver", "objective", "session"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Praise | None = None) -> Any:
+        fixed = ("employee", "giver", "session") if obj is not None else ()
+        return (*super().get_readonly_fields(request, obj), *fixed)
+
+    def visible_on_site(self, user: User, obj: Praise) -> bool:
+        return praise_visible_to(user).filter(pk=obj.pk).exists()
 
 
 @admin.register(PrivateNoteRead)

@@ -19,6 +19,7 @@ class CoachingConfig(AppConfig):
             team_checkpoints,
         )
         from coaching.feedback_results import person_feedback_panel  # noqa: PLC0415
+        from coaching.praise import person_praise_panel  # noqa: PLC0415
         from plans.extensions import (  # noqa: PLC0415
             objective_actions,
             objective_records,
@@ -34,3 +35,4 @@ class CoachingConfig(AppConfig):
         person_records.register(person_improvement_plans)
         person_panels.register(person_trajectory_panel)
         person_panels.register(person_feedback_panel)
+        person_panels.register(person_praise_panel)

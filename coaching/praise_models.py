@@ -93,6 +93,9 @@ class Praise(OrgRecord):
     )
     given_at = models.DateTimeField(_("given"), default=timezone.now)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    # The key of the form that gave it, made when the form was drawn: the same form sent
+    # again (Back and Give, a retry) finds this praise instead of giving it twice.
+    form_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-given_at", "-pk"]

@@ -7,6 +7,7 @@ from coaching.views import (
     feedback,
     improvement_plans,
     overview,
+    praise,
     sessions,
 )
 
@@ -69,4 +70,26 @@ urlpatterns = [
     path("coaching/feedback/", feedback.feedback_todo, name="feedback_todo"),
     path("coaching/feedback/<int:pk>/answer/", feedback.feedback_answer, name="feedback_answer"),
     path("coaching/feedback/mine/", feedback.feedback_mine, name="feedback_mine"),
+    # Praise (issue 18 §1).
+    path("coaching/praise/", praise.praise_wall, name="praise_wall"),
+    path(
+        "coaching/praise/departments/<int:pk>/",
+        praise.praise_department_wall,
+        name="praise_department_wall",
+    ),
+    path("coaching/praise/mine/", praise.praise_mine, name="praise_mine"),
+    path("coaching/praise/new/", praise.praise_new, name="praise_new"),
+    path("coaching/praise/<int:pk>/", praise.praise_detail, name="praise_detail"),
+    path(
+        "coaching/praise/<int:pk>/visibility/",
+        praise.praise_visibility,
+        name="praise_visibility",
+    ),
+    path("coaching/praise/<int:pk>/withdraw/", praise.praise_withdraw_view, name="praise_withdraw"),
+    path("coaching/praise/values/", praise.company_values, name="company_values"),
+    path(
+        "coaching/praise/values/<int:pk>/edit/",
+        praise.company_value_edit,
+        name="company_value_edit",
+    ),
 ]

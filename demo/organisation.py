@@ -19,6 +19,7 @@ from demo.feedback import demo_feedback_seed
 from demo.lifecycle import demo_last_year_seed, demo_lifecycle_seed
 from demo.method import demo_method_seed
 from demo.plans import demo_plans_seed
+from demo.praise import demo_praise_seed
 from demo.read_log import demo_read_log_seed
 from demo.results import demo_results_seed
 from demo.reviews import demo_reviews_seed
@@ -135,5 +136,6 @@ def demo_organisation_seed() -> ImportResult:
     demo_templates_lib_seed()
     demo_read_log_seed()
     demo_feedback_seed()  # upward feedback (issue 18 §2)
+    demo_praise_seed()
     objective_progress_refresh()
     return result

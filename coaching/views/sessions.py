@@ -35,6 +35,7 @@ from coaching.permissions import (
     is_coachee,
     session_in_closed_cycle,
 )
+from coaching.praise_access import can_praise_from_session
 from coaching.questions import NINE_QUESTIONS, answered_questions, unanswered_questions
 from coaching.read_log import private_note_reads_of
 from coaching.selectors import (
@@ -207,6 +208,8 @@ def _session_context(
         "note_reads": private_note_reads_of(session) if is_coach else [],
         "can_edit": can_edit_session(user, session),
         "can_acknowledge": can_acknowledge(user, session),
+        # The coach turns an encouragement's "what went well" into praise (issue 18 §1).
+        "can_praise": can_praise_from_session(user, session),
         "acknowledge_form": acknowledge_form or AcknowledgeForm(),
         "links": session_links(session=session) if content else [],
         "records": session_records.links(user, session),

@@ -20,6 +20,7 @@ from accounts.http import user_of
 from accounts.links import named_url
 from accounts.models import Department
 from accounts.selectors import user_roles
+from coaching.praise import praise_of_cycle
 from coaching.trajectory import person_trajectory
 from plans.permissions import get_cycle_for_hr
 from reviews.calibration import adjustments_of, proposals_open
@@ -201,6 +202,10 @@ def _printable(access: ResultAccess) -> dict[str, Any]:
             person_trajectory(viewer=access.user, person=result.employee, cycle=result.cycle)
             if result.employee
             else None
+        ),
+        # The praise received during the cycle that the reader may see (issue 18 §1).
+        "praise_list": (
+            praise_of_cycle(access.user, result.employee, result.cycle) if result.employee else []
         ),
         # Who changed the rating in calibration, when, from what to what and why: for
         # those who read the proposal (HR, the participants, the managers), never the person.

@@ -26,6 +26,7 @@ from coaching.models import (
     ImprovementPlan,
     PerformanceFact,
 )
+from coaching.praise_models import CompanyValue, Praise
 from plans.models import (
     AppraisalCycle,
     Objective,
@@ -96,6 +97,10 @@ class World:
     feedback_draft: FeedbackRound
     feedback_open: FeedbackRound
     feedback_closed: FeedbackRound
+    # Praise (issue 18 §1): Paul's praise of Rob, Maria's encouragement of Rob, a value.
+    encouragement_session: CoachingSession
+    company_value: CompanyValue
+    praise: Praise
 
     def user(self, name: str) -> User | None:
         """The persona called ``name``; None for an anonymous visitor."""
@@ -265,6 +270,25 @@ def build_world() -> World:
         parent=department_objective,
     )
     feedback_rounds = _feedback_rounds(personas["hr"], today)
+    encouragement_session = CoachingSession.objects.create(
+        coach=manager,
+        employee=report,
+        type="encouragement",
+        duration_minutes=10,
+        held_on=today,
+        strengths="Calm with the angry customer.",
+        strengths_example="Kept the call going until the refund was agreed.",
+        private_note="Maybe ready to lead the team.",
+    )
+    company_value = CompanyValue.objects.create(name="Customers first")
+    praise = Praise.objects.create(
+        employee=report,
+        giver=personas["peer"],
+        behaviour="Shared his call notes",
+        example="Sent me the Acme notes before my visit.",
+        value=company_value,
+        visibility="department",
+    )
     return World(
         manager=manager,
         report=report,
@@ -299,6 +323,9 @@ def build_world() -> World:
         feedback_draft=feedback_rounds[0],
         feedback_open=feedback_rounds[1],
         feedback_closed=feedback_rounds[2],
+        encouragement_session=encouragement_session,
+        company_value=company_value,
+        praise=praise,
     )
 
 
