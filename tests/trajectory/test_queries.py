@@ -68,7 +68,7 @@ def test_the_person_page_stays_flat(client, manager, size, django_assert_max_num
         )
     client.force_login(manager)
     client.get(reverse("accounts:person_detail", args=[person.pk]))  # warm up
-    with django_assert_max_num_queries(18):  # 4 of them the trajectory
+    with django_assert_max_num_queries(19):  # 4 of them the trajectory, 2 the praise panel
         response = client.get(reverse("accounts:person_detail", args=[person.pk]))
     assert "Coaching trajectory" in response.content.decode()
 
