@@ -22,7 +22,12 @@ from coaching.models import ActionItem, CoachingSession, ImprovementPlan, Privat
 from coaching.permissions import improvement_plans_visible_to, sessions_visible_to
 from coaching.praise_access import praise_visible_to
 from coaching.praise_models import CompanyValue, Praise
-from coaching.read_log import REASON_MIN_LENGTH, can_reveal_private_note, private_note_reveal
+from coaching.read_log import (
+    REASON_MIN_LENGTH,
+    can_reveal_private_note,
+    private_note_reveal,
+    reason_is_meaningful,
+)
 
 
 class RevealReasonForm(forms.Form):
@@ -37,9 +42,12 @@ class RevealReasonForm(forms.Form):
 
     def clean_reason(self) -> str:
         reason = " ".join(self.cleaned_data["reason"].split())
-        if len(reason) < REASON_MIN_LENGTH:
+        if not reason_is_meaningful(reason):
             raise forms.ValidationError(
-                _("Give a reason of at least %(count)d characters."),
+                _(
+                    "Give the real reason, in words (at least %(count)d characters), as the "
+                    "author will read it: for example “Legal request from the court, case 123”."
+                ),
                 params={"count": REASON_MIN_LENGTH},
             )
         return reason
@@ -88,8 +96,9 @@ class CoachingSessionAdmin(VersionedAdmin[CoachingSession]):
     @admin.display(description=_("private note"))
     def private_note_masked(self, obj: CoachingSession) -> str:
         """Masked for everyone; a superuser is offered the reveal page (which logs the read)."""
-        if not obj.pk or not obj.private_note:
-            return str(_("None."))
+        # The same words whether or not there is a note: an empty one is not told apart.
+        if not obj.pk:
+            return ""
         url = reverse("admin:coaching_coachingsession_reveal", args=[obj.pk])
         return format_html(
             '{} <a href="{}" data-testid="reveal-private-note">{}</a>',

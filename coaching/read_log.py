@@ -18,11 +18,21 @@ from accounts.services import notify_each
 from coaching.models import CoachingSession, PrivateNoteRead
 
 REASON_MIN_LENGTH = 10
+# "aaaaaaaaaaaa" or a row of dots is no reason: so many different letters at least
+# (any script: 法院要求披露 counts six).
+REASON_MIN_DISTINCT_LETTERS = 5
 
 READ_MESSAGE = _(
     "The administrator %(reader)s read the private note of your coaching session of %(date)s: "
     "%(reason)s"
 )
+
+
+def reason_is_meaningful(reason: str) -> bool:
+    """Whether ``reason`` (already trimmed) reads as words: at least ``REASON_MIN_LENGTH``
+    characters with ``REASON_MIN_DISTINCT_LETTERS`` different letters, in any script."""
+    letters = {c.casefold() for c in reason if c.isalpha()}
+    return len(reason) >= REASON_MIN_LENGTH and len(letters) >= REASON_MIN_DISTINCT_LETTERS
 
 
 def can_reveal_private_note(user: User) -> bool:
@@ -36,14 +46,14 @@ def private_note_reveal(*, session: CoachingSession, reader: User, reason: str) 
     The read is logged (who, when, which session, why) and the author told in
     the app, in the same transaction as the read, so there is no read without
     its record. Raises ``PermissionDenied`` for anyone but an active superuser,
-    and ``ValueError`` for a reason shorter than ``REASON_MIN_LENGTH`` characters
-    once trimmed (the admin form says so beside the field first).
+    and ``ValueError`` for a reason that is not words (``reason_is_meaningful``; the
+    admin form says so beside the field first).
     """
     if not can_reveal_private_note(reader):
         raise PermissionDenied
     reason = " ".join(reason.split())
-    if len(reason) < REASON_MIN_LENGTH:
-        raise ValueError("a reason is required")
+    if not reason_is_meaningful(reason):
+        raise ValueError("a reason in words is required")
     with transaction.atomic():
         locked = CoachingSession.objects.select_for_update().get(pk=session.pk)
         read = PrivateNoteRead.objects.create(session=locked, reader=reader, reason=reason)

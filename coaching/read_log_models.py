@@ -37,4 +37,4 @@ class PrivateNoteRead(models.Model):
         verbose_name_plural = _("private note reads")
 
     def __str__(self) -> str:
-        return f"{self.session_id}: {self.reason}"
+        return f"{timezone.localtime(self.read_at):%Y-%m-%d %H:%M} · {self.reader}"

@@ -75,12 +75,38 @@ def test_a_superuser_cannot_filter_or_search_sessions_by_the_note(client, sessio
 def test_revealing_asks_for_a_reason_first_and_shows_nothing_before(django_app, session, superuser):
     page = django_app.get(reveal_url(session), user=superuser)
     assert NOTE not in page.text
-    form = form_with_button(page, "Record the reason and reveal the note")
-    form["reason"] = "   legal   "
-    refused = press(form, "Record the reason and reveal the note")
-    assert errors_beside(refused, "reason") == ["Give a reason of at least 10 characters."]
-    assert NOTE not in refused.text
+    for meaningless in ("   legal   ", "aaaaaaaaaaaa", "." * 26, "1234567890 !!"):
+        form = form_with_button(page, "Record the reason and reveal the note")
+        form["reason"] = meaningless
+        refused = press(form, "Record the reason and reveal the note")
+        assert errors_beside(refused, "reason")[0].startswith("Give the real reason, in words")
+        assert NOTE not in refused.text
+        page = refused
     assert not PrivateNoteRead.objects.exists()
+
+
+def test_a_reason_in_chinese_is_a_reason(django_app, session, superuser):
+    page = django_app.get(reveal_url(session), user=superuser)
+    form = form_with_button(page, "Record the reason and reveal the note")
+    form["reason"] = "应法院要求披露辅导记录"
+    shown = press(form, "Record the reason and reveal the note")
+    assert NOTE in shown.text
+    assert PrivateNoteRead.objects.get().reason == "应法院要求披露辅导记录"
+
+
+def test_the_admin_does_not_tell_a_session_with_a_note_from_one_without(
+    django_app, session, superuser, manager, report
+):
+    empty = CoachingSession.objects.create(
+        coach=manager, employee=report, type="guidance", held_on=timezone.localdate()
+    )
+    shown = []
+    for one in (session, empty):
+        page = django_app.get(change_url(one), user=superuser)
+        masked = page.html.find("div", class_="field-private_note_masked")
+        shown.append(" ".join(masked.get_text(" ").split()))
+    assert shown[0] == shown[1]
+    assert "Masked: only its author reads it." in shown[0]
 
 
 def test_a_revealed_note_is_logged_and_its_author_told_and_shown(
