@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Field as DbField
+from django.db.models import QuerySet
 from django.forms import Field as FormField
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -20,6 +21,7 @@ from accounts.models import User
 from coaching.forms import duration_field
 from coaching.models import ActionItem, CoachingSession, ImprovementPlan, PrivateNoteRead
 from coaching.permissions import improvement_plans_visible_to, sessions_visible_to
+from coaching.praise import praise_notifications_remove
 from coaching.praise_access import praise_visible_to
 from coaching.praise_models import CompanyValue, Praise
 from coaching.read_log import (
@@ -181,17 +183,28 @@ class CompanyValueAdmin(PrivateFieldsAdmin[CompanyValue]):
 
 @admin.register(Praise)
 class PraiseAdmin(ViewOnSiteWhenAllowedAdmin[Praise]):
-    """Praise is read here by staff; who it is for and from never changes (another
-    person's managers would read it), and "View on site" only where the product shows it."""
+    """Praise is the giver's words and the recipient's to show: read here by staff,
+    never added or changed (no forged giver, no rewritten text, no widened visibility).
+    A superuser may delete one as moderation; its notifications go with it. "View on
+    site" only where the product shows it."""
 
     list_display = ["given_at", "employee", "giver", "behaviour", "visibility", "withdrawn_at"]
     list_filter = ["visibility"]
     list_select_related = ["employee", "giver"]
-    raw_id_fields = ["employee", "giver", "objective", "session"]
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Praise | None = None) -> Any:
-        fixed = ("employee", "giver", "session") if obj is not None else ()
-        return (*super().get_readonly_fields(request, obj), *fixed)
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def delete_model(self, request: HttpRequest, obj: Praise) -> None:
+        praise_notifications_remove([obj])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Praise]) -> None:
+        praise_notifications_remove(list(queryset))
+        super().delete_queryset(request, queryset)
 
     def visible_on_site(self, user: User, obj: Praise) -> bool:
         return praise_visible_to(user).filter(pk=obj.pk).exists()

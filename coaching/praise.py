@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from functools import partial
 from urllib.parse import urlencode
 
@@ -24,7 +25,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.extensions import PagePanel
 from accounts.links import named_url
-from accounts.models import Department, User
+from accounts.models import Department, Notification, User
 from accounts.notifications import Reminder, reminders_send
 from coaching.models import CoachingSession
 from coaching.praise_access import (
@@ -46,6 +47,9 @@ PRAISE_RECEIVED_LINE = gettext_noop(
     "or the whole organisation may see it too."
 )
 PANEL_SIZE = 10
+# The same praise typed again within this time is the praise already given (Back, then
+# "Give praise" on a fresh form that the browser refilled).
+SAME_PRAISE_WINDOW = dt.timedelta(hours=1)
 
 # --- Reads ---------------------------------------------------------------------------
 
@@ -141,6 +145,15 @@ def company_values_offered() -> QuerySet[CompanyValue]:
     return CompanyValue.objects.filter(active=True)
 
 
+def praise_from_session(giver: User, session: CoachingSession) -> Praise | None:
+    """The standing praise ``giver`` already gave from ``session`` (the latest), if any."""
+    return (
+        Praise.objects.filter(session=session, giver=giver, withdrawn_at__isnull=True)
+        .order_by("-given_at", "-pk")
+        .first()
+    )
+
+
 def session_praise_initial(session: CoachingSession) -> dict[str, str]:
     """What a praise form starts from: the shared *what went well* and its example.
     Never the private note, nor any other part of the session."""
@@ -166,48 +179,63 @@ def praise_give(
     value: CompanyValue | None = None,
     session: CoachingSession | None = None,
     form_key: uuid.UUID | None = None,
-) -> Praise:
+) -> tuple[Praise, bool]:
     """Praise ``employee`` (private until they show it) and tell them, in-app and by
-    e-mail in their language, once the praise is saved.
+    e-mail in their language, once the praise is saved. Returns the praise and whether
+    it is new.
 
-    ``form_key`` names the form it came from: sent again (also twice at once, a unique
-    key), that form finds the praise it gave the first time, and nobody is told twice.
+    Given once: ``form_key`` names the form it came from, so that form sent again (also
+    twice at once, a unique key) finds the praise it gave; and the same behaviour and
+    example for the same person from the same giver within ``SAME_PRAISE_WINDOW`` (not
+    withdrawn) is that praise too, whatever the form. Nobody is told twice.
     """
     if not can_praise(giver, employee):
-        raise ValidationError(_("You can praise any other active person, not yourself."))
-    if not example.strip():
+        raise ValidationError(_("You can praise anyone else in the organisation chart."))
+    behaviour, example = behaviour.strip(), example.strip()
+    if not example:
         raise ValidationError(_("Praise must cite a concrete example."))
     if objective is not None and objective.employee_id != employee.pk:
         raise ValidationError(_("The objective must be one of the person's own."))
     if session is not None and session.employee_id != employee.pk:
         raise ValidationError(_("The session must be one of the person's own."))
+    # One giver gives one praise at a time: two sends of the same praise queue here.
+    User.objects.select_for_update().filter(pk=giver.pk).exists()
+    mine = Praise.objects.filter(giver=giver, employee=employee)
     if form_key is not None:
-        given = Praise.objects.filter(form_key=form_key, giver=giver, employee=employee).first()
+        given = mine.filter(form_key=form_key).first()
         if given is not None:
-            return given
+            return given, False
+    same = (
+        mine.filter(
+            behaviour=behaviour,
+            example=example,
+            withdrawn_at__isnull=True,
+            given_at__gte=timezone.now() - SAME_PRAISE_WINDOW,
+        )
+        .order_by("-given_at", "-pk")
+        .first()
+    )
+    if same is not None:
+        return same, False
     try:
         with transaction.atomic():
             praise = Praise.objects.create(
                 employee=employee,
                 giver=giver,
-                behaviour=behaviour.strip(),
-                example=example.strip(),
+                behaviour=behaviour,
+                example=example,
                 objective=objective,
                 value=value,
                 session=session,
                 form_key=form_key,
             )
     except IntegrityError:
-        given = (
-            Praise.objects.filter(form_key=form_key, giver=giver, employee=employee).first()
-            if form_key is not None
-            else None
-        )
+        given = mine.filter(form_key=form_key).first() if form_key is not None else None
         if given is None:
             raise  # the key of someone else's form: not theirs to find
-        return given
+        return given, False
     transaction.on_commit(partial(praise_received_notify, praise_id=praise.pk))
-    return praise
+    return praise, True
 
 
 def praise_received_notify(*, praise_id: int) -> int:
@@ -246,7 +274,18 @@ def praise_withdraw(*, actor: User, praise: Praise) -> Praise:
         raise ValidationError(_("Only its giver withdraws a praise, once."))
     praise.withdrawn_at = timezone.now()
     praise.save(update_fields=["withdrawn_at"])
+    praise_notifications_remove([praise])
     return praise
+
+
+def praise_notifications_remove(praise: Iterable[Praise]) -> int:
+    """Remove every notification that links to these praise (their recipients', and
+    anyone's), read or not: withdrawn or deleted, the praise opens for none of them."""
+    urls = [item.get_absolute_url() for item in praise]
+    if not urls:
+        return 0
+    removed, _kinds = Notification.objects.filter(url__in=urls).delete()
+    return removed
 
 
 @transaction.atomic

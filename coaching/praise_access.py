@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, User
 from accounts.selectors import headed_subtree_ids, in_reports, user_roles
@@ -33,6 +34,10 @@ from coaching.praise_models import Praise, PraiseVisibility
 from plans.permissions import can_read_objectives_of
 
 SHOWN_BEYOND_MANAGERS = (PraiseVisibility.DEPARTMENT, PraiseVisibility.ORGANISATION)
+NOT_IN_CHART = _(
+    "Only people in the organisation chart can be praised: %(name)s is in no department."
+)
+SELF_PRAISE = _("You cannot praise yourself.")
 
 
 def wall_department_ids(user: User) -> frozenset[int]:
@@ -78,9 +83,25 @@ def can_withdraw_praise(user: User, praise: Praise) -> bool:
     return praise.giver_id == user.pk and praise.withdrawn_at is None
 
 
+def in_organisation_chart(person: User) -> bool:
+    """Active and in a department: the people praise can be for (never a technical
+    account such as the demo's administrator)."""
+    return person.is_active and person.department_id is not None
+
+
 def can_praise(user: User, employee: User) -> bool:
-    """Any active person praises any other active person, never themselves."""
-    return user.is_active and employee.is_active and employee.pk != user.pk
+    """Any active person praises any other person of the organisation chart, never
+    themselves."""
+    return user.is_active and in_organisation_chart(employee) and employee.pk != user.pk
+
+
+def praise_refusal(user: User, employee: User) -> str:
+    """Why ``user`` cannot praise the active ``employee`` ("" when they can)."""
+    if employee.pk == user.pk:
+        return str(SELF_PRAISE)
+    if not in_organisation_chart(employee):
+        return str(NOT_IN_CHART % {"name": employee.full_name})
+    return ""
 
 
 def can_praise_from_session(user: User, session: CoachingSession) -> bool:

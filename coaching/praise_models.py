@@ -10,6 +10,7 @@ the recipient opens it to their department or the whole organisation.
 from __future__ import annotations
 
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,13 +18,16 @@ from accounts.links import pk_url
 from accounts.models import OrgRecord, User
 from plans.models import Objective
 
-__all__ = ["CompanyValue", "Praise", "PraiseVisibility"]
+__all__ = ["CompanyValue", "Praise", "PraiseVisibility", "RECIPIENT_VISIBILITY_LABELS"]
+
+VALUE_NAME_TAKEN = _("There is already a company value with this name (capitals aside).")
 
 
 class CompanyValue(models.Model):
-    """One of the organisation's values that praise can name ("Customers first")."""
+    """One of the organisation's values that praise can name ("Customers first").
+    Names are unique whatever their capitals ("customers FIRST" is "Customers first")."""
 
-    name = models.CharField(_("name"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=80)
     description = models.CharField(_("description"), max_length=300, blank=True)
     active = models.BooleanField(
         _("offered"),
@@ -36,15 +40,33 @@ class CompanyValue(models.Model):
         ordering = ["position", "name"]
         verbose_name = _("company value")
         verbose_name_plural = _("company values")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="company_value_name_ci",
+                violation_error_message=VALUE_NAME_TAKEN,
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
 
 class PraiseVisibility(models.TextChoices):
-    PRIVATE = "private", _("Only me, the giver and my managers")
-    DEPARTMENT = "department", _("My department")
+    """Worded for anyone who reads it (the giver, a manager, the admin); the recipient
+    chooses among ``RECIPIENT_VISIBILITY_LABELS``."""
+
+    PRIVATE = "private", _("Private: the person, the giver and their managers")
+    DEPARTMENT = "department", _("The person's department")
     ORGANISATION = "organisation", _("The whole organisation")
+
+
+# The same levels as the recipient reads them when choosing, in their own words.
+RECIPIENT_VISIBILITY_LABELS = {
+    PraiseVisibility.PRIVATE: _("Only me, the giver and my managers"),
+    PraiseVisibility.DEPARTMENT: _("My department"),
+    PraiseVisibility.ORGANISATION: _("The whole organisation"),
+}
 
 
 class Praise(OrgRecord):

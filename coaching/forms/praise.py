@@ -12,7 +12,13 @@ from accounts.inputs import PersonField
 from accounts.models import User
 from coaching.forms.facts import FormKeyField, ObjectiveChoiceField
 from coaching.praise import company_values_offered, praise_objectives
-from coaching.praise_models import CompanyValue, Praise, PraiseVisibility
+from coaching.praise_access import NOT_IN_CHART, SELF_PRAISE, in_organisation_chart
+from coaching.praise_models import (
+    RECIPIENT_VISIBILITY_LABELS,
+    VALUE_NAME_TAKEN,
+    CompanyValue,
+    Praise,
+)
 from plans.models import Objective
 
 EXAMPLE_REQUIRED = _("Praise must cite a concrete example: what exactly did they do, and when?")
@@ -60,7 +66,7 @@ class PraiseForm(forms.ModelForm[Praise]):
                     label=_("Person to praise"),
                     help_text=_("Their e-mail address."),
                     exclude=[giver.pk],
-                    exclude_message=_("You cannot praise yourself."),
+                    exclude_message=SELF_PRAISE,
                 ),
                 **self.fields,
             }
@@ -76,6 +82,14 @@ class PraiseForm(forms.ModelForm[Praise]):
             self.fields["value"].queryset = values  # type: ignore[attr-defined]
         else:
             del self.fields["value"]
+
+    def clean_employee(self) -> User | None:
+        person: User | None = self.cleaned_data.get("employee")
+        if person is not None and not in_organisation_chart(person):
+            raise forms.ValidationError(
+                NOT_IN_CHART % {"name": person.full_name}, code="not_in_chart"
+            )
+        return person
 
     def clean_example(self) -> str:
         example: str = self.cleaned_data.get("example", "")
@@ -96,9 +110,11 @@ class PraiseForm(forms.ModelForm[Praise]):
 
 
 class PraiseVisibilityForm(forms.Form):
+    """The recipient's choice, in their own words ("Only me, …")."""
+
     visibility = forms.ChoiceField(
         label=_("Who may see this praise"),
-        choices=PraiseVisibility.choices,
+        choices=list(RECIPIENT_VISIBILITY_LABELS.items()),
         widget=forms.RadioSelect,
     )
 
@@ -110,3 +126,13 @@ class CompanyValueForm(forms.ModelForm[CompanyValue]):
         help_texts = {
             "position": _("Values are offered in this order (smallest first)."),
         }
+
+    def clean_name(self) -> str:
+        """Trimmed, and unique whatever its capitals (the database says so too)."""
+        name = " ".join(self.cleaned_data.get("name", "").split())
+        taken = CompanyValue.objects.filter(name__iexact=name)
+        if self.instance.pk is not None:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(VALUE_NAME_TAKEN, code="unique")
+        return name

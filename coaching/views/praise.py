@@ -24,6 +24,7 @@ from coaching.praise import (
     company_value_save,
     department_wall,
     organisation_wall,
+    praise_from_session,
     praise_give,
     praise_given,
     praise_received,
@@ -32,19 +33,24 @@ from coaching.praise import (
     session_praise_initial,
 )
 from coaching.praise_access import (
-    can_praise,
     can_set_praise_visibility,
     can_withdraw_praise,
     get_praise_for_user,
     get_praise_session_for_user,
     get_wall_department_for_user,
     mark_for_viewer,
+    praise_refusal,
     require_company_values_manager,
     shows_objective,
     shows_session,
     wall_department_ids,
 )
-from coaching.praise_models import CompanyValue, Praise
+from coaching.praise_models import (
+    RECIPIENT_VISIBILITY_LABELS,
+    CompanyValue,
+    Praise,
+    PraiseVisibility,
+)
 
 WALL_PAGE_SIZE = 20
 
@@ -108,10 +114,14 @@ def praise_mine(request: HttpRequest) -> HttpResponse:
 @login_required
 def praise_new(request: HttpRequest) -> HttpResponse:
     """Give praise: to anyone (``?employee=``, or typed), or from one's encouragement
-    session (``?session=``), prefilled from its shared *what went well* only."""
+    session (``?session=``), prefilled from its shared *what went well* only.
+
+    Someone who cannot be praised in ``?employee=`` (oneself, a technical account) gets
+    the form for typing a person, with the reason above it."""
     user = user_of(request)
     session: CoachingSession | None = None
     employee: User | None = None
+    refusal = ""
     session_id = param_id(request.GET, "session")
     if session_id is not None:
         session = get_praise_session_for_user(user, session_id)
@@ -120,29 +130,42 @@ def praise_new(request: HttpRequest) -> HttpResponse:
         employee_id = param_id(request.GET, "employee")
         if employee_id is not None:
             employee = get_object_or_404(User, pk=employee_id, is_active=True)
-            if not can_praise(user, employee):
-                raise PermissionDenied
+            refusal = praise_refusal(user, employee)
+            if refusal:
+                employee = None
     initial = session_praise_initial(session) if session is not None else {}
     data = request.POST if request.method == "POST" else None
     form = PraiseForm(data, giver=user, employee=employee, initial=initial)
     if data is not None and form.is_valid():
         person = employee or form.cleaned_data["employee"]
         try:
-            praise = praise_give(
+            praise, given = praise_give(
                 giver=user, employee=person, session=session, **form.give_arguments()
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
-                request,
-                _("Your praise is given. %(name)s has been told.") % {"name": person.full_name},
-            )
+            if given:
+                messages.success(
+                    request,
+                    _("Your praise is given. %(name)s has been told.") % {"name": person.full_name},
+                )
+            else:
+                messages.info(
+                    request,
+                    _("You already gave this praise: here it is. Nobody was told again."),
+                )
             return redirect(praise)
     return render(
         request,
         "coaching/praise_form.html",
-        {"form": form, "employee": employee, "session": session},
+        {
+            "form": form,
+            "employee": employee,
+            "session": session,
+            "refusal": refusal,
+            "already_praised": praise_from_session(user, session) if session else None,
+        },
     )
 
 
@@ -162,6 +185,13 @@ def _detail(
             "visibility_form": visibility_form
             or PraiseVisibilityForm(initial={"visibility": praise.visibility}),
             "can_withdraw": can_withdraw_praise(user, praise),
+            # Where the praise is listed for this viewer: theirs, or the wall.
+            "is_mine": user.pk in (praise.employee_id, praise.giver_id),
+            "visibility_label": (
+                RECIPIENT_VISIBILITY_LABELS[PraiseVisibility(praise.visibility)]
+                if praise.employee_id == user.pk
+                else praise.get_visibility_display()
+            ),
         },
         status=400 if visibility_form is not None else 200,
     )
@@ -183,22 +213,26 @@ def praise_visibility(request: HttpRequest, pk: int) -> HttpResponse:
     form = PraiseVisibilityForm(request.POST)
     if not form.is_valid():
         return _detail(request, praise, visibility_form=form)
-    praise_visibility_set(actor=user, praise=praise, visibility=form.cleaned_data["visibility"])
+    visibility = form.cleaned_data["visibility"]
+    praise_visibility_set(actor=user, praise=praise, visibility=visibility)
     messages.success(
         request,
-        _("Saved: %(who)s may see this praise.") % {"who": praise.get_visibility_display()},
+        _("Saved: %(who)s may see this praise.")
+        % {"who": RECIPIENT_VISIBILITY_LABELS[PraiseVisibility(visibility)]},
     )
     return redirect(praise)
 
 
 @login_required
-@require_POST
 def praise_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """The giver takes their praise back (403 to anyone else who sees it)."""
+    """The giver takes their praise back, after confirming it on this page (403 to
+    anyone else who sees it). The notifications that point to it go too."""
     user = user_of(request)
     praise = get_praise_for_user(user, pk)
     if not can_withdraw_praise(user, praise):
         raise PermissionDenied
+    if request.method != "POST":
+        return render(request, "coaching/praise_withdraw.html", {"praise": praise})
     praise_withdraw(actor=user, praise=praise)
     messages.success(request, _("Your praise is withdrawn: only you see it now."))
     return redirect(praise)

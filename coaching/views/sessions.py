@@ -35,6 +35,7 @@ from coaching.permissions import (
     is_coachee,
     session_in_closed_cycle,
 )
+from coaching.praise import praise_from_session
 from coaching.praise_access import can_praise_from_session
 from coaching.questions import NINE_QUESTIONS, answered_questions, unanswered_questions
 from coaching.read_log import private_note_reads_of
@@ -210,6 +211,8 @@ def _session_context(
         "can_acknowledge": can_acknowledge(user, session),
         # The coach turns an encouragement's "what went well" into praise (issue 18 §1).
         "can_praise": can_praise_from_session(user, session),
+        # ... once: the praise already given from it is linked instead of the button.
+        "session_praise": praise_from_session(user, session) if is_coach else None,
         "acknowledge_form": acknowledge_form or AcknowledgeForm(),
         "links": session_links(session=session) if content else [],
         "records": session_records.links(user, session),

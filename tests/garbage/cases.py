@@ -459,8 +459,6 @@ CASES: list[Case] = [
         "peer",
         "POST",
         args=("praise",),
-        page="coaching:praise_detail",
-        page_args=("praise",),
     ),
     Case("coaching:company_values", "hr", "POST", fill=lambda world: {"new-name": "Own it"}),
     Case("coaching:company_value_edit", "hr", "POST", args=("company_value",)),

@@ -102,8 +102,20 @@ def test_nobody_praises_themselves(django_app, people):
     page = press(form, "Give praise")
     assert errors_beside(page, "employee") == ["You cannot praise yourself."]
     assert not Praise.objects.exists()
+    # Sent to the form for oneself (a link, a typed address): the form for someone
+    # else, with the reason above it, not a bare 403.
     paul = people["paul"]
-    django_app.get(f"{NEW}?employee={paul.pk}", user=paul, status=403)
+    page = django_app.get(f"{NEW}?employee={paul.pk}", user=paul)
+    assert page.html.select_one("[data-testid=praise-refusal]").get_text(" ", strip=True) == (
+        "You cannot praise yourself. Type the address of the person you want to praise."
+    )
+    form = form_by_testid(page, "praise-form")
+    assert form["employee"].value == ""
+    form["employee"] = "paul@example.com"
+    form["behaviour"] = "Me"
+    form["example"] = "Everything."
+    assert errors_beside(press(form, "Give praise"), "employee") == ["You cannot praise yourself."]
+    assert not Praise.objects.exists()
 
 
 def test_a_manager_may_name_the_persons_objective_and_an_offered_value(
@@ -187,7 +199,9 @@ def test_the_giver_and_the_managers_cannot_change_who_sees_it(django_app, people
 
 def test_the_giver_withdraws_their_praise(django_app, people, praise):
     page = django_app.get(praise.get_absolute_url(), user=people["paul"])
-    after = press(form_by_testid(page, "withdraw-form"), "Withdraw my praise").follow()
+    confirm = page.click("Withdraw my praise…")
+    assert "This cannot be undone." in confirm.text
+    after = press(form_by_testid(confirm, "withdraw-form"), "Withdraw my praise").follow()
     assert messages(after) == ["Your praise is withdrawn: only you see it now."]
     assert after.html.select("[data-testid=praise-withdrawn]")
     assert not after.html.select("[data-testid=withdraw-form]")

@@ -84,9 +84,12 @@ def test_only_the_giver_withdraws(client, people, praise):
             continue
         client.force_login(people[name])
         expected = 403 if name in {"ivy", "rob", "maria"} else 404
+        assert client.get(url).status_code == expected, name
         assert client.post(url).status_code == expected, name
     assert _state() == before
     client.force_login(people["paul"])
+    assert client.get(url).status_code == 200  # the confirmation, which writes nothing
+    assert _state() == before
     assert client.post(url).status_code == 302
     # Withdrawn once: a second press is refused.
     assert client.post(url).status_code == 403
@@ -123,10 +126,14 @@ def test_giving_praise_is_refused_for_oneself_the_absent_and_others_sessions(
     new = reverse("coaching:praise_new")
     ivy = people["ivy"]
     client.force_login(ivy)
-    assert client.get(f"{new}?employee={ivy.pk}").status_code == 403
+    # Oneself: the form for someone else, with the reason (nothing given, whatever is sent).
+    assert client.get(f"{new}?employee={ivy.pk}").status_code == 200
     assert (
         client.post(f"{new}?employee={ivy.pk}", {"behaviour": "x", "example": "y"}).status_code
-        == 403
+        == 200
+    )
+    client.post(
+        f"{new}?employee={ivy.pk}", {"employee": ivy.email, "behaviour": "x", "example": "y"}
     )
     assert client.get(f"{new}?employee=99999").status_code == 404
     assert client.get(f"{new}?employee=abc").status_code == 400
