@@ -42,9 +42,9 @@ def settled_reports(*, on: dt.datetime) -> list[tuple[int, int]]:
     for person_id, periods in sorted(runs.items()):
         if joined[person_id] > since:
             continue  # a newcomer
-        manager_id = _one_manager_throughout(periods, since=since, on=on)
-        if manager_id is not None and manager_id in joined:  # an active manager
-            pairs.append((person_id, manager_id))
+        settled_with = _one_manager_throughout(periods, since=since, on=on)
+        if settled_with is not None and settled_with in joined:  # an active manager
+            pairs.append((person_id, settled_with))
     return sorted(pairs, key=lambda pair: (pair[1], pair[0]))
 
 
