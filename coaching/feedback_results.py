@@ -29,7 +29,7 @@ from django.template.loader import render_to_string
 
 from accounts.extensions import PagePanel
 from accounts.models import HR_GROUP_NAME, User
-from coaching.feedback import groups_of_manager, groups_of_round
+from coaching.feedback import groups_of_manager
 from coaching.feedback_models import (
     FeedbackAnswer,
     FeedbackGroup,
@@ -212,34 +212,64 @@ def person_feedback_panel(user: User, person: User) -> list[PagePanel]:
     return [PagePanel(render_to_string("coaching/_feedback_panel.html", context))]
 
 
-# The HR dashboard lists this many managers of the latest closed round, lowest first.
+# The HR dashboard shows the last this many closed rounds, and this many managers,
+# lowest in the latest round first (every group stays on its round's page).
+DASHBOARD_ROUNDS = 4
 DASHBOARD_MANAGERS = 20
 
 
 @dataclass
+class ManagerTrend:
+    manager: User
+    means: list[Decimal | None]  # per round, oldest first: None where nothing shows
+
+
+@dataclass
 class FeedbackSummary:
-    round: FeedbackRound
-    shown: list[GroupResult]  # the lowest overall means first, at most DASHBOARD_MANAGERS
-    shown_total: int
-    below: int  # groups whose results do not show: too few answered
+    rounds: list[FeedbackRound]  # the last closed rounds, oldest first
+    rows: list[ManagerTrend]  # at most DASHBOARD_MANAGERS
+    rows_total: int
+    below: int  # groups of the latest round whose results do not show
+
+    @property
+    def latest(self) -> FeedbackRound:
+        return self.rounds[-1]
 
 
 def feedback_summary() -> FeedbackSummary | None:
-    """The latest closed round for the HR dashboard: each group above the threshold with
-    its means (never a figure summed over groups, which would count the groups below)."""
-    latest = (
-        FeedbackRound.objects.filter(state=FeedbackRound.State.CLOSED)
-        .order_by("-closes_on", "-pk")
-        .first()
+    """Results per manager over the last ``DASHBOARD_ROUNDS`` closed rounds, for the HR
+    dashboard: each round's overall mean of a group only where its results show (never
+    a figure summed over groups, which would count the groups below). A manager is
+    listed when at least one of their groups shows; the lowest latest mean first."""
+    rounds = list(
+        FeedbackRound.objects.filter(state=FeedbackRound.State.CLOSED).order_by(
+            "-closes_on", "-pk"
+        )[:DASHBOARD_ROUNDS]
     )
-    if latest is None:
+    if not rounds:
         return None
-    results = group_results(groups_of_round(latest))
-    shown = [result for result in results if result.shown]
-    shown.sort(key=lambda r: (r.overall_mean is None, r.overall_mean or 0, r.group.manager_id))
+    rounds.reverse()
+    groups = list(
+        FeedbackGroup.objects.filter(round__in=rounds)
+        .select_related("round", "manager")
+        .order_by("manager__full_name", "manager_id")
+    )
+    results = group_results(groups)
+    column = {feedback_round.pk: index for index, feedback_round in enumerate(rounds)}
+    rows: dict[int, ManagerTrend] = {}
+    below = 0
+    for result in results:
+        index = column[result.group.round_id]
+        if not result.shown:
+            below += index == len(rounds) - 1
+            continue
+        manager = result.group.manager
+        row = rows.setdefault(manager.pk, ManagerTrend(manager, [None] * len(rounds)))
+        row.means[index] = result.overall_mean
+    listed = sorted(
+        rows.values(),
+        key=lambda row: (row.means[-1] is None, row.means[-1] or 0, row.manager.full_name),
+    )
     return FeedbackSummary(
-        round=latest,
-        shown=shown[:DASHBOARD_MANAGERS],
-        shown_total=len(shown),
-        below=len(results) - len(shown),
+        rounds=rounds, rows=listed[:DASHBOARD_MANAGERS], rows_total=len(listed), below=below
     )
