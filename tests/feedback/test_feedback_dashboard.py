@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.models import User
 from tests.factories import UserFactory
 from tests.feedback.conftest import answer, close, open_round
 
@@ -24,7 +25,7 @@ def table(page) -> list[list[str]]:
     ]
 
 
-def run(hr, name: str, answers: dict) -> None:
+def run(hr, name: str, answers: dict[User, int]) -> None:
     feedback_round = open_round(hr, name=name)
     for person, score in answers.items():
         answer(feedback_round, person, (score, score, score))

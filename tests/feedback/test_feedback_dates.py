@@ -115,3 +115,31 @@ def test_the_answers_needed_field_says_three_or_more(django_app, hr):
     form = new_round_form(django_app, hr)
     field = form.html.select_one("[name=min_answers]")
     assert (field["min"], field["max"]) == ("3", "50")
+
+
+def test_the_answer_sheet_says_hr_sees_the_results_too(django_app, hr, team):
+    feedback_round = open_round(hr)
+    page = django_app.get(
+        reverse("coaching:feedback_answer", args=[feedback_round.pk]), user=team[0]
+    )
+    note = " ".join(page.html.select_one("[data-testid=feedback-anonymity]").get_text().split())
+    assert "Maria Manager and HR see only the results of everyone Maria Manager coaches" in note
+    assert "at least 3 people outside HR answered" in note
+
+
+def test_the_results_chart_counts_whole_people(django_app, hr, team, manager):
+    from tests.feedback.conftest import answer, close
+
+    feedback_round = open_round(hr)
+    for person in team:
+        answer(feedback_round, person)
+    close(feedback_round)
+    page = django_app.get(reverse("coaching:feedback_mine"), user=manager)
+    assert page.html.select_one("canvas[data-chart]").has_attr("data-integer")
+
+
+def test_on_a_phone_the_rounds_list_says_each_rounds_dates_under_its_name(django_app, hr):
+    make_round(hr)
+    page = django_app.get(reverse("coaching:feedback_round_list"), user=hr)
+    line = " ".join(page.html.select_one("[data-testid=feedback-round-phone]").get_text().split())
+    assert line.endswith("0 invited · 3 answers needed")
