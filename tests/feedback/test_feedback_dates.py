@@ -143,3 +143,18 @@ def test_on_a_phone_the_rounds_list_says_each_rounds_dates_under_its_name(django
     page = django_app.get(reverse("coaching:feedback_round_list"), user=hr)
     line = " ".join(page.html.select_one("[data-testid=feedback-round-phone]").get_text().split())
     assert line.endswith("0 invited · 3 answers needed")
+
+
+def test_a_draft_whose_closing_day_has_passed_does_not_open(django_app, hr, team):
+    feedback_round = make_round(hr)
+    closed_on = timezone.localdate() - dt.timedelta(days=1)
+    FeedbackRound.objects.filter(pk=feedback_round.pk).update(
+        opens_on=closed_on - dt.timedelta(days=7), closes_on=closed_on
+    )
+    page = django_app.get(feedback_round.get_absolute_url(), user=hr)
+    after = press(form_with_button(page, "Open the round"), "Open the round").follow()
+    shown = formats.date_format(closed_on, "SHORT_DATE_FORMAT")
+    assert messages(after) == [
+        f"This round's closing day, {shown}, has passed: change it, then open it."
+    ]
+    assert not FeedbackParticipation.objects.exists()

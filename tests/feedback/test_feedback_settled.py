@@ -173,3 +173,36 @@ def test_the_round_page_says_who_is_asked(django_app, hr):
     page = django_app.get(feedback_round.get_absolute_url(), user=hr)
     text = " ".join(page.html.select_one("[data-testid=feedback-settled]").get_text().split())
     assert "after reporting to them for at least 30 days when the round opens" in text
+
+
+def org_file(*rows: str) -> bytes:
+    header = "email,full_name,job_title,department,parent_department,manager_email,is_head"
+    return "\n".join([header, *rows, ""]).encode()
+
+
+def test_the_attack_by_two_org_imports(django_app, hr, manager, team, other_manager):
+    """As the tester did it: one import reshapes Maria's team (two HR people in, her
+    other reports out to Olga), the round opens, a second import puts it all back."""
+    from accounts.org_import.importer import org_import
+
+    rob, sam, tia = team
+    hannah = make_hr(UserFactory(full_name="Hannah HR", email="hannah@example.com"))
+    feedback_round = make_round(hr)
+
+    def place(people_and_managers) -> None:
+        rows = [
+            f"{p.email},{p.full_name},Specialist,Sales,,{m.email if m else ''},no"
+            for p, m in people_and_managers
+        ]
+        result = org_import(data=org_file(*rows), filename="org.csv", actor=hr)
+        assert result.ok, result.problems
+
+    place([(hr, manager), (hannah, manager), (sam, other_manager), (tia, other_manager)])
+    open_now(hr, feedback_round)
+    assert invited(feedback_round, manager) == {rob.full_name}
+    place([(hr, None), (hannah, None), (sam, manager), (tia, manager)])
+    answer(feedback_round, rob, (1, 1, 1), "Rob's own words")
+    close(feedback_round)
+    page = django_app.get(feedback_round.get_absolute_url(), user=hr)
+    assert group_text(page, feedback_round, manager) == TOO_SMALL
+    assert "Rob's own words" not in page.text
