@@ -1,8 +1,10 @@
 """Upward feedback rounds (issue 18 §2): who may do what, and every change.
 
-HR creates a round (three default questions, edited while it is a draft), opens
-it — one group per manager, fixed that day, with their active direct reports —
-and closes it (or the daily job does, once its closing date has passed). Each
+HR creates a round (three default questions, edited while it is a draft, or deleted),
+opens it — not before its opening day: one group per manager, fixed that day, with
+the people who have reported to them for ``SETTLED_DAYS`` days
+(``coaching.feedback_groups``) — and closes it (or the daily job does, once its
+closing date has passed; no answer is taken after the closing day either way). Each
 invited person answers once; the answer sheet carries no author and no time
 (``coaching.feedback_models``), and only their participation row says they
 answered. Results are in ``coaching.feedback_results``.
@@ -35,6 +37,7 @@ from accounts.links import named_url
 from accounts.models import User
 from accounts.notifications import Reminder, reminders_send
 from accounts.selectors import user_roles
+from coaching.feedback_groups import settled_reports
 from coaching.feedback_models import (
     FeedbackAnswer,
     FeedbackGroup,
@@ -76,6 +79,15 @@ class AlreadyAnswered(Exception):
 
 class NoQuestions(Exception):
     """A round without questions cannot open."""
+
+
+class RoundNotDue(Exception):
+    """Before its opening day a round does not open (nor after its closing day)."""
+
+    def __init__(self, opens_on: dt.date, closes_on: dt.date) -> None:
+        super().__init__(opens_on, closes_on)
+        self.opens_on = opens_on
+        self.closes_on = closes_on
 
 
 # --- Access ---------------------------------------------------------------------------
@@ -127,19 +139,28 @@ def round_answered_count(feedback_round: FeedbackRound) -> int:
     return FeedbackParticipation.objects.filter(round=feedback_round, answered=True).count()
 
 
+def _waiting(user: User) -> QuerySet[FeedbackParticipation]:
+    """``user``'s unanswered invitations to rounds open and not past their closing day
+    (the daily job may not have closed them yet)."""
+    return FeedbackParticipation.objects.filter(
+        employee=user,
+        answered=False,
+        round__state=State.OPEN,
+        round__closes_on__gte=timezone.localdate(),
+    )
+
+
 def rounds_to_answer(user: User) -> list[FeedbackParticipation]:
     """The open rounds ``user`` was invited to and has not answered yet."""
     return list(
-        FeedbackParticipation.objects.filter(employee=user, answered=False, round__state=State.OPEN)
+        _waiting(user)
         .select_related("round", "group__manager")
         .order_by("round__closes_on", "round_id")
     )
 
 
 def has_feedback_to_answer(user: User) -> bool:
-    return FeedbackParticipation.objects.filter(
-        employee=user, answered=False, round__state=State.OPEN
-    ).exists()
+    return _waiting(user).exists()
 
 
 # The menu asks on every page whether a round waits for the person's answer: remembered
@@ -242,31 +263,49 @@ def feedback_round_update(
     return saved
 
 
-def _direct_reports_today() -> list[tuple[int, int]]:
-    """(person, manager) of every active person whose manager is active, today."""
-    return list(
-        User.objects.filter(is_active=True, manager__is_active=True)
-        .order_by("manager_id", "pk")
-        .values_list("pk", "manager_id")
-    )
+@transaction.atomic
+def feedback_round_delete(*, feedback_round: FeedbackRound, version: int | None) -> None:
+    """Delete a draft round and its questions. ``RoundNotDraft`` once it opened."""
+    version_claim(FeedbackRound, feedback_round.pk, version)
+    if FeedbackRound.objects.get(pk=feedback_round.pk).state != State.DRAFT:
+        raise RoundNotDraft
+    feedback_round.delete()
 
 
 @transaction.atomic
-def feedback_round_open(*, actor: User, feedback_round: FeedbackRound, version: int | None) -> int:
-    """Open a draft round: one group per manager with their active direct reports of
-    today, one participation each, and every invited person told (in-app and by e-mail,
-    in their language). Returns how many were invited.
+def feedback_round_open(
+    *,
+    actor: User,
+    feedback_round: FeedbackRound,
+    version: int | None,
+    today: dt.date | None = None,
+) -> int:
+    """Open a draft round: one group per manager with the people who have reported to
+    them for ``SETTLED_DAYS`` days (``feedback_groups.settled_reports``), one
+    participation each, and every invited person told (in-app and by e-mail, in their
+    language). Returns how many were invited.
+
+    ``RoundNotDue`` before its opening day or after its closing day. ``today`` is the
+    day it opens (the demo opens its past rounds on their day); now by default.
 
     The groups are fixed from now on: someone who changes team later still answers
     about the manager of the group they were invited into.
     """
     feedback_round.version = version_claim(FeedbackRound, feedback_round.pk, version)
-    feedback_round.refresh_from_db(fields=["state"])
+    feedback_round.refresh_from_db(fields=["state", "opens_on", "closes_on"])
     if feedback_round.state != State.DRAFT:
         raise RoundNotDraft
+    day = today or timezone.localdate()
+    if not feedback_round.opens_on <= day <= feedback_round.closes_on:
+        raise RoundNotDue(feedback_round.opens_on, feedback_round.closes_on)
     if not feedback_round.questions.exists():
         raise NoQuestions
-    pairs = _direct_reports_today()
+    on = (
+        timezone.now()
+        if today is None
+        else timezone.make_aware(dt.datetime.combine(today, dt.time(12)))
+    )
+    pairs = settled_reports(on=on)
     teams: dict[int, list[int]] = {}
     for person_id, manager_id in pairs:
         teams.setdefault(manager_id, []).append(person_id)
@@ -346,20 +385,27 @@ def feedback_rounds_close_due(*, today: dt.date) -> list[str]:
 
 @transaction.atomic
 def feedback_answer_submit(
-    *, participation: FeedbackParticipation, answers: list[tuple[int, int, str]]
+    *,
+    participation: FeedbackParticipation,
+    answers: list[tuple[int, int, str]],
+    today: dt.date | None = None,
 ) -> None:
     """Write one answer sheet — ``(question id, score, comment)`` each — with no author
     and no time, and mark the participation answered, in one transaction.
 
     The participation row is locked first: of two submissions at once (a double click,
     two tabs, a replayed request) the second finds it answered, raises
-    ``AlreadyAnswered`` and writes nothing. ``RoundNotOpen`` once the round closed.
+    ``AlreadyAnswered`` and writes nothing. ``RoundNotOpen`` once the round closed, or
+    once its closing day (``today``: today by default) has passed, even before the
+    daily job closes it.
     """
     locked = FeedbackParticipation.objects.select_for_update().get(pk=participation.pk)
     if locked.answered:
         raise AlreadyAnswered
-    state = FeedbackRound.objects.filter(pk=locked.round_id).values_list("state", flat=True)
-    if state.first() != State.OPEN:
+    state, closes_on = FeedbackRound.objects.values_list("state", "closes_on").get(
+        pk=locked.round_id
+    )
+    if state != State.OPEN or closes_on < (today or timezone.localdate()):
         raise RoundNotOpen
     valid = set(
         FeedbackQuestion.objects.filter(round_id=locked.round_id).values_list("pk", flat=True)

@@ -1,12 +1,17 @@
 """What upward feedback shows (issue 18 §2): a fixed group's results, or nothing.
 
-Results exist only for a group — one manager's direct reports as fixed when the round
+Results exist only for a group — one manager's settled team as fixed when the round
 opened — only once the round is closed, and only when at least the round's
-``min_answers`` answered. Nothing here takes a filter, a date range or a page: every
-page that shows results (HR's round, the manager's own page and panel, the HR
-dashboard) asks ``group_results`` for whole groups, so two views never differ by a
-subset of people. Comments come in a fresh random order on every call
-(``random.SystemRandom``), never in the order they were written.
+``min_answers`` of its people answered who are *not* in HR: the people who read every
+group's results may answer, but their answers never help reveal anyone else's (HR as
+it is when the results are read, counted from the participations, never from the
+answer sheets). Below that, nothing is said about who or how many answered.
+
+Nothing here takes a filter, a date range or a page: every page that shows results
+(HR's round, the manager's own page and panel, the HR dashboard) asks
+``group_results`` for whole groups, so two views never differ by a subset of people.
+Comments come in a fresh random order on every call (``random.SystemRandom``), never
+in the order they were written.
 
 A fixed number of queries whatever the number of groups: answered counts, questions,
 score counts and comments, one query each.
@@ -19,17 +24,17 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Q
 from django.template.loader import render_to_string
 
 from accounts.extensions import PagePanel
-from accounts.models import User
-from coaching.feedback import groups_of_manager, groups_of_round
+from accounts.models import HR_GROUP_NAME, User
+from coaching.feedback import groups_of_manager
 from coaching.feedback_models import (
     FeedbackAnswer,
     FeedbackGroup,
+    FeedbackParticipation,
     FeedbackQuestion,
-    FeedbackResponse,
     FeedbackRound,
 )
 
@@ -70,7 +75,9 @@ class QuestionResult:
 @dataclass
 class GroupResult:
     group: FeedbackGroup
-    answered: int
+    answered: int  # everyone who answered: shown only with the results
+    counted: int = 0  # who answered and is not in HR: what the threshold counts
+    eligible: int = 0  # who was invited and is not in HR
     questions: list[QuestionResult] = field(default_factory=list)
 
     @property
@@ -87,13 +94,18 @@ class GroupResult:
 
     @property
     def shown(self) -> bool:
-        """Results show only for a closed round where enough people answered."""
+        """Results show only for a closed round where enough people outside HR answered."""
         closed = self.group.round.state == FeedbackRound.State.CLOSED
-        return closed and self.answered >= self.group.round.min_answers
+        return closed and self.counted >= self.group.round.min_answers
 
     @property
     def below_threshold(self) -> bool:
         return self.group.round.state == FeedbackRound.State.CLOSED and not self.shown
+
+    @property
+    def too_small(self) -> bool:
+        """Fewer people outside HR were invited than the round needs: never shown."""
+        return self.eligible < self.group.round.min_answers
 
     @property
     def chart_key(self) -> str:
@@ -115,14 +127,28 @@ def group_results(groups: list[FeedbackGroup]) -> list[GroupResult]:
     if not groups:
         return []
     ids = [group.pk for group in groups]
-    answered = dict(
-        FeedbackResponse.objects.filter(group_id__in=ids)
+    in_hr = User.groups.through.objects.filter(
+        user_id=OuterRef("employee_id"), group__name=HR_GROUP_NAME
+    )
+    counts = {
+        group_id: (answered, counted, eligible)
+        for group_id, answered, counted, eligible in FeedbackParticipation.objects.filter(
+            group_id__in=ids
+        )
+        .annotate(in_hr=Exists(in_hr))
         .order_by()
         .values("group_id")
-        .annotate(n=Count("pk"))
-        .values_list("group_id", "n")
-    )
-    results = [GroupResult(group=group, answered=answered.get(group.pk, 0)) for group in groups]
+        .annotate(
+            n_answered=Count("pk", filter=Q(answered=True)),
+            n_counted=Count("pk", filter=Q(answered=True, in_hr=False)),
+            n_eligible=Count("pk", filter=Q(in_hr=False)),
+        )
+        .values_list("group_id", "n_answered", "n_counted", "n_eligible")
+    }
+    results = []
+    for group in groups:
+        answered, counted, eligible = counts.get(group.pk, (0, 0, 0))
+        results.append(GroupResult(group, answered, counted=counted, eligible=eligible))
     shown = {result.group.pk: result for result in results if result.shown}
     if not shown:
         return results
@@ -186,34 +212,64 @@ def person_feedback_panel(user: User, person: User) -> list[PagePanel]:
     return [PagePanel(render_to_string("coaching/_feedback_panel.html", context))]
 
 
-# The HR dashboard lists this many managers of the latest closed round, lowest first.
+# The HR dashboard shows the last this many closed rounds, and this many managers,
+# lowest in the latest round first (every group stays on its round's page).
+DASHBOARD_ROUNDS = 4
 DASHBOARD_MANAGERS = 20
 
 
 @dataclass
+class ManagerTrend:
+    manager: User
+    means: list[Decimal | None]  # per round, oldest first: None where nothing shows
+
+
+@dataclass
 class FeedbackSummary:
-    round: FeedbackRound
-    shown: list[GroupResult]  # the lowest overall means first, at most DASHBOARD_MANAGERS
-    shown_total: int
-    below: int  # groups whose results do not show: too few answered
+    rounds: list[FeedbackRound]  # the last closed rounds, oldest first
+    rows: list[ManagerTrend]  # at most DASHBOARD_MANAGERS
+    rows_total: int
+    below: int  # groups of the latest round whose results do not show
+
+    @property
+    def latest(self) -> FeedbackRound:
+        return self.rounds[-1]
 
 
 def feedback_summary() -> FeedbackSummary | None:
-    """The latest closed round for the HR dashboard: each group above the threshold with
-    its means (never a figure summed over groups, which would count the groups below)."""
-    latest = (
-        FeedbackRound.objects.filter(state=FeedbackRound.State.CLOSED)
-        .order_by("-closes_on", "-pk")
-        .first()
+    """Results per manager over the last ``DASHBOARD_ROUNDS`` closed rounds, for the HR
+    dashboard: each round's overall mean of a group only where its results show (never
+    a figure summed over groups, which would count the groups below). A manager is
+    listed when at least one of their groups shows; the lowest latest mean first."""
+    rounds = list(
+        FeedbackRound.objects.filter(state=FeedbackRound.State.CLOSED).order_by(
+            "-closes_on", "-pk"
+        )[:DASHBOARD_ROUNDS]
     )
-    if latest is None:
+    if not rounds:
         return None
-    results = group_results(groups_of_round(latest))
-    shown = [result for result in results if result.shown]
-    shown.sort(key=lambda r: (r.overall_mean is None, r.overall_mean or 0, r.group.manager_id))
+    rounds.reverse()
+    groups = list(
+        FeedbackGroup.objects.filter(round__in=rounds)
+        .select_related("round", "manager")
+        .order_by("manager__full_name", "manager_id")
+    )
+    results = group_results(groups)
+    column = {feedback_round.pk: index for index, feedback_round in enumerate(rounds)}
+    rows: dict[int, ManagerTrend] = {}
+    below = 0
+    for result in results:
+        index = column[result.group.round_id]
+        if not result.shown:
+            below += index == len(rounds) - 1
+            continue
+        manager = result.group.manager
+        row = rows.setdefault(manager.pk, ManagerTrend(manager, [None] * len(rounds)))
+        row.means[index] = result.overall_mean
+    listed = sorted(
+        rows.values(),
+        key=lambda row: (row.means[-1] is None, row.means[-1] or 0, row.manager.full_name),
+    )
     return FeedbackSummary(
-        round=latest,
-        shown=shown[:DASHBOARD_MANAGERS],
-        shown_total=len(shown),
-        below=len(results) - len(shown),
+        rounds=rounds, rows=listed[:DASHBOARD_MANAGERS], rows_total=len(listed), below=below
     )

@@ -67,6 +67,11 @@ urlpatterns = [
         feedback.feedback_round_step,
         name="feedback_round_step",
     ),
+    path(
+        "coaching/feedback/rounds/<int:pk>/delete/",
+        feedback.feedback_round_remove,
+        name="feedback_round_delete",
+    ),
     path("coaching/feedback/", feedback.feedback_todo, name="feedback_todo"),
     path("coaching/feedback/<int:pk>/answer/", feedback.feedback_answer, name="feedback_answer"),
     path("coaching/feedback/mine/", feedback.feedback_mine, name="feedback_mine"),

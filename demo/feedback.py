@@ -2,7 +2,8 @@
 
 - "Spring feedback", closed: Priya Nair's team answered above the threshold (three of
   them), so she and HR see her results; Tom Becker's team answered once, below it, so
-  nobody sees anything of his;
+  nobody sees anything of his. It was opened on its opening day, 75 days ago, and
+  answered then: the groups are the teams as settled 30 days before that day;
 - "Autumn feedback", open until two weeks from today: Emma Wilson has still to answer.
 
 Idempotent: a round that exists by its name is left as it is.
@@ -41,7 +42,9 @@ AUTUMN_ANSWERS = [
 
 
 def _answer(
-    feedback_round: FeedbackRound, answers: Sequence[tuple[str, tuple[int, ...], str]]
+    feedback_round: FeedbackRound,
+    answers: Sequence[tuple[str, tuple[int, ...], str]],
+    today: dt.date | None = None,
 ) -> None:
     questions = list(feedback_round.questions.values_list("pk", flat=True))
     for email, scores, comment in answers:
@@ -54,7 +57,7 @@ def _answer(
             (question, score, comment if index == 0 else "")
             for index, (question, score) in enumerate(zip(questions, scores, strict=False))
         ]
-        feedback_answer_submit(participation=participation, answers=sheet)
+        feedback_answer_submit(participation=participation, answers=sheet, today=today)
 
 
 def _round(
@@ -66,7 +69,9 @@ def _round(
     feedback_round = feedback_round_create(
         actor=hr, name=name, opens_on=opens_on, closes_on=closes_on, min_answers=3
     )
-    feedback_round_open(actor=hr, feedback_round=feedback_round, version=feedback_round.version)
+    feedback_round_open(
+        actor=hr, feedback_round=feedback_round, version=feedback_round.version, today=opens_on
+    )
     return feedback_round, True
 
 
@@ -80,7 +85,7 @@ def demo_feedback_seed() -> None:
         hr, CLOSED_ROUND, today - dt.timedelta(days=75), today - dt.timedelta(days=45)
     )
     if made:
-        _answer(spring, SPRING_ANSWERS)
+        _answer(spring, SPRING_ANSWERS, today=spring.opens_on)
         feedback_round_close(feedback_round=spring)
     autumn, made = _round(
         hr, OPEN_ROUND, today - dt.timedelta(days=3), today + dt.timedelta(days=14)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.concurrency import VersionField
@@ -47,6 +48,7 @@ class FeedbackRoundForm(forms.ModelForm[FeedbackRound]):
             self.fields[name].validators.append(validate_sane_date)
         answers = self.fields["min_answers"]
         answers.error_messages["min_value"] = THRESHOLD_MESSAGE % {"floor": MIN_ANSWERS_FLOOR}
+        answers.widget.attrs.update(min=MIN_ANSWERS_FLOOR, max=50)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
         else:
@@ -57,6 +59,8 @@ class FeedbackRoundForm(forms.ModelForm[FeedbackRound]):
         opens, closes = data.get("opens_on"), data.get("closes_on")
         if opens and closes and closes < opens:
             self.add_error("closes_on", _("The round closes on or after the day it opens."))
+        elif closes and closes < timezone.localdate():
+            self.add_error("closes_on", _("The closing day has passed: choose today or later."))
         return data
 
 

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -19,10 +20,12 @@ from coaching.feedback import (
     AlreadyAnswered,
     NoQuestions,
     RoundNotDraft,
+    RoundNotDue,
     RoundNotOpen,
     feedback_answer_submit,
     feedback_round_close,
     feedback_round_create,
+    feedback_round_delete,
     feedback_round_open,
     feedback_round_update,
     get_participation_for_user,
@@ -35,6 +38,7 @@ from coaching.feedback import (
     rounds_listed,
     rounds_to_answer,
 )
+from coaching.feedback_groups import SETTLED_DAYS
 from coaching.feedback_models import FeedbackRound
 from coaching.feedback_results import group_results, results_charts
 from coaching.forms.feedback import FeedbackAnswerForm, FeedbackRoundForm, QuestionFormSet
@@ -87,7 +91,11 @@ def feedback_round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and not is_draft:
         messages.error(request, _("The round is open: its questions no longer change."))
         return redirect(feedback_round)
-    context: dict[str, object] = {"round": feedback_round}
+    context: dict[str, object] = {
+        "round": feedback_round,
+        "settled_days": SETTLED_DAYS,
+        "today": timezone.localdate(),
+    }
     if is_draft:
         data = request.POST if request.method == "POST" else None
         form = FeedbackRoundForm(data, instance=feedback_round)
@@ -154,7 +162,38 @@ def feedback_round_step(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("The round is open already."))
     except NoQuestions:
         messages.error(request, _("Add at least one question before opening the round."))
+    except RoundNotDue as due:
+        if due.opens_on > timezone.localdate():
+            text = _("This round opens on %(day)s: open it on that day or later.")
+            day = due.opens_on
+        else:
+            text = _("This round's closing day, %(day)s, has passed: change it, then open it.")
+            day = due.closes_on
+        messages.error(request, text % {"day": formats.date_format(day, "SHORT_DATE_FORMAT")})
     return redirect(feedback_round)
+
+
+@login_required
+def feedback_round_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """HR: delete a draft round, after confirming on this page."""
+    feedback_round = get_round_for_hr(user_of(request), pk)
+    if feedback_round.state != FeedbackRound.State.DRAFT:
+        messages.error(request, _("Only a draft round can be deleted."))
+        return redirect(feedback_round)
+    if request.method == "POST":
+        version_text = request.POST.get("version", "")
+        version = int(version_text) if version_text.isdigit() and len(version_text) < 10 else None
+        try:
+            feedback_round_delete(feedback_round=feedback_round, version=version)
+        except StaleEditError:
+            messages.error(request, _("The round changed meanwhile. Look again, then try again."))
+            return redirect(feedback_round)
+        except RoundNotDraft:
+            messages.error(request, _("Only a draft round can be deleted."))
+            return redirect(feedback_round)
+        messages.success(request, _("The draft round is deleted."))
+        return redirect("coaching:feedback_round_list")
+    return render(request, "coaching/feedback_round_delete.html", {"round": feedback_round})
 
 
 @login_required
@@ -171,7 +210,8 @@ def feedback_answer(request: HttpRequest, pk: int) -> HttpResponse:
     feedback_round = participation.round
     if participation.answered:
         return _already_answered(request)
-    if feedback_round.state != FeedbackRound.State.OPEN:
+    closing_passed = feedback_round.closes_on < timezone.localdate()
+    if feedback_round.state != FeedbackRound.State.OPEN or closing_passed:
         messages.info(request, _("This round is not taking answers."))
         return redirect(TODO)
     questions = list(feedback_round.questions.all())

@@ -16,7 +16,7 @@ document.addEventListener("DOMContentLoaded", () => {
       options: {
         responsive: true,
         animation: false,
-        scales: { x: { stacked: canvas.dataset.chart !== "lagging" }, y: { stacked: canvas.dataset.chart !== "lagging", beginAtZero: true } },
+        scales: { x: { stacked: canvas.dataset.chart !== "lagging" }, y: { stacked: canvas.dataset.chart !== "lagging", beginAtZero: true, ticks: canvas.dataset.integer === undefined ? {} : { precision: 0 } } },
       },
     });
   });

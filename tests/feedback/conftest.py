@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Assignment, User
 from coaching.feedback import (
     feedback_answer_submit,
     feedback_round_close,
@@ -34,7 +34,18 @@ def team(manager, report, sales) -> list[User]:
     ]
 
 
+def settle(*, days: int = 365) -> None:
+    """Everyone has been in their present place, and with the company, for ``days``:
+    the factories' people start today, and a round invites only settled teams."""
+    since = timezone.now() - dt.timedelta(days=days)
+    User.objects.update(date_joined=since)
+    Assignment.objects.filter(ended_at__isnull=False).delete()
+    Assignment.objects.update(started_at=since)
+
+
 def make_round(hr: User, *, name: str = "Spring", min_answers: int = 3) -> FeedbackRound:
+    """A draft round, open from today for two weeks, everyone settled in their team."""
+    settle()
     today = timezone.localdate()
     return feedback_round_create(
         actor=hr,

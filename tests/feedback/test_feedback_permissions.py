@@ -99,6 +99,12 @@ def hr_only_requests(draft, opened):
             reverse("coaching:feedback_round_step", args=[opened.pk]),
             {"action": "close", "version": str(opened.version)},
         ),
+        ("GET", reverse("coaching:feedback_round_delete", args=[draft.pk]), {}),
+        (
+            "POST",
+            reverse("coaching:feedback_round_delete", args=[draft.pk]),
+            {"version": str(draft.version)},
+        ),
     ]
 
 

@@ -606,6 +606,14 @@ CASES: list[Case] = [
         page_args=("feedback_open",),
         label="close",
     ),
+    Case(
+        "coaching:feedback_round_delete",
+        "hr",
+        "POST",
+        args=("feedback_draft",),
+        page="coaching:feedback_round_delete",
+        page_args=("feedback_draft",),
+    ),
     Case("coaching:feedback_todo", "report", form=False),
     Case(
         "coaching:feedback_answer",

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from accounts.models import Department, Notification, User
+from accounts.models import Assignment, Department, Notification, User
 from coaching.feedback import feedback_round_close, feedback_round_create, feedback_round_open
 from coaching.feedback_models import FeedbackRound
 from coaching.models import (
@@ -341,6 +341,10 @@ def _feedback_rounds(hr: User, today: dt.date) -> list[FeedbackRound]:
                 min_answers=3,
             )
         )
+    # The people of the world start today; a round asks only teams settled for 30 days.
+    since = timezone.now() - dt.timedelta(days=365)
+    User.objects.update(date_joined=since)
+    Assignment.objects.filter(ended_at__isnull=True).update(started_at=since)
     for feedback_round in rounds[1:]:
         feedback_round_open(actor=hr, feedback_round=feedback_round, version=feedback_round.version)
     feedback_round_close(feedback_round=rounds[2])
