@@ -97,21 +97,29 @@ class CoachingSessionAdmin(VersionedAdmin[CoachingSession]):
 
     @admin.display(description=_("private note"))
     def private_note_masked(self, obj: CoachingSession) -> str:
-        """Masked for everyone; a superuser is offered the reveal page (which logs the read)."""
-        # The same words whether or not there is a note: an empty one is not told apart.
+        """Masked for everyone, the same words whether or not there is a note (an empty one
+        is not told apart)."""
+        return str(_("Masked: only its author reads it.")) if obj.pk else ""
+
+    @admin.display(description=_("private note"))
+    def private_note_revealable(self, obj: CoachingSession) -> str:
+        """As ``private_note_masked``, with the reveal page (which logs the read) offered:
+        for a superuser alone."""
         if not obj.pk:
             return ""
-        url = reverse("admin:coaching_coachingsession_reveal", args=[obj.pk])
         return format_html(
             '{} <a href="{}" data-testid="reveal-private-note">{}</a>',
-            _("Masked: only its author reads it."),
-            url,
+            self.private_note_masked(obj),
+            reverse("admin:coaching_coachingsession_reveal", args=[obj.pk]),
             _("Reveal, giving a reason (the author will see it)"),
         )
 
     def get_readonly_fields(self, request: HttpRequest, obj: CoachingSession | None = None) -> Any:
         fixed = CoachingSession.READERS_FIELDS if obj is not None else ()
-        masked = ("private_note_masked",) if obj is not None else ()
+        masked: tuple[str, ...] = ()
+        if obj is not None:
+            may_reveal = can_reveal_private_note(user_of(request))
+            masked = ("private_note_revealable" if may_reveal else "private_note_masked",)
         return (*super().get_readonly_fields(request, obj), *fixed, *masked)
 
     def get_urls(self) -> list[URLPattern]:

@@ -103,7 +103,7 @@ def test_the_admin_does_not_tell_a_session_with_a_note_from_one_without(
     shown = []
     for one in (session, empty):
         page = django_app.get(change_url(one), user=superuser)
-        masked = page.html.find("div", class_="field-private_note_masked")
+        masked = page.html.find("div", class_="field-private_note_revealable")
         shown.append(" ".join(masked.get_text(" ").split()))
     assert shown[0] == shown[1]
     assert "Masked: only its author reads it." in shown[0]
@@ -209,3 +209,10 @@ def test_a_session_or_a_person_with_a_logged_read_cannot_be_deleted(
         PrivateNoteRead.objects.count() == 1
         and CoachingSession.objects.filter(pk=session.pk).exists()
     )
+
+
+def test_staff_see_the_note_masked_and_no_reveal_link(django_app, session, staff):
+    page = django_app.get(change_url(session), user=staff)
+    assert "Masked: only its author reads it." in page.text
+    assert page.html.select_one("[data-testid=reveal-private-note]") is None
+    assert NOTE not in page.text
