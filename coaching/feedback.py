@@ -34,7 +34,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.concurrency import version_claim
 from accounts.links import named_url
-from accounts.models import User
+from accounts.models import HR_GROUP_NAME, User
 from accounts.notifications import Reminder, reminders_send
 from accounts.selectors import user_roles
 from coaching.feedback_groups import settled_reports
@@ -313,8 +313,18 @@ def feedback_round_open(
         FeedbackGroup(round=feedback_round, manager_id=manager_id, invited=len(people))
         for manager_id, people in teams.items()
     )
+    in_hr = set(
+        User.objects.filter(groups__name=HR_GROUP_NAME, pk__in=[p for p, _m in pairs]).values_list(
+            "pk", flat=True
+        )
+    )
     FeedbackParticipation.objects.bulk_create(
-        FeedbackParticipation(group=group, round=feedback_round, employee_id=person_id)
+        FeedbackParticipation(
+            group=group,
+            round=feedback_round,
+            employee_id=person_id,
+            reads_results=person_id in in_hr,
+        )
         for group in groups
         for person_id in teams[group.manager_id]
     )

@@ -125,6 +125,9 @@ class FeedbackParticipation(models.Model):
         User, on_delete=models.CASCADE, related_name="feedback_participations"
     )
     answered = models.BooleanField(default=False)
+    # In HR when the round opened: their answer never counts towards a group's threshold,
+    # however their membership changes before the results are read.
+    reads_results = models.BooleanField(default=False)
 
     class Meta:
         constraints = [

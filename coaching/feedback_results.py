@@ -139,9 +139,10 @@ def group_results(groups: list[FeedbackGroup]) -> list[GroupResult]:
         .order_by()
         .values("group_id")
         .annotate(
+            # In HR now or when the round opened: either way, never counted.
             n_answered=Count("pk", filter=Q(answered=True)),
-            n_counted=Count("pk", filter=Q(answered=True, in_hr=False)),
-            n_eligible=Count("pk", filter=Q(in_hr=False)),
+            n_counted=Count("pk", filter=Q(answered=True, in_hr=False, reads_results=False)),
+            n_eligible=Count("pk", filter=Q(in_hr=False, reads_results=False)),
         )
         .values_list("group_id", "n_answered", "n_counted", "n_eligible")
     }

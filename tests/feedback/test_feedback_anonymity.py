@@ -215,7 +215,7 @@ def test_an_answer_sheet_has_no_author_and_no_time():
     related = {f.related_model for f in FeedbackResponse._meta.concrete_fields if f.is_relation}
     assert related == {FeedbackGroup}
     participation = {field.name for field in FeedbackParticipation._meta.concrete_fields}
-    assert participation == {"id", "group", "round", "employee", "answered"}
+    assert participation == {"id", "group", "round", "employee", "answered", "reads_results"}
 
 
 def test_comments_are_not_shown_in_the_order_they_were_written(django_app, hr, manager, team):

@@ -93,6 +93,26 @@ def test_hr_people_settled_in_a_team_answer_but_do_not_count(django_app, hr, man
     assert "Said by" not in page.text
 
 
+def test_people_in_hr_when_the_round_opened_never_count_even_after_leaving_hr(
+    django_app, hr, manager, team
+):
+    """Taking the planted HR people out of the HR group after they answered does not make
+    their answers count: HR membership is recorded when the round opens."""
+    rob, sam, _tia = team
+    hannah = make_hr(UserFactory(full_name="Hannah HR", email="hannah@example.com"))
+    move(hannah, manager)
+    feedback_round = make_round(hr)
+    open_now(hr, feedback_round)
+    assert FeedbackParticipation.objects.get(employee=hannah).reads_results
+    for person in (rob, sam, hannah):
+        answer(feedback_round, person, (2, 2, 2), f"Said by {person.full_name}")
+    hannah.groups.clear()  # no longer in HR when the results are read
+    close(feedback_round)
+    page = django_app.get(MINE, user=manager)
+    assert group_text(page, feedback_round, manager) == BELOW
+    assert "Said by" not in page.text
+
+
 def test_with_enough_answers_outside_hr_the_results_show(django_app, hr, manager, team):
     hannah = make_hr(UserFactory(full_name="Hannah HR", email="hannah@example.com"))
     move(hannah, manager)
