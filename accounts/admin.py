@@ -13,12 +13,17 @@ from django.db.models import F, Model, QuerySet
 from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from accounts.extensions import org_changed
 from accounts.models import Assignment, Department, User, org_change_context
 from accounts.permissions import can_read_person
 from accounts.selectors import department_ancestor_ids, reporting_circles
+from accounts.services import notify
 
 if TYPE_CHECKING:
     from django.contrib.admin.options import _FieldsetSpec
@@ -26,6 +31,12 @@ if TYPE_CHECKING:
 # A model names the fields nobody but a superuser may read in the admin in a
 # class attribute of this name (CoachingSession: the private note).
 PRIVATE_FIELDS_ATTRIBUTE = "ADMIN_PRIVATE_FIELDS"
+
+PASSWORD_SET_BY_OTHER = gettext_noop(
+    "%(by)s set a new password for your account in the administration on %(date)s. Until "
+    "you change it, they could sign in as you and read what is yours alone, such as your "
+    "private notes. If you did not ask for it, change your password and tell HR."
+)
 
 _ModelT = TypeVar("_ModelT", bound=Model)
 
@@ -272,6 +283,31 @@ class UserAdmin(ViewOnSiteWhenAllowedAdmin[User], BaseUserAdmin):  # type: ignor
     def visible_on_site(self, user: User, obj: User) -> bool:
         # Someone who left has a page only for HR and their managers, then and now.
         return can_read_person(user, obj)
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        """Django's "set password" page, and the person told when someone else used it.
+
+        Until they change it, whoever set their password could sign in as them and read
+        what is theirs alone, such as their private notes (issue 18 §3): they learn of it
+        in the app, with who and when.
+        """
+        response = super().user_change_password(request, id, form_url)
+        actor = _admin_of(request)
+        if request.method == "POST" and response.status_code == 302 and actor is not None:
+            person = User.objects.filter(pk=id).exclude(pk=actor.pk).first()
+            if person is not None:
+                with translation.override(person.preferred_language):
+                    day = date_format(timezone.localdate(), "DATE_FORMAT")
+                notify(
+                    recipients=[person],
+                    message=PASSWORD_SET_BY_OTHER,
+                    url=reverse("accounts:password_change"),
+                    by=actor.full_name or actor.email,
+                    date=day,
+                )
+        return response
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         """Saved with the assignment history naming the admin, and what follows a move or

@@ -191,12 +191,13 @@ class CompanyValueAdmin(PrivateFieldsAdmin[CompanyValue]):
 
 @admin.register(Praise)
 class PraiseAdmin(ViewOnSiteWhenAllowedAdmin[Praise]):
-    """Praise is the giver's words and the recipient's to show: read here by staff,
-    never added or changed (no forged giver, no rewritten text, no widened visibility).
+    """Praise is the giver's words and the recipient's to show: listed here by who, whom,
+    when and how visible, its words masked (``Praise.ADMIN_PRIVATE_FIELDS``); never added
+    or changed (no forged giver, no rewritten text, no widened visibility).
     A superuser may delete one as moderation; its notifications go with it. "View on
     site" only where the product shows it."""
 
-    list_display = ["given_at", "employee", "giver", "behaviour", "visibility", "withdrawn_at"]
+    list_display = ["given_at", "employee", "giver", "visibility", "withdrawn_at"]
     list_filter = ["visibility"]
     list_select_related = ["employee", "giver"]
 

@@ -34,9 +34,9 @@ from coaching.praise_models import Praise, PraiseVisibility
 from plans.permissions import can_read_objectives_of
 
 SHOWN_BEYOND_MANAGERS = (PraiseVisibility.DEPARTMENT, PraiseVisibility.ORGANISATION)
-NOT_IN_CHART = _(
-    "Only people in the organisation chart can be praised: %(name)s is in no department."
-)
+# Says nothing of the account typed (its name, its department): an address tells no more
+# than the organisation chart, which everyone may browse, already does.
+NOT_IN_CHART = _("Only people in the organisation chart (in a department) can be praised.")
 SELF_PRAISE = _("You cannot praise yourself.")
 
 
@@ -100,7 +100,7 @@ def praise_refusal(user: User, employee: User) -> str:
     if employee.pk == user.pk:
         return str(SELF_PRAISE)
     if not in_organisation_chart(employee):
-        return str(NOT_IN_CHART % {"name": employee.full_name})
+        return str(NOT_IN_CHART)
     return ""
 
 

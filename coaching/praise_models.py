@@ -133,8 +133,14 @@ class Praise(OrgRecord):
             models.Index(fields=["visibility", "-given_at"], name="praise_wall"),
         ]
 
+    # What the giver wrote is read on the site, by whom the recipient lets read it: in the
+    # admin no column, search, filter or form field shows it, superusers included
+    # (accounts.admin.PrivateFieldsAdmin) — private and withdrawn praise stay so there.
+    ADMIN_PRIVATE_FIELDS = frozenset({"behaviour", "example"})
+
     def __str__(self) -> str:
-        return self.behaviour
+        # No words of the praise: this name shows in the admin.
+        return f"{self.giver} → {self.employee}"
 
     def get_absolute_url(self) -> str:
         return pk_url("coaching:praise_detail", self.pk)

@@ -86,9 +86,7 @@ class PraiseForm(forms.ModelForm[Praise]):
     def clean_employee(self) -> User | None:
         person: User | None = self.cleaned_data.get("employee")
         if person is not None and not in_organisation_chart(person):
-            raise forms.ValidationError(
-                NOT_IN_CHART % {"name": person.full_name}, code="not_in_chart"
-            )
+            raise forms.ValidationError(NOT_IN_CHART, code="not_in_chart")
         return person
 
     def clean_example(self) -> str:
