@@ -421,12 +421,17 @@ class ActionItem(models.Model):
     )
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     done_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        User,
+        verbose_name=_("done by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     # Closed without being done: its owner, or the person it was for, left (issue 15,
     # section 3). ``done_at`` is set too, so that it counts as open nowhere.
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
     # Set on the coach's item that follows up a promise of support in the session; the
     # session form keeps exactly one per kind in step with its "promised" tick.
     support_kind = models.CharField(
