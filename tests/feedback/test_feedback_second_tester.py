@@ -228,3 +228,37 @@ def test_a_closed_round_says_it_is_closed(django_app, client, hr, manager, team)
     feedback_round.refresh_from_db()
     assert feedback_round.state == "closed" and feedback_round.name == "Spring"
     assert not FeedbackResponse.objects.exists()
+
+
+# --- 7. Chinese: a feedback question is not the review table's inquiry ---------------
+
+
+def test_the_results_table_question_is_not_the_review_tables_inquiry(django_app, hr, team):
+    feedback_round = open_round(hr)
+    for person in team:
+        answer(feedback_round, person)
+    close(feedback_round)
+    hr.language = "zh-hans"
+    hr.save(update_fields=["language"])
+    page = django_app.get(feedback_round.get_absolute_url(), user=hr)
+    header = page.html.select_one("[data-testid=feedback-scores] thead").get_text(" ")
+    assert "平均分" in header  # the page is in Chinese
+    assert "质询" not in header  # "Question" carries the message context "feedback"
+
+
+# --- 8. Phone: the dashboard's newest round first, "Mean" on one line ----------------
+
+
+def test_the_dashboard_table_scrolls_in_its_box_and_mean_does_not_wrap(
+    django_app, hr, manager, team
+):
+    feedback_round = open_round(hr)
+    for person in team:
+        answer(feedback_round, person)
+    close(feedback_round)
+    dashboard = django_app.get(reverse("reviews:dashboard"), user=hr)
+    table = dashboard.html.select_one("[data-testid=feedback-dashboard-table]")
+    assert "table-responsive" in table.parent["class"]
+    page = django_app.get(feedback_round.get_absolute_url(), user=hr)
+    mean = page.html.select_one("[data-testid=feedback-scores] thead th:last-child")
+    assert mean.get_text(strip=True) == "Mean" and "text-nowrap" in mean["class"]
