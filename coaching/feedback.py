@@ -1,10 +1,12 @@
 """Upward feedback rounds (issue 18 §2): who may do what, and every change.
 
 HR creates a round (three default questions, edited while it is a draft, or deleted),
-opens it — not before its opening day: one group per manager, fixed that day, with
-the people who have reported to them for ``SETTLED_DAYS`` days
+opens it — not before its opening day, and never over the days of another open or
+closed round (two rounds subtracted would reveal an answer): one group per manager,
+fixed that day, with the people who have reported to them for ``SETTLED_DAYS`` days
 (``coaching.feedback_groups``) — and closes it (or the daily job does, once its
-closing date has passed; no answer is taken after the closing day either way). Each
+closing date has passed; no answer is taken after the closing day either way; closed
+early, its closing day becomes that day). Each
 invited person answers once; the answer sheet carries no author and no time
 (``coaching.feedback_models``), and only their participation row says they
 answered. Results are in ``coaching.feedback_results``.
@@ -297,7 +299,10 @@ def feedback_round_open(
     language). Returns how many were invited.
 
     ``RoundNotDue`` before its opening day or after its closing day. ``today`` is the
-    day it opens (the demo opens its past rounds on their day); now by default.
+    day it opens (the demo opens its past rounds on their day); now by default. Opened
+    after its opening day, it opens on ``today`` (its ``opens_on`` says so).
+    ``RoundsOverlap`` when an open or closed round shares a day with it: two rounds over
+    the same days, subtracted, would show the answer of whoever answered only one.
 
     The groups are fixed from now on: someone who changes team later still answers
     about the manager of the group they were invited into.
