@@ -1,10 +1,12 @@
 """Upward feedback rounds (issue 18 §2): who may do what, and every change.
 
 HR creates a round (three default questions, edited while it is a draft, or deleted),
-opens it — not before its opening day: one group per manager, fixed that day, with
-the people who have reported to them for ``SETTLED_DAYS`` days
+opens it — not before its opening day, and never over the days of another open or
+closed round (two rounds subtracted would reveal an answer): one group per manager,
+fixed that day, with the people who have reported to them for ``SETTLED_DAYS`` days
 (``coaching.feedback_groups``) — and closes it (or the daily job does, once its
-closing date has passed; no answer is taken after the closing day either way). Each
+closing date has passed; no answer is taken after the closing day either way; closed
+early, its closing day becomes that day). Each
 invited person answers once; the answer sheet carries no author and no time
 (``coaching.feedback_models``), and only their participation row says they
 answered. Results are in ``coaching.feedback_results``.
@@ -24,8 +26,9 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Count, QuerySet, Sum
+from django.db import connection, transaction
+from django.db.models import Count, QuerySet, Sum, Value
+from django.db.models.functions import Greatest, Least
 from django.forms import BaseModelFormSet, ModelForm
 from django.http import Http404
 from django.utils import timezone
@@ -79,6 +82,16 @@ class AlreadyAnswered(Exception):
 
 class NoQuestions(Exception):
     """A round without questions cannot open."""
+
+
+class RoundsOverlap(Exception):
+    """Another round (open or closed) covers some of the same days: two rounds over the
+    same days, answered by nearly the same people, would tell one answer from their
+    difference. Carries that other round."""
+
+    def __init__(self, other: FeedbackRound) -> None:
+        super().__init__(other.pk)
+        self.other = other
 
 
 class RoundNotDue(Exception):
@@ -286,7 +299,10 @@ def feedback_round_open(
     language). Returns how many were invited.
 
     ``RoundNotDue`` before its opening day or after its closing day. ``today`` is the
-    day it opens (the demo opens its past rounds on their day); now by default.
+    day it opens (the demo opens its past rounds on their day); now by default. Opened
+    after its opening day, it opens on ``today`` (its ``opens_on`` says so).
+    ``RoundsOverlap`` when an open or closed round shares a day with it: two rounds over
+    the same days, subtracted, would show the answer of whoever answered only one.
 
     The groups are fixed from now on: someone who changes team later still answers
     about the manager of the group they were invited into.
@@ -300,6 +316,9 @@ def feedback_round_open(
         raise RoundNotDue(feedback_round.opens_on, feedback_round.closes_on)
     if not feedback_round.questions.exists():
         raise NoQuestions
+    # Opened late, it runs from the day it really opened: the dates shown are the real ones.
+    feedback_round.opens_on = day
+    _refuse_overlap(feedback_round)
     on = (
         timezone.now()
         if today is None
@@ -330,10 +349,29 @@ def feedback_round_open(
     )
     feedback_round.state = State.OPEN
     feedback_round.opened_at = timezone.now()
-    feedback_round.save(update_fields=["state", "opened_at"])
+    feedback_round.save(update_fields=["state", "opened_at", "opens_on"])
     _nav_forget()
     _invite(feedback_round, [person_id for person_id, _manager in pairs])
     return len(pairs)
+
+
+# One opening at a time, so that two rounds opened at once cannot both miss each other.
+OPEN_LOCK = 18_2_0001
+
+
+def _refuse_overlap(feedback_round: FeedbackRound) -> None:
+    """``RoundsOverlap`` when an open or closed round shares a day with this one."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [OPEN_LOCK])
+    other = (
+        FeedbackRound.objects.exclude(pk=feedback_round.pk)
+        .exclude(state=State.DRAFT)
+        .filter(opens_on__lte=feedback_round.closes_on, closes_on__gte=feedback_round.opens_on)
+        .order_by("opens_on", "pk")
+        .first()
+    )
+    if other is not None:
+        raise RoundsOverlap(other)
 
 
 def _invite(feedback_round: FeedbackRound, people: list[int]) -> None:
@@ -361,8 +399,12 @@ def _invite(feedback_round: FeedbackRound, people: list[int]) -> None:
 
 
 @transaction.atomic
-def feedback_round_close(*, feedback_round: FeedbackRound, version: int | None = None) -> bool:
+def feedback_round_close(
+    *, feedback_round: FeedbackRound, version: int | None = None, today: dt.date | None = None
+) -> bool:
     """Close an open round: no answer is taken after this. False if it was not open.
+    Closed before its planned closing day, it closes today (``today``: now by default),
+    so that the next round may open from tomorrow.
 
     Every participation of the round is locked first, so an answer being written
     finishes before the close, and one that comes after finds the round closed
@@ -376,10 +418,13 @@ def feedback_round_close(*, feedback_round: FeedbackRound, version: int | None =
         .select_for_update()
         .values_list("pk", flat=True)
     )
+    day = today or timezone.localdate()
     closed = FeedbackRound.objects.filter(pk=feedback_round.pk, state=State.OPEN).update(
-        state=State.CLOSED, closed_at=timezone.now()
+        state=State.CLOSED,
+        closed_at=timezone.now(),
+        closes_on=Least("closes_on", Greatest("opens_on", Value(day))),
     )
-    feedback_round.refresh_from_db(fields=["state", "closed_at"])
+    feedback_round.refresh_from_db(fields=["state", "closed_at", "closes_on"])
     _nav_forget()
     return bool(closed)
 

@@ -222,19 +222,19 @@ DASHBOARD_MANAGERS = 20
 @dataclass
 class ManagerTrend:
     manager: User
-    means: list[Decimal | None]  # per round, oldest first: None where nothing shows
+    means: list[Decimal | None]  # per round, newest first: None where nothing shows
 
 
 @dataclass
 class FeedbackSummary:
-    rounds: list[FeedbackRound]  # the last closed rounds, oldest first
+    rounds: list[FeedbackRound]  # the last closed rounds, newest first (leftmost on a phone)
     rows: list[ManagerTrend]  # at most DASHBOARD_MANAGERS
     rows_total: int
     below: int  # groups of the latest round whose results do not show
 
     @property
     def latest(self) -> FeedbackRound:
-        return self.rounds[-1]
+        return self.rounds[0]
 
 
 def feedback_summary() -> FeedbackSummary | None:
@@ -249,7 +249,6 @@ def feedback_summary() -> FeedbackSummary | None:
     )
     if not rounds:
         return None
-    rounds.reverse()
     groups = list(
         FeedbackGroup.objects.filter(round__in=rounds)
         .select_related("round", "manager")
@@ -262,14 +261,14 @@ def feedback_summary() -> FeedbackSummary | None:
     for result in results:
         index = column[result.group.round_id]
         if not result.shown:
-            below += index == len(rounds) - 1
+            below += index == 0
             continue
         manager = result.group.manager
         row = rows.setdefault(manager.pk, ManagerTrend(manager, [None] * len(rounds)))
         row.means[index] = result.overall_mean
     listed = sorted(
         rows.values(),
-        key=lambda row: (row.means[-1] is None, row.means[-1] or 0, row.manager.full_name),
+        key=lambda row: (row.means[0] is None, row.means[0] or 0, row.manager.full_name),
     )
     return FeedbackSummary(
         rounds=rounds, rows=listed[:DASHBOARD_MANAGERS], rows_total=len(listed), below=below

@@ -54,6 +54,19 @@ class FeedbackRoundForm(forms.ModelForm[FeedbackRound]):
         else:
             del self.fields["version"]
 
+    def clean_name(self) -> str:
+        name = str(self.cleaned_data["name"]).strip()
+        same = FeedbackRound.objects.filter(name__iexact=name).exclude(pk=self.instance.pk)
+        if same.exists():
+            raise forms.ValidationError(
+                _(
+                    "Another round is already called “%(name)s”: choose a name that tells "
+                    "them apart."
+                ),
+                params={"name": name},
+            )
+        return name
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         opens, closes = data.get("opens_on"), data.get("closes_on")

@@ -4,6 +4,8 @@ results are only ever those of whole, fixed groups (``coaching.feedback_results`
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,7 +14,6 @@ from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
 
 from accounts.concurrency import StaleEditError, refused_as_stale
 from accounts.http import user_of
@@ -22,6 +23,7 @@ from coaching.feedback import (
     RoundNotDraft,
     RoundNotDue,
     RoundNotOpen,
+    RoundsOverlap,
     feedback_answer_submit,
     feedback_round_close,
     feedback_round_create,
@@ -38,7 +40,7 @@ from coaching.feedback import (
     rounds_listed,
     rounds_to_answer,
 )
-from coaching.feedback_groups import SETTLED_DAYS
+from coaching.feedback_groups import SETTLED_DAYS, settled_reports
 from coaching.feedback_models import FeedbackRound
 from coaching.feedback_results import group_results, results_charts
 from coaching.forms.feedback import FeedbackAnswerForm, FeedbackRoundForm, QuestionFormSet
@@ -52,6 +54,12 @@ def _already_answered(request: HttpRequest) -> HttpResponse:
         _("You have already answered this round. Answers cannot be seen or changed afterwards."),
     )
     return redirect(TODO)
+
+
+def _no_longer_changes(feedback_round: FeedbackRound) -> str:
+    if feedback_round.state == FeedbackRound.State.CLOSED:
+        return _("The round is closed: its questions no longer change.")
+    return _("The round is open: its questions no longer change.")
 
 
 @login_required
@@ -89,7 +97,7 @@ def feedback_round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     feedback_round = get_round_for_hr(user_of(request), pk)
     is_draft = feedback_round.state == FeedbackRound.State.DRAFT
     if request.method == "POST" and not is_draft:
-        messages.error(request, _("The round is open: its questions no longer change."))
+        messages.error(request, _no_longer_changes(feedback_round))
         return redirect(feedback_round)
     context: dict[str, object] = {
         "round": feedback_round,
@@ -112,26 +120,59 @@ def feedback_round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             except StaleEditError:
                 return refused_as_stale(request, "coaching/feedback_round.html", context)
             except RoundNotDraft:
-                messages.error(request, _("The round is open: its questions no longer change."))
+                feedback_round.refresh_from_db(fields=["state"])
+                messages.error(request, _no_longer_changes(feedback_round))
                 return redirect(feedback_round)
             messages.success(request, _("The round and its questions are saved."))
             return redirect(feedback_round)
     else:
         results = group_results(groups_of_round(feedback_round))
-        context.update(
-            results=results,
-            charts=results_charts(results),
-            answered=round_answered_count(feedback_round),
-            invited=sum(result.group.invited for result in results),
-        )
+        context.update(results=results, charts=results_charts(results))
+        if feedback_round.state == FeedbackRound.State.CLOSED:
+            # Never while open: a count watched live tells who answered when.
+            context.update(
+                answered=round_answered_count(feedback_round),
+                invited=sum(result.group.invited for result in results),
+            )
     return render(request, "coaching/feedback_round.html", context)
 
 
+def _refused_step(feedback_round: FeedbackRound, action: str | None) -> str | None:
+    """Why ``action`` cannot be done to the round as it is now (None: it can)."""
+    state = feedback_round.state
+    if action == "open":
+        if state == FeedbackRound.State.OPEN:
+            return _("The round is open already.")
+        if state == FeedbackRound.State.CLOSED:
+            return _("The round is closed: it cannot be opened again.")
+        return None
+    if action == "close":
+        if state == FeedbackRound.State.CLOSED:
+            return _("The round is closed already.")
+        if state == FeedbackRound.State.DRAFT:
+            return _("Only an open round can be closed.")
+        return None
+    return _("Choose Open or Close.")
+
+
 @login_required
-@require_POST
 def feedback_round_step(request: HttpRequest, pk: int) -> HttpResponse:
-    """HR: open a draft round, or close an open one."""
+    """HR: open a draft round, or close an open one — confirmed on this page (GET shows
+    what will happen; POST does it)."""
     feedback_round = get_round_for_hr(user_of(request), pk)
+    if request.method != "POST":
+        action = request.GET.get("action")
+        refused = _refused_step(feedback_round, action)
+        if refused:
+            messages.error(request, refused)
+            return redirect(feedback_round)
+        context: dict[str, object] = {"round": feedback_round, "action": action}
+        if action == "open":
+            context["invited"] = len(settled_reports(on=timezone.now()))
+            context["opens_on"] = max(feedback_round.opens_on, timezone.localdate())
+        else:
+            context["closes_on"] = min(feedback_round.closes_on, timezone.localdate())
+        return render(request, "coaching/feedback_round_step.html", context)
     action = request.POST.get("action")
     version_text = request.POST.get("version", "")
     version = int(version_text) if version_text.isdigit() and len(version_text) < 10 else None
@@ -153,15 +194,35 @@ def feedback_round_step(request: HttpRequest, pk: int) -> HttpResponse:
             if feedback_round_close(feedback_round=feedback_round, version=version):
                 messages.success(request, _("The round is closed: no more answers are taken."))
             else:
-                messages.error(request, _("Only an open round can be closed."))
+                feedback_round.refresh_from_db(fields=["state"])
+                messages.error(request, _refused_step(feedback_round, "close") or "")
         else:
             messages.error(request, _("Choose Open or Close."))
     except StaleEditError:
         messages.error(request, _("The round changed meanwhile. Look again, then try again."))
     except RoundNotDraft:
-        messages.error(request, _("The round is open already."))
+        feedback_round.refresh_from_db(fields=["state"])
+        messages.error(request, _refused_step(feedback_round, "open") or "")
     except NoQuestions:
         messages.error(request, _("Add at least one question before opening the round."))
+    except RoundsOverlap as overlap:
+        other = overlap.other
+        messages.error(
+            request,
+            _(
+                "This round's days (%(opens)s – %(closes)s) overlap those of the round "
+                "“%(other)s” (%(other_opens)s – %(other_closes)s). Two rounds over the same "
+                "days would let their results be subtracted to reveal one person's answer: "
+                "choose days after %(other_closes)s, then open it."
+            )
+            % {
+                "opens": _short(max(feedback_round.opens_on, timezone.localdate())),
+                "closes": _short(feedback_round.closes_on),
+                "other": other.name,
+                "other_opens": _short(other.opens_on),
+                "other_closes": _short(other.closes_on),
+            },
+        )
     except RoundNotDue as due:
         if due.opens_on > timezone.localdate():
             text = _("This round opens on %(day)s: open it on that day or later.")
@@ -169,8 +230,12 @@ def feedback_round_step(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             text = _("This round's closing day, %(day)s, has passed: change it, then open it.")
             day = due.closes_on
-        messages.error(request, text % {"day": formats.date_format(day, "SHORT_DATE_FORMAT")})
+        messages.error(request, text % {"day": _short(day)})
     return redirect(feedback_round)
+
+
+def _short(day: dt.date) -> str:
+    return formats.date_format(day, "SHORT_DATE_FORMAT")
 
 
 @login_required

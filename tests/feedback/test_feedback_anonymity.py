@@ -97,11 +97,15 @@ def test_nothing_shows_while_the_round_is_open_even_with_every_answer_in(
         page = django_app.get(url, user=viewer)
         assert "Remark by" not in text(page)
         assert not page.html.select("[data-testid=feedback-scores]")
-    # While open, HR sees only the count of the whole round, never a group's.
-    assert "3 of 3 invited people answered so far." in text(
-        django_app.get(feedback_round.get_absolute_url(), user=hr)
-    )
+    # While open, nobody sees any count: watched live, it would tell who answered when.
+    during = text(django_app.get(feedback_round.get_absolute_url(), user=hr))
+    assert "Counts and results appear once the round is closed." in during
+    assert not re.search(r"\d+ of \d+", during)
     assert " of 3 " not in group_block(django_app.get(MINE, user=manager), manager)
+    # Once closed, the round's count shows.
+    close(feedback_round)
+    after = text(django_app.get(feedback_round.get_absolute_url(), user=hr))
+    assert "3 of 3 invited people answered." in after
 
 
 @pytest.mark.parametrize(

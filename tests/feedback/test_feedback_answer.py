@@ -26,7 +26,7 @@ def fill(form, scores=("5 — very much", "4", "3"), comment="Clear, concrete ad
 def test_an_invited_person_finds_the_round_from_the_menu_and_answers(django_app, hr, team):
     feedback_round = open_round(hr)
     home = django_app.get("/", user=team[1])
-    page = home.click("Feedback on your coaching").click("Spring")
+    page = home.click("Rate the coaching you receive").click("Spring")
     assert "About the coaching you received from Maria Manager" in page.text
     form = form_with_button(page, SEND)
     fill(form)
@@ -135,8 +135,8 @@ def test_a_closed_round_takes_no_answer(client, hr, team):
 
 
 def test_an_answer_to_another_rounds_question_is_dropped(client, hr, team):
+    other = open_round(hr, name="Other")  # an earlier round, its days passed
     feedback_round = open_round(hr)
-    other = open_round(hr, name="Other")
     client.force_login(team[0])
     data = {f"score_{pk}": "5" for pk in feedback_round.questions.values_list("pk", flat=True)}
     data[f"score_{other.questions.first().pk}"] = "1"

@@ -8,9 +8,19 @@ import threading
 import pytest
 from django.db import connection
 
-from coaching.feedback import AlreadyAnswered, feedback_answer_submit
-from coaching.feedback_models import FeedbackAnswer, FeedbackParticipation, FeedbackResponse
-from tests.feedback.conftest import open_round
+from coaching.feedback import (
+    AlreadyAnswered,
+    RoundsOverlap,
+    feedback_answer_submit,
+    feedback_round_open,
+)
+from coaching.feedback_models import (
+    FeedbackAnswer,
+    FeedbackParticipation,
+    FeedbackResponse,
+    FeedbackRound,
+)
+from tests.feedback.conftest import make_round, open_round
 
 
 @pytest.mark.django_db(transaction=True)
@@ -39,3 +49,34 @@ def test_two_answers_at_once_write_one_sheet(hr, team):
     assert sorted(outcomes) == ["refused", "refused", "refused", "written"]
     assert FeedbackResponse.objects.count() == 1
     assert FeedbackAnswer.objects.count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_rounds_over_the_same_days_opened_at_once_open_one(hr, team):
+    """Opening takes a lock first: of two overlapping rounds opened at the same moment,
+    the second sees the first and is refused."""
+    first = make_round(hr, name="First")
+    second = make_round(hr, name="Second")
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def open_it(feedback_round: FeedbackRound) -> None:
+        try:
+            start.wait()
+            feedback_round_open(
+                actor=hr, feedback_round=feedback_round, version=feedback_round.version
+            )
+            outcomes.append("opened")
+        except RoundsOverlap:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=open_it, args=(r,)) for r in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["opened", "refused"]
+    assert FeedbackRound.objects.filter(state="open").count() == 1
+    assert FeedbackParticipation.objects.values("round").distinct().count() == 1

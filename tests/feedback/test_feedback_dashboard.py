@@ -41,8 +41,8 @@ def test_each_manager_round_by_round_the_last_four_rounds(django_app, hr, manage
     run(hr, "R5", {rob: 5, sam: 5, tia: 4})
     rows = table(django_app.get(DASHBOARD, user=hr))
     assert rows == [
-        ["Manager", "R2", "R3", "R4", "R5"],
-        ["Maria Manager", "2.0", "—", "4.0", "4.7"],
+        ["Manager", "R5", "R4", "R3", "R2"],  # the newest first: seen first on a phone
+        ["Maria Manager", "4.7", "4.0", "—", "2.0"],
     ]
     text = django_app.get(DASHBOARD, user=hr).html.select_one("[data-testid=feedback-dashboard]")
     words = " ".join(text.get_text(" ").split())

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 
 from coaching.feedback_models import FeedbackParticipation, FeedbackResponse, FeedbackRound
-from tests.feedback.conftest import make_round, open_round
+from tests.feedback.conftest import confirmed, make_round, open_round
 from tests.webtest_helpers import errors_beside, form_with_button, messages, press
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +66,7 @@ def test_a_round_does_not_open_before_its_opening_day(django_app, hr, team):
     page = django_app.get(feedback_round.get_absolute_url(), user=hr)
     shown = formats.date_format(opens, "SHORT_DATE_FORMAT")
     assert f"It can be opened from {shown}, its opening day." in page.text
-    after = press(form_with_button(page, "Open the round"), "Open the round").follow()
+    after = confirmed(page, "Open the round").follow()
     assert messages(after) == [f"This round opens on {shown}: open it on that day or later."]
     feedback_round.refresh_from_db()
     assert feedback_round.state == "draft"
@@ -152,7 +152,7 @@ def test_a_draft_whose_closing_day_has_passed_does_not_open(django_app, hr, team
         opens_on=closed_on - dt.timedelta(days=7), closes_on=closed_on
     )
     page = django_app.get(feedback_round.get_absolute_url(), user=hr)
-    after = press(form_with_button(page, "Open the round"), "Open the round").follow()
+    after = confirmed(page, "Open the round").follow()
     shown = formats.date_format(closed_on, "SHORT_DATE_FORMAT")
     assert messages(after) == [
         f"This round's closing day, {shown}, has passed: change it, then open it."

@@ -89,6 +89,8 @@ def hr_only_requests(draft, opened):
         ("GET", draft.get_absolute_url(), {}),
         ("POST", draft.get_absolute_url(), edit),
         ("GET", opened.get_absolute_url(), {}),
+        ("GET", reverse("coaching:feedback_round_step", args=[draft.pk]) + "?action=open", {}),
+        ("GET", reverse("coaching:feedback_round_step", args=[opened.pk]) + "?action=close", {}),
         (
             "POST",
             reverse("coaching:feedback_round_step", args=[draft.pk]),

@@ -20,7 +20,7 @@ from coaching.feedback_models import (
     FeedbackRound,
 )
 from reviews.jobs import month_end_generation_run
-from tests.feedback.conftest import make_round, open_round
+from tests.feedback.conftest import confirmed, make_round, open_round
 from tests.webtest_helpers import errors_beside, form_with_button, messages, press
 
 pytestmark = pytest.mark.django_db
@@ -124,7 +124,7 @@ def test_opening_fixes_one_group_per_manager_and_tells_everyone(
     feedback_round = make_round(hr)
     page = django_app.get(feedback_round.get_absolute_url(), user=hr)
     with django_capture_on_commit_callbacks(execute=True):
-        after = press(form_with_button(page, "Open the round"), "Open the round").follow()
+        after = confirmed(page, "Open the round").follow()
     assert messages(after) == ["The round is open: 5 people were invited."]
     groups = {g.manager: g for g in FeedbackGroup.objects.filter(round=feedback_round)}
     assert set(groups) == {manager, team[0], other_manager}  # Rob manages Ivy
@@ -176,7 +176,7 @@ def test_an_open_round_no_longer_changes_its_questions(django_app, hr, team):
     feedback_round = make_round(hr)
     page = django_app.get(feedback_round.get_absolute_url(), user=hr)
     edit = form_with_button(page, "Save the round")
-    press(form_with_button(page, "Open the round"), "Open the round").follow()
+    confirmed(page, "Open the round").follow()
     edit["q-0-text"] = "Changed after opening"
     after = press(edit, "Save the round").follow()
     assert messages(after) == ["The round is open: its questions no longer change."]
@@ -186,8 +186,8 @@ def test_an_open_round_no_longer_changes_its_questions(django_app, hr, team):
 def test_opening_twice_from_two_tabs_opens_once(django_app, hr, team):
     feedback_round = make_round(hr)
     page = django_app.get(feedback_round.get_absolute_url(), user=hr)
-    first = form_with_button(page, "Open the round")
-    second = form_with_button(page, "Open the round")
+    first = form_with_button(page.click("Open the round…"), "Open the round")
+    second = form_with_button(page.click("Open the round…"), "Open the round")
     press(first, "Open the round").follow()
     after = press(second, "Open the round").follow()
     assert messages(after) == ["The round changed meanwhile. Look again, then try again."]
@@ -197,7 +197,7 @@ def test_opening_twice_from_two_tabs_opens_once(django_app, hr, team):
 def test_hr_closes_an_open_round(django_app, hr, team):
     feedback_round = open_round(hr)
     page = django_app.get(feedback_round.get_absolute_url(), user=hr)
-    after = press(form_with_button(page, "Close the round"), "Close the round").follow()
+    after = confirmed(page, "Close the round").follow()
     assert messages(after) == ["The round is closed: no more answers are taken."]
     feedback_round.refresh_from_db()
     assert feedback_round.state == "closed" and feedback_round.closed_at is not None
@@ -222,7 +222,7 @@ def test_the_daily_job_closes_rounds_past_their_closing_date(hr, team):
 def test_the_menu_leads_each_role_to_its_feedback_page(django_app, hr, manager, team, peer):
     home = django_app.get("/", user=hr)
     assert home.click("Upward feedback rounds").request.path == reverse(LIST)
-    mine = django_app.get("/", user=manager).click("Feedback on my coaching")
+    mine = django_app.get("/", user=manager).click("Feedback from my team")
     assert mine.request.path == reverse("coaching:feedback_mine")
     assert "nav-feedback" not in django_app.get("/", user=peer).text  # nothing to answer yet
     open_round(hr)

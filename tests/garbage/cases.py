@@ -594,17 +594,39 @@ CASES: list[Case] = [
         "hr",
         "POST",
         args=("feedback_draft",),
-        page="coaching:feedback_round",
+        page="coaching:feedback_round_step",
         page_args=("feedback_draft",),
+        page_query=lambda world: {"action": "open"},
+        refused_unspoiled=(
+            "The world's open round covers today: a second round over the same days is "
+            "refused (issue 18 §2, two rounds subtracted); tests/feedback opens rounds."
+        ),
     ),
     Case(
         "coaching:feedback_round_step",
         "hr",
         "POST",
         args=("feedback_open",),
-        page="coaching:feedback_round",
+        page="coaching:feedback_round_step",
         page_args=("feedback_open",),
+        page_query=lambda world: {"action": "close"},
         label="close",
+    ),
+    Case(
+        "coaching:feedback_round_step",
+        "hr",
+        args=("feedback_draft",),
+        query=lambda world: {"action": "open"},
+        form=False,
+        label="confirm-open",
+    ),
+    Case(
+        "coaching:feedback_round_step",
+        "hr",
+        args=("feedback_open",),
+        query=lambda world: {"action": "close"},
+        form=False,
+        label="confirm-close",
     ),
     Case(
         "coaching:feedback_round_delete",

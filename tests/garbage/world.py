@@ -330,24 +330,28 @@ def build_world() -> World:
 
 
 def _feedback_rounds(hr: User, today: dt.date) -> list[FeedbackRound]:
-    rounds = []
-    for name in ("Draft feedback", "Open feedback", "Closed feedback"):
-        rounds.append(
-            feedback_round_create(
-                actor=hr,
-                name=name,
-                opens_on=today,
-                closes_on=today + dt.timedelta(days=14),
-                min_answers=3,
-            )
+    # The closed round ran two months ago: two rounds never share a day.
+    days = {
+        "Draft feedback": (today, today + dt.timedelta(days=14)),
+        "Open feedback": (today, today + dt.timedelta(days=14)),
+        "Closed feedback": (today - dt.timedelta(days=60), today - dt.timedelta(days=40)),
+    }
+    rounds = [
+        feedback_round_create(
+            actor=hr, name=name, opens_on=opens_on, closes_on=closes_on, min_answers=3
         )
+        for name, (opens_on, closes_on) in days.items()
+    ]
     # The people of the world start today; a round asks only teams settled for 30 days.
     since = timezone.now() - dt.timedelta(days=365)
     User.objects.update(date_joined=since)
     Assignment.objects.filter(ended_at__isnull=True).update(started_at=since)
-    for feedback_round in rounds[1:]:
-        feedback_round_open(actor=hr, feedback_round=feedback_round, version=feedback_round.version)
-    feedback_round_close(feedback_round=rounds[2])
+    closed = rounds[2]
+    feedback_round_open(
+        actor=hr, feedback_round=closed, version=closed.version, today=closed.opens_on
+    )
+    feedback_round_close(feedback_round=closed)
+    feedback_round_open(actor=hr, feedback_round=rounds[1], version=rounds[1].version)
     for feedback_round in rounds:
         feedback_round.refresh_from_db()
     return rounds
