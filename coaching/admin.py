@@ -27,6 +27,7 @@ from coaching.praise_models import CompanyValue, Praise
 from coaching.read_log import (
     REASON_MIN_LENGTH,
     can_reveal_private_note,
+    private_note_reads_of,
     private_note_reveal,
     reason_is_meaningful,
 )
@@ -151,7 +152,7 @@ class CoachingSessionAdmin(VersionedAdmin[CoachingSession]):
             "title": _("Reveal a private note"),
             "form": form,
             "note": note,
-            "reads": session.private_note_reads.select_related("reader"),
+            "reads": private_note_reads_of(session),
         }
         return TemplateResponse(request, "admin/coaching/reveal_private_note.html", context)
 
