@@ -68,6 +68,12 @@ def targets_insert(
             planned.append(value)
     if not objective_ids:
         return
+    if connection.vendor != "postgresql":  # the zero-setup demo's SQLite: no unnest
+        PhaseTarget.objects.bulk_create(
+            PhaseTarget(objective_id=objective_id, month=month, planned=value)
+            for objective_id, month, value in zip(objective_ids, months, planned, strict=True)
+        )
+        return
     sql = (
         f"INSERT INTO {PhaseTarget._meta.db_table} (objective_id, month, planned) "  # noqa: S608
         "SELECT * FROM unnest(%s::bigint[], %s::date[], %s::numeric[])"
@@ -85,6 +91,19 @@ def created_history_insert(
     """A "created" history entry for each new copy (as ``objective_create`` records):
     ``copies`` are (objective id, template id), ``titles`` template id -> title."""
     if not copies:
+        return
+    if connection.vendor != "postgresql":  # the zero-setup demo's SQLite: no unnest
+        now = timezone.now()
+        ObjectiveChange.objects.bulk_create(
+            ObjectiveChange(
+                objective_id=objective_id,
+                changed_by=actor,
+                changed_at=now,
+                reason="",
+                changes={"created": [None, titles[template_id]]},
+            )
+            for objective_id, template_id in copies
+        )
         return
     sql = (
         f"INSERT INTO {ObjectiveChange._meta.db_table} "  # noqa: S608
@@ -120,6 +139,46 @@ def first_changes(
     return result
 
 
+def _copies_bulk_create(
+    *,
+    actor: User,
+    cycle: AppraisalCycle,
+    pairs: list[tuple[int, ObjectiveTemplate]],
+    progress: dict[int, tuple[str, Decimal | None, dt.date]],
+) -> list[tuple[int, int]]:
+    """``copies_insert`` for SQLite, the zero-setup demo's database (no ``unnest``): the
+    same copies through ``bulk_create``, slower but the same rows."""
+    now = timezone.now()
+    copies = []
+    for employee_id, template in pairs:
+        parent = template.parent
+        state, share, as_of = progress[template.pk]
+        copies.append(
+            Objective(
+                title=template.title,
+                description=template.description,
+                weight=template.default_weight,
+                measure=template.measure,
+                unit=template.unit,
+                target=template.target,
+                status=Objective.Status.ACTIVE,
+                created_at=now,
+                updated_at=now,
+                created_by=actor,
+                cycle=cycle,
+                employee_id=employee_id,
+                owner_id=employee_id,
+                parent_id=parent.pk if parent is not None and parent.cycle_id == cycle.pk else None,
+                progress_as_of=as_of,
+                progress_state=state,
+                progress_share=share,
+                template_id=template.pk,
+            )
+        )
+    created = Objective.objects.bulk_create(copies)
+    return [(objective.pk, cast(int, objective.template_id)) for objective in created]
+
+
 def copies_insert(
     *,
     actor: User,
@@ -134,6 +193,8 @@ def copies_insert(
     Returns (objective id, template id) of each copy."""
     if not pairs:
         return []
+    if connection.vendor != "postgresql":
+        return _copies_bulk_create(actor=actor, cycle=cycle, pairs=pairs, progress=progress)
     templates = {template.pk: template for _employee, template in pairs}
     columns: dict[str, list[object]] = {
         name: []
