@@ -487,3 +487,6 @@ class SentReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.recipient_id} ({self.key})"
+
+
+from accounts.integration_models import *  # noqa: E402, F403 - registered as models of this app

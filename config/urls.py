@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("coaching.urls")),
     path("reviews/", include("reviews.urls")),
     path("language/", account_views.language_switch, name="language_switch"),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,66 @@
+"""Errors as RFC 9457 problem details (``application/problem+json``).
+
+Every error the API answers has ``type``, ``title``, ``status`` and ``detail``;
+a validation error adds ``errors``: ``{field: [message, …]}``, the same
+messages the page shows next to the field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+PROBLEM_BASE = "https://coaching-cycles.invalid/problems/"
+
+
+def _titles() -> dict[int, str]:
+    return {
+        400: _("The request is not valid"),
+        401: _("Sign-in required"),
+        403: _("Not allowed"),
+        404: _("Not found"),
+        405: _("Method not allowed"),
+        409: _("Changed by someone else"),
+        415: _("Unsupported media type"),
+        429: _("Too many requests"),
+    }
+
+
+def problem_response(
+    status_code: int, detail: str, *, kind: str = "", errors: Any = None, headers: Any = None
+) -> Response:
+    """A problem-details response: ``status_code`` (HTTP), ``detail`` (for people),
+    ``kind`` (the slug of ``type``), ``errors`` (per field)."""
+    body: dict[str, Any] = {
+        "type": PROBLEM_BASE + (kind or str(status_code)),
+        "title": _titles().get(status_code, _("Error")),
+        "status": status_code,
+        "detail": detail,
+    }
+    if errors is not None:
+        body["errors"] = errors
+    response = Response(body, status=status_code, headers=headers)
+    response.content_type = "application/problem+json"
+    return response
+
+
+def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's handler, with its answer reshaped into problem details."""
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    headers = {k: v for k, v in response.headers.items() if k in ("Retry-After", "WWW-Authenticate", "Allow")}
+    if isinstance(exc, exceptions.ValidationError):
+        errors = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        return problem_response(
+            status.HTTP_400_BAD_REQUEST,
+            _("Some fields are not valid; see errors."),
+            kind="validation",
+            errors=errors,
+        )
+    detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""
+    return problem_response(response.status_code, str(detail), headers=headers)
