@@ -11,7 +11,6 @@ import logging
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from functools import partial
 from itertools import islice
 from typing import Any
 
@@ -121,7 +120,9 @@ def reminders_send(reminders: Iterable[Reminder], size: int = 1000) -> Counter[s
         with transaction.atomic():
             fresh = _record_sent(_forward_absent(batch, stand_ins))
             notify_each((r.recipient, r.subject, r.url, r.params) for r in fresh)
-            transaction.on_commit(partial(_email, fresh))
+            # Into the outbox in this same transaction: recorded as sent and queued to
+            # leave together, or neither (the worker sends it once the server takes it).
+            _email(fresh)
         sent.update(r.kind for r in fresh)
     return sent
 
@@ -146,11 +147,5 @@ def _email(reminders: list[Reminder]) -> None:
         message = EmailMultiAlternatives(subject, text, to=[person.email])
         message.attach_alternative(html, "text/html")
         messages.append(message)
-    if not messages:
-        return
-    try:
-        with get_connection() as mail:
-            mail.send_messages(messages)
-    except OSError:
-        # The in-app notifications are there; the mail server may be back next time.
-        logger.warning("Could not e-mail %s reminders", len(messages))
+    if messages:
+        get_connection().send_messages(messages)

@@ -33,6 +33,12 @@ app.conf.beat_schedule = {
         "task": "reviews.tasks.exports_purge",
         "schedule": crontab(minute=45),
     },
+    "accounts-outbox-send": {
+        # Every message that leaves: what a commit's wake-up missed (broker down) and the
+        # retries that are due (README, "Outgoing messages").
+        "task": "accounts.tasks.outbox_send",
+        "schedule": 60.0,
+    },
     "accounts-invitations-sweep": {
         # Picks up invitations whose enqueue failed (broker down) or never ran.
         "task": "accounts.tasks.invitations_sweep",

@@ -376,3 +376,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# --- The outbox: everything that leaves (issue 19; README "Outgoing messages") ---
+# Django's mail API writes to the outbox; the worker sends through the real server.
+OUTBOX_EMAIL_BACKEND = EMAIL_BACKEND
+EMAIL_BACKEND = "accounts.outbox.OutboxEmailBackend"
+# "task": after each commit the worker is asked to send (a periodic task sends anyway).
+OUTBOX_WAKE = "task"
+OUTBOX_EMAIL_RETRY_HOURS = env_int("OUTBOX_EMAIL_RETRY_HOURS", 72, minimum=1)
+OUTBOX_WEBHOOK_RETRY_HOURS = env_int("OUTBOX_WEBHOOK_RETRY_HOURS", 24, minimum=1)
+OUTBOX_HTTP_TIMEOUT = env_int("OUTBOX_HTTP_TIMEOUT", 10, minimum=1)
+OUTBOX_WEBHOOK_DISABLE_AFTER = env_int("OUTBOX_WEBHOOK_DISABLE_AFTER", 15, minimum=1)

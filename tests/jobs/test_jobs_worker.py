@@ -27,7 +27,8 @@ def _close(**kwargs) -> None:
 
 
 @pytest.fixture
-def worker():
+def worker(settings):
+    settings.OUTBOX_WAKE = "task"  # the outbox too is sent by the worker's task
     task_postrun.connect(_close)
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
