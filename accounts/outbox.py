@@ -49,7 +49,7 @@ LONGEST_WAIT = dt.timedelta(hours=1)
 
 
 def _retry_for(channel: str) -> dt.timedelta:
-    hours = (
+    hours: int = (
         settings.OUTBOX_EMAIL_RETRY_HOURS
         if channel == OutboxMessage.Channel.EMAIL
         else settings.OUTBOX_WEBHOOK_RETRY_HOURS
@@ -60,7 +60,7 @@ def _retry_for(channel: str) -> dt.timedelta:
 def retry_delay(attempts: int) -> dt.timedelta:
     """How long to wait after the ``attempts``-th failure: 30 s doubling to at most an hour,
     times a random factor in [0.5, 1.5) so that senders retrying together spread out."""
-    base = min(FIRST_RETRY * (2 ** max(attempts - 1, 0)), LONGEST_WAIT)
+    base: dt.timedelta = min(FIRST_RETRY * (2 ** max(attempts - 1, 0)), LONGEST_WAIT)
     return base * (0.5 + random.random())  # noqa: S311 - jitter, not a secret
 
 
@@ -246,7 +246,9 @@ def _send_emails(messages: list[OutboxMessage], *, until: float) -> Counter[str]
         connection.open()
     except Exception as error:  # the server is down or refuses us: every message waits
         for message in messages:
-            _record(message, accepted=False, error=f"{type(error).__name__}: {error}", started=started)
+            _record(
+                message, accepted=False, error=f"{type(error).__name__}: {error}", started=started
+            )
             outcome["failed"] += 1
         return outcome
     try:
@@ -258,7 +260,12 @@ def _send_emails(messages: list[OutboxMessage], *, until: float) -> Counter[str]
             try:
                 accepted = connection.send_messages([email_from_payload(message.payload)]) == 1
             except Exception as error:  # refused, dropped, timed out
-                _record(message, accepted=False, error=f"{type(error).__name__}: {error}", started=started)
+                _record(
+                    message,
+                    accepted=False,
+                    error=f"{type(error).__name__}: {error}",
+                    started=started,
+                )
                 outcome["failed"] += 1
                 continue
             _record(

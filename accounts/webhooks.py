@@ -51,7 +51,9 @@ def webhook_signature(*, secret: str, timestamp: int, body: bytes) -> str:
     return "v1=" + hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
 
 
-def webhook_headers(message: OutboxMessage, *, body: bytes, now: int | None = None) -> dict[str, str]:
+def webhook_headers(
+    message: OutboxMessage, *, body: bytes, now: int | None = None
+) -> dict[str, str]:
     """The headers of one attempt at ``message`` (its endpoint's secret, the time of sending)."""
     assert message.endpoint is not None  # noqa: S101 - a webhook row always has its endpoint
     timestamp = int(now if now is not None else time.time())
@@ -125,7 +127,9 @@ def _endpoint_outcome(endpoint: WebhookEndpoint, *, accepted: bool) -> None:
             pk=endpoint.pk, is_active=True, consecutive_failures__gte=limit
         ).update(
             is_active=False,
-            disabled_reason=f"{limit} failed deliveries in a row, last at {timezone.now():%Y-%m-%d %H:%M} UTC",
+            disabled_reason=(
+                f"{limit} failed deliveries in a row, the last at {timezone.now():%Y-%m-%d %H:%M} UTC"
+            ),
         )
         if switched:
             endpoint.is_active = False
@@ -152,4 +156,6 @@ def _tell_hr_switched_off(endpoint: WebhookEndpoint, count: int) -> None:
 
 def pending_for(endpoint: WebhookEndpoint) -> int:
     """How many deliveries to ``endpoint`` are still waiting."""
-    return OutboxMessage.objects.filter(endpoint=endpoint, state=OutboxMessage.State.PENDING).count()
+    return OutboxMessage.objects.filter(
+        endpoint=endpoint, state=OutboxMessage.State.PENDING
+    ).count()

@@ -6,7 +6,7 @@ from rest_framework.pagination import CursorPagination
 
 
 class IdCursorPagination(CursorPagination):
-    """Pages of ``page_size`` (at most 200) ordered by id; ``?cursor=`` from ``next``/``previous``."""
+    """Pages of ``page_size`` (at most 200) ordered by id; ``?cursor=`` from ``next``."""
 
     ordering = "pk"
     page_size = 50

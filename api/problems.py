@@ -53,7 +53,11 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     response = exception_handler(exc, context)
     if response is None:
         return None
-    headers = {k: v for k, v in response.headers.items() if k in ("Retry-After", "WWW-Authenticate", "Allow")}
+    headers = {
+        k: v
+        for k, v in response.headers.items()
+        if k in ("Retry-After", "WWW-Authenticate", "Allow")
+    }
     if isinstance(exc, exceptions.ValidationError):
         errors = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
         return problem_response(

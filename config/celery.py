@@ -39,6 +39,11 @@ app.conf.beat_schedule = {
         "task": "accounts.tasks.outbox_send",
         "schedule": 60.0,
     },
+    "reviews-exports-sweep": {
+        # Export jobs whose task was lost (broker down) or whose worker was killed.
+        "task": "reviews.tasks.exports_sweep",
+        "schedule": 120.0,
+    },
     "accounts-invitations-sweep": {
         # Picks up invitations whose enqueue failed (broker down) or never ran.
         "task": "accounts.tasks.invitations_sweep",

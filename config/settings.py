@@ -334,7 +334,7 @@ LOGGING = {
 }
 
 # --- The JSON API and its tokens (issue 19; README "API") ---
-KNOX_TOKEN_MODEL = "accounts.ApiToken"
+KNOX_TOKEN_MODEL = "accounts.ApiToken"  # noqa: S105 - a model's name, not a secret
 REST_KNOX = {
     "TOKEN_MODEL": "accounts.ApiToken",
     # Personal access tokens live until their owner or HR revokes them.

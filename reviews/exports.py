@@ -358,14 +358,32 @@ def export_job_request(*, actor: User, params: dict[str, Any], total: int) -> Ex
     return job
 
 
+# A build shows life at least every 2,000 rows; silent this long, its worker is gone.
+EXPORT_STALLED_AFTER = dt.timedelta(minutes=10)
+
+
+def export_job_stalled(job: ExportJob) -> bool:
+    """Whether ``job`` says it is running but its worker has not shown life for a while."""
+    beat = job.heartbeat_at or job.created_at
+    return job.status == ExportJob.Status.RUNNING and beat < timezone.now() - EXPORT_STALLED_AFTER
+
+
 def export_job_build(*, job_id: int) -> None:
-    """Build the XLSX of an export job; safe to run twice (a finished job is left alone)."""
+    """Build the XLSX of an export job; safe to run twice (a finished job is left alone).
+
+    A job another worker is building is left to it; one whose worker stopped
+    showing life (``export_job_stalled``) is taken over and built again.
+    """
     with transaction.atomic():
-        job = ExportJob.objects.select_for_update().get(pk=job_id)
-        if job.status in (ExportJob.Status.DONE, ExportJob.Status.RUNNING):
+        job = ExportJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.status in (ExportJob.Status.DONE, ExportJob.Status.FAILED):
             return
+        if job.status == ExportJob.Status.RUNNING and not export_job_stalled(job):
+            return  # another worker is building it
         job.status = ExportJob.Status.RUNNING
-        job.save(update_fields=["status"])
+        job.attempts += 1
+        job.heartbeat_at = timezone.now()
+        job.save(update_fields=["status", "attempts", "heartbeat_at"])
     params = job.params
     spec = ExportFilter(
         month_from=dt.date.fromisoformat(params["month_from"]),
@@ -382,7 +400,7 @@ def export_job_build(*, job_id: int) -> None:
     ExportJob.objects.filter(pk=job.pk).update(total=total, progress=0)
 
     def progress(rows: int) -> None:
-        ExportJob.objects.filter(pk=job.pk).update(progress=rows)
+        ExportJob.objects.filter(pk=job.pk).update(progress=rows, heartbeat_at=timezone.now())
 
     try:
         results = export_results(

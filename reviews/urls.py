@@ -50,6 +50,7 @@ urlpatterns = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("export/jobs/<int:pk>/", exports.export_job_status, name="export_job"),
     path("export/jobs/<int:pk>/download/", exports.export_download, name="export_download"),
+    path("export/jobs/<int:pk>/rerun/", exports.export_job_rerun_view, name="export_job_rerun"),
     path("<int:pk>/pdf/", exports.table_pdf, name="table_pdf"),
     path("<int:pk>/", tables.table_detail, name="table_detail"),
     path("<int:pk>/review/", tables.table_review, name="table_review"),
