@@ -27,7 +27,8 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.models import OutboxMessage, WebhookEndpoint
@@ -127,13 +128,20 @@ def _endpoint_outcome(endpoint: WebhookEndpoint, *, accepted: bool) -> None:
             pk=endpoint.pk, is_active=True, consecutive_failures__gte=limit
         ).update(
             is_active=False,
-            disabled_reason=(
-                f"{limit} failed deliveries in a row, the last at {timezone.now():%Y-%m-%d %H:%M} UTC"
-            ),
+            disabled_reason=_switched_off_reason(limit),
         )
         if switched:
             endpoint.is_active = False
             _tell_hr_switched_off(endpoint, limit)
+
+
+def _switched_off_reason(count: int) -> str:
+    """Why the endpoint is off, in the organisation's language, with the local time."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("%(count)d failed deliveries in a row; the last at %(when)s.") % {
+            "count": count,
+            "when": formats.date_format(timezone.localtime(), "SHORT_DATETIME_FORMAT"),
+        }
 
 
 def _tell_hr_switched_off(endpoint: WebhookEndpoint, count: int) -> None:
