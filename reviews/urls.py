@@ -22,6 +22,7 @@ urlpatterns = [
     path("questions/", lists.open_for_questions, name="questions"),
     path("create/", lists.tables_create, name="create"),
     path("jobs/", jobs.jobs_page, name="jobs"),
+    path("jobs/outbox/<int:pk>/resend/", jobs.outbox_message_resend, name="outbox_resend"),
     path("cycles/<int:pk>/close/", cycles.cycle_close_page, name="cycle_close"),
     # Calibration (issue 17 §4): one page per cycle, its steps, one person's adjustment.
     path("calibrations/", calibration.calibration_list, name="calibration_list"),
