@@ -33,6 +33,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
+from django.core.mail.utils import DNS_NAME
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -42,10 +43,13 @@ from accounts.models import OutboxAttempt, OutboxMessage
 logger = logging.getLogger(__name__)
 
 OUTBOX_TASK = "accounts.tasks.outbox_send"
-# A sender holds what it claimed this long; one killed mid-send gives it back then.
-LEASE = dt.timedelta(minutes=5)
 FIRST_RETRY = dt.timedelta(seconds=30)
 LONGEST_WAIT = dt.timedelta(hours=1)
+
+
+def _lease() -> dt.timedelta:
+    """How long a sender holds what it claimed; one killed mid-send gives it back then."""
+    return dt.timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
 
 
 def _retry_for(channel: str) -> dt.timedelta:
@@ -110,8 +114,15 @@ def email_payload(message: EmailMessage) -> dict[str, Any]:
     }
 
 
-def email_from_payload(payload: dict[str, Any]) -> EmailMultiAlternatives:
-    """The ``EmailMultiAlternatives`` that ``email_payload`` stored."""
+def email_from_payload(payload: dict[str, Any], *, key: str = "") -> EmailMultiAlternatives:
+    """The ``EmailMultiAlternatives`` that ``email_payload`` stored.
+
+    With ``key`` (the outbox message's), its ``Message-ID`` is made from the key,
+    the same on every attempt: a mail client shows a repeat once.
+    """
+    headers = dict(payload["headers"])
+    if key and not any(name.lower() == "message-id" for name in headers):
+        headers["Message-ID"] = f"<{key}@{DNS_NAME}>"
     message = EmailMultiAlternatives(
         subject=payload["subject"],
         body=payload["body"],
@@ -120,7 +131,7 @@ def email_from_payload(payload: dict[str, Any]) -> EmailMultiAlternatives:
         cc=payload["cc"],
         bcc=payload["bcc"],
         reply_to=payload["reply_to"],
-        headers=payload["headers"],
+        headers=headers,
     )
     message.content_subtype = payload.get("content_subtype", "plain")
     for content, mimetype in payload["alternatives"]:
@@ -169,7 +180,7 @@ def _due(now: dt.datetime) -> Q:
 
 
 def outbox_claim(*, limit: int, now: dt.datetime | None = None) -> list[OutboxMessage]:
-    """Claim up to ``limit`` due messages for ``LEASE``, oldest due first.
+    """Claim up to ``limit`` due messages for the lease (``OUTBOX_LEASE_SECONDS``), oldest first.
 
     ``SELECT … FOR UPDATE SKIP LOCKED``: two senders at once never claim the same
     message. The claim commits before anything is sent, so a sender that dies
@@ -185,7 +196,7 @@ def outbox_claim(*, limit: int, now: dt.datetime | None = None) -> list[OutboxMe
         )
         if not ids:
             return []
-        OutboxMessage.objects.filter(pk__in=ids).update(claimed_until=now + LEASE)
+        OutboxMessage.objects.filter(pk__in=ids).update(claimed_until=now + _lease())
     return list(OutboxMessage.objects.filter(pk__in=ids).select_related("endpoint").order_by("pk"))
 
 
@@ -258,7 +269,12 @@ def _send_emails(messages: list[OutboxMessage], *, until: float) -> Counter[str]
                 break
             started = time.monotonic()
             try:
-                accepted = connection.send_messages([email_from_payload(message.payload)]) == 1
+                accepted = (
+                    connection.send_messages(
+                        [email_from_payload(message.payload, key=str(message.key))]
+                    )
+                    == 1
+                )
             except Exception as error:  # refused, dropped, timed out
                 _record(
                     message,
@@ -315,7 +331,7 @@ def outbox_send(*, limit: int = 200, budget_seconds: float = 50.0) -> Counter[st
         if not batch:
             break
         # Half the lease: a message is never sent after its claim could have expired.
-        until = min(time.monotonic() + LEASE.total_seconds() / 2, deadline + 30)
+        until = min(time.monotonic() + _lease().total_seconds() / 2, deadline + 30)
         emails = [m for m in batch if m.channel == OutboxMessage.Channel.EMAIL]
         hooks = [m for m in batch if m.channel == OutboxMessage.Channel.WEBHOOK]
         if emails:
