@@ -24,6 +24,7 @@ import base64
 import datetime as dt
 import logging
 import random
+import smtplib
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -206,9 +207,11 @@ def _record(
     accepted: bool,
     status_code: int | None = None,
     error: str = "",
+    permanent: bool = False,
     started: float,
 ) -> None:
-    """Write the attempt's outcome: sent, due again after a backoff, or given up."""
+    """Write the attempt's outcome: sent, due again after a backoff, or given up (at
+    ``give_up_at``, or at once when ``permanent``: the server said it never will)."""
     now = timezone.now()
     attempts = message.attempts + 1
     fields: dict[str, Any] = {
@@ -219,7 +222,7 @@ def _record(
     }
     if accepted:
         fields.update(state=OutboxMessage.State.SENT, sent_at=now)
-    elif message.give_up_at and now >= message.give_up_at:
+    elif permanent or (message.give_up_at and now >= message.give_up_at):
         fields.update(state=OutboxMessage.State.FAILED)
     else:
         fields.update(due_at=now + retry_delay(attempts))
@@ -237,6 +240,18 @@ def _record(
         )
     for key, value in fields.items():
         setattr(message, key, value)
+
+
+def smtp_refused_for_good(error: BaseException) -> bool:
+    """Whether the SMTP server refused for good (a 5xx reply: no such mailbox, policy),
+    as against for now (4xx, or the network): a permanent refusal is not retried."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return bool(error.recipients) and all(
+            code >= 500 for code, _text in error.recipients.values()
+        )
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code >= 500
+    return False
 
 
 def _release(messages: Iterable[OutboxMessage]) -> None:
@@ -280,6 +295,7 @@ def _send_emails(messages: list[OutboxMessage], *, until: float) -> Counter[str]
                     message,
                     accepted=False,
                     error=f"{type(error).__name__}: {error}",
+                    permanent=smtp_refused_for_good(error),
                     started=started,
                 )
                 outcome["failed"] += 1
