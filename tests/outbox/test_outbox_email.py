@@ -145,14 +145,16 @@ def test_the_jobs_page_says_what_waits_and_why(report, hr, smtp, django_app):
 
 
 @pytest.mark.django_db
-def test_only_hr_sends_a_message_again(report, manager, smtp, django_app):
+def test_only_hr_sends_a_message_again(report, manager, outsider, smtp, client):
     smtp.stop()
     remind(report)
     outbox_send()
     message = OutboxMessage.objects.get()
     url = reverse("reviews:outbox_resend", args=[message.pk])
-    for person in (report, manager):
-        django_app.post(url, user=person, status=403)
+    for person in (report, manager, outsider):
+        client.force_login(person)
+        assert client.post(url).status_code == 403
+    assert client.get(url).status_code == 405
     message.refresh_from_db()
     assert message.attempts == 1 and message.due_at > timezone.now()
 

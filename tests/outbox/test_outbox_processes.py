@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 from celery import Celery
-from kombu import Connection
 from django.core.mail import EmailMessage
 from django.db import connection
+from kombu import Connection
 
 from accounts.models import OutboxMessage, SentReminder
 from accounts.outbox import email_payload
