@@ -35,7 +35,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.utils import DNS_NAME
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -227,17 +227,24 @@ def _record(
     else:
         fields.update(due_at=now + retry_delay(attempts))
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # The mark need not wait for the disk: a crash that loses it only sends the
+            # message again (the window README names), never loses one. 4 ms → 0.1 ms.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
         OutboxMessage.objects.filter(pk=message.pk, state=OutboxMessage.State.PENDING).update(
             **fields
         )
-        OutboxAttempt.objects.create(
-            message_id=message.pk,
-            at=now,
-            accepted=accepted,
-            status_code=status_code,
-            error=error[:500],
-            duration_ms=int((time.monotonic() - started) * 1000),
-        )
+        # The delivery log keeps every webhook attempt, and an e-mail's failures.
+        if message.channel == OutboxMessage.Channel.WEBHOOK or not accepted:
+            OutboxAttempt.objects.create(
+                message_id=message.pk,
+                at=now,
+                accepted=accepted,
+                status_code=status_code,
+                error=error[:500],
+                duration_ms=int((time.monotonic() - started) * 1000),
+            )
     for key, value in fields.items():
         setattr(message, key, value)
 
@@ -268,8 +275,8 @@ def _send_emails(messages: list[OutboxMessage], *, until: float) -> Counter[str]
     outcome: Counter[str] = Counter()
     started = time.monotonic()
     try:
-        connection = get_connection(settings.OUTBOX_EMAIL_BACKEND, fail_silently=False)
-        connection.open()
+        mail = get_connection(settings.OUTBOX_EMAIL_BACKEND, fail_silently=False)
+        mail.open()
     except Exception as error:  # the server is down or refuses us: every message waits
         for message in messages:
             _record(
@@ -285,9 +292,7 @@ def _send_emails(messages: list[OutboxMessage], *, until: float) -> Counter[str]
             started = time.monotonic()
             try:
                 accepted = (
-                    connection.send_messages(
-                        [email_from_payload(message.payload, key=str(message.key))]
-                    )
+                    mail.send_messages([email_from_payload(message.payload, key=str(message.key))])
                     == 1
                 )
             except Exception as error:  # refused, dropped, timed out
@@ -309,7 +314,7 @@ def _send_emails(messages: list[OutboxMessage], *, until: float) -> Counter[str]
             outcome["sent" if accepted else "failed"] += 1
     finally:
         try:
-            connection.close()
+            mail.close()
         except Exception:  # noqa: S110 - closing a broken connection may fail; it is gone anyway
             pass
     return outcome
