@@ -381,3 +381,13 @@ def outbox_resend(*, message_ids: Iterable[int]) -> int:
     if queued:
         outbox_wake()
     return queued
+
+
+def outbox_purge(*, days: int = 30) -> int:
+    """Delete messages sent more than ``days`` ago (their bodies need not be kept);
+    what failed stays for HR. Returns how many were deleted."""
+    cutoff = timezone.now() - dt.timedelta(days=days)
+    deleted, _by_model = OutboxMessage.objects.filter(
+        state=OutboxMessage.State.SENT, sent_at__lt=cutoff
+    ).delete()
+    return deleted

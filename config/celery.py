@@ -39,6 +39,10 @@ app.conf.beat_schedule = {
         "task": "accounts.tasks.outbox_send",
         "schedule": 60.0,
     },
+    "accounts-outbox-purge": {
+        "task": "accounts.tasks.outbox_purge",
+        "schedule": crontab(minute=50),
+    },
     "reviews-exports-sweep": {
         # Export jobs whose task was lost (broker down) or whose worker was killed.
         "task": "reviews.tasks.exports_sweep",

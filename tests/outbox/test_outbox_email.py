@@ -179,3 +179,30 @@ def test_two_senders_at_once_send_every_message_exactly_once(report, smtp):
         thread.join()
     assert OutboxMessage.objects.filter(state="sent").count() == 60
     assert len(smtp.received) == 60 and set(smtp.received.values()) == {1}
+
+
+@pytest.mark.django_db
+def test_sent_messages_are_forgotten_after_thirty_days_but_failures_stay(report, smtp):
+    from accounts.outbox import outbox_purge  # noqa: PLC0415
+
+    remind(report, key="a")
+    outbox_send()
+    smtp.refuse, smtp.refuse_code = 1, 550
+    remind(report, key="b")
+    outbox_send()
+    with later(29 * 24 * 60):
+        assert outbox_purge() == 0
+    with later(31 * 24 * 60):
+        assert outbox_purge() == 1
+    assert list(OutboxMessage.objects.values_list("state", flat=True)) == ["failed"]
+
+
+@pytest.mark.django_db
+def test_the_admin_lists_the_outbox_without_what_the_messages_say(report, admin_client, smtp):
+    send_mail("Praised for the Henderson account", "The words of the praise", None, [report.email])
+    page = admin_client.get(reverse("admin:accounts_outboxmessage_changelist"))
+    assert page.status_code == 200 and report.email in page.content.decode()
+    message = OutboxMessage.objects.get()
+    detail = admin_client.get(reverse("admin:accounts_outboxmessage_change", args=[message.pk]))
+    assert detail.status_code == 200
+    assert "The words of the praise" not in detail.content.decode()
