@@ -381,6 +381,11 @@ SPECTACULAR_SETTINGS = {
 # Django's mail API writes to the outbox; the worker sends through the real server.
 OUTBOX_EMAIL_BACKEND = EMAIL_BACKEND
 EMAIL_BACKEND = "accounts.outbox.OutboxEmailBackend"
+if OUTBOX_EMAIL_BACKEND == EMAIL_BACKEND:
+    raise ImproperlyConfigured(
+        "EMAIL_BACKEND names the mail server the outbox sends through (e.g. "
+        "django.core.mail.backends.smtp.EmailBackend), not the outbox itself."
+    )
 # "task": after each commit the worker is asked to send (a periodic task sends anyway).
 OUTBOX_WAKE = "task"
 OUTBOX_EMAIL_RETRY_HOURS = env_int("OUTBOX_EMAIL_RETRY_HOURS", 72, minimum=1)
