@@ -25,7 +25,7 @@ from accounts.models import SentReminder, User
 from accounts.services import notify_each
 from accounts.stand_ins import IN_PLACE_OF, StandIns, in_place_of
 from accounts.texts import message_text
-from accounts.webhook_events import WebhookCall
+from accounts.webhook_events import WebhookCall, webhook_calls_emit
 
 logger = logging.getLogger(__name__)
 
@@ -135,8 +135,7 @@ def reminders_send(reminders: Iterable[Reminder], size: int = 1000) -> Counter[s
 def _webhooks(reminders: list[Reminder]) -> None:
     """Emit the webhook events of the reminders recorded now, each once."""
     calls = {id(r.webhook): r.webhook for r in reminders if r.webhook is not None}
-    for call in calls.values():
-        call.emit()
+    webhook_calls_emit(calls.values())
 
 
 def _email(reminders: list[Reminder]) -> None:

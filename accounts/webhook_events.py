@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -150,12 +150,10 @@ def webhook_body(
     }
 
 
-def _subscribed(event: str, endpoint: WebhookEndpoint | None) -> list[WebhookEndpoint]:
-    if endpoint is not None:
-        return [endpoint]
-    # One small query over a handful of rows; filtered here, as SQLite (the demo) has
-    # no JSON containment lookup.
-    return [e for e in WebhookEndpoint.objects.filter(is_active=True) if event in e.events]
+def _active_endpoints() -> list[WebhookEndpoint]:
+    # One small query over a handful of rows; filtered in Python, as SQLite (the demo)
+    # has no JSON containment lookup.
+    return list(WebhookEndpoint.objects.filter(is_active=True))
 
 
 def webhook_event_emit(
@@ -180,43 +178,62 @@ def webhook_event_emit(
     Each delivery is retried until ``OUTBOX_WEBHOOK_RETRY_HOURS`` from now. Returns the
     messages written (none without a subscriber: one query).
     """
-    endpoints = _subscribed(event, endpoint)
-    if not endpoints:
+    call = WebhookCall(event=event, data=data, text=text, params=params, url=url)
+    targets = [endpoint] if endpoint is not None else _active_endpoints()
+    return _write([call], targets, to_all=endpoint is not None)
+
+
+def webhook_calls_emit(calls: Iterable[WebhookCall]) -> list[OutboxMessage]:
+    """``webhook_event_emit`` for many events at once (a reminder job's batch): one query
+    for the endpoints, one insert for the deliveries."""
+    calls = list(calls)
+    if not calls:
         return []
-    if callable(data):
-        data = data()
+    return _write(calls, _active_endpoints(), to_all=False)
+
+
+def _write(
+    calls: list[WebhookCall], endpoints: list[WebhookEndpoint], *, to_all: bool
+) -> list[OutboxMessage]:
     now = timezone.now()
-    link = absolute_url(url)
+    give_up_at = now + dt.timedelta(hours=settings.OUTBOX_WEBHOOK_RETRY_HOURS)
     rows = []
-    for target in endpoints:
-        key = uuid.uuid4()
-        with translation.override(target.message_language):
-            sentence = message_text(text, params)
-        body = webhook_body(
-            target,
-            key=key,
-            event=event,
-            occurred_at=now,
-            data=data,
-            sentence=sentence,
-            url=link,
-        )
-        rows.append(
-            OutboxMessage(
+    for call in calls:
+        targets = [e for e in endpoints if to_all or call.event in e.events]
+        if not targets:
+            continue
+        data = call.data() if callable(call.data) else call.data
+        link = absolute_url(call.url)
+        for target in targets:
+            key = uuid.uuid4()
+            with translation.override(target.message_language):
+                sentence = message_text(call.text, call.params)
+            body = webhook_body(
+                target,
                 key=key,
-                channel=OutboxMessage.Channel.WEBHOOK,
-                endpoint=target,
-                event=event[:50],
-                recipient=target.url[:500],
-                subject=sentence[:300],
-                payload={"body": json.dumps(body, ensure_ascii=False, separators=(",", ":"))},
-                created_at=now,
-                due_at=now,
-                give_up_at=now + dt.timedelta(hours=settings.OUTBOX_WEBHOOK_RETRY_HOURS),
+                event=call.event,
+                occurred_at=now,
+                data=data,
+                sentence=sentence,
+                url=link,
             )
-        )
-    OutboxMessage.objects.bulk_create(rows)
-    outbox_wake()
+            rows.append(
+                OutboxMessage(
+                    key=key,
+                    channel=OutboxMessage.Channel.WEBHOOK,
+                    endpoint=target,
+                    event=call.event[:50],
+                    recipient=target.url[:500],
+                    subject=sentence[:300],
+                    payload={"body": json.dumps(body, ensure_ascii=False, separators=(",", ":"))},
+                    created_at=now,
+                    due_at=now,
+                    give_up_at=give_up_at,
+                )
+            )
+    if rows:
+        OutboxMessage.objects.bulk_create(rows)
+        outbox_wake()
     return rows
 
 
