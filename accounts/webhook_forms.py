@@ -9,7 +9,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.conf import settings
 from django.core.validators import URLValidator
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language_info, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import WebhookEndpoint, WebhookEvent
@@ -38,6 +38,8 @@ class WebhookEndpointForm(forms.ModelForm[WebhookEndpoint]):
     class Meta:
         model = WebhookEndpoint
         fields = ["name", "url", "format", "events", "language", "is_active"]
+        # The model's "active" reads as "employed" in Chinese, said of a person.
+        labels = {"is_active": pgettext_lazy("webhook endpoint", "Active")}
         help_texts = {
             "is_active": _(
                 "Switched off, nothing is sent. Switching it on again clears the count of "
