@@ -8,12 +8,16 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.db import connection
+from django.db.models import TextField
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django.utils.translation import gettext
 
 from accounts.models import OutboxMessage, WebhookEvent
 from accounts.webhook_events import webhook_event_emit
-from coaching.models import ActionItem
+from coaching.models import ActionItem, CoachingSession
+from coaching.questions import QUESTION_KEYS
 from coaching.services import ActionItemInput, improvement_plan_save, session_save
 from plans.early_warnings import lagging_warnings_raise
 from reviews.exports import export_job_build, export_job_request
@@ -120,28 +124,25 @@ def test_review_table_overdue_once_per_table(
 
 
 def a_session(manager, report, **extra):
-    secret_fields = {
+    """A session with the marker in every text its coach writes (private note included),
+    every answer to the nine questions, and its action item."""
+    texts = {
         name: f"{SECRET} {name}"
-        for name in (
-            "note",
-            "strengths",
-            "improvements",
-            "agreements",
-            "open_topics",
-            "private_note",
-            "support_resources",
-        )
+        for name in CoachingSession.EDITABLE_FIELDS
+        if isinstance(CoachingSession._meta.get_field(name), TextField)
     }
+    assert "private_note" in texts and "note" in texts
     return session_save(
         actor=manager,
         employee=report,
         held_on=dt.date(2026, 11, 12),
         duration_minutes=45,
         type="guidance",
+        question_answers={key: f"{SECRET} {key}" for key in QUESTION_KEYS},
         action_items=[
             ActionItemInput(None, f"{SECRET} step", report, dt.date(2026, 11, 20)),
         ],
-        **secret_fields,
+        **texts,
         **extra,
     )
 
@@ -248,3 +249,19 @@ def test_chat_messages_in_the_endpoints_language(table, report):
     assert teams["actions"][0]["title"] == button
     # The JSON body is for programs: the same keys and values in every language.
     assert sent["json"]["data"]["review_table"]["month"] == "2026-11"
+
+
+def test_a_reminder_batch_reads_the_endpoints_once(
+    report, manager, every_format, django_capture_on_commit_callbacks
+):
+    cycle = make_cycle(2026)
+    make_objective(cycle, employee=report)
+    make_objective(cycle, employee=manager)
+    for month in (dt.date(2026, 9, 1), dt.date(2026, 10, 1)):
+        review_table_for(cycle=cycle, month=month, employee=report)
+        review_table_for(cycle=cycle, month=month, employee=manager)
+    with CaptureQueriesContext(connection) as queries:
+        run_reminders("2026-11-20", django_capture_on_commit_callbacks)
+    assert OutboxMessage.objects.filter(event=WebhookEvent.REVIEW_OVERDUE).count() == 4 * 3
+    endpoint_reads = [q for q in queries if 'FROM "accounts_webhookendpoint"' in q["sql"]]
+    assert len(endpoint_reads) <= 2  # the reviews' batch and the action items' batch
