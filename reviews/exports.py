@@ -38,6 +38,7 @@ from reviews.result_selectors import (
     result_export_values,
 )
 from reviews.selectors import in_departments_then
+from reviews.webhook_events import export_ready_webhook
 
 # Spreadsheet programs treat a cell starting with these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -422,14 +423,17 @@ def export_job_build(*, job_id: int) -> None:
             status=ExportJob.Status.FAILED, error=str(error)[:2000], finished_at=timezone.now()
         )
         raise
-    ExportJob.objects.filter(pk=job.pk).update(
-        status=ExportJob.Status.DONE,
-        progress=rows,
-        total=max(rows, 1),
-        file_name=name,
-        finished_at=timezone.now(),
-        expires_at=timezone.now() + dt.timedelta(days=EXPORT_DAYS),
-    )
+    expires_at = timezone.now() + dt.timedelta(days=EXPORT_DAYS)
+    with transaction.atomic():
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=ExportJob.Status.DONE,
+            progress=rows,
+            total=max(rows, 1),
+            file_name=name,
+            finished_at=timezone.now(),
+            expires_at=expires_at,
+        )
+        export_ready_webhook(job, rows=rows, expires_at=expires_at).emit()
 
 
 def export_jobs_purge() -> int:

@@ -131,6 +131,38 @@ CASES: list[Case] = [
         page="accounts:notifications",
     ),
     Case("language_switch", "report", "POST", page="home"),
+    # --- webhook endpoints (issue 19 §2) ------------------------------------------------
+    Case("accounts:webhook_list", "hr", form=False),
+    Case(
+        "accounts:webhook_new",
+        "hr",
+        "POST",
+        fill=lambda world: {
+            "name": "Garbage",
+            "url": "https://example.com/hook",
+            "events": "export.ready",
+        },
+    ),
+    Case("accounts:webhook_detail", "hr", args=("webhook_endpoint",), reads=("page",), form=False),
+    Case("accounts:webhook_edit", "hr", "POST", args=("webhook_endpoint",)),
+    Case(
+        "accounts:webhook_test",
+        "hr",
+        "POST",
+        args=("webhook_endpoint",),
+        page="accounts:webhook_detail",
+        page_args=("webhook_endpoint",),
+    ),
+    Case("accounts:webhook_secret", "hr", "POST", args=("webhook_endpoint",)),
+    Case("accounts:webhook_delete", "hr", "POST", args=("webhook_endpoint",)),
+    Case(
+        "accounts:webhook_resend",
+        "hr",
+        "POST",
+        args=("webhook_endpoint", "webhook_delivery"),
+        page="accounts:webhook_detail",
+        page_args=("webhook_endpoint",),
+    ),
     Case("home", "report", form=False),
     # --- cycles ---------------------------------------------------------------------
     Case("plans:cycle_list", "hr", form=False),

@@ -15,7 +15,15 @@ from typing import Any
 
 from django.utils import timezone
 
-from accounts.models import Assignment, Department, Notification, User
+from accounts.models import (
+    Assignment,
+    Department,
+    Notification,
+    OutboxMessage,
+    User,
+    WebhookEndpoint,
+)
+from accounts.webhook_events import webhook_ping
 from coaching.feedback import feedback_round_close, feedback_round_create, feedback_round_open
 from coaching.feedback_models import FeedbackRound
 from coaching.models import (
@@ -101,6 +109,9 @@ class World:
     encouragement_session: CoachingSession
     company_value: CompanyValue
     praise: Praise
+    # Webhooks (issue 19 §2): an endpoint nobody listens to, with one delivery in its log.
+    webhook_endpoint: WebhookEndpoint
+    webhook_delivery: OutboxMessage
 
     def user(self, name: str) -> User | None:
         """The persona called ``name``; None for an anonymous visitor."""
@@ -227,6 +238,9 @@ def build_world() -> World:
         table=review_table, asked_by=manager, question="Why are orders behind?"
     )
 
+    webhook_endpoint = WebhookEndpoint.objects.create(
+        name="Nobody listens", url="http://127.0.0.1:9/", events=["export.ready"]
+    )
     notification = Notification.objects.create(
         recipient=report, message="Maria asked a question.", url=review_table.get_absolute_url()
     )
@@ -326,6 +340,8 @@ def build_world() -> World:
         encouragement_session=encouragement_session,
         company_value=company_value,
         praise=praise,
+        webhook_endpoint=webhook_endpoint,
+        webhook_delivery=webhook_ping(endpoint=webhook_endpoint),
     )
 
 
