@@ -683,6 +683,20 @@ CASES: list[Case] = [
     Case("coaching:feedback_mine", "manager", form=False),
     Case("reviews:export_job", "hr", args=("export_job",), form=False),
     Case(
+        "reviews:export_job_rerun",
+        "hr",
+        "POST",
+        args=("failed_export_job",),
+        page="reviews:export",
+    ),
+    Case(
+        "reviews:outbox_resend",
+        "hr",
+        "POST",
+        args=("failed_message",),
+        page="reviews:jobs",
+    ),
+    Case(
         "reviews:export_download",
         "hr",
         args=("export_job",),

@@ -112,6 +112,9 @@ class World:
     # Webhooks (issue 19 §2): an endpoint nobody listens to, with one delivery in its log.
     webhook_endpoint: WebhookEndpoint
     webhook_delivery: OutboxMessage
+    # The outbox (issue 19 §3): an e-mail given up on, and an export whose worker kept dying.
+    failed_message: OutboxMessage
+    failed_export_job: ExportJob
 
     def user(self, name: str) -> User | None:
         """The persona called ``name``; None for an anonymous visitor."""
@@ -252,6 +255,20 @@ def build_world() -> World:
         total=1,
         progress=1,
     )
+    failed_export_job = ExportJob.objects.create(
+        requester=personas["hr"],
+        status=ExportJob.Status.FAILED,
+        error="stalled:3",
+        params={"month_from": march.isoformat(), "month_to": march.isoformat()},
+    )
+    failed_message = OutboxMessage.objects.create(
+        channel=OutboxMessage.Channel.EMAIL,
+        recipient=report.email,
+        subject="Your table is due",
+        state=OutboxMessage.State.FAILED,
+        attempts=9,
+        last_error="SMTPDataError: 451 Not now",
+    )
     JobSettings.current()  # the settings row exists, as it does after the first job run
     last_cycle = make_cycle(today.year - 1, state=AppraisalCycle.State.CLOSED)
     make_objective(last_cycle, employee=report, title="Orders won last year", weight=100)
@@ -342,6 +359,8 @@ def build_world() -> World:
         praise=praise,
         webhook_endpoint=webhook_endpoint,
         webhook_delivery=webhook_ping(endpoint=webhook_endpoint),
+        failed_message=failed_message,
+        failed_export_job=failed_export_job,
     )
 
 
