@@ -334,7 +334,7 @@ LOGGING = {
 }
 
 # --- The JSON API and its tokens (issue 19; README "API") ---
-KNOX_TOKEN_MODEL = "accounts.ApiToken"
+KNOX_TOKEN_MODEL = "accounts.ApiToken"  # noqa: S105  (a model's name, not a secret)
 REST_KNOX = {
     "TOKEN_MODEL": "accounts.ApiToken",
     # Personal access tokens live until their owner or HR revokes them.
@@ -375,4 +375,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation's error answers (problem details), documented once: api/schema.py.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_problem_responses",
+    ],
 }
