@@ -84,7 +84,7 @@ class UserManager(BaseUserManager["User"]):
         return self._create(email, password, **extra)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-missing]
     """A person in the organisation; the e-mail address is the login."""
 
     email = models.EmailField(_("e-mail address"), max_length=254, unique=True)

@@ -8,6 +8,7 @@ person who left has no working token (knox refuses inactive people).
 from __future__ import annotations
 
 import logging
+from typing import cast
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -50,7 +51,7 @@ def can_revoke_token(user: User, token: ApiToken) -> bool:
 def get_token_for_user(user: User, digest: str) -> ApiToken:
     """The token with primary key ``digest`` if ``user`` may revoke it; 404 otherwise
     (somebody else's token is not even said to exist)."""
-    token = ApiToken.objects.select_related("user").filter(pk=digest).first()
+    token: ApiToken | None = ApiToken.objects.select_related("user").filter(pk=digest).first()
     if token is None or not can_revoke_token(user, token):
         raise Http404
     return token
@@ -58,12 +59,14 @@ def get_token_for_user(user: User, digest: str) -> ApiToken:
 
 def tokens_of(user: User) -> QuerySet[ApiToken]:
     """``user``'s own tokens, newest first."""
-    return ApiToken.objects.filter(user=user).order_by("-created")
+    return cast("QuerySet[ApiToken]", ApiToken.objects.filter(user=user).order_by("-created"))
 
 
 def tokens_all(*, person: User | None = None) -> QuerySet[ApiToken]:
     """Every token of the organisation (HR's list), with its owner; optionally one person's."""
-    queryset = ApiToken.objects.select_related("user").order_by("user__full_name", "-created")
+    queryset: QuerySet[ApiToken] = ApiToken.objects.select_related("user").order_by(
+        "user__full_name", "-created"
+    )
     if person is not None:
         queryset = queryset.filter(user=person)
     return queryset

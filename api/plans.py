@@ -143,7 +143,7 @@ class CycleViewSet(viewsets.ReadOnlyModelViewSet[AppraisalCycle]):
             try:
                 data[name] = field.run_validation(data.get(name, ""))
             except serializers.ValidationError as error:
-                errors[name] = [str(m) for m in error.detail]  # type: ignore[union-attr]
+                errors[name] = [str(m) for m in error.detail]
         if errors:
             raise serializers.ValidationError(errors)
         reason = ""

@@ -42,7 +42,7 @@ _DESCRIPTIONS = {
 _WRITES = {"post", "put", "patch", "delete"}
 
 
-class PersonalTokenScheme(OpenApiAuthenticationExtension):
+class PersonalTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
     """``Authorization: Bearer <token>``: a personal access token from the profile page."""
 
     target_class = "api.auth.PersonalTokenAuthentication"

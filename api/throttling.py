@@ -28,4 +28,4 @@ class TokenRateThrottle(SimpleRateThrottle):
             ident = f"user-{request.user.pk}"
         else:
             ident = f"ip-{self.get_ident(request)}"
-        return self.cache_format % {"scope": self.scope, "ident": ident}
+        return str(self.cache_format % {"scope": self.scope, "ident": ident})

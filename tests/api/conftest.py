@@ -25,8 +25,8 @@ def make_api_client(user: User, scope: str = ApiToken.Scope.WRITE, name: str = "
     token, raw = api_token_create(user=user, name=name, scope=scope)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
-    client.token = token  # type: ignore[attr-defined]
-    client.raw_token = raw  # type: ignore[attr-defined]
+    client.token = token
+    client.raw_token = raw
     return client
 
 
@@ -40,7 +40,7 @@ def problem(response: Any, status: int) -> dict[str, Any]:
     """Assert ``response`` is a problem-details answer with ``status``; return its body."""
     assert response.status_code == status, (response.status_code, response.content[:500])
     assert response["Content-Type"].startswith("application/problem+json"), response["Content-Type"]
-    body = response.json()
+    body: dict[str, Any] = response.json()
     assert {"type", "title", "status", "detail"} <= set(body), body
     assert body["status"] == status
     return body

@@ -3,8 +3,6 @@ person writes nothing (the IDOR tests of the pages, repeated for the API)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -32,11 +30,11 @@ def robs(cycle, report):
     return objective
 
 
-def _today_in(cycle) -> dt.date:
+def _today_in(cycle):
     return min(timezone.localdate(), cycle.end_date)
 
 
-def _status_of_page(client, user, url: str) -> int:
+def _status_of_page(client, user, url):
     client.force_login(user)
     status = client.get(url).status_code
     client.logout()
