@@ -123,7 +123,10 @@ class ApiTokenForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = submit_helper(str(_("Create token")))
+        # Its own button name: the profile form above has "submit" (ids stay unique).
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("create_token", _("Create token")))
 
     def clean_name(self) -> str:
         name: str = self.cleaned_data["name"].strip()

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.cache import caches
 from rest_framework.request import Request
+from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from accounts.models import ApiToken
@@ -20,6 +21,11 @@ class TokenRateThrottle(SimpleRateThrottle):
     def __init__(self) -> None:
         self.cache = caches["ratelimit"]
         super().__init__()
+
+    def get_rate(self) -> str | None:
+        # Read at each request, not once at import as DRF does: a changed setting applies.
+        rate: str | None = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        return rate
 
     def get_cache_key(self, request: Request, view: Any) -> str | None:
         if isinstance(request.auth, ApiToken):
