@@ -183,7 +183,8 @@ class ObjectiveInput(serializers.Serializer[Any]):
     measure = serializers.ChoiceField(Objective._meta.get_field("measure").choices or [])
     target = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
     unit = serializers.CharField(required=False, allow_blank=True)
-    parent = serializers.IntegerField(required=False, allow_null=True)
+    # (The form's field name; DRF's metaclass takes it out of the class's attributes.)
+    parent = serializers.IntegerField(required=False, allow_null=True)  # type: ignore[assignment]
     status = serializers.ChoiceField(Objective.Status.choices, required=False)
     reason = serializers.CharField(required=False, help_text="Required when the plan is agreed.")
     version = serializers.IntegerField(required=False, help_text="Edits: the version read.")

@@ -143,3 +143,12 @@ def test_the_schema_documents_the_bearer_token(client, report):
     assert (scheme["type"], scheme["scheme"]) == ("http", "bearer")
     checkins = schema["paths"]["/api/v1/checkins/"]["post"]["responses"]
     assert "application/problem+json" in checkins["403"]["content"]
+
+
+def test_a_forged_session_cookie_is_no_session_not_a_server_error(api_client_for, report):
+    """Found by schemathesis: a NUL in the session cookie reached PostgreSQL (500)."""
+    api = api_client_for(report, "read")
+    assert api.get("/api/v1/people/", HTTP_COOKIE='sessionid="0\\000\\302\\200"').status_code == 200
+    browser = Client()
+    browser.cookies["sessionid"] = "abc\x00defghijkl"
+    assert browser.get(reverse("accounts:profile")).status_code == 302  # to the login page
