@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -111,7 +112,7 @@ class CycleViewSet(viewsets.ReadOnlyModelViewSet[AppraisalCycle]):
         user = caller(request)
         cycle = get_cycle_for_hr(user, int(pk))
         if cycle.is_closed:
-            raise PermissionDenied("A closed cycle is read-only.")
+            raise PermissionDenied(_("A closed cycle is read-only."))
         form = CycleForm(with_current(CycleForm(instance=cycle), body(request)), instance=cycle)
         data = form_cleaned(form)
         saved = cycle_save(

@@ -217,3 +217,22 @@ def test_filters_narrow_the_list(api_client_for, cycle, robs, report, manager, h
     mine = api.get(f"/api/v1/objectives/?employee={report.pk}").json()["results"]
     assert [o["id"] for o in mine] == [robs.pk]
     assert api.get("/api/v1/objectives/?cycle=999999").status_code == 400
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_department_objective_is_added_by_its_head_only(
+    request, api_client_for, cycle, sales, role
+):
+    user = request.getfixturevalue(role)
+    response = api_client_for(user).post(
+        "/api/v1/objectives/",
+        {"cycle": cycle.pk, "department": sales.pk, "title": "Team goal", "weight": 30,
+         "measure": "percent", "target": "100"},
+        format="json",
+    )  # fmt: skip
+    if role == "manager":  # Maria heads Sales
+        assert response.status_code == 201, response.content
+        assert response.json()["department"] == sales.pk
+    else:
+        assert response.status_code == 403
+        assert not Objective.objects.filter(title="Team goal").exists()
