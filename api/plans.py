@@ -283,6 +283,7 @@ class ObjectiveViewSet(
         )
         return Response(ObjectiveSerializer(saved.objective).data)
 
+    @extend_schema(request=ObjectiveInput, responses={200: ObjectiveSerializer})
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.partial_update(request, *args, **kwargs)
 
