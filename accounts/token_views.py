@@ -15,17 +15,18 @@ from django.views.decorators.http import require_POST
 
 from accounts.forms import ApiTokenFilterForm, ApiTokenForm
 from accounts.http import user_of
+from accounts.models import ApiToken
 from accounts.permissions import require_hr
 from accounts.tokens import api_token_create, api_token_revoke, get_token_for_user, tokens_all
 
 TOKENS_PER_PAGE = 50
+_NEW_TOKEN_KEY = "new_api_token"  # noqa: S105  (a session key, not a secret)
 
 
 @login_required
 @require_POST
-@never_cache
 def token_create(request: HttpRequest) -> HttpResponse:
-    """Create a token from the profile page's form; the page after shows it, once."""
+    """Create a token from the profile page's form, then show it once on the next page."""
     user = user_of(request)
     form = ApiTokenForm(request.POST)
     if not form.is_valid():
@@ -34,12 +35,34 @@ def token_create(request: HttpRequest) -> HttpResponse:
     token, raw = api_token_create(
         user=user, name=form.cleaned_data["name"], scope=form.cleaned_data["scope"]
     )
-    # Rendered in answer to the POST (not after a redirect): the token is in no URL,
-    # no session and no log, and reloading the page does not show it again.
+    # Held in the session only until the next page takes it out: the token is never in a
+    # URL, and reloading either page neither shows it again nor makes a second token.
+    request.session[_NEW_TOKEN_KEY] = {"digest": token.pk, "token": raw}
+    return redirect("accounts:token_created")
+
+
+@login_required
+@never_cache
+def token_created(request: HttpRequest) -> HttpResponse:
+    """The new token, shown once (taken out of the session as it is shown)."""
+    user = user_of(request)
+    new = request.session.pop(_NEW_TOKEN_KEY, None)
+    token = (
+        ApiToken.objects.filter(pk=new.get("digest"), user=user).first()
+        if isinstance(new, dict)
+        else None
+    )
+    if token is None:
+        messages.info(request, _("A new token is shown only once, right after it is created."))
+        return redirect("accounts:profile")
     return render(
         request,
         "accounts/token_created.html",
-        {"token": token, "raw_token": raw, "api_url": settings.SITE_URL + reverse("api:api-root")},
+        {
+            "token": token,
+            "raw_token": new["token"],
+            "api_url": settings.SITE_URL + reverse("api:api-root"),
+        },
     )
 
 

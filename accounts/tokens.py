@@ -18,6 +18,8 @@ from accounts.models import ApiToken, User
 from accounts.selectors import user_roles
 
 logger = logging.getLogger(__name__)
+# A token's primary key: the hex SHA-512 digest knox stores.
+_DIGEST_LENGTH = 128
 
 
 def api_token_create(*, user: User, name: str, scope: str) -> tuple[ApiToken, str]:
@@ -51,6 +53,8 @@ def can_revoke_token(user: User, token: ApiToken) -> bool:
 def get_token_for_user(user: User, digest: str) -> ApiToken:
     """The token with primary key ``digest`` if ``user`` may revoke it; 404 otherwise
     (somebody else's token is not even said to exist)."""
+    if not (digest.isascii() and digest.isalnum() and len(digest) <= _DIGEST_LENGTH):
+        raise Http404  # no digest of ours (and a NUL would be refused by PostgreSQL)
     token: ApiToken | None = ApiToken.objects.select_related("user").filter(pk=digest).first()
     if token is None or not can_revoke_token(user, token):
         raise Http404

@@ -36,6 +36,7 @@ urlpatterns = [
     path("org/import/", views.org_import_view, name="org_import"),
     path("tokens/", token_views.token_list, name="token_list"),
     path("tokens/new/", token_views.token_create, name="token_create"),
+    path("tokens/created/", token_views.token_created, name="token_created"),
     path("tokens/<str:digest>/revoke/", token_views.token_revoke, name="token_revoke"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),

@@ -25,13 +25,16 @@ def test_a_person_creates_a_token_and_sees_it_once(django_app, report):
     form = form_by_testid(profile, "token-form")
     form["name"] = "Weekly report script"
     choose(form, "scope", "Read and write")
-    shown = press(form, "Create token")
+    shown = press(form, "Create token").follow()
     raw = shown.html.select_one("[data-testid=new-token]")["value"]
     assert "shown only this once" in shown.text
     assert (
         f"Authorization: Bearer {raw}" in shown.html.select_one("[data-testid=curl-example]").text
     )
-    assert "no-store" in shown["Cache-Control"] or "no-cache" in shown["Cache-Control"]
+    assert "no-store" in shown["Cache-Control"]
+    # Reloading the page does not show it again.
+    again = django_app.get(reverse("accounts:token_created"), user=report).follow()
+    assert raw not in again.text and "shown only once" in again.text
     token = ApiToken.objects.get(user=report)
     assert (token.name, token.scope) == ("Weekly report script", "write")
     assert raw.startswith(token.token_key) and raw not in token.digest
