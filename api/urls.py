@@ -10,10 +10,12 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from api import people
+from api import people, plans, progress
 
 router = DefaultRouter(trailing_slash=True)
 people.register(router)
+plans.register(router)
+progress.register(router)
 
 app_name = "api"
 
