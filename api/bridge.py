@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import django_filters
+import django_filters  # type: ignore[import-untyped]
 from django import forms
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse
@@ -47,7 +47,7 @@ class ProblemSerializer(serializers.Serializer[Any]):
     title = serializers.CharField()
     status = serializers.IntegerField()
     detail = serializers.CharField()
-    errors = serializers.DictField(
+    errors = serializers.DictField(  # type: ignore[assignment]  # a field, not the property
         child=serializers.ListField(child=serializers.CharField()), required=False
     )
 
@@ -113,7 +113,9 @@ def an_id(value: Any, where: str) -> int:
     return int(text)
 
 
-def form_errors(form: forms.BaseForm, *, prefix: str = "", names: Any = None) -> dict[str, list[str]]:
+def form_errors(
+    form: forms.BaseForm, *, prefix: str = "", names: Any = None
+) -> dict[str, list[str]]:
     """A bound form's errors as ``{field: [message]}``; ``names`` renames fields
     (form field → API field), ``prefix`` goes before each (``rows.0.``)."""
     found: dict[str, list[str]] = {}

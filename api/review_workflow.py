@@ -13,11 +13,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from rest_framework import serializers
 
 from api.bridge import BadBody, an_id, form_errors, list_of_objects, scalar
 from reviews.fill_forms import ReviewTableFillForms
 from reviews.forms import ReviewerForm
-from reviews.models import ReviewTable, WorkPlanItem
+from reviews.models import Inquiry, ReviewTable, WorkPlanItem
 from reviews.selectors import TableContents
 from reviews.workflow import SubmissionProblem
 
@@ -47,9 +48,7 @@ class FillPost:
         self.lines: list[int | None] = []  # formset line -> index in the body (None: as stored)
         data: dict[str, str] = {
             "version": scalar(body.get("version"), "version"),
-            "summary": scalar(body["summary"], "summary")
-            if "summary" in body
-            else table.summary,
+            "summary": scalar(body["summary"], "summary") if "summary" in body else table.summary,
         }
         rows = {row.pk: row for row in contents.rows}
         for index, entry in enumerate(list_of_objects(body.get("rows"), "rows")):
@@ -66,7 +65,11 @@ class FillPost:
             pk = an_id(entry.get("id"), f"carried.{index}.id")
             if pk not in carried or pk in self.carried_sent:
                 raise BadBody(
-                    {f"carried.{index}.id": [_("Not an item of last month's plan (or sent twice).")]}
+                    {
+                        f"carried.{index}.id": [
+                            _("Not an item of last month's plan (or sent twice).")
+                        ]
+                    }
                 )
             self.carried_sent[pk] = index
             data[f"carried-{pk}-outcome"] = scalar(entry.get("outcome"), f"carried.{index}.outcome")
@@ -88,14 +91,18 @@ class FillPost:
             pk = an_id(entry["id"], f"work_items.{index}.id")
             if pk not in {item.pk for item in stored} or pk in by_id:
                 raise BadBody(
-                    {f"work_items.{index}.id": [_("Not a line of this table's plan (or sent twice).")]}
+                    {
+                        f"work_items.{index}.id": [
+                            _("Not a line of this table's plan (or sent twice).")
+                        ]
+                    }
                 )
             by_id[pk] = index
         line = 0
         for item in stored:
-            index = by_id.get(item.pk)
-            entry = sent[index] if index is not None else {}
-            self._line(data, line, entry, index, item)
+            sent_as = by_id.get(item.pk)
+            entry = sent[sent_as] if sent_as is not None else {}
+            self._line(data, line, entry, sent_as, item)
             line += 1
         for index in new:
             self._line(data, line, sent[index], index, None)
@@ -140,8 +147,8 @@ class FillPost:
                 index = self.carried_sent[carried.item.pk]
                 found.update(form_errors(carried, prefix=f"carried.{index}."))
         for line, form in enumerate(fill.work_formset.forms):
-            index = self.lines[line] if line < len(self.lines) else None
-            prefix = f"work_items.{index}." if index is not None else "work_items."
+            line_of = self.lines[line] if line < len(self.lines) else None
+            prefix = f"work_items.{line_of}." if line_of is not None else "work_items."
             for name, messages in form_errors(form, prefix=prefix).items():
                 found.setdefault(name, []).extend(messages)
         for message in fill.work_formset.non_form_errors():
@@ -186,3 +193,66 @@ def review_errors(form: ReviewerForm, error: ValidationError | None = None) -> d
             key = field if field in form.fields else "non_field_errors"
             found.setdefault(key, []).extend(str(message) for message in messages)
     return found
+
+
+# --- What is sent (documentation: the page's forms check it) -------------------------
+
+
+class RowInputSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    actual = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, allow_null=True, required=False
+    )
+    gap_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    gap_reason_outside = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class CarriedInputSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    outcome = serializers.ChoiceField(choices=WorkPlanItem.Outcome.choices, required=False)
+
+
+class WorkItemInputSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField(required=False, help_text="A stored line; absent: a new one.")
+    key = serializers.UUIDField(
+        required=False, help_text="A new line's key: sending it again updates that line."
+    )
+    title = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    target = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    due_date = serializers.DateField(required=False, allow_null=True)
+    delete = serializers.BooleanField(required=False)
+
+
+class FillInputSerializer(serializers.Serializer[Any]):
+    """The assessee's part. Rows, outcomes and plan lines not sent stay as stored."""
+
+    version = serializers.IntegerField(min_value=1)
+    summary = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    rows = RowInputSerializer(many=True, required=False)
+    carried = CarriedInputSerializer(many=True, required=False)
+    work_items = WorkItemInputSerializer(many=True, required=False)
+    submit = serializers.BooleanField(required=False, help_text="Save and submit.")
+
+
+class ReviewInputSerializer(serializers.Serializer[Any]):
+    """The reviewer's part and the step to take; texts not sent stay as stored."""
+
+    version = serializers.IntegerField(min_value=1)
+    action = serializers.ChoiceField(choices=ReviewerForm.ACTIONS, required=False)
+    reviewer_summary = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    suggestions = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    expectations = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    rating = serializers.CharField(required=False, allow_blank=True)
+    comment = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, help_text="Needed to return it."
+    )
+    confirm = serializers.BooleanField(required=False, help_text="Finalise with open questions.")
+
+
+class AskInputSerializer(serializers.Serializer[Any]):
+    question = serializers.CharField(max_length=2000)
+    kind = serializers.ChoiceField(choices=Inquiry.Kind.choices, required=False)
+
+
+class AnswerInputSerializer(serializers.Serializer[Any]):
+    answer = serializers.CharField(max_length=4000)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import django_filters
+import django_filters  # type: ignore[import-untyped]
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -29,7 +29,15 @@ from accounts.inputs import MonthField
 from accounts.models import User
 from api.bridge import ID_PATTERN, IdFilter, body_of, form_errors, invalid, problems, scalar
 from api.problems import problem_response
-from api.review_workflow import FillPost, review_errors, review_post
+from api.review_workflow import (
+    AnswerInputSerializer,
+    AskInputSerializer,
+    FillInputSerializer,
+    FillPost,
+    ReviewInputSerializer,
+    review_errors,
+    review_post,
+)
 from reviews.fill_forms import ReviewTableFillForms
 from reviews.forms import AnswerForm, InquiryForm, ReviewerForm
 from reviews.models import Inquiry, ReviewTable, WorkPlanItem
@@ -169,69 +177,6 @@ def table_detail_data(access: TableAccess) -> dict[str, Any]:
     return data
 
 
-# --- What is sent (documentation: the page's forms check it) -------------------------
-
-
-class RowInputSerializer(serializers.Serializer[Any]):
-    id = serializers.IntegerField()
-    actual = serializers.DecimalField(
-        max_digits=14, decimal_places=2, min_value=0, allow_null=True, required=False
-    )
-    gap_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-    gap_reason_outside = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-
-
-class CarriedInputSerializer(serializers.Serializer[Any]):
-    id = serializers.IntegerField()
-    outcome = serializers.ChoiceField(choices=WorkPlanItem.Outcome.choices, required=False)
-
-
-class WorkItemInputSerializer(serializers.Serializer[Any]):
-    id = serializers.IntegerField(required=False, help_text="A stored line; absent: a new one.")
-    key = serializers.UUIDField(
-        required=False, help_text="A new line's key: sending it again updates that line."
-    )
-    title = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    target = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    due_date = serializers.DateField(required=False, allow_null=True)
-    delete = serializers.BooleanField(required=False)
-
-
-class FillInputSerializer(serializers.Serializer[Any]):
-    """The assessee's part. Rows, outcomes and plan lines not sent stay as stored."""
-
-    version = serializers.IntegerField(min_value=1)
-    summary = serializers.CharField(required=False, allow_blank=True, max_length=4000)
-    rows = RowInputSerializer(many=True, required=False)
-    carried = CarriedInputSerializer(many=True, required=False)
-    work_items = WorkItemInputSerializer(many=True, required=False)
-    submit = serializers.BooleanField(required=False, help_text="Save and submit.")
-
-
-class ReviewInputSerializer(serializers.Serializer[Any]):
-    """The reviewer's part and the step to take; texts not sent stay as stored."""
-
-    version = serializers.IntegerField(min_value=1)
-    action = serializers.ChoiceField(choices=ReviewerForm.ACTIONS, required=False)
-    reviewer_summary = serializers.CharField(required=False, allow_blank=True, max_length=4000)
-    suggestions = serializers.CharField(required=False, allow_blank=True, max_length=4000)
-    expectations = serializers.CharField(required=False, allow_blank=True, max_length=4000)
-    rating = serializers.CharField(required=False, allow_blank=True)
-    comment = serializers.CharField(
-        required=False, allow_blank=True, max_length=2000, help_text="Needed to return it."
-    )
-    confirm = serializers.BooleanField(required=False, help_text="Finalise with open questions.")
-
-
-class AskInputSerializer(serializers.Serializer[Any]):
-    question = serializers.CharField(max_length=2000)
-    kind = serializers.ChoiceField(choices=Inquiry.Kind.choices, required=False)
-
-
-class AnswerInputSerializer(serializers.Serializer[Any]):
-    answer = serializers.CharField(max_length=4000)
-
-
 # --- Endpoints --------------------------------------------------------------------
 
 
@@ -317,7 +262,9 @@ class ReviewTableViewSet(viewsets.GenericViewSet[ReviewTable]):
         except StaleTableError:
             return _conflict(str(STALE_MESSAGE))
         except SubmissionIncomplete as refused:
-            return invalid(post.errors(fill, refused.problems), _("Not submitted, and nothing was saved."))
+            return invalid(
+                post.errors(fill, refused.problems), _("Not submitted, and nothing was saved.")
+            )
         return Response(table_detail_data(get_table_access(user, table.pk)))
 
     @extend_schema(
@@ -395,9 +342,7 @@ class ReviewTableViewSet(viewsets.GenericViewSet[ReviewTable]):
             require(access.is_questioner)
             return _conflict(status_changed_text(user, table))
         body = body_of(request)
-        form = InquiryForm(
-            {name: scalar(body.get(name), name) for name in ("question", "kind")}
-        )
+        form = InquiryForm({name: scalar(body.get(name), name) for name in ("question", "kind")})
         if not form.is_valid():
             return invalid(form_errors(form))
         inquiry = inquiry_ask(
@@ -433,7 +378,9 @@ class InquiryViewSet(viewsets.GenericViewSet[Inquiry]):
         if not form.is_valid():
             return invalid(form_errors(form))
         try:
-            answered = inquiry_answer(actor=user, inquiry=inquiry, answer=form.cleaned_data["answer"])
+            answered = inquiry_answer(
+                actor=user, inquiry=inquiry, answer=form.cleaned_data["answer"]
+            )
         except InquiryAnsweredError:
             return _conflict(_("This question was answered meanwhile: the first answer stands."))
         return Response(InquirySerializer(answered).data)

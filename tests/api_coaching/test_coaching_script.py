@@ -35,7 +35,10 @@ def test_a_session_recorded_through_the_api_is_the_one_on_the_pages(
     seen = rob.get(f"/api/v1/coaching-sessions/{session_id}/")
     assert seen.json()["content"]["agreements"] == "Five client calls a week"
     assert "Seems tired lately" not in seen.content.decode()
-    assert "Seems tired lately" not in maria.get(f"/api/v1/coaching-sessions/{session_id}/").content.decode()
+    assert (
+        "Seems tired lately"
+        not in maria.get(f"/api/v1/coaching-sessions/{session_id}/").content.decode()
+    )
     step = rob.get("/api/v1/action-items/", {"session": session_id}).json()["results"][0]
     ticked = rob.post(f"/api/v1/action-items/{step['id']}/mark/", {"done": True}, format="json")
     assert ticked.json()["done"] is True

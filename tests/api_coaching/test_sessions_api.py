@@ -85,7 +85,9 @@ def test_a_manager_records_a_session_with_objectives_and_steps(manager, report, 
                 {"title": "Review the calls together"},
             ],
             question_answers={"going_well": "The pipeline"},
-            support_promised={"training": (timezone.localdate() + dt.timedelta(days=7)).isoformat()},
+            support_promised={
+                "training": (timezone.localdate() + dt.timedelta(days=7)).isoformat()
+            },
             support_training="Negotiation course",
         ),
         format="json",

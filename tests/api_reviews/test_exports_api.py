@@ -53,9 +53,7 @@ def test_the_export_forms_messages_come_back_beside_the_fields(hr):
     assert not ExportJob.objects.exists()
 
 
-def test_the_job_is_polled_and_its_file_downloaded_by_its_requester_only(
-    hr, manager, table, media
-):
+def test_the_job_is_polled_and_its_file_downloaded_by_its_requester_only(hr, manager, table, media):
     api = client_for(hr)
     started = api.post(START, {"month_from": table.month.strftime("%Y-%m")}, format="json").json()
     job_url = f"{START}{started['id']}/"
@@ -81,7 +79,9 @@ def test_a_read_only_token_starts_no_export(hr, table):
     assert not ExportJob.objects.exists()
 
 
-@pytest.mark.parametrize("body", [[], {"month_from": ["2026-03"]}, {"month_from": "x", "cycle": "y"}])
+@pytest.mark.parametrize(
+    "body", [[], {"month_from": ["2026-03"]}, {"month_from": "x", "cycle": "y"}]
+)
 def test_garbage_starts_no_export(hr, body):
     problem(client_for(hr).post(START, body, format="json"), 400)
     assert not ExportJob.objects.exists()

@@ -68,7 +68,9 @@ def test_a_question_before_the_review_opened_is_a_409(table, report, manager):
 
 
 def test_an_empty_question_gets_the_forms_message(in_review, manager):
-    body = problem(client_for(manager).post(inquiries(in_review), {"question": ""}, format="json"), 400)
+    body = problem(
+        client_for(manager).post(inquiries(in_review), {"question": ""}, format="json"), 400
+    )
     assert body["errors"] == {"question": ["This field is required."]}
 
 
@@ -84,7 +86,9 @@ def test_the_assessee_is_told_of_a_question_as_from_the_page(
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_questions_are_answered_by_whom_the_page_lets_answer(client, request, in_review, manager, role):
+def test_questions_are_answered_by_whom_the_page_lets_answer(
+    client, request, in_review, manager, role
+):
     inquiry = Inquiry.objects.create(table=in_review, asked_by=manager, question="Why?")
     person = request.getfixturevalue(role)
     client.force_login(person)
@@ -109,11 +113,15 @@ def test_the_first_answer_stands(in_review, manager, report):
 def test_a_read_only_token_asks_and_answers_nothing(in_review, manager, report):
     inquiry = Inquiry.objects.create(table=in_review, asked_by=manager, question="Why?")
     problem(
-        client_for(manager, ApiToken.Scope.READ).post(inquiries(in_review), {"question": "?"}, format="json"),
+        client_for(manager, ApiToken.Scope.READ).post(
+            inquiries(in_review), {"question": "?"}, format="json"
+        ),
         403,
     )
     problem(
-        client_for(report, ApiToken.Scope.READ).post(answer(inquiry), {"answer": "x"}, format="json"),
+        client_for(report, ApiToken.Scope.READ).post(
+            answer(inquiry), {"answer": "x"}, format="json"
+        ),
         403,
     )
     assert Inquiry.objects.count() == 1 and Inquiry.objects.get().is_open
@@ -138,9 +146,9 @@ def test_the_list_filters_open_questions(in_review, manager, report):
     done = Inquiry.objects.create(table=in_review, asked_by=manager, question="Answered one")
     client_for(report).post(answer(done), {"answer": "Yes"}, format="json")
     api = client_for(manager)
-    assert [i["question"] for i in api.get(inquiries(in_review), {"open": "true"}).json()["results"]] == [
-        "Open one"
-    ]
+    assert [
+        i["question"] for i in api.get(inquiries(in_review), {"open": "true"}).json()["results"]
+    ] == ["Open one"]
     problem(api.get(inquiries(in_review), {"kind": "rant"}), 400)
 
 

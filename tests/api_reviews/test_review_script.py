@@ -78,4 +78,6 @@ def test_a_review_done_through_the_api_reads_the_same_on_the_page(
         assert "finalised and locked" in text(page, '[data-testid="locked"]')
         assert "A good month despite the supplier." in text(page, '[data-testid="reviewer-part"]')
         assert "Nordwind GmbH" in page.text and "Audit the supplier" in page.text
-    assert client_for(hr).get(base).json()["reviewer_summary"] == "A good month despite the supplier."
+    assert (
+        client_for(hr).get(base).json()["reviewer_summary"] == "A good month despite the supplier."
+    )

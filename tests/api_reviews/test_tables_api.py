@@ -97,7 +97,9 @@ def test_only_the_assessee_fills_a_draft_as_on_the_page(client, request, table, 
 
 
 def test_the_assessee_submits_and_the_reviewer_is_the_page_s(report, manager, table):
-    response = client_for(report).post(url(table, "fill"), fill_body(table, submit=True), format="json")
+    response = client_for(report).post(
+        url(table, "fill"), fill_body(table, submit=True), format="json"
+    )
     assert response.status_code == 200, response.json()
     table.refresh_from_db()
     assert table.status == Status.SUBMITTED and table.reviewer == manager
@@ -118,7 +120,9 @@ def test_an_incomplete_submission_says_what_is_missing_and_saves_nothing(report,
     before = snapshot(table)
     body = fill_body(table, submit=True, summary="", work_items=[])
     body["rows"][0]["actual"] = None
-    errors = problem(client_for(report).post(url(table, "fill"), body, format="json"), 400)["errors"]
+    errors = problem(client_for(report).post(url(table, "fill"), body, format="json"), 400)[
+        "errors"
+    ]
     assert errors["rows.0.actual"] == ["Enter the actual value."]
     assert errors["summary"] == ["Summarise the month: overall completion and main gaps."]
     assert errors["work_items"] == ["Plan at least one piece of work for next month."]
@@ -129,7 +133,9 @@ def test_the_fill_forms_messages_come_back_beside_the_fields(report, table):
     body = fill_body(table)
     body["rows"][1]["actual"] = "150"  # a percentage
     body["work_items"][0]["due_date"] = "2001-01-01"
-    errors = problem(client_for(report).post(url(table, "fill"), body, format="json"), 400)["errors"]
+    errors = problem(client_for(report).post(url(table, "fill"), body, format="json"), 400)[
+        "errors"
+    ]
     assert errors["rows.1.actual"] == ["A percentage is at most 100."]
     assert errors["work_items.0.due_date"][0].startswith("Pick a date in")
 
@@ -227,21 +233,30 @@ def test_a_step_on_a_table_that_moved_on_is_a_409(manager, table):
     table = reach(table, Status.FINALISED, assessee=table.employee, reviewer=manager)
     body = {"version": table.version, "action": "return", "comment": "x"}
     problem(client_for(manager).post(url(table, "review"), body, format="json"), 409)
-    problem(client_for(table.employee).post(url(table, "fill"), fill_body(table), format="json"), 409)
+    problem(
+        client_for(table.employee).post(url(table, "fill"), fill_body(table), format="json"), 409
+    )
 
 
 def test_a_read_only_token_writes_nothing(report, manager, table):
     before = snapshot(table)
     problem(
-        client_for(report, ApiToken.Scope.READ).post(url(table, "fill"), fill_body(table), format="json"),
+        client_for(report, ApiToken.Scope.READ).post(
+            url(table, "fill"), fill_body(table), format="json"
+        ),
         403,
     )
     review = {"version": table.version, "action": "save", "reviewer_summary": "x"}
-    problem(client_for(manager, ApiToken.Scope.READ).post(url(table, "review"), review, format="json"), 403)
+    problem(
+        client_for(manager, ApiToken.Scope.READ).post(url(table, "review"), review, format="json"),
+        403,
+    )
     assert snapshot(table) == before
 
 
-def test_the_list_filters_by_month_status_person_and_department(hr, report, table, sales_table, sales):
+def test_the_list_filters_by_month_status_person_and_department(
+    hr, report, table, sales_table, sales
+):
     api = client_for(hr)
     month = table.month.strftime("%Y-%m")
     ids = lambda **q: sorted(r["id"] for r in api.get(LIST, q).json()["results"])  # noqa: E731
@@ -250,12 +265,19 @@ def test_the_list_filters_by_month_status_person_and_department(hr, report, tabl
     assert ids(department=sales.pk) == sorted([table.pk, sales_table.pk])
     assert ids(status="submitted") == []
     assert ids(month="2001-01") == []
-    for bad in ({"month": "March"}, {"status": "lost"}, {"employee": "-1"}, {"department": "9" * 30}):
+    for bad in (
+        {"month": "March"},
+        {"status": "lost"},
+        {"employee": "-1"},
+        {"department": "9" * 30},
+    ):
         problem(api.get(LIST, bad), 400)
 
 
 @pytest.mark.parametrize("count", [3, 30])
-def test_the_list_costs_the_same_for_3_or_30_tables(hr, cycle, count, django_assert_max_num_queries):
+def test_the_list_costs_the_same_for_3_or_30_tables(
+    hr, cycle, count, django_assert_max_num_queries
+):
     from reviews.services import review_tables_generate
     from tests.factories import UserFactory, make_objective
 
