@@ -52,7 +52,7 @@ class ProblemSerializer(serializers.Serializer[Any]):
     )
 
 
-def problems(*codes: int) -> dict[int, OpenApiResponse]:
+def problems(*codes: int) -> dict[tuple[int, str], OpenApiResponse]:
     """The documented error answers of an endpoint (``extend_schema(responses=…)``)."""
     described = {
         400: _("The request is not valid: see errors"),
@@ -61,7 +61,9 @@ def problems(*codes: int) -> dict[int, OpenApiResponse]:
         409: _("Changed by someone else"),
     }
     return {
-        code: OpenApiResponse(ProblemSerializer, description=str(described.get(code, "")))
+        (code, "application/problem+json"): OpenApiResponse(
+            ProblemSerializer, description=str(described.get(code, ""))
+        )
         for code in codes
     }
 
