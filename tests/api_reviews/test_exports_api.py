@@ -85,3 +85,14 @@ def test_a_read_only_token_starts_no_export(hr, table):
 def test_garbage_starts_no_export(hr, body):
     problem(client_for(hr).post(START, body, format="json"), 400)
     assert not ExportJob.objects.exists()
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "hr"])
+def test_nobody_but_the_requester_polls_or_downloads_a_job(request, hr, table, media, role):
+    api = client_for(hr)
+    started = api.post(START, {"month_from": table.month.strftime("%Y-%m")}, format="json").json()
+    export_job_build(job_id=started["id"])
+    other = client_for(request.getfixturevalue(role))
+    problem(other.get(f"{START}{started['id']}/"), 404)
+    problem(other.get(f"{START}{started['id']}/download/"), 404)
+    assert api.get(f"{START}{started['id']}/download/").status_code == 200

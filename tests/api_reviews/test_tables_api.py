@@ -74,7 +74,9 @@ def test_a_table_reads_as_its_page_reads(client, request, table, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_only_the_assessee_fills_a_draft_as_on_the_page(client, request, table, role):
+@pytest.mark.parametrize("which", ["table", "sales_table"])
+def test_only_the_assessee_fills_a_draft_as_on_the_page(client, request, which, role):
+    table = request.getfixturevalue(which)
     person = request.getfixturevalue(role)
     client.force_login(person)
     before = snapshot(table)
