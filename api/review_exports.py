@@ -8,7 +8,7 @@ from typing import Any
 from django.http import FileResponse
 from django.http.response import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser
@@ -34,9 +34,20 @@ def _user(request: Request) -> User:
     return user
 
 
+@extend_schema_field(
+    {"type": "string", "description": "One of: " + ", ".join(ExportJob.Status.values) + "."}
+)
+class JobStatusField(serializers.ChoiceField):
+    """A job's status, its values named in the description: as an enum it would take the
+    name of a review table's ``status`` enum in the schema."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=ExportJob.Status.choices, **kwargs)
+
+
 class ExportJobSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
-    status = serializers.ChoiceField(choices=ExportJob.Status.choices)
+    status = JobStatusField()
     progress = serializers.IntegerField(help_text="Rows written so far.")
     total = serializers.IntegerField(help_text="Rows to write (tables, until it starts).")
     percent = serializers.IntegerField()
@@ -57,7 +68,7 @@ class ExportInputSerializer(serializers.Serializer[Any]):
         required=False, allow_null=True, help_text="With the departments below it."
     )
     status = serializers.ChoiceField(
-        choices=[("", "")] + list(ReviewTable.Status.choices), required=False
+        choices=ReviewTable.Status.choices, required=False, allow_blank=True
     )
 
 

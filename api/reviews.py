@@ -107,7 +107,6 @@ class RowSerializer(serializers.Serializer[Any]):
 
 class WorkItemSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
-    kind = serializers.ChoiceField(choices=WorkPlanItem.Kind.choices)
     title = serializers.CharField()
     target = serializers.CharField()
     due_date = serializers.DateField(allow_null=True)
