@@ -355,3 +355,6 @@ class UserAdmin(ViewOnSiteWhenAllowedAdmin[User], BaseUserAdmin):  # type: ignor
 def _admin_of(request: HttpRequest) -> User | None:
     user = request.user
     return user if isinstance(user, User) else None
+
+
+from accounts import integration_admin as integration_admin  # noqa: E402 - registers the outbox

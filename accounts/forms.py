@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from accounts.inputs import FilterForm
-from accounts.models import Department, User
+from accounts.models import ApiToken, Department, User
 from accounts.org_import import size_problem
 
 
@@ -103,3 +103,44 @@ class PeopleSearchForm(FilterForm):
         # A search looks at the first hundred characters; longer input is not an error.
         query: str = self.cleaned_data["q"]
         return query[:100]
+
+
+class ApiTokenForm(forms.Form):
+    """A new personal access token: what it is for, and whether it may change data."""
+
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=100,
+        help_text=_("What the token is for, e.g. “weekly report script”."),
+    )
+    scope = forms.ChoiceField(
+        label=_("Access"),
+        choices=ApiToken.Scope.choices,
+        initial=ApiToken.Scope.READ,
+        widget=forms.RadioSelect,
+        help_text=_("A read-only token can read what you can read, and change nothing."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Its own button name: the profile form above has "submit" (ids stay unique).
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("create_token", _("Create token")))
+
+    def clean_name(self) -> str:
+        name: str = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Give the token a name."))
+        return name
+
+
+class ApiTokenFilterForm(FilterForm):
+    """HR's token list: one person's tokens, or everybody's."""
+
+    person = forms.ModelChoiceField[User](
+        label=_("Person"),
+        queryset=User.objects.filter(auth_token_set__isnull=False).distinct().order_by("full_name"),
+        required=False,
+        error_messages={"invalid_choice": _("This person has no token: everybody's are shown.")},
+    )

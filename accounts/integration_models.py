@@ -7,6 +7,7 @@ them as models of the ``accounts`` app) to keep each module short.
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import uuid
 
@@ -36,9 +37,14 @@ class ApiToken(AbstractAuthToken):
         READ = "read", _("Read only")
         WRITE = "write", _("Read and write")
 
-    name = models.CharField(_("name"), max_length=100)
-    scope = models.CharField(_("access"), max_length=5, choices=Scope.choices, default=Scope.READ)
-    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    # Annotated: knox's base model is untyped, so django-stubs cannot infer these.
+    name: models.CharField[str, str] = models.CharField(_("name"), max_length=100)
+    scope: models.CharField[str, str] = models.CharField(
+        _("access"), max_length=5, choices=Scope.choices, default=Scope.READ
+    )
+    last_used_at: models.DateTimeField[dt.datetime | None, dt.datetime | None] = (
+        models.DateTimeField(_("last used"), null=True, blank=True)
+    )
 
     class Meta:
         ordering = ["-created"]
@@ -50,7 +56,7 @@ class ApiToken(AbstractAuthToken):
 
     @property
     def can_write(self) -> bool:
-        return self.scope == self.Scope.WRITE
+        return bool(self.scope == self.Scope.WRITE)
 
 
 class WebhookEvent(models.TextChoices):

@@ -11,7 +11,6 @@ import logging
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from functools import partial
 from itertools import islice
 from typing import Any
 
@@ -26,6 +25,7 @@ from accounts.models import SentReminder, User
 from accounts.services import notify_each
 from accounts.stand_ins import IN_PLACE_OF, StandIns, in_place_of
 from accounts.texts import message_text
+from accounts.webhook_events import WebhookCall, webhook_calls_emit
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +50,9 @@ class Reminder:
     # Said instead of ``subject`` to a stand-in when the recipient has left (``subject``
     # speaks to the recipient: "Your table …"); empty: ``subject`` reads right to anyone.
     stand_in_subject: StrOrPromise = ""
+    # The webhook event this reminder's first recording emits (issue 19 §2): once per
+    # event and thing, however many people (or stand-ins) the reminder reaches.
+    webhook: WebhookCall | None = None
 
 
 def _record_sent(batch: list[Reminder]) -> list[Reminder]:
@@ -121,9 +124,18 @@ def reminders_send(reminders: Iterable[Reminder], size: int = 1000) -> Counter[s
         with transaction.atomic():
             fresh = _record_sent(_forward_absent(batch, stand_ins))
             notify_each((r.recipient, r.subject, r.url, r.params) for r in fresh)
-            transaction.on_commit(partial(_email, fresh))
+            # Into the outbox in this same transaction: recorded as sent and queued to
+            # leave together, or neither (the worker sends it once the server takes it).
+            _email(fresh)
+            _webhooks(fresh)
         sent.update(r.kind for r in fresh)
     return sent
+
+
+def _webhooks(reminders: list[Reminder]) -> None:
+    """Emit the webhook events of the reminders recorded now, each once."""
+    calls = {id(r.webhook): r.webhook for r in reminders if r.webhook is not None}
+    webhook_calls_emit(calls.values())
 
 
 def _email(reminders: list[Reminder]) -> None:
@@ -146,11 +158,5 @@ def _email(reminders: list[Reminder]) -> None:
         message = EmailMultiAlternatives(subject, text, to=[person.email])
         message.attach_alternative(html, "text/html")
         messages.append(message)
-    if not messages:
-        return
-    try:
-        with get_connection() as mail:
-            mail.send_messages(messages)
-    except OSError:
-        # The in-app notifications are there; the mail server may be back next time.
-        logger.warning("Could not e-mail %s reminders", len(messages))
+    if messages:
+        get_connection().send_messages(messages)

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from celery import shared_task
 from django.db import OperationalError
 
+from accounts.outbox import outbox_purge as _outbox_purge
+from accounts.outbox import outbox_send as _outbox_send
 from accounts.services import invitations_send as _invitations_send
 
 # Errors worth a retry: the database or the network failed for a moment.
@@ -38,3 +40,16 @@ def invitations_send(user_ids: list[int]) -> int:
 @shared_task(name="accounts.tasks.invitations_sweep", acks_late=True)
 def invitations_sweep() -> int:
     return _invitations_send()
+
+
+@idempotent_task("accounts.tasks.outbox_send")
+def outbox_send() -> str:
+    """Send what the outbox holds that is due (after each commit, and every minute)."""
+    outcome = _outbox_send()
+    return f"sent {outcome['sent']}, failed {outcome['failed']}"
+
+
+@idempotent_task("accounts.tasks.outbox_purge")
+def outbox_purge() -> int:
+    """Forget the messages sent more than 30 days ago."""
+    return _outbox_purge()

@@ -17,6 +17,7 @@ from django.views.i18n import set_language
 
 from accounts.extensions import person_actions, person_panels, person_records
 from accounts.forms import (
+    ApiTokenForm,
     EmailAuthenticationForm,
     OrgImportForm,
     PeopleSearchForm,
@@ -39,6 +40,7 @@ from accounts.selectors import (
 )
 from accounts.services import notifications_mark_read, user_language_set, user_profile_update
 from accounts.throttle import password_reset_allowed
+from accounts.tokens import tokens_of
 
 PEOPLE_PER_PAGE = 50
 
@@ -95,7 +97,13 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/profile.html",
-        {"form": form, "person": user, **_person_context(user)},
+        {
+            "form": form,
+            "person": user,
+            "tokens": list(tokens_of(user)),
+            "token_form": ApiTokenForm(),
+            **_person_context(user),
+        },
     )
 
 

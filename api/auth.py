@@ -19,7 +19,7 @@ class PersonalTokenAuthentication(TokenAuthentication):
     """
 
     def authenticate_credentials(self, token: bytes) -> tuple[User, ApiToken]:
-        user, auth_token = super().authenticate_credentials(token)
+        user, auth_token = super().authenticate_credentials(token)  # type: ignore[no-untyped-call]
         now = timezone.now()
         # One short UPDATE per use: "last used" is what HR and the owner see.
         ApiToken.objects.filter(pk=auth_token.pk).update(last_used_at=now)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import django_filters  # type: ignore[import-untyped]
+import django_filters
 from django import forms
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import django_filters  # type: ignore[import-untyped]
+import django_filters
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext as _

@@ -6,7 +6,9 @@ from rest_framework.pagination import CursorPagination
 
 
 class IdCursorPagination(CursorPagination):
-    """Pages of ``page_size`` (at most 200) ordered by id; ``?cursor=`` from ``next``/``previous``."""
+    """Pages of ``page_size`` (at most 200) ordered by id.
+
+    The next page is at ``next`` (``?cursor=…``), the one before at ``previous``."""
 
     ordering = "pk"
     page_size = 50

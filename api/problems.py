@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import BadRequest
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+from accounts.concurrency import STALE_EDIT_MESSAGE, StaleEditError
 
 PROBLEM_BASE = "https://coaching-cycles.invalid/problems/"
 
@@ -49,11 +53,25 @@ def problem_response(
 
 
 def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's handler, with its answer reshaped into problem details."""
+    """DRF's handler, with its answer reshaped into problem details.
+
+    The services' own refusals are answered as the pages answer them: a Django
+    ``ValidationError`` is a 400 with ``errors``, ``StaleEditError`` a 409,
+    ``BadRequest`` (a malformed id or choice) a 400.
+    """
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+    elif isinstance(exc, StaleEditError):
+        return problem_response(status.HTTP_409_CONFLICT, str(STALE_EDIT_MESSAGE), kind="stale")
+    elif isinstance(exc, BadRequest):
+        return problem_response(status.HTTP_400_BAD_REQUEST, str(exc) or _("Bad request."))
     response = exception_handler(exc, context)
     if response is None:
         return None
-    headers = {k: v for k, v in response.headers.items() if k in ("Retry-After", "WWW-Authenticate", "Allow")}
+    kept = ("Retry-After", "WWW-Authenticate", "Allow")
+    headers = {k: v for k, v in response.headers.items() if k in kept}
     if isinstance(exc, exceptions.ValidationError):
         errors = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
         return problem_response(

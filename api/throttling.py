@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.cache import caches
 from rest_framework.request import Request
+from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from accounts.models import ApiToken
@@ -21,6 +22,11 @@ class TokenRateThrottle(SimpleRateThrottle):
         self.cache = caches["ratelimit"]
         super().__init__()
 
+    def get_rate(self) -> str | None:
+        # Read at each request, not once at import as DRF does: a changed setting applies.
+        rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        return None if rate is None else str(rate)
+
     def get_cache_key(self, request: Request, view: Any) -> str | None:
         if isinstance(request.auth, ApiToken):
             ident = f"token-{request.auth.pk}"
@@ -28,4 +34,4 @@ class TokenRateThrottle(SimpleRateThrottle):
             ident = f"user-{request.user.pk}"
         else:
             ident = f"ip-{self.get_ident(request)}"
-        return self.cache_format % {"scope": self.scope, "ident": ident}
+        return str(self.cache_format % {"scope": self.scope, "ident": ident})

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterable
-from functools import partial
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
@@ -234,7 +233,9 @@ def praise_give(
         if given is None:
             raise  # the key of someone else's form: not theirs to find
         return given, False
-    transaction.on_commit(partial(praise_received_notify, praise_id=praise.pk))
+    # In this transaction: the praise, its notification and its e-mail (to the outbox),
+    # together or not at all.
+    praise_received_notify(praise_id=praise.pk)
     return praise, True
 
 

@@ -20,6 +20,7 @@ from coaching.checkpoints import open_checkpoints
 from coaching.models import ActionItem, CoachingSession, ImprovementPlan
 from coaching.permissions import sessions_of_closed_cycles
 from coaching.selectors import held_by
+from coaching.webhook_events import action_item_overdue_webhook
 from plans.early_warnings import COACH_RELATED, coach_of
 from plans.models import AppraisalCycle
 
@@ -54,6 +55,7 @@ def action_item_reminders(today: dt.date) -> Iterator[Reminder]:
                 [gettext_noop("Tick it off when it is done, or agree a new date.")],
                 url,
                 params,
+                webhook=action_item_overdue_webhook(item),
             )
         else:
             yield Reminder(

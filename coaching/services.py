@@ -28,6 +28,7 @@ from coaching.models import (
     SupportKind,
 )
 from coaching.selectors import coaching_type_suggest
+from coaching.webhook_events import plan_opened_webhook, session_shared_webhook
 
 
 @dataclass
@@ -65,6 +66,7 @@ def session_save(
     stored version: a form opened in another tab must not undo a later save.
     """
     updated_fields: list[str] | None = None
+    created = session is None
     if session is not None:
         session.version = version_claim(CoachingSession, session.pk, version)
         # Only what the form edits: the acknowledgement may have come in meanwhile.
@@ -109,6 +111,9 @@ def session_save(
                 )
     if support_promised is not None:
         _support_promises_keep(session=session, promised=support_promised)
+    if created:
+        # The coachee sees it from now on; the endpoints hear of it (metadata only).
+        session_shared_webhook(session).emit()
     return session
 
 
@@ -206,6 +211,7 @@ def improvement_plan_save(
 ) -> ImprovementPlan:
     """Open a plan for ``employee`` or ``department``, or change ``plan``; a change is
     refused (``StaleEditError``) unless ``version`` is the plan's stored version."""
+    opening = plan is None
     if plan is None:
         assert (employee is None) != (department is None)  # noqa: S101
         plan = ImprovementPlan(employee=employee, department=department, opened_by=actor)
@@ -219,6 +225,8 @@ def improvement_plan_save(
     elif plan.outcome == ImprovementPlan.Outcome.OPEN:
         plan.closed_on = None
     plan.save()
+    if opening:
+        plan_opened_webhook(plan, actor=actor).emit()
     return plan
 
 

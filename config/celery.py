@@ -33,6 +33,21 @@ app.conf.beat_schedule = {
         "task": "reviews.tasks.exports_purge",
         "schedule": crontab(minute=45),
     },
+    "accounts-outbox-send": {
+        # Every message that leaves: what a commit's wake-up missed (broker down) and the
+        # retries that are due (README, "Outgoing messages").
+        "task": "accounts.tasks.outbox_send",
+        "schedule": 60.0,
+    },
+    "accounts-outbox-purge": {
+        "task": "accounts.tasks.outbox_purge",
+        "schedule": crontab(minute=50),
+    },
+    "reviews-exports-sweep": {
+        # Export jobs whose task was lost (broker down) or whose worker was killed.
+        "task": "reviews.tasks.exports_sweep",
+        "schedule": 120.0,
+    },
     "accounts-invitations-sweep": {
         # Picks up invitations whose enqueue failed (broker down) or never ran.
         "task": "accounts.tasks.invitations_sweep",

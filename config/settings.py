@@ -293,6 +293,8 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# Database sessions that treat a malformed cookie as none (accounts/sessions.py).
+SESSION_ENGINE = "accounts.sessions"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
@@ -334,7 +336,7 @@ LOGGING = {
 }
 
 # --- The JSON API and its tokens (issue 19; README "API") ---
-KNOX_TOKEN_MODEL = "accounts.ApiToken"
+KNOX_TOKEN_MODEL = "accounts.ApiToken"  # noqa: S105 - a model's name, not a secret
 REST_KNOX = {
     "TOKEN_MODEL": "accounts.ApiToken",
     # Personal access tokens live until their owner or HR revokes them.
@@ -375,4 +377,28 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"CycleStateEnum": "plans.models.AppraisalCycle.State"},
+    # Every operation's error answers (problem details), documented once: api/schema.py.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_problem_responses",
+    ],
 }
+
+# --- The outbox: everything that leaves (issue 19; README "Outgoing messages") ---
+# Django's mail API writes to the outbox; the worker sends through the real server.
+OUTBOX_EMAIL_BACKEND = EMAIL_BACKEND
+EMAIL_BACKEND = "accounts.outbox.OutboxEmailBackend"
+if OUTBOX_EMAIL_BACKEND == EMAIL_BACKEND:
+    raise ImproperlyConfigured(
+        "EMAIL_BACKEND names the mail server the outbox sends through (e.g. "
+        "django.core.mail.backends.smtp.EmailBackend), not the outbox itself."
+    )
+# "task": after each commit the worker is asked to send (a periodic task sends anyway).
+OUTBOX_WAKE = "task"
+OUTBOX_EMAIL_RETRY_HOURS = env_int("OUTBOX_EMAIL_RETRY_HOURS", 72, minimum=1)
+OUTBOX_WEBHOOK_RETRY_HOURS = env_int("OUTBOX_WEBHOOK_RETRY_HOURS", 24, minimum=1)
+# A sender holds the messages it claimed this long; one killed mid-send gives them back then.
+OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 300, minimum=10)
+OUTBOX_HTTP_TIMEOUT = env_int("OUTBOX_HTTP_TIMEOUT", 10, minimum=1)
+OUTBOX_WEBHOOK_DISABLE_AFTER = env_int("OUTBOX_WEBHOOK_DISABLE_AFTER", 15, minimum=1)

@@ -25,6 +25,7 @@ from demo.results import demo_results_seed
 from demo.reviews import demo_reviews_seed
 from demo.templates_lib import demo_templates_lib_seed
 from demo.trajectory import demo_trajectory_seed
+from demo.webhooks import demo_webhooks_seed
 from plans.services import objective_progress_refresh
 
 DEMO_PASSWORD = "coaching-demo"  # noqa: S105 - published demo credential
@@ -137,5 +138,6 @@ def demo_organisation_seed() -> ImportResult:
     demo_read_log_seed()
     demo_feedback_seed()  # upward feedback (issue 18 §2)
     demo_praise_seed()
+    demo_webhooks_seed()  # issue 19 §2: after the rest, so its log holds one delivery
     objective_progress_refresh()
     return result

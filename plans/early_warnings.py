@@ -24,8 +24,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from accounts.integration_models import WebhookEvent
 from accounts.models import User
 from accounts.services import notify_each
+from accounts.webhook_events import WebhookCall
 from plans.models import CheckIn, Objective
 from plans.warning_models import EarlyWarning
 
@@ -150,10 +152,35 @@ def lagging_warnings_raise(
                         raised_on=today,
                     )
                 )
+                objective_lagging_webhook(objective).emit()
         except IntegrityError:
             continue  # another run recorded this crossing first
     _tell(raised)
     return raised
+
+
+LAGGING_WEBHOOK = gettext_noop("“%(objective)s” (%(subject)s) went from on track to lagging.")
+
+
+def objective_lagging_webhook(objective: Objective) -> WebhookCall:
+    """The crossing to lagging, as HR reads the objective: title, whose, which cycle."""
+    subject = objective.subject
+    kind = "person" if isinstance(subject, User) else "department"
+    return WebhookCall(
+        event=WebhookEvent.OBJECTIVE_LAGGING,
+        data=lambda: {
+            "objective": {
+                "id": objective.pk,
+                "title": objective.title,
+                "subject": {"type": kind, "id": subject.pk, "name": str(subject)},
+                "cycle_id": objective.cycle_id,
+                "progress_state": "lagging",
+            }
+        },
+        text=LAGGING_WEBHOOK,
+        params={"objective": objective.title, "subject": str(subject)},
+        url=objective.get_absolute_url(),
+    )
 
 
 # --- The weekly digest ----------------------------------------------------------

@@ -239,5 +239,6 @@ def calibration_publish(
     _record(locked, actor, Step.PUBLISHED)
     cycle = locked.cycle
     # In-app and by e-mail, each result once ever (reviews.results, §3).
-    transaction.on_commit(lambda: results_published_notify(cycle=cycle))
+    # In this transaction: the results published and everyone told (e-mails to the outbox).
+    results_published_notify(cycle=cycle)
     return locked

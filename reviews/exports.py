@@ -38,6 +38,7 @@ from reviews.result_selectors import (
     result_export_values,
 )
 from reviews.selectors import in_departments_then
+from reviews.webhook_events import export_ready_webhook
 
 # Spreadsheet programs treat a cell starting with these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -379,14 +380,32 @@ def export_job_request(*, actor: User, params: dict[str, Any], total: int) -> Ex
     return job
 
 
+# A build shows life at least every 2,000 rows; silent this long, its worker is gone.
+EXPORT_STALLED_AFTER = dt.timedelta(minutes=10)
+
+
+def export_job_stalled(job: ExportJob) -> bool:
+    """Whether ``job`` says it is running but its worker has not shown life for a while."""
+    beat = job.heartbeat_at or job.created_at
+    return job.status == ExportJob.Status.RUNNING and beat < timezone.now() - EXPORT_STALLED_AFTER
+
+
 def export_job_build(*, job_id: int) -> None:
-    """Build the XLSX of an export job; safe to run twice (a finished job is left alone)."""
+    """Build the XLSX of an export job; safe to run twice (a finished job is left alone).
+
+    A job another worker is building is left to it; one whose worker stopped
+    showing life (``export_job_stalled``) is taken over and built again.
+    """
     with transaction.atomic():
-        job = ExportJob.objects.select_for_update().get(pk=job_id)
-        if job.status in (ExportJob.Status.DONE, ExportJob.Status.RUNNING):
+        job = ExportJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.status in (ExportJob.Status.DONE, ExportJob.Status.FAILED):
             return
+        if job.status == ExportJob.Status.RUNNING and not export_job_stalled(job):
+            return  # another worker is building it
         job.status = ExportJob.Status.RUNNING
-        job.save(update_fields=["status"])
+        job.attempts += 1
+        job.heartbeat_at = timezone.now()
+        job.save(update_fields=["status", "attempts", "heartbeat_at"])
     params = job.params
     spec = ExportFilter(
         month_from=dt.date.fromisoformat(params["month_from"]),
@@ -403,7 +422,7 @@ def export_job_build(*, job_id: int) -> None:
     ExportJob.objects.filter(pk=job.pk).update(total=total, progress=0)
 
     def progress(rows: int) -> None:
-        ExportJob.objects.filter(pk=job.pk).update(progress=rows)
+        ExportJob.objects.filter(pk=job.pk).update(progress=rows, heartbeat_at=timezone.now())
 
     try:
         results = export_results(
@@ -425,14 +444,17 @@ def export_job_build(*, job_id: int) -> None:
             status=ExportJob.Status.FAILED, error=str(error)[:2000], finished_at=timezone.now()
         )
         raise
-    ExportJob.objects.filter(pk=job.pk).update(
-        status=ExportJob.Status.DONE,
-        progress=rows,
-        total=max(rows, 1),
-        file_name=name,
-        finished_at=timezone.now(),
-        expires_at=timezone.now() + dt.timedelta(days=EXPORT_DAYS),
-    )
+    expires_at = timezone.now() + dt.timedelta(days=EXPORT_DAYS)
+    with transaction.atomic():
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=ExportJob.Status.DONE,
+            progress=rows,
+            total=max(rows, 1),
+            file_name=name,
+            finished_at=timezone.now(),
+            expires_at=expires_at,
+        )
+        export_ready_webhook(job, rows=rows, expires_at=expires_at).emit()
 
 
 def export_jobs_purge() -> int:

@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 
@@ -135,6 +136,10 @@ class JobRun(models.Model):
         return f"{self.job} {self.started_at:%Y-%m-%d %H:%M} {self.outcome}"
 
 
+# ``ExportJob.error`` of a job the sweep gave up on: this, then how many starts it had.
+STALLED_ERROR = "stalled:"
+
+
 class ExportJob(models.Model):
     """A large export built by the worker; only its requester downloads it, until it expires."""
 
@@ -154,12 +159,37 @@ class ExportJob(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
+    # How many times a worker started it, and when the one building it last showed life:
+    # a worker killed mid-build stops beating, and the sweep runs the job again.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["status", "created_at"],
+                name="reviews_exportjob_unfinished",
+                condition=models.Q(status__in=["pending", "running"]),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"export {self.pk} {self.status}"
+
+    @property
+    def error_text(self) -> str:
+        """Why it failed, in the reader's language where the product wrote the reason."""
+        if self.error.startswith(STALLED_ERROR):
+            count = int(self.error.removeprefix(STALLED_ERROR) or 0)
+            return ngettext(
+                "The worker stopped while building this file; run it again, or ask the "
+                "administrator to look at the worker.",
+                "The worker stopped while building this file %(count)d times; run it again, "
+                "or ask the administrator to look at the worker.",
+                count,
+            ) % {"count": count}
+        return self.error
 
     @property
     def percent(self) -> int:

@@ -17,6 +17,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop, ngettext_lazy
 
+from accounts.integration_models import WebhookEvent
 from accounts.models import HR_GROUP_NAME, SentReminder, User
 from accounts.notifications import Reminder, reminders_send
 from coaching.checkpoints import (
@@ -55,6 +56,7 @@ from reviews.models import JobRun, JobSettings, ReviewTable
 from reviews.results import results_prepare_due
 from reviews.selectors import late_tables
 from reviews.services import month_tables_generate
+from reviews.webhook_events import review_table_webhook
 
 OPEN = (ReviewTable.Status.DRAFT, ReviewTable.Status.RETURNED)
 CLOSED_CYCLE = AppraisalCycle.State.CLOSED
@@ -218,6 +220,8 @@ def _review_reminders(today: dt.date, job_settings: JobSettings) -> Iterable[Rem
                 stand_in_subject=gettext_noop(
                     "The review table %(table)s is overdue since %(deadline)s."
                 ),
+                # Recorded once per table: the endpoints hear of it once too.
+                webhook=review_table_webhook(table, event=WebhookEvent.REVIEW_OVERDUE),
             )
             if overdue >= job_settings.overdue_manager_days:
                 if table.employee is not None:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Department, User
+from accounts.outbox_status import OutboxStatus, outbox_status
 from accounts.selectors import (
     headed_department_ids,
     headed_subtree_ids,
@@ -287,6 +288,7 @@ class JobsStatus:
     broker_ok: bool
     jobs: list[JobStatus]
     pending: list[tuple[str, int]]
+    outbox: OutboxStatus
 
 
 def broker_answers(timeout: int = 2) -> bool:
@@ -330,8 +332,24 @@ def jobs_status() -> JobsStatus:
             ).count(),
         ),
     ]
+    exports = ExportJob.objects.filter(
+        status__in=[ExportJob.Status.PENDING, ExportJob.Status.RUNNING]
+    ).aggregate(
+        waiting=Count("pk", filter=Q(status=ExportJob.Status.PENDING)),
+        running=Count("pk", filter=Q(status=ExportJob.Status.RUNNING)),
+    )
+    pending += [
+        (str(_("export files waiting for the worker")), exports["waiting"]),
+        (str(_("export files being built")), exports["running"]),
+    ]
     scheme = settings.CELERY_BROKER_URL.split("://", 1)[0]
-    return JobsStatus(broker=scheme, broker_ok=broker_answers(), jobs=jobs, pending=pending)
+    return JobsStatus(
+        broker=scheme,
+        broker_ok=broker_answers(),
+        jobs=jobs,
+        pending=pending,
+        outbox=outbox_status(),
+    )
 
 
 def last_status_change(table: ReviewTable) -> ReviewEvent | None:

@@ -10,6 +10,7 @@ from celery import shared_task
 
 from accounts.tasks import idempotent_task
 from reviews import jobs
+from reviews.export_jobs import export_jobs_sweep
 from reviews.exports import export_job_build, export_jobs_purge
 
 
@@ -39,3 +40,10 @@ def export_build(job_id: int) -> None:
 @shared_task(name="reviews.tasks.exports_purge")
 def exports_purge() -> int:
     return export_jobs_purge()
+
+
+@idempotent_task("reviews.tasks.exports_sweep")
+def exports_sweep() -> str:
+    """Send again the export tasks nobody took; restart the builds whose worker died."""
+    outcome = export_jobs_sweep()
+    return f"resent {outcome.resent}, restarted {outcome.restarted}, gave up {outcome.gave_up}"

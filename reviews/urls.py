@@ -22,6 +22,7 @@ urlpatterns = [
     path("questions/", lists.open_for_questions, name="questions"),
     path("create/", lists.tables_create, name="create"),
     path("jobs/", jobs.jobs_page, name="jobs"),
+    path("jobs/outbox/<int:pk>/resend/", jobs.outbox_message_resend, name="outbox_resend"),
     path("cycles/<int:pk>/close/", cycles.cycle_close_page, name="cycle_close"),
     # Calibration (issue 17 §4): one page per cycle, its steps, one person's adjustment.
     path("calibrations/", calibration.calibration_list, name="calibration_list"),
@@ -50,6 +51,7 @@ urlpatterns = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("export/jobs/<int:pk>/", exports.export_job_status, name="export_job"),
     path("export/jobs/<int:pk>/download/", exports.export_download, name="export_download"),
+    path("export/jobs/<int:pk>/rerun/", exports.export_job_rerun_view, name="export_job_rerun"),
     path("<int:pk>/pdf/", exports.table_pdf, name="table_pdf"),
     path("<int:pk>/", tables.table_detail, name="table_detail"),
     path("<int:pk>/review/", tables.table_review, name="table_review"),

@@ -22,6 +22,7 @@ from accounts.services import notify
 from reviews.models import Inquiry, ReviewEvent, ReviewRow, ReviewTable, WorkPlanItem
 from reviews.reviewers import reviewer_now, top_reviewer_id
 from reviews.services import review_table_fill, review_table_review, table_version_bump
+from reviews.webhook_events import STEP_EVENTS, review_table_webhook
 
 Status = ReviewTable.Status
 
@@ -184,6 +185,9 @@ def review_table_transition(
         to_status=target,
         comment=comment,
     )
+    if action in STEP_EVENTS:
+        # In this transaction: the endpoints hear of the step if and only if it is taken.
+        review_table_webhook(locked, event=STEP_EVENTS[action], actor=actor).emit()
     recipients = _reviewers(locked) if action == "submit" else _assessees(locked)
     transaction.on_commit(
         lambda: notify(

@@ -83,6 +83,17 @@ def _drop_stray_connections(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _mail_through_the_outbox(settings: SettingsWrapper) -> None:
+    """Mail goes through the outbox, as in production; the outbox's server is Django's
+    in-memory one (``mail.outbox``). pytest-django swaps ``EMAIL_BACKEND`` for that server,
+    which would skip the outbox: put the outbox back in front of it. After each commit the
+    outbox is sent in this process (``OUTBOX_WAKE``); the worker tests send it by task."""
+    settings.OUTBOX_EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.EMAIL_BACKEND = "accounts.outbox.OutboxEmailBackend"
+    settings.OUTBOX_WAKE = "inline"
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: SettingsWrapper) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

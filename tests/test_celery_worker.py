@@ -40,7 +40,8 @@ def _close_worker_connections(**kwargs) -> None:
 
 
 @pytest.fixture
-def worker():
+def worker(settings):
+    settings.OUTBOX_WAKE = "task"  # the outbox too is sent by the worker's task
     task_postrun.connect(_close_worker_connections)
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
@@ -55,6 +56,8 @@ def test_imported_people_get_one_invitation_from_the_worker(client, hr, mailoutb
     response = client.post(reverse("accounts:org_import"), {"file": upload, "invite": "on"})
     assert response.status_code == 200
     assert wait_for(lambda: User.objects.filter(invited_at__isnull=False).count() == 2)
+    # The invitations leave through the outbox: the worker's next task sends them.
+    assert wait_for(lambda: len(mailoutbox) == 2)
     assert sorted(m.to[0] for m in mailoutbox) == ["lead@example.com", "new@example.com"]
     assert "/accounts/password/reset/" in mailoutbox[0].body
     # A second run, or the sweep, sends nothing more.

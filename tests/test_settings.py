@@ -58,6 +58,13 @@ def test_start_up_refuses_an_unknown_time_zone():
     assert "not a known time zone" in result.stderr
 
 
+def test_the_mail_server_cannot_be_the_outbox_itself():
+    # The outbox would send each mail by writing it to the outbox again, for ever.
+    result = manage("check", EMAIL_BACKEND="accounts.outbox.OutboxEmailBackend")
+    assert result.returncode != 0
+    assert "not the outbox itself" in result.stderr
+
+
 def test_production_needs_a_secret_key():
     result = manage("check", DEBUG="false", SECRET_KEY="", ALLOWED_HOSTS="example.com")
     assert result.returncode != 0

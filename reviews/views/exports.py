@@ -16,8 +16,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from accounts.http import HtmxHttpRequest, user_of
+from reviews.export_jobs import export_job_rerun
 from reviews.exports import (
     ExportFilter,
     csv_lines,
@@ -127,6 +129,22 @@ def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
 def export_job_status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     job = export_job_of(user_of(request), pk)
     return render(request, "reviews/_export_job.html", {"job": job})
+
+
+@require_POST
+@login_required
+def export_job_rerun_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Its requester runs a failed export again, with the same filter."""
+    job = export_job_of(user_of(request), pk)
+    try:
+        export_job_rerun(job=job, actor=user_of(request))
+    except ValueError:
+        messages.error(request, _("Only a failed export can be run again."))
+    else:
+        messages.info(
+            request, _("The file is being built again. It appears below when it is ready.")
+        )
+    return redirect("reviews:export")
 
 
 @login_required

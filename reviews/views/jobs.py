@@ -7,8 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.http import user_of
+from accounts.models import OutboxMessage
+from accounts.outbox import outbox_resend
 from accounts.selectors import user_roles
 from reviews.forms import JobSettingsForm
 from reviews.models import JobSettings
@@ -42,3 +45,18 @@ def jobs_page(request: HttpRequest) -> HttpResponse:
         "reviews/jobs.html",
         {"status": jobs_status(), "form": form, "can_change": can_change},
     )
+
+
+@require_POST
+@login_required
+def outbox_message_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    """HR sends a message that failed again, now (the receiver sees the same Webhook-Id)."""
+    user = user_of(request)
+    require(user_roles(user).is_hr or user.is_superuser)
+    message = OutboxMessage.objects.filter(pk=pk).exclude(state=OutboxMessage.State.SENT).first()
+    if message is None:
+        messages.error(request, _("This message has been sent already."))
+    else:
+        outbox_resend(message_ids=[message.pk])
+        messages.success(request, _("The message will be sent again within a minute."))
+    return redirect("reviews:jobs")

@@ -11,6 +11,7 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.throttle import login_identity, normalise_email
+from tests.outbox import delivered
 
 pytestmark = pytest.mark.django_db
 
@@ -142,7 +143,9 @@ def ask_for_reset(django_app, email: str, *, status: int | str | None = None, cl
     page = django_app.get(reverse("accounts:password_reset"), extra_environ=environ)
     form = page.forms["password-reset-form"]
     form["email"] = email
-    return form.submit(status=status, extra_environ=environ)
+    response = form.submit(status=status, extra_environ=environ)
+    delivered()  # the worker sends the outbox once the request has committed
+    return response
 
 
 def test_password_reset_mails_a_link_that_sets_a_new_password(django_app, report):

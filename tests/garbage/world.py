@@ -15,7 +15,15 @@ from typing import Any
 
 from django.utils import timezone
 
-from accounts.models import Assignment, Department, Notification, User
+from accounts.models import (
+    Assignment,
+    Department,
+    Notification,
+    OutboxMessage,
+    User,
+    WebhookEndpoint,
+)
+from accounts.webhook_events import webhook_ping
 from coaching.feedback import feedback_round_close, feedback_round_create, feedback_round_open
 from coaching.feedback_models import FeedbackRound
 from coaching.models import (
@@ -101,6 +109,12 @@ class World:
     encouragement_session: CoachingSession
     company_value: CompanyValue
     praise: Praise
+    # Webhooks (issue 19 §2): an endpoint nobody listens to, with one delivery in its log.
+    webhook_endpoint: WebhookEndpoint
+    webhook_delivery: OutboxMessage
+    # The outbox (issue 19 §3): an e-mail given up on, and an export whose worker kept dying.
+    failed_message: OutboxMessage
+    failed_export_job: ExportJob
 
     def user(self, name: str) -> User | None:
         """The persona called ``name``; None for an anonymous visitor."""
@@ -227,6 +241,9 @@ def build_world() -> World:
         table=review_table, asked_by=manager, question="Why are orders behind?"
     )
 
+    webhook_endpoint = WebhookEndpoint.objects.create(
+        name="Nobody listens", url="http://127.0.0.1:9/", events=["export.ready"]
+    )
     notification = Notification.objects.create(
         recipient=report, message="Maria asked a question.", url=review_table.get_absolute_url()
     )
@@ -237,6 +254,20 @@ def build_world() -> World:
         params={"month_from": march.isoformat(), "month_to": march.isoformat()},
         total=1,
         progress=1,
+    )
+    failed_export_job = ExportJob.objects.create(
+        requester=personas["hr"],
+        status=ExportJob.Status.FAILED,
+        error="stalled:3",
+        params={"month_from": march.isoformat(), "month_to": march.isoformat()},
+    )
+    failed_message = OutboxMessage.objects.create(
+        channel=OutboxMessage.Channel.EMAIL,
+        recipient=report.email,
+        subject="Your table is due",
+        state=OutboxMessage.State.FAILED,
+        attempts=9,
+        last_error="SMTPDataError: 451 Not now",
     )
     JobSettings.current()  # the settings row exists, as it does after the first job run
     last_cycle = make_cycle(today.year - 1, state=AppraisalCycle.State.CLOSED)
@@ -326,6 +357,10 @@ def build_world() -> World:
         encouragement_session=encouragement_session,
         company_value=company_value,
         praise=praise,
+        webhook_endpoint=webhook_endpoint,
+        webhook_delivery=webhook_ping(endpoint=webhook_endpoint),
+        failed_message=failed_message,
+        failed_export_job=failed_export_job,
     )
 
 

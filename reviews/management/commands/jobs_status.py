@@ -28,3 +28,14 @@ class Command(BaseCommand):
                 )
         for label, count in status.pending:
             self.stdout.write(f"Pending: {label}: {count}")
+        for channel in status.outbox.channels:
+            oldest = f", oldest {channel.oldest:%Y-%m-%d %H:%M}" if channel.oldest else ""
+            self.stdout.write(
+                f"Outbox {channel.channel}: {channel.waiting} waiting ({channel.retrying} after a "
+                f"failure{oldest}), {channel.gave_up_this_week} given up this week"
+            )
+        for message in status.outbox.troubled[:5]:
+            self.stdout.write(
+                f"  {message.state:<7} {message.channel} to {message.recipient[:60]}: "
+                f"{message.last_error[:100]}"
+            )

@@ -1,0 +1,45 @@
+"""The outbox in the admin: read-only, without the messages' contents.
+
+A message's body can quote what the admin masks elsewhere (a praise's words),
+so the admin lists who, what, when and why it failed, never the payload.
+Imported by ``accounts.admin``.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from accounts.models import OutboxMessage
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin[OutboxMessage]):
+    list_display = ["created_at", "channel", "recipient", "subject", "state", "attempts"]
+    list_filter = ["state", "channel"]
+    search_fields = ["recipient", "subject", "key"]
+    fields = readonly_fields = (
+        "key",
+        "channel",
+        "endpoint",
+        "event",
+        "recipient",
+        "subject",
+        "state",
+        "created_at",
+        "due_at",
+        "claimed_until",
+        "give_up_at",
+        "attempts",
+        "sent_at",
+        "last_status",
+        "last_error",
+    )
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: OutboxMessage | None = None) -> bool:
+        return False
