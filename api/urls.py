@@ -10,12 +10,15 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from api import people, plans, progress
+from api import coaching, people, plans, progress, review_exports, reviews
 
 router = DefaultRouter(trailing_slash=True)
 people.register(router)
 plans.register(router)
 progress.register(router)
+coaching.register(router)
+reviews.register(router)
+review_exports.register(router)
 
 app_name = "api"
 

@@ -377,7 +377,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"CycleStateEnum": "plans.models.AppraisalCycle.State"},
+    "ENUM_NAME_OVERRIDES": {
+        "CycleStateEnum": "plans.models.AppraisalCycle.State",
+        "ObjectiveStatusEnum": "plans.models.Objective.Status",
+        "ReviewTableStatusEnum": "reviews.models.ReviewTable.Status",
+    },
     # Every operation's error answers (problem details), documented once: api/schema.py.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

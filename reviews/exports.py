@@ -52,6 +52,27 @@ class ExportFilter:
     department_id: int | None = None
     status: str = ""
 
+    @classmethod
+    def from_form(cls, data: dict[str, Any]) -> ExportFilter:
+        """The filter of a valid ``ExportForm``'s ``cleaned_data``."""
+        return cls(
+            month_from=data["month_from"],
+            month_to=data["month_to"],
+            cycle_id=data["cycle"].pk if data["cycle"] else None,
+            department_id=data["department"].pk if data["department"] else None,
+            status=data["status"],
+        )
+
+    def params(self) -> dict[str, Any]:
+        """As an export job keeps it (``ExportJob.params``, read by ``export_job_build``)."""
+        return {
+            "month_from": self.month_from.isoformat(),
+            "month_to": self.month_to.isoformat(),
+            "cycle_id": self.cycle_id,
+            "department_id": self.department_id,
+            "status": self.status,
+        }
+
 
 def export_tables(user: User | None, spec: ExportFilter) -> QuerySet[ReviewTable]:
     """The tables ``spec`` asks for in ``user``'s reports scope (``None``: all), in file order.

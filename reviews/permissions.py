@@ -262,6 +262,12 @@ def can_create_tables(user: User) -> bool:
     return roles.is_hr or roles.is_manager or roles.is_department_head
 
 
+def can_export(user: User) -> bool:
+    """HR (every table) and managers and department heads (their chain) export tables."""
+    roles = user_roles(user)
+    return roles.is_hr or roles.is_manager or roles.is_department_head
+
+
 def get_table_for_user(user: User, pk: int) -> ReviewTable:
     """The table if ``user`` may read it, else 404 (its existence is not revealed).
 

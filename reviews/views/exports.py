@@ -19,7 +19,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.http import HtmxHttpRequest, user_of
-from accounts.selectors import user_roles
 from reviews.export_jobs import export_job_rerun
 from reviews.exports import (
     ExportFilter,
@@ -30,7 +29,7 @@ from reviews.exports import (
     write_xlsx,
 )
 from reviews.forms import ExportForm
-from reviews.permissions import get_table_for_user, require
+from reviews.permissions import can_export, get_table_for_user, require
 from reviews.result_selectors import export_results
 from reviews.selectors import export_job_of, export_jobs_of, table_contents
 
@@ -60,8 +59,7 @@ def table_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def export_page(request: HttpRequest) -> HttpResponseBase:
     """HR (everything) and managers (their chain) export review tables."""
     user = user_of(request)
-    roles = user_roles(user)
-    require(roles.is_hr or roles.is_manager or roles.is_department_head)
+    require(can_export(user))
     # Submitted by its Export button (the form always sends a format); a link that only
     # carries filters (the dashboard's) opens the form filled in, with nothing refused yet.
     submitted = "format" in request.GET
@@ -72,13 +70,7 @@ def export_page(request: HttpRequest) -> HttpResponseBase:
     if not form.is_bound or not form.is_valid():
         return render(request, "reviews/export.html", {"form": form, "jobs": jobs})
     data = form.cleaned_data
-    spec = ExportFilter(
-        month_from=data["month_from"],
-        month_to=data["month_to"],
-        cycle_id=data["cycle"].pk if data["cycle"] else None,
-        department_id=data["department"].pk if data["department"] else None,
-        status=data["status"],
-    )
+    spec = ExportFilter.from_form(data)
     tables = export_tables(user, spec)
     stem = f"review-tables-{spec.month_from:%Y-%m}"
     if data["format"] == "csv":
@@ -99,13 +91,7 @@ def export_page(request: HttpRequest) -> HttpResponseBase:
     if count > ASYNC_EXPORT_TABLES:
         export_job_request(
             actor=user,
-            params={
-                "month_from": spec.month_from.isoformat(),
-                "month_to": spec.month_to.isoformat(),
-                "cycle_id": spec.cycle_id,
-                "department_id": spec.department_id,
-                "status": spec.status,
-            },
+            params=spec.params(),
             total=count,
         )
         messages.info(
