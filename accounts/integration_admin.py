@@ -9,12 +9,19 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.http import HttpRequest
+from knox.models import AuthToken
 
+from accounts.admin import PrivateFieldsAdmin
 from accounts.models import OutboxMessage
+
+# knox registers its own token model, which this product swaps for ``ApiToken`` and never
+# uses: its empty list would only mislead. Tokens are kept on HR's token page.
+if admin.site.is_registered(AuthToken):
+    admin.site.unregister(AuthToken)
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin[OutboxMessage]):
+class OutboxMessageAdmin(PrivateFieldsAdmin[OutboxMessage]):
     list_display = ["created_at", "channel", "recipient", "subject", "state", "attempts"]
     list_filter = ["state", "channel"]
     search_fields = ["recipient", "subject", "key"]
