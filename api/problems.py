@@ -12,7 +12,15 @@ from typing import Any
 from django.core.exceptions import BadRequest
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
+from rest_framework.decorators import (
+    api_view,
+    authentication_classes,
+    permission_classes,
+    throttle_classes,
+)
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -82,3 +90,13 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         )
     detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""
     return problem_response(response.status_code, str(detail), headers=headers)
+
+
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
+@authentication_classes([])
+@permission_classes([])
+@throttle_classes([])
+@extend_schema(exclude=True)
+def api_not_found(request: Request) -> Response:
+    """Every address under ``/api/`` that is no endpoint: 404 as problem details."""
+    return problem_response(status.HTTP_404_NOT_FOUND, _("There is no such address in the API."))
