@@ -13,8 +13,9 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from knox.models import AbstractAuthToken
 
 __all__ = [
@@ -96,9 +97,12 @@ class WebhookEndpoint(models.Model):
     format = models.CharField(_("format"), max_length=10, choices=Format.choices, default="json")
     language = models.CharField(_("language"), max_length=10, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
-    # Why it was switched off (repeated failures), shown to HR; empty when active.
+    # Why it was switched off, in words someone wrote; empty when the sender switched it off
+    # (``switched_off_reason`` then says why in the reader's language).
     disabled_reason = models.CharField(max_length=300, blank=True)
     consecutive_failures = models.PositiveIntegerField(default=0)
+    # When the current run of failed attempts began; None while deliveries are accepted.
+    failing_since = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -111,6 +115,18 @@ class WebhookEndpoint(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def switched_off_reason(self) -> str:
+        """Why it is off, in the reader's language: what someone wrote, else the failures."""
+        if self.disabled_reason or self.failing_since is None:
+            return self.disabled_reason
+        since = formats.date_format(timezone.localtime(self.failing_since), "DATETIME_FORMAT")
+        return ngettext(
+            "every delivery has failed since %(since)s (%(count)d attempt in a row)",
+            "every delivery has failed since %(since)s (%(count)d attempts in a row)",
+            self.consecutive_failures,
+        ) % {"since": since, "count": self.consecutive_failures}
 
     @property
     def message_language(self) -> str:

@@ -58,6 +58,7 @@ def webhook_endpoint_save(
             setattr(endpoint, name, fields[name])
     if endpoint.is_active and not was_active:
         endpoint.consecutive_failures = 0
+        endpoint.failing_since = None
         endpoint.disabled_reason = ""
     endpoint.save()
     return endpoint

@@ -16,6 +16,7 @@ sender can rule out: README, "Webhooks").
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import time
@@ -26,9 +27,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
-from django.utils import formats, timezone, translation
-from django.utils.translation import gettext as _
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from accounts.models import OutboxMessage, WebhookEndpoint
@@ -108,43 +109,42 @@ def webhook_post(message: OutboxMessage) -> DeliveryResult:
 
 
 ENDPOINT_SWITCHED_OFF = gettext_noop(
-    "The webhook endpoint %(name)s was switched off after %(count)s failed deliveries in a row."
+    "The webhook endpoint %(name)s was switched off: every delivery to it has failed for "
+    "%(hours)s hours (%(count)s attempts in a row)."
 )
 
 
 def _endpoint_outcome(endpoint: WebhookEndpoint, *, accepted: bool) -> None:
-    """Count a run of failures; at ``OUTBOX_WEBHOOK_DISABLE_AFTER`` switch the endpoint off
-    and tell every HR person (in the app and by e-mail, through the outbox)."""
+    """Count a run of failed attempts; switch the endpoint off, and tell every HR person
+    (in the app and by e-mail, through the outbox), once it has failed every attempt for
+    ``OUTBOX_WEBHOOK_DISABLE_AFTER_HOURS`` and at least ``OUTBOX_WEBHOOK_DISABLE_AFTER``
+    times. Both: a busy endpoint down for a short deploy fails many attempts in minutes,
+    and must not be switched off for that."""
     if accepted:
-        if endpoint.consecutive_failures:
-            WebhookEndpoint.objects.filter(pk=endpoint.pk).update(consecutive_failures=0)
+        if endpoint.consecutive_failures or endpoint.failing_since:
+            WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
+                consecutive_failures=0, failing_since=None
+            )
         return
-    limit = settings.OUTBOX_WEBHOOK_DISABLE_AFTER
+    now = timezone.now()
+    hours = dt.timedelta(hours=settings.OUTBOX_WEBHOOK_DISABLE_AFTER_HOURS)
     with transaction.atomic():
         WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
-            consecutive_failures=F("consecutive_failures") + 1
+            consecutive_failures=F("consecutive_failures") + 1,
+            failing_since=Coalesce("failing_since", Value(now)),
         )
         switched = WebhookEndpoint.objects.filter(
-            pk=endpoint.pk, is_active=True, consecutive_failures__gte=limit
-        ).update(
-            is_active=False,
-            disabled_reason=_switched_off_reason(limit),
-        )
+            pk=endpoint.pk,
+            is_active=True,
+            consecutive_failures__gte=settings.OUTBOX_WEBHOOK_DISABLE_AFTER,
+            failing_since__lte=now - hours,
+        ).update(is_active=False, disabled_reason="")
         if switched:
-            endpoint.is_active = False
-            _tell_hr_switched_off(endpoint, limit)
+            endpoint.refresh_from_db()
+            _tell_hr_switched_off(endpoint)
 
 
-def _switched_off_reason(count: int) -> str:
-    """Why the endpoint is off, in the organisation's language, with the local time."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return _("%(count)d failed deliveries in a row; the last at %(when)s.") % {
-            "count": count,
-            "when": formats.date_format(timezone.localtime(), "SHORT_DATETIME_FORMAT"),
-        }
-
-
-def _tell_hr_switched_off(endpoint: WebhookEndpoint, count: int) -> None:
+def _tell_hr_switched_off(endpoint: WebhookEndpoint) -> None:
     from accounts.notifications import Reminder, reminders_send  # noqa: PLC0415 - cycle
     from accounts.stand_ins import active_hr_people  # noqa: PLC0415 - cycle
 
@@ -156,7 +156,11 @@ def _tell_hr_switched_off(endpoint: WebhookEndpoint, count: int) -> None:
             subject=ENDPOINT_SWITCHED_OFF,
             lines=[],
             url=f"/accounts/webhooks/{endpoint.pk}/",
-            params={"name": endpoint.name, "count": count},
+            params={
+                "name": endpoint.name,
+                "count": endpoint.consecutive_failures,
+                "hours": settings.OUTBOX_WEBHOOK_DISABLE_AFTER_HOURS,
+            },
         )
         for person in active_hr_people()
     )

@@ -405,4 +405,6 @@ OUTBOX_WEBHOOK_RETRY_HOURS = env_int("OUTBOX_WEBHOOK_RETRY_HOURS", 24, minimum=1
 # A sender holds the messages it claimed this long; one killed mid-send gives them back then.
 OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 300, minimum=10)
 OUTBOX_HTTP_TIMEOUT = env_int("OUTBOX_HTTP_TIMEOUT", 10, minimum=1)
+# An endpoint is switched off once every attempt has failed for this long, this many times.
 OUTBOX_WEBHOOK_DISABLE_AFTER = env_int("OUTBOX_WEBHOOK_DISABLE_AFTER", 15, minimum=1)
+OUTBOX_WEBHOOK_DISABLE_AFTER_HOURS = env_int("OUTBOX_WEBHOOK_DISABLE_AFTER_HOURS", 12, minimum=0)

@@ -43,7 +43,7 @@ def demo_webhooks_seed() -> None:
         events=[WebhookEvent.REVIEW_OVERDUE, WebhookEvent.ACTION_ITEM_OVERDUE],
         is_active=False,
         consecutive_failures=15,
-        disabled_reason="15 failed deliveries in a row, last at 2026-11-30 08:15 UTC",
+        failing_since=timezone.now() - dt.timedelta(hours=13),
         created_by=hr,
     )
     message = webhook_ping(endpoint=receiver)

@@ -169,14 +169,17 @@ def test_a_resend_carries_the_same_id(receiver_for, hr):
 
 def test_switched_off_after_repeated_failures_and_hr_told(receiver_for, settings, hr):
     settings.OUTBOX_WEBHOOK_DISABLE_AFTER = 3
+    settings.OUTBOX_WEBHOOK_DISABLE_AFTER_HOURS = 1
     receiver, endpoint = receiver_for([500] * 10)
     message = webhook_ping(endpoint=endpoint)
     start = timezone.now() + dt.timedelta(seconds=1)
-    for minutes in (0, 5, 30, 120):
+    for minutes in (0, 5, 30, 120, 240):
         send_at(start + dt.timedelta(minutes=minutes))
     endpoint.refresh_from_db()
-    assert not endpoint.is_active and "3 failed deliveries in a row" in endpoint.disabled_reason
-    assert len(receiver.calls) == 3  # a switched-off endpoint is not called again
+    assert not endpoint.is_active and endpoint.consecutive_failures == 4
+    assert "every delivery has failed since" in endpoint.switched_off_reason
+    assert "4 attempts in a row" in endpoint.switched_off_reason
+    assert len(receiver.calls) == 4  # a switched-off endpoint is not called again
     message.refresh_from_db()
     assert message.state == OutboxMessage.State.PENDING  # waits for HR or for its day to end
     notice = Notification.objects.get(recipient=hr)
@@ -197,3 +200,20 @@ def test_gives_up_after_a_day(receiver_for, settings):
     send_at(start + dt.timedelta(hours=26))  # the last wait is at most 1.5 hours
     message.refresh_from_db()
     assert message.state == OutboxMessage.State.FAILED and message.attempts >= 15
+
+
+def test_a_short_outage_of_a_busy_endpoint_does_not_switch_it_off(receiver_for, settings):
+    # The tester's case: many deliveries failing for four minutes counted 15 in a row.
+    settings.OUTBOX_WEBHOOK_DISABLE_AFTER = 3
+    receiver, endpoint = receiver_for([500] * 40 + [200] * 40)
+    for _ in range(20):
+        webhook_ping(endpoint=endpoint)
+    start = timezone.now() + dt.timedelta(seconds=1)
+    send_at(start)
+    send_at(start + dt.timedelta(minutes=4))
+    endpoint.refresh_from_db()
+    assert endpoint.is_active and endpoint.consecutive_failures >= 20
+    send_at(start + dt.timedelta(hours=2))  # the receiver is back
+    endpoint.refresh_from_db()
+    assert endpoint.is_active and endpoint.consecutive_failures == 0
+    assert endpoint.failing_since is None
