@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext_noop
 
 from accounts.integration_models import WebhookEvent
-from accounts.links import pk_url
 from accounts.models import User
 from accounts.webhook_events import WebhookCall, day_param, month_param
 from reviews.models import ExportJob, ReviewTable
@@ -111,5 +111,7 @@ def export_ready_webhook(job: ExportJob, *, rows: int, expires_at: dt.datetime) 
         },
         text=EXPORT_READY,
         params={"name": requester.full_name},
-        url=pk_url("reviews:export_job", job.pk),
+        # The export page, where the requester finds the file among their exports (the job's
+        # own address is a fragment of that page).
+        url=reverse("reviews:export"),
     )
