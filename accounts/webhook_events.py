@@ -116,7 +116,7 @@ def webhook_body(
             label = gettext("Open in Coaching Cycles")
         section = _mrkdwn(sentence) + (f"\n<{url}|{_mrkdwn(label)}>" if url else "")
         return {
-            "text": sentence,
+            "text": _mrkdwn(sentence),  # Slack reads &, <, > in the fallback text too
             "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": section}}],
         }
     if endpoint.format == WebhookEndpoint.Format.TEAMS:

@@ -369,7 +369,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "The same people, objectives, coaching sessions and review tables as the pages, "
         "with exactly their permissions. Authenticate with a personal access token "
-        "(Authorization: Bearer <token>) made on your profile page."
+        "(`Authorization: Bearer YOUR_TOKEN`) made on your profile page."
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,

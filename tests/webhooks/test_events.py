@@ -5,13 +5,15 @@ body may contain it."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+import uuid
 
 import pytest
 import time_machine
 from django.db import connection
 from django.db.models import TextField
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from accounts.models import OutboxMessage, WebhookEvent
@@ -265,3 +267,21 @@ def test_a_reminder_batch_reads_the_endpoints_once(
     assert OutboxMessage.objects.filter(event=WebhookEvent.REVIEW_OVERDUE).count() == 4 * 3
     endpoint_reads = [q for q in queries if 'FROM "accounts_webhookendpoint"' in q["sql"]]
     assert len(endpoint_reads) <= 2  # the reviews' batch and the action items' batch
+
+
+def test_a_name_with_slack_markup_cannot_notify_a_whole_channel(report):
+    from accounts.models import WebhookEndpoint  # noqa: PLC0415
+    from accounts.webhook_events import webhook_body  # noqa: PLC0415
+
+    endpoint = WebhookEndpoint(name="c", url="https://hooks.example.com/", format="slack")
+    body = webhook_body(
+        endpoint,
+        key=uuid.uuid4(),
+        event="ping",
+        occurred_at=timezone.now(),
+        data={},
+        sentence="<!channel> & friends submitted",
+        url="https://example.com/",
+    )
+    assert "<!channel>" not in json.dumps(body)
+    assert body["text"] == "&lt;!channel&gt; &amp; friends submitted"
