@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
+from urllib.parse import urlsplit
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
@@ -46,6 +48,26 @@ class WebhookEndpointForm(forms.ModelForm[WebhookEndpoint]):
                 "failed deliveries."
             ),
         }
+
+    def clean_url(self) -> str:
+        """Refuse an address with a user name or password in it (they would be sent, and
+        shown, with every delivery) and the link-local and unspecified addresses, where a
+        cloud server's instance metadata answers: a delivery's failed answer is shown on
+        the jobs page, so such a URL would read it."""
+        url: str = self.cleaned_data["url"]
+        parts = urlsplit(url)
+        if parts.username or parts.password:
+            raise forms.ValidationError(
+                _("Leave the user name and password out of the address; use the signing secret.")
+            )
+        host = (parts.hostname or "").strip("[]")
+        try:
+            address = ipaddress.ip_address(host)
+        except ValueError:
+            return url  # a host name
+        if address.is_link_local or address.is_unspecified or address.is_multicast:
+            raise forms.ValidationError(_("This address cannot receive webhooks."))
+        return url
 
     def __init__(self, *args: Any, submit_label: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from webtest import Form
 
 from accounts.models import OutboxAttempt, OutboxMessage, WebhookEndpoint, WebhookEvent
@@ -244,3 +245,25 @@ def test_the_delivery_log_is_flat(django_app, hr, django_assert_max_num_queries)
         page = django_app.get(url, user=hr)
     assert len(page.html.select("[data-testid=delivery]")) == 25
     assert "HTTP 500" in page.text
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("http://169.254.169.254/latest/meta-data/", "cannot receive webhooks"),
+        ("http://[fe80::1]/", "cannot receive webhooks"),
+        ("http://0.0.0.0:8000/", "cannot receive webhooks"),
+        ("http://user:pw@example.com/hook", "Leave the user name and password out"),
+    ],
+)
+def test_an_address_that_would_leak_is_refused(django_app, hr, url, message):
+    from accounts.models import WebhookEndpoint  # noqa: PLC0415
+
+    page = django_app.get(reverse("accounts:webhook_new"), user=hr)
+    form = page.forms[[k for k, f in page.forms.items() if "url" in f.fields][0]]
+    form["name"] = "Leak"
+    form["url"] = url
+    form["events"] = ["export.ready"]
+    refused = form.submit()
+    assert message in refused.text
+    assert not WebhookEndpoint.objects.filter(name="Leak").exists()
