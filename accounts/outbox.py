@@ -321,14 +321,23 @@ def _send_emails(messages: list[OutboxMessage], *, until: float) -> Counter[str]
 
 
 def _send_webhooks(messages: list[OutboxMessage], *, until: float) -> Counter[str]:
-    """POST each delivery (``accounts.webhooks.webhook_post``), stopping before ``until``."""
+    """POST each delivery (``accounts.webhooks.webhook_post``), stopping before ``until``.
+
+    A receiver that did not answer (refused, timed out) is not called again in this
+    batch: its other deliveries wait a minute, uncounted, so that one receiver that
+    hangs does not hold the worker for a timeout per delivery.
+    """
     from accounts.webhooks import webhook_post  # noqa: PLC0415 - webhooks import the outbox
 
     outcome: Counter[str] = Counter()
+    unreachable: set[int] = set()
     for index, message in enumerate(messages):
         if time.monotonic() > until:
             _release(messages[index:])
             break
+        if message.endpoint_id in unreachable:
+            _postpone(message, seconds=60)
+            continue
         started = time.monotonic()
         result = webhook_post(message)
         _record(
@@ -338,8 +347,17 @@ def _send_webhooks(messages: list[OutboxMessage], *, until: float) -> Counter[st
             error=result.error,
             started=started,
         )
+        if not result.accepted and result.status_code is None and message.endpoint_id:
+            unreachable.add(message.endpoint_id)
         outcome["sent" if result.accepted else "failed"] += 1
     return outcome
+
+
+def _postpone(message: OutboxMessage, *, seconds: int) -> None:
+    """Give a claimed message back, due in ``seconds``, without counting an attempt."""
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        claimed_until=None, due_at=timezone.now() + dt.timedelta(seconds=seconds)
+    )
 
 
 def outbox_send(*, limit: int = 200, budget_seconds: float = 50.0) -> Counter[str]:

@@ -217,3 +217,15 @@ def test_a_short_outage_of_a_busy_endpoint_does_not_switch_it_off(receiver_for, 
     endpoint.refresh_from_db()
     assert endpoint.is_active and endpoint.consecutive_failures == 0
     assert endpoint.failing_since is None
+
+
+def test_a_receiver_that_hangs_is_waited_for_once_per_batch(receiver_for, settings):
+    # The tester's case: 38 deliveries to a hung receiver held the worker for 50 s.
+    receiver, endpoint = receiver_for(["sleep"] * 10)
+    for _ in range(5):
+        webhook_ping(endpoint=endpoint)
+    start = timezone.now() + dt.timedelta(seconds=1)
+    send_at(start)
+    assert len(receiver.calls) == 1
+    attempts = sorted(OutboxMessage.objects.values_list("attempts", flat=True))
+    assert attempts == [0, 0, 0, 0, 1]  # the others wait a minute, no attempt counted
