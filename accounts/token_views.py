@@ -30,7 +30,9 @@ def token_create(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     form = ApiTokenForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("The token was not created: give it a name and an access."))
+        # The page's own field limits stop this in a browser; a hand-made request hears why.
+        reasons = " ".join(str(error) for errors in form.errors.values() for error in errors)
+        messages.error(request, _("The token was not created: %(reasons)s") % {"reasons": reasons})
         return redirect("accounts:profile")
     token, raw = api_token_create(
         user=user, name=form.cleaned_data["name"], scope=form.cleaned_data["scope"]
