@@ -72,7 +72,7 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
     elif isinstance(exc, StaleEditError):
-        return problem_response(status.HTTP_409_CONFLICT, str(STALE_EDIT_MESSAGE), kind="stale")
+        return problem_response(status.HTTP_409_CONFLICT, str(STALE_EDIT_MESSAGE), kind="conflict")
     elif isinstance(exc, BadRequest):
         return problem_response(status.HTTP_400_BAD_REQUEST, str(exc) or _("Bad request."))
     response = exception_handler(exc, context)
@@ -92,11 +92,11 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     return problem_response(response.status_code, str(detail), headers=headers)
 
 
+@extend_schema(exclude=True)
 @api_view(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
 @authentication_classes([])
 @permission_classes([])
 @throttle_classes([])
-@extend_schema(exclude=True)
 def api_not_found(request: Request) -> Response:
     """Every address under ``/api/`` that is no endpoint: 404 as problem details."""
     return problem_response(status.HTTP_404_NOT_FOUND, _("There is no such address in the API."))
