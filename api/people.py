@@ -9,6 +9,7 @@ from rest_framework.routers import BaseRouter
 from accounts.models import Department, User
 from accounts.permissions import get_person_for_user
 from accounts.selectors import people_search
+from api.bridge import ID_PATTERN
 from api.common import caller, schema_only
 
 
@@ -20,6 +21,9 @@ class DepartmentSerializer(serializers.ModelSerializer[Department]):
 
 class DepartmentViewSet(viewsets.ReadOnlyModelViewSet[Department]):
     """Every department of the organisation (the organisation chart is open to everyone)."""
+
+    # Ids only: anything else never reaches the view (a 404 problem, not a 500).
+    lookup_value_regex = ID_PATTERN
 
     serializer_class = DepartmentSerializer
     filterset_fields = ["parent", "head"]
@@ -38,6 +42,9 @@ class PersonSerializer(serializers.ModelSerializer[User]):
 class PersonViewSet(viewsets.ReadOnlyModelViewSet[User]):
     """The people the organisation chart shows the caller: every active colleague, and
     those who left whom the caller may still read (``can_read_person``)."""
+
+    # Ids only: anything else never reaches the view (a 404 problem, not a 500).
+    lookup_value_regex = ID_PATTERN
 
     serializer_class = PersonSerializer
     filterset_fields = ["department", "manager", "is_active"]

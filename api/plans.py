@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from accounts.models import Department, User
+from api.bridge import ID_PATTERN
 from api.common import body, body_id, caller, form_cleaned, schema_only, with_current
 from api.progress import PhaseTargetSerializer, TargetsInput, objective_targets_put
 from plans.carry_forms import CycleCreateForm
@@ -82,6 +83,9 @@ class CycleStateInput(serializers.Serializer[Any]):
 class CycleViewSet(viewsets.ReadOnlyModelViewSet[AppraisalCycle]):
     """Every cycle (the cycle picker of the plan pages lists them for everyone);
     HR creates, edits and starts them as on the cycle pages (403 for anybody else)."""
+
+    # Ids only: anything else never reaches the view (a 404 problem, not a 500).
+    lookup_value_regex = ID_PATTERN
 
     serializer_class = CycleSerializer
     filterset_fields = ["state"]
@@ -196,6 +200,9 @@ class ObjectiveViewSet(
 ):
     """The objectives the caller may read (``objectives_visible_to``); created and
     edited by those the objective pages let (403 otherwise, 404 when not visible)."""
+
+    # Ids only: anything else never reaches the view (a 404 problem, not a 500).
+    lookup_value_regex = ID_PATTERN
 
     serializer_class = ObjectiveSerializer
     filterset_fields = ["cycle", "employee", "department", "status", "parent"]

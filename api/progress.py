@@ -21,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from api.bridge import ID_PATTERN
 from api.common import body, body_id, caller, form_cleaned, schema_only
 from plans.forms import CheckInForm, TargetGridForm
 from plans.models import CheckIn, Measure, Objective, PhaseTarget
@@ -103,6 +104,9 @@ class PhaseTargetViewSet(viewsets.ReadOnlyModelViewSet[PhaseTarget]):
     """The monthly targets of the objectives the caller may read; set them all at once
     with ``PUT /objectives/{id}/targets/``."""
 
+    # Ids only: anything else never reaches the view (a 404 problem, not a 500).
+    lookup_value_regex = ID_PATTERN
+
     serializer_class = PhaseTargetSerializer
     filterset_fields = ["objective", "month"]
 
@@ -138,6 +142,9 @@ class CheckInInput(serializers.Serializer[Any]):
 class CheckInViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[CheckIn]):
     """Check-ins on the objectives the caller may read; added by who may check in on
     the objective's page (403 otherwise; 404 for an objective they cannot see)."""
+
+    # Ids only: anything else never reaches the view (a 404 problem, not a 500).
+    lookup_value_regex = ID_PATTERN
 
     serializer_class = CheckInSerializer
     filterset_fields = ["objective", "author", "recorded_on"]
