@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -15,6 +14,7 @@ from django.utils.translation import get_language_info, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import WebhookEndpoint, WebhookEvent
+from accounts.webhooks import forbidden_address
 
 
 class WebhookEndpointForm(forms.ModelForm[WebhookEndpoint]):
@@ -60,12 +60,7 @@ class WebhookEndpointForm(forms.ModelForm[WebhookEndpoint]):
             raise forms.ValidationError(
                 _("Leave the user name and password out of the address; use the signing secret.")
             )
-        host = (parts.hostname or "").strip("[]")
-        try:
-            address = ipaddress.ip_address(host)
-        except ValueError:
-            return url  # a host name
-        if address.is_link_local or address.is_unspecified or address.is_multicast:
+        if forbidden_address(parts.hostname or ""):
             raise forms.ValidationError(_("This address cannot receive webhooks."))
         return url
 

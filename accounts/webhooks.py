@@ -19,8 +19,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import ipaddress
+import socket
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from typing import Any
@@ -80,6 +83,32 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 _opener = urllib.request.build_opener(_NoRedirects)
 
 
+def forbidden_address(host: str) -> bool:
+    """Whether ``host`` (an IP literal, bracketed or not) is one no webhook may go to:
+    link-local (where a cloud server's instance metadata answers), unspecified or
+    multicast, also written as an IPv4-mapped IPv6 address. A host name is not an
+    address: ``resolves_to_forbidden`` checks what it resolves to, when sending."""
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.is_link_local or address.is_unspecified or address.is_multicast
+
+
+def resolves_to_forbidden(host: str) -> bool:
+    """Whether ``host`` names, or resolves to, a ``forbidden_address`` (checked before each
+    delivery: a name such as ``169.254.169.254.nip.io`` passes the form's check)."""
+    if forbidden_address(host):
+        return True
+    try:
+        found = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return False  # the POST fails and says why
+    return any(forbidden_address(str(info[4][0])) for info in found)
+
+
 def webhook_post(message: OutboxMessage) -> DeliveryResult:
     """POST ``message`` to its endpoint once; never raises.
 
@@ -92,6 +121,10 @@ def webhook_post(message: OutboxMessage) -> DeliveryResult:
         return DeliveryResult(False, error="The endpoint was deleted.")
     if not endpoint.is_active:
         return DeliveryResult(False, error="The endpoint is switched off.")
+    if resolves_to_forbidden(urllib.parse.urlsplit(endpoint.url).hostname or ""):
+        return DeliveryResult(
+            False, error="The address resolves to one that cannot receive webhooks."
+        )
     body = str(message.payload.get("body", "")).encode()
     request = urllib.request.Request(  # noqa: S310 - the URL form allows http(s) only
         endpoint.url, data=body, headers=webhook_headers(message, body=body), method="POST"

@@ -229,3 +229,19 @@ def test_a_receiver_that_hangs_is_waited_for_once_per_batch(receiver_for, settin
     assert len(receiver.calls) == 1
     attempts = sorted(OutboxMessage.objects.values_list("attempts", flat=True))
     assert attempts == [0, 0, 0, 0, 1]  # the others wait a minute, no attempt counted
+
+
+def test_a_delivery_to_a_forbidden_address_is_never_made(monkeypatch):
+    # Saved before the form refused it, or a host name resolving to the metadata address.
+    from accounts.models import WebhookEndpoint  # noqa: PLC0415
+    from accounts.webhooks import webhook_post  # noqa: PLC0415
+
+    endpoint = WebhookEndpoint.objects.create(
+        name="Metadata", url="http://metadata.example/", events=["export.ready"]
+    )
+    monkeypatch.setattr(
+        "socket.getaddrinfo", lambda *a, **k: [(2, 1, 6, "", ("169.254.169.254", 0))]
+    )
+    message = webhook_ping(endpoint=endpoint)
+    result = webhook_post(message)
+    assert not result.accepted and "cannot receive webhooks" in result.error

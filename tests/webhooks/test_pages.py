@@ -253,6 +253,8 @@ def test_the_delivery_log_is_flat(django_app, hr, django_assert_max_num_queries)
         ("http://169.254.169.254/latest/meta-data/", "cannot receive webhooks"),
         ("http://[fe80::1]/", "cannot receive webhooks"),
         ("http://0.0.0.0:8000/", "cannot receive webhooks"),
+        ("http://[::ffff:169.254.169.254]/latest/meta-data/", "cannot receive webhooks"),
+        ("http://[::ffff:a9fe:a9fe]/", "cannot receive webhooks"),
         ("http://user:pw@example.com/hook", "Leave the user name and password out"),
     ],
 )
