@@ -323,18 +323,23 @@ def _send_emails(messages: list[OutboxMessage], *, until: float) -> Counter[str]
 def _send_webhooks(messages: list[OutboxMessage], *, until: float) -> Counter[str]:
     """POST each delivery (``accounts.webhooks.webhook_post``), stopping before ``until``.
 
-    A receiver that did not answer (refused, timed out) is not called again in this
-    batch: its other deliveries wait a minute, uncounted, so that one receiver that
-    hangs does not hold the worker for a timeout per delivery.
+    A receiver that did not answer (refused, timed out) is not called again for a
+    minute: its other deliveries wait, uncounted, so that one receiver that hangs does
+    not hold the worker for a timeout per delivery, in this run or the next.
     """
     from accounts.webhooks import webhook_post  # noqa: PLC0415 - webhooks import the outbox
 
     outcome: Counter[str] = Counter()
-    unreachable: set[int] = set()
+    unreachable: set[int | None] = set()
+    checked: set[int | None] = set()
     for index, message in enumerate(messages):
         if time.monotonic() > until:
             _release(messages[index:])
             break
+        if message.endpoint_id not in checked:
+            checked.add(message.endpoint_id)
+            if _unreachable_lately(message.endpoint_id):
+                unreachable.add(message.endpoint_id)
         if message.endpoint_id in unreachable:
             _postpone(message, seconds=60)
             continue
@@ -349,8 +354,30 @@ def _send_webhooks(messages: list[OutboxMessage], *, until: float) -> Counter[st
         )
         if not result.accepted and result.status_code is None and message.endpoint_id:
             unreachable.add(message.endpoint_id)
+            # And for the runs that follow: its other due deliveries wait that minute too.
+            OutboxMessage.objects.filter(
+                endpoint_id=message.endpoint_id,
+                state=OutboxMessage.State.PENDING,
+                claimed_until__isnull=True,
+                due_at__lt=timezone.now() + dt.timedelta(seconds=60),
+            ).update(due_at=timezone.now() + dt.timedelta(seconds=60))
         outcome["sent" if result.accepted else "failed"] += 1
     return outcome
+
+
+def _unreachable_lately(endpoint_id: int | None) -> bool:
+    """Whether the endpoint's latest attempt, within the last minute, got no answer."""
+    if endpoint_id is None:
+        return False
+    latest = (
+        OutboxAttempt.objects.filter(
+            message__endpoint_id=endpoint_id, at__gte=timezone.now() - dt.timedelta(seconds=60)
+        )
+        .order_by("-at", "-pk")
+        .values("accepted", "status_code")
+        .first()
+    )
+    return latest is not None and not latest["accepted"] and latest["status_code"] is None
 
 
 def _postpone(message: OutboxMessage, *, seconds: int) -> None:

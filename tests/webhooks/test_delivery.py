@@ -229,6 +229,9 @@ def test_a_receiver_that_hangs_is_waited_for_once_per_batch(receiver_for, settin
     assert len(receiver.calls) == 1
     attempts = sorted(OutboxMessage.objects.values_list("attempts", flat=True))
     assert attempts == [0, 0, 0, 0, 1]  # the others wait a minute, no attempt counted
+    webhook_ping(endpoint=endpoint)  # a new event, and its own run, within that minute
+    send_at(start + dt.timedelta(seconds=20))
+    assert len(receiver.calls) == 1
 
 
 def test_a_delivery_to_a_forbidden_address_is_never_made(monkeypatch):
