@@ -24,7 +24,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from accounts.concurrency import STALE_EDIT_MESSAGE, StaleEditError
+from accounts.concurrency import StaleEditError
 
 PROBLEM_BASE = "https://coaching-cycles.invalid/problems/"
 
@@ -72,7 +72,7 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
     elif isinstance(exc, StaleEditError):
-        return problem_response(status.HTTP_409_CONFLICT, str(STALE_EDIT_MESSAGE), kind="conflict")
+        return problem_response(status.HTTP_409_CONFLICT, str(api_stale_text()), kind="conflict")
     elif isinstance(exc, BadRequest):
         return problem_response(status.HTTP_400_BAD_REQUEST, str(exc) or _("Bad request."))
     response = exception_handler(exc, context)
@@ -100,3 +100,12 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
 def api_not_found(request: Request) -> Response:
     """Every address under ``/api/`` that is no endpoint: 404 as problem details."""
     return problem_response(status.HTTP_404_NOT_FOUND, _("There is no such address in the API."))
+
+
+def api_stale_text() -> str:
+    """What a 409 for a stale ``version`` says to a script (the pages speak of tabs)."""
+    return _(
+        "It was saved by someone else since you read it, and nothing of this request was "
+        "written. Read it again (GET), apply your change to what is there now, and send it "
+        "with the new version."
+    )

@@ -51,7 +51,8 @@ class ExportJobSerializer(serializers.Serializer[Any]):
     progress = serializers.IntegerField(help_text="Rows written so far.")
     total = serializers.IntegerField(help_text="Rows to write (tables, until it starts).")
     percent = serializers.IntegerField()
-    error = serializers.CharField()
+    # Why it failed, in the reader's language where the product wrote the reason.
+    error = serializers.CharField(source="error_text")
     created_at = serializers.DateTimeField()
     finished_at = serializers.DateTimeField(allow_null=True)
     expires_at = serializers.DateTimeField(allow_null=True)

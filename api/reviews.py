@@ -28,7 +28,7 @@ from rest_framework.routers import BaseRouter
 from accounts.inputs import MonthField
 from accounts.models import User
 from api.bridge import ID_PATTERN, IdFilter, body_of, form_errors, invalid, problems, scalar
-from api.problems import problem_response
+from api.problems import api_stale_text, problem_response
 from api.review_workflow import (
     AnswerInputSerializer,
     AskInputSerializer,
@@ -50,7 +50,7 @@ from reviews.permissions import (
 )
 from reviews.selectors import in_departments_then, table_contents
 from reviews.services import StaleTableError
-from reviews.views.tables import STALE_MESSAGE, status_changed_text
+from reviews.views.tables import status_changed_text
 from reviews.workflow import (
     InquiryAnsweredError,
     SubmissionIncomplete,
@@ -259,7 +259,7 @@ class ReviewTableViewSet(viewsets.GenericViewSet[ReviewTable]):
         try:
             review_table_save(actor=user, table=table, submit=submit, **fill.fill_arguments())
         except StaleTableError:
-            return _conflict(str(STALE_MESSAGE))
+            return _conflict(api_stale_text())
         except SubmissionIncomplete as refused:
             return invalid(
                 post.errors(fill, refused.problems), _("Not submitted, and nothing was saved.")
@@ -300,7 +300,7 @@ class ReviewTableViewSet(viewsets.GenericViewSet[ReviewTable]):
                 confirm_open_inquiries=data["confirm"],
             )
         except StaleTableError:
-            return _conflict(str(STALE_MESSAGE))
+            return _conflict(api_stale_text())
         except ValidationError as error:
             return invalid(review_errors(form, error), _("Not done, and nothing was saved."))
         return Response(table_detail_data(get_table_access(user, table.pk)))

@@ -96,7 +96,6 @@ def export_job_rerun(*, job: ExportJob, actor: User) -> ExportJob:
             progress=0,
             heartbeat_at=None,
             finished_at=None,
-            created_at=timezone.now(),
         )
         enqueue_on_commit(EXPORT_TASK, job.pk)
     job.refresh_from_db()

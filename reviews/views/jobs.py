@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -53,9 +53,18 @@ def outbox_message_resend(request: HttpRequest, pk: int) -> HttpResponse:
     """HR sends a message that failed again, now (the receiver sees the same Webhook-Id)."""
     user = user_of(request)
     require(user_roles(user).is_hr or user.is_superuser)
-    message = OutboxMessage.objects.filter(pk=pk).exclude(state=OutboxMessage.State.SENT).first()
-    if message is None:
+    message = get_object_or_404(OutboxMessage.objects.select_related("endpoint"), pk=pk)
+    if message.state == OutboxMessage.State.SENT:
         messages.error(request, _("This message has been sent already."))
+    elif message.endpoint is not None and not message.endpoint.is_active:
+        messages.error(
+            request,
+            _(
+                "The webhook endpoint %(name)s is switched off: switch it on first, and its "
+                "waiting deliveries go out."
+            )
+            % {"name": message.endpoint.name},
+        )
     else:
         outbox_resend(message_ids=[message.pk])
         messages.success(request, _("The message will be sent again within a minute."))

@@ -114,7 +114,7 @@ def test_a_stale_version_is_a_409_and_nothing_is_written(report, table):
     before = snapshot(table)
     stale = fill_body(table, version=before[1] - 1, summary="Overwrites the other tab")
     body = problem(api.post(url(table, "fill"), stale, format="json"), 409)
-    assert "saved since you opened" in body["detail"]
+    assert "Read it again (GET)" in body["detail"]
     assert snapshot(table) == before
 
 

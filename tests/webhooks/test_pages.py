@@ -269,3 +269,19 @@ def test_an_address_that_would_leak_is_refused(django_app, hr, url, message):
     refused = form.submit()
     assert message in refused.text
     assert not WebhookEndpoint.objects.filter(name="Leak").exists()
+
+
+def test_sending_again_to_a_switched_off_endpoint_says_to_switch_it_on(django_app, hr, client):
+    endpoint = WebhookEndpoint.objects.create(
+        name="Off", url="https://example.com/hook", events=["export.ready"], is_active=False
+    )
+    message = webhook_ping(endpoint=endpoint)
+    OutboxMessage.objects.filter(pk=message.pk).update(state="failed", attempts=3)
+    page = django_app.get(reverse("reviews:jobs"), user=hr)
+    form = next(f for f in page.forms.values() if f"/outbox/{message.pk}/" in (f.action or ""))
+    after = form.submit().follow()
+    assert "is switched off: switch it on first" in after.text
+    message.refresh_from_db()
+    assert message.state == "failed" and message.attempts == 3
+    client.force_login(hr)
+    assert client.post(reverse("reviews:outbox_resend", args=[99999])).status_code == 404
