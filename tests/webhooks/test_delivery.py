@@ -81,6 +81,9 @@ class Receiver:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        # Closing waits for the handlers still answering (a "sleep"): no thread of this test
+        # outlives it (a parse in a later test then failed: CPython 3.11's AST depth check).
+        self.server.daemon_threads = False
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
