@@ -113,7 +113,7 @@ def page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Page]:
 
 @pytest.fixture
 def desktop_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Page]:
-    """A laptop-sized page (1366×768: the navigation is folded below 1400 px)."""
+    """A laptop-sized page (1366×768: the whole navigation shows; it folds below 992 px)."""
     with _chromium_page(monkeypatch, DESKTOP) as page:
         yield page
 

@@ -80,7 +80,7 @@ def test_a_manager_logs_a_quick_note_and_a_session_with_steps_and_her_report_rea
 
     # Chloé reads the shared part (not the private note), acknowledges, ticks her step.
     log_in(page, base, chloe.email)
-    go_to(page, "My coaching")
+    go_to(page, "Coaching", "My coaching")
     page.get_by_test_id("timeline").get_by_role("link", name="Specific instruction").click()
     content = page.get_by_test_id("session-content")
     expect(content).to_contain_text("we planned the calling work")
