@@ -59,6 +59,7 @@ class QuickNoteForm(forms.Form):
         employee = self.fields["employee"]
         assert isinstance(employee, forms.ModelChoiceField)  # noqa: S101
         employee.queryset = people
+        employee.empty_label = _("Choose a person")
         self.helper = submit_helper(str(_("Save note")))
 
 
@@ -158,6 +159,7 @@ class SessionForm(forms.ModelForm[CoachingSession]):
             improvement_plans if improvement_plans is not None else ImprovementPlan.objects.none()
         )
         plan_field.required = False
+        plan_field.empty_label = _("No improvement plan")
         self.fields["duration_minutes"].widget.attrs.update({"min": 1, "max": 600})
         # A radio list needs no blank choice: "---------" is not a kind of coaching.
         type_field = self.fields["type"]

@@ -60,19 +60,33 @@ def progress_badge(progress: Any) -> SafeString:
 
 
 @register.simple_tag
-def progress_cells(objective: Any, progress: Any, *, title: bool = False) -> SafeString:
+def progress_cells(
+    objective: Any, progress: Any, *, title: bool = False, labels: bool = False
+) -> SafeString:
     """Weight, plan for today, actual and state: the four cells every objective row shows.
 
-    With ``title``, the objective's linked title first. Built here in one step, as
-    the admin builds its change-list cells: a team page has hundreds of these
-    rows, so plain string building with the standard library's escaping (the
-    same that Django's ``escape`` applies) rather than ``format_html``.
+    With ``title``, the objective's linked title first. With ``labels``, each figure
+    carries its column's name (``data-label``) for a ``.table-cards`` table, whose
+    rows become cards on a phone. Built here in one step, as the admin builds its
+    change-list cells: a team page has hundreds of these rows, so plain string
+    building with the standard library's escaping (the same that Django's
+    ``escape`` applies) rather than ``format_html``.
     """
+    weight, planned, actual, state = (
+        (
+            f' data-label="{escape(_("Weight"))}"',
+            f' data-label="{escape(_("Plan for today"))}"',
+            f' data-label="{escape(_("Actual"))}"',
+            f' data-label="{escape(_("Progress"))}"',
+        )
+        if labels
+        else ("", "", "", "")
+    )
     cells = (
-        f'<td class="text-end">{int(objective.weight)}</td>'
-        f'<td class="text-end">{escape(measured(progress.planned, objective))}</td>'
-        f'<td class="text-end">{escape(measured(progress.actual, objective))}</td>'
-        f"<td>{_badge(progress)}</td>"
+        f'<td class="text-end"{weight}>{int(objective.weight)}</td>'
+        f'<td class="text-end"{planned}>{escape(measured(progress.planned, objective))}</td>'
+        f'<td class="text-end"{actual}>{escape(measured(progress.actual, objective))}</td>'
+        f"<td{state}>{_badge(progress)}</td>"
     )
     if title:
         link = escape(objective.get_absolute_url())
