@@ -81,7 +81,7 @@ def test_an_empty_quick_note_is_refused_beside_the_note(django_app, manager, rep
 def test_the_quick_note_offers_only_ones_own_reports(django_app, manager, report, indirect_report):
     page = django_app.get(reverse("coaching:session_quick"), user=manager)
     people = options(form_with_button(page, "Save note"), "employee")
-    assert people == ["---------", "Ivy Indirect", "Rob Report"]
+    assert people == ["Choose a person", "Ivy Indirect", "Rob Report"]
 
 
 def test_a_quick_note_about_someone_elses_report_is_refused(client, manager, peer):

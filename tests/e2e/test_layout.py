@@ -1,0 +1,155 @@
+"""Issue 20 §1: the whole navigation on one line from 992 px; on a phone, the key
+lists are cards with their action on the screen, and no page scrolls sideways."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import Locator, Page, expect
+
+from tests.e2e.conftest import go_to, log_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PRIYA = "priya.nair@example.com"  # a manager
+EMMA = "emma.wilson@example.com"  # her report
+SOFIA = "sofia.rossi@example.com"  # HR: the most menus
+
+
+def _fits_the_screen(page: Page) -> None:
+    wide, screen = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert wide <= screen, f"{page.url} scrolls sideways ({wide} > {screen} px)"
+
+
+def _on_screen(control: Locator, page: Page) -> None:
+    """Visible, and wholly inside the screen's width (not in a scrolled-away column)."""
+    expect(control).to_be_visible()
+    box = control.bounding_box()
+    assert box is not None
+    assert box["x"] >= 0 and box["x"] + box["width"] <= page.viewport_size["width"], box
+
+
+def _is_a_card(row: Locator) -> None:
+    assert row.evaluate("r => getComputedStyle(r).display") == "block"
+
+
+def test_a_manager_on_a_phone_reads_each_person_as_a_card(live_server, page, screenshot) -> None:
+    call_command("seed_demo")
+    base = live_server.url
+    log_in(page, base, PRIYA)
+    _on_screen(page.get_by_test_id("home-quick-note"), page)
+
+    go_to(page, "Coaching", "Coaching overview")
+    rows = page.get_by_test_id("overview").locator("tbody tr")
+    expect(rows.first).to_be_visible()
+    assert rows.count() >= 3
+    for index in range(rows.count()):
+        row = rows.nth(index)
+        _is_a_card(row)
+        _on_screen(row.get_by_role("link", name="Log session"), page)
+        _on_screen(row.get_by_test_id("overview-trajectory"), page)
+    screenshot(page, "overview")
+    _fits_the_screen(page)
+
+    go_to(page, "Objectives", "Team")
+    people = page.get_by_test_id("team").locator("tbody")
+    expect(people.first).to_be_visible()
+    for index in range(people.count()):
+        card = people.nth(index)
+        _is_a_card(card.locator("tr").first)
+        _on_screen(card.locator("td").first.get_by_role("link").first, page)
+    for state in page.get_by_test_id("team").locator(".badge.progress-lagging").all():
+        _on_screen(state, page)
+    screenshot(page, "team")
+    _fits_the_screen(page)
+
+    go_to(page, "Reviews", "To review")
+    tables = page.get_by_test_id("review-tables").locator("tbody tr")
+    expect(tables.first).to_be_visible()
+    first = tables.first
+    _is_a_card(first)
+    _on_screen(first.locator(".badge").first, page)  # the state
+    _on_screen(first.get_by_role("link").first, page)  # the way in
+    screenshot(page, "to-review")
+    _fits_the_screen(page)
+    first.get_by_role("link").first.click()
+    objectives = page.get_by_test_id("review-rows").locator("tbody tr")
+    expect(objectives.first).to_be_visible()
+    for index in range(objectives.count()):
+        _is_a_card(objectives.nth(index))
+        _on_screen(objectives.nth(index).locator("td").first, page)
+    screenshot(page, "table")
+    _fits_the_screen(page)
+
+
+def test_an_employee_on_a_phone_fills_her_table_from_cards(live_server, page, screenshot) -> None:
+    call_command("seed_demo")
+    base = live_server.url
+    log_in(page, base, EMMA)
+    go_to(page, "Reviews", "My review tables")
+    tables = page.get_by_test_id("review-tables").locator("tbody tr")
+    expect(tables.first).to_be_visible()
+    _is_a_card(tables.first)
+    _fits_the_screen(page)
+    page.locator("[data-testid=review-tables] .review-draft").first.locator(
+        "xpath=ancestor::tr"
+    ).get_by_role("link").first.click()
+    rows = page.get_by_test_id("review-rows").locator("tbody tr")
+    expect(rows.first).to_be_visible()
+    for index in range(rows.count()):
+        _on_screen(rows.nth(index).get_by_role("spinbutton"), page)  # the actual to type
+    screenshot(page, "my-table")
+    _fits_the_screen(page)
+
+
+def test_the_session_form_stacks_its_steps_and_folds_its_parts_on_a_phone(
+    live_server, page, screenshot
+) -> None:
+    call_command("seed_demo")
+    base = live_server.url
+    log_in(page, base, PRIYA)
+    go_to(page, "Coaching", "Coaching overview")
+    page.get_by_test_id("overview").get_by_role("link", name="Log session").first.click()
+    expect(page.get_by_role("heading", name="Log a coaching session")).to_be_visible()
+    step = page.get_by_label("Step 1", exact=True)
+    _on_screen(step, page)
+    width = step.bounding_box()["width"]
+    assert width >= 250, f"the step box is {width} px wide"
+    strengths = page.get_by_test_id("part-strengths")
+    expect(strengths.get_by_role("textbox").first).to_be_hidden()  # folded
+    strengths.locator("summary").click()
+    expect(strengths.get_by_role("textbox").first).to_be_visible()
+    screenshot(page, "session-form")
+    _fits_the_screen(page)
+
+
+@pytest.mark.parametrize("width", [992, 1366])
+def test_hr_sees_the_whole_navigation_on_one_line(live_server, desktop_page, width) -> None:
+    call_command("seed_demo")
+    page, base = desktop_page, live_server.url
+    page.set_viewport_size({"width": width, "height": 768})
+    log_in(page, base, SOFIA)
+    expect(page.get_by_role("button", name="Toggle navigation")).to_be_hidden()
+    navigation = page.get_by_role("navigation").first
+    entries = [
+        navigation.get_by_role("link", name="Home", exact=True),
+        navigation.get_by_role("link", name="Organisation", exact=True),
+        navigation.get_by_test_id("bell"),
+        navigation.get_by_label("Language"),
+        navigation.get_by_test_id("user-menu"),
+    ] + [
+        navigation.get_by_role("button", name=menu, exact=True)
+        for menu in ("Objectives", "Coaching", "Reviews", "HR")
+    ]
+    middles = set()
+    for entry in entries:
+        _on_screen(entry, page)
+        box = entry.bounding_box()
+        middles.add(round(box["y"] + box["height"] / 2))
+    assert max(middles) - min(middles) <= 4, f"the navigation wraps at {width} px: {middles}"
+    nav_height = navigation.bounding_box()["height"]
+    assert nav_height < 70, f"the navigation is {nav_height} px high at {width} px"
+    _fits_the_screen(page)
+    # A menu opens where it is, without a toggler.
+    go_to(page, "HR", "Background jobs")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Background jobs")
