@@ -24,9 +24,9 @@ def _fits_the_screen(page: Page) -> None:
 def _on_screen(control: Locator, page: Page) -> None:
     """Visible, and wholly inside the screen's width (not in a scrolled-away column)."""
     expect(control).to_be_visible()
-    box = control.bounding_box()
-    assert box is not None
-    assert box["x"] >= 0 and box["x"] + box["width"] <= page.viewport_size["width"], box
+    box, screen = control.bounding_box(), page.viewport_size
+    assert box is not None and screen is not None
+    assert box["x"] >= 0 and box["x"] + box["width"] <= screen["width"], box
 
 
 def _is_a_card(row: Locator) -> None:
