@@ -86,6 +86,12 @@ def test_an_employee_on_a_phone_fills_her_table_from_cards(live_server, page, sc
     call_command("seed_demo")
     base = live_server.url
     log_in(page, base, EMMA)
+    go_to(page, "Objectives", "My objectives")
+    objectives = page.get_by_test_id("objectives").locator("tbody tr")
+    expect(objectives.first).to_be_visible()
+    _is_a_card(objectives.first)
+    _on_screen(objectives.first.locator("td").last, page)  # its state
+    _fits_the_screen(page)
     go_to(page, "Reviews", "My review tables")
     tables = page.get_by_test_id("review-tables").locator("tbody tr")
     expect(tables.first).to_be_visible()
