@@ -39,10 +39,6 @@ ROLES = {
 }
 SIZES = {"laptop": DESKTOP, "phone": PHONE}
 FAILING_IMPACTS = {"serious", "critical"}
-# Pages allowed to scroll sideways on a phone for now, by path prefix. The coaching
-# overview, the Team page and the review table become cards on a phone (§1 Layout);
-# today their wide tables scroll inside their own box, so none is needed.
-KNOWN_WIDE: frozenset[str] = frozenset()
 
 # axe-core's source, added to every page a context opens (before the page's own scripts).
 AXE_SOURCE = Axe().axe_script
@@ -63,15 +59,14 @@ def _problems_on(page: Page, where: str, *, phone: bool) -> Iterator[str]:
     for violation in results["violations"]:
         if violation["impact"] not in FAILING_IMPACTS:
             continue
-        targets = ", ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
+        targets = ", ".join(" ".join(map(str, node["target"])) for node in violation["nodes"][:5])
         more = len(violation["nodes"]) - 5
         yield (
             f"{where}: {violation['id']} ({violation['impact']}): {violation['help']}\n"
             f"    on {targets}{f' and {more} more' if more > 0 else ''}"
         )
     width, window, lonely_charts = page.evaluate(PAGE_FACTS)
-    path = where.split(" ")[-1]
-    if phone and width > window + 1 and not path.startswith(tuple(KNOWN_WIDE)):
+    if phone and width > window + 1:
         yield f"{where}: scrolls sideways ({width} px wide in a {window} px window)"
     for chart in lonely_charts:
         yield f"{where}: the chart {chart!r} has no table beside it"
