@@ -18,16 +18,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import partial
-from typing import Any
+from importlib.resources import files
+from typing import Any, cast
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect
+from playwright.sync_api import Browser, ConsoleMessage, Page, ViewportSize, expect
 
 from accounts.models import User
 from coaching.models import ActionItem
-from tests.e2e.conftest import DESKTOP, PHONE, _chromium_page, log_in
+from tests.e2e.conftest import DESKTOP, PHONE, _chromium_page, log_in, open_navigation
 from tests.e2e.page_patterns import page_patterns
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -41,8 +41,11 @@ SIZES = {"laptop": DESKTOP, "phone": PHONE}
 FAILING_IMPACTS = {"serious", "critical"}
 
 # axe-core's source, added to every page a context opens (before the page's own scripts).
-AXE_SOURCE = Axe().axe_script
-AXE_RUN = "() => axe.run({resultTypes: ['violations']})"
+AXE_SOURCE = files("axe_playwright_python").joinpath("axe.min.js").read_text(encoding="utf-8")
+AXE_RUN = "(context) => axe.run(context, {resultTypes: ['violations']})"
+# Every menu of the navigation open at once (as a person opens them one by one).
+OPEN_MENUS = """() => document.querySelectorAll("nav .dropdown-menu")
+  .forEach((menu) => menu.classList.add("show"))"""
 # [page width, window width, canvases without a table in their row or section]
 PAGE_FACTS = """() => [
   document.documentElement.scrollWidth,
@@ -53,9 +56,9 @@ PAGE_FACTS = """() => [
 ]"""
 
 
-def _problems_on(page: Page, where: str, *, phone: bool) -> Iterator[str]:
-    """What is wrong with the page open in ``page``: one line per violation."""
-    results = page.evaluate(AXE_RUN)
+def _axe_problems(page: Page, where: str, context: str = "html") -> Iterator[str]:
+    """axe-core's serious and critical violations inside ``context`` (a CSS selector)."""
+    results = page.evaluate(AXE_RUN, context)
     for violation in results["violations"]:
         if violation["impact"] not in FAILING_IMPACTS:
             continue
@@ -65,6 +68,11 @@ def _problems_on(page: Page, where: str, *, phone: bool) -> Iterator[str]:
             f"{where}: {violation['id']} ({violation['impact']}): {violation['help']}\n"
             f"    on {targets}{f' and {more} more' if more > 0 else ''}"
         )
+
+
+def _problems_on(page: Page, where: str, *, phone: bool) -> Iterator[str]:
+    """What is wrong with the page open in ``page``: one line per problem."""
+    yield from _axe_problems(page, where)
     width, window, lonely_charts = page.evaluate(PAGE_FACTS)
     if phone and width > window + 1:
         yield f"{where}: scrolls sideways ({width} px wide in a {window} px window)"
@@ -79,13 +87,17 @@ def _note_csp(into: list[str], message: ConsoleMessage) -> None:
 
 def _check_role(browser: Browser, base: str, role: str, paths: list[str]) -> Iterator[str]:
     for size_name, viewport in SIZES.items():
-        context = browser.new_context(viewport=viewport, locale="en-GB")
+        context = browser.new_context(viewport=cast(ViewportSize, viewport), locale="en-GB")
         context.add_init_script(AXE_SOURCE)
         page = context.new_page()
         page.set_default_timeout(15_000)
         csp: list[str] = []
         page.on("console", partial(_note_csp, csp))
         log_in(page, base, ROLES[role])
+        # The navigation, unfolded where the screen folds it, with its menus open.
+        open_navigation(page)
+        page.evaluate(OPEN_MENUS)
+        yield from _axe_problems(page, f"[{role}, {size_name}] the open navigation", "nav")
         for path in paths:
             where = f"[{role}, {size_name}] {path}"
             response = page.goto(base + path)
@@ -117,7 +129,7 @@ def test_every_page_pattern_has_no_serious_axe_violation(
 
 def _focused(page: Page) -> dict[str, Any]:
     """The focused element: its tag, accessible text, and whether a focus ring shows."""
-    return page.evaluate(
+    facts: dict[str, Any] = page.evaluate(
         """() => {
           const e = document.activeElement, s = getComputedStyle(e);
           return {
@@ -129,6 +141,7 @@ def _focused(page: Page) -> dict[str, Any]:
           };
         }"""
     )
+    return facts
 
 
 def test_keyboard_alone_skips_to_content_and_submits_a_form(live_server, desktop_page) -> None:
