@@ -63,7 +63,10 @@ window.addEventListener("resize", () => {
 let focusedTargetId = null;
 document.addEventListener("htmx:beforeSwap", (event) => {
   const target = event.detail.target;
-  focusedTargetId = target?.id && target.contains(document.activeElement) ? target.id : null;
+  const focused = document.activeElement;
+  // Only a keyboard user's focus (:focus-visible) is carried: a tap must not open a phone's keyboard.
+  const byKeyboard = focused instanceof Element && focused.matches(":focus-visible");
+  focusedTargetId = target?.id && byKeyboard && target.contains(focused) ? target.id : null;
 });
 document.addEventListener("htmx:afterSettle", () => {
   if (!focusedTargetId) return;
