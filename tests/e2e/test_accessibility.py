@@ -3,7 +3,8 @@
 ``test_every_page_pattern_has_no_serious_axe_violation`` seeds the demo, finds one
 URL per page pattern that an employee, a manager and HR reach by following links
 (tests/e2e/page_patterns.py, after the demo crawl), and opens each at 1366×768 and
-390×844 in one browser, with one signed-in context per role and size. On every page
+390×844 in one browser, with one signed-in context per role and size (and, on the
+home page, the navigation unfolded with all its menus open). On every page
 axe-core (bundled by axe-playwright-python: no CDN or npm at test time) must find no
 *serious* or *critical* violation, a phone-sized page must not scroll sideways, and
 every chart must have its table beside it. All failures are listed at the end, by
