@@ -3,7 +3,8 @@ document.addEventListener("DOMContentLoaded", () => {
   const source = document.getElementById("dashboard-data");
   if (!source || typeof Chart === "undefined") return;
   const data = JSON.parse(source.textContent);
-  const palette = ["#6c757d", "#0d6efd", "#ffc107", "#198754", "#dc3545"];
+  // Each colour at least 3:1 against the white background (WCAG 1.4.11): a darker yellow.
+  const palette = ["#6c757d", "#0d6efd", "#997404", "#198754", "#dc3545"];
   document.querySelectorAll("canvas[data-chart]").forEach((canvas) => {
     const chart = data[canvas.dataset.chart];
     if (!chart || chart.labels.length === 0) return;

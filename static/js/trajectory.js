@@ -20,7 +20,7 @@ document.addEventListener("DOMContentLoaded", () => {
     });
     datasets.push({
       type: "line", label: data.lag.label, data: data.lag.values, borderDash: [6, 4],
-      borderColor: "#fd7e14", backgroundColor: "#fd7e14", yAxisID: "lag",
+      borderColor: "#ca6510", backgroundColor: "#ca6510", yAxisID: "lag",
       spanGaps: true, order: 1,
     });
     new Chart(canvas, {
