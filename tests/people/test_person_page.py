@@ -12,6 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
+from accounts.permissions import may_link_person
 from coaching.models import ActionItem, CoachingSession
 from reviews.services import review_table_for
 from tests.factories import UserFactory, make_cycle, make_objective
@@ -199,3 +201,47 @@ def test_the_page_makes_no_more_queries_for_12_of_everything_than_for_2(
         client.force_login(person if viewer == "themselves" else request.getfixturevalue(viewer))
         counts.append(page_queries(client, reverse("accounts:person_detail", args=[person.pk])))
     assert counts[1] <= counts[0] <= 40, counts
+
+
+def person_page_links(page, person) -> list[str]:
+    href = reverse("accounts:person_detail", args=[person.pk])
+    return [a.get_text(strip=True) for a in page.html.select(f'a[href="{href}"]')]
+
+
+def test_her_objectives_timeline_team_and_overview_link_her_page(
+    django_app, cycle, indirect_report, report, ivy_record
+):
+    pages = {
+        "team": reverse("plans:team"),
+        "overview": reverse("coaching:overview"),
+        "timeline": reverse("coaching:timeline", args=[indirect_report.pk]),
+        "objectives": reverse("plans:person_objectives", args=[indirect_report.pk]),
+    }
+    for name, url in pages.items():
+        page = django_app.get(url, user=report)
+        assert "Person's page: Ivy Indirect" in person_page_links(page, indirect_report), name
+        page = page.click(href=reverse("accounts:person_detail", args=[indirect_report.pk]))
+        assert page.html.select_one("h1").get_text(strip=True).startswith("Ivy Indirect")
+    objectives = django_app.get(pages["objectives"], user=report)
+    assert "Timeline of Ivy Indirect" in objectives.click(description="Coaching timeline").text
+
+
+def test_review_tables_name_the_person_with_a_link_to_her_page(
+    django_app, cycle, indirect_report, report, ivy_record
+):
+    mine = django_app.get(reverse("reviews:mine"), user=indirect_report)
+    assert "Ivy Indirect" in person_page_links(mine, indirect_report)
+    table = indirect_report.review_tables.get()
+    detail = django_app.get(table.get_absolute_url(), user=report)
+    assert "Ivy Indirect" in person_page_links(detail, indirect_report)
+
+
+def test_the_name_of_someone_who_left_is_not_linked_for_whoever_may_not_open_her_page(
+    django_app, indirect_report, ivy_record, report, hr
+):
+    User.objects.filter(pk=indirect_report.pk).update(is_active=False)
+    gone = User.objects.get(pk=indirect_report.pk)
+    stranger = UserFactory()
+    assert may_link_person(hr, gone) and may_link_person(report, gone)
+    assert not may_link_person(stranger, gone)
+    assert may_link_person(stranger, report)  # a colleague still here
