@@ -37,3 +37,17 @@ def get_person_for_user(user: User, pk: int) -> User:
     if not can_read_person(user, person):
         raise Http404
     return person
+
+
+def may_link_person(user: User | AnonymousUser, person: User) -> bool:
+    """Should a page link ``person``'s name to their page for ``user``? Only when
+    ``can_read_person`` lets ``user`` open it, decided without a query per person (the
+    roles and the reports are read once per request): everyone active; someone who left
+    for HR and the managers above them. A former manager who may still open a leaver's
+    page just sees the name unlinked: a missing link, never a link to a 404."""
+    if not user.is_authenticated:
+        return False
+    if person.is_active:
+        return True
+    assert isinstance(user, User)  # noqa: S101 - authenticated
+    return user_roles(user).is_hr or is_manager_of(user, person)

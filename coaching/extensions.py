@@ -10,8 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -27,7 +25,7 @@ from coaching.permissions import can_coach
 from coaching.selectors import improvement_plans_of
 from coaching.trajectory import person_trajectory
 from plans.models import AppraisalCycle, Objective
-from plans.permissions import get_employee_subject
+from plans.permissions import can_read_employee_subject
 from plans.selectors import Progress
 
 session_records: LinkPoint[[User, CoachingSession]] = LinkPoint("session_records")
@@ -187,11 +185,9 @@ def team_checkpoints(user: User) -> list[PageLink]:
 
 def person_trajectory_panel(user: User, person: User) -> list[PagePanel]:
     """The person's coaching trajectory — reading, chart and table — on their page, for
-    whoever may open their timeline (``get_employee_subject``, the timeline's own check),
+    whoever may open their timeline (``can_read_employee_subject``, the timeline's rule),
     counted as they may see it (issue 17 §5); none for someone not coached in the period."""
-    try:
-        get_employee_subject(user, person.pk)
-    except (PermissionDenied, Http404):
+    if not can_read_employee_subject(user, person):
         return []
     trajectory = person_trajectory(viewer=user, person=person)
     if not trajectory.session_total:

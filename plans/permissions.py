@@ -172,14 +172,24 @@ def get_employee_subject(user: User, pk: int, *, write: bool = False) -> User:
     line manager keeps reading the records of the person they managed (issue 15).
     """
     person = get_object_or_404(User.objects.select_related("department"), pk=pk)
-    allowed = person.pk == user.pk or is_manager_of(user, person)
     if write:
-        if not (allowed and person.is_active):
+        if not ((person.pk == user.pk or is_manager_of(user, person)) and person.is_active):
             raise PermissionDenied
         return person
-    if not (allowed or user_roles(user).is_hr or was_line_manager_of(user, person)):
+    if not can_read_employee_subject(user, person):
         raise PermissionDenied
     return person
+
+
+def can_read_employee_subject(user: User, person: User) -> bool:
+    """``get_employee_subject``'s read rule for a person already at hand: themselves, the
+    managers above them, HR, and their former line managers (one query, for the last)."""
+    return (
+        person.pk == user.pk
+        or is_manager_of(user, person)
+        or user_roles(user).is_hr
+        or was_line_manager_of(user, person)
+    )
 
 
 def former_periods_only(user: User, person: User) -> list[tuple[dt.date, dt.date]] | None:
