@@ -27,6 +27,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts.models import Department, User
 from accounts.selectors import department_subtree_ids
@@ -49,7 +50,7 @@ from reviews.export_columns import (
 from reviews.models import CycleResult, ExportJob, Inquiry, ReviewRow, ReviewTable
 from reviews.permissions import tables_reported_to
 from reviews.result_selectors import export_results, export_sees_ratings
-from reviews.selectors import in_departments_then
+from reviews.selectors import in_departments_then, late_tables
 from reviews.webhook_events import export_ready_webhook
 
 # Spreadsheet programs treat a cell starting with these as a formula.
@@ -63,6 +64,7 @@ class ExportFilter:
     cycle_id: int | None = None
     department_id: int | None = None
     status: str = ""
+    late: bool = False
 
     @classmethod
     def from_form(cls, data: dict[str, Any]) -> ExportFilter:
@@ -73,6 +75,7 @@ class ExportFilter:
             cycle_id=data["cycle"].pk if data["cycle"] else None,
             department_id=data["department"].pk if data["department"] else None,
             status=data["status"],
+            late=bool(data.get("late")),
         )
 
     @classmethod
@@ -84,6 +87,7 @@ class ExportFilter:
             cycle_id=params.get("cycle_id"),
             department_id=params.get("department_id"),
             status=params.get("status", ""),
+            late=bool(params.get("late")),
         )
 
     def file_name(self, extension: str) -> str:
@@ -105,6 +109,8 @@ class ExportFilter:
             parts.append(slugify(name.first() or "", allow_unicode=True))
         if self.status in ReviewTable.Status.values:
             parts.append(slugify(str(ReviewTable.Status(self.status).label), allow_unicode=True))
+        if self.late:
+            parts.append(slugify(pgettext("file name", "late"), allow_unicode=True))
         return "_".join(part for part in parts if part) + "." + extension
 
     def params(self) -> dict[str, Any]:
@@ -115,6 +121,7 @@ class ExportFilter:
             "cycle_id": self.cycle_id,
             "department_id": self.department_id,
             "status": self.status,
+            "late": self.late,
         }
 
 
@@ -137,6 +144,8 @@ def export_tables(user: User | None, spec: ExportFilter) -> QuerySet[ReviewTable
         tables = tables.filter(in_departments_then(department_subtree_ids(spec.department_id)))
     if spec.status:
         tables = tables.filter(status=spec.status)
+    if spec.late:
+        tables = tables.filter(late_tables(timezone.localdate()))
     return tables.select_related(
         "employee__department", "department", "home_department", "line_manager"
     ).order_by("month", "department__name", "employee__full_name", "pk")
