@@ -102,11 +102,13 @@ class ExportFilter:
             period += f"_to_{self.month_to:%Y-%m}"
         parts = ["review-tables", period]
         if self.department_id:
-            name = Department.objects.filter(pk=self.department_id).values_list("name", flat=True)
-            parts.append(slugify(name.first() or "", allow_unicode=True))
+            department = Department.objects.filter(pk=self.department_id)
+            name = department.values_list("name", flat=True).first() or ""
+            parts.append(slugify(name, allow_unicode=True))
         if self.cycle_id:
-            name = AppraisalCycle.objects.filter(pk=self.cycle_id).values_list("name", flat=True)
-            parts.append(slugify(name.first() or "", allow_unicode=True))
+            cycle = AppraisalCycle.objects.filter(pk=self.cycle_id)
+            name = cycle.values_list("name", flat=True).first() or ""
+            parts.append(slugify(name, allow_unicode=True))
         if self.status in ReviewTable.Status.values:
             parts.append(slugify(str(ReviewTable.Status(self.status).label), allow_unicode=True))
         if self.late:
@@ -284,8 +286,9 @@ def write_xlsx(
     )
     writer = _SheetWriter(workbook)
     headers = row_headers()
-    widths = (24, 11, 20, 20, 9, 14, 36, 8, 8, 12, 12, 12, 48, 48, 17, 17)
-    rows_sheet = writer.sheet("Rows", headers, widths)
+    rows_sheet = writer.sheet(
+        "Rows", headers, (24, 11, 20, 20, 9, 14, 36, 8, 8, 12, 12, 12, 48, 48, 17, 17)
+    )
     count = 0
     for count, (table, row) in enumerate(_rows(tables), start=1):
         if on_progress is not None and count % 2000 == 0:
@@ -294,8 +297,9 @@ def write_xlsx(
     rows_sheet.autofilter(0, 0, max(count, 1), len(headers) - 1)
 
     headers = table_headers()
-    widths = (24, 11, 20, 20, 9, 14, 11, 17, 17, 48, 48, 40, 40, 18)
-    tables_sheet = writer.sheet("Tables", headers, widths)
+    tables_sheet = writer.sheet(
+        "Tables", headers, (24, 11, 20, 20, 9, 14, 11, 17, 17, 48, 48, 40, 40, 18)
+    )
     index = 0
     for index, table in enumerate(tables.iterator(chunk_size=2000), start=1):
         cells = table_values(table, department=_department_of(table), manager=_manager_of(table))
@@ -315,8 +319,9 @@ def write_xlsx(
     inquiries_sheet.autofilter(0, 0, max(line, 1), len(headers) - 1)
 
     headers = result_headers()
-    widths = (10, 24, 11, 20, 20, 12, 13, 20, 20, 20, 17, 48, 17, 48, 9)
-    results_sheet = writer.sheet("Results", headers, widths)
+    results_sheet = writer.sheet(
+        "Results", headers, (10, 24, 11, 20, 20, 12, 13, 20, 20, 20, 17, 48, 17, 48, 9)
+    )
     line = 0
     for line, result in enumerate(
         results.iterator(chunk_size=2000) if results is not None else [], start=1

@@ -357,7 +357,7 @@ class ReviewEvent(models.Model):
         verbose_name_plural = _("review events")
 
     def __str__(self) -> str:
-        return f"{self.table} · {self.kind} · {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.table} · {self.kind} · {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
 
     @property
     def from_label(self) -> str:

@@ -44,7 +44,7 @@ def _pdf_response(pages: list[dict[str, Any]], filename: str) -> HttpResponse:
     except RuntimeError as error:
         return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Content-Disposition"] = content_disposition_header(True, filename) or ""
     return response
 
 
@@ -75,7 +75,9 @@ def export_page(request: HttpRequest) -> HttpResponseBase:
     tables = export_tables(user, spec)
     if data["format"] == "csv":
         streamed = StreamingHttpResponse(csv_lines(tables), content_type="text/csv; charset=utf-8")
-        streamed["Content-Disposition"] = content_disposition_header(True, spec.file_name("csv"))
+        streamed["Content-Disposition"] = (
+            content_disposition_header(True, spec.file_name("csv")) or ""
+        )
         return streamed
     if data["format"] == "pdf":
         chosen = list(tables[: PDF_MAX_TABLES + 1])
@@ -121,7 +123,7 @@ def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
         content,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Content-Disposition"] = content_disposition_header(True, filename) or ""
     return response
 
 

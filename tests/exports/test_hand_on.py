@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import io
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -18,7 +19,7 @@ from django.utils.translation import gettext, pgettext
 from openpyxl import load_workbook
 
 from accounts.rounding import percent_of, round_half_up, round_int
-from reviews.exports import export_job_build, export_job_request
+from reviews.exports import ExportFilter, export_job_build, export_job_request
 from reviews.models import ExportJob, ReviewRow, ReviewTable
 from reviews.services import review_table_for
 from tests.exports.test_exports import export
@@ -59,7 +60,7 @@ def tables(db, report, peer, manager):
     return robs, pauls
 
 
-def rows_of(content: bytes, sheet: str = "Rows") -> tuple[list[str], dict[str, tuple]]:
+def rows_of(content: bytes, sheet: str = "Rows") -> tuple[list[str], dict[str, tuple[Any, ...]]]:
     """(headers, {objective or subject: row}) of a sheet, as a spreadsheet shows them."""
     lines = list(load_workbook(io.BytesIO(content))[sheet].iter_rows())
     header = [str(cell.value) for cell in lines[0]]
@@ -241,3 +242,17 @@ def test_a_managers_export_holds_exactly_what_her_dashboard_counts(
     listed = [line[0] for line in exported["Tables"].iter_rows(min_row=2, values_only=True)]
     assert counted == len(listed) == 2
     assert sorted(listed) == ["Ivy Indirect", "Rob Report"]  # her chain, not Paul (Finance)
+
+
+def test_a_chinese_department_keeps_its_name_in_the_file_name(django_app, hr, tables):
+    from tests.factories import DepartmentFactory
+
+    department = DepartmentFactory(name="华东 销售部")
+    spec = ExportFilter(month_from=MARCH, month_to=MARCH, department_id=department.pk)
+    assert spec.file_name("xlsx") == "review-tables_2026-03_华东-销售部.xlsx"
+    page = django_app.get(reverse("reviews:export"), user=hr)
+    form = form_by_testid(page, "export-form")
+    form["month_from"] = "2026-03"
+    choose(form, "department", "华东 销售部")
+    disposition = press(form, "Export").headers["Content-Disposition"]
+    assert "filename*=utf-8''review-tables_2026-03_" in disposition
