@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext, pgettext
 from openpyxl import load_workbook
 
@@ -131,7 +132,9 @@ def test_times_are_the_organisations_local_time_in_every_format(
     robs, _pauls = tables
     printed = django_app.get(reverse("reviews:table_print", args=[robs.pk]), user=hr)
     submitted = printed.html.find(attrs={"data-testid": "submitted-at"}).get_text()
-    assert submitted == "April 1, 2026, 1:30 a.m."  # not March 31, 5:30 p.m. (UTC)
+    local, utc = dt.datetime(2026, 4, 1, 1, 30), dt.datetime(2026, 3, 31, 17, 30)  # noqa: DTZ001
+    assert submitted == date_format(local, "DATETIME_FORMAT")  # "April 1, 2026, 1:30 a.m."
+    assert submitted != date_format(utc, "DATETIME_FORMAT")
     sources: list[str] = []
     monkeypatch.setattr(
         "reviews.exports.html_pdf_bytes", lambda html: sources.append(html) or b"%PDF"
