@@ -210,4 +210,5 @@ class OutboxAttempt(models.Model):
         ordering = ["-at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.message_id} at {self.at:%Y-%m-%d %H:%M:%S}: {self.status_code or self.error}"
+        at = timezone.localtime(self.at)
+        return f"{self.message_id} at {at:%Y-%m-%d %H:%M:%S}: {self.status_code or self.error}"

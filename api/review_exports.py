@@ -96,9 +96,9 @@ class ExportJobViewSet(viewsets.GenericViewSet[ExportJob]):
         if not form.is_valid():
             return invalid(form_errors(form))
         spec = ExportFilter.from_form(form.cleaned_data)
-        job = export_job_request(
-            actor=user, params=spec.params(), total=export_tables(user, spec).count()
-        )
+        # A token's request carries no session language: the file speaks the caller's own.
+        params = {**spec.params(), "language": user.preferred_language}
+        job = export_job_request(actor=user, params=params, total=export_tables(user, spec).count())
         return Response(ExportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(responses={200: ExportJobSerializer, **problems(404)})

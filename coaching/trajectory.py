@@ -40,6 +40,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.rounding import round_int
 from coaching.models import CoachingSession, CoachingType
 from coaching.permissions import sessions_visible_to
 from plans.models import AppraisalCycle, CheckIn, Objective, TargetCheck
@@ -404,7 +405,7 @@ def _lags(
         if not sum(weights):
             weights = [1] * len(checks)
         short = sum(s * w for (s, _w, _m), w in zip(checks, weights, strict=True))
-        lag = int((Decimal(100) * short / sum(weights)).quantize(Decimal(1)))
+        lag = round_int(Decimal(100) * short / sum(weights))
         lags[key] = (lag, len(checks), sum(1 for _s, _w, met in checks if not met))
     return lags
 

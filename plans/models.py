@@ -143,7 +143,8 @@ class CycleEvent(models.Model):
         verbose_name_plural = _("cycle events")
 
     def __str__(self) -> str:
-        return f"{self.cycle} · {self.from_state} → {self.to_state} · {self.at:%Y-%m-%d}"
+        day = timezone.localdate(self.at)
+        return f"{self.cycle} · {self.from_state} → {self.to_state} · {day:%Y-%m-%d}"
 
 
 class Measure(models.TextChoices):
@@ -434,7 +435,7 @@ class ObjectiveChange(models.Model):
         verbose_name_plural = _("objective changes")
 
     def __str__(self) -> str:
-        return f"{self.objective} · {self.changed_at:%Y-%m-%d}"
+        return f"{self.objective} · {timezone.localtime(self.changed_at):%Y-%m-%d}"
 
 
 class PlanReopening(models.Model):
@@ -479,7 +480,7 @@ class PlanReopening(models.Model):
         verbose_name_plural = _("reopened plan confirmations")
 
     def __str__(self) -> str:
-        return f"{self.plan} · {self.reopened_at:%Y-%m-%d}"
+        return f"{self.plan} · {timezone.localtime(self.reopened_at):%Y-%m-%d}"
 
 
 from plans.check_models import TargetCheck  # noqa: E402 - registered as a plans model

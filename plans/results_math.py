@@ -28,11 +28,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import OuterRef, Q, Subquery
 
+from accounts.rounding import round_half_up
 from plans.models import AppraisalCycle, CheckIn, Measure, Objective
 
 COMPLETION_CAP = Decimal(150)
@@ -54,7 +55,7 @@ class SubjectCompletion:
 
 
 def _rounded(value: Decimal) -> Decimal:
-    return value.quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
+    return round_half_up(value, 1)
 
 
 def objective_completion(

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.inputs import EARLIEST_DATE
 from accounts.models import Department, User
+from accounts.rounding import round_half_up
 from accounts.selectors import former_periods, is_manager_of, reports_of, user_roles
 from plans.models import (
     AppraisalCycle,
@@ -83,9 +84,7 @@ class Progress:
         """Share of today's plan reached: 1 is on plan; capped at 1.5, None without a plan."""
         if not self.planned or self.planned <= 0:
             return None
-        return min((self.actual or Decimal(0)) / self.planned, Decimal("1.5")).quantize(
-            Decimal("0.001")
-        )
+        return round_half_up(min((self.actual or Decimal(0)) / self.planned, Decimal("1.5")), 3)
 
     @property
     def gap(self) -> Decimal | None:
@@ -143,7 +142,7 @@ def planned_by(objective: Objective, today: dt.date) -> Decimal | None:
     if span <= 0:
         return upcoming
     share = Decimal(min(max((today - start_day).days, 0), span)) / Decimal(span)
-    return (start_value + (upcoming - start_value) * share).quantize(Decimal("0.01"))
+    return round_half_up(start_value + (upcoming - start_value) * share, 2)
 
 
 def objective_progress(objective: Objective, *, today: dt.date | None = None) -> Progress:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -19,6 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Department, User
+from accounts.rounding import percent_of, round_half_up
 from accounts.selectors import department_subtree_ids, in_reports, user_roles
 from coaching.mix import MixMonth, coaching_mix
 from coaching.models import CoachingSession, CoachingType
@@ -145,7 +147,9 @@ def _coverage(
                 "name": row["full_name"],
                 "reports": row["reports"],
                 "sessions": total,
-                "per_report": round(total / row["reports"] * 30 / since_days, 1),
+                "per_report": float(
+                    round_half_up(Decimal(total) / row["reports"] * 30 / since_days, 1)
+                ),
                 "days_since": (today - last).days if last else None,
                 "types": types,
             }
@@ -233,7 +237,7 @@ def dashboard_build(
                     "department": names.get(row["employee__department_id"], "—"),
                     "total": row["total"],
                     "lagging": row["lagging"],
-                    "share": round(row["lagging"] * 100 / row["total"]),
+                    "share": int(percent_of(row["lagging"], row["total"]) or 0),
                 }
                 for row in objective_rows
             ),

@@ -15,6 +15,7 @@ import datetime as dt
 import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
@@ -23,21 +24,33 @@ from django.conf import settings as django_settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
-from accounts.models import User
+from accounts.models import Department, User
 from accounts.selectors import department_subtree_ids
 from accounts.services import enqueue_on_commit
+from plans.models import AppraisalCycle
+from reviews.export_columns import (
+    Month,
+    Percent,
+    csv_cell,
+    inquiry_headers,
+    inquiry_values,
+    local_moment,
+    result_headers,
+    result_values,
+    row_headers,
+    row_values,
+    table_headers,
+    table_values,
+)
 from reviews.models import CycleResult, ExportJob, Inquiry, ReviewRow, ReviewTable
 from reviews.permissions import tables_reported_to
-from reviews.result_selectors import (
-    RESULT_HEADERS,
-    export_results,
-    export_sees_ratings,
-    result_export_values,
-)
-from reviews.selectors import in_departments_then
+from reviews.result_selectors import export_results, export_sees_ratings
+from reviews.selectors import in_departments_then, late_tables
 from reviews.webhook_events import export_ready_webhook
 
 # Spreadsheet programs treat a cell starting with these as a formula.
@@ -51,6 +64,7 @@ class ExportFilter:
     cycle_id: int | None = None
     department_id: int | None = None
     status: str = ""
+    late: bool = False
 
     @classmethod
     def from_form(cls, data: dict[str, Any]) -> ExportFilter:
@@ -61,7 +75,45 @@ class ExportFilter:
             cycle_id=data["cycle"].pk if data["cycle"] else None,
             department_id=data["department"].pk if data["department"] else None,
             status=data["status"],
+            late=bool(data.get("late")),
         )
+
+    @classmethod
+    def from_params(cls, params: dict[str, Any]) -> ExportFilter:
+        """The filter an export job keeps (``params``)."""
+        return cls(
+            month_from=dt.date.fromisoformat(params["month_from"]),
+            month_to=dt.date.fromisoformat(params["month_to"]),
+            cycle_id=params.get("cycle_id"),
+            department_id=params.get("department_id"),
+            status=params.get("status", ""),
+            late=bool(params.get("late")),
+        )
+
+    def file_name(self, extension: str) -> str:
+        """The file's name: the whole period and the filter, in the active language.
+
+        ``review-tables_2026-09_to_2026-11_sales.xlsx``; one month:
+        ``review-tables_2026-11_sales.xlsx``; no filter, no suffix. The department,
+        the cycle and the state are slugified (Chinese letters kept); up to two queries.
+        """
+        period = f"{self.month_from:%Y-%m}"
+        if self.month_to != self.month_from:
+            period += f"_to_{self.month_to:%Y-%m}"
+        parts = ["review-tables", period]
+        if self.department_id:
+            department = Department.objects.filter(pk=self.department_id)
+            name = department.values_list("name", flat=True).first() or ""
+            parts.append(slugify(name, allow_unicode=True))
+        if self.cycle_id:
+            cycle = AppraisalCycle.objects.filter(pk=self.cycle_id)
+            name = cycle.values_list("name", flat=True).first() or ""
+            parts.append(slugify(name, allow_unicode=True))
+        if self.status in ReviewTable.Status.values:
+            parts.append(slugify(str(ReviewTable.Status(self.status).label), allow_unicode=True))
+        if self.late:
+            parts.append(slugify(pgettext("file name", "late"), allow_unicode=True))
+        return "_".join(part for part in parts if part) + "." + extension
 
     def params(self) -> dict[str, Any]:
         """As an export job keeps it (``ExportJob.params``, read by ``export_job_build``)."""
@@ -71,6 +123,7 @@ class ExportFilter:
             "cycle_id": self.cycle_id,
             "department_id": self.department_id,
             "status": self.status,
+            "late": self.late,
         }
 
 
@@ -93,6 +146,8 @@ def export_tables(user: User | None, spec: ExportFilter) -> QuerySet[ReviewTable
         tables = tables.filter(in_departments_then(department_subtree_ids(spec.department_id)))
     if spec.status:
         tables = tables.filter(status=spec.status)
+    if spec.late:
+        tables = tables.filter(late_tables(timezone.localdate()))
     return tables.select_related(
         "employee__department", "department", "home_department", "line_manager"
     ).order_by("month", "department__name", "employee__full_name", "pk")
@@ -119,41 +174,6 @@ def _manager_of(table: ReviewTable) -> str:
     return table.line_manager.full_name if table.line_manager else ""
 
 
-ROW_HEADERS = (
-    "subject",
-    "kind",
-    "department",
-    "manager",
-    "month",
-    "status",
-    "objective",
-    "weight",
-    "planned",
-    "actual",
-    "completion_percent",
-    "gap_reason",
-    "gap_reason_outside",
-)
-
-
-def _row_values(table: ReviewTable, row: ReviewRow) -> tuple[Any, ...]:
-    return (
-        table.subject_name,
-        "department" if table.department_id else "employee",
-        _department_of(table),
-        _manager_of(table),
-        table.month,
-        table.status,
-        row.title,
-        row.weight,
-        float(row.planned) if row.planned is not None else None,
-        float(row.actual) if row.actual is not None else None,
-        row.completion,
-        row.gap_reason,
-        row.gap_reason_outside,
-    )
-
-
 def _rows(tables: QuerySet[ReviewTable]) -> Iterator[tuple[ReviewTable, ReviewRow]]:
     """Rows of the tables in order, streamed from the database in chunks."""
     rows = (
@@ -170,8 +190,16 @@ def _rows(tables: QuerySet[ReviewTable]) -> Iterator[tuple[ReviewTable, ReviewRo
         yield row.table, row
 
 
+def _row_cells(table: ReviewTable, row: ReviewRow) -> list[Any]:
+    return row_values(table, row, department=_department_of(table), manager=_manager_of(table))
+
+
 def csv_lines(tables: QuerySet[ReviewTable]) -> Iterator[str]:
-    """CSV text, one objective row per line, UTF-8 with BOM so Excel reads Chinese."""
+    """CSV text, one objective row per line, UTF-8 with BOM so Excel reads Chinese.
+
+    Headers and states in the active language, completion as ``80%``, moments in
+    the organisation's time zone (``export_columns``).
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer)
 
@@ -182,17 +210,59 @@ def csv_lines(tables: QuerySet[ReviewTable]) -> Iterator[str]:
         return value
 
     yield "\ufeff"
-    writer.writerow(ROW_HEADERS)
+    writer.writerow(row_headers())
     yield flush()
     for table, row in _rows(tables):
-        values = _row_values(table, row)
-        writer.writerow(
-            [
-                v.isoformat() if isinstance(v, dt.date) else safe_cell("" if v is None else v)
-                for v in values
-            ]
-        )
+        writer.writerow([csv_cell(safe_cell(value)) for value in _row_cells(table, row)])
         yield flush()
+
+
+class _SheetWriter:
+    """Writes ``export_columns`` cells into an XlsxWriter workbook with their formats:
+    months ``yyyy-mm``, days ``yyyy-mm-dd``, moments local ``yyyy-mm-dd hh:mm``, and
+    percentages as numbers shown with ``%``."""
+
+    def __init__(self, workbook: Any) -> None:
+        self.workbook = workbook
+        self.bold = workbook.add_format({"bold": True, "bg_color": "#E9ECEF", "border": 1})
+        self.month = workbook.add_format({"num_format": "yyyy-mm"})
+        self.day = workbook.add_format({"num_format": "yyyy-mm-dd"})
+        self.moment = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+        self.number = workbook.add_format({"num_format": "#,##0.##"})
+        self.percent = {
+            0: workbook.add_format({"num_format": "0%"}),
+            1: workbook.add_format({"num_format": "0.0%"}),
+        }
+
+    def sheet(self, name: str, headers: list[str], widths: Iterable[int]) -> Any:
+        sheet = self.workbook.add_worksheet(name)
+        for column, (title, width) in enumerate(zip(headers, widths, strict=True)):
+            sheet.write_string(0, column, title, self.bold)
+            sheet.set_column(column, column, width)
+        sheet.freeze_panes(1, 0)
+        return sheet
+
+    def cells(self, sheet: Any, line: int, values: list[Any]) -> None:
+        for column, value in enumerate(values):
+            if value is None or value == "":
+                continue
+            if isinstance(value, Percent):
+                # The rounded percentage itself, so the cell shows what the page shows.
+                share = float(value.value / 100)
+                sheet.write_number(line, column, share, self.percent[min(value.places, 1)])
+            elif isinstance(value, Month):
+                moment = dt.datetime.combine(value.day, dt.time())
+                sheet.write_datetime(line, column, moment, self.month)
+            elif isinstance(value, dt.datetime):
+                sheet.write_datetime(line, column, local_moment(value), self.moment)
+            elif isinstance(value, dt.date):
+                sheet.write_datetime(line, column, dt.datetime.combine(value, dt.time()), self.day)
+            elif isinstance(value, bool):
+                sheet.write_string(line, column, str(value))
+            elif isinstance(value, int | float | Decimal):
+                sheet.write_number(line, column, float(value), self.number)
+            else:
+                sheet.write_string(line, column, str(safe_cell(value)))
 
 
 def write_xlsx(
@@ -205,109 +275,39 @@ def write_xlsx(
 ) -> int:
     """The Rows, Tables, Inquiries and Results sheets; returns the number of rows written.
 
-    ``on_progress`` is told how many objective rows are written, every 2,000.
-    ``results`` (``result_selectors.export_results``) fill the Results sheet, one
-    line per cycle result, their rating columns only where ``reader`` may export
-    them (``export_sees_ratings``; ``None``: a command, everything).
+    Headers and states in the active language (``export_columns``). ``on_progress``
+    is told how many objective rows are written, every 2,000. ``results``
+    (``result_selectors.export_results``) fill the Results sheet, one line per cycle
+    result, their rating columns only where ``reader`` may export them
+    (``export_sees_ratings``; ``None``: a command, everything).
     """
     workbook = xlsxwriter.Workbook(
         target, {"constant_memory": True, "strings_to_formulas": False, "in_memory": False}
     )
-    bold = workbook.add_format({"bold": True, "bg_color": "#E9ECEF", "border": 1})
-    month_format = workbook.add_format({"num_format": "yyyy-mm"})
-    date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
-    number_format = workbook.add_format({"num_format": "#,##0.00"})
-
-    def header(sheet: Any, names: Iterable[str], widths: Iterable[int]) -> None:
-        for column, (name, width) in enumerate(zip(names, widths, strict=True)):
-            sheet.write_string(0, column, name, bold)
-            sheet.set_column(column, column, width)
-        sheet.freeze_panes(1, 0)
-
-    rows_sheet = workbook.add_worksheet("Rows")
-    header(rows_sheet, ROW_HEADERS, (24, 11, 20, 20, 9, 11, 36, 8, 12, 12, 12, 48, 48))
+    writer = _SheetWriter(workbook)
+    headers = row_headers()
+    rows_sheet = writer.sheet(
+        "Rows", headers, (24, 11, 20, 20, 9, 14, 36, 8, 8, 12, 12, 12, 48, 48, 17, 17)
+    )
     count = 0
     for count, (table, row) in enumerate(_rows(tables), start=1):
         if on_progress is not None and count % 2000 == 0:
             on_progress(count)
-        for column, value in enumerate(_row_values(table, row)):
-            if value is None:
-                continue
-            if isinstance(value, dt.date):
-                rows_sheet.write_datetime(
-                    count, column, dt.datetime.combine(value, dt.time()), month_format
-                )
-            elif isinstance(value, float):
-                rows_sheet.write_number(count, column, value, number_format)
-            elif isinstance(value, int):
-                rows_sheet.write_number(count, column, value)
-            else:
-                rows_sheet.write_string(count, column, str(safe_cell(value)))
-    rows_sheet.autofilter(0, 0, max(count, 1), len(ROW_HEADERS) - 1)
+        writer.cells(rows_sheet, count, _row_cells(table, row))
+    rows_sheet.autofilter(0, 0, max(count, 1), len(headers) - 1)
 
-    tables_sheet = workbook.add_worksheet("Tables")
-    table_headers = (
-        "subject",
-        "kind",
-        "department",
-        "manager",
-        "month",
-        "status",
-        "deadline",
-        "submitted_at",
-        "finalised_at",
-        "summary",
-        "reviewer_summary",
-        "suggestions",
-        "expectations",
-        "rating",
+    headers = table_headers()
+    tables_sheet = writer.sheet(
+        "Tables", headers, (24, 11, 20, 20, 9, 14, 11, 17, 17, 48, 48, 40, 40, 18)
     )
-    header(tables_sheet, table_headers, (24, 11, 20, 20, 9, 11, 11, 17, 17, 48, 48, 40, 40, 18))
     index = 0
     for index, table in enumerate(tables.iterator(chunk_size=2000), start=1):
-        values: list[Any] = [
-            table.subject_name,
-            "department" if table.department_id else "employee",
-            _department_of(table),
-            _manager_of(table),
-            table.month,
-            table.status,
-            table.deadline,
-            table.submitted_at,
-            table.finalised_at,
-            table.summary,
-            table.reviewer_summary,
-            table.suggestions,
-            table.expectations,
-            table.rating,
-        ]
-        for column, value in enumerate(values):
-            if value in (None, ""):
-                continue
-            if isinstance(value, dt.datetime):
-                naive = value.astimezone(dt.UTC).replace(tzinfo=None)
-                tables_sheet.write_datetime(index, column, naive, date_format)
-            elif isinstance(value, dt.date):
-                fmt = month_format if column == table_headers.index("month") else date_format
-                tables_sheet.write_datetime(
-                    index, column, dt.datetime.combine(value, dt.time()), fmt
-                )
-            else:
-                tables_sheet.write_string(index, column, str(safe_cell(value)))
-    tables_sheet.autofilter(0, 0, max(index, 1), len(table_headers) - 1)
+        cells = table_values(table, department=_department_of(table), manager=_manager_of(table))
+        writer.cells(tables_sheet, index, cells)
+    tables_sheet.autofilter(0, 0, max(index, 1), len(headers) - 1)
 
-    inquiries_sheet = workbook.add_worksheet("Inquiries")
-    inquiry_headers = (
-        "subject",
-        "month",
-        "asked_by",
-        "asked_at",
-        "question",
-        "answer",
-        "answered_by",
-        "kind",
-    )
-    header(inquiries_sheet, inquiry_headers, (24, 9, 20, 17, 48, 48, 20, 12))
+    headers = inquiry_headers()
+    inquiries_sheet = writer.sheet("Inquiries", headers, (24, 9, 20, 17, 48, 48, 20, 16))
     inquiries = (
         Inquiry.objects.filter(table__in=tables.values("pk"))
         .select_related("table__employee", "table__department", "asked_by", "answered_by")
@@ -315,41 +315,20 @@ def write_xlsx(
     )
     line = 0
     for line, inquiry in enumerate(inquiries.iterator(chunk_size=2000), start=1):
-        inquiries_sheet.write_string(line, 0, inquiry.table.subject_name)
-        inquiries_sheet.write_datetime(
-            line, 1, dt.datetime.combine(inquiry.table.month, dt.time()), month_format
-        )
-        inquiries_sheet.write_string(line, 2, inquiry.asked_by.full_name)
-        inquiries_sheet.write_datetime(
-            line, 3, inquiry.asked_at.astimezone(dt.UTC).replace(tzinfo=None), date_format
-        )
-        inquiries_sheet.write_string(line, 4, str(safe_cell(inquiry.question)))
-        if inquiry.answer:
-            inquiries_sheet.write_string(line, 5, str(safe_cell(inquiry.answer)))
-        if inquiry.answered_by:
-            inquiries_sheet.write_string(line, 6, inquiry.answered_by.full_name)
-        inquiries_sheet.write_string(line, 7, inquiry.kind)  # question / suggestion
-    inquiries_sheet.autofilter(0, 0, max(line, 1), len(inquiry_headers) - 1)
+        writer.cells(inquiries_sheet, line, inquiry_values(inquiry))
+    inquiries_sheet.autofilter(0, 0, max(line, 1), len(headers) - 1)
 
-    results_sheet = workbook.add_worksheet("Results")
-    widths = (10, 24, 11, 20, 20, 12, 13, 20, 20, 20, 17, 48, 17, 48, 9)
-    header(results_sheet, RESULT_HEADERS, widths)
+    headers = result_headers()
+    results_sheet = writer.sheet(
+        "Results", headers, (10, 24, 11, 20, 20, 12, 13, 20, 20, 20, 17, 48, 17, 48, 9)
+    )
     line = 0
     for line, result in enumerate(
         results.iterator(chunk_size=2000) if results is not None else [], start=1
     ):
-        cells = result_export_values(result, ratings=export_sees_ratings(reader, result))
-        for column, value in enumerate(cells):
-            if value in (None, ""):
-                continue
-            if isinstance(value, dt.datetime):
-                naive = value.astimezone(dt.UTC).replace(tzinfo=None)
-                results_sheet.write_datetime(line, column, naive, date_format)
-            elif isinstance(value, float):
-                results_sheet.write_number(line, column, value)
-            else:
-                results_sheet.write_string(line, column, str(safe_cell(value)))
-    results_sheet.autofilter(0, 0, max(line, 1), len(RESULT_HEADERS) - 1)
+        cells = result_values(result, ratings=export_sees_ratings(reader, result))
+        writer.cells(results_sheet, line, cells)
+    results_sheet.autofilter(0, 0, max(line, 1), len(headers) - 1)
     workbook.close()
     return count
 
@@ -374,8 +353,15 @@ EXPORT_DAYS = 2
 
 
 def export_job_request(*, actor: User, params: dict[str, Any], total: int) -> ExportJob:
-    """Record a large export and hand it to the worker once the transaction commits."""
-    job = ExportJob.objects.create(requester=actor, params=params, total=total)
+    """Record a large export and hand it to the worker once the transaction commits.
+
+    The job keeps the requester's language of the moment (``params["language"]``):
+    the worker writes the file's headers, states and name in it.
+    """
+    language = params.get("language") or translation.get_language() or actor.preferred_language
+    job = ExportJob.objects.create(
+        requester=actor, params={**params, "language": language}, total=total
+    )
     enqueue_on_commit("reviews.tasks.export_build", job.pk)
     return job
 
@@ -406,14 +392,13 @@ def export_job_build(*, job_id: int) -> None:
         job.attempts += 1
         job.heartbeat_at = timezone.now()
         job.save(update_fields=["status", "attempts", "heartbeat_at"])
+    with translation.override(job.params.get("language") or job.requester.preferred_language):
+        _export_job_write(job)
+
+
+def _export_job_write(job: ExportJob) -> None:
     params = job.params
-    spec = ExportFilter(
-        month_from=dt.date.fromisoformat(params["month_from"]),
-        month_to=dt.date.fromisoformat(params["month_to"]),
-        cycle_id=params.get("cycle_id"),
-        department_id=params.get("department_id"),
-        status=params.get("status", ""),
-    )
+    spec = ExportFilter.from_params(params)
     folder = Path(django_settings.MEDIA_ROOT) / "exports"
     folder.mkdir(parents=True, exist_ok=True)
     name = f"review-tables-{job.pk}-{timezone.now():%Y%m%d%H%M%S}.xlsx"
@@ -451,6 +436,7 @@ def export_job_build(*, job_id: int) -> None:
             progress=rows,
             total=max(rows, 1),
             file_name=name,
+            params={**params, "download_name": spec.file_name("xlsx")},
             finished_at=timezone.now(),
             expires_at=expires_at,
         )

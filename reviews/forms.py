@@ -271,6 +271,7 @@ class ExportForm(forms.Form):
         choices=[("", _("Any"))] + list(ReviewTable.Status.choices),
         required=False,
     )
+    late = forms.BooleanField(label=_("Late tables only"), required=False)
     format = forms.ChoiceField(
         label=_("Format"),
         choices=[("xlsx", "XLSX (Excel)"), ("csv", "CSV"), ("pdf", "PDF")],

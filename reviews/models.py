@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.links import pk_url
 from accounts.models import Department, OrgRecord, User
+from accounts.rounding import percent_of
 from coaching.checkpoint_models import Checkpoint
 from plans.models import AppraisalCycle, Measure, Objective
 
@@ -232,7 +233,8 @@ class ReviewRow(models.Model):
         """Actual as a share of the month's plan, in percent."""
         if self.actual is None or not self.planned:
             return None
-        return int((self.actual / self.planned * 100).quantize(Decimal(1)))
+        share = percent_of(self.actual, self.planned)
+        return None if share is None else int(share)
 
     @property
     def gap(self) -> Decimal | None:
@@ -355,7 +357,7 @@ class ReviewEvent(models.Model):
         verbose_name_plural = _("review events")
 
     def __str__(self) -> str:
-        return f"{self.table} · {self.kind} · {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.table} · {self.kind} · {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
 
     @property
     def from_label(self) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -226,25 +225,6 @@ def own_published_results(user: User) -> list[CycleResult]:
     )
 
 
-RESULT_HEADERS = (
-    "cycle",
-    "subject",
-    "kind",
-    "department",
-    "manager",
-    "weighted_completion_percent",
-    "state",
-    "proposed_rating",
-    "final_rating",
-    "proposed_by",
-    "proposed_at",
-    "comment",
-    "acknowledged_at",
-    "person_comment",
-    "published",
-)
-
-
 def export_results(
     user: User | None, *, cycle_id: int | None, month_from: dt.date, month_to: dt.date,
     department_id: int | None,
@@ -267,38 +247,6 @@ def export_results(
     return results.select_related(
         "home_department", "line_manager", "proposed_by", "cycle__calibration"
     ).order_by("cycle__end_date", "home_department__name", "employee__full_name", "pk")
-
-
-def result_state(result: CycleResult) -> str:
-    """``not_proposed`` / ``proposed`` / ``acknowledged``."""
-    if result.acknowledged_at is not None:
-        return "acknowledged"
-    return "proposed" if result.proposed_at is not None else "not_proposed"
-
-
-def result_export_values(result: CycleResult, *, ratings: bool) -> tuple[Any, ...]:
-    """One *Results* line; the rating columns left empty unless ``ratings`` (before
-    publication only HR and the calibration's participants export them)."""
-    calibration = getattr(result.cycle, "calibration", None)
-    published = calibration is not None and calibration.published_at is not None
-    department = result.home_department or result.department
-    return (
-        result.cycle.name,
-        result.employee.full_name if result.employee else str(result.department),
-        "department" if result.department_id else "employee",
-        department.name if department else "",
-        result.line_manager.full_name if result.line_manager else "",
-        float(result.completion) if result.completion is not None else None,
-        result_state(result),
-        rating_label(result.proposed_rating) if ratings else "",
-        rating_label(result.final_rating) if ratings else "",
-        result.proposed_by.full_name if result.proposed_by else "",
-        result.proposed_at,
-        result.proposed_comment if ratings else "",
-        result.acknowledged_at,
-        result.person_comment,
-        "yes" if published else "no",
-    )
 
 
 def export_sees_ratings(user: User | None, result: CycleResult) -> bool:

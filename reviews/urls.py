@@ -11,6 +11,7 @@ from reviews.views import (
     lists,
     people,
     results,
+    table_index,
     tables,
 )
 
@@ -47,6 +48,7 @@ urlpatterns = [
         calibration.calibration_adjust,
         name="calibration_adjust",
     ),
+    path("all/", table_index.table_index, name="table_index"),
     path("export/", exports.export_page, name="export"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("export/jobs/<int:pk>/", exports.export_job_status, name="export_job"),

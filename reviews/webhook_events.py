@@ -7,6 +7,7 @@ status, deadline, completion and link — never the text of a return's comment.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.urls import reverse
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.integration_models import WebhookEvent
 from accounts.models import User
+from accounts.rounding import round_int
 from accounts.webhook_events import WebhookCall, day_param, month_param
 from reviews.models import ExportJob, ReviewTable
 
@@ -43,8 +45,8 @@ def table_completion(table: ReviewTable) -> int | None:
     if not rows:
         return None
     if not weight:
-        return round(sum(row.completion or 0 for row in rows) / len(rows))
-    return round(sum((row.completion or 0) * row.weight for row in rows) / weight)
+        return round_int(Decimal(sum(row.completion or 0 for row in rows)) / len(rows))
+    return round_int(Decimal(sum((row.completion or 0) * row.weight for row in rows)) / weight)
 
 
 def review_table_data(table: ReviewTable, *, actor: User | None = None) -> dict[str, Any]:

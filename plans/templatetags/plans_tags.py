@@ -6,7 +6,7 @@ and an ``{% include %}`` per value costs more than the rest of the row.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from html import escape
 from typing import Any
 
@@ -15,6 +15,7 @@ from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from accounts.rounding import round_half_up
 from plans.permissions import can_open_carried_origin
 from plans.selectors import plan_for
 
@@ -26,7 +27,7 @@ CENT = Decimal("0.01")
 
 def _number(value: Decimal) -> str:
     """Like ``floatformat:"-2"`` (two decimals, none for a whole number), in a third of the time."""
-    rounded = value.quantize(CENT, rounding=ROUND_HALF_UP)
+    rounded = round_half_up(value, 2)
     if rounded == rounded.to_integral_value():
         return str(int(rounded))
     return f"{rounded:.2f}".replace(".", str(get_format("DECIMAL_SEPARATOR")))

@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, Stream
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -43,7 +44,7 @@ def _pdf_response(pages: list[dict[str, Any]], filename: str) -> HttpResponse:
     except RuntimeError as error:
         return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename) or ""
     return response
 
 
@@ -72,10 +73,11 @@ def export_page(request: HttpRequest) -> HttpResponseBase:
     data = form.cleaned_data
     spec = ExportFilter.from_form(data)
     tables = export_tables(user, spec)
-    stem = f"review-tables-{spec.month_from:%Y-%m}"
     if data["format"] == "csv":
         streamed = StreamingHttpResponse(csv_lines(tables), content_type="text/csv; charset=utf-8")
-        streamed["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
+        streamed["Content-Disposition"] = (
+            content_disposition_header(True, spec.file_name("csv")) or ""
+        )
         return streamed
     if data["format"] == "pdf":
         chosen = list(tables[: PDF_MAX_TABLES + 1])
@@ -86,7 +88,7 @@ def export_page(request: HttpRequest) -> HttpResponseBase:
                 % {"max": PDF_MAX_TABLES},
             )
             return render(request, "reviews/export.html", {"form": form, "jobs": jobs})
-        return _pdf_response([table_contents(t).context() for t in chosen], f"{stem}.pdf")
+        return _pdf_response([table_contents(t).context() for t in chosen], spec.file_name("pdf"))
     count = tables.count()
     if count > ASYNC_EXPORT_TABLES:
         export_job_request(
@@ -113,7 +115,7 @@ def export_page(request: HttpRequest) -> HttpResponseBase:
         department_id=spec.department_id,
     )
     write_xlsx(tables, buffer, results=results, reader=user)
-    return _xlsx_response(buffer.getvalue(), f"{stem}.xlsx")
+    return _xlsx_response(buffer.getvalue(), spec.file_name("xlsx"))
 
 
 def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
@@ -121,7 +123,7 @@ def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
         content,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename) or ""
     return response
 
 
@@ -156,4 +158,6 @@ def export_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     path = Path(settings.MEDIA_ROOT) / "exports" / job.file_name
     if not path.exists():
         raise Http404
-    return FileResponse(path.open("rb"), as_attachment=True, filename=job.file_name)
+    # Named after its period and filter (``ExportFilter.file_name``), as the page's own file.
+    name = job.params.get("download_name") or job.file_name
+    return FileResponse(path.open("rb"), as_attachment=True, filename=name)

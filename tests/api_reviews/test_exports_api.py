@@ -8,7 +8,7 @@ import io
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from accounts.models import ApiToken
@@ -96,3 +96,18 @@ def test_nobody_but_the_requester_polls_or_downloads_a_job(request, hr, table, m
     problem(other.get(f"{START}{started['id']}/"), 404)
     problem(other.get(f"{START}{started['id']}/download/"), 404)
     assert api.get(f"{START}{started['id']}/download/").status_code == 200
+
+
+def test_an_api_export_speaks_its_callers_language(hr, table, media):
+    hr.language = "zh-hans"
+    hr.save(update_fields=["language"])
+    month = table.month.strftime("%Y-%m")
+    response = client_for(hr).post(START, {"month_from": month}, format="json")
+    assert response.json()["params"]["language"] == "zh-hans"
+    export_job_build(job_id=response.json()["id"])
+    job = ExportJob.objects.get()
+    with translation.override("zh-hans"):
+        subject = translation.gettext("Subject")
+    workbook = load_workbook(media / "exports" / job.file_name)
+    assert workbook["Rows"]["A1"].value == subject != "Subject"
+    assert job.params["download_name"] == f"review-tables_{month}.xlsx"

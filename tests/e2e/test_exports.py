@@ -47,7 +47,9 @@ def _stored_rows(month: dt.date, department: str | None = None) -> list[tuple[st
                 table__employee__department__name__in=names,
             )
         )
-    return sorted((row.table.subject_name, row.title, row.table.status) for row in rows)
+    return sorted(
+        (row.table.subject_name, row.title, row.table.get_status_display()) for row in rows
+    )
 
 
 def _export(page: Page, month: dt.date, export_format: str, department: str = "") -> None:
@@ -80,14 +82,14 @@ def test_hr_exports_a_months_tables_as_xlsx_and_csv(
     screenshot(page, "export-form")
     with page.expect_download() as xlsx_download:
         page.get_by_role("button", name="Export").click()
-    assert xlsx_download.value.suggested_filename == f"review-tables-{month:%Y-%m}.xlsx"
+    assert xlsx_download.value.suggested_filename == f"review-tables_{month:%Y-%m}_sales.xlsx"
     xlsx = tmp_path / "export.xlsx"
     xlsx_download.value.save_as(xlsx)
     sheet = load_workbook(xlsx)["Rows"]
     header, *lines = sheet.iter_rows(values_only=True)
     column = {name: index for index, name in enumerate(header)}
     exported = [
-        tuple(line[column[name]] for name in ("subject", "objective", "status")) for line in lines
+        tuple(line[column[name]] for name in ("Subject", "Objective", "Status")) for line in lines
     ]
     assert sorted(exported) == sales
 
@@ -95,10 +97,10 @@ def test_hr_exports_a_months_tables_as_xlsx_and_csv(
     _export(page, month, "csv")
     with page.expect_download() as csv_download:
         page.get_by_role("button", name="Export").click()
-    assert csv_download.value.suggested_filename == f"review-tables-{month:%Y-%m}.csv"
+    assert csv_download.value.suggested_filename == f"review-tables_{month:%Y-%m}.csv"
     csv_download.value.save_as(tmp_path / "export.csv")
     with (tmp_path / "export.csv").open(encoding="utf-8-sig", newline="") as exported_csv:
         records = list(csv.DictReader(exported_csv))
-    exported = [(r["subject"], r["objective"], r["status"]) for r in records]
+    exported = [(r["Subject"], r["Objective"], r["Status"]) for r in records]
     assert sorted(exported) == everything
-    assert {r["month"] for r in records} == {month.isoformat()}
+    assert {r["Month"] for r in records} == {f"{month:%Y-%m}"}

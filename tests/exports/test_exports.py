@@ -64,26 +64,26 @@ def export(django_app, user, *, month="2026-03", fmt="xlsx", department=None, st
 def test_xlsx_has_rows_tables_and_questions_as_typed_cells(django_app, hr, data):
     response = export(django_app, hr)
     assert response.headers["Content-Disposition"] == (
-        'attachment; filename="review-tables-2026-03.xlsx"'
+        'attachment; filename="review-tables_2026-03.xlsx"'
     )
     workbook = load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames == ["Rows", "Tables", "Inquiries", "Results"]
     rows = workbook["Rows"]
     assert rows.freeze_panes == "A2" and rows.auto_filter.ref
     header = [c.value for c in rows[1]]
-    values = {r[header.index("subject")]: r for r in rows.iter_rows(min_row=2, values_only=True)}
+    values = {r[header.index("Subject")]: r for r in rows.iter_rows(min_row=2, values_only=True)}
     rob = values["Rob Report"]
-    assert rob[header.index("month")].date() == MARCH  # a real date cell
-    assert rob[header.index("planned")] == 30 and rob[header.index("actual")] == 24
-    assert rob[header.index("completion_percent")] == 80
-    assert rob[header.index("gap_reason")].startswith("'=HYPERLINK")  # not a formula
-    assert rob[header.index("department")] == "Sales"
+    assert rob[header.index("Month")].date() == MARCH  # a real date cell
+    assert rob[header.index("Planned")] == 30 and rob[header.index("Actual")] == 24
+    assert rob[header.index("Completion")] == 0.8  # a percentage cell, shown 80%
+    assert rob[header.index("Own reasons for the gap")].startswith("'=HYPERLINK")  # not a formula
+    assert rob[header.index("Department")] == "Sales"
     assert len(values) == 2
     tables = list(workbook["Tables"].iter_rows(min_row=2, values_only=True))
     assert len(tables) == 2
     inquiries = list(workbook["Inquiries"].iter_rows(min_row=2, values_only=True))
     assert inquiries[0][0] == "Rob Report" and inquiries[0][4] == "为什么？"
-    assert inquiries[0][7] == "question"  # or "suggestion" (issue 16 §6)
+    assert inquiries[0][7] == "Question"  # or "Suggestion for improvement" (issue 16 §6)
 
 
 def test_csv_is_streamed_with_a_bom_and_no_formulas(django_app, hr, data):
@@ -92,9 +92,10 @@ def test_csv_is_streamed_with_a_bom_and_no_formulas(django_app, hr, data):
     text = response.body.decode("utf-8")
     assert text.startswith("\ufeff")
     lines = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
-    rob = next(line for line in lines if line["subject"] == "Rob Report")
-    assert rob["gap_reason"] == '\'=HYPERLINK("x") 客户推迟'
-    assert rob["planned"] == "30.0" and rob["month"] == "2026-03-01"
+    rob = next(line for line in lines if line["Subject"] == "Rob Report")
+    assert rob["Own reasons for the gap"] == '\'=HYPERLINK("x") 客户推迟'
+    assert rob["Planned"] == "30" and rob["Month"] == "2026-03"
+    assert rob["Completion"] == "80%" and rob["Status"] == "Draft"
 
 
 def test_pdf_of_one_table_and_of_a_month(django_app, hr, data):

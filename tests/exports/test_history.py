@@ -124,7 +124,7 @@ def who_when(records: list[dict[str, object]]) -> set[tuple[object, str]]:
     def month(value: object) -> str:
         return value.strftime("%Y-%m") if isinstance(value, dt.date) else str(value)[:7]
 
-    return {(record["subject"], month(record["month"])) for record in records}
+    return {(record["Subject"], month(record["Month"])) for record in records}
 
 
 def completion(django_app, user, month: str, department: str | None = None) -> dict[str, int]:
@@ -153,16 +153,16 @@ def test_hrs_export_places_each_month_under_the_department_and_manager_of_the_ti
 ):
     rows = sheet_records(export(django_app, hr).body)
     robs = {
-        record["month"].strftime("%Y-%m"): (record["department"], record["manager"])
+        record["Month"].strftime("%Y-%m"): (record["Department"], record["Manager"])
         for record in rows
-        if record["subject"] == "Rob Mover"
+        if record["Subject"] == "Rob Mover"
     }
     assert robs == {"2026-10": ("Sales East", "Erin East"), "2026-11": ("Sales West", "Wes West")}
     tables = sheet_records(export(django_app, hr).body, "Tables")
     zoes = {
-        (t["month"].strftime("%Y-%m"), t["department"])
+        (t["Month"].strftime("%Y-%m"), t["Department"])
         for t in tables
-        if t["subject"] == "Zoe Mover"
+        if t["Subject"] == "Zoe Mover"
     }
     assert zoes == {("2026-10", "Sales West"), ("2026-11", "Sales East")}
 
@@ -170,10 +170,10 @@ def test_hrs_export_places_each_month_under_the_department_and_manager_of_the_ti
         csv.DictReader(io.StringIO(export(django_app, hr, fmt="csv").body.decode("utf-8-sig")))
     )
     assert {
-        (line["month"], line["department"], line["manager"])
+        (line["Month"], line["Department"], line["Manager"])
         for line in lines
-        if line["subject"] == "Rob Mover"
-    } == {("2026-10-01", "Sales East", "Erin East"), ("2026-11-01", "Sales West", "Wes West")}
+        if line["Subject"] == "Rob Mover"
+    } == {("2026-10", "Sales East", "Erin East"), ("2026-11", "Sales West", "Wes West")}
 
 
 def test_a_department_filter_over_several_months_gives_who_was_in_it_each_month(

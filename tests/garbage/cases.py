@@ -588,6 +588,8 @@ CASES: list[Case] = [
         },
     ),
     Case("reviews:dashboard", "hr", reads=("page",)),
+    # HR's page of every review table (issue 20 §3): its filters, paged.
+    Case("reviews:table_index", "hr", reads=("page",)),
     # Calibration (issue 17 §4).
     Case("reviews:calibration_list", "hr", form=False),
     Case(

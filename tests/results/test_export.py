@@ -31,7 +31,7 @@ def results_sheet(django_app, user, cycle) -> dict[str, dict[str, object]]:
     sheet = load_workbook(io.BytesIO(response.body))["Results"]
     header = [str(cell.value) for cell in sheet[1]]
     return {
-        str(row[header.index("subject")]): dict(zip(header, row, strict=True))
+        str(row[header.index("Subject")]): dict(zip(header, row, strict=True))
         for row in sheet.iter_rows(min_row=2, values_only=True)
     }
 
@@ -40,12 +40,12 @@ def test_hr_exports_every_result_with_its_rating_in_words(django_app, hr, propos
     lines = results_sheet(django_app, hr, last_year)
     assert set(lines) == {"Rob Report", "Ivy Indirect", "Paul Peer", "Sales"}
     rob = lines["Rob Report"]
-    assert rob["cycle"] == last_year.name and rob["department"] == "Sales"
-    assert rob["manager"] == "Maria Manager" and rob["weighted_completion_percent"] == 50
-    assert rob["state"] == "proposed" and rob["proposed_rating"] == "Exceeds expectations"
-    assert rob["final_rating"] == "Exceeds expectations" and rob["comment"] == "Two key accounts"
-    assert rob["published"] == "no"
-    assert lines["Ivy Indirect"]["state"] == "not_proposed"
+    assert rob["Cycle"] == last_year.name and rob["Department"] == "Sales"
+    assert rob["Manager"] == "Maria Manager" and rob["Weighted completion"] == 0.5
+    assert rob["State"] == "Proposed" and rob["Proposed rating"] == "Exceeds expectations"
+    assert rob["Final rating"] == "Exceeds expectations" and rob["Comment"] == "Two key accounts"
+    assert rob["Published"] == "No"
+    assert lines["Ivy Indirect"]["State"] == "Not proposed"
 
 
 def test_a_manager_exports_her_chain_without_ratings_until_published(
@@ -53,11 +53,11 @@ def test_a_manager_exports_her_chain_without_ratings_until_published(
 ):
     lines = results_sheet(django_app, manager, last_year)
     assert set(lines) == {"Rob Report", "Ivy Indirect"}
-    assert lines["Rob Report"]["proposed_rating"] is None and lines["Rob Report"]["comment"] is None
-    assert lines["Rob Report"]["state"] == "proposed"
+    assert lines["Rob Report"]["Proposed rating"] is None and lines["Rob Report"]["Comment"] is None
+    assert lines["Rob Report"]["State"] == "Proposed"
     publish(last_year)
     lines = results_sheet(django_app, manager, last_year)
-    assert lines["Rob Report"]["final_rating"] == "Exceeds expectations"
+    assert lines["Rob Report"]["Final rating"] == "Exceeds expectations"
 
 
 def test_a_participant_exports_the_ratings_of_her_chain(

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from reviews.selectors import jobs_status
 
@@ -22,14 +23,19 @@ class Command(BaseCommand):
             if last is None:
                 self.stdout.write(f"{job.name:<22} never ran")
             else:
+                started = timezone.localtime(last.started_at)  # the organisation's time
                 self.stdout.write(
-                    f"{job.name:<22} {last.started_at:%Y-%m-%d %H:%M} {last.outcome:<7} "
+                    f"{job.name:<22} {started:%Y-%m-%d %H:%M} {last.outcome:<7} "
                     f"{last.detail.splitlines()[0] if last.detail else ''}"
                 )
         for label, count in status.pending:
             self.stdout.write(f"Pending: {label}: {count}")
         for channel in status.outbox.channels:
-            oldest = f", oldest {channel.oldest:%Y-%m-%d %H:%M}" if channel.oldest else ""
+            oldest = (
+                f", oldest {timezone.localtime(channel.oldest):%Y-%m-%d %H:%M}"
+                if channel.oldest
+                else ""
+            )
             self.stdout.write(
                 f"Outbox {channel.channel}: {channel.waiting} waiting ({channel.retrying} after a "
                 f"failure{oldest}), {channel.gave_up_this_week} given up this week"

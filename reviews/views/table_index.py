@@ -1,0 +1,40 @@
+"""HR's page of every review table of the organisation, filtered and paged, from which
+the exports of the same filter start (issue 20 §3)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from accounts.http import user_of
+from accounts.selectors import user_roles
+from reviews.permissions import require
+from reviews.table_index import TableIndexFilterForm, export_links, organisation_tables
+
+PER_PAGE = 50
+
+
+@login_required
+def table_index(request: HttpRequest) -> HttpResponse:
+    """HR only (403 for others, as HR's other pages answer)."""
+    require(user_roles(user_of(request)).is_hr)
+    form = TableIndexFilterForm(request.GET)
+    tables = organisation_tables(
+        month=form.value("month"),
+        cycle=form.value("cycle"),
+        department=form.value("department"),
+        status=form.value("status") or "",
+        late=bool(form.value("late")),
+    )
+    page = Paginator(tables, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reviews/table_index.html",
+        {
+            "form": form,
+            "page": page,
+            "exports": export_links(form, tables) if page.paginator.count else {},
+        },
+    )
