@@ -35,7 +35,7 @@ def _datetime_at(moment: dt.datetime) -> type[dt.datetime]:
 
     class ClockDatetime(_REAL, metaclass=_SameAsDatetime):
         @classmethod
-        def now(cls, tz: dt.tzinfo | None = None) -> dt.datetime:
+        def now(cls, tz: dt.tzinfo | None = None) -> dt.datetime:  # type: ignore[override]
             current = moment + dt.timedelta(seconds=time.monotonic() - started)
             return current.astimezone(tz) if tz else current.astimezone().replace(tzinfo=None)
 
@@ -64,7 +64,7 @@ def demo_clock(moment: dt.datetime) -> Iterator[dt.datetime]:
         yield moment
     finally:
         timezone.datetime = previous  # type: ignore[attr-defined]
-        pending = connection.run_on_commit
+        pending: list[Any] = connection.run_on_commit
         for index in range(registered, len(pending)):
             savepoints, func, robust = pending[index]
             pending[index] = (savepoints, _under(moment, func), robust)

@@ -54,6 +54,6 @@ def demo_results_seed(*, today: dt.date | None = None) -> None:
             actor=priya,
             result_id=result.pk,
             rating=scale[index],
-            comment=COMMENTS[index].format(first=result.employee.full_name.split()[0]),
+            comment=COMMENTS[index].format(first=str(result.employee).split()[0]),
             version=result.version,
         )

@@ -86,7 +86,8 @@ def _moments(table: ReviewTable, count: int, who: str) -> list[dt.datetime]:
 def _fill(table: ReviewTable, who: str) -> tuple[list[str], list[str]]:
     """Fill a draft the way its assessee would: actuals, reasons, summary, plan.
     Returns the titles on plan and those behind."""
-    on_plan, behind = [], []
+    on_plan: list[str] = []
+    behind: list[str] = []
     for row in table.rows.all():
         if row.actual is None:
             row.actual = row.planned if row.planned is not None else Decimal(0)

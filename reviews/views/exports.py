@@ -84,7 +84,8 @@ def export_page(request: HttpRequest) -> HttpResponseBase:
         request.GET if submitted else None, initial=None if submitted else request.GET.dict()
     )
     jobs = export_jobs_of(user)
-    page = {"form": form, "jobs": jobs, "pdf_missing": pdf_missing_reason()}
+    pdf_missing = pdf_missing_reason()
+    page = {"form": form, "jobs": jobs, "pdf_missing": pdf_missing}
     if not form.is_bound or not form.is_valid():
         return render(request, "reviews/export.html", page)
     data = form.cleaned_data
@@ -95,8 +96,8 @@ def export_page(request: HttpRequest) -> HttpResponseBase:
         streamed = StreamingHttpResponse(csv_lines(tables), content_type="text/csv; charset=utf-8")
         streamed["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
         return streamed
-    if data["format"] == "pdf" and page["pdf_missing"]:
-        form.add_error("format", page["pdf_missing"])
+    if data["format"] == "pdf" and pdf_missing:
+        form.add_error("format", pdf_missing)
         return render(request, "reviews/export.html", page)
     if data["format"] == "pdf":
         chosen = list(tables[: PDF_MAX_TABLES + 1])
