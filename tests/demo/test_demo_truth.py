@@ -100,6 +100,8 @@ def test_no_two_demo_texts_of_a_kind_are_the_same(demo, model, field, filters):
     texts = texts_of(klass, field, **filters)
     assert len([text for text in texts if text.strip()]) >= 1 or model == "CycleResult"
     assert repeated(texts) == {}
+    # Told apart by their words, not by a number added at the end.
+    assert [text for text in texts if re.search(r" \(\d+\)$", text)] == []
 
 
 def test_the_demo_has_gap_reasons_questions_and_notes_to_read(demo):
@@ -319,3 +321,21 @@ def test_the_demo_s_people_are_real_people(demo):
     """Sanity of the replay: the demo's accounts exist and the seed made its steps."""
     assert User.objects.filter(email="daniel.kim@example.com").exists()
     assert re.search(r"\w", " ".join(texts_of(ReviewTable, "summary")))
+
+
+def test_every_checkpoint_talk_and_fact_of_the_demo_is_its_coach_s(demo):
+    """A checkpoint is answered by the subject's coach; a fact recorded by the manager."""
+    from coaching.checkpoint_models import Checkpoint
+    from coaching.checkpoints import can_answer_checkpoint
+    from coaching.facts import PerformanceFact, can_edit_fact
+
+    answered = Checkpoint.objects.exclude(answered_by=None).select_related(
+        "answered_by", "objective__cycle", "objective__employee", "objective__department"
+    )
+    assert answered
+    for checkpoint in answered:
+        assert can_answer_checkpoint(checkpoint.answered_by, checkpoint), checkpoint
+    facts = PerformanceFact.objects.select_related("author", "employee")
+    assert facts
+    for fact in facts:
+        assert can_edit_fact(fact.author, fact), fact.observed

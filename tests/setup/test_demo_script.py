@@ -43,6 +43,22 @@ def test_the_makefile_installs_only_what_running_needs_for_the_demo():
     assert "-e '.[dev]'" in checks
 
 
+def test_site_url_follows_port_unless_set():
+    """E-mail links point at the port the demo serves on."""
+    code = "from django.conf import settings; print(settings.PORT, settings.SITE_URL)"
+    env = {**os.environ, "PORT": "8123", "DJANGO_SETTINGS_MODULE": "config.settings"}
+    env.pop("SITE_URL", None)
+    shown = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert shown == ["8123", "http://127.0.0.1:8123"]
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
