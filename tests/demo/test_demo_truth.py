@@ -27,6 +27,8 @@ from plans.months import first_of_next_month
 from reviews.models import CycleResult, Inquiry, ReviewEvent, ReviewTable, WorkPlanItem
 from reviews.permissions import table_access, tables_visible_to
 
+# Marked so that the test database is set up (the module's seed goes into it).
+pytestmark = pytest.mark.django_db
 Status = ReviewTable.Status
 # The step a person takes to move a table from one status to another.
 ACTIONS = {
@@ -48,6 +50,7 @@ def demo(django_db_setup, django_db_blocker) -> Iterator[dt.datetime]:
     seed finished."""
     hashers = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
     with django_db_blocker.unblock(), hashers, transaction.atomic():
+        assert str(transaction.get_connection().settings_dict["NAME"]).startswith("test_")
         with transaction.atomic():
             call_command("seed_demo", stdout=io.StringIO())
         # The notifications are written when the seed commits: run its callbacks.
