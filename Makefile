@@ -3,7 +3,14 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
+# Two install stamps: running the app needs only the package (`make demo`); the checks
+# (test, lint, types) also need its dev extra. Each changes with pyproject.toml.
+HASH := $(shell cat pyproject.toml | md5sum | cut -c1-12)
+STAMP := $(VENV)/.installed-$(HASH)
+DEV_STAMP := $(VENV)/.installed-dev-$(HASH)
+# The demo's web server listens on PORT (scripts/demo.sh prints its addresses with it).
+PORT ?= 8000
+export PORT
 
 # Tests talk to real servers; override either to point elsewhere.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/coaching_cycles
@@ -12,16 +19,22 @@ TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
 # a test file stays on one worker, so its module fixtures (the seeded crawl) run once.
 PYTEST_ARGS ?= -n auto --maxprocesses=4 --dist loadfile
 
-.PHONY: demo test install messages compilemessages lint types pytest clean bench-data bench
+.PHONY: demo test install install-dev messages compilemessages lint types pytest clean bench-data bench
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip setuptools wheel
+	$(PY) -m pip install --quiet -e .
+	rm -f $(filter-out $(STAMP) $(DEV_STAMP),$(wildcard $(VENV)/.installed-*)) && touch $(STAMP)
+
+$(DEV_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet -e '.[dev]'
-	rm -f $(VENV)/.installed-* && touch $(STAMP)
+	touch $(DEV_STAMP)
 
 install: $(STAMP)
+
+install-dev: $(DEV_STAMP)
 
 # Compiling needs GNU gettext (msgfmt); the compiled catalogues are also committed,
 # so a machine without it still shows both languages.
@@ -37,14 +50,14 @@ demo: $(STAMP) compilemessages
 	$(PY) manage.py seed_demo
 	./scripts/demo.sh
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-types: $(STAMP)
+types: $(DEV_STAMP)
 	$(VENV)/bin/mypy .
 
-pytest: $(STAMP) compilemessages
+pytest: $(DEV_STAMP) compilemessages
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \
 	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
 	COACHING_REQUIRE_REAL_SERVICES=1 \
@@ -58,10 +71,10 @@ clean:
 # Benchmarks on a throw-away PostgreSQL database (bench/README.md): fill it, then measure.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/coaching_bench
 
-bench-data: $(STAMP)
+bench-data: $(DEV_STAMP)
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/generate.py $(BENCH_ARGS)
 
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	$(PY) -m pip install --quiet -e '.[dev,bench]'
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/run.py
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/load.py

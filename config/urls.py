@@ -2,10 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
-from config.views import home
+from config.views import favicon, home
 
 urlpatterns = [
     path("", home, name="home"),
+    path("favicon.ico", favicon, name="favicon"),
     path("accounts/", include("accounts.urls")),
     path("", include("plans.urls")),
     path("", include("coaching.urls")),

@@ -6,8 +6,9 @@ from collections import Counter
 from typing import cast
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils import timezone
 
 from accounts.models import User
@@ -21,6 +22,13 @@ from reviews.result_selectors import own_published_results, results_to_propose_c
 from reviews.selectors import WITH_ASSESSEE, in_open_cycles, tables_of_assessee, tables_to_review
 
 HOME_CHECKPOINTS = 5
+
+
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    """``/favicon.ico``, which browsers ask for on their own: the site's SVG icon."""
+    response = HttpResponseRedirect(static("favicon.svg"))
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -25,6 +25,7 @@ from coaching.feedback import (
     feedback_round_open,
 )
 from coaching.feedback_models import FeedbackParticipation, FeedbackRound
+from demo.clock import at, demo_clock
 
 HR_EMAIL = "sofia.rossi@example.com"
 CLOSED_ROUND = "Spring feedback"
@@ -66,12 +67,14 @@ def _round(
     existing = FeedbackRound.objects.filter(name=name).first()
     if existing is not None:
         return existing, False
-    feedback_round = feedback_round_create(
-        actor=hr, name=name, opens_on=opens_on, closes_on=closes_on, min_answers=3
-    )
-    feedback_round_open(
-        actor=hr, feedback_round=feedback_round, version=feedback_round.version, today=opens_on
-    )
+    # HR set it up and opened it on its opening morning.
+    with demo_clock(at(opens_on, 9)):
+        feedback_round = feedback_round_create(
+            actor=hr, name=name, opens_on=opens_on, closes_on=closes_on, min_answers=3
+        )
+        feedback_round_open(
+            actor=hr, feedback_round=feedback_round, version=feedback_round.version, today=opens_on
+        )
     return feedback_round, True
 
 
@@ -85,8 +88,10 @@ def demo_feedback_seed() -> None:
         hr, CLOSED_ROUND, today - dt.timedelta(days=75), today - dt.timedelta(days=45)
     )
     if made:
-        _answer(spring, SPRING_ANSWERS, today=spring.opens_on)
-        feedback_round_close(feedback_round=spring)
+        with demo_clock(at(spring.opens_on, 14)):
+            _answer(spring, SPRING_ANSWERS, today=spring.opens_on)
+        with demo_clock(at(spring.closes_on, 18)):
+            feedback_round_close(feedback_round=spring)
     autumn, made = _round(
         hr, OPEN_ROUND, today - dt.timedelta(days=3), today + dt.timedelta(days=14)
     )

@@ -25,8 +25,9 @@ from django.utils import timezone
 
 from accounts.models import Assignment, Department, User
 from coaching.models import ActionItem, CoachingSession, CoachingType
+from demo.clock import at, demo_clock
 from demo.plans import DemoObjective, _objective, demo_plans_seed
-from demo.reviews import _reach, demo_reviews_seed
+from demo.reviews import _reach, demo_reviews_seed, demo_table
 from plans.models import AppraisalCycle, Measure
 from plans.months import first_of_previous_month as previous_month
 from reviews.cycles import cycle_close
@@ -66,7 +67,8 @@ def demo_lifecycle_seed(*, cycle: AppraisalCycle, today: dt.date | None = None) 
     last_month = previous_month(this_month)
     since = timezone.make_aware(dt.datetime.combine(cycle.start_date, dt.time(9)))
     hr = User.objects.get(email="sofia.rossi@example.com")
-    asker = User.objects.get(email="daniel.kim@example.com")
+    # The month's changes happened on its first working morning (or now, on the 1st).
+    this_month_at = at(this_month, 9)
 
     noor = _newcomer(
         NOOR, "Noor Ahmed", "Account Executive", "Sales East", "priya.nair@example.com", since
@@ -79,18 +81,20 @@ def demo_lifecycle_seed(*, cycle: AppraisalCycle, today: dt.date | None = None) 
         _objective(cycle=cycle, spec=spec, employee=noor, author=priya, today=today)
     two_back = previous_month(last_month)
     if two_back >= cycle.start_date.replace(day=1):
-        table = review_table_for(cycle=cycle, month=two_back, employee=noor)
-        _reach(table, "finalised", noor, priya, asker)
+        table = demo_table(cycle=cycle, month=two_back, employee=noor)
+        _reach(table, "finalised", noor, priya)
     if last_month >= cycle.start_date.replace(day=1):
-        table = review_table_for(cycle=cycle, month=last_month, employee=noor)
-        _reach(table, "submitted", noor, priya, asker)
-    review_table_for(cycle=cycle, month=this_month, employee=noor)
-    person_move(
-        person=noor,
-        manager=User.objects.get(email="tom.becker@example.com"),
-        department=Department.objects.get(name="Sales West"),
-        by=hr,
-    )
+        table = demo_table(cycle=cycle, month=last_month, employee=noor)
+        _reach(table, "submitted", noor, priya)
+    with demo_clock(this_month_at):
+        review_table_for(cycle=cycle, month=this_month, employee=noor)
+    with demo_clock(this_month_at + dt.timedelta(hours=1)):
+        person_move(
+            person=noor,
+            manager=User.objects.get(email="tom.becker@example.com"),
+            department=Department.objects.get(name="Sales West"),
+            by=hr,
+        )
 
     ben = _newcomer(
         BEN,
@@ -108,24 +112,28 @@ def demo_lifecycle_seed(*, cycle: AppraisalCycle, today: dt.date | None = None) 
         author=omar,
         today=today,
     )
-    for month in (last_month, this_month):
-        if month >= cycle.start_date.replace(day=1):
-            review_table_for(cycle=cycle, month=month, employee=ben)
-    session = CoachingSession.objects.create(
-        coach=omar,
-        employee=ben,
-        held_on=today - dt.timedelta(days=20),
-        duration_minutes=15,
-        type=CoachingType.GUIDANCE,
-        note="Went through the escalation rules for refunds.",
-    )
-    ActionItem.objects.create(
-        session=session,
-        owner=ben,
-        title="Shadow a senior agent on two refund calls",
-        due_date=today + dt.timedelta(days=7),
-    )
-    person_offboard(person=ben, by=hr)
+    if last_month >= cycle.start_date.replace(day=1):
+        demo_table(cycle=cycle, month=last_month, employee=ben)
+    with demo_clock(this_month_at):
+        review_table_for(cycle=cycle, month=this_month, employee=ben)
+    held_on = today - dt.timedelta(days=20)
+    with demo_clock(at(held_on, 14)):
+        session = CoachingSession.objects.create(
+            coach=omar,
+            employee=ben,
+            held_on=held_on,
+            duration_minutes=15,
+            type=CoachingType.GUIDANCE,
+            note="Went through the escalation rules for refunds.",
+        )
+        ActionItem.objects.create(
+            session=session,
+            owner=ben,
+            title="Shadow a senior agent on two refund calls",
+            due_date=today + dt.timedelta(days=7),
+        )
+    with demo_clock(this_month_at + dt.timedelta(hours=2)):
+        person_offboard(person=ben, by=hr)
 
 
 @transaction.atomic
@@ -136,10 +144,13 @@ def demo_last_year_seed(*, today: dt.date | None = None) -> None:
     if AppraisalCycle.objects.filter(name=str(today.year - 1)).exists():
         return
     last_year = today.replace(year=today.year - 1, month=12, day=15)
-    cycle = demo_plans_seed(today=last_year)
-    demo_reviews_seed(cycle=cycle, today=last_year)
-    cycle_close(
-        actor=User.objects.get(email="sofia.rossi@example.com"),
-        cycle=cycle,
-        reason="The year is over; the tables still open were not finished.",
-    )
+    with demo_clock(at(last_year, 10)):
+        cycle = demo_plans_seed(today=last_year)
+        demo_reviews_seed(cycle=cycle, today=last_year)
+    # HR closed the year in the second week of January.
+    with demo_clock(at(dt.date(today.year, 1, 12), 10)):
+        cycle_close(
+            actor=User.objects.get(email="sofia.rossi@example.com"),
+            cycle=cycle,
+            reason="The year is over; the tables still open were not finished.",
+        )

@@ -14,7 +14,9 @@ from accounts.models import HR_GROUP_NAME, Assignment, User
 from accounts.org_import import ImportResult, org_import
 from demo.calibration import demo_calibration_seed
 from demo.carry_forward import demo_carry_forward_seed
+from demo.clock import at, demo_clock
 from demo.coaching import demo_sessions_seed
+from demo.dating import demo_dates_settle
 from demo.feedback import demo_feedback_seed
 from demo.lifecycle import demo_last_year_seed, demo_lifecycle_seed
 from demo.method import demo_method_seed
@@ -24,6 +26,7 @@ from demo.read_log import demo_read_log_seed
 from demo.results import demo_results_seed
 from demo.reviews import demo_reviews_seed
 from demo.templates_lib import demo_templates_lib_seed
+from demo.texts import ledger_reset
 from demo.trajectory import demo_trajectory_seed
 from demo.webhooks import demo_webhooks_seed
 from plans.services import objective_progress_refresh
@@ -124,6 +127,7 @@ def demo_organisation_seed() -> ImportResult:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
     # The other apps' demo data builds on the organisation.
+    ledger_reset()
     cycle = demo_plans_seed()
     demo_reviews_seed(cycle=cycle)
     demo_sessions_seed(cycle=cycle)
@@ -131,13 +135,17 @@ def demo_organisation_seed() -> ImportResult:
     demo_lifecycle_seed(cycle=cycle)
     demo_last_year_seed()
     demo_trajectory_seed(cycle=cycle)
-    demo_results_seed()  # before the calibration's demo, which calibrates these
+    # Last year's results were prepared, proposed and calibrated in January.
+    with demo_clock(at(dt.date(timezone.localdate().year, 1, 19), 10)):
+        demo_results_seed()  # before the calibration's demo, which calibrates these
     demo_carry_forward_seed()
-    demo_calibration_seed()  # after demo_results_seed, which proposes the results
+    with demo_clock(at(dt.date(timezone.localdate().year, 1, 26), 14)):
+        demo_calibration_seed()  # after demo_results_seed, which proposes the results
     demo_templates_lib_seed()
     demo_read_log_seed()
     demo_feedback_seed()  # upward feedback (issue 18 §2)
     demo_praise_seed()
     demo_webhooks_seed()  # issue 19 §2: after the rest, so its log holds one delivery
     objective_progress_refresh()
+    demo_dates_settle()
     return result

@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Department, User
+from demo import texts
+from demo.clock import at, demo_clock
 from plans.models import AppraisalCycle, CheckIn, Measure, Objective, PhaseTarget
 from plans.selectors import objective_progress, with_progress
 from plans.services import (
@@ -111,24 +113,35 @@ def _objective(
         else:
             value = (planned * Decimal(str(spec.pace))).quantize(Decimal(1))
             earlier = (value * Decimal("0.6")).quantize(Decimal(1))
-        CheckIn.objects.create(
-            objective=objective,
-            value=earlier,
-            confidence=min(5, spec.confidence + 1),
-            note="",
-            recorded_on=max(cycle.start_date, today - dt.timedelta(days=35)),
-            author=employee or author,
-        )
+        who = str(employee or department)
+        first_on = max(cycle.start_date, today - dt.timedelta(days=35))
+        latest_on = max(cycle.start_date, today - dt.timedelta(days=3))
+        # Each check-in recorded on its day, in the afternoon.
+        with demo_clock(at(first_on, 17)):
+            CheckIn.objects.create(
+                objective=objective,
+                value=earlier,
+                confidence=min(5, spec.confidence + 1),
+                note=texts.checkin_note(who=who, title=spec.title, day=first_on, stage="first"),
+                recorded_on=first_on,
+                author=employee or author,
+            )
         # The latest through the service, as the check-in form records it: a confidence
         # falling to 2 (Wang Fang's) raises an early warning for the coach (issue 16 §7).
-        checkin_create(
-            actor=employee or author,
-            objective=objective,
-            value=value,
-            confidence=spec.confidence,
-            note="Latest update.",
-            recorded_on=max(cycle.start_date, today - dt.timedelta(days=3)),
-        )
+        with demo_clock(at(latest_on, 17, 30)):
+            checkin_create(
+                actor=employee or author,
+                objective=objective,
+                value=value,
+                confidence=spec.confidence,
+                note=texts.checkin_note(
+                    who=who,
+                    title=spec.title,
+                    day=latest_on,
+                    stage="behind" if spec.pace < 0.9 else "on_track",
+                ),
+                recorded_on=latest_on,
+            )
     return objective
 
 

@@ -15,9 +15,9 @@ from reviews.models import Calibration, CycleResult
 from reviews.results import rating_scale_of, result_propose, results_prepare
 
 COMMENTS = {
-    0: "Missed most of the year's targets; we agreed on more frequent coaching.",
-    1: "A solid year: the core targets were met, with steady monthly reviews.",
-    2: "An outstanding year: well above target, and a model for the team.",
+    0: "{first} missed most of the year's targets; we agreed on more frequent coaching.",
+    1: "A solid year for {first}: the core targets were met, with steady monthly reviews.",
+    2: "An outstanding year for {first}: well above target, and a model for the team.",
 }
 
 
@@ -41,15 +41,19 @@ def demo_results_seed(*, today: dt.date | None = None) -> None:
     if calibration is not None and (calibration.done_at or calibration.published_at):
         return  # calibrated already: proposals are closed
     scale = rating_scale_of(cycle)
-    waiting = CycleResult.objects.filter(
-        cycle=cycle, line_manager=priya, employee__isnull=False, proposed_at__isnull=True
-    ).order_by("pk")
+    waiting = (
+        CycleResult.objects.filter(
+            cycle=cycle, line_manager=priya, employee__isnull=False, proposed_at__isnull=True
+        )
+        .select_related("employee")
+        .order_by("pk")
+    )
     for result in waiting:
         index = min(_rating_index(result.completion), len(scale) - 1)
         result_propose(
             actor=priya,
             result_id=result.pk,
             rating=scale[index],
-            comment=COMMENTS[index],
+            comment=COMMENTS[index].format(first=str(result.employee).split()[0]),
             version=result.version,
         )

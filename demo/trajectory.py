@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from coaching.models import CoachingSession, CoachingType
+from demo import texts
 from plans.models import AppraisalCycle, CheckIn, Objective
 from plans.months import first_of_previous_month, month_start
 
@@ -24,11 +25,6 @@ INS, GUI, ENC = CoachingType.INSTRUCTION, CoachingType.GUIDANCE, CoachingType.EN
 EMMA = {6: [INS, INS], 5: [INS, GUI], 4: [GUI], 3: [GUI, ENC], 2: [ENC], 1: [ENC]}
 EMMA_CONFIDENCE = {6: 2, 5: 2, 4: 3, 3: 3, 2: 4}
 JACK = {5: [GUI], 4: [GUI, INS], 3: [INS, INS, GUI], 2: [INS, INS], 1: [INS], 0: [INS]}
-NOTES = {
-    INS: "Broke the week's calls into steps: list, script, follow-up e-mail.",
-    GUI: "Talked through what blocks the pipeline; agreed where to look next.",
-    ENC: "Praised a concrete win and agreed the next stretch goal.",
-}
 
 
 def _month_back(today: dt.date, back: int) -> dt.date:
@@ -58,7 +54,9 @@ def _sessions(
                 held_on=held_on,
                 duration_minutes=15 if kind == ENC else 30,
                 type=kind,
-                note=NOTES[kind],
+                note=texts.session_note(
+                    who=person.full_name, kind=str(kind), month=month, index=index
+                ),
             )
 
 

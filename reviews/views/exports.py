@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -27,6 +28,7 @@ from reviews.exports import (
     export_job_request,
     export_tables,
     pdf_bytes,
+    pdf_missing_reason,
     write_xlsx,
 )
 from reviews.forms import ExportForm
@@ -38,11 +40,23 @@ ASYNC_EXPORT_TABLES = 1000
 PDF_MAX_TABLES = 100
 
 
-def _pdf_response(pages: list[dict[str, Any]], filename: str) -> HttpResponse:
+def pdf_unavailable(request: HttpRequest, reason: str, back_url: str) -> HttpResponse:
+    """The page that explains why no PDF can be made here (503), with the way back."""
+    return render(
+        request,
+        "reviews/pdf_unavailable.html",
+        {"reason": reason, "back_url": back_url},
+        status=503,
+    )
+
+
+def _pdf_response(
+    request: HttpRequest, pages: list[dict[str, Any]], filename: str, back_url: str
+) -> HttpResponse:
     try:
         content = pdf_bytes(pages)
     except RuntimeError as error:
-        return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
+        return pdf_unavailable(request, str(error), back_url)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(True, filename) or ""
     return response
@@ -52,7 +66,10 @@ def _pdf_response(pages: list[dict[str, Any]], filename: str) -> HttpResponse:
 def table_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     table = get_table_for_user(user_of(request), pk)
     return _pdf_response(
-        [table_contents(table).context()], f"review-{table.month:%Y-%m}-{table.pk}.pdf"
+        request,
+        [table_contents(table).context()],
+        f"review-{table.month:%Y-%m}-{table.pk}.pdf",
+        table.get_absolute_url(),
     )
 
 
@@ -68,8 +85,10 @@ def export_page(request: HttpRequest) -> HttpResponseBase:
         request.GET if submitted else None, initial=None if submitted else request.GET.dict()
     )
     jobs = export_jobs_of(user)
+    pdf_missing = pdf_missing_reason()
+    page = {"form": form, "jobs": jobs, "pdf_missing": pdf_missing}
     if not form.is_bound or not form.is_valid():
-        return render(request, "reviews/export.html", {"form": form, "jobs": jobs})
+        return render(request, "reviews/export.html", page)
     data = form.cleaned_data
     spec = ExportFilter.from_form(data)
     tables = export_tables(user, spec)
@@ -79,6 +98,9 @@ def export_page(request: HttpRequest) -> HttpResponseBase:
             content_disposition_header(True, spec.file_name("csv")) or ""
         )
         return streamed
+    if data["format"] == "pdf" and pdf_missing:
+        form.add_error("format", pdf_missing)
+        return render(request, "reviews/export.html", page)
     if data["format"] == "pdf":
         chosen = list(tables[: PDF_MAX_TABLES + 1])
         if len(chosen) > PDF_MAX_TABLES:
@@ -87,8 +109,13 @@ def export_page(request: HttpRequest) -> HttpResponseBase:
                 _("A PDF holds at most %(max)d tables: narrow the filter or choose XLSX.")
                 % {"max": PDF_MAX_TABLES},
             )
-            return render(request, "reviews/export.html", {"form": form, "jobs": jobs})
-        return _pdf_response([table_contents(t).context() for t in chosen], spec.file_name("pdf"))
+            return render(request, "reviews/export.html", page)
+        return _pdf_response(
+            request,
+            [table_contents(t).context() for t in chosen],
+            spec.file_name("pdf"),
+            reverse("reviews:export"),
+        )
     count = tables.count()
     if count > ASYNC_EXPORT_TABLES:
         export_job_request(

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -41,6 +42,7 @@ from reviews.result_selectors import (
     results_listed,
 )
 from reviews.results import result_acknowledge, result_propose, results_prepare
+from reviews.views.exports import pdf_unavailable
 
 TEMPLATE = "reviews/result_detail.html"
 PAGE_SIZE = 50
@@ -232,7 +234,9 @@ def result_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         content = html_pdf_bytes(html)
     except RuntimeError as error:
-        return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
+        return pdf_unavailable(
+            request, str(error), reverse("reviews:result_detail", args=[access.result.pk])
+        )
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="result-{access.result.pk}.pdf"'
     return response
