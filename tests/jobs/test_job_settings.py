@@ -122,7 +122,8 @@ def test_the_jobs_outcomes_are_worded_in_the_readers_language(django_app, hr, re
     assert "2026年5月" in chinese["month_end_generation"]
     assert "May 2026" not in chinese["month_end_generation"]
     page = django_app.get(reverse("reviews:jobs"), user=hr)
-    names = [row.td.get_text(strip=True) for row in page.html.select("[data-testid=job-runs] tbody tr")]
+    rows = page.html.select("[data-testid=job-runs] tbody tr")
+    names = [row.td.get_text(strip=True) for row in rows]
     assert names == ["月末生成月度考核表", "提醒", "每周摘要"]
 
     JobRun.objects.create(job="weekly_digest", outcome=JobRun.Outcome.OK, detail="3 digests")
