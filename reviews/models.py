@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.links import pk_url
 from accounts.models import Department, OrgRecord, User
+from accounts.texts import month_words
 from coaching.checkpoint_models import Checkpoint
 from plans.models import AppraisalCycle, Measure, Objective
 
@@ -134,7 +135,8 @@ class ReviewTable(OrgRecord):
         ]
 
     def __str__(self) -> str:
-        return f"{self.subject} · {self.month:%Y-%m}"
+        """ "Rob Report · March 2026", the month in words in the active language."""
+        return f"{self.subject} · {month_words(self.month)}"
 
     def get_absolute_url(self) -> str:
         return pk_url("reviews:table_detail", self.pk)
