@@ -47,6 +47,8 @@ ALLOWED = re.compile(
 SKIPPED = re.compile(r"\S+@\S+|https?://\S+|/[\w/.?=&-]+|\{[^}]*\}")
 # One English word or more in a row (a lone "Save" is as English as a sentence).
 ENGLISH_RUN = re.compile(r"[A-Za-z][A-Za-z'’]*(?:[ \t\n,;:.!?()-]+[A-Za-z][A-Za-z'’]*)*")
+# A date written otherwise than Chinese writes it ("11/30/2026", "2026/11/30", "2026-11").
+FOREIGN_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b|\b\d{4}/\d{1,2}/\d{1,2}\b|\b\d{4}-\d{2}\b")
 READ_ATTRIBUTES = ("title", "aria-label", "placeholder", "alt", "data-label")
 NOT_TEXT = {"script", "style", "textarea", "code", "pre", "template"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
@@ -141,6 +143,7 @@ def english_runs(html: str, data: str, whole: set[str]) -> list[str]:
         text = " ".join(text.split())
         if text in whole or text in data:
             continue
+        found.extend(match.group() for match in FOREIGN_DATE.finditer(SKIPPED.sub(" ", text)))
         text = ALLOWED.sub(" ", SKIPPED.sub(" ", text))
         for match in ENGLISH_RUN.finditer(text):
             run = match.group().strip(" ,;:.!?()-")
