@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext
@@ -49,8 +50,8 @@ def _field_label(field: str) -> str:
         return gettext("Work plan")
     for model in (ReviewTable, ReviewRow, WorkPlanItem):
         try:
-            return str(capfirst(model._meta.get_field(field).verbose_name))
-        except Exception:  # noqa: BLE001, S112 - FieldDoesNotExist: try the next model
+            return str(capfirst(getattr(model._meta.get_field(field), "verbose_name", "")))
+        except FieldDoesNotExist:
             continue
     return ""
 

@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils.functional import lazystr
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from django_stubs_ext import StrOrPromise
 
 from accounts.models import User
 from accounts.selectors import all_report_ids, user_roles
@@ -141,7 +142,7 @@ def reviewer_name_for(pk: int | None, table: ReviewTable) -> str:
     return top.full_name if top is not None else _("HR")
 
 
-def tell(recipients: Iterable[User], message: str, url: str, **params: str) -> None:
+def tell(recipients: Iterable[User], message: str, url: str, **params: StrOrPromise) -> None:
     """In-app notice to each active recipient, in their language, once committed."""
     people = [person for person in recipients if person.is_active]
     transaction.on_commit(lambda: notify_each((person, message, url, params) for person in people))

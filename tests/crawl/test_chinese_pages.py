@@ -114,7 +114,7 @@ def _database_texts() -> tuple[str, set[str]]:
             for field in model._meta.concrete_fields
             if isinstance(field, models.CharField | models.TextField | models.JSONField)
         ]
-        for row in model.objects.values_list(*fields) if fields else []:
+        for row in model._default_manager.values_list(*fields) if fields else []:
             for value in row:
                 _collect(value, into)
     blob = "\n".join(" ".join(text.split()) for text in texts)
@@ -138,7 +138,7 @@ def english_runs(html: str, data: str, whole: set[str]) -> list[str]:
     or the whole text is one of ``whole``)."""
     parser = _Words()
     parser.feed(html)
-    found = []
+    found: list[str] = []
     for text in parser.texts:
         text = " ".join(text.split())
         if text in whole or text in data:
