@@ -1,4 +1,5 @@
-"""No English on a Chinese page: every page an employee, a manager and HR reach, in zh-hans.
+"""No English on a Chinese page: every page an employee, a manager and HR reach, in zh-hans;
+and one way of writing a date on the English pages.
 
 The seeded demo is crawled in-process (tests/crawl/crawler.py, no browser) as each
 role with Simplified Chinese chosen, and every text a person reads on a page —
@@ -15,6 +16,7 @@ Python without gettext.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from html.parser import HTMLParser
 
 import pytest
@@ -23,7 +25,7 @@ from django.db import models
 from django.test import Client
 
 from accounts.models import Notification, User
-from tests.crawl.crawler import Crawler, Link
+from tests.crawl.crawler import Crawler, CrawlResult, Link
 from tests.crawl.test_demo_crawl import ROLES, _state_of, demo  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.django_db
@@ -152,40 +154,70 @@ def english_runs(html: str, data: str, whole: set[str]) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("role", CHINESE_ROLES)
-def test_no_english_sentence_on_a_chinese_page(demo, role):  # noqa: F811 - the fixture
+def _crawl(role: str, language: str, check: Callable[[Link, str], None]) -> CrawlResult:
+    """Every page ``role`` reaches from the home page and its notifications, in ``language``."""
     user = User.objects.get(email=ROLES[role])
-    user.language = "zh-hans"
+    user.language = language
     user.save(update_fields=["language"])
     client = Client()
     client.force_login(user)
-    data, whole = _database_texts()
     # A notification leads to its address (as in the demo crawl).
     sent = Notification.objects.filter(recipient=user).exclude(url="").values_list("url", flat=True)
+    return Crawler(
+        client=client,
+        role=role,
+        state_of=_state_of(user),
+        # The PDFs are the printable pages, crawled as HTML: not again here.
+        once_for_all=lambda match, query: (
+            match.view_name == "reviews:table_pdf" or query.get("format") == "pdf"
+        ),
+        shared=set(),
+        signed_in=True,
+        on_page=check,
+    ).run("/", also=[Link(url, source="a notification") for url in sent])
+
+
+@pytest.mark.parametrize("role", CHINESE_ROLES)
+def test_no_english_sentence_on_a_chinese_page(demo, role):  # noqa: F811 - the fixture
+    data, whole = _database_texts()
     english: dict[str, str] = {}
 
     def check(link: Link, html: str) -> None:
         for run in english_runs(html, data, whole):
             english.setdefault(run, link.url)
 
-    result = Crawler(
-        client=client,
-        role=role,
-        state_of=_state_of(user),
-        # The PDFs are the printable pages, crawled as HTML: not again here.
-        once_for_all=lambda match, query: (
-            True
-            if match.view_name == "reviews:table_pdf" or query.get("format") == "pdf"
-            else False
-        ),
-        shared=set(),
-        signed_in=True,
-        on_page=check,
-    ).run("/", also=[Link(url, source="a notification") for url in sent])
+    result = _crawl(role, "zh-hans", check)
     assert len(result.urls) >= AT_LEAST[role]
     assert not english, f"[{role}] {len(english)} English run(s) on Chinese pages:\n" + "\n".join(
         f"  {run!r}  on {url}" for run, url in sorted(english.items(), key=lambda kv: kv[1])
     )
+
+
+# Dates in English written otherwise than "30 Nov 2026" / "November 2026".
+OTHER_ENGLISH_DATE = re.compile(
+    r"\b\d{1,2}/\d{1,2}/\d{4}\b|\b\d{4}/\d{1,2}/\d{1,2}\b|\b\d{4}-\d{2}\b|"
+    r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.? \d{1,2}, \d{4}\b"
+)
+
+
+def test_one_date_format_on_english_pages(demo):  # noqa: F811 - the fixture
+    """A manager's pages in English write every date one way (not "11/30/2026" beside
+    "Nov. 30, 2026")."""
+    data, whole = _database_texts()
+    other: dict[str, str] = {}
+
+    def check(link: Link, html: str) -> None:
+        parser = _Words()
+        parser.feed(html)
+        for text in parser.texts:
+            text = " ".join(text.split())
+            if text not in whole and text not in data:
+                for match in OTHER_ENGLISH_DATE.finditer(SKIPPED.sub(" ", text)):
+                    other.setdefault(match.group(), link.url)
+
+    result = _crawl("manager", "en", check)
+    assert len(result.urls) >= AT_LEAST["manager"]
+    assert not other, "\n".join(f"  {date!r}  on {url}" for date, url in sorted(other.items()))
 
 
 def test_the_check_finds_english_and_lets_data_pass():
