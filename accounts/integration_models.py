@@ -129,6 +129,12 @@ class WebhookEndpoint(models.Model):
         ) % {"since": since, "count": self.consecutive_failures}
 
     @property
+    def event_labels(self) -> list[tuple[str, str]]:
+        """``[(event, its name in the reader's language)]`` of the events it takes."""
+        names = dict(WebhookEvent.choices)
+        return [(event, str(names.get(event, event))) for event in self.events or []]
+
+    @property
     def message_language(self) -> str:
         """The language chat messages are written in: the endpoint's, else the organisation's."""
         return self.language or settings.LANGUAGE_CODE

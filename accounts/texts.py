@@ -10,9 +10,12 @@ every language.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.formats import date_format
+from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django_stubs_ext import StrOrPromise
 
@@ -24,3 +27,29 @@ def message_text(message: StrOrPromise, params: Mapping[str, Any] | None = None)
         return str(message % dict(params or {}))
     text = gettext(message)
     return text % params if params else text
+
+
+def month_words(month: dt.date) -> str:
+    """``month`` as words in the active language: "November 2026", "2026年11月"."""
+    return date_format(month, "YEAR_MONTH_FORMAT")
+
+
+def day_words(day: dt.date) -> str:
+    """``day`` as words in the active language: "30 Nov 2026", "2026年11月30日"."""
+    return date_format(day, "DATE_FORMAT")
+
+
+_lazy_month = lazy(month_words, str)
+_lazy_day = lazy(day_words, str)
+
+
+def month_param(month: dt.date) -> str:
+    """``month`` as words in the language active when the sentence is written (a
+    notification, an e-mail, a webhook's chat line): pass it in ``params``, never
+    ``2026-11``."""
+    return _lazy_month(month)
+
+
+def day_param(day: dt.date) -> str:
+    """``day`` as words in the language active when the sentence is written."""
+    return _lazy_day(day)

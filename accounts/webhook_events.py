@@ -25,8 +25,6 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone, translation
-from django.utils.formats import date_format
-from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_noop
 from django_stubs_ext import StrOrPromise
 
@@ -41,29 +39,6 @@ PING = "ping"
 PING_TEXT = gettext_noop(
     "Test event from Coaching Cycles: the endpoint %(name)s is set up and receives messages."
 )
-
-
-def _month_words(month: dt.date) -> str:
-    return date_format(month, "YEAR_MONTH_FORMAT")
-
-
-def _day_words(day: dt.date) -> str:
-    return date_format(day, "DATE_FORMAT")
-
-
-_lazy_month = lazy(_month_words, str)
-_lazy_day = lazy(_day_words, str)
-
-
-def month_param(month: dt.date) -> str:
-    """``month`` as words ("November 2026", "2026年11月") in the language active when the
-    sentence is written: pass it in ``params``."""
-    return _lazy_month(month)
-
-
-def day_param(day: dt.date) -> str:
-    """``day`` as words in the language active when the sentence is written."""
-    return _lazy_day(day)
 
 
 @dataclass(frozen=True)

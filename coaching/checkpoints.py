@@ -34,6 +34,7 @@ from django.utils.translation import gettext_noop
 from accounts.concurrency import version_claim
 from accounts.models import User
 from accounts.services import notify_each
+from accounts.texts import month_param
 from coaching.checkpoint_models import Checkpoint
 from coaching.models import ImprovementPlan
 from coaching.permissions import can_coach, improvement_plans_visible_to
@@ -184,8 +185,8 @@ def checkpoints_open(*, today: dt.date | None = None) -> CheckpointsOpened:
         coach = coach_of(objective)
         if coach is not None:
             params = {
-                # Worded when read, in the reader's language: the month as 2026-03.
-                "node": check.month.strftime("%Y-%m"),
+                # Worded when read, in the reader's language: "March 2026", "2026年3月".
+                "node": month_param(check.month),
                 "objective": objective.title,
                 "subject": str(objective.subject),
                 "reached": _number(check.reached, _unit(objective)),

@@ -40,6 +40,7 @@ from accounts.links import named_url
 from accounts.models import HR_GROUP_NAME, User
 from accounts.notifications import Reminder, reminders_send
 from accounts.selectors import user_roles
+from accounts.texts import day_param
 from coaching.feedback_groups import settled_reports
 from coaching.feedback_models import (
     FeedbackAnswer,
@@ -392,7 +393,7 @@ def _invite(feedback_round: FeedbackRound, people: list[int]) -> None:
             {
                 "round": feedback_round.name,
                 "manager": participation.group.manager.full_name,
-                "closes": feedback_round.closes_on.isoformat(),
+                "closes": day_param(feedback_round.closes_on),
             },
         )
         for participation in participations.iterator(chunk_size=1000)

@@ -14,6 +14,7 @@ from accounts.inputs import (
 )
 from accounts.links import pk_url
 from accounts.models import Department, OrgRecord, User
+from accounts.texts import day_words
 from coaching.questions import answered_count, validate_question_answers
 from plans.models import Objective
 
@@ -92,7 +93,7 @@ class ImprovementPlan(OrgRecord):
         ]
 
     def __str__(self) -> str:
-        return f"{self.subject_name} · {self.objective or ''} · {self.opened_on}"
+        return f"{self.subject_name} · {self.objective or ''} · {day_words(self.opened_on)}"
 
     @property
     def subject_name(self) -> str:
@@ -352,7 +353,7 @@ class CoachingSession(OrgRecord):
     )
 
     def __str__(self) -> str:
-        return f"{self.get_type_display()} · {self.coachee_name} · {self.held_on}"
+        return f"{self.get_type_display()} · {self.coachee_name} · {day_words(self.held_on)}"
 
     def get_absolute_url(self) -> str:
         return pk_url("coaching:session_detail", self.pk)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_noop, ngettext_lazy
 
 from accounts.models import User
 from accounts.notifications import Reminder
+from accounts.texts import day_param, month_param
 from coaching.checkpoints import open_checkpoints
 from coaching.models import ActionItem, CoachingSession, ImprovementPlan
 from coaching.permissions import sessions_of_closed_cycles
@@ -44,7 +45,7 @@ def action_item_reminders(today: dt.date) -> Iterator[Reminder]:
         .select_related("owner", "session")
     )
     for item in items:
-        params = {"item": item.title, "due": item.due_date.isoformat() if item.due_date else ""}
+        params = {"item": item.title, "due": day_param(item.due_date) if item.due_date else ""}
         url = item.session.get_absolute_url()
         if item.due_date and item.due_date < today:
             yield Reminder(
@@ -168,7 +169,7 @@ def improvement_plan_reminders(today: dt.date) -> Iterator[Reminder]:
                 gettext_noop("Improvement plan review tomorrow (%(day)s): %(name)s."),
                 [gettext_noop("Look at the measures and the support agreed before you meet.")],
                 url,
-                {**params, "day": tomorrow.isoformat()},
+                {**params, "day": day_param(tomorrow)},
             )
         if today in days:
             yield Reminder(
@@ -193,7 +194,7 @@ def improvement_plan_reminders(today: dt.date) -> Iterator[Reminder]:
                     )
                 ],
                 url,
-                {**params, "day": days[-1].isoformat()},
+                {**params, "day": day_param(days[-1])},
             )
 
 
@@ -235,6 +236,6 @@ def checkpoint_reminders(today: dt.date) -> Iterator[Reminder]:
             {
                 "objective": objective.title,
                 "subject": str(objective.subject),
-                "node": checkpoint.month.strftime("%Y-%m"),
+                "node": month_param(checkpoint.month),
             },
         )

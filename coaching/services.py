@@ -18,6 +18,7 @@ from accounts.concurrency import version_claim
 from accounts.inputs import LATEST_DATE
 from accounts.models import Department, User
 from accounts.services import notify
+from accounts.texts import day_param
 from coaching.models import (
     SUPPORT_FIELDS,
     ActionItem,
@@ -182,7 +183,7 @@ def session_acknowledge(*, actor: User, session: CoachingSession, comment: str) 
             message=gettext_noop("%(actor)s acknowledged your coaching session of %(date)s."),
             url=session.get_absolute_url(),
             actor=actor.full_name,
-            date=session.held_on.isoformat(),
+            date=day_param(session.held_on),
         )
     return session
 

@@ -15,7 +15,8 @@ from django.utils.translation import gettext_noop
 
 from accounts.integration_models import WebhookEvent
 from accounts.models import Department, User
-from accounts.webhook_events import WebhookCall, day_param
+from accounts.texts import day_param
+from accounts.webhook_events import WebhookCall
 from coaching.models import ActionItem, CoachingSession, ImprovementPlan
 
 SESSION_SHARED = gettext_noop("%(coach)s recorded a coaching session with %(coachee)s on %(date)s.")

@@ -169,7 +169,7 @@ if LANGUAGE_CODE not in {code for code, _name in LANGUAGES}:
         + ", ".join(code for code, _name in LANGUAGES)
     )
 LOCALE_PATHS = [BASE_DIR / "locale"]
-# Our own input formats where Django's break a form (config/formats/zh_Hans: ISO dates).
+# One display format per language (config/formats/en, zh_Hans) and ISO date inputs in Chinese.
 FORMAT_MODULE_PATH = ["config.formats"]
 # The organisation's time zone: months, deadlines and "today" are computed in it.
 TIME_ZONE = env_str("TIME_ZONE", "UTC")

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from accounts.texts import day_words
 from plans.months import month_end
 
 WIDTH, HEIGHT, PAD = 320, 120, 8
@@ -50,7 +51,7 @@ def progress_chart(
         return round(HEIGHT - PAD - float(value / top) * (HEIGHT - 2 * PAD), 1)
 
     plan_xy = [(x(start), y(Decimal(0)))] + [(x(month_end(m)), y(v)) for m, v in plan]
-    actual_xy = [ChartPoint(x(d), y(v), f"{d:%Y-%m-%d}: {v.normalize():f}") for d, v in actual]
+    actual_xy = [ChartPoint(x(d), y(v), f"{day_words(d)}: {v.normalize():f}") for d, v in actual]
     return ProgressChart(
         plan_points=" ".join(f"{px},{py}" for px, py in plan_xy),
         actual_points=" ".join(f"{p.x},{p.y}" for p in actual_xy),

@@ -8,8 +8,10 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.functional import lazystr
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from django_stubs_ext import StrOrPromise
 
 from accounts.models import User
 from accounts.selectors import all_report_ids, user_roles
@@ -77,7 +79,7 @@ def review_handover(*, table: ReviewTable, to: User, by: User, reason: str) -> R
         gettext_noop("%(actor)s handed you the review of %(table)s."),
         table.get_absolute_url(),
         actor=by.full_name,
-        table=str(table),
+        table=lazystr(table),
     )
     if previous is not None:
         tell(
@@ -85,7 +87,7 @@ def review_handover(*, table: ReviewTable, to: User, by: User, reason: str) -> R
             gettext_noop("%(actor)s handed the review of %(table)s to %(name)s."),
             table.get_absolute_url(),
             actor=by.full_name,
-            table=str(table),
+            table=lazystr(table),
             name=to.full_name,
         )
     table.refresh_from_db()
@@ -125,7 +127,7 @@ def reviews_hand_on(
             told.setdefault(new_reviewer, []).append(table)
     for reviewer in User.objects.filter(pk__in=told):
         for table in told[reviewer.pk]:
-            tell([reviewer], notice, table.get_absolute_url(), table=str(table), **params)
+            tell([reviewer], notice, table.get_absolute_url(), table=lazystr(table), **params)
 
 
 # (what the report counts, its message, plural by "n"): the summary's parts, in order.
@@ -140,7 +142,7 @@ def reviewer_name_for(pk: int | None, table: ReviewTable) -> str:
     return top.full_name if top is not None else _("HR")
 
 
-def tell(recipients: Iterable[User], message: str, url: str, **params: str) -> None:
+def tell(recipients: Iterable[User], message: str, url: str, **params: StrOrPromise) -> None:
     """In-app notice to each active recipient, in their language, once committed."""
     people = [person for person in recipients if person.is_active]
     transaction.on_commit(lambda: notify_each((person, message, url, params) for person in people))

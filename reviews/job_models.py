@@ -6,6 +6,8 @@ as models of the ``reviews`` app) to keep each module short.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -177,6 +179,18 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return f"export {self.pk} {self.status}"
+
+    @property
+    def months(self) -> tuple[dt.date | None, dt.date | None]:
+        """The first and last month asked for (``None`` where the request named none)."""
+
+        def month(value: object) -> dt.date | None:
+            try:
+                return dt.date.fromisoformat(str(value)[:10]) if value else None
+            except ValueError:
+                return None
+
+        return month(self.params.get("month_from")), month(self.params.get("month_to"))
 
     @property
     def error_text(self) -> str:

@@ -15,11 +15,13 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.functional import lazystr
 from django.utils.translation import gettext_noop, ngettext_lazy
 
 from accounts.integration_models import WebhookEvent
 from accounts.models import HR_GROUP_NAME, SentReminder, User
 from accounts.notifications import Reminder, reminders_send
+from accounts.texts import day_param
 from coaching.checkpoints import (
     checkpoints_open,
     coaches_with_open_checkpoints,
@@ -190,7 +192,10 @@ def _review_reminders(today: dt.date, job_settings: JobSettings) -> Iterable[Rem
     for table in tables:
         days_left = (table.deadline - today).days
         assessee = table.employee or (table.department.head if table.department else None)
-        params: dict[str, Any] = {"table": str(table), "deadline": table.deadline.isoformat()}
+        params: dict[str, Any] = {
+            "table": lazystr(table),  # "Rob Report · March 2026", in the reader's language
+            "deadline": day_param(table.deadline),
+        }
         url = table.get_absolute_url()
         if assessee is None:
             continue

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.links import pk_url
 from accounts.models import Department, OrgRecord, User
 from accounts.rounding import percent_of
+from accounts.texts import month_words
 from coaching.checkpoint_models import Checkpoint
 from plans.models import AppraisalCycle, Measure, Objective
 
@@ -135,7 +136,8 @@ class ReviewTable(OrgRecord):
         ]
 
     def __str__(self) -> str:
-        return f"{self.subject} · {self.month:%Y-%m}"
+        """ "Rob Report · March 2026", the month in words in the active language."""
+        return f"{self.subject} · {month_words(self.month)}"
 
     def get_absolute_url(self) -> str:
         return pk_url("reviews:table_detail", self.pk)
@@ -381,29 +383,21 @@ class ReviewEvent(models.Model):
         """The comment, in the reader's language when the product wrote it."""
         return gettext(self.comment) if self.comment in self.SYSTEM_COMMENTS else self.comment
 
-    # Changes recorded under a field's name rather than its label: labelled in the
-    # reader's language when shown (older rows hold the writer's label, shown as is).
-    NAMED_CHANGES = {"reviewer": _("Reviewer")}
-
     @property
     def change_lines(self) -> list[tuple[str, str, str]]:
-        """``[(label, before, after)]`` of a change event, labels in the reader's language."""
-        return [
-            (str(self.NAMED_CHANGES.get(name, name)), *self._values(values))
-            for name, values in (self.changes or {}).items()
-        ]
-
-    @staticmethod
-    def _values(values: object) -> tuple[str, str]:
-        if isinstance(values, list | tuple) and len(values) == 2:
-            return (
-                "—" if values[0] in (None, "") else str(values[0]),
-                "—" if values[1] in (None, "") else str(values[1]),
+        """``[(label, before, after)]`` of a change event, in the reader's language: changes
+        are stored under field names (reviews/change_labels.py)."""
+        lines = []
+        for key, values in (self.changes or {}).items():
+            before, after = (
+                values if isinstance(values, list | tuple) and len(values) == 2 else (None, values)
             )
-        return ("—", str(values))
+            lines.append((change_label(key), change_value(key, before), change_value(key, after)))
+        return lines
 
 
 from reviews.calibration_models import CalibrationEvent  # noqa: E402
+from reviews.change_labels import change_label, change_value  # noqa: E402
 from reviews.conversation_models import ReviewConversation  # noqa: E402
 from reviews.job_models import ExportJob, JobRun, JobSettings  # noqa: E402
 from reviews.result_models import Calibration, CycleResult, RatingAdjustment  # noqa: E402

@@ -30,6 +30,7 @@ from django.utils.translation import gettext_noop
 from accounts.concurrency import version_claim
 from accounts.models import Department, User
 from accounts.notifications import Reminder, reminders_send
+from accounts.texts import day_words
 from plans.models import AppraisalCycle
 from plans.results_math import cycle_completions, cycle_has_ended
 from reviews.models import DEFAULT_RATING_SCALE, Calibration, CycleResult, RatingAdjustment
@@ -69,7 +70,7 @@ def results_prepare(
     if not cycle_has_ended(cycle, today):
         raise ValidationError(
             _("Results are prepared once the cycle has ended (after %(day)s) or is closed.")
-            % {"day": cycle.end_date.isoformat()}
+            % {"day": day_words(cycle.end_date)}
         )
     completions = cycle_completions(cycle)
     now = timezone.now()

@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Department, User
 from accounts.outbox_status import OutboxStatus, outbox_status
@@ -273,6 +274,12 @@ def export_job_of(user: User, pk: int, *, done: bool = False) -> ExportJob:
 # --- Background jobs -----------------------------------------------------------
 
 JOB_NAMES = ("month_end_generation", "reminders", "weekly_digest")
+# How the jobs page names them, in the reader's language.
+JOB_LABELS = {
+    "month_end_generation": gettext_lazy("Month-end generation of review tables"),
+    "reminders": gettext_lazy("Reminders"),
+    "weekly_digest": gettext_lazy("Weekly digest"),
+}
 
 
 @dataclass
@@ -280,6 +287,10 @@ class JobStatus:
     name: str
     last: JobRun | None
     last_ok: JobRun | None
+
+    @property
+    def label(self) -> str:
+        return str(JOB_LABELS.get(self.name, self.name))
 
 
 @dataclass

@@ -21,6 +21,7 @@ from accounts.models import Department, User
 from plans.cycles import active_cycles_for
 from plans.models import AppraisalCycle, CheckIn, Objective, PhaseTarget
 from plans.months import first_of_previous_month, month_end
+from reviews.change_labels import ADDED, OUTCOME, REMOVED, WORK_PLAN, change_key
 from reviews.models import JobSettings, ReviewEvent, ReviewRow, ReviewTable, WorkPlanItem
 from reviews.reviewers import department_reviewer_ids, employee_reviewer_ids
 
@@ -342,10 +343,6 @@ def table_version_bump(table: ReviewTable, version: int, **fields: Any) -> None:
         setattr(table, name, value)
 
 
-def _field_label(model: type[Any], name: str) -> str:
-    return str(getattr(model._meta.get_field(name), "verbose_name", name))
-
-
 @dataclass
 class RowInput:
     row: ReviewRow
@@ -392,7 +389,7 @@ def review_table_fill(
     table_version_bump(table, version, summary=summary)
     changes: dict[str, list[object]] = {}
     if old_summary != summary:
-        changes[str(_("Summary"))] = [old_summary, summary]
+        changes[change_key("summary")] = [old_summary, summary]
     changed_rows = []
     for row_input in rows:
         row = row_input.row
@@ -402,8 +399,7 @@ def review_table_fill(
             ("gap_reason_outside", row_input.gap_reason_outside),
         ):
             if getattr(row, field) != value:
-                label = f"{row.title} · {_field_label(ReviewRow, field)}"
-                changes[label] = [_plain(getattr(row, field)), _plain(value)]
+                changes[change_key(field, row.title)] = [_plain(getattr(row, field)), _plain(value)]
                 setattr(row, field, value)
                 if field != "actual":
                     row.gap_reason_unsplit = False  # its reasons given in the split form
@@ -434,27 +430,27 @@ def review_table_fill(
             existing[item.pk] = planned[item.pk] = item
             if entry.form_key:
                 by_key[entry.form_key] = item
-            changes[str(_("Work plan")) + f" · {entry.title}"] = [None, _("added")]
+            changes[change_key(WORK_PLAN, entry.title)] = [None, ADDED]
         elif entry.delete or not entry.title:
             planned.pop(item.pk, None)
             if item.form_key:
                 by_key.pop(item.form_key, None)
             item.delete()
-            changes[str(_("Work plan")) + f" · {item.title}"] = [_("removed"), None]
+            changes[change_key(WORK_PLAN, item.title)] = [REMOVED, None]
         else:
             before = (item.title, item.target, item.due_date)
             after = (entry.title, entry.target, entry.due_date)
             if before != after:
                 item.title, item.target, item.due_date = after
                 item.save(update_fields=["title", "target", "due_date"])
-                changes[str(_("Work plan")) + f" · {item.title}"] = [
+                changes[change_key(WORK_PLAN, item.title)] = [
                     " / ".join(str(_plain(v) or "") for v in before),
                     " / ".join(str(_plain(v) or "") for v in after),
                 ]
     for pk, outcome in outcomes.items():
         carried = existing.get(pk)
         if carried and carried.kind == WorkPlanItem.Kind.CARRIED and carried.outcome != outcome:
-            changes[f"{carried.title} · {_('outcome')}"] = [carried.outcome, outcome]
+            changes[change_key(OUTCOME, carried.title)] = [carried.outcome, outcome]
             carried.outcome = outcome
             carried.save(update_fields=["outcome"])
     if table.submitted_at and changes:
@@ -476,9 +472,7 @@ def review_table_review(
     new = {name: fields[name] for name in REVIEWER_FIELDS if name in fields}
     table_version_bump(table, version, **new)
     changes = {
-        _field_label(ReviewTable, name): [old[name], value]
-        for name, value in new.items()
-        if old[name] != value
+        change_key(name): [old[name], value] for name, value in new.items() if old[name] != value
     }
     if changes:
         ReviewEvent.objects.create(

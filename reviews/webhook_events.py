@@ -16,7 +16,8 @@ from django.utils.translation import gettext_noop
 from accounts.integration_models import WebhookEvent
 from accounts.models import User
 from accounts.rounding import round_int
-from accounts.webhook_events import WebhookCall, day_param, month_param
+from accounts.texts import day_param, month_param
+from accounts.webhook_events import WebhookCall
 from reviews.models import ExportJob, ReviewTable
 
 SUBMITTED_OWN = gettext_noop("%(actor)s submitted their review table for %(month)s.")

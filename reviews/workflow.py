@@ -14,6 +14,7 @@ from typing import Any, Literal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import lazystr
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -285,7 +286,7 @@ def inquiry_ask(
             message=message,
             url=table.get_absolute_url(),
             actor=actor.full_name,
-            table=str(table),
+            table=lazystr(table),
         )
     )
     return inquiry
@@ -324,7 +325,7 @@ def inquiry_answer(*, actor: User, inquiry: Inquiry, answer: str) -> Inquiry:
             message=gettext_noop("%(actor)s answered your question on %(table)s."),
             url=table.get_absolute_url(),
             actor=actor.full_name,
-            table=str(table),
+            table=lazystr(table),
         )
     )
     return locked

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import cast
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 from pytest_django.fixtures import Settings as SettingsWrapper
 
 from accounts.models import Department, User
@@ -91,6 +93,16 @@ def _mail_through_the_outbox(settings: SettingsWrapper) -> None:
     settings.OUTBOX_EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.EMAIL_BACKEND = "accounts.outbox.OutboxEmailBackend"
     settings.OUTBOX_WAKE = "inline"
+
+
+@pytest.fixture(autouse=True)
+def _server_language_between_tests() -> Iterator[None]:
+    """A request by someone who reads Chinese leaves Chinese active in the thread (the
+    next request's middleware sets it again, in production): each test starts in the
+    server's language, so code run outside a request words itself as it would."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -29,9 +29,11 @@ def _owner_choices(
     coach: User, employee: User | None, department: Department | None
 ) -> list[tuple[str, str]]:
     coachee = employee or (department.head if department else None)
-    choices = [(str(coach.pk), f"{coach.full_name} ({gettext('coach')})")]
+    # A whole sentence per role, so that a language may place the name and the role its way.
+    choices = [(str(coach.pk), gettext("%(name)s (coach)") % {"name": coach.full_name})]
     if coachee is not None and coachee.pk != coach.pk:
-        choices.append((str(coachee.pk), f"{coachee.full_name} ({gettext('coachee')})"))
+        label = gettext("%(name)s (coachee)") % {"name": coachee.full_name}
+        choices.append((str(coachee.pk), label))
     return choices
 
 

@@ -37,7 +37,7 @@ def test_the_daily_run_checks_the_passed_nodes_and_tells_the_coach(
     )
     (told,) = Notification.objects.filter(recipient=manager, message__startswith="Phase target")
     assert told.message == (
-        "Phase target missed at the 2026-03 time node: “Orders won” (Rob Report) reached "
+        "Phase target missed at the March 2026 time node: “Orders won” (Rob Report) reached "
         "25 orders of 30 orders. Talk with them, record why, and decide what to do."
     )
     assert told.url == Checkpoint.objects.get().get_absolute_url()
@@ -45,6 +45,21 @@ def test_the_daily_run_checks_the_passed_nodes_and_tells_the_coach(
         again = month_end_generation_run(force=True)
     assert not any("Time nodes" in line for line in outcome_lines(again))
     assert Notification.objects.filter(message__startswith="Phase target").count() == 1
+
+
+def test_the_coach_reads_the_month_in_words_in_their_language(
+    orders, manager, django_capture_on_commit_callbacks
+):
+    manager.language = "zh-hans"
+    manager.save(update_fields=["language"])
+    with django_capture_on_commit_callbacks(execute=True):
+        month_end_generation_run(force=True)
+    (told,) = Notification.objects.filter(recipient=manager, message__contains="“Orders won”")
+    assert "2026年3月" in told.message and "2026-03" not in told.message
+    with at(TODAY + dt.timedelta(days=7)), django_capture_on_commit_callbacks(execute=True):
+        reminders_run(force=True)
+    (reminder,) = [m for m in mail.outbox if "“Orders won”" in m.subject]
+    assert "2026年3月" in reminder.body and "2026-03" not in reminder.body
 
 
 def test_an_open_checkpoint_is_reminded_once_a_week_until_answered(
@@ -63,6 +78,8 @@ def test_an_open_checkpoint_is_reminded_once_a_week_until_answered(
     ]
     subjects = [m.subject for m in mail.outbox if "Checkpoint" in m.subject]
     assert len(subjects) == 2 and "“Orders won” (Rob Report)" in subjects[0]
+    (first, *_rest) = [m for m in mail.outbox if "Checkpoint" in m.subject]
+    assert "The phase target of March 2026 was missed." in first.body
     Checkpoint.objects.update(answered_at=dt.datetime(2026, 4, 25, tzinfo=dt.UTC))
     with at(TODAY + dt.timedelta(days=21)), django_capture_on_commit_callbacks(execute=True):
         reminders_run(force=True)

@@ -228,9 +228,11 @@ class Crawler:
         once_for_all: Callable[[ResolverMatch, dict[str, str]], bool] = lambda *args: False,
         shared: set[Hashable] | None = None,
         signed_in: bool = True,
+        on_page: Callable[[Link, str], None] | None = None,
     ) -> None:
         """``once_for_all`` pages (slow ones) are fetched once across every crawl that
-        passes the same ``shared`` set, rather than once per crawl."""
+        passes the same ``shared`` set, rather than once per crawl. ``on_page`` is given
+        each HTML page fetched (its link and its text), for checks of the page's words."""
         self.client = client
         self.role = role
         self.state_of = state_of
@@ -239,6 +241,7 @@ class Crawler:
         self.once_for_all = once_for_all
         self.shared = shared if shared is not None else set()
         self.signed_in = signed_in
+        self.on_page = on_page
 
     def key(self, link: Link, match: ResolverMatch) -> Hashable:
         """The kind of page: its name, which parameters it has (empty or not), the state."""
@@ -322,8 +325,11 @@ class Crawler:
         if content_type not in HTML_TYPES:
             yield Problem(self.role, link, f"an unexpected content type {content_type!r}")
             return
+        html = body.decode(response.charset or "utf-8")
+        if self.on_page is not None:
+            self.on_page(link, html)
         page = _PageLinks()
-        page.feed(body.decode(response.charset or "utf-8"))
+        page.feed(html)
         twice = sorted(name for name, count in Counter(page.ids).items() if count > 1)
         if twice:
             yield Problem(self.role, link, f"gives the same id to two elements: {twice}")

@@ -45,7 +45,7 @@ def test_the_coach_is_reminded_the_day_before_and_on_the_day_once_each(
     assert subjects(manager) == []
     for _ in range(2):  # a re-run sends nothing twice
         run_on(REVIEW - dt.timedelta(days=1), django_capture_on_commit_callbacks)
-    assert subjects(manager) == ["Improvement plan review tomorrow (2026-05-14): Rob Report."]
+    assert subjects(manager) == ["Improvement plan review tomorrow (14 May 2026): Rob Report."]
     run_on(REVIEW, django_capture_on_commit_callbacks)
     run_on(REVIEW, django_capture_on_commit_callbacks)
     assert subjects(manager)[1:] == ["Improvement plan review today: Rob Report."]

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from tests.factories import make_objective
 from tests.improvement_plans.conftest import plan_for
@@ -45,7 +46,7 @@ def test_the_objective_page_lists_the_plans_opened_for_it(
     plan.save(update_fields=["objective"])
     page = django_app.get(objective.get_absolute_url(), user=manager)
     assert follow_up(page) == [
-        f"Improvement plan for Rob Report, opened {plan.opened_on:%m/%d/%Y}: outcome due"
+        f"Improvement plan for Rob Report, opened {date_format(plan.opened_on)}: outcome due"
     ]
     assert page.click(description="Improvement plan for Rob Report").request.path == (
         plan.get_absolute_url()
@@ -59,7 +60,7 @@ def test_the_person_page_lists_their_plans_for_those_who_may_see_them(
     url = reverse("accounts:person_detail", args=[report.pk])
     for viewer in (manager, report, hr):
         assert follow_up(django_app.get(url, user=viewer)) == [
-            f"Improvement plan for Rob Report, opened {today:%m/%d/%Y}: "
+            f"Improvement plan for Rob Report, opened {date_format(today)}: "
             "Improved: objective back on plan"
         ]
     # A peer may open the organisation's card of a colleague, not the plan.

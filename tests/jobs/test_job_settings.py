@@ -101,7 +101,7 @@ def test_the_jobs_outcomes_are_worded_in_the_readers_language(django_app, hr, re
     def outcomes(page):
         rows = page.html.select("[data-testid=job-runs] tbody tr")
         return {
-            row.code.get_text(): row.select_one("[data-testid=job-outcome]").get_text(strip=True)
+            row.td["data-job"]: row.select_one("[data-testid=job-outcome]").get_text(strip=True)
             for row in rows
             if row.select_one("[data-testid=job-outcome]")
         }
@@ -121,6 +121,10 @@ def test_the_jobs_outcomes_are_worded_in_the_readers_language(django_app, hr, re
     chinese = outcomes(django_app.get(reverse("reviews:jobs"), user=hr))
     assert "2026年5月" in chinese["month_end_generation"]
     assert "May 2026" not in chinese["month_end_generation"]
+    page = django_app.get(reverse("reviews:jobs"), user=hr)
+    rows = page.html.select("[data-testid=job-runs] tbody tr")
+    names = [row.td.get_text(strip=True) for row in rows]
+    assert names == ["月末生成月度考核表", "提醒", "每周摘要"]
 
     JobRun.objects.create(job="weekly_digest", outcome=JobRun.Outcome.OK, detail="3 digests")
     assert outcomes(django_app.get(reverse("reviews:jobs"), user=hr))["weekly_digest"] == (

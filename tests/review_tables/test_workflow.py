@@ -255,7 +255,7 @@ def test_changes_after_submission_are_kept_with_old_and_new(django_app, table, r
     form["summary"] = "Revised summary."
     form.submit().follow()
     change = ReviewEvent.objects.get(kind="change")
-    assert change.actor == report and change.changes["Summary"] == ["Done.", "Revised summary."]
+    assert change.actor == report and change.changes["summary"] == ["Done.", "Revised summary."]
     for reader in (manager, hr):
         assert "Done. → Revised summary." in open_table(django_app, table, reader)
 

@@ -120,7 +120,7 @@ def test_review_table_overdue_once_per_table(
         run_reminders(day, django_capture_on_commit_callbacks)
     assert OutboxMessage.objects.filter(event=WebhookEvent.REVIEW_OVERDUE).count() == 3
     assert bodies(WebhookEvent.REVIEW_OVERDUE)["slack"]["text"] == (
-        "The review table of Rob Report for November 2026 is overdue: it was due on Dec. 5, 2026."
+        "The review table of Rob Report for November 2026 is overdue: it was due on 5 Dec 2026."
     )
     assert_private_text_absent(WebhookEvent.REVIEW_OVERDUE)
 
@@ -161,7 +161,7 @@ def test_coaching_session_shared_says_metadata_only(manager, report, every_forma
         "duration_minutes": 45,
     }
     assert sent["slack"]["text"] == (
-        "Maria Manager recorded a coaching session with Rob Report on Nov. 12, 2026."
+        "Maria Manager recorded a coaching session with Rob Report on 12 Nov 2026."
     )
     assert_private_text_absent(WebhookEvent.SESSION_SHARED)
 
