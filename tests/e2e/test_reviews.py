@@ -46,7 +46,7 @@ def test_a_department_month_is_filled_questioned_answered_summarised_and_locked(
     log_in(page, base, "marcus.lee@example.com")
     page.goto(base + "/accounts/notifications/")
     expect(page.get_by_test_id("notifications").locator("li").first).to_contain_text(
-        f"Priya Nair submitted the review table Sales East · {month:%Y-%m}"
+        f"Priya Nair submitted the review table Sales East · {month:%B %Y}"
     )
     page.goto(url)
     page.get_by_role("button", name="Open for questions").click()

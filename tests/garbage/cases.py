@@ -194,6 +194,7 @@ CASES: list[Case] = [
         page_args=("webhook_endpoint",),
     ),
     Case("home", "report", form=False),
+    Case("favicon", "anonymous", form=False),
     # --- cycles ---------------------------------------------------------------------
     Case("plans:cycle_list", "hr", form=False),
     Case(
