@@ -1,7 +1,39 @@
 // Coaching Cycles: progressive enhancements. Every page works without this file.
+// A select marked js-autosubmit submits its form when a choice is made with the mouse or
+// a finger. Arrow keys on a closed select also change it, one option per press: a
+// keyboard user is only browsing then, so the form waits for Enter or for leaving the
+// select (WCAG 3.2.2, "On Input": a change of setting alone does not change the page).
+const AUTOSUBMIT = "select.js-autosubmit";
+const keyboardChanged = new WeakSet();
+let lastKeySelect = null;
+
+document.addEventListener("keydown", (event) => {
+  const target = event.target;
+  if (!(target instanceof HTMLSelectElement) || !target.matches(AUTOSUBMIT)) return;
+  if (event.key === "Enter" && keyboardChanged.has(target)) {
+    event.preventDefault();
+    keyboardChanged.delete(target);
+    target.form?.requestSubmit();
+    return;
+  }
+  if (event.key !== "Tab") lastKeySelect = target;
+});
+document.addEventListener("pointerdown", () => {
+  lastKeySelect = null;
+});
 document.addEventListener("change", (event) => {
   const target = event.target;
-  if (target instanceof HTMLSelectElement && target.classList.contains("js-autosubmit")) {
+  if (!(target instanceof HTMLSelectElement) || !target.matches(AUTOSUBMIT)) return;
+  if (lastKeySelect === target) {
+    keyboardChanged.add(target);
+    return;
+  }
+  target.form?.requestSubmit();
+});
+document.addEventListener("focusout", (event) => {
+  const target = event.target;
+  if (target instanceof HTMLSelectElement && keyboardChanged.has(target)) {
+    keyboardChanged.delete(target);
     target.form?.requestSubmit();
   }
 });

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import go_to, open_navigation
+from tests.e2e.conftest import go_to, log_in, open_navigation
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -28,3 +28,21 @@ def test_demo_employee_logs_in_on_a_phone_and_switches_language(live_server, pag
     open_navigation(page)
     page.get_by_label("Language").select_option("zh-hans")
     page.get_by_role("heading", name="组织").wait_for()
+
+
+def test_the_keyboard_browses_the_languages_and_enter_chooses_one(live_server, desktop_page) -> None:
+    """An arrow key on the closed language list only moves the choice (it used to reload
+    the page in the next language at once); Enter switches."""
+    page = desktop_page
+    call_command("seed_demo")
+    log_in(page, live_server.url, "emma.wilson@example.com")
+    page.get_by_role("heading", name="Hello, Emma").wait_for()
+    choice = page.get_by_label("Language")
+    choice.focus()
+    choice.press("ArrowDown")
+    expect(choice).to_have_value("zh-hans")
+    expect(page.get_by_role("heading", name="Hello, Emma")).to_be_visible()
+    assert page.evaluate("document.documentElement.lang") == "en"
+
+    choice.press("Enter")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
