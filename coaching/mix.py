@@ -11,6 +11,7 @@ from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from accounts.rounding import percent_of
 from coaching.models import CoachingSession, CoachingType
 from coaching.trajectory import LEVEL, TYPES
 from plans.months import month_end, months_between
@@ -32,16 +33,13 @@ class MixMonth:
 
     @property
     def shares(self) -> dict[str, int]:
-        """Each type's share in whole per cent, adding up to 100 (largest remainders
-        rounded up), so that a stacked bar is full; all 0 in a month without sessions."""
+        """Each type's share in whole per cent, each rounded half up like every figure a
+        person reads (``accounts.rounding``), so the dashboard, its table and any export
+        agree: three equal types read 33 % each (the shares may add up to 99 or 101);
+        all 0 in a month without sessions."""
         if not self.total:
             return dict.fromkeys(TYPES, 0)
-        exact = {kind: 100 * self.counts.get(kind, 0) / self.total for kind in TYPES}
-        shares = {kind: int(value) for kind, value in exact.items()}
-        short = 100 - sum(shares.values())
-        for kind in sorted(TYPES, key=lambda k: shares[k] - exact[k])[:short]:
-            shares[kind] += 1
-        return shares
+        return {kind: int(percent_of(self.counts.get(kind, 0), self.total) or 0) for kind in TYPES}
 
     @property
     def rows(self) -> list[tuple[str, int, int]]:

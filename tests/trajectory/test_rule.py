@@ -212,8 +212,10 @@ def test_the_period_is_the_running_cycle_else_the_last_twelve_months():
     )
 
 
-def test_a_months_shares_of_the_mix_add_up_to_a_hundred():
+def test_a_months_shares_of_the_mix_are_rounded_half_up_each_like_every_figure():
     thirds = MixMonth(dt.date(2026, 1, 1), {INS: 1, GUI: 1, ENC: 1})
-    assert sum(thirds.shares.values()) == 100
+    assert thirds.shares == {INS: 33, GUI: 33, ENC: 33}  # not 34 for one of them
+    eighths = MixMonth(dt.date(2026, 1, 1), {INS: 1, GUI: 1, ENC: 6})
+    assert eighths.shares == {INS: 13, GUI: 13, ENC: 75}  # 12.5 % is 13 %
     assert MixMonth(dt.date(2026, 1, 1), {INS: 1, GUI: 3}).shares == {INS: 25, GUI: 75, ENC: 0}
     assert MixMonth(dt.date(2026, 1, 1), {}).shares == {INS: 0, GUI: 0, ENC: 0}
