@@ -69,6 +69,9 @@ def person_coaching_panel(viewer: User, person: User) -> list[PagePanel]:
         "recent": [{"session": s, "content": s.pk in readable} for s in sessions[:RECENT_SESSIONS]],
         "items": items[:OPEN_ITEMS_SHOWN],
         "more_items": len(items) > OPEN_ITEMS_SHOWN,
+        # Some sessions' steps are not the viewer's to read (HR, unless shared): the
+        # list must not claim there are none.
+        "steps_hidden": len(readable) < len(sessions),
         "today": timezone.localdate(),
         "timeline_url": pk_url("coaching:timeline", person.pk),
     }

@@ -107,6 +107,9 @@ def test_hr_sees_that_a_session_happened_but_not_what_was_said(
     assert "Directional guidance" in coaching and "Rob Report" in coaching
     assert "Plan the week on Monday" not in coaching
     assert "Write the call script" not in coaching  # a step is content
+    # ... and the page does not claim there is none (the tester's fault 8)
+    assert "No open action items" not in coaching
+    assert "shared only with the people in it" in coaching
     assert "Log session" not in buttons_of(page)
     ivy_record.shared_with_hr = True
     ivy_record.save(update_fields=["shared_with_hr"])
