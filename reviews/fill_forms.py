@@ -77,6 +77,19 @@ class RowForm(forms.Form):
         )
         self.row = row
 
+    @property
+    def milestone_choice(self) -> str:
+        """For a milestone row's *done / not done* choice: ``"1"``, ``"0"`` or ``""`` (not
+        said yet), from what was typed (a bound form) or what is stored."""
+        value = self["actual"].value()
+        try:
+            number = Decimal(str(value)) if value not in (None, "") else None
+        except ArithmeticError:
+            return ""
+        if number is None:
+            return ""
+        return "1" if number == 1 else "0" if number == 0 else ""
+
     def clean_actual(self) -> Decimal | None:
         value: Decimal | None = self.cleaned_data.get("actual")
         if value is None:

@@ -17,8 +17,15 @@ from reviews.models import Inquiry, ReviewEvent, ReviewRow, ReviewTable, WorkPla
 from reviews.services import review_table_for
 from reviews.workflow import review_table_decide
 from tests.factories import make_objective
-from tests.review_tables.conftest import fill, fill_data, next_month_day, reach, text
-from tests.webtest_helpers import choose
+from tests.review_tables.conftest import (
+    field_by_label,
+    fill,
+    fill_data,
+    next_month_day,
+    reach,
+    text,
+)
+from tests.webtest_helpers import choose, options
 
 pytestmark = pytest.mark.django_db
 Status = ReviewTable.Status
@@ -195,15 +202,25 @@ def test_a_bad_work_plan_line_is_refused_beside_it(
     assert not table.work_items.exists()
 
 
-def test_a_milestone_actual_is_done_or_not(django_app, cycle, month, report):
+def test_a_milestone_actual_is_chosen_as_done_or_not_done(django_app, cycle, month, report):
+    """A milestone's actual is a choice in words, not a number box labelled 0/1."""
     make_objective(
         cycle, employee=report, title="Launch", measure="milestone", target=None, unit=""
     )
     table = review_table_for(cycle=cycle, month=month, employee=report)
     page = open_table(django_app, table, report)
     form = page.forms["fill-form"]
-    fill(page, form, {"Actual · Launch": "37"})
-    assert "A milestone is 1 (done) or 0 (not done)." in form.submit()
+    name = field_by_label(page, "Actual · Launch")
+    assert options(form, name) == ["not said yet", "done", "not done"]
+    choose(form, name, "done")
+    saved = form.submit("action", value="save").maybe_follow()
+    assert ReviewRow.objects.get(table=table).actual == 1
+    again = saved.forms["fill-form"]
+    assert again[name].value == "1"  # shown as "done" again
+    # A forged number (no person can choose it) is refused beside the row.
+    again[name].force_value("37")
+    assert "A milestone is 1 (done) or 0 (not done)." in again.submit("action", value="save")
+    assert ReviewRow.objects.get(table=table).actual == 1
 
 
 def test_a_row_added_while_the_page_was_open_keeps_its_own_values(django_app, table, report, cycle):
