@@ -259,12 +259,16 @@ class ExportForm(forms.Form):
         label=_("To month"), required=False, help_text=_("Empty: the same month.")
     )
     cycle = forms.ModelChoiceField[AppraisalCycle](
-        label=_("Cycle"), queryset=AppraisalCycle.objects.all(), required=False
+        label=_("Cycle"),
+        queryset=AppraisalCycle.objects.all(),
+        required=False,
+        empty_label=_("All cycles"),
     )
     department = forms.ModelChoiceField[Department](
         label=_("Department (with the departments below it)"),
         queryset=Department.objects.all(),
         required=False,
+        empty_label=_("All departments"),
     )
     status = forms.ChoiceField(
         label=_("Status"),

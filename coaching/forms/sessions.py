@@ -63,6 +63,10 @@ class QuickNoteForm(forms.Form):
         self.helper = submit_helper(str(_("Save note")))
 
 
+# What the full session form offers for a new session's length, in minutes.
+FULL_SESSION_MINUTES = 30
+
+
 def duration_field() -> forms.IntegerField:
     """Minutes, 1 to 600, with the same message for 0 and for -5 (a positive integer
     field alone says "at least 0" to one and "at least 1" to the other)."""
@@ -161,6 +165,9 @@ class SessionForm(forms.ModelForm[CoachingSession]):
         plan_field.required = False
         plan_field.empty_label = _("No improvement plan")
         self.fields["duration_minutes"].widget.attrs.update({"min": 1, "max": 600})
+        if self.instance.pk is None:
+            # The full form is for a conversation, not a one-minute note (the quick note's).
+            self.fields["duration_minutes"].initial = FULL_SESSION_MINUTES
         # A radio list needs no blank choice: "---------" is not a kind of coaching.
         type_field = self.fields["type"]
         assert isinstance(type_field, forms.ChoiceField)  # noqa: S101

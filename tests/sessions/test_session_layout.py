@@ -77,3 +77,22 @@ def test_the_six_parts_of_a_session_stay_folded_until_they_hold_something(
         if refused.html.select_one(f"details[data-testid={part}]").has_attr("open")
     ]
     assert opened_too == []  # the others stay folded
+
+
+def test_a_new_full_session_offers_half_an_hour_and_the_quick_note_a_minute(
+    django_app, manager, report
+):
+    full = django_app.get(reverse("coaching:session_new") + f"?employee={report.pk}", user=manager)
+    assert form_with_button(full, "Save session")["duration_minutes"].value == "30"
+    quick = django_app.get(reverse("coaching:session_quick"), user=manager)
+    assert quick.html.select_one("[name=duration_minutes]") is None or (
+        form_with_button(quick, "Save note")["duration_minutes"].value == "1"
+    )
+
+
+def test_the_export_filters_offer_every_cycle_and_department_in_words(django_app, hr):
+    page = django_app.get(reverse("reviews:export"), user=hr)
+    form = next(f for f in page.forms.values() if "format" in f.fields)
+    assert options(form, "cycle")[0] == "All cycles"
+    assert options(form, "department")[0] == "All departments"
+    assert "---------" not in page.text
