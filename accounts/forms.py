@@ -6,6 +6,7 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
@@ -50,6 +51,9 @@ class ProfileForm(forms.ModelForm[User]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        language = self.fields["language"]
+        assert isinstance(language, forms.ChoiceField)  # noqa: S101
+        language.choices = [("", _("The organisation's default")), *settings.LANGUAGES]
         self.helper = FormHelper()
         self.helper.form_tag = False  # the page has the <form>: no form nested in a form
         self.helper.add_input(Submit("submit", _("Save")))
@@ -142,5 +146,6 @@ class ApiTokenFilterForm(FilterForm):
         label=_("Person"),
         queryset=User.objects.filter(auth_token_set__isnull=False).distinct().order_by("full_name"),
         required=False,
+        empty_label=_("Everybody"),
         error_messages={"invalid_choice": _("This person has no token: everybody's are shown.")},
     )

@@ -193,6 +193,7 @@ class ObjectiveForm(forms.ModelForm[Objective]):
             parent_choices if parent_choices is not None else Objective.objects.none()
         )
         parent_field.required = False
+        parent_field.empty_label = _("Not aligned to another objective")
         if not self.instance.pk:
             del self.fields["status"]
         carry_version(self)

@@ -52,6 +52,7 @@ class TemplateSetForm(forms.ModelForm[TemplateSet]):
             department.empty_label = str(_("Whole organisation (HR's set)"))
         else:
             department.required = True
+            department.empty_label = _("Choose a department")
             department.help_text = _("One of the departments you head, or one below them.")
         carry_version(self)
         self.helper = submit_helper(str(_("Save")))
@@ -83,12 +84,16 @@ class ObjectiveChoiceField(forms.ModelChoiceField[Objective]):
 class ObjectiveTemplateForm(forms.ModelForm[ObjectiveTemplate]):
     measure = forms.ChoiceField(label=_("Measure"), choices=Measure.choices)
     parent = ObjectiveChoiceField(
-        label=_("Aligned to"), queryset=Objective.objects.none(), required=False
+        label=_("Aligned to"),
+        queryset=Objective.objects.none(),
+        required=False,
+        empty_label=_("Not aligned to another objective"),
     )
     curve_from = ObjectiveChoiceField(
         label=_("Copy the curve of"),
         queryset=Objective.objects.none(),
         required=False,
+        empty_label=_("No objective's curve"),
         help_text=_("An objective whose phase targets have the shape wanted."),
     )
     curve_text = forms.CharField(
@@ -206,11 +211,14 @@ class TemplateAssignForm(forms.Form):
     ]
 
     template_set = forms.ModelChoiceField(
-        label=_("Template set"), queryset=TemplateSet.objects.none()
+        label=_("Template set"),
+        queryset=TemplateSet.objects.none(),
+        empty_label=_("Choose a template set"),
     )
     cycle = forms.ModelChoiceField(
         label=_("Cycle"),
         queryset=AppraisalCycle.objects.exclude(state=AppraisalCycle.State.CLOSED),
+        empty_label=_("Choose a cycle"),
         help_text=_("A cycle being planned or active; a closed cycle takes no new objectives."),
         error_messages={
             "invalid_choice": _("Choose a cycle being planned or active: not a closed one.")
@@ -220,7 +228,10 @@ class TemplateAssignForm(forms.Form):
         label=_("Assign to"), choices=TARGETS, initial="department", widget=forms.RadioSelect
     )
     department = forms.ModelChoiceField(
-        label=_("Department"), queryset=Department.objects.none(), required=False
+        label=_("Department"),
+        queryset=Department.objects.none(),
+        required=False,
+        empty_label=_("Choose a department"),
     )
     include_below = forms.BooleanField(
         label=_("Include the departments below it"), required=False, initial=True
@@ -248,7 +259,7 @@ class TemplateAssignForm(forms.Form):
         titles = sorted(set(people.values_list("job_title", flat=True)), key=str.lower)
         job_title = self.fields["job_title"]
         assert isinstance(job_title, forms.ChoiceField)  # noqa: S101
-        job_title.choices = [("", "---------")] + [(t, t) for t in titles]
+        job_title.choices = [("", _("Any job title")), *((t, t) for t in titles)]
 
     def clean_emails(self) -> list[str]:
         text: str = self.cleaned_data["emails"]

@@ -133,10 +133,16 @@ class TableCreateForm(forms.Form):
         initial="person",
     )
     employee = forms.ModelChoiceField[User](
-        label=_("Person"), queryset=User.objects.none(), required=False
+        label=_("Person"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("Choose a person"),
     )
     department = forms.ModelChoiceField[Department](
-        label=_("Department"), queryset=Department.objects.none(), required=False
+        label=_("Department"),
+        queryset=Department.objects.none(),
+        required=False,
+        empty_label=_("Choose a department"),
     )
 
     def __init__(

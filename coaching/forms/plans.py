@@ -56,6 +56,7 @@ class ImprovementPlanForm(forms.ModelForm[ImprovementPlan]):
         objective = self.fields["objective"]
         assert isinstance(objective, forms.ModelChoiceField)  # noqa: S101
         objective.queryset = objectives
+        objective.empty_label = _("No particular objective")
         days = self.instance.review_days if self.instance.pk else []
         for name, day in zip(("first_review", "second_review", "third_review"), days, strict=False):
             self.fields[name].initial = day

@@ -23,7 +23,7 @@ def test_a_head_above_opens_a_plan_for_a_department(django_app, manager, north, 
     )
     assert "Department: Sales North" in page.text
     form = form_with_button(page, "Save")
-    assert options(form, "objective") == ["---------", "Northern revenue"]
+    assert options(form, "objective") == ["No particular objective", "Northern revenue"]
     choose(form, "objective", "Northern revenue")
     form["outside_reasons"] = "A competitor cut prices."
     form["measures"] = "Visit the ten largest customers."

@@ -171,7 +171,7 @@ def test_a_personal_objective_aligns_to_a_department_goal(
 ):
     make_objective(cycle, department=sales, title="Sales revenue")
     form = new_objective_form(django_app, manager, report, cycle)
-    assert options(form, "parent") == ["---------", "Sales revenue"]
+    assert options(form, "parent") == ["Not aligned to another objective", "Sales revenue"]
     fill_objective(form)
     choose(form, "parent", "Sales revenue")
     press(form, "Save")

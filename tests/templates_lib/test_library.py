@@ -58,7 +58,7 @@ def test_hr_creates_an_organisation_wide_set_from_the_library(django_app, hr):
 def test_a_head_keeps_sets_only_for_the_departments_they_head(django_app, manager, sales):
     page = django_app.get(reverse("plans:template_set_new"), user=manager)
     form = form_by_testid(page, "set-form")
-    assert options(form, "department") == ["---------", "Sales"]
+    assert options(form, "department") == ["Choose a department", "Sales"]
     form["name"] = "Sales basics"
     page = press(form, "Save")
     assert errors_beside(page, "department") == ["This field is required."]
