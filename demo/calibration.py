@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from demo.year_texts import calibration_reason
 from plans.models import AppraisalCycle
 from reviews.calibration import cycle_scale, rating_of
 from reviews.calibration_services import (
@@ -106,7 +107,9 @@ def demo_calibration_seed(*, today: dt.date | None = None) -> None:
             actor=marcus,
             result=emma,
             to_rating=to_rating,
-            reason="Took over two key accounts in the autumn; her completion understates it.",
+            reason=calibration_reason(
+                raised=scale.index(to_rating) > step, completion=emma.completion
+            ),
             version=emma.version,
         )
     calibration = calibration_done(actor=hr, calibration=calibration, version=calibration.version)

@@ -14,6 +14,7 @@ from coaching.models import (
     ImprovementPlan,
     SessionObjective,
 )
+from demo.texts import won_of
 from plans.models import AppraisalCycle, Objective
 
 
@@ -49,7 +50,7 @@ def demo_sessions_seed(*, cycle: AppraisalCycle, today: dt.date | None = None) -
         type=CoachingType.ENCOURAGEMENT,
         form=CoachingSession.Form.INFORMAL,
         moment=CoachingSession.Moment.AFTER,
-        note="Great close on the Lakeside renewal.",
+        note=f"Great close on the {won_of(str(emma), today - dt.timedelta(days=6))} renewal.",
         strengths="Prepared the renewal early and involved the customer's finance team.",
         strengths_example="Sent the draft contract three weeks before expiry; signed on day one.",
         next_objectives="Use the same approach for the two renewals due in December.",

@@ -1,6 +1,7 @@
 """Demo people who moved and left, for ``manage.py seed_demo`` (issue 15).
 
-- Noor Ahmed sold in Sales East under Priya Nair since the cycle began, had
+- Noor Ahmed, who joined (like Ben) before last year's cycle, sold in Sales East
+  under Priya Nair, had
   her tables reviewed by Priya, and this month moved to Sales West under Tom
   Becker: her past months stay under Sales East, her submitted table with
   Priya, this month's draft goes to Tom.
@@ -38,10 +39,13 @@ NOOR = "noor.ahmed@example.com"
 BEN = "ben.carter@example.com"
 
 
-def _newcomer(
-    email: str, name: str, title: str, department: str, manager: str, since: dt.datetime
-) -> User:
-    from demo.organisation import DEMO_PASSWORD  # noqa: PLC0415 - it imports this module
+def _newcomer(email: str, name: str, title: str, department: str, manager: str) -> User:
+    """``email`` as they joined before last year's cycle, like everyone of the file."""
+    from demo.organisation import DEMO_PASSWORD, demo_hire_date  # noqa: PLC0415 - imports us
+
+    since = timezone.make_aware(
+        dt.datetime.combine(demo_hire_date(email, today=timezone.localdate()), dt.time(9))
+    )
 
     person = User.objects.create_user(
         email,
@@ -52,8 +56,10 @@ def _newcomer(
         manager=User.objects.get(email=manager),
         date_joined=since,
     )
-    # The history starts when they joined, as the organisation file's people do.
-    Assignment.objects.filter(person=person).update(started_at=since)
+    # The history starts when they joined, as the organisation file's people's does.
+    Assignment.objects.filter(person=person).update(
+        started_at=since, source=Assignment.Source.START
+    )
     return person
 
 
@@ -65,13 +71,12 @@ def demo_lifecycle_seed(*, cycle: AppraisalCycle, today: dt.date | None = None) 
     today = today or timezone.localdate()
     this_month = today.replace(day=1)
     last_month = previous_month(this_month)
-    since = timezone.make_aware(dt.datetime.combine(cycle.start_date, dt.time(9)))
     hr = User.objects.get(email="sofia.rossi@example.com")
     # The month's changes happened on its first working morning (or now, on the 1st).
     this_month_at = at(this_month, 9)
 
     noor = _newcomer(
-        NOOR, "Noor Ahmed", "Account Executive", "Sales East", "priya.nair@example.com", since
+        NOOR, "Noor Ahmed", "Account Executive", "Sales East", "priya.nair@example.com"
     )
     priya = User.objects.get(email="priya.nair@example.com")
     for spec in (
@@ -102,7 +107,6 @@ def demo_lifecycle_seed(*, cycle: AppraisalCycle, today: dt.date | None = None) 
         "Customer Service Agent",
         "Customer Service",
         "omar.haddad@example.com",
-        since,
     )
     omar = User.objects.get(email="omar.haddad@example.com")
     _objective(

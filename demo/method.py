@@ -14,6 +14,7 @@ from coaching.checkpoint_models import Checkpoint
 from coaching.checkpoints import checkpoints_open
 from coaching.facts import PerformanceFact
 from coaching.models import CoachingSession, CoachingType, ImprovementPlan
+from demo.texts import open_of, won_of
 from plans.models import AppraisalCycle, Objective
 from plans.months import first_of_previous_month
 from reviews.conversation_models import ReviewConversation
@@ -107,7 +108,8 @@ def demo_method_seed(*, cycle: AppraisalCycle, today: dt.date | None = None) -> 
                 author=priya,
                 observed_on=today - dt.timedelta(days=9),
                 kind=PerformanceFact.Kind.POSITIVE,
-                observed="Sent the Lakeside renewal draft three weeks early; signed on day one.",
+                observed=f"Sent the {won_of(str(emma), today - dt.timedelta(days=9))} renewal "
+                "draft three weeks early; signed on day one.",
                 objective=Objective.objects.filter(cycle=cycle, employee=emma)
                 .order_by("-weight")
                 .first(),
@@ -117,7 +119,8 @@ def demo_method_seed(*, cycle: AppraisalCycle, today: dt.date | None = None) -> 
                 author=priya,
                 observed_on=today - dt.timedelta(days=16),
                 kind=PerformanceFact.Kind.NEEDS_IMPROVEMENT,
-                observed="The Northwind proposal went out four days after the meeting.",
+                observed=f"The {open_of(str(wang), today - dt.timedelta(days=16))} proposal went "
+                "out four days after the meeting.",
                 objective=revenue,
             ),
             PerformanceFact(
@@ -146,7 +149,7 @@ def demo_method_seed(*, cycle: AppraisalCycle, today: dt.date | None = None) -> 
             occasion=CoachingSession.Occasion.MIDTERM,
             note="Monthly review of the table: every objective on plan.",
             strengths="Renewals prepared early, with the customer's finance team.",
-            strengths_example="Lakeside renewal signed on day one.",
+            strengths_example=f"{won_of(str(emma), table.month)} renewal signed on day one.",
             agreements="Write the renewal approach down for the team by mid-month.",
             question_answers={
                 "progress": "All three objectives on plan; revenue ahead.",

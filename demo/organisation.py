@@ -20,6 +20,7 @@ from demo.dating import demo_dates_settle
 from demo.feedback import demo_feedback_seed
 from demo.lifecycle import demo_last_year_seed, demo_lifecycle_seed
 from demo.method import demo_method_seed
+from demo.outbox import demo_outbox_settle
 from demo.plans import demo_plans_seed
 from demo.praise import demo_praise_seed
 from demo.read_log import demo_read_log_seed
@@ -86,11 +87,16 @@ HIRED: dict[str, tuple[int, int]] = {
     "isabel.garcia@example.com": (4, 3),
     "yuki.tanaka@example.com": (2, 6),
 }
+# The people the lifecycle demo creates (not the file): they joined before it too.
+HIRED_OUTSIDE_THE_FILE: dict[str, tuple[int, int]] = {
+    "noor.ahmed@example.com": (1, 5),
+    "ben.carter@example.com": (2, 9),
+}
 
 
 def demo_hire_date(email: str, *, today: dt.date) -> dt.date:
     """When ``email`` joined: a first of the month before last year's cycle (Jan 1 of last year)."""
-    years, month = HIRED.get(email, (1, 1))
+    years, month = HIRED.get(email) or HIRED_OUTSIDE_THE_FILE.get(email, (1, 1))
     return dt.date(today.year - 1 - years, month, 1)
 
 
@@ -148,4 +154,7 @@ def demo_organisation_seed() -> ImportResult:
     demo_webhooks_seed()  # issue 19 §2: after the rest, so its log holds one delivery
     objective_progress_refresh()
     demo_dates_settle()
+    # The history's e-mails went out when it happened (those written at commit too).
+    demo_outbox_settle()
+    transaction.on_commit(demo_outbox_settle)
     return result

@@ -10,15 +10,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from plans.models import AppraisalCycle
+from demo.year_texts import result_comment
+from plans.models import AppraisalCycle, Objective
 from reviews.models import Calibration, CycleResult
 from reviews.results import rating_scale_of, result_propose, results_prepare
 
-COMMENTS = {
-    0: "{first} missed most of the year's targets; we agreed on more frequent coaching.",
-    1: "A solid year for {first}: the core targets were met, with steady monthly reviews.",
-    2: "An outstanding year for {first}: well above target, and a model for the team.",
-}
+
+def _main_objective(cycle: AppraisalCycle, employee: User | None) -> str:
+    title = (
+        Objective.objects.filter(cycle=cycle, employee=employee)
+        .order_by("-weight", "pk")
+        .values_list("title", flat=True)
+        .first()
+    )
+    return title or "the main objective"
 
 
 def _rating_index(completion: Decimal | None) -> int:
@@ -54,6 +59,11 @@ def demo_results_seed(*, today: dt.date | None = None) -> None:
             actor=priya,
             result_id=result.pk,
             rating=scale[index],
-            comment=COMMENTS[index].format(first=str(result.employee).split()[0]),
+            comment=result_comment(
+                who=str(result.employee),
+                index=index,
+                completion=result.completion,
+                main=_main_objective(cycle, result.employee),
+            ),
             version=result.version,
         )

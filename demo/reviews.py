@@ -176,7 +176,13 @@ def _reach(table: ReviewTable, state: str, assessee: User, reviewer: User) -> No
     with demo_clock(next(moments)):
         review_table_transition(actor=reviewer, table=table, action="start_review")
     asker, suggester = _questioners(table, reviewer)
-    question, answer = texts.inquiry(who=who, month=table.month, title=main)
+    named = [
+        name
+        for row in table.rows.all()
+        if row.title == main
+        for name in texts.customers_in(row.gap_reason)
+    ]
+    question, answer = texts.inquiry(who=who, month=table.month, title=main, named=named)
     with demo_clock(next(moments)):
         inquiry = inquiry_ask(actor=asker, table=table, question=question)
     suggestion = None

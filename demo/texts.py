@@ -1,59 +1,74 @@
 """The demo's words: every reason, summary, question and note written for its objective,
 person and month, and never the same twice (a buyer reads the demo closely).
 
-Each function returns the first of its candidates not used yet in this seed (the
-``Ledger``); the candidates name the objective, the month, the figures and a customer,
-so they run out only for a much larger demo, where a number is appended as a last resort.
+The facts come from the subject's month (``demo.story``): every text about Emma's
+October names the customers of Emma's October in the part they play in it. Each
+function returns the first of its candidates whose sentences were not used yet in this
+seed (the ``Ledger``); the candidates name the objective, the month, the figures and a
+customer, so they run out only for a much larger demo, where a number is appended as a
+last resort.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zlib
 from decimal import Decimal
 from typing import TypeVar
 
+from demo.story import CUSTOMERS, DEPARTMENTS, Story, story
+
 T = TypeVar("T")
 
-CUSTOMERS = (
-    "Northwind Foods",
-    "Lakeside Retail",
-    "Harbour Foods",
-    "Blue Ridge Hotels",
-    "Meridian Clinics",
-    "Alpine Outdoor",
-    "Cedar & Co",
-    "Riverside Schools",
-    "Summit Logistics",
-    "Oakfield Dairy",
-    "Granite Builders",
-    "Willow Pharmacy",
-    "Beacon Hotels",
-    "Falcon Freight",
-    "Maple Bakeries",
-    "Coastal Fitness",
-)
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+# A sentence this short may come back ("Yes.", "A one-off."); a longer one is written once.
+SHORT_SENTENCE = 5
+
+
+def sentences(text: str) -> list[str]:
+    """``text``'s sentences, stripped."""
+    return [part.strip() for part in SENTENCE_END.split(text.strip()) if part.strip()]
 
 
 class Ledger:
-    """The texts used so far in this seed, per kind."""
+    """The texts used so far in this seed, per kind: whole texts and their sentences
+    (a sentence of more than ``SHORT_SENTENCE`` words is used once per kind, whoever it
+    is about: the names of the people are left out when comparing)."""
 
     def __init__(self) -> None:
         self.used: dict[str, set[str]] = {}
+        self.names: set[str] = set()
+
+    def person(self, who: str) -> None:
+        """Remember ``who`` (and their first name) as a name to leave out."""
+        self.names.add(who)
+        self.names.add(who.split()[0])
+
+    def key(self, sentence: str) -> str:
+        for name in sorted(self.names, key=len, reverse=True):
+            sentence = sentence.replace(name, "NAME")
+        return sentence
+
+    def _long(self, text: str) -> list[str]:
+        return [self.key(part) for part in sentences(text) if len(part.split()) > SHORT_SENTENCE]
+
+    def fresh(self, kind: str, text: str) -> bool:
+        used = self.used.setdefault(kind, set())
+        return text not in used and not any(part in used for part in self._long(text))
 
     def pick(self, kind: str, candidates: list[str]) -> str:
-        """The first candidate of ``kind`` not used yet (marked used); if every one
-        was, the first with a number appended."""
+        """The first candidate of ``kind`` not used yet, nor any of its long sentences
+        (marked used); if every one was, the first with a number appended."""
         used = self.used.setdefault(kind, set())
-        for text in candidates:
-            if text not in used:
-                used.add(text)
-                return text
-        number = 2
-        while f"{candidates[0]} ({number})" in used:
-            number += 1
-        text = f"{candidates[0]} ({number})"
+        text = next((text for text in candidates if self.fresh(kind, text)), None)
+        if text is None:
+            number = 2
+            while f"{candidates[0]} ({number})" in used:
+                number += 1
+            text = f"{candidates[0]} ({number})"
         used.add(text)
+        used.update(self._long(text))
         return text
 
 
@@ -63,6 +78,7 @@ LEDGER = Ledger()
 def ledger_reset() -> None:
     """Start a new seed's ledger (the demo is seeded into a fresh database)."""
     LEDGER.used.clear()
+    LEDGER.names.clear()
 
 
 def _seed(*parts: object) -> int:
@@ -75,9 +91,15 @@ def _rotate(options: list[T], *parts: object) -> list[T]:
     return options[start:] + options[:start]
 
 
-def customers(*parts: object, count: int = 2) -> list[str]:
-    """``count`` different customers, chosen by ``parts``."""
-    return _rotate(list(CUSTOMERS), *parts)[:count]
+def customers_in(text: str) -> list[str]:
+    """The demo's customers ``text`` names, in the order of ``CUSTOMERS``."""
+    return [name for name in CUSTOMERS if name in text]
+
+
+def _story(who: str, month: dt.date) -> Story:
+    if who not in DEPARTMENTS:
+        LEDGER.person(who)
+    return story(who, month)
 
 
 def month_name(month: dt.date) -> str:
@@ -116,57 +138,75 @@ def _family(title: str) -> str:
     return "other"
 
 
+# The causes of a gap, by family; they name the month's late customers ({late},
+# {late2}) and nothing that went well.
 _GAP = {
     "revenue": [
-        "{c1} moved its {month} order to next month; the contract is with their lawyers.",
-        "Two proposals ({c1}, {c2}) were still waiting for budget sign-off at the end of {month}.",
-        "{c1} halved its {month} order after our price increase; we are renegotiating the volume.",
-        "Lost the {c1} tender on price in {month}; {c2} is still open.",
-        "{c1} paused new projects in {month} while it changes owner.",
+        "{late} moved its {month} order to next month; the contract is with their lawyers.",
+        "Two proposals ({late}, {late2}) were still waiting for budget sign-off at the end of "
+        "{month}.",
+        "{late} halved its {month} order after our price increase; {late2} waits for the new "
+        "price list.",
+        "{late} and {late2} paused new projects in {month} while they change owner.",
+        "{late} pushed its {month} delivery back four weeks; {late2} wants a second quote.",
     ],
     "meetings": [
-        "{c1} and {c2} cancelled their {month} meetings during their year-end close.",
-        "Two of {month}'s four weeks went on the trade fair, so fewer first meetings.",
-        "Half of the {month} leads from the campaign had no budget; I stopped calling them.",
-        "Was ill for a week in {month}; {c1} and {c2} are rebooked for next month.",
+        "{late} and {late2} cancelled their {month} meetings during their year-end close.",
+        "{late} asked to move the {month} visits to next month; {late2} is short of staff.",
+        "Was ill for a week in {month}; {late} and {late2} are rebooked for next month.",
+        "{late} postponed its {month} workshop twice; {late2} has no buyer until January.",
     ],
     "satisfaction": [
-        "Late deliveries to {c1} in {month} pulled the survey down.",
-        "{c1} rated us low after a billing error in {month}; it is corrected now.",
-        "Only a few answers came back in {month}; {c1}'s one low score weighs a lot.",
+        "Late deliveries to {late} in {month} pulled the survey down.",
+        "{late} rated us low after a billing error in {month}; it is corrected now.",
+        "Only a few answers came back in {month}; {possessive_late} one low score weighs a lot.",
     ],
     "renewal": [
-        "{c1} did not renew in {month}: they moved to a cheaper supplier.",
-        "{c1}'s renewal slipped past {month} while their new buyer settles in.",
-        "{c1} and {c2} renewed for a smaller scope in {month}.",
+        "{possessive_late} renewal slipped past {month} while their new buyer settles in.",
+        "{late} and {late2} asked for a smaller scope before renewing in {month}.",
+        "{late} wants the {month} renewal priced in two steps; {late2} is comparing offers.",
     ],
     "stock": [
-        "The {month} count found {gap} mislabelled pallets from the autumn delivery.",
-        "Returns from {c1} were booked late in {month}, so the count disagreed.",
-        "The warehouse move took two people off the {month} count.",
+        "The {month} count found {gap} mislabelled pallets for {late} from the autumn delivery.",
+        "Returns from {late} were booked late in {month}, so the count disagreed.",
+        "The warehouse move took two people off the {month} count of the {late} stock.",
     ],
     "tickets": [
-        "A product recall in {month} doubled the time per ticket.",
-        "Two agents on leave in {month}; the queue was shared across fewer people.",
+        "A product recall at {late} in {month} doubled the time per ticket.",
+        "Two agents on leave in {month}; the {late} backlog was shared across fewer people.",
     ],
     "learning": [
-        "The {month} module was postponed by the trainer.",
-        "Customer work came first in {month}; the module moved to next month.",
+        "The {month} module was postponed by the trainer; {late} needed me that week.",
+        "Work for {late} came first in {month}; the module moved to next month.",
     ],
     "other": [
-        "{c1}'s project was delayed in {month}.",
-        "Fewer working days in {month} than the plan assumed.",
+        "{possessive_late} project was delayed in {month}.",
+        "Fewer working days in {month} than the plan assumed; {late} took the rest.",
     ],
 }
+
+
+def _values(facts: Story, **extra: object) -> dict[str, object]:
+    return {
+        "won": facts.won,
+        "late": facts.late,
+        "late2": facts.late2,
+        "open": facts.open,
+        "lost": facts.lost,
+        "possessive_late": possessive(facts.late),
+        "month": month_name(facts.month),
+        **extra,
+    }
 
 
 def gap_reason(
     *, title: str, month: dt.date, planned: Decimal | None, actual: Decimal | None, who: str
 ) -> str:
-    """Why ``who`` is behind on ``title`` in ``month`` (actual below plan)."""
-    c1, c2 = customers(who, title, month)
+    """Why ``who`` is behind on ``title`` in ``month`` (actual below plan): the month's
+    late customers (``demo.story``)."""
+    facts = _story(who, month)
     gap = _figure((planned or Decimal(0)) - (actual or Decimal(0)))
-    values = {"c1": c1, "c2": c2, "month": month_name(month), "gap": gap}
+    values = _values(facts, gap=gap)
     options = [text.format(**values) for text in _rotate(_GAP[_family(title)], who, month)]
     numbered = [
         f"{text} ({_figure(actual)} against {_figure(planned)} planned.)" for text in options
@@ -175,124 +215,154 @@ def gap_reason(
 
 
 def summary(*, who: str, month: dt.date, on_plan: list[str], behind: list[str]) -> str:
-    """The assessee's summary of their ``month``."""
+    """The assessee's summary of their ``month``: each sentence names its own facts."""
+    facts = _story(who, month)
     name = month_name(month)
     if not behind:
         main = lower_first(on_plan[0]) if on_plan else "the main objective"
         options = [
-            f"Every objective was on plan in {name}; {main} was my focus.",
-            f"Every objective was on plan in {name}. I kept the weekly planning and it paid off.",
-            f"On plan across the board in {name}, a month I am happy with.",
+            f"Every objective was on plan in {name}; {main} was my focus, with {facts.won} signed.",
+            f"On plan across the board in {name}: {facts.won} signed and {facts.open} is close.",
+            f"A good {name}: {main} on plan after the {facts.won} contract.",
         ]
     else:
         gaps = " and ".join(lower_first(title) for title in behind)
         good = " and ".join(lower_first(title) for title in on_plan)
         if on_plan:
             options = [
-                f"{good[:1].upper() + good[1:]} on plan; {gaps} behind in {name}. The causes "
-                "are in the rows and I have a plan for next month.",
-                f"{name} was uneven: {good} on plan, {gaps} behind. I have agreed dates with "
-                "the customers concerned.",
-                f"The gap in {gaps} is {possessive(name)} main issue; {good} went as planned.",
+                f"{good[:1].upper() + good[1:]} on plan; {gaps} behind in {name} because of "
+                f"{facts.late}.",
+                f"{name} was uneven: {good} on plan, {gaps} behind while {facts.late} and "
+                f"{facts.late2} wait.",
+                f"The gap in {gaps} is {possessive(name)} main issue; {good} went as planned "
+                f"with {facts.won}.",
             ]
         else:
             options = [
-                f"A difficult {name}: {gaps} behind plan. The causes are in the rows and I have "
-                "a plan for next month.",
-                f"Behind in {gaps} in {name}. I have agreed dates with the customers concerned.",
-                f"{name} fell short in {gaps}; I explain each gap row by row.",
+                f"A difficult {name}: {gaps} behind plan, mostly {facts.late}.",
+                f"Behind in {gaps} in {name}; I have agreed new dates with {facts.late}.",
+                f"{name} fell short in {gaps}; {facts.late} and {facts.late2} explain it.",
             ]
     return LEDGER.pick("summary", _rotate(options, who, month))
 
 
-def inquiry(*, who: str, month: dt.date, title: str) -> tuple[str, str]:
+def inquiry(
+    *, who: str, month: dt.date, title: str, named: list[str] | None = None
+) -> tuple[str, str]:
     """A reviewer's (or another department's head's) question on ``title`` in ``month``,
-    and the assessee's answer to it."""
-    c1, c2 = customers(who, title, month, "q")
+    and the assessee's answer to it; ``named``: the customers the table's gap reasons
+    name (an answer on "which customers" names those)."""
+    facts = _story(who, month)
     name = month_name(month)
     lower = lower_first(title)
+    named = named or []
+    following = _following(month)
     pairs = [
         (
-            f"Which customers does the {name} gap in {lower} come from?",
-            f"Mostly {c1} and {c2}; both have confirmed dates for next month.",
-        ),
-        (
-            f"Is the {c1} delay in {name} a one-off, or should we expect it again?",
-            f"A one-off: {c1} changed its buyer in {name}. I meet the new one next week.",
+            f"Is the {facts.late} delay in {name} a one-off, or should we expect it again?",
+            f"A one-off: {facts.late} changed its buyer in {name}. I meet {possessive(facts.late)} "
+            f"new buyer in {following}.",
         ),
         (
             f"What would help you close the {lower} gap of {name} faster?",
-            f"An introduction to {possessive(c2)} finance director; I will send you the contact.",
+            f"An introduction to {possessive(facts.late2)} finance director; I will send you "
+            "the contact.",
         ),
         (
             f"Did anything change in {lower} between the mid-{name} check-in and the month's end?",
-            f"Nothing after the check-in; the gap was already there by mid-{name}, mostly {c1}.",
+            f"Nothing after the check-in; by mid-{name} {facts.late} had already moved its order.",
         ),
     ]
+    if named:
+        which = " and ".join(named[:2])
+        pairs.insert(
+            0,
+            (
+                f"Which customers does the {name} gap in {lower} come from?",
+                f"{which}, as in the reasons; both have dates in {following}."
+                if len(named) > 1
+                else f"Only {which}, as in the reason; it has a date in {following}.",
+            ),
+        )
     ordered = _rotate(pairs, who, month)
-    used = LEDGER.used.setdefault("question", set())
-    question, answer = next((pair for pair in ordered if pair[0] not in used), ordered[0])
+    question, answer = next(
+        (
+            pair
+            for pair in ordered
+            if LEDGER.fresh("question", pair[0]) and LEDGER.fresh("answer", pair[1])
+        ),
+        ordered[0],
+    )
     return LEDGER.pick("question", [question]), LEDGER.pick("answer", [answer])
 
 
 def department_suggestion(*, department: str, month: dt.date, title: str) -> str:
     """Another department's suggestion for improvement on a department's table."""
-    c1, _c2 = customers(department, month, "s")
+    facts = _story(department, month)
     name = month_name(month)
     options = [
-        f"Share the payment terms of the deals delayed in {name} with Finance before signing.",
-        f"Send us the {c1} forecast each week, so Finance can plan the {name} cash-in.",
-        f"Agree the discount limits for {lower_first(title)} with Finance before the quarter ends.",
+        f"Share the payment terms of {possessive(facts.late)} delayed deal with Finance before "
+        "signing.",
+        f"Send us the {facts.open} forecast each week, so Finance can plan the {name} cash-in.",
+        f"Agree the discount limits for {lower_first(title)} with Finance before the "
+        f"{facts.late2} offer.",
     ]
     return LEDGER.pick("suggestion", _rotate(options, department, month))
 
 
 def suggestion_answer(*, department: str, month: dt.date) -> str:
+    """The department head's answer to another department's suggestion."""
+    facts = _story(department, month)
     name = month_name(month)
     options = [
-        f"Agreed: from the month after {name} the terms go to Finance first.",
-        f"Good idea; we start with the deals still open from {name}.",
-        f"Yes. Our coordinator sends the list every Monday from the end of {name}.",
+        f"Agreed: from the month after {name} the terms go to Finance first, {facts.late} "
+        "included.",
+        f"Good idea; we start with the {facts.open} deal still open from {name}.",
+        f"Yes. Our coordinator sends the {facts.late2} figures every Monday from the end of "
+        f"{name}.",
     ]
     return LEDGER.pick("suggestion_answer", _rotate(options, department, month))
 
 
 def review(*, who: str, month: dt.date, behind: list[str]) -> tuple[str, str, str]:
     """The reviewer's summary, suggestions and expectations of ``who``'s ``month``."""
+    facts = _story(who, month)
     name = month_name(month)
     first = who.split()[0]
     gaps = " and ".join(lower_first(title) for title in behind)
     if behind:
         summaries = [
-            f"{name}: {gaps} behind plan, for reasons {first} understands and explains well.",
-            f"A mixed {name}; the gap in {gaps} has a credible plan behind it.",
-            f"{first}'s {name} was honest about {gaps}; the rest was on track.",
+            f"{name}: {gaps} behind plan because of {facts.late}, which {first} explains well.",
+            f"A mixed {name}; the gap in {gaps} has a credible plan for {facts.late}.",
+            f"{first}'s {name} was honest about {gaps} and {facts.late2}.",
         ]
         suggestions = [
-            f"Qualify deals earlier, so that a slip in {gaps} shows up before month-end.",
-            f"Check in on {gaps} weekly instead of monthly until it is back on plan.",
-            f"Bring the {gaps} risks to our one-to-one as soon as you see them.",
+            f"Qualify deals like {facts.late} earlier, so that a slip in {gaps} shows before "
+            "month-end.",
+            f"Check in on {gaps} weekly until {facts.late} is back on plan.",
+            f"Bring the {facts.late2} risks to our one-to-one as soon as you see them.",
         ]
         expectations = [
-            f"Close the gap in {gaps} next month and keep the rest where it is.",
-            f"Back on plan in {gaps} within two months, with weekly updates.",
-            f"Half of the {gaps} gap recovered by the end of next month.",
+            f"Close the gap in {gaps} next month with the {facts.late} order.",
+            f"Back on plan in {gaps} within two months, {facts.late2} included.",
+            f"Half of the {gaps} gap recovered by the end of next month, starting with "
+            f"{facts.late}.",
         ]
     else:
         summaries = [
-            f"A strong {name} for {first}: every objective on plan.",
-            f"{name} on plan throughout; {first} kept the customers close.",
-            f"Everything delivered in {name}; well organised.",
+            f"A strong {name} for {first}: every objective on plan, {facts.won} signed.",
+            f"{name} on plan throughout; {first} kept {facts.won} and {facts.open} close.",
+            f"Everything delivered in {name}, {facts.won} included; well organised.",
         ]
         suggestions = [
-            f"Share how you planned {name} with the newer colleagues.",
-            "Try a stretch target on the main objective next month.",
-            f"Write down what made {name} work before the busy season.",
+            f"Share how you won {facts.won} in {name} with the newer colleagues.",
+            f"Try a stretch target with {facts.open} next month.",
+            f"Write down what made the {facts.won} deal work before the busy season.",
         ]
         expectations = [
-            "Keep the pace, and take on one key account more.",
-            "Stay on plan and coach one newer colleague.",
-            "The same result next month with less overtime.",
+            f"Keep the pace, and take {facts.open} on as a key account.",
+            f"Stay on plan and coach one newer colleague on accounts like {facts.won}.",
+            f"The same result next month, with {facts.open} as the next key account.",
         ]
     return (
         LEDGER.pick("reviewer_summary", _rotate(summaries, who, month, "r")),
@@ -302,60 +372,72 @@ def review(*, who: str, month: dt.date, behind: list[str]) -> tuple[str, str, st
 
 
 def return_comment(*, who: str, month: dt.date, title: str) -> str:
+    """The reviewer's reason for returning ``who``'s table of ``month``."""
+    facts = _story(who, month)
     name = month_name(month)
     options = [
-        f"Please explain the {lower_first(title)} gap of {name} in more detail.",
-        f"The reason for {lower_first(title)} in {name} is too short: which customers?",
-        f"Add next month's plan for {lower_first(title)} before I review {name}.",
+        f"Please explain the {lower_first(title)} gap of {name} in more detail: what did "
+        f"{facts.late} say?",
+        f"The reason for {lower_first(title)} in {name} is too short: when does "
+        f"{facts.late} order?",
+        f"Add next month's plan for {lower_first(title)} and {facts.late2} before I review {name}.",
     ]
     return LEDGER.pick("return_comment", _rotate(options, who, month))
 
 
+def _following(month: dt.date) -> str:
+    return f"{month.replace(day=28) + dt.timedelta(days=7):%B}"
+
+
 def work_plan(*, who: str, month: dt.date, titles: list[str]) -> list[tuple[str, str]]:
-    """Next month's two work items (title, target), planned at the end of ``month``."""
-    c1, c2, c3, c4 = customers(who, month, "plan", count=4)
+    """Next month's two work items (title, target), planned at the end of ``month``: the
+    first closes the customer who signs next month (done, on the next table), the second
+    recovers one still late then (partly done)."""
+    following_month = month.replace(day=28) + dt.timedelta(days=7)
+    facts = _story(who, following_month.replace(day=1))
     main = lower_first(titles[0]) if titles else "the main objective"
-    following = f"{month.replace(day=28) + dt.timedelta(days=7):%B}"
-    options = [
-        (f"Close the {c1} deal in {following}", "signed contract"),
-        (f"Visit {c2} with the product team", "visit report in the CRM"),
-        (f"Weekly review of {main} in {following}", "4 reviews"),
-        (f"Prepare the {c3} renewal", "offer sent"),
-        (f"Two demos for {c4}", "2 demos"),
-        (f"Follow up the {following} leads from {c1}", "every lead called"),
-        (f"Update the {c2} account plan", "plan shared with the team"),
-        (f"Recover the {main} gap with {c3}", "order confirmed"),
+    following = f"{following_month:%B}"
+    closing = [
+        (f"Close the {facts.won} deal in {following}", "signed contract"),
+        (f"Get the {facts.won} contract signed in {following}", "contract signed"),
+        (f"Sign {facts.won} before the end of {following}", "signature"),
     ]
-    ordered = _rotate(options, who, month)
-    targets = dict(options)
-    first = LEDGER.pick("work_item", [title for title, _target in ordered])
-    second = LEDGER.pick("work_item", [title for title, _target in ordered])
+    recovering = [
+        (f"Recover the {main} gap with {facts.late}", "order confirmed"),
+        (f"Agree a new delivery date with {facts.late}", "date agreed"),
+        (f"Bring the {facts.late} order back on plan", "order on plan"),
+        (f"Follow up the {following} offer to {facts.late2}", "answer received"),
+    ]
+    targets = dict(closing + recovering)
+    first = LEDGER.pick("work_item", [title for title, _target in closing])
+    second = LEDGER.pick("work_item", [title for title, _target in _rotate(recovering, who)])
     return [(first, targets.get(first, "done")), (second, targets.get(second, "done"))]
 
 
 def checkin_note(*, who: str, title: str, day: dt.date, stage: str) -> str:
     """A check-in's note on ``title`` recorded on ``day``; ``stage`` is ``first``,
     ``on_track`` or ``behind`` (the latest check-in's)."""
-    c1, c2 = customers(who, title, day, "c")
+    facts = _story(who, day.replace(day=1))
     lower, when = lower_first(title), f"{day.day} {day:%B}"
+    won, late, late2, still = facts.won, facts.late, facts.late2, facts.open
     options = {
         "first": [
-            f"First figures for {lower}, counted on {when}.",
-            f"{title} mid-way: {c1} is the big one still open.",
-            f"Steady start on {lower}; {c1} and {c2} in the pipeline.",
-            f"{title} as of {when}: {c2} still to decide.",
+            f"First figures for {lower}, counted on {when}; {still} still to decide.",
+            f"{title} mid-way: {still} is the big one still open.",
+            f"Steady start on {lower}; {still} in the pipeline.",
+            f"{title} as of {when}: {still} still to decide.",
         ],
         "on_track": [
-            f"{title} on track: {c1} signed this week.",
-            f"Updated {lower} after the {c1} meeting on {when}.",
-            f"{title} on plan on {when}; {c2} came through as expected.",
-            f"On track with {lower}; {c1} confirmed on {when}.",
+            f"{title} on track: {won} signed this week.",
+            f"Updated {lower} after {won} signed on {when}.",
+            f"{title} on plan on {when}; {won} came through as expected.",
+            f"On track with {lower}; {won} confirmed on {when}.",
         ],
         "behind": [
-            f"{title} is behind: {c1} postponed again on {when}.",
-            f"Slower than planned on {lower}; {c1} and {c2} still undecided.",
-            f"Behind on {lower} on {when}; I need {c1} to sign to catch up.",
-            f"{title} slipping: {c2} moved its order past {day:%B}.",
+            f"{title} is behind: {late} postponed again on {when}.",
+            f"Slower than planned on {lower}; {late} and {late2} still undecided.",
+            f"Behind on {lower} on {when}; I need {late} to sign to catch up.",
+            f"{title} slipping: {late2} moved its order past {day:%B}.",
         ],
     }[stage]
     return LEDGER.pick("checkin_note", _rotate(options, who, title, day))
@@ -363,30 +445,40 @@ def checkin_note(*, who: str, title: str, day: dt.date, stage: str) -> str:
 
 _SESSION = {
     "instruction": [
-        "Broke {month}'s calls into steps: list, script, follow-up e-mail.",
-        "Walked through the {c1} proposal line by line before it went out.",
-        "Practised the price conversation for {c1} twice, then {first} led it.",
-        "Set up {first}'s CRM views for the {month} pipeline together.",
-        "Showed how to qualify a lead in five questions, using {c1} as the example.",
-        "Went through the objection guide with {first}, one objection a day for {month}.",
+        "Broke {first}'s {month} calls to {open} into steps: list, script, follow-up e-mail.",
+        "Walked through the {open} proposal line by line before it went out.",
+        "Practised the price conversation for {open} twice, then {first} led it.",
+        "Set up {first}'s CRM views for the {open} pipeline together.",
+        "Showed how to qualify a lead in five questions, using {open} as the example.",
+        "Went through the objection guide with {first}, with {possessive_late} objections.",
     ],
     "guidance": [
-        "Talked through what blocks the {month} pipeline; {first} chose where to look next.",
-        "{first} proposed a plan for {c1}; we agreed on the first two steps.",
-        "Looked at why {c1} went quiet; {first} will try their operations lead.",
-        "{first} led the {month} forecast review; I only asked questions.",
+        "Talked through what blocks the {late} deal; {first} chose where to look next.",
+        "{first} proposed a plan for {open}; we agreed on the first two steps.",
+        "Looked at why {late2} went quiet; {first} will try their operations lead.",
+        "{first} led the forecast review of {late} and {open}; I only asked questions.",
     ],
     "encouragement": [
-        "Praised the {c1} win in {month} and agreed the next stretch goal.",
-        "{first} ran the {c1} renewal alone in {month}; we talked about what made it work.",
-        "Short check: {first}'s {month} is on plan; agreed to take on {c1}.",
+        "Praised the {won} win in {month} and agreed the next stretch goal.",
+        "{first} closed {won} alone in {month}; we talked about what made it work.",
+        "Short check after the {won} signature: agreed {first} takes on {open} next.",
     ],
 }
 
 
 def session_note(*, who: str, kind: str, month: dt.date, index: int) -> str:
     """The note of a coaching session of ``kind`` with ``who`` in ``month``."""
-    c1, _c2 = customers(who, month, index, "session")
-    values = {"c1": c1, "month": month_name(month), "first": who.split()[0]}
+    facts = _story(who, month)
+    values = _values(facts, first=who.split()[0])
     options = [text.format(**values) for text in _rotate(_SESSION[kind], who, month, index)]
     return LEDGER.pick("session_note", options)
+
+
+def won_of(who: str, day: dt.date) -> str:
+    """The customer ``who`` signed in ``day``'s month (for the demo's hand-written notes)."""
+    return _story(who, day.replace(day=1)).won
+
+
+def open_of(who: str, day: dt.date) -> str:
+    """A customer still open for ``who`` in ``day``'s month."""
+    return _story(who, day.replace(day=1)).open
