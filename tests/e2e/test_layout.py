@@ -202,6 +202,7 @@ def test_hr_on_a_phone_reads_the_tables_results_and_calibration_as_cards(
     _fits_the_screen(page)
     page.get_by_test_id("results").locator("tbody tr td a").first.click()
     _rows_are_cards(page, "breakdown", "td:last-child")  # the completion
+    screenshot(page, "result-breakdown")
     _fits_the_screen(page)
 
     go_to(page, "HR", "Calibrations")
@@ -217,6 +218,7 @@ def test_hr_on_a_phone_reads_the_tables_results_and_calibration_as_cards(
     page.get_by_test_id("template-sets").locator("tbody tr td a").first.click()
     templates = _rows_are_cards(page, "templates", "td.card-action a")  # Edit
     _on_screen(templates.first.get_by_role("button", name="Remove"), page)
+    screenshot(page, "templates")
     _fits_the_screen(page)
 
     # Closing a cycle: the demo's ended cycle still has open tables to withdraw.
@@ -226,6 +228,7 @@ def test_hr_on_a_phone_reads_the_tables_results_and_calibration_as_cards(
             break
     open_tables = _rows_are_cards(page, "open-tables", "td:nth-child(4) .badge")  # the status
     _on_screen(open_tables.first.get_by_role("checkbox"), page)
+    screenshot(page, "open-tables")
     _fits_the_screen(page)
 
 
