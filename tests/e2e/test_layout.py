@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from playwright.sync_api import Locator, Page, expect
 
+from plans.models import AppraisalCycle
 from tests.e2e.conftest import go_to, log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -159,3 +161,95 @@ def test_hr_sees_the_whole_navigation_on_one_line(live_server, desktop_page, wid
     # A menu opens where it is, without a toggler.
     go_to(page, "HR", "Background jobs")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Background jobs")
+
+
+def _rows_are_cards(page: Page, testid: str, key: str) -> Locator:
+    """The list ``testid``'s rows are cards, each with its title and its key cell
+    (``key``: a CSS selector inside the row) wholly on the screen; its box does not
+    scroll sideways. Returns the rows."""
+    table = page.get_by_test_id(testid)
+    rows = table.locator("tbody tr")
+    expect(rows.first).to_be_visible()
+    for index in range(min(rows.count(), 6)):
+        row = rows.nth(index)
+        _is_a_card(row)
+        _on_screen(row.locator("td").first, page)
+        _on_screen(row.locator(key).first, page)
+    box = table.locator("xpath=ancestor::div[contains(@class, 'table-responsive')][1]")
+    wide, inside = box.evaluate("b => [b.scrollWidth, b.clientWidth]")
+    assert wide <= inside, f"the {testid} box scrolls sideways ({wide} > {inside} px)"
+    return rows
+
+
+def test_hr_on_a_phone_reads_the_tables_results_and_calibration_as_cards(
+    live_server, page, screenshot
+) -> None:
+    call_command("seed_demo")
+    base = live_server.url
+    log_in(page, base, SOFIA)
+
+    go_to(page, "HR", "All review tables")
+    _rows_are_cards(page, "table-index", "td:nth-child(6) .badge")  # the status
+    _on_screen(page.get_by_test_id("table-index").locator("tbody tr td:nth-child(7)").first, page)
+    screenshot(page, "table-index")
+    _fits_the_screen(page)
+
+    go_to(page, "Reviews", "Results of the cycles")
+    _rows_are_cards(page, "results", "td:last-child .badge")  # the state
+    rating = page.get_by_test_id("results").locator("tbody tr td:nth-child(4)").first
+    _on_screen(rating, page)
+    screenshot(page, "results")
+    _fits_the_screen(page)
+    page.get_by_test_id("results").locator("tbody tr td a").first.click()
+    _rows_are_cards(page, "breakdown", "td:last-child")  # the completion
+    screenshot(page, "result-breakdown")
+    _fits_the_screen(page)
+
+    go_to(page, "HR", "Calibrations")
+    page.get_by_test_id("calibrations").get_by_role("link", name="Open").first.click()
+    people = _rows_are_cards(page, "people", "td.card-action a")  # Adjust or Details
+    _on_screen(people.first.get_by_test_id("final-rating"), page)
+    screenshot(page, "calibration-people")
+    _fits_the_screen(page)
+
+    go_to(page, "HR", "Objective templates")
+    _rows_are_cards(page, "template-sets", "td:last-child")
+    _fits_the_screen(page)
+    page.get_by_test_id("template-sets").locator("tbody tr td a").first.click()
+    templates = _rows_are_cards(page, "templates", "td.card-action a")  # Edit
+    _on_screen(templates.first.get_by_role("button", name="Remove"), page)
+    screenshot(page, "templates")
+    _fits_the_screen(page)
+
+    # Closing a cycle: the demo's ended cycle still has open tables to withdraw.
+    for cycle in AppraisalCycle.objects.order_by("pk"):
+        page.goto(f"{base}{reverse('reviews:cycle_close', args=[cycle.pk])}")
+        if page.get_by_test_id("open-tables").count():
+            break
+    open_tables = _rows_are_cards(page, "open-tables", "td:nth-child(4) .badge")  # the status
+    _on_screen(open_tables.first.get_by_role("checkbox"), page)
+    screenshot(page, "open-tables")
+    _fits_the_screen(page)
+
+
+def test_a_manager_on_a_phone_reads_checkpoints_and_improvement_plans_as_cards(
+    live_server, page, screenshot
+) -> None:
+    call_command("seed_demo")
+    base = live_server.url
+    log_in(page, base, PRIYA)
+
+    go_to(page, "Coaching", "Checkpoints")
+    _rows_are_cards(page, "checkpoints", "td:last-child")  # the status
+    _on_screen(page.get_by_test_id("checkpoints").locator("tbody tr td a").first, page)
+    screenshot(page, "checkpoints")
+    _fits_the_screen(page)
+
+    go_to(page, "Coaching", "Improvement plans")
+    _rows_are_cards(page, "plans", "td:nth-child(4)")  # the status
+    screenshot(page, "improvement-plans")
+    _fits_the_screen(page)
+
+    go_to(page, "Reviews", "Results of the cycles")
+    _rows_are_cards(page, "results", "td:last-child .badge")
+    _fits_the_screen(page)
