@@ -30,7 +30,9 @@ def test_demo_employee_logs_in_on_a_phone_and_switches_language(live_server, pag
     page.get_by_role("heading", name="组织").wait_for()
 
 
-def test_the_keyboard_browses_the_languages_and_enter_chooses_one(live_server, desktop_page) -> None:
+def test_the_keyboard_browses_the_languages_and_enter_chooses_one(
+    live_server, desktop_page
+) -> None:
     """An arrow key on the closed language list only moves the choice (it used to reload
     the page in the next language at once); Enter switches."""
     page = desktop_page
