@@ -32,7 +32,7 @@ def test_a_department_month_is_filled_questioned_answered_summarised_and_locked(
     log_in(page, base, "priya.nair@example.com")
     page.goto(url)
     for row in table.rows.all():
-        page.get_by_label(f"Actual · {row.title}").fill("1")
+        _enter_actual(page, row, "1")
         page.get_by_label(f"Own reasons · {row.title}").fill("Holiday season started early.")
     page.get_by_label("Summary of the month").fill("A slow month: both objectives are behind.")
     page.locator("[name=work-0-title]").fill("Win back two lapsed customers")
@@ -99,6 +99,16 @@ def _number(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
+def _enter_actual(page: Page, row: ReviewRow, value: str) -> None:
+    """Give a row's actual as a person does: a milestone is chosen (done / not done), a
+    number typed."""
+    field = page.get_by_label(f"Actual · {row.title}")
+    if row.measure == "milestone":
+        field.select_option("1" if Decimal(value) >= 1 else "0")
+    else:
+        field.fill(value)
+
+
 def _typed_actuals(rows: list[ReviewRow]) -> tuple[dict[int, str], ReviewRow]:
     """Actuals on plan for every row but one, which falls behind it (the demo's plan
     depends on the day, so the values are read from the rows)."""
@@ -140,7 +150,7 @@ def test_an_employee_is_refused_once_then_submits_her_first_month_table(
     log_in(page, base, emma.email)
     _open_table(page, "My review tables", "Emma Wilson", month)
     for row in rows:
-        page.get_by_label(f"Actual · {row.title}").fill(typed[row.pk])
+        _enter_actual(page, row, typed[row.pk])
     page.get_by_label("Summary of the month").fill("Revenue is behind: two deals slipped.")
     work_plan = page.get_by_test_id("work-plan")
     work_plan.get_by_label("Work item").first.fill("Close the Lakeside renewal")
