@@ -7,8 +7,9 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.inputs import FilterForm
@@ -57,6 +58,30 @@ class ProfileForm(forms.ModelForm[User]):
         self.helper = FormHelper()
         self.helper.form_tag = False  # the page has the <form>: no form nested in a form
         self.helper.add_input(Submit("submit", _("Save")))
+
+
+class LocalisedPasswordResetForm(PasswordResetForm):
+    """Django's reset form, whose e-mail is written in the person's own language (their
+    profile's, else the organisation's), not in the language of the page that asked."""
+
+    def send_mail(  # type: ignore[override]
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        with translation.override(context["user"].preferred_language):
+            super().send_mail(
+                subject_template_name,
+                email_template_name,
+                context,
+                from_email,
+                to_email,
+                html_email_template_name,
+            )
 
 
 class OrgImportForm(forms.Form):

@@ -19,6 +19,7 @@ from accounts.extensions import person_actions, person_panels, person_records
 from accounts.forms import (
     ApiTokenForm,
     EmailAuthenticationForm,
+    LocalisedPasswordResetForm,
     OrgImportForm,
     PeopleSearchForm,
     ProfileForm,
@@ -58,6 +59,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     """Ask for a reset link: limited per address and per client, the same for every address."""
 
     success_url = reverse_lazy("accounts:password_reset_done")
+    form_class = LocalisedPasswordResetForm
     email_template_name = "registration/password_reset_email.txt"
     html_email_template_name = "registration/password_reset_email.html"
     subject_template_name = "registration/password_reset_subject.txt"

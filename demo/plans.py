@@ -171,36 +171,46 @@ def demo_plans_seed(*, today: dt.date | None = None) -> AppraisalCycle:
             ),
         },
     )
+    # Plans are written in the cycle's first week and agreed in its second (the page says
+    # "confirmed on ..."), not on the day the demo is seeded.
+    planned_on = min(cycle.start_date + dt.timedelta(days=4), today)
+    agreed_on = min(cycle.start_date + dt.timedelta(days=11), today)
     department_goals: dict[str, Objective] = {}
     for name, specs in DEPARTMENT_PLANS.items():
         department = Department.objects.select_related("head", "parent__head").get(name=name)
         head = department.head
         assert head is not None  # noqa: S101 - the demo file names every head
         for spec in specs:
-            goal = _objective(
-                cycle=cycle, spec=spec, department=department, author=head, today=today
-            )
+            with demo_clock(at(planned_on, 9)):
+                goal = _objective(
+                    cycle=cycle, spec=spec, department=department, author=head, today=today
+                )
             department_goals.setdefault(name, goal)
         plan = plan_get_or_create(cycle=cycle, department=department)
         if not plan.is_agreed and department.parent and department.parent.head:
-            plan_confirm(actor=head, plan=plan, side="employee")
-            plan_confirm(actor=department.parent.head, plan=plan, side="manager")
+            with demo_clock(at(agreed_on, 10)):
+                plan_confirm(actor=head, plan=plan, side="employee")
+            with demo_clock(at(agreed_on, 15)):
+                plan_confirm(actor=department.parent.head, plan=plan, side="manager")
     for email, specs in PLANS.items():
         person = User.objects.select_related("manager", "department").get(email=email)
         manager = person.manager or person
         parent = department_goals.get(person.department.name) if person.department else None
         for index, spec in enumerate(specs):
-            _objective(
-                cycle=cycle,
-                spec=spec,
-                employee=person,
-                parent=parent if index == 0 else None,
-                author=manager,
-                today=today,
-            )
+            with demo_clock(at(planned_on, 11)):
+                _objective(
+                    cycle=cycle,
+                    spec=spec,
+                    employee=person,
+                    parent=parent if index == 0 else None,
+                    author=manager,
+                    today=today,
+                )
         if email in AGREED:
             plan = plan_get_or_create(cycle=cycle, employee=person)
             if not plan.is_agreed:
-                plan_confirm(actor=person, plan=plan, side="employee")
-                plan_confirm(actor=manager, plan=plan, side="manager")
+                with demo_clock(at(agreed_on + dt.timedelta(days=1), 10)):
+                    plan_confirm(actor=person, plan=plan, side="employee")
+                with demo_clock(at(agreed_on + dt.timedelta(days=1), 16)):
+                    plan_confirm(actor=manager, plan=plan, side="manager")
     return cycle

@@ -105,7 +105,13 @@ class CarriedForm(forms.Form):
     """The outcome of one item of last month's plan, named by the item's id."""
 
     outcome = forms.ChoiceField(
-        label=_("Outcome"), choices=WorkPlanItem.Outcome.choices, required=False
+        label=_("Outcome"),
+        # The blank outcome is named in words like every other choice.
+        choices=[
+            (value, _("not said yet") if value == "" else label)
+            for value, label in WorkPlanItem.Outcome.choices
+        ],
+        required=False,
     )
 
     def __init__(self, data: Any = None, *, item: WorkPlanItem) -> None:

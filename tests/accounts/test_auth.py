@@ -269,3 +269,12 @@ def test_password_reset_still_works_when_the_counters_cannot_be_reached(
     ask_for_reset(django_app, report.email, status=302)
     assert len(mail.outbox) == 1
     assert "Rate-limit cache unavailable" in caplog.text
+
+
+def test_the_reset_e_mail_is_in_the_person_s_language_not_the_page_s(django_app, report):
+    report.language = "zh-hans"
+    report.save(update_fields=["language"])
+    ask_for_reset(django_app, report.email, status=302)  # from the English login page
+    message = mail.outbox[0]
+    assert "密码" in message.subject + message.body
+    assert "password" not in message.subject.lower()

@@ -368,3 +368,21 @@ def test_every_checkpoint_talk_and_fact_of_the_demo_is_its_coach_s(demo):
     assert facts
     for fact in facts:
         assert can_edit_fact(fact.author, fact), fact.observed
+
+
+def test_the_plans_were_agreed_in_the_cycle_s_first_weeks_not_when_the_demo_was_seeded(demo):
+    """A plan the October tables were reviewed against was agreed early in its cycle (a
+    tester read "confirmed on 1 Dec" on a whole year's plan)."""
+    from plans.models import PerformancePlan
+
+    agreed = PerformancePlan.objects.filter(
+        employee_confirmed_at__isnull=False, manager_confirmed_at__isnull=False
+    ).select_related("cycle")
+    assert agreed.exists()
+    for plan in agreed:
+        first_weeks = plan.cycle.start_date + dt.timedelta(days=21)
+        for moment in (plan.employee_confirmed_at, plan.manager_confirmed_at):
+            day = timezone.localtime(moment).date()
+            assert plan.cycle.start_date <= day <= max(first_weeks, plan.cycle.start_date), (
+                f"{plan} agreed on {day}, outside its cycle's first weeks"
+            )

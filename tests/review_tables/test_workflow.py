@@ -84,6 +84,8 @@ def test_last_months_plan_is_rated_on_the_page_and_saved(
     page = open_table(django_app, table, report)
     assert "Call Lakeside" in text(page, "[data-testid=carried-plan]")
     form = fill_completely(page, table)
+    outcome = field_by_label(page, "Outcome · Call Lakeside")
+    assert options(form, outcome) == ["not said yet", "Done", "Partly done", "Not done"]
     fill(page, form, {"Outcome · Call Lakeside": "done"})
     form.submit("then_submit").follow()
     carried = table.work_items.get(kind=WorkPlanItem.Kind.CARRIED)
