@@ -23,10 +23,14 @@ document.addEventListener("DOMContentLoaded", () => {
       borderColor: "#ca6510", backgroundColor: "#ca6510", yAxisID: "lag",
       spanGaps: true, order: 1,
     });
+    // On a phone the three axis titles leave the plot no room: the right axes keep
+    // their ticks without titles (the legend names each line) and the legend goes below.
+    const narrow = window.matchMedia("(max-width: 575.98px)").matches;
     new Chart(canvas, {
       data: { labels: data.labels, datasets },
       options: {
         responsive: true,
+        plugins: { legend: { position: narrow ? "bottom" : "top" } },
         maintainAspectRatio: false,
         animation: false,
         scales: {
@@ -34,9 +38,9 @@ document.addEventListener("DOMContentLoaded", () => {
           y: { stacked: true, beginAtZero: true, ticks: { precision: 0 },
                title: { display: true, text: data.sessions_axis } },
           confidence: { position: "right", min: 0, max: 5, grid: { drawOnChartArea: false },
-                        title: { display: true, text: data.confidence.label } },
+                        title: { display: !narrow, text: data.confidence.label } },
           lag: { position: "right", min: 0, max: 100, grid: { drawOnChartArea: false },
-                 title: { display: true, text: data.lag.label } },
+                 title: { display: !narrow, text: data.lag.label } },
         },
       },
     });
