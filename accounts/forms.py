@@ -64,7 +64,7 @@ class LocalisedPasswordResetForm(PasswordResetForm):
     """Django's reset form, whose e-mail is written in the person's own language (their
     profile's, else the organisation's), not in the language of the page that asked."""
 
-    def send_mail(  # type: ignore[override]
+    def send_mail(
         self,
         subject_template_name: str,
         email_template_name: str,
