@@ -63,9 +63,13 @@ def _moments(table: ReviewTable, count: int, who: str) -> list[dt.datetime]:
     day and now when the month has only just ended."""
     seed = zlib.crc32(who.encode())
     first_day = next_month(table.month) + dt.timedelta(days=seed % 2)
-    minute = seed % 40
+    # Each step at its own minute (people do not act on the same minute every day).
     ideal = [
-        at(first_day + dt.timedelta(days=(index + 1) // 2), 15 if index % 2 == 0 else 10, minute)
+        at(
+            first_day + dt.timedelta(days=(index + 1) // 2),
+            15 if index % 2 == 0 else 10,
+            (seed + 23 * index) % 55,
+        )
         for index in range(count)
     ]
     latest = timezone.now() - dt.timedelta(minutes=5)
