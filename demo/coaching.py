@@ -53,7 +53,7 @@ def demo_sessions_seed(*, cycle: AppraisalCycle, today: dt.date | None = None) -
         note=f"Great close on the {won_of(str(emma), today - dt.timedelta(days=6))} renewal.",
         strengths="Prepared the renewal early and involved the customer's finance team.",
         strengths_example="Sent the draft contract three weeks before expiry; signed on day one.",
-        next_objectives="Use the same approach for the two renewals due in December.",
+        next_objectives="Use the same approach for the next two renewals that come due.",
         acknowledged_at=timezone.now() - dt.timedelta(days=5),
         acknowledged_by=emma,
         coachee_comment="Thanks! I'll write the approach down for the team.",
