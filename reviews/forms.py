@@ -259,28 +259,43 @@ class DashboardForm(forms.Form):
         limit_dates(self)
 
 
+def cycle_filter_field() -> forms.ModelChoiceField[AppraisalCycle]:
+    """A table filter's cycle: any, newest first (the export page and HR's tables page)."""
+    return forms.ModelChoiceField[AppraisalCycle](
+        label=_("Cycle"),
+        queryset=AppraisalCycle.objects.order_by("-start_date", "name"),
+        required=False,
+        empty_label=_("All cycles"),
+    )
+
+
+def department_filter_field() -> forms.ModelChoiceField[Department]:
+    """A table filter's department, which takes the departments below it."""
+    return forms.ModelChoiceField[Department](
+        label=_("Department (with the departments below it)"),
+        queryset=Department.objects.order_by("name"),
+        required=False,
+        empty_label=_("All departments"),
+    )
+
+
+def status_filter_field() -> forms.ChoiceField:
+    """A table filter's status: any, or one in words."""
+    return forms.ChoiceField(
+        label=_("Status"),
+        choices=[("", _("Any")), *ReviewTable.Status.choices],
+        required=False,
+    )
+
+
 class ExportForm(forms.Form):
     month_from = MonthField(label=_("From month"))
     month_to = MonthField(
         label=_("To month"), required=False, help_text=_("Empty: the same month.")
     )
-    cycle = forms.ModelChoiceField[AppraisalCycle](
-        label=_("Cycle"),
-        queryset=AppraisalCycle.objects.all(),
-        required=False,
-        empty_label=_("All cycles"),
-    )
-    department = forms.ModelChoiceField[Department](
-        label=_("Department (with the departments below it)"),
-        queryset=Department.objects.all(),
-        required=False,
-        empty_label=_("All departments"),
-    )
-    status = forms.ChoiceField(
-        label=_("Status"),
-        choices=[("", _("Any"))] + list(ReviewTable.Status.choices),
-        required=False,
-    )
+    cycle = cycle_filter_field()
+    department = department_filter_field()
+    status = status_filter_field()
     late = forms.BooleanField(label=_("Late tables only"), required=False)
     format = forms.ChoiceField(
         label=_("Format"),

@@ -21,6 +21,7 @@ from accounts.inputs import FilterForm, MonthField
 from accounts.models import Department
 from accounts.selectors import department_subtree_ids
 from plans.models import AppraisalCycle
+from reviews.forms import cycle_filter_field, department_filter_field, status_filter_field
 from reviews.models import ReviewTable
 from reviews.selectors import in_departments_then, late_tables
 
@@ -29,23 +30,9 @@ class TableIndexFilterForm(FilterForm):
     """The filters of HR's tables page; a bad value gets its message and is ignored."""
 
     month = MonthField(label=_("Month"), required=False)
-    cycle = forms.ModelChoiceField[AppraisalCycle](
-        label=_("Cycle"),
-        queryset=AppraisalCycle.objects.order_by("-start_date", "name"),
-        required=False,
-        empty_label=_("All cycles"),
-    )
-    department = forms.ModelChoiceField[Department](
-        label=_("Department (with the departments below it)"),
-        queryset=Department.objects.order_by("name"),
-        required=False,
-        empty_label=_("All departments"),
-    )
-    status = forms.ChoiceField(
-        label=_("Status"),
-        choices=[("", _("Any"))] + list(ReviewTable.Status.choices),
-        required=False,
-    )
+    cycle = cycle_filter_field()
+    department = department_filter_field()
+    status = status_filter_field()
     late = forms.BooleanField(label=_("Late tables only"), required=False)
 
 
