@@ -1,4 +1,11 @@
-"""The session store: Django's database sessions, refusing a malformed session cookie.
+"""The session store: Django's ``cached_db`` sessions, refusing a malformed session cookie.
+
+Reads come from the shared cache (Redis), so a signed-in request costs no database
+round trip for its session; every write also goes to the database, so a Redis that is
+restarted or evicts a session signs nobody out (a cache-only store would). Sessions
+change rarely (sign-in, sign-out, language), so the write-through costs little. Signed
+cookies were not chosen: a session could then not be ended from the server (sign-out
+everywhere, a person who leaves).
 
 A session key is 32 lowercase letters and digits. Django checks only its length, so
 a forged cookie with a NUL character reached PostgreSQL, which refuses it: a server
@@ -7,10 +14,10 @@ error on every page and API call. Such a key is now no session at all.
 
 from __future__ import annotations
 
-from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.contrib.sessions.backends.cached_db import SessionStore as CachedDatabaseSessionStore
 
 
-class SessionStore(DatabaseSessionStore):
+class SessionStore(CachedDatabaseSessionStore):
     def _validate_session_key(self, key: str | None) -> bool:
         well_formed = bool(key and key.isascii() and key.isalnum())
         return well_formed and bool(super()._validate_session_key(key))  # type: ignore[misc]

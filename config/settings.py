@@ -266,25 +266,32 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- Caches ---------------------------------------------------------------
-# Rate-limit counters must be shared by every web process: Redis when there is
-# one (by default the broker's), the process's own memory for the demo.
-RATE_LIMIT_CACHE_URL = env_str(
-    "RATE_LIMIT_CACHE_URL",
-    CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else "",
-)
+# One Redis shared by every web and worker process (by default the broker's): sessions
+# in front of the database, the navigation and dashboard figures (accounts/data_versions.py)
+# and the rate-limit counters. The demo without Redis keeps each in the process's memory.
+_BROKER_REDIS = CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else ""
+CACHE_URL = env_str("CACHE_URL", _BROKER_REDIS)
+RATE_LIMIT_CACHE_URL = env_str("RATE_LIMIT_CACHE_URL", CACHE_URL)
 _LOCAL_MEMORY_CACHE: dict[str, object] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 }
+
+
+def _redis_cache(url: str, prefix: str) -> dict[str, object]:
+    return {
+        # Reads miss and writes drop while Redis is unreachable (accounts/cache_backend.py):
+        # everything cached can be recomputed, so a Redis that is down must not hold a page.
+        "BACKEND": "accounts.cache_backend.ForgivingRedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": prefix,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+
+
 CACHES: dict[str, dict[str, object]] = {
-    "default": _LOCAL_MEMORY_CACHE,
+    "default": _redis_cache(CACHE_URL, "coaching") if CACHE_URL else _LOCAL_MEMORY_CACHE,
     "ratelimit": (
-        {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": RATE_LIMIT_CACHE_URL,
-            "KEY_PREFIX": "coaching-ratelimit",
-            # A Redis that is down must not hold a request: the limiter then lets it through.
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
+        _redis_cache(RATE_LIMIT_CACHE_URL, "coaching-ratelimit")
         if RATE_LIMIT_CACHE_URL
         else {**_LOCAL_MEMORY_CACHE, "LOCATION": "ratelimit"}
     ),
@@ -295,7 +302,8 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
-# Database sessions that treat a malformed cookie as none (accounts/sessions.py).
+# Sessions read from the cache and written through to the database, treating a
+# malformed cookie as none (accounts/sessions.py).
 SESSION_ENGINE = "accounts.sessions"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

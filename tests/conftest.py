@@ -111,10 +111,14 @@ def _fast_password_hashing(settings: SettingsWrapper) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits(settings: SettingsWrapper) -> None:
-    """Each test starts with no rate-limit counts: in Redis they would outlive the run."""
+def _fresh_caches(settings: SettingsWrapper) -> None:
+    """Each test starts with empty caches (no rate-limit counts, no cached navigation or
+    sessions): in Redis they would outlive the test and the run, and two test processes
+    share one Redis database, so each test has keys of its own."""
     caches = {alias: dict(config) for alias, config in settings.CACHES.items()}
-    caches["ratelimit"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
+    run = uuid.uuid4().hex
+    for alias, config in caches.items():
+        config["KEY_PREFIX"] = f"test-{run}-{alias}"
     settings.CACHES = caches
 
 

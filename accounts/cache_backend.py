@@ -1,0 +1,109 @@
+"""Django's Redis cache, forgiving a Redis that is down or slow.
+
+Everything cached here (sessions in front of the database, the navigation, dashboard
+figures) can be recomputed from PostgreSQL, so an unreachable Redis must make pages
+slower, never fail them: a read that cannot reach Redis is a miss, and a write is
+dropped. Each failure is logged once per process a minute, not per call.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+_last_logged = [0.0]
+
+
+def _unreachable(operation: str, error: Exception) -> None:
+    now = time.monotonic()
+    if now - _last_logged[0] > 60:
+        _last_logged[0] = now
+        logger.warning("Redis cache unreachable during %s: %s", operation, error)
+
+
+class ForgivingRedisCache(RedisCache):
+    """``RedisCache`` whose reads miss and writes drop while Redis cannot be reached."""
+
+    def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
+        try:
+            return super().get(key, default, version)
+        except UNREACHABLE as error:
+            _unreachable("get", error)
+            return default
+
+    def get_many(self, keys: Any, version: int | None = None) -> dict[Any, Any]:
+        try:
+            return super().get_many(keys, version)
+        except UNREACHABLE as error:
+            _unreachable("get_many", error)
+            return {}
+
+    def add(
+        self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
+    ) -> bool:
+        try:
+            return bool(super().add(key, value, timeout, version))
+        except UNREACHABLE as error:
+            _unreachable("add", error)
+            return False
+
+    def set(
+        self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
+    ) -> None:
+        try:
+            super().set(key, value, timeout, version)
+        except UNREACHABLE as error:
+            _unreachable("set", error)
+
+    def set_many(
+        self, data: dict[Any, Any], timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
+    ) -> list[Any]:
+        try:
+            return list(super().set_many(data, timeout, version))
+        except UNREACHABLE as error:
+            _unreachable("set_many", error)
+            return list(data)
+
+    def delete(self, key: Any, version: int | None = None) -> bool:
+        try:
+            return bool(super().delete(key, version))
+        except UNREACHABLE as error:
+            _unreachable("delete", error)
+            return False
+
+    def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
+        """Raises ``ValueError`` for a missing key, as every backend does, and also when
+        Redis is unreachable (the caller treats both as "no counter")."""
+        try:
+            return int(super().incr(key, delta, version))
+        except UNREACHABLE as error:
+            _unreachable("incr", error)
+            raise ValueError("cache unreachable") from error
+
+    def has_key(self, key: Any, version: int | None = None) -> bool:
+        try:
+            return bool(super().has_key(key, version))
+        except UNREACHABLE as error:
+            _unreachable("has_key", error)
+            return False
+
+    def delete_many(self, keys: Any, version: int | None = None) -> None:
+        try:
+            super().delete_many(keys, version)
+        except UNREACHABLE as error:
+            _unreachable("delete_many", error)
+
+    def touch(self, key: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
+        try:
+            return bool(super().touch(key, timeout, version))
+        except UNREACHABLE as error:
+            _unreachable("touch", error)
+            return False
