@@ -34,6 +34,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench.server import (  # noqa: E402
+    ensure_static,
     make_sessions,
     session_cookie_name,
     start_gunicorn,
@@ -166,9 +167,8 @@ def main() -> None:
     work = ROOT / "var" / "bench-capacity"
     work.mkdir(parents=True, exist_ok=True)
     pool = make_sessions(work / "sessions.json")
-    from django.core.management import call_command
 
-    call_command("collectstatic", "--no-input", verbosity=0)  # the manifest DEBUG=false needs
+    ensure_static()
     people = organisation_size()
     cookie = session_cookie_name()
     by_role = {role: role_requests(pool, role) for role in PAGES}
@@ -184,8 +184,10 @@ def main() -> None:
     bare_host = f"http://127.0.0.1:{options.port + 1}"
     load_start = os.getloadavg()
     started = dt.datetime.now(dt.UTC)
-    product = start_gunicorn("config.wsgi", options.port, options.workers)
-    bare = start_gunicorn("bench.bare_wsgi:application", options.port + 1, options.workers)
+    log = work / "gunicorn.log"  # the product logs a warning for each 404
+    log.write_text("")
+    product = start_gunicorn("config.wsgi", options.port, options.workers, log)
+    bare = start_gunicorn("bench.bare_wsgi:application", options.port + 1, options.workers, log)
     results: dict[str, dict[str, Any]] = {}
     try:
         wait_for(host + "/accounts/login/")

@@ -43,6 +43,15 @@ def session_cookie_name() -> str:
     return str(settings.SESSION_COOKIE_NAME)
 
 
+def ensure_static() -> None:
+    """collectstatic once: DEBUG=false pages need its manifest (compressing takes minutes)."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+        call_command("collectstatic", "--no-input", verbosity=0)
+
+
 def make_sessions(out: Path, people: int = 60) -> dict[str, list[dict[str, Any]]]:
     """Signed-in sessions for employees (with a review table), managers and HR.
 
@@ -92,11 +101,15 @@ def make_sessions(out: Path, people: int = 60) -> dict[str, list[dict[str, Any]]
     return pool
 
 
-def start_gunicorn(app: str, port: int, workers: int) -> subprocess.Popen[bytes]:
+def start_gunicorn(
+    app: str, port: int, workers: int, log: Path | None = None
+) -> subprocess.Popen[bytes]:
     """gunicorn serving `app` ("module:callable" or "config.wsgi") with sync workers.
 
-    Runs from the project root with SERVER_ENV; stop it with SIGTERM and wait().
+    Runs from the project root with SERVER_ENV; its output goes to `log` (appended)
+    when given, else to this terminal. Stop it with SIGTERM and wait().
     """
+    output = log.open("ab") if log else None
     bin_dir = Path(sys.executable).parent
     return subprocess.Popen(
         [
@@ -111,6 +124,8 @@ def start_gunicorn(app: str, port: int, workers: int) -> subprocess.Popen[bytes]
         ],
         cwd=ROOT,
         env={**os.environ, **SERVER_ENV},
+        stdout=output,
+        stderr=output,
     )
 
 
