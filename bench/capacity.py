@@ -13,7 +13,9 @@ the base template), the employee, manager and HR pages, and the mix of the three
 weighted 6:3:1. bench/wrk/rotate.lua rotates through (path, session) pairs and counts
 every other status than the expected one (a redirect to the login form included)
 as an error. Prints req/s, p50, p95, errors and the ratio to the bare floor, then
-the issue-21 targets with PASS/FAIL and the load average at start and end; writes
+the CPU ms per request used by the workers and their database backends (bench/cpu.py:
+steadier than req/s when the machine is busy), the issue-21 targets with PASS/FAIL and
+the load average at start and end; writes
 bench/results/capacity-<label>.json. Ratios measured in the same run are the figures
 to compare between runs on a machine that is not quiet.
 """
@@ -33,6 +35,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.cpu import CpuMeter  # noqa: E402
 from bench.server import (  # noqa: E402
     ensure_static,
     make_sessions,
@@ -170,6 +173,9 @@ def main() -> None:
 
     ensure_static()
     people = organisation_size()
+    from django.conf import settings
+
+    database_port = int(settings.DATABASES["default"].get("PORT") or 5432)
     cookie = session_cookie_name()
     by_role = {role: role_requests(pool, role) for role in PAGES}
     files = {
@@ -195,8 +201,11 @@ def main() -> None:
         first = {role: [p.format(**pool[role][0]) for p in pages] for role, pages in PAGES.items()}
         warm_up(host, pool, options.workers, first)
         wrk(host, files["mix"], 200, 3, options, cookie)  # every worker, every page, warm
+        meter = CpuMeter([product.pid, bare.pid], database_port)
+        meter.start()
         for run in options.only or RUNS:
             print(f"  {run} ...", end="", flush=True, file=sys.stderr)
+            before = meter.totals()
             results[run] = wrk(
                 bare_host if run == "bare" else host,
                 files[run],
@@ -205,7 +214,12 @@ def main() -> None:
                 options,
                 cookie,
             )
+            after = meter.totals()
+            for kind in ("app", "db"):
+                used = (after[kind] - before[kind]) * 1000
+                results[run][f"{kind}_cpu_ms"] = round(used / max(results[run]["requests"], 1), 2)
             print(f" {results[run]['rps']:.1f} req/s", file=sys.stderr)
+        meter.stop()
     finally:
         for server in (product, bare):
             server.send_signal(signal.SIGTERM)
@@ -215,12 +229,13 @@ def main() -> None:
     bare_rps = results.get("bare", {}).get("rps", 0.0)
     for row in results.values():
         row["ratio_pct"] = round(100 * row["rps"] / bare_rps, 2) if bare_rps else 0.0
-    line = "{:<10} {:>9} {:>8} {:>8} {:>8} {:>10}"
+    line = "{:<10} {:>9} {:>8} {:>8} {:>8} {:>10} {:>8} {:>8}"
     print(
         f"\n{people:,} people, {options.workers} gunicorn workers, wrk "
         f"-t{options.threads} -c{options.connections} -d{options.seconds}s"
     )
-    print(line.format("mix", "req/s", "p50 ms", "p95 ms", "errors", "% of bare"))
+    header = ("mix", "req/s", "p50 ms", "p95 ms", "errors", "% of bare", "app CPU", "db CPU")
+    print(line.format(*header))
     for run, row in results.items():
         print(
             line.format(
@@ -230,6 +245,8 @@ def main() -> None:
                 f"{row['p95_ms']:.1f}",
                 row["errors"],
                 f"{row['ratio_pct']:.1f}",
+                f"{row['app_cpu_ms']:.2f}",
+                f"{row['db_cpu_ms']:.2f}",
             )
         )
     checks = targets(results, people) if set(RUNS) <= set(results) else []
@@ -237,6 +254,7 @@ def main() -> None:
         print()
         for what, measured, met in checks:
             print(f"{what:<24} {measured:>12}  {'PASS' if met else 'FAIL'}")
+    print("(app CPU, db CPU: CPU ms per request in gunicorn's workers, in their backends)")
     print(
         "\nload average at start {:.2f} {:.2f} {:.2f}, at end {:.2f} {:.2f} {:.2f}".format(
             *load_start, *load_end
