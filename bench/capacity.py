@@ -203,6 +203,7 @@ def main() -> None:
         wrk(host, files["mix"], 200, 3, options, cookie)  # every worker, every page, warm
         meter = CpuMeter([product.pid, bare.pid], database_port)
         meter.start()
+        meter.wait_idle()
         for run in options.only or RUNS:
             print(f"  {run} ...", end="", flush=True, file=sys.stderr)
             before = meter.totals()
@@ -215,6 +216,7 @@ def main() -> None:
                 cookie,
             )
             after = meter.totals()
+            meter.wait_idle()  # each run starts with nothing left over from the last
             for kind in ("app", "db"):
                 used = (after[kind] - before[kind]) * 1000
                 results[run][f"{kind}_cpu_ms"] = round(used / max(results[run]["requests"], 1), 2)

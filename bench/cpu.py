@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+import time
 from pathlib import Path
 
 TICK = os.sysconf("SC_CLK_TCK")
@@ -127,6 +128,21 @@ class CpuMeter(threading.Thread):
             for key, seconds in self.last.items():
                 totals[key[0]] += seconds - self.base[key]
             return totals
+
+    def wait_idle(self, seconds: float = 60) -> None:
+        """Return once the workers use (almost) no CPU: the requests wrk left queued are done.
+
+        wrk stops at its deadline with requests still queued in gunicorn's backlog; they
+        would otherwise be served, and counted, in the next run.
+        """
+        deadline = time.monotonic() + seconds
+        previous = self.totals()["app"]
+        while time.monotonic() < deadline:
+            time.sleep(0.5)
+            current = self.totals()["app"]
+            if current - previous < 0.01:
+                return
+            previous = current
 
     def stop(self) -> None:
         self.stopping.set()
