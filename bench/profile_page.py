@@ -35,11 +35,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 60)
-os.environ.setdefault("ALLOWED_HOSTS", "localhost,testserver,127.0.0.1")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("ALLOWED_HOSTS", "localhost,testserver,127.0.0.1")  # the test client's
+# bench/server.py sets the rest of the server's environment (DEBUG off, settings, key).
+from bench.server import ensure_static  # noqa: E402
 
 LEAD = "bench-lead@bench.example"
 HR = "hr@bench.example"
@@ -137,8 +135,6 @@ def main() -> None:
     django.setup()
     from django.db import connection
     from django.test import Client
-
-    from bench.server import ensure_static
 
     logging.getLogger("django.request").setLevel(logging.ERROR)  # a 404 per request
     ensure_static()
