@@ -19,7 +19,7 @@ TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
 # a test file stays on one worker, so its module fixtures (the seeded crawl) run once.
 PYTEST_ARGS ?= -n auto --maxprocesses=4 --dist loadfile
 
-.PHONY: demo test install install-dev messages compilemessages lint types pytest clean bench-data bench
+.PHONY: demo test install install-dev messages compilemessages lint types pytest clean bench-data bench bench-capacity
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
@@ -78,3 +78,9 @@ bench: $(DEV_STAMP)
 	$(PY) -m pip install --quiet -e '.[dev,bench]'
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/run.py
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/load.py
+
+# Capacity (bench/capacity.py): 2 gunicorn workers driven flat out by wrk, with the floors.
+# CAPACITY_ARGS="--label before" names bench/results/capacity-before.json.
+bench-capacity: $(DEV_STAMP)
+	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/capacity.py $(CAPACITY_ARGS)

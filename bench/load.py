@@ -19,86 +19,11 @@ import os
 import signal
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-SERVER_ENV = {
-    "DJANGO_SETTINGS_MODULE": "config.settings",
-    "DEBUG": "false",
-    "SECRET_KEY": "bench-" + "x" * 60,
-    "ALLOWED_HOSTS": "127.0.0.1,localhost",
-    "SECURE_SSL_REDIRECT": "false",
-}
-for key, value in SERVER_ENV.items():
-    os.environ.setdefault(key, value)
-
-
-def _sessions(out: Path, people: int = 60) -> None:
-    """Signed-in sessions for employees (with a review table), managers and HR."""
-    import django
-
-    django.setup()
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
-    from accounts.models import HR_GROUP_NAME, User
-    from reviews.models import ReviewTable
-
-    def session_for(user: User) -> str:
-        store = SessionStore()
-        store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        store.create()
-        assert store.session_key is not None
-        return store.session_key
-
-    employees = []
-    for table in (
-        ReviewTable.objects.filter(employee__isnull=False)
-        .select_related("employee")
-        .order_by("employee_id", "-month")
-        .distinct("employee_id")[:people]
-    ):
-        assert table.employee is not None
-        employees.append({"session": session_for(table.employee), "table": table.pk})
-    managers = []
-    for manager in User.objects.filter(direct_reports__isnull=False).distinct()[: people // 3]:
-        reports = list(manager.direct_reports.values_list("pk", flat=True)[:20])
-        managers.append({"session": session_for(manager), "reports": reports})
-    hr = [{"session": session_for(u)} for u in User.objects.filter(groups__name=HR_GROUP_NAME)]
-    out.write_text(json.dumps({"employee": employees, "manager": managers, "hr": hr}))
-
-
-def _wait_for(url: str, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=2)  # noqa: S310 - loopback
-            return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit(f"gunicorn did not answer at {url}")
-
-
-def _warm_up(host: str, sessions: Path, workers: int) -> None:
-    """Each worker compiles its templates once before the clock starts."""
-    pool = json.loads(sessions.read_text())
-    pages = {
-        "employee": ["/", "/objectives/", "/reviews/", "/accounts/notifications/"],
-        "manager": ["/team/", "/coaching/overview/", "/reviews/to-review/", "/reviews/dashboard/"],
-        "hr": ["/reviews/dashboard/", "/reviews/export/", "/accounts/org/", "/reviews/jobs/"],
-    }
-    for _ in range(workers * 2):
-        for role, urls in pages.items():
-            for url in urls:
-                request = urllib.request.Request(  # noqa: S310 - loopback
-                    host + url, headers={"Cookie": f"sessionid={pool[role][0]['session']}"}
-                )
-                urllib.request.urlopen(request, timeout=30).read()  # noqa: S310
+from bench.server import make_sessions, start_gunicorn, wait_for, warm_up  # noqa: E402
 
 
 def main() -> None:
@@ -112,26 +37,13 @@ def main() -> None:
     work = ROOT / "var" / "bench-load"
     work.mkdir(parents=True, exist_ok=True)
     sessions = work / "sessions.json"
-    _sessions(sessions)
+    pool = make_sessions(sessions)
     bin_dir = Path(sys.executable).parent
     host = f"http://127.0.0.1:{options.port}"
-    server = subprocess.Popen(
-        [
-            str(bin_dir / "gunicorn"),
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{options.port}",
-            "--workers",
-            str(options.workers),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env={**os.environ, **SERVER_ENV},
-    )
+    server = start_gunicorn("config.wsgi", options.port, options.workers)
     try:
-        _wait_for(host + "/accounts/login/")
-        _warm_up(host, sessions, options.workers)
+        wait_for(host + "/accounts/login/")
+        warm_up(host, pool, options.workers)
         subprocess.run(
             [
                 str(bin_dir / "locust"),

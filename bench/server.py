@@ -1,0 +1,168 @@
+"""What the load benchmarks share: gunicorn's environment, signed-in sessions, start and warm-up.
+
+bench/load.py (Locust) and bench/capacity.py (wrk) both drive gunicorn on loopback with
+`DEBUG=false` on the benchmark database, with sessions made beforehand (no password
+hashing in the measurement) and every worker warmed up before the clock starts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVER_ENV = {
+    "DJANGO_SETTINGS_MODULE": "config.settings",
+    "DEBUG": "false",
+    "SECRET_KEY": "bench-" + "x" * 60,
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "SECURE_SSL_REDIRECT": "false",
+}
+for _key, _value in SERVER_ENV.items():
+    os.environ.setdefault(_key, _value)
+
+# The pages each role's warm-up visits (bench/locustfile.py's scenario).
+WARM_UP_PAGES = {
+    "employee": ["/", "/objectives/", "/reviews/", "/accounts/notifications/"],
+    "manager": ["/team/", "/coaching/overview/", "/reviews/to-review/", "/reviews/dashboard/"],
+    "hr": ["/reviews/dashboard/", "/reviews/export/", "/accounts/org/", "/reviews/jobs/"],
+}
+
+
+def session_cookie_name() -> str:
+    """The name of the session cookie (Django's setting; call after django.setup())."""
+    from django.conf import settings
+
+    return str(settings.SESSION_COOKIE_NAME)
+
+
+def ensure_static() -> None:
+    """collectstatic once: DEBUG=false pages need its manifest (compressing takes minutes)."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+        call_command("collectstatic", "--no-input", verbosity=0)
+
+
+def make_sessions(out: Path, people: int = 60) -> dict[str, list[dict[str, Any]]]:
+    """Signed-in sessions for employees (with a review table), managers and HR.
+
+    Made with the configured SESSION_ENGINE, so whatever store the server reads.
+    Writes and returns {"employee": [{"session", "table"}], "manager": [{"session",
+    "reports": [pk, ...]}], "hr": [{"session"}]}: `people` employees, a third as
+    many managers (with their first 20 direct reports) and every HR person.
+    """
+    import django
+
+    django.setup()
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    from accounts.models import HR_GROUP_NAME, User
+    from reviews.models import ReviewTable
+
+    engine = import_module(settings.SESSION_ENGINE)
+
+    def session_for(user: User) -> str:
+        store = engine.SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.save()
+        assert store.session_key is not None
+        return str(store.session_key)
+
+    employees = []
+    for table in (
+        ReviewTable.objects.filter(employee__isnull=False)
+        .select_related("employee")
+        .order_by("employee_id", "-month")
+        .distinct("employee_id")[:people]
+    ):
+        assert table.employee is not None
+        employees.append({"session": session_for(table.employee), "table": table.pk})
+    managers = []
+    for manager in User.objects.filter(direct_reports__isnull=False).distinct()[: people // 3]:
+        reports = list(manager.direct_reports.values_list("pk", flat=True)[:20])
+        managers.append({"session": session_for(manager), "reports": reports})
+    hr = [{"session": session_for(u)} for u in User.objects.filter(groups__name=HR_GROUP_NAME)]
+    pool: dict[str, list[dict[str, Any]]] = {"employee": employees, "manager": managers, "hr": hr}
+    out.write_text(json.dumps(pool))
+    return pool
+
+
+def start_gunicorn(
+    app: str, port: int, workers: int, log: Path | None = None
+) -> subprocess.Popen[bytes]:
+    """gunicorn serving `app` ("module:callable" or "config.wsgi") with sync workers.
+
+    Runs from the project root with SERVER_ENV; its output goes to `log` (appended)
+    when given, else to this terminal. Stop it with SIGTERM and wait().
+    """
+    output = log.open("ab") if log else None
+    bin_dir = Path(sys.executable).parent
+    return subprocess.Popen(
+        [
+            str(bin_dir / "gunicorn"),
+            app,
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **SERVER_ENV},
+        stdout=output,
+        stderr=output,
+    )
+
+
+def wait_for(url: str, seconds: float = 30) -> None:
+    """Return once `url` answers (any HTTP status); SystemExit after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)  # noqa: S310 - loopback
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"gunicorn did not answer at {url}")
+
+
+def warm_up(
+    host: str,
+    pool: dict[str, list[dict[str, Any]]],
+    workers: int,
+    pages: dict[str, list[str]] | None = None,
+) -> None:
+    """Each worker compiles its templates once before the clock starts.
+
+    Requests each role's pages (WARM_UP_PAGES unless `pages` is given) 2 × `workers`
+    times with that role's first session; a page that fails or redirects (to the login
+    form, say) stops the run with SystemExit.
+    """
+    cookie = session_cookie_name()
+    for _ in range(workers * 2):
+        for role, urls in (pages or WARM_UP_PAGES).items():
+            for url in urls:
+                request = urllib.request.Request(  # noqa: S310 - loopback
+                    host + url, headers={"Cookie": f"{cookie}={pool[role][0]['session']}"}
+                )
+                with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+                    response.read()
+                    if response.geturl() != host + url:
+                        raise SystemExit(f"{role} {url} redirected to {response.geturl()}")
