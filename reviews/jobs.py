@@ -13,14 +13,15 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, When
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.functional import lazystr
 from django.utils.translation import gettext_noop, ngettext_lazy
 
 from accounts.integration_models import WebhookEvent
 from accounts.models import HR_GROUP_NAME, SentReminder, User
-from accounts.notifications import Reminder, reminders_send
+from accounts.notifications import Reminder, reminders_send, unsent
 from accounts.texts import day_param
 from coaching.checkpoints import (
     checkpoints_open,
@@ -63,6 +64,7 @@ from reviews.webhook_events import review_table_webhook
 OPEN = (ReviewTable.Status.DRAFT, ReviewTable.Status.RETURNED)
 CLOSED_CYCLE = AppraisalCycle.State.CLOSED
 # Told to the manager and HR, in each one's language (``accounts.texts``).
+KEY = "reminder_key"  # each table's reminders are keyed by its pk (``unsent``)
 DAYS_OVERDUE = ngettext_lazy(
     "%(table)s is %(days)s day overdue.", "%(table)s is %(days)s days overdue.", "days"
 )
@@ -188,6 +190,7 @@ def _review_reminders(today: dt.date, job_settings: JobSettings) -> Iterable[Rem
         .exclude(cycle__state=CLOSED_CYCLE)
         .select_related("employee__manager", "department__head", "department__parent__head")
     )
+    tables = _review_reminders_unsent(tables, today, job_settings)
     hr: list[User] | None = None
     for table in tables:
         days_left = (table.deadline - today).days
@@ -257,6 +260,49 @@ def _review_reminders(today: dt.date, job_settings: JobSettings) -> Iterable[Rem
                         url,
                         params,
                     )
+
+
+def _review_reminders_unsent(
+    tables: QuerySet[ReviewTable], today: dt.date, job_settings: JobSettings
+) -> QuerySet[ReviewTable]:
+    """``tables`` with a reminder ``_review_reminders`` would send that nobody recorded
+    yet (``unsent``), decided in SQL: a re-run with nothing to send loads no table
+    (issue 21 §5). Each branch mirrors one reminder of ``_review_reminders``."""
+    soon = today + dt.timedelta(days=job_settings.due_soon_days)
+    to_manager = today - dt.timedelta(days=job_settings.overdue_manager_days)
+    to_hr = today - dt.timedelta(days=job_settings.overdue_hr_days)
+    hr_not_told = User.objects.filter(groups__name=HR_GROUP_NAME, is_active=True).exclude(
+        Exists(
+            SentReminder.objects.filter(
+                kind="review_overdue_hr", recipient=OuterRef("pk"), key=OuterRef(OuterRef(KEY))
+            )
+        )
+    )
+    return tables.alias(
+        reminder_key=Cast("pk", CharField()),
+        assessee_id=Coalesce("employee_id", "department__head_id"),
+        manager_id=Case(
+            When(employee__isnull=False, then=F("employee__manager_id")),
+            default=F("department__parent__head_id"),
+        ),
+    ).filter(
+        Q(assessee_id__isnull=False)
+        & (
+            Q(
+                unsent("review_due_soon", recipient="assessee_id", key=KEY),
+                deadline__gte=today,
+                deadline__lte=soon,
+            )
+            | Q(unsent("review_overdue", recipient="assessee_id", key=KEY), deadline__lt=today)
+            | Q(
+                unsent("review_overdue_manager", recipient="manager_id", key=KEY),
+                manager_id__isnull=False,
+                deadline__lt=today,
+                deadline__lte=to_manager,
+            )
+            | Q(Exists(hr_not_told), deadline__lt=today, deadline__lte=to_hr)
+        )
+    )
 
 
 def reminders_run(*, now: dt.datetime | None = None, force: bool = False) -> JobRun | None:
