@@ -114,6 +114,14 @@ try:
 except ValueError as exc:  # dj-database-url raises ValueError on an unknown scheme
     raise ImproperlyConfigured(f"DATABASE_URL is not usable: {exc}") from None
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool(
+    "DB_JIT", False
+):
+    # PostgreSQL compiles a query to machine code once its *estimated* cost passes
+    # jit_above_cost; estimates are far off right after a bulk write (a month's tables),
+    # and compiling then took 2-4 s for queries that run in 50 ms (issue 21 §5).
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

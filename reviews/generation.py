@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, FilteredRelation, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from accounts.models import Department, User
@@ -23,8 +23,6 @@ from reviews.models import JobSettings, ReviewRow, ReviewTable, WorkPlanItem
 from reviews.reviewers import department_reviewer_ids, employee_reviewer_ids
 
 Status = ReviewTable.Status
-# In a subquery of a subquery: the pk of the outermost row.
-_outer_pk = OuterRef(OuterRef("pk"))
 
 
 def default_deadline(month: dt.date) -> dt.date:
@@ -69,29 +67,43 @@ def _subjects_with_work(
     table of ``month`` is missing, or is this cycle's draft and lacks a row for one of
     them or a carried copy of last month's plan: what ``_generate_batch`` would add.
 
-    Anti-joins only decide which subjects to visit; the inserts still skip what exists
+    The month's table is joined (a ``LEFT JOIN`` on subject and month), not looked up
+    per objective: right after a generation the planner's statistics know nothing of
+    the month's new tables, and a per-row lookup then scans them all for each objective.
+    Only which subjects to visit is decided here; the inserts still skip what exists
     (``ignore_conflicts``), so a run at the same time creates nothing twice.
     """
-    tables = ReviewTable.objects.filter(month=month, **{subject: OuterRef(subject)})
-    row_missing = tables.filter(cycle=cycle, status=Status.DRAFT).filter(
-        ~Exists(ReviewRow.objects.filter(table=OuterRef("pk"), objective=_outer_pk))
+    relation = subject.removesuffix("_id")
+    here = FilteredRelation(
+        f"{relation}__review_tables", condition=Q(**{f"{relation}__review_tables__month": month})
     )
+    row = ReviewRow.objects.filter(table=OuterRef("month_table"), objective=OuterRef("pk"))
     due = set(
-        objectives.filter(~Exists(tables) | Exists(row_missing))
+        objectives.annotate(month_table=here)
+        .filter(
+            Q(month_table__isnull=True)
+            | Q(~Exists(row), month_table__cycle=cycle, month_table__status=Status.DRAFT)
+        )
         .order_by()
         .values_list(subject, flat=True)
         .distinct()
     )
-    not_carried = ReviewTable.objects.filter(
-        cycle=cycle, month=month, status=Status.DRAFT, **{subject: OuterRef(f"table__{subject}")}
-    ).filter(~Exists(WorkPlanItem.objects.filter(table=OuterRef("pk"), carried_from=_outer_pk)))
+    carried = WorkPlanItem.objects.filter(
+        table=OuterRef("month_table"), carried_from=OuterRef("pk")
+    )
     due.update(
         WorkPlanItem.objects.filter(
             kind=WorkPlanItem.Kind.NEXT,
             table__month=first_of_previous_month(month),
             **{f"table__{subject}__in": objectives.values(subject)},
         )
-        .filter(Exists(not_carried))
+        .annotate(
+            month_table=FilteredRelation(
+                f"table__{relation}__review_tables",
+                condition=Q(**{f"table__{relation}__review_tables__month": month}),
+            )
+        )
+        .filter(~Exists(carried), month_table__cycle=cycle, month_table__status=Status.DRAFT)
         .order_by()
         .values_list(f"table__{subject}", flat=True)
         .distinct()

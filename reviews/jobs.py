@@ -190,8 +190,8 @@ def _review_reminders(today: dt.date, job_settings: JobSettings) -> Iterable[Rem
         .exclude(cycle__state=CLOSED_CYCLE)
         .select_related("employee__manager", "department__head", "department__parent__head")
     )
-    tables = _review_reminders_unsent(tables, today, job_settings)
-    hr: list[User] | None = None
+    hr = _hr_people()
+    tables = _review_reminders_unsent(tables, today, job_settings, hr)
     for table in tables:
         days_left = (table.deadline - today).days
         assessee = table.employee or (table.department.head if table.department else None)
@@ -249,7 +249,6 @@ def _review_reminders(today: dt.date, job_settings: JobSettings) -> Iterable[Rem
                         params,
                     )
             if overdue >= job_settings.overdue_hr_days:
-                hr = _hr_people() if hr is None else hr
                 for person in hr:
                     yield Reminder(
                         "review_overdue_hr",
@@ -263,7 +262,7 @@ def _review_reminders(today: dt.date, job_settings: JobSettings) -> Iterable[Rem
 
 
 def _review_reminders_unsent(
-    tables: QuerySet[ReviewTable], today: dt.date, job_settings: JobSettings
+    tables: QuerySet[ReviewTable], today: dt.date, job_settings: JobSettings, hr: list[User]
 ) -> QuerySet[ReviewTable]:
     """``tables`` with a reminder ``_review_reminders`` would send that nobody recorded
     yet (``unsent``), decided in SQL: a re-run with nothing to send loads no table
@@ -271,13 +270,11 @@ def _review_reminders_unsent(
     soon = today + dt.timedelta(days=job_settings.due_soon_days)
     to_manager = today - dt.timedelta(days=job_settings.overdue_manager_days)
     to_hr = today - dt.timedelta(days=job_settings.overdue_hr_days)
-    hr_not_told = User.objects.filter(groups__name=HR_GROUP_NAME, is_active=True).exclude(
-        Exists(
-            SentReminder.objects.filter(
-                kind="review_overdue_hr", recipient=OuterRef("pk"), key=OuterRef(OuterRef(KEY))
-            )
-        )
-    )
+    # One condition per HR person (a handful): each an anti-join PostgreSQL can hash.
+    hr_not_told = Q(pk__in=[])
+    for person in hr:
+        told = SentReminder.objects.filter(kind="review_overdue_hr", recipient=person)
+        hr_not_told |= ~Exists(told.filter(key=OuterRef(KEY)))
     return tables.alias(
         reminder_key=Cast("pk", CharField()),
         assessee_id=Coalesce("employee_id", "department__head_id"),
@@ -300,7 +297,7 @@ def _review_reminders_unsent(
                 deadline__lt=today,
                 deadline__lte=to_manager,
             )
-            | Q(Exists(hr_not_told), deadline__lt=today, deadline__lte=to_hr)
+            | Q(hr_not_told, deadline__lt=today, deadline__lte=to_hr)
         )
     )
 
