@@ -238,7 +238,7 @@ def checkpoint_reminders(today: dt.date) -> Iterator[Reminder]:
     """
     cutoff = today - dt.timedelta(days=CHECKPOINT_REMINDER_DAYS)
     # The key's week and the coach (``coach_of``) in SQL, so only those not yet sent load.
-    week = Func(
+    weeks_open = Func(
         Value(today),
         F("opened_on"),
         arg_joiner=" - ",
@@ -250,7 +250,7 @@ def checkpoint_reminders(today: dt.date) -> Iterator[Reminder]:
         .filter(opened_on__lte=cutoff)
         .alias(
             reminder_key=Concat(
-                _PK_TEXT, Value(":w"), Cast(week, CharField()), output_field=CharField()
+                _PK_TEXT, Value(":w"), Cast(weeks_open, CharField()), output_field=CharField()
             ),
             coach_id=Case(
                 When(objective__employee__isnull=False, then=F("objective__employee__manager")),

@@ -21,9 +21,8 @@ class ExportFileStorage(FileSystemStorage):
 
     @cached_property
     def base_location(self) -> str:
-        return str(
-            self._value_or_setting(self._location, os.path.join(settings.MEDIA_ROOT, "exports"))
-        )
+        location = getattr(self, "_location", None)  # the ``location`` option, if given
+        return str(self._value_or_setting(location, os.path.join(settings.MEDIA_ROOT, "exports")))
 
 
 def export_storage() -> Storage:

@@ -274,7 +274,7 @@ def _review_reminders_unsent(
     hr_not_told = Q(pk__in=[])
     for person in hr:
         told = SentReminder.objects.filter(kind="review_overdue_hr", recipient=person)
-        hr_not_told |= ~Exists(told.filter(key=OuterRef(KEY)))
+        hr_not_told |= Q(~Exists(told.filter(key=OuterRef(KEY))))
     return tables.alias(
         reminder_key=Cast("pk", CharField()),
         assessee_id=Coalesce("employee_id", "department__head_id"),

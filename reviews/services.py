@@ -19,13 +19,11 @@ from accounts.models import User
 from reviews.change_labels import ADDED, OUTCOME, REMOVED, WORK_PLAN, change_key
 
 # Creation lives in ``reviews.generation``; its services are imported from here too.
-from reviews.generation import (  # noqa: F401 - re-exported
-    GenerationResult,
-    default_deadline,
-    month_tables_generate,
-    review_table_for,
-    review_tables_generate,
-)
+from reviews.generation import GenerationResult as GenerationResult
+from reviews.generation import default_deadline as default_deadline
+from reviews.generation import month_tables_generate as month_tables_generate
+from reviews.generation import review_table_for as review_table_for
+from reviews.generation import review_tables_generate as review_tables_generate
 from reviews.models import ReviewEvent, ReviewRow, ReviewTable, WorkPlanItem
 
 

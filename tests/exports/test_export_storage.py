@@ -23,7 +23,7 @@ from config.celery import app
 from reviews.exports import export_jobs_purge
 from reviews.file_storage import ExportFileStorage, export_storage
 from reviews.models import ExportJob
-from tests.exports.test_exports import data, export, workbook_rows  # noqa: F401 - fixture
+from tests.exports.test_exports import data, export, workbook_rows  # noqa: F401 - data: a fixture
 from tests.webtest_helpers import messages
 
 IN_MEMORY = {"BACKEND": "django.core.files.storage.InMemoryStorage"}
@@ -53,8 +53,9 @@ def _built(job: ExportJob, timeout: float = 30) -> ExportJob:
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("data")
 def test_the_workers_file_is_served_to_hr_from_the_shared_storage_and_never_touches_disk(
-    django_app, hr, data, monkeypatch, exports_in_memory, tmp_path  # noqa: F811 - fixture
+    django_app, hr, monkeypatch, exports_in_memory, tmp_path
 ):
     monkeypatch.setattr("reviews.views.exports.ASYNC_EXPORT_TABLES", 1)
     task_postrun.connect(_close)
@@ -81,9 +82,8 @@ def test_the_workers_file_is_served_to_hr_from_the_shared_storage_and_never_touc
 
 
 @pytest.mark.django_db
-def test_a_file_missing_from_the_storage_is_not_found_not_an_error(
-    client, hr, data, exports_in_memory  # noqa: F811 - fixture
-):
+@pytest.mark.usefixtures("data", "exports_in_memory")
+def test_a_file_missing_from_the_storage_is_not_found_not_an_error(client, hr):
     job = ExportJob.objects.create(
         requester=hr,
         params={},
