@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django_stubs_ext import StrOrPromise
@@ -53,6 +54,23 @@ class Reminder:
     # The webhook event this reminder's first recording emits (issue 19 §2): once per
     # event and thing, however many people (or stand-ins) the reminder reaches.
     webhook: WebhookCall | None = None
+
+
+def unsent(kind: str, *, recipient: str, key: str) -> Q:
+    """A condition on a reminder source's rows: its ``kind`` reminder is still to send.
+
+    ``recipient`` and ``key`` name fields or annotations of the source's rows (the
+    recipient's pk; the reminder's key as text). True when no ``SentReminder`` records
+    that reminder, or when the recipient has left: ``reminders_send`` then gives it to
+    a stand-in under a key of its own and decides itself. So a source filtered by this
+    builds nothing in Python when a re-run has nothing to send (issue 21 §5); recording
+    stays the one guard against sending twice (``_record_sent``).
+    """
+    recorded = SentReminder.objects.filter(
+        kind=kind, recipient_id=OuterRef(recipient), key=OuterRef(key)
+    )
+    absent = User.objects.filter(pk=OuterRef(recipient), is_active=False)
+    return Q(~Exists(recorded)) | Q(Exists(absent))
 
 
 def _record_sent(batch: list[Reminder]) -> list[Reminder]:

@@ -11,11 +11,23 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Concat
 from django.utils.translation import gettext_noop, ngettext_lazy
 
 from accounts.models import User
-from accounts.notifications import Reminder
+from accounts.notifications import Reminder, unsent
 from accounts.texts import day_param, month_param
 from coaching.checkpoints import open_checkpoints
 from coaching.models import ActionItem, CoachingSession, ImprovementPlan
@@ -27,6 +39,9 @@ from plans.models import AppraisalCycle
 
 # From a person to the sessions they received: only held ones say when they were coached.
 SESSIONS = "sessions_received__"
+# Each source's rows carry their reminder's key as ``reminder_key`` (``unsent``).
+KEY = "reminder_key"
+_PK_TEXT = Cast("pk", CharField())
 
 
 def action_item_reminders(today: dt.date) -> Iterator[Reminder]:
@@ -42,6 +57,12 @@ def action_item_reminders(today: dt.date) -> Iterator[Reminder]:
         )
         .exclude(session__employee__is_active=False)
         .exclude(session__in=sessions_of_closed_cycles())  # issue 15 §4
+        # Only those not yet sent: a re-run builds nothing (issue 21 §5).
+        .alias(reminder_key=_PK_TEXT)
+        .filter(
+            Q(unsent("action_overdue", recipient="owner_id", key=KEY), due_date__lt=today)
+            | Q(unsent("action_due", recipient="owner_id", key=KEY), due_date__gte=today)
+        )
         .select_related("owner", "session")
     )
     for item in items:
@@ -81,6 +102,8 @@ def follow_up_reminders(today: dt.date) -> Iterator[Reminder]:
         CoachingSession.objects.filter(follow_up_on=today)
         .exclude(employee__is_active=False)
         .exclude(pk__in=sessions_of_closed_cycles())
+        .alias(reminder_key=_PK_TEXT)
+        .filter(unsent("follow_up", recipient="coach_id", key=KEY))
         .select_related("coach", "employee", "department")
     )
     for session in sessions:
@@ -112,11 +135,16 @@ def not_coached_reminders(today: dt.date, *, days: int) -> Iterator[Reminder]:
     that the person is coached.
     """
     window = str(today.toordinal() // days)
-    people = not_coached(
-        User.objects.filter(is_active=True, manager__isnull=False),
-        today=today,
-        days=days,
-    ).select_related("manager")
+    people = (
+        not_coached(
+            User.objects.filter(is_active=True, manager__isnull=False),
+            today=today,
+            days=days,
+        )
+        .alias(reminder_key=Concat(_PK_TEXT, Value(f":{window}"), output_field=CharField()))
+        .filter(unsent("not_coached", recipient="manager_id", key=KEY))
+        .select_related("manager")
+    )
     for person in people:
         assert person.manager is not None  # noqa: S101 - filtered above
         yield Reminder(
@@ -209,9 +237,27 @@ def checkpoint_reminders(today: dt.date) -> Iterator[Reminder]:
     A coach who has left is stood in for by the next active person up their line.
     """
     cutoff = today - dt.timedelta(days=CHECKPOINT_REMINDER_DAYS)
+    # The key's week and the coach (``coach_of``) in SQL, so only those not yet sent load.
+    weeks_open = Func(
+        Value(today),
+        F("opened_on"),
+        arg_joiner=" - ",
+        template="((%(expressions)s) / 7)",
+        output_field=IntegerField(),
+    )
     checkpoints = (
         open_checkpoints()
         .filter(opened_on__lte=cutoff)
+        .alias(
+            reminder_key=Concat(
+                _PK_TEXT, Value(":w"), Cast(weeks_open, CharField()), output_field=CharField()
+            ),
+            coach_id=Case(
+                When(objective__employee__isnull=False, then=F("objective__employee__manager")),
+                default=F("objective__department__parent__head"),
+            ),
+        )
+        .filter(unsent("checkpoint_open", recipient="coach_id", key=KEY))
         .select_related(*(f"objective__{path}" for path in COACH_RELATED))
     )
     for checkpoint in checkpoints:

@@ -114,6 +114,14 @@ try:
 except ValueError as exc:  # dj-database-url raises ValueError on an unknown scheme
     raise ImproperlyConfigured(f"DATABASE_URL is not usable: {exc}") from None
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool(
+    "DB_JIT", False
+):
+    # PostgreSQL compiles a query to machine code once its *estimated* cost passes
+    # jit_above_cost; estimates are far off right after a bulk write (a month's tables),
+    # and compiling then took 2-4 s for queries that run in 50 ms (issue 21 §5).
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -188,8 +196,36 @@ try:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
 except OSError:  # a read-only deployment: collectstatic has made it already
     pass
+# Generated files (the worker's export files) go through a named storage, so every node
+# reads what any worker wrote: the file system under MEDIA_ROOT on one machine, object
+# storage (S3 or compatible, django-storages: `pip install .[s3]`) on several.
+FILE_STORAGE = env_str("FILE_STORAGE", "filesystem")
+if FILE_STORAGE == "filesystem":
+    _FILE_STORAGES: dict[str, dict[str, object]] = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "exports": {"BACKEND": "reviews.file_storage.ExportFileStorage"},
+    }
+elif FILE_STORAGE == "s3":
+    # Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or an instance role), read
+    # by boto3 itself; files are private and only ever served through the app's views.
+    _S3_OPTIONS: dict[str, object] = {
+        "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME", ""),
+        "endpoint_url": env_str("AWS_S3_ENDPOINT_URL", "") or None,
+        "region_name": env_str("AWS_S3_REGION_NAME", "") or None,
+        "default_acl": "private",
+        "file_overwrite": False,
+    }
+    if not _S3_OPTIONS["bucket_name"]:
+        raise ImproperlyConfigured("FILE_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    _S3 = "storages.backends.s3.S3Storage"
+    _FILE_STORAGES = {
+        "default": {"BACKEND": _S3, "OPTIONS": {**_S3_OPTIONS, "location": "media"}},
+        "exports": {"BACKEND": _S3, "OPTIONS": {**_S3_OPTIONS, "location": "exports"}},
+    }
+else:
+    raise ImproperlyConfigured(f"FILE_STORAGE={FILE_STORAGE!r}: use filesystem or s3.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **_FILE_STORAGES,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -13,14 +13,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from typing import IO, Any
 
 import xlsxwriter  # type: ignore[import-untyped]
-from django.conf import settings as django_settings
+from django.core.files import File
 from django.db import transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
@@ -47,6 +47,7 @@ from reviews.export_columns import (
     table_headers,
     table_values,
 )
+from reviews.file_storage import export_storage
 from reviews.models import CycleResult, ExportJob, Inquiry, ReviewRow, ReviewTable
 from reviews.permissions import tables_reported_to
 from reviews.result_selectors import export_results, export_sees_ratings
@@ -418,8 +419,6 @@ def export_job_build(*, job_id: int) -> None:
 def _export_job_write(job: ExportJob) -> None:
     params = job.params
     spec = ExportFilter.from_params(params)
-    folder = Path(django_settings.MEDIA_ROOT) / "exports"
-    folder.mkdir(parents=True, exist_ok=True)
     name = f"review-tables-{job.pk}-{timezone.now():%Y%m%d%H%M%S}.xlsx"
     tables = export_tables(job.requester, spec)
     total = ReviewRow.objects.filter(table__in=tables.values("pk")).count()
@@ -436,13 +435,14 @@ def _export_job_write(job: ExportJob) -> None:
             month_to=spec.month_to,
             department_id=spec.department_id,
         )
-        rows = write_xlsx(
-            tables,
-            str(folder / name),
-            on_progress=progress,
-            results=results,
-            reader=job.requester,
-        )
+        # Built in a scratch file of this worker, then saved once whole into the shared
+        # storage (``STORAGES["exports"]``), where any web node serves it from.
+        with tempfile.TemporaryFile() as scratch:
+            rows = write_xlsx(
+                tables, scratch, on_progress=progress, results=results, reader=job.requester
+            )
+            scratch.seek(0)
+            name = export_storage().save(name, File(scratch, name=name))
     except Exception as error:
         ExportJob.objects.filter(pk=job.pk).update(
             status=ExportJob.Status.FAILED, error=str(error)[:2000], finished_at=timezone.now()
@@ -468,7 +468,7 @@ def export_jobs_purge() -> int:
     count = 0
     for job in expired:
         if job.file_name:
-            (Path(django_settings.MEDIA_ROOT) / "exports" / job.file_name).unlink(missing_ok=True)
+            export_storage().delete(job.file_name)
         count += 1
     expired.delete()
     return count

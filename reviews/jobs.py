@@ -13,14 +13,15 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, When
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.functional import lazystr
 from django.utils.translation import gettext_noop, ngettext_lazy
 
 from accounts.integration_models import WebhookEvent
 from accounts.models import HR_GROUP_NAME, SentReminder, User
-from accounts.notifications import Reminder, reminders_send
+from accounts.notifications import Reminder, reminders_send, unsent
 from accounts.texts import day_param
 from coaching.checkpoints import (
     checkpoints_open,
@@ -63,6 +64,7 @@ from reviews.webhook_events import review_table_webhook
 OPEN = (ReviewTable.Status.DRAFT, ReviewTable.Status.RETURNED)
 CLOSED_CYCLE = AppraisalCycle.State.CLOSED
 # Told to the manager and HR, in each one's language (``accounts.texts``).
+KEY = "reminder_key"  # each table's reminders are keyed by its pk (``unsent``)
 DAYS_OVERDUE = ngettext_lazy(
     "%(table)s is %(days)s day overdue.", "%(table)s is %(days)s days overdue.", "days"
 )
@@ -188,7 +190,8 @@ def _review_reminders(today: dt.date, job_settings: JobSettings) -> Iterable[Rem
         .exclude(cycle__state=CLOSED_CYCLE)
         .select_related("employee__manager", "department__head", "department__parent__head")
     )
-    hr: list[User] | None = None
+    hr = _hr_people()
+    tables = _review_reminders_unsent(tables, today, job_settings, hr)
     for table in tables:
         days_left = (table.deadline - today).days
         assessee = table.employee or (table.department.head if table.department else None)
@@ -246,7 +249,6 @@ def _review_reminders(today: dt.date, job_settings: JobSettings) -> Iterable[Rem
                         params,
                     )
             if overdue >= job_settings.overdue_hr_days:
-                hr = _hr_people() if hr is None else hr
                 for person in hr:
                     yield Reminder(
                         "review_overdue_hr",
@@ -257,6 +259,47 @@ def _review_reminders(today: dt.date, job_settings: JobSettings) -> Iterable[Rem
                         url,
                         params,
                     )
+
+
+def _review_reminders_unsent(
+    tables: QuerySet[ReviewTable], today: dt.date, job_settings: JobSettings, hr: list[User]
+) -> QuerySet[ReviewTable]:
+    """``tables`` with a reminder ``_review_reminders`` would send that nobody recorded
+    yet (``unsent``), decided in SQL: a re-run with nothing to send loads no table
+    (issue 21 §5). Each branch mirrors one reminder of ``_review_reminders``."""
+    soon = today + dt.timedelta(days=job_settings.due_soon_days)
+    to_manager = today - dt.timedelta(days=job_settings.overdue_manager_days)
+    to_hr = today - dt.timedelta(days=job_settings.overdue_hr_days)
+    # One condition per HR person (a handful): each an anti-join PostgreSQL can hash.
+    hr_not_told = Q(pk__in=[])
+    for person in hr:
+        told = SentReminder.objects.filter(kind="review_overdue_hr", recipient=person)
+        hr_not_told |= Q(~Exists(told.filter(key=OuterRef(KEY))))
+    return tables.alias(
+        reminder_key=Cast("pk", CharField()),
+        assessee_id=Coalesce("employee_id", "department__head_id"),
+        manager_id=Case(
+            When(employee__isnull=False, then=F("employee__manager_id")),
+            default=F("department__parent__head_id"),
+        ),
+    ).filter(
+        Q(assessee_id__isnull=False)
+        & (
+            Q(
+                unsent("review_due_soon", recipient="assessee_id", key=KEY),
+                deadline__gte=today,
+                deadline__lte=soon,
+            )
+            | Q(unsent("review_overdue", recipient="assessee_id", key=KEY), deadline__lt=today)
+            | Q(
+                unsent("review_overdue_manager", recipient="manager_id", key=KEY),
+                manager_id__isnull=False,
+                deadline__lt=today,
+                deadline__lte=to_manager,
+            )
+            | Q(hr_not_told, deadline__lt=today, deadline__lte=to_hr)
+        )
+    )
 
 
 def reminders_run(*, now: dt.datetime | None = None, force: bool = False) -> JobRun | None:

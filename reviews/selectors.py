@@ -314,7 +314,7 @@ def broker_answers(timeout: int = 2) -> bool:
 def people_without_table(month: dt.date) -> int:
     """People generation would make a table for in ``month`` who have none yet: active,
     with a live objective in an active cycle covering the month (the rule of
-    ``reviews.services._subjects``; a cycle starting mid-month covers its month)."""
+    ``reviews.generation._subjects``; a cycle starting mid-month covers its month)."""
     live = Objective.objects.filter(
         employee_id=OuterRef("pk"), cycle__in=active_cycles_for(month)
     ).exclude(status=Objective.Status.DROPPED)

@@ -58,6 +58,15 @@ def test_start_up_refuses_an_unknown_time_zone():
     assert "not a known time zone" in result.stderr
 
 
+def test_file_storage_is_the_file_system_or_object_storage_with_its_bucket():
+    result = manage("check", FILE_STORAGE="ftp")
+    assert result.returncode != 0
+    assert "FILE_STORAGE='ftp': use filesystem or s3." in result.stderr
+    result = manage("check", FILE_STORAGE="s3", AWS_STORAGE_BUCKET_NAME="")
+    assert result.returncode != 0
+    assert "FILE_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME." in result.stderr
+
+
 def test_the_mail_server_cannot_be_the_outbox_itself():
     # The outbox would send each mail by writing it to the outbox again, for ever.
     result = manage("check", EMAIL_BACKEND="accounts.outbox.OutboxEmailBackend")

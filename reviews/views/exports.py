@@ -4,10 +4,8 @@ the export jobs' status and download, and one table's PDF."""
 from __future__ import annotations
 
 import io
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -31,6 +29,7 @@ from reviews.exports import (
     pdf_missing_reason,
     write_xlsx,
 )
+from reviews.file_storage import export_storage
 from reviews.forms import ExportForm
 from reviews.permissions import can_export, get_table_for_user, require
 from reviews.result_selectors import export_results
@@ -182,9 +181,10 @@ def export_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     job = export_job_of(user_of(request), pk, done=True)
     if job.expires_at and job.expires_at < timezone.now():
         raise Http404
-    path = Path(settings.MEDIA_ROOT) / "exports" / job.file_name
-    if not path.exists():
+    # Streamed from the shared storage: the worker that built it may be on another machine.
+    storage = export_storage()
+    if not job.file_name or not storage.exists(job.file_name):
         raise Http404
     # Named after its period and filter (``ExportFilter.file_name``), as the page's own file.
     name = job.params.get("download_name") or job.file_name
-    return FileResponse(path.open("rb"), as_attachment=True, filename=name)
+    return FileResponse(storage.open(job.file_name, "rb"), as_attachment=True, filename=name)
