@@ -138,7 +138,7 @@ LARGE_CHAIN = 1000
 
 @Field.register_lookup
 class InIdArray(Lookup):
-    """``field = ANY(%s)`` with the ids as one array parameter (PostgreSQL only).
+    """``field IN (SELECT unnest(%s))`` with the ids as one array parameter (PostgreSQL).
 
     One parameter however long the list, and PostgreSQL estimates an array's
     length, so a chain of 10,000 people is planned as such; the chain is walked
@@ -154,7 +154,10 @@ class InIdArray(Lookup):
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
+        # A hashed subplan of the unnested array: one hash lookup per row, and the
+        # planner reads the array's length. (``= ANY(array)`` in a filter compares the
+        # row with each element in turn: 10,000 × the rows of a large table.)
+        return f"{lhs} IN (SELECT unnest({rhs}))", [*lhs_params, *rhs_params]
 
 
 ForeignObject.register_lookup(InIdArray)  # foreign keys keep their own lookups

@@ -152,11 +152,16 @@ def _coverage(
     # Held sessions only: one planned for next month (or mistyped as 2100) is no coaching.
     held = CoachingSession.objects.filter(held_by(today), coach_id=OuterRef("pk"))
     held = held.order_by().values("coach_id")
+    # The managers first (a semi-join on the people's managers), then a subquery per
+    # manager: no grouping of the whole organisation.
+    active_reports = User.objects.filter(is_active=True, manager_id=OuterRef("pk"))
     rows = (
-        managers.filter(direct_reports__is_active=True)
+        managers.filter(pk__in=User.objects.filter(is_active=True).values("manager_id"))
         .values("pk", "full_name")
         .annotate(
-            reports=Count("direct_reports"),
+            reports=Subquery(
+                active_reports.order_by().values("manager_id").annotate(n=Count("pk")).values("n")
+            ),
             last=Subquery(held.annotate(m=Max("held_on")).values("m")),
             recent=Coalesce(
                 Subquery(held.filter(held_on__gte=since).annotate(n=Count("pk")).values("n")), 0
