@@ -137,7 +137,7 @@ LARGE_CHAIN = 1000
 
 
 @Field.register_lookup
-class InIdArray(Lookup):
+class InIdArray(Lookup):  # type: ignore[type-arg]
     """``field IN (SELECT unnest(%s))`` with the ids as one array parameter (PostgreSQL).
 
     One parameter however long the list, and PostgreSQL estimates an array's

@@ -150,8 +150,11 @@ def _coverage(
         managers = managers.filter(department_id__in=subtree)
     since = today - dt.timedelta(days=since_days)
     # Held sessions only: one planned for next month (or mistyped as 2100) is no coaching.
-    held = CoachingSession.objects.filter(held_by(today), coach_id=OuterRef("pk"))
-    held = held.order_by().values("coach_id")
+    held = (
+        CoachingSession.objects.filter(held_by(today), coach_id=OuterRef("pk"))
+        .order_by()
+        .values("coach_id")
+    )
     # The managers first (a semi-join on the people's managers), then a subquery per
     # manager: no grouping of the whole organisation.
     active_reports = User.objects.filter(is_active=True, manager_id=OuterRef("pk"))

@@ -74,7 +74,7 @@ def coaching_overview(request: HttpRequest) -> HttpResponse:
     rows = []
     for lean in people:
         held_on = lean.last_held_on
-        person = details[lean.pk]
+        person: Any = details[lean.pk]  # annotated by overview_details
         kind = person.last_type
         open_items = items.get(person.pk, {})
         rows.append(
