@@ -157,7 +157,7 @@ class InIdArray(Lookup):  # type: ignore[type-arg]
         # A hashed subplan of the unnested array: one hash lookup per row, and the
         # planner reads the array's length. (``= ANY(array)`` in a filter compares the
         # row with each element in turn: 10,000 × the rows of a large table.)
-        return f"{lhs} IN (SELECT unnest({rhs}))", [*lhs_params, *rhs_params]
+        return f"{lhs} IN (SELECT unnest({rhs}::bigint[]))", [*lhs_params, *rhs_params]
 
 
 ForeignObject.register_lookup(InIdArray)  # foreign keys keep their own lookups
