@@ -236,6 +236,17 @@ def session_action_items(*, session: CoachingSession) -> list[ActionItem]:
     return list(session.action_items.select_related("owner"))
 
 
+def _overview_sessions(*, coaching_type: str, since: dt.date | None, today: dt.date, via: str) -> Q:
+    """The sessions the overview counts: held by ``today``, of ``coaching_type`` (any if
+    empty), held ``since``; ``via`` is the path to the session."""
+    held = held_by(today, via=via)
+    if coaching_type:
+        held &= Q(**{f"{via}type": coaching_type})
+    if since:
+        held &= Q(**{f"{via}held_on__gte": since})
+    return held
+
+
 def overview_people(
     *,
     user: User,
@@ -246,34 +257,60 @@ def overview_people(
     stuck: bool = False,
 ) -> QuerySet[User]:
     """``user``'s active reports (only those stuck needing instruction with ``stuck``:
-    ``coaching.trajectory.stuck_people``), each with the last session held (``last_held_on``,
-    ``last_type``), the count of sessions held (``sessions``) and the next one planned
-    (``next_planned``), among sessions of ``coaching_type`` (any if empty) held ``since``.
+    ``coaching.trajectory.stuck_people``), each with the last session held
+    (``last_held_on``) among sessions of ``coaching_type`` (any if empty) held ``since``.
 
     Whoever has waited longest (or was never coached) comes first: ordered in the
-    database, so a director's whole chain is paged there.
+    database, so a director's whole chain is paged there. The last session is one
+    grouped join of the sessions (hashed once), not a subquery per person; the rest of
+    a row comes from ``overview_details`` for the page shown.
     """
-    sessions = CoachingSession.objects.filter(held_by(today))
-    if coaching_type:
-        sessions = sessions.filter(type=coaching_type)
-    if since:
-        sessions = sessions.filter(held_on__gte=since)
-    mine = sessions.filter(employee=OuterRef("pk"))
-    grouped = mine.order_by().values("employee")
-    people = reports_of(user, indirect=indirect).filter(is_active=True)
+    # Lean rows (no joined department or manager): grouped by the person's key alone,
+    # in key order, merged with the sessions' index without a sort.
+    people = reports_of(user, indirect=indirect).select_related(None).filter(is_active=True)
     if stuck:
         people = stuck_people(people, today=today)
+    held = _overview_sessions(
+        coaching_type=coaching_type, since=since, today=today, via="sessions_received__"
+    )
     return people.annotate(
-        last_held_on=Subquery(grouped.annotate(last=Max("held_on")).values("last")),
-        last_type=Subquery(mine.order_by("-held_on", "-created_at").values("type")[:1]),
-        sessions=Coalesce(Subquery(grouped.annotate(n=Count("pk")).values("n")), 0),
-        # Planned sessions stay in sight, apart from the ones held.
-        next_planned=Subquery(
-            CoachingSession.objects.filter(employee=OuterRef("pk"), held_on__gt=today)
-            .order_by("held_on")
-            .values("held_on")[:1]
-        ),
+        last_held_on=Max("sessions_received__held_on", filter=held),
     ).order_by(F("last_held_on").asc(nulls_first=True), "full_name", "pk")
+
+
+def overview_details(
+    *,
+    employee_ids: list[int],
+    coaching_type: str,
+    since: dt.date | None,
+    today: dt.date,
+) -> dict[int, User]:
+    """The overview's page of people, by id, with their department and manager, each
+    with the last session's type (``last_type``), the count of sessions held
+    (``sessions``), among those ``overview_people`` counts, and the next one planned
+    (``next_planned``). One query, whatever the page."""
+    if not employee_ids:
+        return {}
+    mine = CoachingSession.objects.filter(
+        _overview_sessions(coaching_type=coaching_type, since=since, today=today, via=""),
+        employee=OuterRef("pk"),
+    )
+    grouped = mine.order_by().values("employee")
+    rows = (
+        User.objects.filter(pk__in=employee_ids)
+        .select_related("department", "manager")
+        .annotate(
+            last_type=Subquery(mine.order_by("-held_on", "-created_at").values("type")[:1]),
+            sessions=Coalesce(Subquery(grouped.annotate(n=Count("pk")).values("n")), 0),
+            # Planned sessions stay in sight, apart from the ones held.
+            next_planned=Subquery(
+                CoachingSession.objects.filter(employee=OuterRef("pk"), held_on__gt=today)
+                .order_by("held_on")
+                .values("held_on")[:1]
+            ),
+        )
+    )
+    return {person.pk: person for person in rows}
 
 
 def open_items_by_employee(*, employee_ids: list[int], today: dt.date) -> dict[int, dict[str, Any]]:

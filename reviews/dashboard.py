@@ -14,7 +14,18 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import (
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -100,47 +111,97 @@ def _scoped_people(user: User) -> QuerySet[User]:
     return people.filter(in_reports(user))
 
 
+class _CountedPaginator(Paginator):  # type: ignore[type-arg]
+    """A paginator told its count (from an aggregate already run): no COUNT query."""
+
+    def __init__(self, object_list: Any, per_page: int, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count
+
+
+@dataclass
+class _Coverage:
+    page: Page[dict[str, Any]]
+    total: int
+    idle: int
+
+
 def _coverage(
-    user: User, subtree: frozenset[int] | None, *, today: dt.date, since_days: int
-) -> list[dict[str, Any]]:
-    """Every manager in scope with reports, sessions and their mix: two queries.
+    user: User,
+    subtree: frozenset[int] | None,
+    *,
+    today: dt.date,
+    since_days: int,
+    page: int | str,
+    per_page: int,
+) -> _Coverage:
+    """The managers in scope with reports, sessions and their mix, sorted and cut to the
+    page in the database: three queries (the counts, the page, the page's mix).
 
     Sessions count under their coach, recorded on each session: a session held
     before the coachee moved stays with the manager who held it. Sorted by need:
-    managers who have not coached anyone for longest come first.
+    managers who have not coached anyone for longest come first, then those holding
+    fewest sessions per report (rounded as shown), then by name.
     """
     managers = User.objects.filter(is_active=True)
     if not user_roles(user).is_hr:
         managers = managers.filter(Q(pk=user.pk) | in_reports(user))
     if subtree is not None:
         managers = managers.filter(department_id__in=subtree)
-    rows = list(
-        managers.filter(direct_reports__is_active=True)
-        .values("pk", "full_name")
-        .annotate(reports=Count("direct_reports"))
-        .order_by()
-    )
     since = today - dt.timedelta(days=since_days)
     # Held sessions only: one planned for next month (or mistyped as 2100) is no coaching.
-    sessions = CoachingSession.objects.filter(held_by(today)).values("coach_id").order_by()
-    if not user_roles(user).is_hr or subtree is not None:
-        sessions = sessions.filter(coach_id__in=[row["pk"] for row in rows])
-    mix = {
-        row["coach_id"]: row
-        for row in sessions.annotate(
-            last=Max("held_on"),
-            **{
-                key: Count("pk", filter=Q(type=key, held_on__gte=since))
-                for key in CoachingType.values
-            },
+    held = (
+        CoachingSession.objects.filter(held_by(today), coach_id=OuterRef("pk"))
+        .order_by()
+        .values("coach_id")
+    )
+    # The managers first (a semi-join on the people's managers), then a subquery per
+    # manager: no grouping of the whole organisation.
+    active_reports = User.objects.filter(is_active=True, manager_id=OuterRef("pk"))
+    rows = (
+        managers.filter(pk__in=User.objects.filter(is_active=True).values("manager_id"))
+        .values("pk", "full_name")
+        .annotate(
+            reports=Subquery(
+                active_reports.order_by().values("manager_id").annotate(n=Count("pk")).values("n")
+            ),
+            last=Subquery(held.annotate(m=Max("held_on")).values("m")),
+            recent=Coalesce(
+                Subquery(held.filter(held_on__gte=since).annotate(n=Count("pk")).values("n")), 0
+            ),
         )
+    )
+    counts = rows.aggregate(
+        total=Count("pk"),
+        idle=Count("pk", filter=Q(last__isnull=True) | Q(last__lt=since)),
+    )
+    # Sessions per report per 30 days in tenths, rounded half up, in integers (as
+    # ``round_half_up`` rounds what the page shows): the same order on every database.
+    tenths = ExpressionWrapper(
+        (F("recent") * 600 + F("reports") * since_days) / (F("reports") * 2 * since_days),
+        output_field=IntegerField(),
+    )
+    ordered = rows.order_by(F("last").asc(nulls_first=True), tenths, "full_name", "pk")
+    shown = _CountedPaginator(ordered, per_page, counts["total"]).get_page(page)
+    managers_shown = list(shown.object_list)
+    mix = {
+        (row["coach_id"], row["type"]): row["n"]
+        for row in CoachingSession.objects.filter(
+            held_by(today),
+            coach_id__in=[row["pk"] for row in managers_shown],
+            held_on__gte=since,
+        )
+        .values("coach_id", "type")
+        .order_by()
+        .annotate(n=Count("pk"))
     }
     coverage = []
-    for row in rows:
-        found = mix.get(row["pk"], {})
-        types = {key: found[key] for key in CoachingType.values if found.get(key)}
+    for row in managers_shown:
+        types = {
+            key: mix[(row["pk"], key)] for key in CoachingType.values if mix.get((row["pk"], key))
+        }
         total = sum(types.values())
-        last = found.get("last")
+        last = row["last"]
         coverage.append(
             {
                 "pk": row["pk"],
@@ -154,15 +215,8 @@ def _coverage(
                 "types": types,
             }
         )
-    coverage.sort(
-        key=lambda row: (
-            row["days_since"] is not None,
-            -(row["days_since"] or 0),
-            row["per_report"],
-            row["name"],
-        )
-    )
-    return coverage
+    shown.object_list = coverage
+    return _Coverage(page=shown, total=counts["total"], idle=counts["idle"])
 
 
 def dashboard_build(
@@ -215,7 +269,9 @@ def dashboard_build(
             "cycle", "line_manager", "employee__manager", "department__head"
         ).order_by("deadline")[:50]
     )
-    coverage = _coverage(user, subtree, today=today, since_days=since_days)
+    coverage = _coverage(
+        user, subtree, today=today, since_days=since_days, page=coverage_page, per_page=per_page
+    )
 
     cycle = current_cycle()
     lagging: list[dict[str, Any]] = []
@@ -259,11 +315,9 @@ def dashboard_build(
         completion=completion,
         late=late,
         late_count=late_ones.count(),
-        coverage=Paginator(coverage, per_page).get_page(coverage_page),
-        coverage_total=len(coverage),
-        not_coaching=sum(
-            1 for row in coverage if row["days_since"] is None or row["days_since"] > since_days
-        ),
+        coverage=coverage.page,
+        coverage_total=coverage.total,
+        not_coaching=coverage.idle,
         lagging=lagging,
         is_hr=user_roles(user).is_hr,
         since_days=since_days,

@@ -20,6 +20,7 @@ from coaching.selectors import (
     action_items_of_sessions,
     improvement_plans_of,
     open_items_by_employee,
+    overview_details,
     overview_people,
     sessions_of_person,
 )
@@ -54,6 +55,12 @@ def coaching_overview(request: HttpRequest) -> HttpResponse:
         OVERVIEW_PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     people = list(page.object_list)
+    details = overview_details(
+        employee_ids=[person.pk for person in people],
+        coaching_type=chosen_type,
+        since=since,
+        today=today,
+    )
     items = open_items_by_employee(employee_ids=[person.pk for person in people], today=today)
     # Each row's trajectory in plain words: three queries for the whole page.
     first, last = trajectory_period(today=today)
@@ -65,8 +72,9 @@ def coaching_overview(request: HttpRequest) -> HttpResponse:
         with_progress=False,
     )
     rows = []
-    for person in people:
-        held_on = person.last_held_on
+    for lean in people:
+        held_on = lean.last_held_on
+        person: Any = details[lean.pk]  # annotated by overview_details
         kind = person.last_type
         open_items = items.get(person.pk, {})
         rows.append(

@@ -13,6 +13,7 @@ from typing import Any
 from django import template
 from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.rounding import round_half_up
@@ -48,11 +49,39 @@ def measured(value: Decimal | None, subject: Any) -> str:
     return f"{number} {unit}" if unit else str(number)
 
 
+_CELL_LABELS: dict[str | None, tuple[str, str, str, str]] = {}
+
+
+def _cell_labels(language: str | None) -> tuple[str, str, str, str]:
+    """The four columns' ``data-label`` attributes, translated once per language (not
+    once per row: a team page has hundreds of rows)."""
+    found = _CELL_LABELS.get(language)
+    if found is None:
+        found = (
+            f' data-label="{escape(_("Weight"))}"',
+            f' data-label="{escape(_("Plan for today"))}"',
+            f' data-label="{escape(_("Actual"))}"',
+            f' data-label="{escape(_("Progress"))}"',
+        )
+        _CELL_LABELS[language] = found
+    return found
+
+
+_BADGES: dict[tuple[str | None, str], str] = {}
+
+
 def _badge(progress: Any) -> str:
-    state = escape(str(progress.state))
-    return (
-        f'<span class="badge progress-{state}" data-state="{state}">{escape(progress.label)}</span>'
-    )
+    """The state's badge, built once per language and state."""
+    key = (get_language(), str(progress.state))
+    found = _BADGES.get(key)
+    if found is None:
+        state = escape(key[1])
+        found = (
+            f'<span class="badge progress-{state}" data-state="{state}">'
+            f"{escape(progress.label)}</span>"
+        )
+        _BADGES[key] = found
+    return found
 
 
 @register.filter
@@ -73,16 +102,7 @@ def progress_cells(
     building with the standard library's escaping (the same that Django's
     ``escape`` applies) rather than ``format_html``.
     """
-    weight, planned, actual, state = (
-        (
-            f' data-label="{escape(_("Weight"))}"',
-            f' data-label="{escape(_("Plan for today"))}"',
-            f' data-label="{escape(_("Actual"))}"',
-            f' data-label="{escape(_("Progress"))}"',
-        )
-        if labels
-        else ("", "", "", "")
-    )
+    weight, planned, actual, state = _cell_labels(get_language()) if labels else ("", "", "", "")
     cells = (
         f'<td class="text-end"{weight}>{int(objective.weight)}</td>'
         f'<td class="text-end"{planned}>{escape(measured(progress.planned, objective))}</td>'
