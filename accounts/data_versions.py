@@ -94,3 +94,23 @@ def versioned(
     value = compute()
     cache.set(key, value, seconds)
     return value
+
+
+def versioned_keys(
+    entries: Iterable[tuple[str, Iterable[str]]],
+) -> tuple[list[str], dict[str, object]]:
+    """The keys of several versioned values and those the cache has, in two round trips
+    (one for all the scopes' versions, one for the values).
+
+    ``entries`` are ``(name, scopes)`` as for ``versioned``. Returns ``(keys, found)``:
+    a key for each entry, in order, and ``{key: value}`` for those in the cache. The
+    caller computes a missing value (reading only data its scopes cover) and stores it
+    with ``cache.set(key, value, VALUE_SECONDS)``.
+    """
+    items = [(name, list(scopes)) for name, scopes in entries]
+    names = list(dict.fromkeys(scope for _name, scopes in items for scope in scopes))
+    current = dict(zip(names, data_versions(names), strict=True))
+    keys = [
+        f"dvv:{name}:" + ":".join(str(current[scope]) for scope in scopes) for name, scopes in items
+    ]
+    return keys, cache.get_many(keys)

@@ -31,7 +31,8 @@ from django.db.models.expressions import RawSQL
 from django.db.models.fields.related import ForeignObject
 from django.utils import timezone
 
-from accounts.models import HR_GROUP_NAME, Assignment, Department, User
+from accounts.models import Assignment, Department, User
+from accounts.person_figures import person_figures
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -345,31 +346,15 @@ class Roles:
 
 
 def user_roles(user: User | AnonymousUser) -> Roles:
-    """The person's roles, from the org chart and the HR group, in one query."""
+    """The person's roles, from the org chart and the HR group: from the request's memo,
+    else the person's cached figures (``accounts.person_figures``, never stale: the
+    ``org`` scope is bumped by every change to them), else one query."""
     if not user.is_authenticated:
         return Roles()
     cache = _cache(user)
     if "roles" not in cache:
-        flags = (
-            User.objects.filter(pk=user.pk)
-            .annotate(
-                has_reports=Exists(User.objects.filter(manager_id=OuterRef("pk"), is_active=True)),
-                heads=Exists(Department.objects.filter(head_id=OuterRef("pk"))),
-                in_hr=Exists(
-                    User.groups.through.objects.filter(
-                        user_id=OuterRef("pk"), group__name=HR_GROUP_NAME
-                    )
-                ),
-            )
-            .values("has_reports", "heads", "in_hr")
-            .first()
-        ) or {}
-        cache["roles"] = Roles(
-            is_manager=bool(flags.get("has_reports")),
-            is_department_head=bool(flags.get("heads")),
-            is_hr=bool(flags.get("in_hr")),
-            is_admin=user.is_staff,
-        )
+        flags = person_figures(user)["role_flags"]
+        cache["roles"] = Roles(**flags, is_admin=user.is_staff)
     roles: Roles = cache["roles"]
     return roles
 

@@ -19,7 +19,9 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django_stubs_ext import StrOrPromise
 
+from accounts.data_versions import data_changed
 from accounts.models import Notification, User
+from accounts.person_figures import notifications_scope
 from accounts.stand_ins import IN_PLACE_OF, StandIns, in_place_of
 from accounts.texts import message_text
 
@@ -143,6 +145,8 @@ def notify_each(items: Iterable[tuple[User, StrOrPromise, str, dict[str, Any]]])
             text = message_text(message, params)
         notifications.append(Notification(recipient=person, message=text[:300], url=url))
     Notification.objects.bulk_create(notifications)
+    # ``bulk_create`` sends no signals: each recipient's cached bell count is bumped here.
+    data_changed(*{notifications_scope(n.recipient_id) for n in notifications})
     return len(notifications)
 
 
@@ -150,7 +154,10 @@ def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if ids is not None:
         unread = unread.filter(pk__in=ids)
-    return unread.update(read_at=timezone.now())
+    marked = unread.update(read_at=timezone.now())
+    if marked:
+        data_changed(notifications_scope(user.pk))
+    return marked
 
 
 def user_profile_update(

@@ -23,6 +23,7 @@ class CoachingConfig(AppConfig):
             team_checkpoints,
         )
         from coaching.feedback_results import person_feedback_panel  # noqa: PLC0415
+        from coaching.navigation_figures import connect as connect_figures  # noqa: PLC0415
         from coaching.person_page import (  # noqa: PLC0415
             person_coaching_links,
             person_coaching_panel,
@@ -46,3 +47,4 @@ class CoachingConfig(AppConfig):
         person_panels.register(person_trajectory_panel)
         person_panels.register(person_feedback_panel)
         person_panels.register(person_praise_panel)
+        connect_figures()

@@ -24,7 +24,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import Count, QuerySet, Sum, Value
@@ -36,6 +35,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.concurrency import version_claim
+from accounts.data_versions import data_changed
 from accounts.links import named_url
 from accounts.models import HR_GROUP_NAME, User
 from accounts.notifications import Reminder, reminders_send
@@ -177,35 +177,20 @@ def has_feedback_to_answer(user: User) -> bool:
     return _waiting(user).exists()
 
 
-# The menu asks on every page whether a round waits for the person's answer: remembered
-# in the cache for a minute, so that no page pays a query for it. Opening or closing a
-# round starts a new generation of answers; answering forgets the person's own.
-NAV_SECONDS = 60
-NAV_GENERATION = "feedback-nav-generation"
+# The menu asks on every page whether a round waits for the person's answer: one of the
+# person's cached figures (``accounts.person_figures``, registered in ``CoachingConfig``),
+# under the scopes below. Opening or closing a round bumps everyone's; answering (and
+# any change to a participation) the person's own.
+FEEDBACK_ROUNDS = "feedback"
 
 
-def _nav_key(user_pk: int) -> str:
-    return f"feedback-nav:{cache.get(NAV_GENERATION, 0)}:{user_pk}"
+def feedback_scope(user_id: int) -> str:
+    """The scope of one person's invitations to upward feedback rounds."""
+    return f"feedback:{user_id}"
 
 
-def has_feedback_to_answer_remembered(user: User) -> bool:
-    key = _nav_key(user.pk)
-    found = cache.get(key)
-    if found is None:
-        found = has_feedback_to_answer(user)
-        cache.set(key, found, NAV_SECONDS)
-    return bool(found)
-
-
-def _nav_forget(user_pk: int | None = None) -> None:
-    """Forget what the menu remembered: one person's (``user_pk``), or everyone's."""
-    if user_pk is not None:
-        cache.delete(_nav_key(user_pk))
-        return
-    try:
-        cache.incr(NAV_GENERATION)
-    except ValueError:  # no generation yet (or the cache was emptied)
-        cache.set(NAV_GENERATION, 1, None)
+def feedback_figure_scopes(user: User) -> list[str]:
+    return [FEEDBACK_ROUNDS, feedback_scope(user.pk)]
 
 
 def groups_of_manager(user: User) -> list[FeedbackGroup]:
@@ -351,7 +336,7 @@ def feedback_round_open(
     feedback_round.state = State.OPEN
     feedback_round.opened_at = timezone.now()
     feedback_round.save(update_fields=["state", "opened_at", "opens_on"])
-    _nav_forget()
+    data_changed(FEEDBACK_ROUNDS)
     _invite(feedback_round, [person_id for person_id, _manager in pairs])
     return len(pairs)
 
@@ -427,7 +412,7 @@ def feedback_round_close(
         closes_on=Least("closes_on", Greatest("opens_on", Value(day))),
     )
     feedback_round.refresh_from_db(fields=["state", "closed_at", "closes_on"])
-    _nav_forget()
+    data_changed(FEEDBACK_ROUNDS)
     return bool(closed)
 
 
@@ -475,4 +460,4 @@ def feedback_answer_submit(
     )
     locked.answered = True
     locked.save(update_fields=["answered"])
-    _nav_forget(locked.employee_id)
+    data_changed(feedback_scope(locked.employee_id))

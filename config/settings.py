@@ -97,7 +97,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
-                "coaching.context_processors.coaching_navigation",
             ],
         },
     },
@@ -331,6 +330,14 @@ CACHES: dict[str, dict[str, object]] = {
         if RATE_LIMIT_CACHE_URL
         else {**_LOCAL_MEMORY_CACHE, "LOCATION": "ratelimit"}
     ),
+    # Rendered template fragments whose key names everything they show (the navigation's
+    # menus per person, roles and language): each process's own memory, no round trip,
+    # and emptied by every deploy, so a changed template or translation shows at once.
+    "fragments": {
+        **_LOCAL_MEMORY_CACHE,
+        "LOCATION": "fragments",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
 }
 
 # --- Security -------------------------------------------------------------

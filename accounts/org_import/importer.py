@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.data_versions import data_changed
 from accounts.extensions import org_changed
 from accounts.models import Assignment, Department, OrgChange, User, org_change_context
 from accounts.org_import.chart import chart_warnings
@@ -20,6 +21,7 @@ from accounts.org_import.checks import (
     parse_rows,
     rows_comparable,
 )
+from accounts.person_figures import ORG
 from accounts.services import invitations_request
 from accounts.spreadsheets import TableFileError, TableLimits
 from accounts.spreadsheets import read_table as read_table_file
@@ -170,6 +172,9 @@ def _apply(rows: list[ImportRow], result: ImportResult) -> None:
             _note_changes(result, user, diff, before)
     if changed_users:
         User.objects.bulk_update(changed_users, sorted(changed_fields), batch_size=1000)
+    if new_people or changed_users:
+        # Bulk writes send no signals: the cached roles of the navigation are bumped here.
+        data_changed(ORG)
 
     parent_of = {r.department: r.parent_department for r in rows if r.parent_department}
     head_of = {r.department: people[r.email].pk for r in rows if r.is_head}

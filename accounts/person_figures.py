@@ -1,0 +1,139 @@
+"""The figures every page needs about the signed-in person, cached per person.
+
+The navigation shows the person's roles (manager, department head, HR, admin), their
+unread notifications and, from coaching, whether they see improvement plans or have
+upward feedback to give; the permission checks ask the same roles. Each figure is
+cached per person under the versions of the data it reads (``accounts.data_versions``),
+so a change bumps its scope and the next page recomputes it: never stale.
+
+All of a person's figures are read together, in two cache round trips, at most once a
+request (memoised on the user object). A higher app adds its own figures with
+``register_figure`` in its ``AppConfig.ready()``; the lower app never imports it.
+
+Scopes (bumped by ``accounts.invalidation`` and by the services that write in bulk):
+- ``org``: who reports to whom, active flags, department heads and parents, the HR
+  group, ``is_staff``;
+- ``notifications:<user id>``: that person's notifications.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Exists, OuterRef
+
+from accounts.data_versions import VALUE_SECONDS, versioned_keys
+from accounts.models import HR_GROUP_NAME, Department, Notification, User
+
+ORG = "org"
+_MEMO = "_cc_person_figures"
+
+
+def notifications_scope(user_id: int) -> str:
+    """The scope of one person's notifications."""
+    return f"notifications:{user_id}"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure about a person: its name in the template context, the scopes it reads
+    (given the person) and how to compute it (one or two queries)."""
+
+    name: str
+    scopes: Callable[[User], list[str]]
+    compute: Callable[[User], Any]
+    # Part of the cache key besides the person (e.g. today's date, for a figure that
+    # changes at midnight without any write).
+    variant: Callable[[User], str] = lambda _user: ""
+
+
+_figures: dict[str, Figure] = {}
+
+
+def register_figure(figure: Figure) -> Figure:
+    """Add ``figure`` to every person's figures (once, however often ``ready()`` runs)."""
+    _figures.setdefault(figure.name, figure)
+    return figure
+
+
+class PersonFigures:
+    """One person's figures for one request: those the cache has, read in two round
+    trips when made; any other computed when first asked for, and stored."""
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+        figures = list(_figures.values())
+        keys, found = versioned_keys(
+            (f"figure:{figure.name}:{user.pk}:{figure.variant(user)}", figure.scopes(user))
+            for figure in figures
+        )
+        self._keys = {figure.name: key for figure, key in zip(figures, keys, strict=True)}
+        self._values = {name: found[key] for name, key in self._keys.items() if key in found}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._values:
+            value = _figures[name].compute(self.user)
+            cache.set(self._keys[name], value, VALUE_SECONDS)
+            self._values[name] = value
+        return self._values[name]
+
+    def all(self) -> dict[str, Any]:
+        """Every figure by name (computing those the cache lacked)."""
+        return {name: self[name] for name in self._keys}
+
+
+def person_figures(user: User) -> PersonFigures:
+    """``user``'s figures: made once a request (memoised on the user object); index it
+    by a figure's name (``figures["unread_notifications"]``)."""
+    figures: PersonFigures | None = getattr(user, _MEMO, None)
+    if figures is None:
+        figures = PersonFigures(user)
+        setattr(user, _MEMO, figures)
+    return figures
+
+
+def forget_figures(user: User) -> None:
+    """Drop the request's memo (after a change this request made to the person)."""
+    if hasattr(user, _MEMO):
+        delattr(user, _MEMO)
+
+
+def compute_role_flags(user: User) -> dict[str, bool]:
+    """The person's org roles from the database, in one query:
+    ``{"is_manager", "is_department_head", "is_hr"}``."""
+    flags = (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            has_reports=Exists(User.objects.filter(manager_id=OuterRef("pk"), is_active=True)),
+            heads=Exists(Department.objects.filter(head_id=OuterRef("pk"))),
+            in_hr=Exists(
+                User.groups.through.objects.filter(
+                    user_id=OuterRef("pk"), group__name=HR_GROUP_NAME
+                )
+            ),
+        )
+        .values("has_reports", "heads", "in_hr")
+        .first()
+    ) or {}
+    return {
+        "is_manager": bool(flags.get("has_reports")),
+        "is_department_head": bool(flags.get("heads")),
+        "is_hr": bool(flags.get("in_hr")),
+    }
+
+
+def _unread(user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+register_figure(Figure("role_flags", scopes=lambda _user: [ORG], compute=compute_role_flags))
+register_figure(
+    Figure(
+        "unread_notifications",
+        scopes=lambda user: [notifications_scope(user.pk)],
+        compute=_unread,
+    )
+)
