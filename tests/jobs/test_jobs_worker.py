@@ -125,7 +125,7 @@ def test_with_the_broker_down_a_web_request_still_succeeds_and_the_sweep_catches
 
 def test_a_worker_killed_mid_run_leaves_whole_batches_and_the_rerun_completes(busy_cycle):
     month = timezone.localdate().replace(day=1)
-    import reviews.services as services
+    import reviews.generation as services
 
     original = services._generate_batch
     calls = {"n": 0}

@@ -44,7 +44,9 @@ def test_the_results_list_is_flat(manager, hr, last_year, results, django_assert
             comment="",
             version=rob.version,
         )
-        with django_assert_max_num_queries(len(small.captured_queries)):
+        limit = len(small.captured_queries)
+        client.get(url)  # the org changed: the menu's figures are recomputed once
+        with django_assert_max_num_queries(limit):
             page = client.get(url)
         assert page.content.count(b'data-testid="result-row"') > 15
 
@@ -89,7 +91,9 @@ def test_the_home_and_team_pages_count_results_to_propose_flat(
         home = client.get(reverse("home"))
     assert b"1 result to propose" in home.content  # Rob (Ivy's is Rob's, Sales's is HR's)
     grow(last_year, manager, 12, 500)
-    with django_assert_max_num_queries(len(small.captured_queries)):
+    limit = len(small.captured_queries)
+    client.get(reverse("home"))  # the org changed: the menu's figures are recomputed once
+    with django_assert_max_num_queries(limit):
         home = client.get(reverse("home"))
     assert b"13 results to propose" in home.content
     team = client.get(reverse("plans:team"))
