@@ -20,13 +20,22 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 logger = logging.getLogger(__name__)
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 _last_logged = [0.0]
+_last_failed = [-1e9]
+# After a failure, callers that would make many round trips skip the cache this long.
+FAILURE_SECONDS = 5.0
 
 
 def _unreachable(operation: str, error: Exception) -> None:
     now = time.monotonic()
+    _last_failed[0] = now
     if now - _last_logged[0] > 60:
         _last_logged[0] = now
         logger.warning("Redis cache unreachable during %s: %s", operation, error)
+
+
+def forget_failures() -> None:
+    """Treat Redis as reachable again at once (tests that made it unreachable)."""
+    _last_failed[0] = -1e9
 
 
 class ReusedClientRedisCacheClient(RedisCacheClient):
@@ -53,6 +62,10 @@ class ForgivingRedisCache(RedisCache):
     def __init__(self, server: Any, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = ReusedClientRedisCacheClient
+
+    def recently_unreachable(self) -> bool:
+        """True for ``FAILURE_SECONDS`` after any command failed to reach Redis."""
+        return time.monotonic() - _last_failed[0] < FAILURE_SECONDS
 
     def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
         try:

@@ -18,7 +18,10 @@ before.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from django.core.cache import cache
@@ -37,6 +40,43 @@ def _version_key(scope: str) -> str:
     return f"dv:{scope}"
 
 
+@dataclass
+class Recording:
+    """What a computation read: its tables (``accounts.table_versions``), the scopes whose
+    versions it read with those versions, and whether it wrote anything."""
+
+    tables: set[str] = field(default_factory=set)
+    scopes: dict[str, int] = field(default_factory=dict)
+    wrote: bool = False
+
+
+_recording: ContextVar[Recording | None] = ContextVar("data_reads", default=None)
+
+
+@contextmanager
+def recording() -> Iterator[Recording]:
+    """Note every scope version read here, every table read through the database
+    connections and any write (``accounts.table_versions``), until exit."""
+    reads = Recording()
+    token = _recording.set(reads)
+    try:
+        yield reads
+    finally:
+        _recording.reset(token)
+
+
+def current_recording() -> Recording | None:
+    """The open ``Recording`` of this thread or task, if any."""
+    return _recording.get()
+
+
+def cache_reachable() -> bool:
+    """False while the shared cache has just failed to answer (Redis down): callers then
+    skip caching instead of waiting on it key by key."""
+    recently_failed = getattr(cache, "recently_unreachable", None)
+    return not (recently_failed and recently_failed())
+
+
 def data_versions(scopes: Iterable[str]) -> tuple[int, ...]:
     """The current version of each scope (one cache round trip when all exist).
 
@@ -46,16 +86,26 @@ def data_versions(scopes: Iterable[str]) -> tuple[int, ...]:
     names = list(scopes)
     keys = [_version_key(name) for name in names]
     found = cache.get_many(keys)
+    reachable = cache_reachable()
     for key in keys:
         if key not in found:
             start = time.time_ns()
-            cache.add(key, start, timeout=VERSION_SECONDS)
-            found[key] = cache.get(key, start)
-    return tuple(int(found[key]) for key in keys)
+            if reachable:
+                cache.add(key, start, timeout=VERSION_SECONDS)
+                found[key] = cache.get(key, start)
+            else:  # a version no one else has: what is computed now is not shared
+                found[key] = start
+    versions = tuple(int(found[key]) for key in keys)
+    reads = _recording.get()
+    if reads is not None:
+        reads.scopes.update(zip(names, versions, strict=True))
+    return versions
 
 
-def _bump_now(keys: list[str]) -> None:
-    for key in keys:
+def bump_versions(scopes: Iterable[str]) -> None:
+    """Bump the versions of ``scopes`` now (``data_changed`` also bumps after the commit)."""
+    for scope in scopes:
+        key = _version_key(scope)
         try:
             cache.incr(key)
         except ValueError:  # evicted, never read, or Redis unreachable
@@ -68,13 +118,12 @@ def data_changed(*scopes: str) -> None:
     Call it from the service that changes the data, inside its transaction (or in
     autocommit, where the second bump runs at once).
     """
-    keys = [_version_key(scope) for scope in scopes]
-    if not keys:
+    names = list(scopes)
+    if not names:
         return
-    _bump_now(keys)
-    connection_in_atomic = transaction.get_connection().in_atomic_block
-    if connection_in_atomic:
-        transaction.on_commit(lambda: _bump_now(keys))
+    bump_versions(names)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: bump_versions(names))
 
 
 def versioned(

@@ -9,10 +9,13 @@ port, a bare WSGI app answering "ok" (bench/bare_wsgi.py). Sessions are made
 beforehand (bench/server.py), every worker is warmed up, then wrk (2 threads, 8
 connections, no think time, 15 s each) drives, one after the other: the bare app,
 a signed-in 404 (an unknown URL with an employee's session: every middleware and
-the base template), the employee, manager and HR pages, and the mix of the three
-weighted 6:3:1. bench/wrk/rotate.lua rotates through (path, session) pairs and counts
-every other status than the expected one (a redirect to the login form included)
-as an error. Prints req/s, p50, p95, errors and the ratio to the bare floor, then
+the base template), the employee, manager and HR pages, the mix of the three
+weighted 6:3:1, and that mix again on a third server with the page cache off
+(`PAGE_CACHE=false`, "computed": what each page costs the first time it is seen).
+Each request carries the session and CSRF cookies a browser has after its first
+page. bench/wrk/rotate.lua rotates through (path, cookies) pairs and counts every
+other status than the expected one (a redirect to the login form included) as an
+error. Prints req/s, p50, p95, errors and the ratio to the bare floor, then
 the CPU ms per request used by the workers and their database backends (bench/cpu.py:
 steadier than req/s when the machine is busy), the issue-21 targets with PASS/FAIL and
 the load average at start and end; writes
@@ -39,7 +42,6 @@ from bench.cpu import CpuMeter  # noqa: E402
 from bench.server import (  # noqa: E402
     ensure_static,
     make_sessions,
-    session_cookie_name,
     start_gunicorn,
     wait_for,
     warm_up,
@@ -65,11 +67,13 @@ PAGES = {
 }
 MIX_WEIGHTS = {"employee": 6, "manager": 3, "hr": 1}
 NOT_FOUND_PATH = "/bench-capacity/no-such-page/"
-RUNS = ["bare", "404", "employee", "manager", "hr", "mix"]
+# "computed": the mix again on a server with the page cache off (PAGE_CACHE=false), so
+# that every page is computed: what the first visit of each page costs.
+RUNS = ["bare", "404", "employee", "manager", "hr", "mix", "computed"]
 
 
 def role_requests(pool: dict[str, list[dict[str, Any]]], role: str) -> list[tuple[str, str]]:
-    """(path, session key) pairs: each person of the role visits each of its pages in turn."""
+    """(path, Cookie header) pairs: each person of the role visits each of its pages in turn."""
     people = pool[role]
     if not people:
         raise SystemExit(f"no {role} in the benchmark database: run bench/generate.py")
@@ -77,7 +81,7 @@ def role_requests(pool: dict[str, list[dict[str, Any]]], role: str) -> list[tupl
     pairs = []
     for n in range(len(people) * len(pages)):
         person = people[n // len(pages)]
-        pairs.append((pages[n % len(pages)].format(**person), str(person["session"])))
+        pairs.append((pages[n % len(pages)].format(**person), str(person["cookie"])))
     return pairs
 
 
@@ -94,13 +98,13 @@ def mix_requests(by_role: dict[str, list[tuple[str, str]]]) -> list[tuple[str, s
 
 
 def write_pairs(path: Path, pairs: list[tuple[str, str]]) -> Path:
-    """One "path<TAB>session" line per request, as bench/wrk/rotate.lua reads them."""
+    """One "path<TAB>Cookie header" line per request, as bench/wrk/rotate.lua reads them."""
     path.write_text("".join(f"{url}\t{session}\n" for url, session in pairs))
     return path
 
 
 def wrk(
-    host: str, pairs: Path, status: int, seconds: int, options: argparse.Namespace, cookie: str
+    host: str, pairs: Path, status: int, seconds: int, options: argparse.Namespace
 ) -> dict[str, Any]:
     """Run wrk with bench/wrk/rotate.lua; its done() line as a dict (rps, p50_ms, errors...)."""
     command = [
@@ -116,7 +120,6 @@ def wrk(
         "--",
         str(pairs),
         str(status),
-        cookie,
     ]
     finished = subprocess.run(command, capture_output=True, text=True, check=True)
     lines = [line for line in finished.stdout.splitlines() if line.startswith("{")]
@@ -176,16 +179,16 @@ def main() -> None:
     from django.conf import settings
 
     database_port = int(settings.DATABASES["default"].get("PORT") or 5432)
-    cookie = session_cookie_name()
     by_role = {role: role_requests(pool, role) for role in PAGES}
     files = {
         "bare": write_pairs(work / "bare.txt", [("/", "")]),
         "404": write_pairs(
-            work / "404.txt", [(NOT_FOUND_PATH, person["session"]) for person in pool["employee"]]
+            work / "404.txt", [(NOT_FOUND_PATH, person["cookie"]) for person in pool["employee"]]
         ),
         **{role: write_pairs(work / f"{role}.txt", pairs) for role, pairs in by_role.items()},
         "mix": write_pairs(work / "mix.txt", mix_requests(by_role)),
     }
+    files["computed"] = files["mix"]
     host = f"http://127.0.0.1:{options.port}"
     bare_host = f"http://127.0.0.1:{options.port + 1}"
     load_start = os.getloadavg()
@@ -194,26 +197,32 @@ def main() -> None:
     log.write_text("")
     product = start_gunicorn("config.wsgi", options.port, options.workers, log)
     bare = start_gunicorn("bench.bare_wsgi:application", options.port + 1, options.workers, log)
+    computed_host = f"http://127.0.0.1:{options.port + 2}"
+    computed = start_gunicorn(
+        "config.wsgi", options.port + 2, options.workers, log, {"PAGE_CACHE": "false"}
+    )
+    hosts = {"bare": bare_host, "computed": computed_host}
     results: dict[str, dict[str, Any]] = {}
     try:
         wait_for(host + "/accounts/login/")
         wait_for(bare_host + "/")
+        wait_for(computed_host + "/accounts/login/")
         first = {role: [p.format(**pool[role][0]) for p in pages] for role, pages in PAGES.items()}
-        warm_up(host, pool, options.workers, first)
-        wrk(host, files["mix"], 200, 3, options, cookie)  # every worker, every page, warm
-        meter = CpuMeter([product.pid, bare.pid], database_port)
+        for address in (host, computed_host):
+            warm_up(address, pool, options.workers, first)
+            wrk(address, files["mix"], 200, 3, options)  # every worker, every page, warm
+        meter = CpuMeter([product.pid, bare.pid, computed.pid], database_port)
         meter.start()
         meter.wait_idle()
         for run in options.only or RUNS:
             print(f"  {run} ...", end="", flush=True, file=sys.stderr)
             before = meter.totals()
             results[run] = wrk(
-                bare_host if run == "bare" else host,
+                hosts.get(run, host),
                 files[run],
                 404 if run == "404" else 200,
                 options.seconds,
                 options,
-                cookie,
             )
             after = meter.totals()
             meter.wait_idle()  # each run starts with nothing left over from the last
@@ -223,7 +232,7 @@ def main() -> None:
             print(f" {results[run]['rps']:.1f} req/s", file=sys.stderr)
         meter.stop()
     finally:
-        for server in (product, bare):
+        for server in (product, bare, computed):
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
     load_end = os.getloadavg()

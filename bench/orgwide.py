@@ -18,7 +18,6 @@ import argparse
 import cProfile
 import io
 import json
-import os
 import pstats
 import statistics
 import sys
@@ -29,11 +28,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 60)
-os.environ.setdefault("ALLOWED_HOSTS", "localhost,testserver,127.0.0.1")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+from bench.server import measure_in_process  # noqa: E402 - sets the environment
+
+measure_in_process()
 
 
 class QueryLog:

@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import logging
-import os
 import pstats
 import statistics
 import sys
@@ -35,9 +34,10 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("ALLOWED_HOSTS", "localhost,testserver,127.0.0.1")  # the test client's
-# bench/server.py sets the rest of the server's environment (DEBUG off, settings, key).
-from bench.server import ensure_static  # noqa: E402
+# bench/server.py sets the server's environment (DEBUG off, settings, key).
+from bench.server import ensure_static, measure_in_process  # noqa: E402
+
+measure_in_process()
 
 LEAD = "bench-lead@bench.example"
 HR = "hr@bench.example"

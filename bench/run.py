@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import time
@@ -33,11 +32,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 60)
-os.environ.setdefault("ALLOWED_HOSTS", "localhost,testserver,127.0.0.1")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+from bench.server import measure_in_process  # noqa: E402 - sets the environment
+
+measure_in_process()
 
 
 def timed(function: Callable[[], Any], repeat: int) -> tuple[float, float, int]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import string
 import subprocess
 import sys
 import time
@@ -28,19 +29,21 @@ SERVER_ENV = {
 for _key, _value in SERVER_ENV.items():
     os.environ.setdefault(_key, _value)
 
+
+def measure_in_process() -> None:
+    """The environment of the in-process measurements (bench/run.py, bench/orgwide.py,
+    bench/profile_page.py): the test client's host, and the page cache off, so that what
+    they time is the page computed (bench/capacity.py measures the cache)."""
+    os.environ.setdefault("ALLOWED_HOSTS", "localhost,testserver,127.0.0.1")
+    os.environ.setdefault("PAGE_CACHE", "false")
+
+
 # The pages each role's warm-up visits (bench/locustfile.py's scenario).
 WARM_UP_PAGES = {
     "employee": ["/", "/objectives/", "/reviews/", "/accounts/notifications/"],
     "manager": ["/team/", "/coaching/overview/", "/reviews/to-review/", "/reviews/dashboard/"],
     "hr": ["/reviews/dashboard/", "/reviews/export/", "/accounts/org/", "/reviews/jobs/"],
 }
-
-
-def session_cookie_name() -> str:
-    """The name of the session cookie (Django's setting; call after django.setup())."""
-    from django.conf import settings
-
-    return str(settings.SESSION_COOKIE_NAME)
 
 
 def ensure_static() -> None:
@@ -56,8 +59,8 @@ def make_sessions(out: Path, people: int = 60) -> dict[str, list[dict[str, Any]]
     """Signed-in sessions for employees (with a review table), managers and HR.
 
     Made with the configured SESSION_ENGINE, so whatever store the server reads.
-    Writes and returns {"employee": [{"session", "table"}], "manager": [{"session",
-    "reports": [pk, ...]}], "hr": [{"session"}]}: `people` employees, a third as
+    Writes and returns {"employee": [{"session", "cookie", "table"}], "manager": [{"session",
+    "cookie", "reports": [pk, ...]}], "hr": [{"session", "cookie"}]}: `people` employees, a third as
     many managers (with their first 20 direct reports) and every HR person.
     """
     import django
@@ -67,6 +70,7 @@ def make_sessions(out: Path, people: int = 60) -> dict[str, list[dict[str, Any]]
 
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.utils.crypto import get_random_string
 
     from accounts.models import HR_GROUP_NAME, User
     from reviews.models import ReviewTable
@@ -74,6 +78,8 @@ def make_sessions(out: Path, people: int = 60) -> dict[str, list[dict[str, Any]]
     engine = import_module(settings.SESSION_ENGINE)
 
     def session_for(user: User) -> str:
+        """The session key, and (as "cookie") the whole Cookie header of a browser that
+        has it: with a CSRF cookie, as every browser has after its first page."""
         store = engine.SessionStore()
         store[SESSION_KEY] = str(user.pk)
         store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
@@ -81,6 +87,12 @@ def make_sessions(out: Path, people: int = 60) -> dict[str, list[dict[str, Any]]
         store.save()
         assert store.session_key is not None
         return str(store.session_key)
+
+    def person(user: User, **extra: Any) -> dict[str, Any]:
+        key = session_for(user)
+        csrf = get_random_string(32, string.ascii_letters + string.digits)
+        cookie = f"{settings.SESSION_COOKIE_NAME}={key}; {settings.CSRF_COOKIE_NAME}={csrf}"
+        return {"session": key, "cookie": cookie, **extra}
 
     employees = []
     for table in (
@@ -90,24 +102,28 @@ def make_sessions(out: Path, people: int = 60) -> dict[str, list[dict[str, Any]]
         .distinct("employee_id")[:people]
     ):
         assert table.employee is not None
-        employees.append({"session": session_for(table.employee), "table": table.pk})
+        employees.append(person(table.employee, table=table.pk))
     managers = []
     for manager in User.objects.filter(direct_reports__isnull=False).distinct()[: people // 3]:
         reports = list(manager.direct_reports.values_list("pk", flat=True)[:20])
-        managers.append({"session": session_for(manager), "reports": reports})
-    hr = [{"session": session_for(u)} for u in User.objects.filter(groups__name=HR_GROUP_NAME)]
+        managers.append(person(manager, reports=reports))
+    hr = [person(u) for u in User.objects.filter(groups__name=HR_GROUP_NAME)]
     pool: dict[str, list[dict[str, Any]]] = {"employee": employees, "manager": managers, "hr": hr}
     out.write_text(json.dumps(pool))
     return pool
 
 
 def start_gunicorn(
-    app: str, port: int, workers: int, log: Path | None = None
+    app: str,
+    port: int,
+    workers: int,
+    log: Path | None = None,
+    env: dict[str, str] | None = None,
 ) -> subprocess.Popen[bytes]:
     """gunicorn serving `app` ("module:callable" or "config.wsgi") with sync workers.
 
-    Runs from the project root with SERVER_ENV; its output goes to `log` (appended)
-    when given, else to this terminal. Stop it with SIGTERM and wait().
+    Runs from the project root with SERVER_ENV and `env`; its output goes to `log`
+    (appended) when given, else to this terminal. Stop it with SIGTERM and wait().
     """
     output = log.open("ab") if log else None
     bin_dir = Path(sys.executable).parent
@@ -123,7 +139,7 @@ def start_gunicorn(
             "warning",
         ],
         cwd=ROOT,
-        env={**os.environ, **SERVER_ENV},
+        env={**os.environ, **SERVER_ENV, **(env or {})},
         stdout=output,
         stderr=output,
     )
@@ -155,12 +171,11 @@ def warm_up(
     times with that role's first session; a page that fails or redirects (to the login
     form, say) stops the run with SystemExit.
     """
-    cookie = session_cookie_name()
     for _ in range(workers * 2):
         for role, urls in (pages or WARM_UP_PAGES).items():
             for url in urls:
                 request = urllib.request.Request(  # noqa: S310 - loopback
-                    host + url, headers={"Cookie": f"{cookie}={pool[role][0]['session']}"}
+                    host + url, headers={"Cookie": pool[role][0]["cookie"]}
                 )
                 with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
                     response.read()

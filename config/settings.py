@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Pages served again from the cache while none of the tables they read changed.
+    "accounts.page_cache.PageCacheMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -307,6 +309,9 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 _BROKER_REDIS = CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else ""
 CACHE_URL = env_str("CACHE_URL", _BROKER_REDIS)
 RATE_LIMIT_CACHE_URL = env_str("RATE_LIMIT_CACHE_URL", CACHE_URL)
+# Whole pages per session, kept as current as the tables they read (accounts/page_cache.py).
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 _LOCAL_MEMORY_CACHE: dict[str, object] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 }

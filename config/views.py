@@ -12,6 +12,7 @@ from django.templatetags.static import static
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.page_cache import cached_page
 from accounts.selectors import reports_of, user_roles
 from coaching.checkpoints import checkpoints_to_talk
 from coaching.models import CoachingSession
@@ -36,6 +37,7 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     return render(request, "400.html", status=400)
 
 
+@cached_page
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)

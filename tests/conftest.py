@@ -19,6 +19,7 @@ from django.conf import settings
 from django.utils import translation
 from pytest_django.fixtures import Settings as SettingsWrapper
 
+from accounts import cache_backend
 from accounts.models import Department, User
 from tests.factories import PASSWORD, DepartmentFactory, UserFactory, make_hr
 from tests.template_checks import STRING_IF_INVALID
@@ -120,6 +121,7 @@ def _fresh_caches(settings: SettingsWrapper) -> None:
     for alias, config in caches.items():
         config["KEY_PREFIX"] = f"test-{run}-{alias}"
     settings.CACHES = caches
+    cache_backend.forget_failures()  # a test that made Redis unreachable ends with it
 
 
 @pytest.fixture

@@ -1,11 +1,11 @@
 -- wrk script for bench/capacity.py: rotate through (path, session) pairs, count errors.
 --
---   wrk -t2 -c8 -d15s -s bench/wrk/rotate.lua http://127.0.0.1:8766 -- PAIRS STATUS COOKIE
+--   wrk -t2 -c8 -d15s -s bench/wrk/rotate.lua http://127.0.0.1:8766 -- PAIRS STATUS
 --
--- PAIRS is a file with one request a line, "path<TAB>session key" (the key may be
--- empty: no cookie). STATUS is the status every answer must have (200, or 404 for
--- the signed-in 404 floor); any other, a redirect to the login form included, is an
--- error, as are wrk's socket errors. COOKIE is the session cookie's name.
+-- PAIRS is a file with one request a line, "path<TAB>Cookie header": the session and
+-- CSRF cookies a browser has after its first page (empty: no cookie). STATUS is the
+-- status every answer must have (200, or 404 for the signed-in 404 floor); any other,
+-- a redirect to the login form included, is an error, as are wrk's socket errors.
 -- done() prints one line of JSON: requests, rps, p50/p95/p99 in ms, errors.
 
 local threads = {}
@@ -18,15 +18,15 @@ function setup(thread)
 end
 
 function init(args)
-  local file, expected, cookie = args[1], tonumber(args[2] or "200"), args[3] or "sessionid"
+  local file, expected = args[1], tonumber(args[2] or "200")
   wanted = expected
   errors = 0
   queue = {}
   for line in io.lines(file) do
-    local path, session = line:match("^([^\t]*)\t?(.*)$")
+    local path, cookies = line:match("^([^\t]*)\t?(.*)$")
     local headers = {}
-    if session ~= nil and session ~= "" then
-      headers["Cookie"] = cookie .. "=" .. session
+    if cookies ~= nil and cookies ~= "" then
+      headers["Cookie"] = cookies
     end
     table.insert(queue, wrk.format("GET", path, headers))
   end

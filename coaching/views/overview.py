@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.http import user_of
+from accounts.page_cache import cached_page
 from coaching.facts import facts_visible_to
 from coaching.forms import OverviewFilterForm
 from coaching.models import CoachingType
@@ -31,6 +32,7 @@ from plans.selectors import checkins_of_person
 OVERVIEW_PAGE_SIZE = 50
 
 
+@cached_page
 @login_required
 def coaching_overview(request: HttpRequest) -> HttpResponse:
     """Every report with the last session, days since, and open action items."""

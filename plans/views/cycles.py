@@ -16,6 +16,7 @@ from accounts.concurrency import StaleEditError, refused_as_stale
 from accounts.http import user_of
 from accounts.inputs import param_choice
 from accounts.models import User
+from accounts.page_cache import cached_page
 from plans.carry_forms import CycleCreateForm
 from plans.carry_forward import cycle_create_carried
 from plans.carry_preview import cycle_carried_summary
@@ -34,6 +35,7 @@ from plans.services import cycle_save, cycle_transition
 from plans.template_models import CarryForward
 
 
+@cached_page
 @login_required
 def cycle_list(request: HttpRequest) -> HttpResponse:
     if not can_manage_cycles(user_of(request)):

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.http import user_of
 from accounts.inputs import param_choice, required_id
 from accounts.models import Department, User
+from accounts.page_cache import cached_page
 from plans.extensions import plan_actions
 from plans.forms import CycleFilterForm
 from plans.history import plan_reopening_shown
@@ -86,6 +87,7 @@ def _plan_context(
     }
 
 
+@cached_page
 @login_required
 def my_objectives(request: HttpRequest) -> HttpResponse:
     user = user_of(request)

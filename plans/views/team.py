@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 
 from accounts.http import user_of
 from accounts.links import pk_url
+from accounts.page_cache import cached_page
 from plans.extensions import team_records
 from plans.forms import TeamFilterForm
 from plans.models import Objective, PerformancePlan
@@ -29,6 +30,7 @@ from plans.selectors import (
 TEAM_PAGE_SIZE = 50
 
 
+@cached_page
 @login_required
 def team(request: HttpRequest) -> HttpResponse:
     user = user_of(request)

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.http import user_of
+from accounts.page_cache import cached_page
 from accounts.selectors import user_roles
 from coaching.feedback_results import feedback_summary
 from coaching.models import CoachingType
@@ -16,6 +17,7 @@ from reviews.forms import DashboardForm
 from reviews.permissions import require
 
 
+@cached_page
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """HR sees the organisation; managers and heads see their own chain."""

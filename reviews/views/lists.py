@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.http import user_of
+from accounts.page_cache import cached_page
 from accounts.selectors import user_roles
 from reviews.forms import TableCreateForm
 from reviews.permissions import can_create_tables, require
@@ -30,6 +31,7 @@ def _page(request: HttpRequest, queryset: Any) -> Any:
     return Paginator(queryset, 50).get_page(request.GET.get("page"))
 
 
+@cached_page
 @login_required
 def table_list(request: HttpRequest) -> HttpResponse:
     return render(
@@ -39,6 +41,7 @@ def table_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cached_page
 @login_required
 def to_review(request: HttpRequest) -> HttpResponse:
     everything = request.GET.get("all") == "1"

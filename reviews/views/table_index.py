@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from accounts.http import user_of
+from accounts.page_cache import cached_page
 from accounts.selectors import user_roles
 from reviews.permissions import require
 from reviews.table_index import TableIndexFilterForm, export_links, organisation_tables
@@ -16,6 +17,7 @@ from reviews.table_index import TableIndexFilterForm, export_links, organisation
 PER_PAGE = 50
 
 
+@cached_page
 @login_required
 def table_index(request: HttpRequest) -> HttpResponse:
     """HR only (403 for others, as HR's other pages answer)."""

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.http import user_of
 from accounts.models import User
+from accounts.page_cache import cached_page
 from coaching.facts import facts_of_month
 from reviews.conversations import can_hold_conversation, conversation_of
 from reviews.fill_forms import ReviewTableFillForms
@@ -115,6 +116,7 @@ def status_changed_text(user: User, table: ReviewTable) -> str:
     ) % {"name": change.actor.full_name, "status": status, "when": moment_text(change.at)}
 
 
+@cached_page
 @login_required
 def table_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The table; the assessee saves their part here (POST), and may submit it at once."""

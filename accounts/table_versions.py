@@ -1,0 +1,132 @@
+"""A version for every table, bumped by every write that goes through Django's connection.
+
+Each database connection gets an execute wrapper (``watch``, connected in
+``AccountsConfig.ready``) that reads the first word and the table names of every
+statement it runs:
+
+- A write (``INSERT``, ``UPDATE``, ``DELETE``, ``TRUNCATE``, ``MERGE``, ``COPY``, DDL, or
+  a ``WITH`` that holds one of these) bumps the scope ``table:<name>`` of each table it
+  names, through ``accounts.data_versions``: at once, and again when the transaction
+  commits. So ``bulk_create``, ``QuerySet.update``, raw SQL, the admin, management
+  commands and Celery tasks all bump, with no signal to forget.
+- A read is noted while a ``data_versions.recording()`` is open, so that a cached
+  value can say which tables it was computed from (``accounts.page_cache``).
+
+Table names are matched against the models' tables (auto-created many-to-many tables
+included): any name of a known table in the statement counts, so a statement can only
+be taken to touch more tables than it does, never fewer. Two writes bump nothing:
+``django_session`` (a session's data is part of a cached page's key instead) and a
+person's ``last_login`` at each sign-in, which no page shows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+from django.apps import apps
+from django.db import transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+from accounts.data_versions import bump_versions, current_recording
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_WRITE_IN_CTE = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
+_WRITES = frozenset({"INSERT", "UPDATE", "DELETE", "TRUNCATE", "MERGE", "COPY"})
+_DDL = frozenset({"CREATE", "ALTER", "DROP"})
+# Statements that read nothing of the product's and change nothing of it.
+_NEUTRAL = frozenset(
+    {"SAVEPOINT", "RELEASE", "ROLLBACK", "COMMIT", "BEGIN", "SET", "SHOW", "RESET"}
+)
+UNVERSIONED_TABLES = frozenset({"django_session"})
+_LAST_LOGIN_ONLY = re.compile(
+    r'^\s*UPDATE "accounts_user" SET "last_login" = %s WHERE "accounts_user"\."id" = %s\s*$'
+)
+
+
+def table_scope(table: str) -> str:
+    """The ``accounts.data_versions`` scope of a table: ``"table:<db_table>"``."""
+    return f"table:{table}"
+
+
+@cache
+def known_tables() -> frozenset[str]:
+    """The database tables of every installed model, auto-created ones included."""
+    return (
+        frozenset(
+            model._meta.db_table
+            for model in apps.get_models(include_auto_created=True)
+            if model._meta.managed or model._meta.auto_created
+        )
+        - UNVERSIONED_TABLES
+    )
+
+
+def _statement(sql: str) -> tuple[bool, frozenset[str]]:
+    """(is it a write, the known tables it names) for one SQL statement."""
+    first = _WORD.search(sql)
+    verb = first.group(0).upper() if first else ""
+    if verb in _NEUTRAL:
+        return False, frozenset()
+    tables = known_tables().intersection(_WORD.findall(sql))
+    if verb in _WRITES or verb in _DDL:
+        if verb == "UPDATE" and _LAST_LOGIN_ONLY.match(sql):
+            return False, frozenset()
+        return True, tables
+    if verb == "WITH" and _WRITE_IN_CTE.search(sql):
+        return True, tables
+    return False, tables
+
+
+class _CommitBump:
+    """The bump of the tables a transaction wrote, run once when it commits."""
+
+    def __init__(self, tables: set[str]) -> None:
+        self.tables = set(tables)
+
+    def __call__(self) -> None:
+        bump_versions(table_scope(table) for table in sorted(self.tables))
+
+
+def _bump_on_commit(connection: BaseDatabaseWrapper, tables: frozenset[str]) -> None:
+    # One callback per transaction: the first live one gets the tables (a callback made in
+    # a savepoint that was rolled back is gone from the list, and its writes with it).
+    for entry in connection.run_on_commit:  # (savepoint ids, callback, robust)
+        callback = entry[1]
+        if isinstance(callback, _CommitBump):
+            callback.tables |= tables
+            return
+    transaction.on_commit(_CommitBump(set(tables)), using=connection.alias)
+
+
+def _watcher(connection: BaseDatabaseWrapper) -> Callable[..., Any]:
+    def watch_statement(
+        execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
+    ) -> Any:
+        wrote, tables = _statement(sql)
+        reads = current_recording()
+        if reads is not None:
+            if wrote:
+                reads.wrote = True
+            else:
+                reads.tables |= tables
+        result = execute(sql, params, many, context)
+        if wrote and tables:
+            # At once, so that this transaction's own later reads (and a test's, whose
+            # transaction never commits) miss; after the commit, so that a reader who
+            # computed in between from the old rows is not believed either.
+            bump_versions(table_scope(table) for table in sorted(tables))
+            if connection.in_atomic_block:
+                _bump_on_commit(connection, tables)
+        return result
+
+    watch_statement.watches_tables = True  # type: ignore[attr-defined]
+    return watch_statement
+
+
+def watch(connection: BaseDatabaseWrapper, **_kwargs: Any) -> None:
+    """Add the statement watcher to ``connection`` once (a ``connection_created`` receiver)."""
+    if not any(getattr(w, "watches_tables", False) for w in connection.execute_wrappers):
+        connection.execute_wrappers.append(_watcher(connection))
