@@ -4,17 +4,18 @@ Each database connection gets an execute wrapper (``watch``, connected in
 ``AccountsConfig.ready``) that reads the first word and the table names of every
 statement it runs:
 
-- A write (``INSERT``, ``UPDATE``, ``DELETE``, ``TRUNCATE``, ``MERGE``, ``COPY``, DDL, or
-  a ``WITH`` that holds one of these) bumps the scope ``table:<name>`` of each table it
-  names, through ``accounts.data_versions``: at once, and again when the transaction
-  commits. So ``bulk_create``, ``QuerySet.update``, raw SQL, the admin, management
-  commands and Celery tasks all bump, with no signal to forget.
+- A write bumps the scope ``table:<name>`` of the table it writes (``INSERT INTO``,
+  ``UPDATE``, ``DELETE FROM``, ``COPY``), or of every table it names (``TRUNCATE``,
+  ``MERGE``, DDL, a ``WITH`` that holds a write), through ``accounts.data_versions``:
+  at once, and again when the transaction commits. So ``bulk_create``,
+  ``QuerySet.update``, raw SQL, the admin, management commands and Celery tasks all
+  bump, with no signal to forget.
 - A read is noted while a ``data_versions.recording()`` is open, so that a cached
   value can say which tables it was computed from (``accounts.page_cache``).
 
 Table names are matched against the models' tables (auto-created many-to-many tables
-included): any name of a known table in the statement counts, so a statement can only
-be taken to touch more tables than it does, never fewer. Two writes bump nothing:
+included): any name of a known table in a read counts, so a page can only be taken to
+have read more tables than it did, never fewer. Two writes bump nothing:
 ``django_session`` (a session's data is part of a cached page's key instead) and a
 person's ``last_login`` at each sign-in, which no page shows.
 """
@@ -41,6 +42,11 @@ _NEUTRAL = frozenset(
     {"SAVEPOINT", "RELEASE", "ROLLBACK", "COMMIT", "BEGIN", "SET", "SHOW", "RESET"}
 )
 UNVERSIONED_TABLES = frozenset({"django_session"})
+# The table a plain INSERT, UPDATE, DELETE or COPY writes (the others it names are read).
+_TARGET = re.compile(
+    r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|COPY)\s+(?:ONLY\s+)?"?([A-Za-z_][A-Za-z0-9_]*)"?',
+    re.IGNORECASE,
+)
 _LAST_LOGIN_ONLY = re.compile(
     r'^\s*UPDATE "accounts_user" SET "last_login" = %s WHERE "accounts_user"\."id" = %s\s*$'
 )
@@ -74,6 +80,9 @@ def _statement(sql: str) -> tuple[bool, frozenset[str]]:
     if verb in _WRITES or verb in _DDL:
         if verb == "UPDATE" and _LAST_LOGIN_ONLY.match(sql):
             return False, frozenset()
+        target = _TARGET.match(sql)
+        if target and target.group(1) in known_tables():
+            return True, frozenset({target.group(1)})
         return True, tables
     if verb == "WITH" and _WRITE_IN_CTE.search(sql):
         return True, tables
@@ -107,12 +116,13 @@ def _watcher(connection: BaseDatabaseWrapper) -> Callable[..., Any]:
     ) -> Any:
         wrote, tables = _statement(sql)
         reads = current_recording()
-        if reads is not None:
-            if wrote:
-                reads.wrote = True
-            else:
-                reads.tables |= tables
+        if reads is not None and not wrote:
+            reads.tables |= tables
         result = execute(sql, params, many, context)
+        if wrote and context["cursor"].rowcount == 0:
+            return result  # an UPDATE or DELETE that matched no row changed nothing
+        if wrote and reads is not None:
+            reads.wrote = True
         if wrote and tables:
             # At once, so that this transaction's own later reads (and a test's, whose
             # transaction never commits) miss; after the commit, so that a reader who

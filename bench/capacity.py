@@ -172,6 +172,12 @@ def main() -> None:
 
     work = ROOT / "var" / "bench-capacity"
     work.mkdir(parents=True, exist_ok=True)
+    import django
+
+    django.setup()
+    from django.core.cache import cache
+
+    cache.clear()  # the bench's own Redis database: every page starts unseen
     pool = make_sessions(work / "sessions.json")
 
     ensure_static()

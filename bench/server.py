@@ -23,8 +23,10 @@ SERVER_ENV = {
     "DJANGO_SETTINGS_MODULE": "config.settings",
     "DEBUG": "false",
     "SECRET_KEY": "bench-" + "x" * 60,
-    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",  # testserver: the in-process client
     "SECURE_SSL_REDIRECT": "false",
+    # One Redis shared by every worker, as in production (README): sessions, figures, pages.
+    "CACHE_URL": "redis://127.0.0.1:6379/7",
 }
 for _key, _value in SERVER_ENV.items():
     os.environ.setdefault(_key, _value)
@@ -32,9 +34,8 @@ for _key, _value in SERVER_ENV.items():
 
 def measure_in_process() -> None:
     """The environment of the in-process measurements (bench/run.py, bench/orgwide.py,
-    bench/profile_page.py): the test client's host, and the page cache off, so that what
-    they time is the page computed (bench/capacity.py measures the cache)."""
-    os.environ.setdefault("ALLOWED_HOSTS", "localhost,testserver,127.0.0.1")
+    bench/profile_page.py): the page cache off, so that what they time is the page
+    computed (bench/capacity.py measures the cache)."""
     os.environ.setdefault("PAGE_CACHE", "false")
 
 
