@@ -7,16 +7,23 @@ import datetime as dt
 import os
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
 import pytest
 import time_machine
-from django.db import connection
+from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
+from django.db import connection, connections
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from accounts import cache_backend
+from config.celery import app
+from reviews.models import JobRun, JobSettings, ReviewTable
 from tests.factories import make_cycle, make_objective
 from tests.webtest_helpers import another_browser, choose, form_with_button, press
 
@@ -29,6 +36,19 @@ def _visit_until_kept(browser, url: str) -> None:
     browser.get(url)  # the first page sets the CSRF cookie, so it is not kept
     browser.get(url)
     assert browser.get(url).headers["X-Page-Cache"] == "hit"
+
+
+def _close(**_kwargs) -> None:
+    connections.close_all()
+
+
+def _wait_for(condition, timeout: float = 30.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
 
 
 def _run_command(*args: str) -> str:
@@ -120,3 +140,26 @@ def test_a_check_in_saved_while_redis_did_not_answer_its_process_shows_on_the_te
         assert "37" in saved.text  # saved, and shown to the report
         cache_backend.forget_failures()  # the manager's process never lost it
         assert "37" in _team_table(boss.get(reverse("plans:team")))
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_tables_the_celery_worker_generates_show_at_once_on_my_tables(django_app, report):
+    """Held up: the worker's connection bumps the versions in the shared Redis."""
+    JobSettings.current()
+    JobSettings.objects.update(generation_hour=0)
+    make_objective(make_cycle(timezone.localdate().year), employee=report)
+    mine = reverse("reviews:mine")
+    django_app.set_user(report)
+    _visit_until_kept(django_app, mine)
+    task_postrun.connect(_close)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+            app.send_task("reviews.tasks.month_end_generation")
+            assert _wait_for(lambda: JobRun.objects.filter(outcome=JobRun.Outcome.OK).exists())
+    finally:
+        task_postrun.disconnect(_close)
+    table = ReviewTable.objects.get(employee=report)
+    page = django_app.get(mine)
+    assert page.headers["X-Page-Cache"] == "miss"
+    assert date_format(table.month, "YEAR_MONTH_FORMAT") in page.text
