@@ -25,7 +25,13 @@ from accounts import cache_backend
 from config.celery import app
 from reviews.models import JobRun, JobSettings, ReviewTable
 from tests.factories import make_cycle, make_objective
-from tests.webtest_helpers import another_browser, choose, form_with_button, press
+from tests.webtest_helpers import (
+    another_browser,
+    choose,
+    form_by_testid,
+    form_with_button,
+    press,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 JUNE = dt.datetime(2026, 6, 15, 9, tzinfo=dt.UTC)
@@ -163,3 +169,24 @@ def test_tables_the_celery_worker_generates_show_at_once_on_my_tables(django_app
     page = django_app.get(mine)
     assert page.headers["X-Page-Cache"] == "miss"
     assert date_format(table.month, "YEAR_MONTH_FORMAT") in page.text
+
+
+@pytest.mark.django_db
+def test_a_person_hr_moves_leaves_the_old_managers_cached_team_page(
+    django_app, hr, manager, report, other_manager, finance
+):
+    """Held up: the move writes the person's row, which every Team page read."""
+    make_objective(make_cycle(2026), employee=report, title="Orders won")
+    boss = another_browser(django_app)
+    with time_machine.travel(JUNE, tick=False):
+        boss.set_user(manager)
+        _visit_until_kept(boss, reverse("plans:team"))
+        assert "Rob Report" in _team_table(boss.get(reverse("plans:team")))
+
+        page = django_app.get(reverse("reviews:person_move", args=[report.pk]), user=hr)
+        form = form_by_testid(page, "move-form")
+        form["manager"] = other_manager.email
+        choose(form, "department", "Finance")
+        press(form, "Move").follow()
+
+        assert "Rob Report" not in _team_table(boss.get(reverse("plans:team")))
