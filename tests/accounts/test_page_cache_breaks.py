@@ -10,6 +10,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import redis
@@ -69,8 +70,11 @@ def _run_command(*args: str) -> str:
         for key, value in os.environ.items()
         if key not in {"CACHE_URL", "RATE_LIMIT_CACHE_URL", "PAGE_CACHE"}
     }
+    login = quote(database["USER"]) + (
+        f":{quote(database['PASSWORD'])}" if database.get("PASSWORD") else ""
+    )
     env["DATABASE_URL"] = (
-        f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+        f"postgres://{login}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
     )
     env["CELERY_BROKER_URL"] = "filesystem://"
     done = subprocess.run(  # noqa: S603 - our own manage.py
