@@ -21,7 +21,9 @@ Not stored: a response other than a 200 HTML page, one that sets a cookie or cha
 the session, one computed by a request that wrote anything (a page that records its
 being read keeps doing so), one with messages waiting to be shown, and while Redis does
 not answer. Every cacheable response carries ``X-Page-Cache: hit`` or ``miss``.
-``PAGE_CACHE=false`` turns it off (bench/run.py measures pages so).
+``PAGE_CACHE=false`` turns it off (bench/run.py measures pages so); so does a default
+cache in the process's own memory (the demo without Redis), which the versions bumped
+by the other processes (Celery worker, beat, a management command) never reach.
 """
 
 from __future__ import annotations
@@ -36,7 +38,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.signals import setting_changed
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
@@ -97,6 +101,13 @@ def build() -> str:
     }
     digest.update(json.dumps(simple, sort_keys=True).encode())
     return digest.hexdigest()
+
+
+def _shared_cache() -> bool:
+    """True when the default cache is one every process reads (Redis): a process's own
+    memory (``make demo``, with no Redis) never sees the versions that a Celery worker,
+    beat or a management command bumps in theirs, so its pages would stay stale."""
+    return not isinstance(caches["default"], LocMemCache | DummyCache)
 
 
 def _cacheable_view(request: HttpRequest) -> bool:
@@ -166,6 +177,7 @@ class PageCacheMiddleware:
         if (
             request.method != "GET"
             or not settings.PAGE_CACHE
+            or not _shared_cache()
             or "messages" in request.COOKIES
             or not _cacheable_view(request)
             or not cache_reachable()
