@@ -36,6 +36,13 @@ VALUE_SECONDS = 600
 VERSION_SECONDS = 7 * 24 * 3600
 
 
+# Bumped when a process could not reach the cache to bump a version (a Redis blip):
+# every cached value also depends on it, so that write cannot leave anything stale for
+# longer than it takes that process to reach Redis again (its next read of versions).
+EPOCH = "epoch"
+_lost_bump = [False]
+
+
 def _version_key(scope: str) -> str:
     return f"dv:{scope}"
 
@@ -84,6 +91,9 @@ def data_versions(scopes: Iterable[str]) -> tuple[int, ...]:
     started at the clock in nanoseconds.
     """
     names = list(scopes)
+    if _lost_bump[0] and cache_reachable():
+        _lost_bump[0] = False
+        bump_versions([EPOCH])
     keys = [_version_key(name) for name in names]
     found = cache.get_many(keys)
     reachable = cache_reachable()
@@ -110,6 +120,8 @@ def bump_versions(scopes: Iterable[str]) -> None:
             cache.incr(key)
         except ValueError:  # evicted, never read, or Redis unreachable
             cache.set(key, time.time_ns(), timeout=VERSION_SECONDS)
+        if not cache_reachable():  # lost: bump the epoch once Redis answers again
+            _lost_bump[0] = True
 
 
 def data_changed(*scopes: str) -> None:
@@ -134,7 +146,7 @@ def versioned(
     ``name`` identifies the value (include the reader and anything else it depends on,
     such as the language); ``compute`` must read only data covered by ``scopes``.
     """
-    versions = data_versions(scopes)
+    versions = data_versions([*scopes, EPOCH])
     key = f"dvv:{name}:" + ":".join(str(version) for version in versions)
     found = cache.get(key, _MISSING)
     if found is not _MISSING:
@@ -156,7 +168,7 @@ def versioned_keys(
     caller computes a missing value (reading only data its scopes cover) and stores it
     with ``cache.set(key, value, VALUE_SECONDS)``.
     """
-    items = [(name, list(scopes)) for name, scopes in entries]
+    items = [(name, [*scopes, EPOCH]) for name, scopes in entries]
     names = list(dict.fromkeys(scope for _name, scopes in items for scope in scopes))
     current = dict(zip(names, data_versions(names), strict=True))
     keys = [

@@ -46,7 +46,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
-from accounts.data_versions import cache_reachable, data_versions, recording
+from accounts.data_versions import EPOCH, cache_reachable, data_versions, recording
 from accounts.table_versions import known_tables, table_scope
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -196,12 +196,13 @@ class PageCacheMiddleware:
                     response[name] = value
                 response["X-Page-Cache"] = "hit"
                 return response
-        scopes = [table_scope(table) for table in sorted(known_tables())]
+        scopes = [EPOCH, *(table_scope(table) for table in sorted(known_tables()))]
         before = dict(zip(scopes, data_versions(scopes), strict=True))
         with recording() as reads:
             response = self.get_response(request)
         if not reads.wrote and _storable(request, response):
-            read = {table_scope(table): before[table_scope(table)] for table in reads.tables}
+            read = {EPOCH: before[EPOCH]}
+            read.update((table_scope(t), before[table_scope(t)]) for t in reads.tables)
             read.update(reads.scopes)
             headers = [(name, value) for name, value in response.items() if name != "Set-Cookie"]
             body = zlib.compress(response.content, 1)
