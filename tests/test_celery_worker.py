@@ -14,6 +14,7 @@ from django.urls import reverse
 from accounts.models import User
 from accounts.services import invitations_send
 from config.celery import app
+from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -22,15 +23,6 @@ ORG = (
     "lead@example.com,Lea Lead,Support,\n"
     "new@example.com,Nina New,Support,lead@example.com\n"
 )
-
-
-def wait_for(condition, timeout: float = 20.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def _close_worker_connections(**kwargs) -> None:
@@ -55,9 +47,11 @@ def test_imported_people_get_one_invitation_from_the_worker(client, hr, mailoutb
     upload = SimpleUploadedFile("org.csv", ORG.encode())
     response = client.post(reverse("accounts:org_import"), {"file": upload, "invite": "on"})
     assert response.status_code == 200
-    assert wait_for(lambda: User.objects.filter(invited_at__isnull=False).count() == 2)
+    assert wait_for(
+        lambda: User.objects.filter(invited_at__isnull=False).count() == 2, timeout=20.0
+    )
     # The invitations leave through the outbox: the worker's next task sends them.
-    assert wait_for(lambda: len(mailoutbox) == 2)
+    assert wait_for(lambda: len(mailoutbox) == 2, timeout=20.0)
     assert sorted(m.to[0] for m in mailoutbox) == ["lead@example.com", "new@example.com"]
     assert "/accounts/password/reset/" in mailoutbox[0].body
     # A second run, or the sweep, sends nothing more.

@@ -7,7 +7,6 @@ import datetime as dt
 import os
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 from urllib.parse import quote
@@ -29,6 +28,7 @@ from accounts import cache_backend
 from config.celery import app
 from reviews.models import JobRun, JobSettings, ReviewTable
 from tests.factories import make_cycle, make_objective
+from tests.waiting import wait_for
 from tests.webtest_helpers import (
     another_browser,
     choose,
@@ -50,15 +50,6 @@ def _visit_until_kept(browser, url: str) -> None:
 
 def _close(**_kwargs) -> None:
     connections.close_all()
-
-
-def _wait_for(condition, timeout: float = 30.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def _run_command(*args: str) -> str:
@@ -163,7 +154,7 @@ def test_tables_the_celery_worker_generates_show_at_once_on_my_tables(django_app
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
             app.send_task("reviews.tasks.month_end_generation")
-            assert _wait_for(lambda: JobRun.objects.filter(outcome=JobRun.Outcome.OK).exists())
+            assert wait_for(lambda: JobRun.objects.filter(outcome=JobRun.Outcome.OK).exists())
     finally:
         task_postrun.disconnect(_close)
     table = ReviewTable.objects.get(employee=report)

@@ -18,6 +18,7 @@ from config.celery import app
 from reviews.models import JobRun, JobSettings, ReviewTable
 from reviews.services import review_tables_generate
 from tests.factories import UserFactory, make_cycle, make_objective
+from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -35,15 +36,6 @@ def worker(settings):
             yield
     finally:
         task_postrun.disconnect(_close)
-
-
-def wait_for(condition, timeout: float = 30.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 @pytest.fixture
