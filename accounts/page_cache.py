@@ -34,9 +34,11 @@ import os
 import zlib
 from collections.abc import Callable
 from functools import cache as memoize
+from importlib.metadata import distributions
 from pathlib import Path
 from typing import Any, TypeVar
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
@@ -77,20 +79,41 @@ setting_changed.connect(_settings_changed, dispatch_uid="page-cache-settings")
 
 
 @memoize
+def _source_folders() -> list[Path]:
+    """The project's own apps, the configuration, the templates and the translations."""
+    root = Path(settings.BASE_DIR)
+    folders = {Path(config.path) for config in apps.get_app_configs()}
+    folders |= {root / settings.ROOT_URLCONF.split(".")[0]}
+    engines: list[dict[str, Any]] = settings.TEMPLATES
+    folders |= {Path(folder) for engine in engines for folder in engine["DIRS"]}
+    folders |= {Path(folder) for folder in settings.LOCALE_PATHS}
+    return sorted(
+        folder
+        for folder in folders
+        if folder.is_relative_to(root)  # installed packages count by their versions
+        and not any(part[0] == "." or part == "site-packages" for part in folder.parts)
+    )
+
+
+@memoize
 def build() -> str:
-    """A digest of the deployed code, templates, translations and settings: a deploy
-    (or a changed environment variable, after the restart it needs) starts afresh."""
+    """A digest of the deployed code, templates, translations, installed packages and
+    settings: a deploy (or a changed environment variable, after the restart it needs)
+    starts afresh."""
     digest = hashlib.blake2b(digest_size=12)
     root = Path(settings.BASE_DIR)
-    for folder, subfolders, names in os.walk(root):
-        subfolders[:] = sorted(
-            name for name in subfolders if name not in _SKIPPED_DIRS and not name.startswith(".")
-        )
-        for name in sorted(names):
-            path = Path(folder, name)
-            if path.suffix in _SOURCE_SUFFIXES:
-                digest.update(str(path.relative_to(root)).encode())
-                digest.update(path.read_bytes())
+    for top in _source_folders():
+        for folder, subfolders, names in os.walk(top):
+            subfolders[:] = sorted(
+                name for name in subfolders if name not in _SKIPPED_DIRS and name[0] != "."
+            )
+            for name in sorted(names):
+                path = Path(folder, name)
+                if path.suffix in _SOURCE_SUFFIXES:
+                    digest.update(str(path.relative_to(root)).encode())
+                    digest.update(path.read_bytes())
+    packages = sorted(f"{d.metadata['Name']}=={d.version}" for d in distributions())
+    digest.update("\n".join(packages).encode())
     manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
     if manifest.is_file():
         digest.update(manifest.read_bytes())

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -15,6 +16,7 @@ from django.urls import reverse
 
 from accounts.data_versions import data_versions
 from accounts.models import User
+from accounts.page_cache import build
 from accounts.table_versions import table_scope
 from plans.models import CheckIn
 from tests.factories import check_in, make_cycle, make_objective
@@ -208,3 +210,19 @@ def test_a_page_computed_while_a_change_was_not_yet_committed_is_not_believed(
     after = client.get(reverse("plans:team"))
     assert after["X-Page-Cache"] == "miss"
     assert "Robin Renamed" in after.content.decode()
+
+
+def test_a_deploy_that_changes_a_template_computes_every_page_afresh(settings):
+    """The key holds a digest of the code, templates, translations, packages and
+    settings (``page_cache.build``), so no page cached before a deploy outlives it."""
+    probe = Path(settings.BASE_DIR) / "templates" / "_build_probe.html"
+    build.cache_clear()
+    before = build()
+    try:
+        probe.write_text("changed")
+        build.cache_clear()
+        assert build() != before
+    finally:
+        probe.unlink(missing_ok=True)
+        build.cache_clear()
+    assert build() == before
