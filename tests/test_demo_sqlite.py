@@ -6,11 +6,9 @@ template assignment had none, and `make demo` stopped at it)."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.processes import manage_py
 
 
 def test_the_demo_seeds_twice_on_sqlite(tmp_path: Path) -> None:
@@ -18,14 +16,6 @@ def test_the_demo_seeds_twice_on_sqlite(tmp_path: Path) -> None:
     for name in ("CELERY_BROKER_URL", "COACHING_REQUIRE_REAL_SERVICES", "PYTEST_XDIST_WORKER"):
         env.pop(name, None)  # the demo's own defaults: a filesystem broker in var/
     for command in (["migrate", "-v0"], ["seed_demo"], ["seed_demo"]):
-        done = subprocess.run(  # noqa: S603 - our own manage.py, fixed arguments
-            [sys.executable, "manage.py", *command],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
+        done = manage_py(*command, env=env, timeout=300)
         assert done.returncode == 0, done.stderr[-3000:]
     assert "password for every demo account: coaching-demo" in done.stdout

@@ -3,13 +3,12 @@ from __future__ import annotations
 import os
 import secrets
 import subprocess
-import sys
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_str
-from tests.conftest import ROOT
+from tests.processes import manage_py
 
 
 def test_booleans_accept_the_usual_spellings():
@@ -36,14 +35,7 @@ def test_numbers_and_lists():
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, **env}
     environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return manage_py(*args, env=environment)
 
 
 def test_start_up_refuses_a_bad_value():

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
-import sys
 import uuid
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -28,6 +25,7 @@ from accounts import cache_backend
 from config.celery import app
 from reviews.models import JobRun, JobSettings, ReviewTable
 from tests.factories import make_cycle, make_objective
+from tests.processes import manage_py
 from tests.waiting import wait_for
 from tests.webtest_helpers import (
     another_browser,
@@ -37,7 +35,6 @@ from tests.webtest_helpers import (
     press,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
 JUNE = dt.datetime(2026, 6, 15, 9, tzinfo=dt.UTC)
 
 
@@ -68,15 +65,7 @@ def _run_command(*args: str) -> str:
         f"postgres://{login}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
     )
     env["CELERY_BROKER_URL"] = "filesystem://"
-    done = subprocess.run(  # noqa: S603 - our own manage.py
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = manage_py(*args, env=env)
     assert done.returncode == 0, done.stderr
     return done.stdout
 

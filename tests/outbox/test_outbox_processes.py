@@ -11,7 +11,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -23,6 +22,7 @@ from kombu import Connection
 from accounts.models import OutboxMessage, SentReminder
 from accounts.outbox import email_payload
 from tests.outbox.servers import PrivateRedis, SmtpServer
+from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -82,15 +82,6 @@ def beat_tick(redis: PrivateRedis) -> None:
         publisher.send_task("accounts.tasks.outbox_send", connection=broker)
 
 
-def wait_for(condition, timeout: float = 60.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
-
-
 def stop(process: subprocess.Popen[bytes]) -> None:
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
@@ -131,7 +122,7 @@ def test_a_reminder_made_while_redis_is_down_is_sent_once_redis_is_back(report, 
     worker = start_worker(env)
     try:
         beat_tick(redis)
-        assert wait_for(lambda: OutboxMessage.objects.filter(state="sent").count() == 1)
+        assert wait_for(lambda: OutboxMessage.objects.filter(state="sent").count() == 1, 60)
     finally:
         stop(worker)
     assert sum(smtp.received.values()) == 1
@@ -156,7 +147,7 @@ def test_a_worker_killed_mid_send_loses_nothing_and_repeats_at_most_the_send_it_
     first = start_worker(env)
     try:
         beat_tick(redis)
-        assert wait_for(lambda: sum(smtp.received.values()) >= 5)
+        assert wait_for(lambda: sum(smtp.received.values()) >= 5, 60)
         first.send_signal(signal.SIGKILL)  # no warm shutdown: killed mid-send
         first.wait(timeout=10)
     finally:
