@@ -84,11 +84,12 @@ def cache_reachable() -> bool:
     return not (recently_failed and recently_failed())
 
 
-def data_versions(scopes: Iterable[str]) -> tuple[int, ...]:
+def data_versions(scopes: Iterable[str], *, record: bool = True) -> tuple[int, ...]:
     """The current version of each scope (one cache round trip when all exist).
 
     Returns a tuple of ints in the order given. A scope never bumped before is
-    started at the clock in nanoseconds.
+    started at the clock in nanoseconds. With ``record`` the scopes count as read by
+    the open ``recording``, if any.
     """
     names = list(scopes)
     if _lost_bump[0] and cache_reachable():
@@ -107,7 +108,7 @@ def data_versions(scopes: Iterable[str]) -> tuple[int, ...]:
                 found[key] = start
     versions = tuple(int(found[key]) for key in keys)
     reads = _recording.get()
-    if reads is not None:
+    if reads is not None and record:
         reads.scopes.update(zip(names, versions, strict=True))
     return versions
 

@@ -48,8 +48,8 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
-from accounts.data_versions import EPOCH, cache_reachable, data_versions, recording
-from accounts.table_versions import known_tables, table_scope
+from accounts.data_versions import cache_reachable, data_versions, recording
+from accounts.table_versions import versions_before, versions_read
 
 F = TypeVar("F", bound=Callable[..., Any])
 ENTRY_FORMAT = 1
@@ -126,7 +126,7 @@ def build() -> str:
     return digest.hexdigest()
 
 
-def _shared_cache() -> bool:
+def shared_cache() -> bool:
     """True when the default cache is one every process reads (Redis): a process's own
     memory (``make demo``, with no Redis) never sees the versions that a Celery worker,
     beat or a management command bumps in theirs, so its pages would stay stale."""
@@ -200,7 +200,7 @@ class PageCacheMiddleware:
         if (
             request.method != "GET"
             or not settings.PAGE_CACHE
-            or not _shared_cache()
+            or not shared_cache()
             or "messages" in request.COOKIES
             or not _cacheable_view(request)
             or not cache_reachable()
@@ -219,14 +219,11 @@ class PageCacheMiddleware:
                     response[name] = value
                 response["X-Page-Cache"] = "hit"
                 return response
-        scopes = [EPOCH, *(table_scope(table) for table in sorted(known_tables()))]
-        before = dict(zip(scopes, data_versions(scopes), strict=True))
+        before = versions_before()
         with recording() as reads:
             response = self.get_response(request)
         if not reads.wrote and _storable(request, response):
-            read = {EPOCH: before[EPOCH]}
-            read.update((table_scope(t), before[table_scope(t)]) for t in reads.tables)
-            read.update(reads.scopes)
+            read = versions_read(before, reads)
             headers = [(name, value) for name, value in response.items() if name != "Set-Cookie"]
             body = zlib.compress(response.content, 1)
             entry = (ENTRY_FORMAT, tuple(read), tuple(read.values()), headers, body)

@@ -28,10 +28,10 @@ from functools import cache
 from typing import Any
 
 from django.apps import apps
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from accounts.data_versions import bump_versions, current_recording
+from accounts.data_versions import EPOCH, Recording, bump_versions, current_recording, data_versions
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _WRITE_IN_CTE = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
@@ -99,6 +99,16 @@ class _CommitBump:
         bump_versions(table_scope(table) for table in sorted(self.tables))
 
 
+def uncommitted_writes() -> bool:
+    """Whether a transaction open in this thread, on any connection, has written rows it
+    has not committed yet (they could still be rolled back)."""
+    return any(
+        isinstance(entry[1], _CommitBump)
+        for connection in connections.all(initialized_only=True)
+        for entry in connection.run_on_commit
+    )
+
+
 def _bump_on_commit(connection: BaseDatabaseWrapper, tables: frozenset[str]) -> None:
     # One callback per transaction: the first live one gets the tables (a callback made in
     # a savepoint that was rolled back is gone from the list, and its writes with it).
@@ -140,3 +150,19 @@ def watch(connection: BaseDatabaseWrapper, **_kwargs: Any) -> None:
     """Add the statement watcher to ``connection`` once (a ``connection_created`` receiver)."""
     if not any(getattr(w, "watches_tables", False) for w in connection.execute_wrappers):
         connection.execute_wrappers.append(_watcher(connection))
+
+
+def versions_before() -> dict[str, int]:
+    """The current version of every table and of the epoch, read in one round trip
+    without counting them as read by an open recording: ``{scope: version}``."""
+    scopes = [EPOCH, *(table_scope(table) for table in sorted(known_tables()))]
+    return dict(zip(scopes, data_versions(scopes, record=False), strict=True))
+
+
+def versions_read(before: dict[str, int], reads: Recording) -> dict[str, int]:
+    """The versions a computation depends on: the epoch and each table it read as they
+    were ``before`` it, and each figure scope as it read it."""
+    read = {EPOCH: before[EPOCH]}
+    read.update((table_scope(table), before[table_scope(table)]) for table in reads.tables)
+    read.update(reads.scopes)
+    return read

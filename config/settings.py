@@ -312,6 +312,8 @@ RATE_LIMIT_CACHE_URL = env_str("RATE_LIMIT_CACHE_URL", CACHE_URL)
 # Whole pages per session, kept as current as the tables they read (accounts/page_cache.py).
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+# Organisation-wide aggregates kept while no table they read changed (accounts/table_memo.py).
+TABLE_MEMO = env_bool("TABLE_MEMO", True)
 _LOCAL_MEMORY_CACHE: dict[str, object] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 }

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Department, User
 from accounts.rounding import percent_of, round_half_up
 from accounts.selectors import department_subtree_ids, in_reports, user_roles
+from accounts.table_memo import table_memo
 from coaching.mix import MixMonth, coaching_mix
 from coaching.models import CoachingSession, CoachingType
 from coaching.permissions import sessions_reported_to
@@ -184,6 +185,7 @@ def _coverage(
     ordered = rows.order_by(F("last").asc(nulls_first=True), tenths, "full_name", "pk")
     shown = _CountedPaginator(ordered, per_page, counts["total"]).get_page(page)
     managers_shown = list(shown.object_list)
+    shown.paginator.object_list = []  # counted already; the page is kept (table_memo)
     mix = {
         (row["coach_id"], row["type"]): row["n"]
         for row in CoachingSession.objects.filter(
@@ -230,9 +232,48 @@ def dashboard_build(
 ) -> Dashboard:
     """The dashboard's numbers for ``user``'s scope, optionally one department subtree.
 
-    A fixed number of queries whatever the size of the organisation.
+    A fixed number of queries whatever the size of the organisation, and none while no
+    table they count has changed since the same person last asked: the numbers are
+    kept in the shared cache (``accounts.table_memo``, issue 21 §3).
     """
     today = timezone.localdate()
+    name = ":".join(
+        str(part)
+        for part in (
+            "dashboard",
+            user.pk,
+            month,
+            department.pk if department is not None else "",
+            coverage_page,
+            since_days,
+            per_page,
+            today,
+        )
+    )
+    return table_memo(
+        name,
+        lambda: _dashboard_compute(
+            user=user,
+            month=month,
+            department=department,
+            coverage_page=coverage_page,
+            since_days=since_days,
+            per_page=per_page,
+            today=today,
+        ),
+    )
+
+
+def _dashboard_compute(
+    *,
+    user: User,
+    month: dt.date,
+    department: Department | None,
+    coverage_page: int | str,
+    since_days: int,
+    per_page: int,
+    today: dt.date,
+) -> Dashboard:
     subtree = department_subtree_ids(department) if department is not None else None
     scoped = tables_reported_to(user)
     people = _scoped_people(user)

@@ -1,0 +1,80 @@
+"""Values computed from the database, kept until a table they read changes.
+
+``table_memo(name, compute)`` is the page cache's rule (``accounts.page_cache``) for one
+value instead of a whole page: on a miss the versions of every table are read first
+(one round trip), ``compute()`` runs while ``accounts.data_versions.recording`` notes the
+tables and figure scopes it reads, and the value is stored with the versions of exactly
+those. The next call reads the entry and the current versions of its tables (two round
+trips): any write to one of them since (any model, ``bulk_create``, ``QuerySet.update``,
+raw SQL, a Celery task on another machine) has bumped it, so the value is computed again.
+
+It serves the aggregates of the organisation-wide pages (the dashboards), which cost
+hundreds of milliseconds at 10,000 people and are asked for far more often than the
+tables they count change (issue 21 §3: "dashboard aggregates … cached with keys that
+change when their data changes"). A value is not stored when its computation wrote, or
+when the transaction it ran in holds writes not yet committed (they could still be
+rolled back); nor when the cache is the process's own memory (``make demo`` without
+Redis), which the other processes' bumps never reach.
+
+Inside a page that is being recorded for the page cache, the value's tables and scopes
+count as read by the page, whether the value was computed or found.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+
+from accounts.data_versions import (
+    VALUE_SECONDS,
+    Recording,
+    cache_reachable,
+    current_recording,
+    data_versions,
+    recording,
+)
+from accounts.page_cache import build, shared_cache
+from accounts.table_versions import uncommitted_writes, versions_before, versions_read
+
+T = TypeVar("T")
+ENTRY_FORMAT = 1
+
+
+def _merge_into(outer: Recording | None, inner: Recording) -> None:
+    if outer is not None:
+        outer.tables |= inner.tables
+        outer.scopes.update(inner.scopes)
+        outer.wrote = outer.wrote or inner.wrote
+
+
+def table_memo(name: str, compute: Callable[[], T], *, seconds: int = VALUE_SECONDS) -> T:
+    """``compute()``'s value, from the shared cache while no table it read has changed.
+
+    ``name`` must identify everything the value depends on outside the database (the
+    reader, the filters, today's date where it counts, the language if the value holds
+    words). The value must pickle. Returns what ``compute()`` returns; its exceptions
+    pass through and nothing is stored then.
+    """
+    if not settings.TABLE_MEMO or not shared_cache() or not cache_reachable():
+        return compute()
+    text = f"{build()}:{name}"
+    key = "memo:" + hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
+    entry = cache.get(key)
+    if entry is not None and entry[0] == ENTRY_FORMAT:
+        _format, scopes, versions, value = entry
+        if data_versions(scopes) == versions:  # recorded as read by an outer recording
+            found: T = value
+            return found
+    outer = current_recording()
+    before = versions_before()
+    with recording() as reads:
+        value = compute()
+    _merge_into(outer, reads)
+    if not reads.wrote and not (outer and outer.wrote) and not uncommitted_writes():
+        read = versions_read(before, reads)
+        cache.set(key, (ENTRY_FORMAT, tuple(read), tuple(read.values()), value), seconds)
+    return value
