@@ -9,11 +9,18 @@ pages; every rounded figure goes through ``accounts.rounding``.
 A cell's value is a plain ``str``/``int``/``Decimal``, a ``dt.date`` (a day), a
 ``dt.datetime`` (a moment), or one of the two markers below; ``csv_cell`` and
 the XLSX writer (``reviews.exports``) each write the kinds their own way.
+
+The review sheets are made from ``values_list`` tuples (``ROW_FIELDS``,
+``TABLE_FIELDS``, ``INQUIRY_FIELDS``), not model instances: a 10,000-person
+month has ~50,000 rows, and loading each with its table, person, departments
+and manager cost a quarter of the export's time (issue 21 §5). Their words are
+translated once per export (``ExportWords``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -22,9 +29,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from accounts.rounding import round_half_up
+from accounts.rounding import percent_of, round_half_up
 from plans.models import Measure
-from reviews.models import CycleResult, Inquiry, ReviewRow, ReviewTable, rating_label
+from reviews.models import DEFAULT_RATING_SCALE, CycleResult, Inquiry, ReviewTable, rating_label
 
 
 @dataclass(frozen=True)
@@ -81,35 +88,91 @@ def kind_text(table: ReviewTable | CycleResult) -> str:
     return pgettext("subject kind", "Employee")
 
 
-def status_text(table: ReviewTable) -> str:
-    return str(ReviewTable.Status(table.status).label)
+@dataclass(frozen=True)
+class ExportWords:
+    """The words an export repeats on every line, translated once in the active language."""
+
+    statuses: dict[str, str]
+    employee: str
+    department: str
+    done: str
+    not_done: str
+    inquiry_kinds: dict[str, str]
+    ratings: dict[str, str]
+
+    @classmethod
+    def active(cls) -> ExportWords:
+        return cls(
+            statuses={status.value: str(status.label) for status in ReviewTable.Status},
+            employee=pgettext("subject kind", "Employee"),
+            department=pgettext("subject kind", "Department"),
+            done=_("done"),
+            not_done=_("not done"),
+            inquiry_kinds={kind.value: str(kind.label) for kind in Inquiry.Kind},
+            ratings={key: rating_label(key) for key in DEFAULT_RATING_SCALE},
+        )
+
+    def milestone(self, value: Decimal | None) -> str | None:
+        """A milestone's planned or actual value: *done* from 1 up, else *not done*."""
+        if value is None:
+            return None
+        return self.done if value >= 1 else self.not_done
+
+    def rating(self, value: str) -> str:
+        """As ``models.rating_label``: a default-scale key translated, a cycle's own label as is."""
+        return self.ratings.get(value, value)
 
 
-def milestone_text(value: Decimal | None) -> str | None:
-    if value is None:
+# A table's place and state, read with ``values_list`` (``table__``-prefixed from a row):
+# the subject's names, the departments the department of the time is chosen from
+# (``head_values``), the manager of the time, the month and the state.
+HEAD_FIELDS = (
+    "employee__full_name",
+    "department__name",
+    "home_department__name",
+    "employee__department__name",
+    "line_manager__full_name",
+    "month",
+    "status",
+)
+
+
+def head_values(words: ExportWords, values: Sequence[Any]) -> list[Any]:
+    """The six cells every sheet of tables starts with (subject, kind, department, manager,
+    month, state) from ``HEAD_FIELDS`` values.
+
+    The subject is the person (a person's table) or the department (a department's); the
+    department is the one of the time: a department's table, itself; a person's, the one
+    recorded on the table, else the person's present one; the manager, the line manager
+    recorded on the table (issue 15, section 1).
+    """
+    employee, department, home_department, present_department, manager, month, status = values
+    if department is not None:
+        subject, kind, place = department, words.department, department
+    else:
+        subject, kind = employee, words.employee
+        place = home_department if home_department is not None else present_department or ""
+    return [
+        subject,
+        kind,
+        place,
+        manager if manager is not None else "",
+        Month(month),
+        words.statuses[status],
+    ]
+
+
+def row_completion(planned: Decimal | None, actual: Decimal | None) -> Percent | None:
+    """``ReviewRow.completion`` as a cell: actual as a share of the plan, in whole percent
+    (rounded half up, then cut to an integer as the row does)."""
+    if actual is None or not planned:
         return None
-    return _("done") if value >= 1 else _("not done")
+    share = percent_of(actual, planned)
+    return None if share is None else Percent(Decimal(int(share)))
 
 
-def unit_text(row: ReviewRow) -> str:
-    """The unit of the row's planned and actual values: its unit, "%" or nothing."""
-    if row.measure == Measure.PERCENT:
-        return "%"
-    if row.measure == Measure.MILESTONE:
-        return ""
-    return row.unit
-
-
-def row_measured(row: ReviewRow, value: Decimal | None) -> str | Decimal | None:
-    """A planned or actual value: *done*/*not done* for a milestone, else the number."""
-    if row.measure == Measure.MILESTONE:
-        return milestone_text(value)
-    return None if value is None else round_half_up(value, 2)
-
-
-def completion_cell(row: ReviewRow) -> Percent | None:
-    completion = row.completion
-    return None if completion is None else Percent(Decimal(completion))
+_PERCENT = str(Measure.PERCENT.value)
+_MILESTONE = str(Measure.MILESTONE.value)
 
 
 def row_headers() -> list[str]:
@@ -133,26 +196,65 @@ def row_headers() -> list[str]:
     ]
 
 
-def row_values(table: ReviewTable, row: ReviewRow, *, department: str, manager: str) -> list[Any]:
-    """One objective row's cells, in ``row_headers`` order."""
-    return [
-        table.subject_name,
-        kind_text(table),
-        department,
-        manager,
-        Month(table.month),
-        status_text(table),
-        row.title,
-        row.weight,
-        unit_text(row),
-        row_measured(row, row.planned),
-        row_measured(row, row.actual),
-        completion_cell(row),
-        row.gap_reason,
-        row.gap_reason_outside,
-        table.submitted_at,
-        table.finalised_at,
-    ]
+ROW_FIELDS = (
+    "table_id",
+    *(f"table__{field}" for field in HEAD_FIELDS),
+    "title",
+    "weight",
+    "measure",
+    "unit",
+    "planned",
+    "actual",
+    "gap_reason",
+    "gap_reason_outside",
+    "table__submitted_at",
+    "table__finalised_at",
+)
+
+
+class RowValues:
+    """Objective rows' cells, in ``row_headers`` order, from ``ROW_FIELDS`` values.
+
+    A table's leading cells (``head_values``) are made once for its rows, which an
+    export reads one after another.
+    """
+
+    def __init__(self, words: ExportWords) -> None:
+        self.words = words
+        self.table_id: int | None = None
+        self.head: list[Any] = []
+
+    def __call__(self, values: Sequence[Any]) -> list[Any]:
+        table_id = values[0]
+        if table_id != self.table_id:
+            self.table_id = table_id
+            self.head = head_values(self.words, values[1:8])
+        row = values[8:]
+        title, weight, measure, unit, planned, actual, own, outside, submitted, finalised = row
+        planned_cell: str | Decimal | None
+        actual_cell: str | Decimal | None
+        if measure == _MILESTONE:
+            unit = ""
+            planned_cell = self.words.milestone(planned)
+            actual_cell = self.words.milestone(actual)
+        else:
+            if measure == _PERCENT:
+                unit = "%"
+            planned_cell = None if planned is None else round_half_up(planned, 2)
+            actual_cell = None if actual is None else round_half_up(actual, 2)
+        return [
+            *self.head,
+            title,
+            weight,
+            unit,
+            planned_cell,
+            actual_cell,
+            row_completion(planned, actual),
+            own,
+            outside,
+            submitted,
+            finalised,
+        ]
 
 
 def table_headers() -> list[str]:
@@ -174,24 +276,23 @@ def table_headers() -> list[str]:
     ]
 
 
-def table_values(table: ReviewTable, *, department: str, manager: str) -> list[Any]:
-    """One table's cells, in ``table_headers`` order."""
-    return [
-        table.subject_name,
-        kind_text(table),
-        department,
-        manager,
-        Month(table.month),
-        status_text(table),
-        table.deadline,
-        table.submitted_at,
-        table.finalised_at,
-        table.summary,
-        table.reviewer_summary,
-        table.suggestions,
-        table.expectations,
-        table.rating_label,
-    ]
+TABLE_FIELDS = (
+    *HEAD_FIELDS,
+    "deadline",
+    "submitted_at",
+    "finalised_at",
+    "summary",
+    "reviewer_summary",
+    "suggestions",
+    "expectations",
+    "rating",
+)
+
+
+def table_values(words: ExportWords, values: Sequence[Any]) -> list[Any]:
+    """One table's cells, in ``table_headers`` order, from ``TABLE_FIELDS`` values."""
+    *cells, rating = values[7:]
+    return [*head_values(words, values[:7]), *cells, words.rating(rating)]
 
 
 def inquiry_headers() -> list[str]:
@@ -207,16 +308,31 @@ def inquiry_headers() -> list[str]:
     ]
 
 
-def inquiry_values(inquiry: Inquiry) -> list[Any]:
+INQUIRY_FIELDS = (
+    "table__employee__full_name",
+    "table__department__name",
+    "table__month",
+    "asked_by__full_name",
+    "asked_at",
+    "question",
+    "answer",
+    "answered_by__full_name",
+    "kind",
+)
+
+
+def inquiry_values(words: ExportWords, values: Sequence[Any]) -> list[Any]:
+    """One question's cells, in ``inquiry_headers`` order, from ``INQUIRY_FIELDS`` values."""
+    employee, department, month, asked_by, asked_at, question, answer, answered_by, kind = values
     return [
-        inquiry.table.subject_name,
-        Month(inquiry.table.month),
-        inquiry.asked_by.full_name,
-        inquiry.asked_at,
-        inquiry.question,
-        inquiry.answer,
-        inquiry.answered_by.full_name if inquiry.answered_by else "",
-        str(Inquiry.Kind(inquiry.kind).label),
+        employee if employee is not None else department,
+        Month(month),
+        asked_by,
+        asked_at,
+        question,
+        answer,
+        answered_by if answered_by is not None else "",
+        words.inquiry_kinds[kind],
     ]
 
 
