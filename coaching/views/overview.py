@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.http import user_of
 from accounts.page_cache import cached_page
+from accounts.table_memo import memo_page
 from coaching.facts import facts_visible_to
 from coaching.forms import OverviewFilterForm
 from coaching.models import CoachingType
@@ -43,9 +43,9 @@ def coaching_overview(request: HttpRequest) -> HttpResponse:
     since = filters.value("since")
     stuck = bool(filters.value("stuck"))
     today = timezone.localdate()
-    # Paged in the database; the last session's type and the count are computed for
-    # the page's rows only.
-    page = Paginator(
+    # Paged in the database and kept until a table it reads changes (accounts.table_memo);
+    # the last session's type and the count are computed for the page's rows only.
+    page = memo_page(
         overview_people(
             user=user,
             indirect=indirect,
@@ -55,7 +55,8 @@ def coaching_overview(request: HttpRequest) -> HttpResponse:
             stuck=stuck,
         ),
         OVERVIEW_PAGE_SIZE,
-    ).get_page(request.GET.get("page"))
+        request.GET.get("page"),
+    )
     people = list(page.object_list)
     details = overview_details(
         employee_ids=[person.pk for person in people],

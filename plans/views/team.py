@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import ngettext
@@ -13,6 +12,7 @@ from django.utils.translation import ngettext
 from accounts.http import user_of
 from accounts.links import pk_url
 from accounts.page_cache import cached_page
+from accounts.table_memo import memo_page
 from plans.extensions import team_records
 from plans.forms import TeamFilterForm
 from plans.models import Objective, PerformancePlan
@@ -48,7 +48,8 @@ def team(request: HttpRequest) -> HttpResponse:
         sort=sort,
         only_lagging=only_lagging,
     )
-    page = Paginator(people, TEAM_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Sorted and cut in the database, kept until a table it reads changes (table_memo).
+    page = memo_page(people, TEAM_PAGE_SIZE, request.GET.get("page"))
     people_list = list(page.object_list)
     ids = [person.pk for person in people_list]
     by_person: dict[int, list[tuple[Objective, Progress]]] = {pk: [] for pk in ids}

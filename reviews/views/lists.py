@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.utils.translation import ngettext
 from accounts.http import user_of
 from accounts.page_cache import cached_page
 from accounts.selectors import user_roles
+from accounts.table_memo import memo_page
 from reviews.forms import TableCreateForm
 from reviews.permissions import can_create_tables, require
 from reviews.selectors import (
@@ -28,7 +28,9 @@ from reviews.services import month_tables_generate
 
 
 def _page(request: HttpRequest, queryset: Any) -> Any:
-    return Paginator(queryset, 50).get_page(request.GET.get("page"))
+    # Kept while none of the tables the list reads changes (a chain of 10,000 people
+    # takes ~200 ms to sort): accounts.table_memo.
+    return memo_page(queryset, 50, request.GET.get("page"))
 
 
 @cached_page
