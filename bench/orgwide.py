@@ -6,10 +6,13 @@
 bench/run.py measures each page as a lead with 50 reports; this measures the pages
 whose size grows with the organisation, as the CEO (everyone below), a division head
 and HR, so that the figures at 200 and at 10,000 people can be compared (issue 21 §3).
-Each page: median and 95th percentile of the server time, the number of queries, the
-number of them that walk the reporting chain (``WITH RECURSIVE`` from a manager) and
-the milliseconds spent in SQL. ``--profile NAME`` prints the cProfile of one request
-of that page (cumulative, top 30) and its slowest queries.
+Each page, asked again (the page cache off, the kept numbers, lists and chains of
+``accounts.table_memo`` on, as in production): median and 95th percentile of the
+server time, the number of queries, the number of them that walk the reporting chain
+(``WITH RECURSIVE`` from a manager) and the milliseconds spent in SQL; then the median
+and queries of the same page computed whole (``TABLE_MEMO`` off), as on a first visit
+or the first after a change to a table it reads. ``--profile NAME`` prints the cProfile
+of one request of that page (cumulative, top 30) and its slowest queries.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench.server import measure_in_process  # noqa: E402 - sets the environment
 
-measure_in_process()
+measure_in_process(table_memo=True)
 
 
 class QueryLog:
@@ -102,8 +105,12 @@ def main() -> None:
     setup_test_environment()
     override_settings(ROOT_URLCONF="bench.urls").enable()
     results = []
-    line = "{:<32} {:>9} {:>8} {:>7} {:>6} {:>7}"
-    print(line.format("page", "median ms", "p95 ms", "queries", "walks", "sql ms"))
+    line = "{:<32} {:>9} {:>8} {:>7} {:>6} {:>7} {:>13} {:>8}"
+    print(
+        line.format(
+            "page", "median ms", "p95 ms", "queries", "walks", "sql ms", "computed ms", "queries"
+        )
+    )
     for name, user, url in pages():
         if options.only and options.only not in name:
             continue
@@ -116,17 +123,12 @@ def main() -> None:
 
         for _ in range(2):
             request()
-        samples: list[float] = []
-        log = QueryLog()
-        for _ in range(options.requests):
-            log = QueryLog()
-            with connection.execute_wrapper(log):
-                started = time.perf_counter()
-                request()
-                samples.append((time.perf_counter() - started) * 1000)
-        samples.sort()
-        p95 = samples[min(len(samples) - 1, int(round(len(samples) * 0.95)) - 1)]
-        median = statistics.median(samples)
+        median, p95, log = _measure(request, connection, options.requests)
+        # The same page with nothing kept (TABLE_MEMO off): what its first visit, or the
+        # first after a change to a table it reads, costs.
+        with override_settings(TABLE_MEMO=False):
+            request()
+            computed, _p95, computed_log = _measure(request, connection, options.requests)
         results.append(
             {
                 "page": name,
@@ -135,6 +137,9 @@ def main() -> None:
                 "queries": len(log.queries),
                 "walks": log.walks,
                 "sql_ms": round(log.sql_ms, 1),
+                "computed_median_ms": round(computed, 1),
+                "computed_queries": len(computed_log.queries),
+                "computed_walks": computed_log.walks,
             }
         )
         print(
@@ -145,6 +150,8 @@ def main() -> None:
                 len(log.queries),
                 log.walks,
                 f"{log.sql_ms:.1f}",
+                f"{computed:.1f}",
+                len(computed_log.queries),
             )
         )
         if name in options.profile:
@@ -152,6 +159,23 @@ def main() -> None:
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
     (out / "orgwide.json").write_text(json.dumps(results, indent=2))
+
+
+def _measure(
+    request: Callable[[], None], connection: Any, requests: int
+) -> tuple[float, float, QueryLog]:
+    """(median ms, p95 ms, the last request's queries) of ``requests`` requests."""
+    samples: list[float] = []
+    log = QueryLog()
+    for _ in range(requests):
+        log = QueryLog()
+        with connection.execute_wrapper(log):
+            started = time.perf_counter()
+            request()
+            samples.append((time.perf_counter() - started) * 1000)
+    samples.sort()
+    p95 = samples[min(len(samples) - 1, int(round(len(samples) * 0.95)) - 1)]
+    return statistics.median(samples), p95, log
 
 
 def _profile(request: Callable[[], None], connection: Any) -> None:

@@ -32,11 +32,14 @@ for _key, _value in SERVER_ENV.items():
     os.environ.setdefault(_key, _value)
 
 
-def measure_in_process() -> None:
+def measure_in_process(*, table_memo: bool = False) -> None:
     """The environment of the in-process measurements (bench/run.py, bench/orgwide.py,
     bench/profile_page.py): the page cache off, so that what they time is the page
-    computed (bench/capacity.py measures the cache)."""
+    computed (bench/capacity.py measures the cache); the kept numbers, lists and chains
+    (``accounts.table_memo``) off too unless ``table_memo`` (bench/orgwide.py measures
+    the pages both ways)."""
     os.environ.setdefault("PAGE_CACHE", "false")
+    os.environ.setdefault("TABLE_MEMO", "true" if table_memo else "false")
 
 
 # The pages each role's warm-up visits (bench/locustfile.py's scenario).
