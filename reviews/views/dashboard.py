@@ -5,11 +5,14 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from accounts.http import user_of
 from accounts.page_cache import cached_page
 from accounts.selectors import user_roles
+from accounts.table_memo import table_memo
 from coaching.feedback_results import feedback_summary
 from coaching.models import CoachingType
 from reviews.dashboard import dashboard_build
@@ -30,22 +33,33 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         month = form.cleaned_data["month"] or month
         department = form.cleaned_data["department"]
-    data = dashboard_build(
-        user=user,
-        month=month,
-        department=department,
-        coverage_page=request.GET.get("page", 1),
-    )
-    return render(
-        request,
-        "reviews/dashboard.html",
-        {
+
+    def content() -> str:
+        data = dashboard_build(
+            user=user,
+            month=month,
+            department=department,
+            coverage_page=request.GET.get("page", 1),
+        )
+        context = {
             "form": form,
+            "is_hr": roles.is_hr,
+            "department": department,
             "data": data,
             "charts": data.charts(),
             "month": month,
             "type_labels": dict(CoachingType.choices),
             # Upward feedback (issue 18 §2): HR only, whatever the filters above say.
             "feedback": feedback_summary() if roles.is_hr else None,
-        },
+        }
+        return render_to_string("reviews/_dashboard_content.html", context, request)
+
+    # The filters (a choice of every department), numbers, charts and tables rendered
+    # once — a few hundred rows at 10,000 people — and kept while none of the tables
+    # they read changes (issue 21 §4).
+    name = f"dashboard-html:{user.pk}:{request.get_full_path()}:{get_language()}"
+    return render(
+        request,
+        "reviews/dashboard.html",
+        {"content": table_memo(f"{name}:{timezone.localdate()}", content)},
     )

@@ -68,7 +68,9 @@ def test_the_team_asked_again_walks_the_chain_once_and_shows_a_move_at_once(
     django_app.get(url, user=manager)
     assert len(walks) == walked  # kept: not walked again
 
-    moved = move_through_the_page(django_app, hr, indirect_report, manager_email=other_manager.email)
+    moved = move_through_the_page(
+        django_app, hr, indirect_report, manager_email=other_manager.email
+    )
     assert moved.status_code == 302
 
     assert "Ivy Indirect" not in _names(django_app.get(url, user=manager), "team")
@@ -76,9 +78,7 @@ def test_the_team_asked_again_walks_the_chain_once_and_shows_a_move_at_once(
     assert "Ivy Indirect" in _names(theirs, "team")
 
 
-def test_a_new_person_under_a_report_joins_the_managers_lists(
-    django_app, manager, report, cycle
-):
+def test_a_new_person_under_a_report_joins_the_managers_lists(django_app, manager, report, cycle):
     url = reverse("plans:team") + "?indirect=1"
     django_app.get(url, user=manager)
     newcomer = UserFactory(full_name="Nina Newcomer", manager=report, department=report.department)
