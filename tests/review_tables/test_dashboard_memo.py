@@ -182,3 +182,28 @@ def test_a_page_kept_with_numbers_found_kept_changes_when_they_change(
     now = second.get(reverse("reviews:dashboard"))
     assert now.headers["X-Page-Cache"] == "miss"
     assert _sales_row(now)[4] == "1"
+
+
+def test_hrs_page_of_every_table_follows_a_change_at_once(
+    django_app, hr, report, finance, this_months_table
+):
+    url = reverse("reviews:table_index")
+    for _ in range(2):
+        listed = django_app.get(url, user=hr)
+    assert "Rob Report" in _rows(listed) and "Draft" in _rows(listed)
+
+    ReviewTable.objects.filter(pk=this_months_table.pk).update(status=ReviewTable.Status.RETURNED)
+    listed = django_app.get(url, user=hr)
+    assert "Returned" in _rows(listed) and "Draft" not in _rows(listed)
+    ReviewTable.objects.create(
+        cycle=this_months_table.cycle,
+        month=this_months_table.month,
+        department=finance,
+        deadline=this_months_table.deadline,
+    )
+    assert "Finance" not in _rows(listed)
+    assert "Finance" in _rows(django_app.get(url, user=hr))
+
+
+def _rows(page) -> str:
+    return " ".join(page.html.select_one("table tbody").get_text(" ").split())
