@@ -7,6 +7,7 @@ settings then switch on by themselves. See README.md, "Configuration".
 
 from __future__ import annotations
 
+import hashlib
 import zoneinfo
 from datetime import timedelta
 from pathlib import Path
@@ -330,10 +331,19 @@ def _redis_cache(url: str, prefix: str) -> dict[str, object]:
     }
 
 
+# Keys are prefixed with the database they come from: two installations (staging and
+# production, or two benchmark organisations) sharing one Redis database never read each
+# other's sessions, figures, pages or table versions.
+_database = DATABASES["default"]
+_database_id = f"{_database.get('HOST') or ''}:{_database.get('PORT') or ''}/{_database['NAME']}"
+CACHE_KEY_PREFIX = env_str(
+    "CACHE_KEY_PREFIX",
+    "coaching-" + hashlib.blake2b(_database_id.encode(), digest_size=4).hexdigest(),
+)
 CACHES: dict[str, dict[str, object]] = {
-    "default": _redis_cache(CACHE_URL, "coaching") if CACHE_URL else _LOCAL_MEMORY_CACHE,
+    "default": _redis_cache(CACHE_URL, CACHE_KEY_PREFIX) if CACHE_URL else _LOCAL_MEMORY_CACHE,
     "ratelimit": (
-        _redis_cache(RATE_LIMIT_CACHE_URL, "coaching-ratelimit")
+        _redis_cache(RATE_LIMIT_CACHE_URL, f"{CACHE_KEY_PREFIX}-ratelimit")
         if RATE_LIMIT_CACHE_URL
         else {**_LOCAL_MEMORY_CACHE, "LOCATION": "ratelimit"}
     ),

@@ -97,3 +97,20 @@ def test_collectstatic_succeeds_for_production(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "static" / "staticfiles.json").exists()
+
+
+def test_two_installations_sharing_one_redis_never_read_each_others_keys():
+    """Staging and production (or two benchmark organisations) on one Redis database: a
+    figure, page or table version kept by one must not be found by the other."""
+    show = "from django.core.cache import caches; print(caches['default'].make_key('dv:x'))"
+    redis = {"CACHE_URL": "redis://127.0.0.1:6379/15"}
+    base = "postgres://postgres@127.0.0.1:5432/"
+    staging = manage("shell", "-c", show, DATABASE_URL=base + "staging", **redis)
+    production = manage("shell", "-c", show, DATABASE_URL=base + "production", **redis)
+    again = manage("shell", "-c", show, DATABASE_URL=base + "production", **redis)
+    assert staging.returncode == production.returncode == 0, staging.stderr
+    assert staging.stdout.split()[-1] != production.stdout.split()[-1]
+    # Every process of one installation agrees.
+    assert production.stdout.split()[-1] == again.stdout.split()[-1]
+    chosen = manage("shell", "-c", show, CACHE_KEY_PREFIX="acme", **redis)
+    assert chosen.stdout.strip().splitlines()[-1] == "acme:1:dv:x"
