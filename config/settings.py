@@ -331,14 +331,15 @@ def _redis_cache(url: str, prefix: str) -> dict[str, object]:
     }
 
 
-# Keys are prefixed with the database they come from: two installations (staging and
-# production, or two benchmark organisations) sharing one Redis database never read each
-# other's sessions, figures, pages or table versions.
-_database = DATABASES["default"]
-_database_id = f"{_database.get('HOST') or ''}:{_database.get('PORT') or ''}/{_database['NAME']}"
+# Keys are prefixed with the name of the database they come from: two installations
+# (two benchmark organisations, a staging database beside production) sharing one Redis
+# database never read each other's sessions, figures, pages or table versions. The name
+# only, not the host: a web node through a connection pooler and a worker connecting
+# directly are one installation, and must bump and read the same versions.
+_database_name = str(DATABASES["default"]["NAME"])
 CACHE_KEY_PREFIX = env_str(
     "CACHE_KEY_PREFIX",
-    "coaching-" + hashlib.blake2b(_database_id.encode(), digest_size=4).hexdigest(),
+    "coaching-" + hashlib.blake2b(_database_name.encode(), digest_size=4).hexdigest(),
 )
 CACHES: dict[str, dict[str, object]] = {
     "default": _redis_cache(CACHE_URL, CACHE_KEY_PREFIX) if CACHE_URL else _LOCAL_MEMORY_CACHE,

@@ -107,7 +107,9 @@ def test_two_installations_sharing_one_redis_never_read_each_others_keys():
     base = "postgres://postgres@127.0.0.1:5432/"
     staging = manage("shell", "-c", show, DATABASE_URL=base + "staging", **redis)
     production = manage("shell", "-c", show, DATABASE_URL=base + "production", **redis)
-    again = manage("shell", "-c", show, DATABASE_URL=base + "production", **redis)
+    # A web node through a pooler and a worker connecting directly: one installation.
+    pooled = "postgres://postgres@pgbouncer.internal:6432/production"
+    again = manage("shell", "-c", show, DATABASE_URL=pooled, **redis)
     assert staging.returncode == production.returncode == 0, staging.stderr
     assert staging.stdout.split()[-1] != production.stdout.split()[-1]
     # Every process of one installation agrees.
