@@ -284,6 +284,13 @@ class _SheetWriter:
         sheet.write_datetime(line, column, dt.datetime.combine(value, dt.time()), self.day)
 
 
+# Up to this many objective rows a workbook is built in memory with one table of shared
+# strings (names, departments and states repeat on every row): a 10,000-person month
+# (49,684 rows) in 4.5 s against 5.3 s row by row, at a peak of ~180 MB against ~90 MB.
+# Larger exports (a year of such months) are written row by row in constant memory.
+IN_MEMORY_ROWS = 60_000
+
+
 def write_xlsx(
     tables: QuerySet[ReviewTable],
     target: IO[bytes] | str,
@@ -291,6 +298,7 @@ def write_xlsx(
     *,
     results: QuerySet[CycleResult] | None = None,
     reader: User | None = None,
+    rows_expected: int | None = None,
 ) -> int:
     """The Rows, Tables, Inquiries and Results sheets; returns the number of rows written.
 
@@ -300,10 +308,19 @@ def write_xlsx(
     is told how many objective rows are written, every 2,000. ``results``
     (``result_selectors.export_results``) fill the Results sheet, one line per cycle
     result, their rating columns only where ``reader`` may export them
-    (``export_sees_ratings``; ``None``: a command, everything).
+    (``export_sees_ratings``; ``None``: a command, everything). ``rows_expected``, the
+    number of objective rows if the caller counted them, else counted here (one query),
+    chooses how the workbook is built (``IN_MEMORY_ROWS``).
     """
+    if rows_expected is None:
+        rows_expected = ReviewRow.objects.filter(table_id__in=tables.values("pk")).count()
     workbook = xlsxwriter.Workbook(
-        target, {"constant_memory": True, "strings_to_formulas": False, "in_memory": False}
+        target,
+        {
+            "constant_memory": rows_expected > IN_MEMORY_ROWS,
+            "strings_to_formulas": False,
+            "in_memory": False,
+        },
     )
     writer = _SheetWriter(workbook)
     words = ExportWords.active()
@@ -461,7 +478,12 @@ def _export_job_write(job: ExportJob) -> None:
         # storage (``STORAGES["exports"]``), where any web node serves it from.
         with tempfile.TemporaryFile() as scratch:
             rows = write_xlsx(
-                tables, scratch, on_progress=progress, results=results, reader=job.requester
+                tables,
+                scratch,
+                on_progress=progress,
+                results=results,
+                reader=job.requester,
+                rows_expected=total,
             )
             scratch.seek(0)
             name = export_storage().save(name, File(scratch, name=name))

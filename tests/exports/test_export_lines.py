@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 
 from accounts.models import Department, User
 from reviews.export_columns import row_completion
-from reviews.exports import ExportFilter, csv_lines, export_tables, write_xlsx
+from reviews.exports import IN_MEMORY_ROWS, ExportFilter, csv_lines, export_tables, write_xlsx
 from reviews.lifecycle import person_move
 from reviews.models import Inquiry, ReviewRow, ReviewTable
 from reviews.services import review_table_for, review_tables_generate
@@ -148,8 +148,9 @@ def test_a_past_months_export_is_placed_then_and_reads_a_few_queries_whatever_it
     for reader in (hr, manager):
         tables = export_tables(reader, _march_tables())
         buffer = io.BytesIO()
-        # The rows, the tables and the questions: one query each.
-        with django_assert_max_num_queries(3):
+        # The rows' count (it chooses how the workbook is built), the rows, the tables
+        # and the questions: one query each.
+        with django_assert_max_num_queries(4):
             written = write_xlsx(tables, buffer)
         assert written == 2 * size
         rows = sheet_records(buffer.getvalue(), "Rows")
@@ -162,3 +163,20 @@ def test_a_past_months_export_is_placed_then_and_reads_a_few_queries_whatever_it
         }
     # Their new manager's export holds none of March: it was not in her chain then.
     assert csv_of(other_manager) == []
+
+
+def test_a_large_export_written_row_by_row_says_what_a_small_one_built_in_memory_says(march, hr):
+    """Up to ``IN_MEMORY_ROWS`` rows the workbook is built in memory with shared strings;
+    above, row by row in constant memory: the same cells either way, on every sheet."""
+    files = []
+    for expected in (1, IN_MEMORY_ROWS + 1):
+        buffer = io.BytesIO()
+        tables = export_tables(hr, _march_tables())
+        write_xlsx(tables, buffer, reader=hr, rows_expected=expected)
+        files.append(buffer.getvalue())
+    in_memory, row_by_row = files
+    for sheet in ("Rows", "Tables", "Inquiries"):
+        assert sheet_records(in_memory, sheet) == sheet_records(row_by_row, sheet), sheet
+    assert sheet_records(in_memory, "Rows")  # not two empty files
+    # Shared strings in the one, strings inline in the other: really two ways of writing.
+    assert b"sharedStrings" in in_memory and b"sharedStrings" not in row_by_row
