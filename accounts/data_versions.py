@@ -17,6 +17,7 @@ before.
 
 from __future__ import annotations
 
+import atexit
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -123,6 +124,18 @@ def bump_versions(scopes: Iterable[str]) -> None:
             cache.set(key, time.time_ns(), timeout=VERSION_SECONDS)
         if not cache_reachable():  # lost: bump the epoch once Redis answers again
             _lost_bump[0] = True
+
+
+def _bump_lost_at_exit() -> None:
+    """A process that ends with a bump lost (a command that wrote during a Redis blip)
+    tries once more to bump the epoch; if Redis still does not answer, what it changed
+    can stay kept until the entries expire (``VALUE_SECONDS``)."""
+    if _lost_bump[0] and cache_reachable():
+        _lost_bump[0] = False
+        bump_versions([EPOCH])
+
+
+atexit.register(_bump_lost_at_exit)
 
 
 def data_changed(*scopes: str) -> None:

@@ -160,9 +160,14 @@ def versions_before() -> dict[str, int]:
 
 
 def versions_read(before: dict[str, int], reads: Recording) -> dict[str, int]:
-    """The versions a computation depends on: the epoch and each table it read as they
-    were ``before`` it, and each figure scope as it read it."""
-    read = {EPOCH: before[EPOCH]}
+    """The versions a computation depends on: each figure scope and kept value's table as
+    it read them, but each table it read itself, and the epoch, as they were ``before`` it.
+
+    A table read directly and also found, newer, through a kept value (a concurrent write
+    in between) keeps its version from before: the value holds rows from before that
+    write, so it must not be believed once it is over.
+    """
+    read = dict(reads.scopes)
     read.update((table_scope(table), before[table_scope(table)]) for table in reads.tables)
-    read.update(reads.scopes)
+    read[EPOCH] = before[EPOCH]
     return read

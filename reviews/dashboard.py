@@ -234,6 +234,8 @@ def dashboard_build(
         for part in (
             "dashboard",
             user.pk,
+            # The scope follows the roles, read before (the request's own, not recorded).
+            user_roles(user),
             month,
             department.pk if department is not None else "",
             coverage_page,

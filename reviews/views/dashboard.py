@@ -57,7 +57,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # The filters (a choice of every department), numbers, charts and tables rendered
     # once — a few hundred rows at 10,000 people — and kept while none of the tables
     # they read changes (issue 21 §4).
-    name = f"dashboard-html:{user.pk}:{request.get_full_path()}:{get_language()}"
+    # The roles decide the scope and the title; read before, so named in the key.
+    name = f"dashboard-html:{user.pk}:{roles}:{request.get_full_path()}:{get_language()}"
     return render(
         request,
         "reviews/dashboard.html",
