@@ -25,7 +25,7 @@ def _no_page_cache(settings):
 
 
 def _title(page) -> str:
-    return page.html.select_one("h1").get_text(strip=True)
+    return str(page.html.select_one("h1").get_text(strip=True))
 
 
 def test_someone_leaving_hr_no_longer_sees_the_organisation_dashboard(
