@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -20,8 +19,6 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    Field,
-    Lookup,
     OuterRef,
     Q,
     QuerySet,
@@ -29,9 +26,9 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.fields.related import ForeignObject
 from django.utils import timezone
 
+from accounts.id_arrays import IdSet, ids_in
 from accounts.models import Assignment, Department, User
 from accounts.person_figures import person_figures
 from accounts.table_memo import table_memo
@@ -145,62 +142,6 @@ def all_report_ids(user: User) -> frozenset[int]:
 
 
 LARGE_CHAIN = 1000
-
-
-class IdArray:
-    """Ids given to a query whole, as one array parameter (``in_id_array``).
-
-    Not iterable on purpose: Django resolves and type-checks each item of an iterable
-    lookup value (~1 µs each: 10 ms for a chain of 10,000 in each query filtering by it).
-    """
-
-    __slots__ = ("ordered",)
-
-    def __init__(self, ids: Iterable[int]) -> None:
-        self.ordered = sorted(ids)
-
-
-class IdSet(frozenset[int]):
-    """A set of ids that makes its ``IdArray`` once (a chain used by several queries)."""
-
-    @cached_property
-    def array(self) -> IdArray:
-        return IdArray(self)
-
-
-@Field.register_lookup
-class InIdArray(Lookup):  # type: ignore[type-arg]
-    """``field IN (SELECT unnest(%s))`` with the ids as one array parameter (PostgreSQL).
-
-    One parameter however long the list, and PostgreSQL estimates an array's
-    length, so a chain of 10,000 people is planned as such; the chain is walked
-    once per request (``all_report_ids``) rather than inside every query.
-    """
-
-    lookup_name = "in_id_array"
-    prepare_rhs = False
-
-    def get_db_prep_lookup(self, value: Any, connection: Any) -> tuple[str, list[Any]]:
-        return "%s", [value.ordered if isinstance(value, IdArray) else sorted(value)]
-
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        # A hashed subplan of the unnested array: one hash lookup per row, and the
-        # planner reads the array's length. (``= ANY(array)`` in a filter compares the
-        # row with each element in turn: 10,000 × the rows of a large table.)
-        return f"{lhs} IN (SELECT unnest({rhs}::bigint[]))", [*lhs_params, *rhs_params]
-
-
-ForeignObject.register_lookup(InIdArray)  # foreign keys keep their own lookups
-
-
-def ids_in(field: str, ids: Iterable[int]) -> Q:
-    """``field`` is one of ``ids``: one array parameter on PostgreSQL, ``IN`` elsewhere."""
-    if connection.vendor == "postgresql":
-        array = ids.array if isinstance(ids, IdSet) else IdArray(ids)
-        return Q(**{f"{field}__in_id_array": array})
-    return Q(**{f"{field}__in": list(ids)})
 
 
 def in_reports(user: User, field: str = "pk") -> Q:

@@ -25,12 +25,11 @@ from reviews.exports import (
     csv_lines,
     export_job_request,
     export_tables,
-    pdf_bytes,
-    pdf_missing_reason,
     write_xlsx,
 )
 from reviews.file_storage import export_storage
 from reviews.forms import ExportForm
+from reviews.pdf import pdf_bytes, pdf_missing_reason
 from reviews.permissions import can_export, get_table_for_user, require
 from reviews.result_selectors import export_results
 from reviews.selectors import export_job_of, export_jobs_of, table_contents

@@ -25,8 +25,8 @@ from coaching.praise import praise_of_cycle
 from coaching.trajectory import person_trajectory
 from plans.permissions import get_cycle_for_hr
 from reviews.calibration import adjustments_of, proposals_open
-from reviews.exports import html_pdf_bytes
 from reviews.models import rating_label
+from reviews.pdf import html_pdf_bytes
 from reviews.permissions import ResultAccess, get_result_access, require
 from reviews.result_forms import (
     ResultAcknowledgeForm,

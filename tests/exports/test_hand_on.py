@@ -116,9 +116,7 @@ def test_the_page_the_pdf_and_the_spreadsheet_round_alike(django_app, hr, tables
     printed = detail.click(description="Printable view")
     assert "13 %" in printed.text
     sources: list[str] = []
-    monkeypatch.setattr(
-        "reviews.exports.html_pdf_bytes", lambda html: sources.append(html) or b"%PDF"
-    )
+    monkeypatch.setattr("reviews.pdf.html_pdf_bytes", lambda html: sources.append(html) or b"%PDF")
     export(django_app, hr, fmt="pdf")
     assert "13 %" in sources[0] and "12 %" not in sources[0]
     header, rows = rows_of(export(django_app, hr).body)
@@ -136,9 +134,7 @@ def test_times_are_the_organisations_local_time_in_every_format(
     assert submitted == date_format(local, "DATETIME_FORMAT")  # "April 1, 2026, 1:30 a.m."
     assert submitted != date_format(utc, "DATETIME_FORMAT")
     sources: list[str] = []
-    monkeypatch.setattr(
-        "reviews.exports.html_pdf_bytes", lambda html: sources.append(html) or b"%PDF"
-    )
+    monkeypatch.setattr("reviews.pdf.html_pdf_bytes", lambda html: sources.append(html) or b"%PDF")
     export(django_app, hr, fmt="pdf")
     assert submitted in sources[0]
     text = export(django_app, hr, fmt="csv").body.decode("utf-8-sig")

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from reviews.exports import pdf_missing_reason
 from reviews.models import ReviewRow
+from reviews.pdf import pdf_missing_reason
 from tests.exports.test_hand_on import tables  # noqa: F401 - the fixture
 from tests.webtest_helpers import choose, form_by_testid, press
 
@@ -32,7 +32,7 @@ def _chinese_pdf_source(django_app, hr, monkeypatch) -> str:
         sources.append(html)
         return b"%PDF"
 
-    monkeypatch.setattr("reviews.exports.html_pdf_bytes", keep)
+    monkeypatch.setattr("reviews.pdf.html_pdf_bytes", keep)
     form = form_by_testid(django_app.get(reverse("reviews:export"), user=hr), "export-form")
     form["month_from"] = "2026-03"
     choose(form, "format", "PDF")
