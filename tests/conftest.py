@@ -125,6 +125,13 @@ def _fresh_caches(settings: SettingsWrapper) -> None:
 
 
 @pytest.fixture
+def page_cache_off(settings: SettingsWrapper) -> None:
+    """The per-session page cache off, for tests of what a page computes or keeps below
+    it (accounts/table_memo.py): with it on, the whole page would be served again."""
+    settings.PAGE_CACHE = False
+
+
+@pytest.fixture
 def password():
     return PASSWORD
 

@@ -15,13 +15,7 @@ from django.urls import reverse
 from accounts.models import HR_GROUP_NAME
 from tests.factories import make_hr
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _no_page_cache(settings):
-    # The per-session page cache is not what is tested: the kept fragments are.
-    settings.PAGE_CACHE = False
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("page_cache_off")]
 
 
 def _title(page) -> str:

@@ -23,12 +23,7 @@ from tests.factories import UserFactory, make_cycle, make_objective
 from tests.lifecycle.test_moves_and_leaving import move_through_the_page
 from tests.review_tables.test_workflow import fill_completely
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _no_page_cache(settings):
-    settings.PAGE_CACHE = False
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("page_cache_off")]
 
 
 @pytest.fixture

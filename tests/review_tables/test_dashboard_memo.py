@@ -21,13 +21,7 @@ from reviews.services import review_table_for
 from tests.factories import make_cycle, make_objective
 from tests.review_tables.test_workflow import fill_completely
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _no_page_cache(settings):
-    # The page cache would serve the whole page again; these tests are about the numbers.
-    settings.PAGE_CACHE = False
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("page_cache_off")]
 
 
 @pytest.fixture
