@@ -139,6 +139,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--skip-jobs", action="store_true", help="measure the pages only")
     parser.add_argument("--jobs-only", action="store_true", help="measure the jobs only")
+    parser.add_argument(
+        "--only", default="", help="measure only the pages whose name contains this (any case)"
+    )
     options = parser.parse_args()
 
     import django
@@ -230,6 +233,8 @@ def main() -> None:
     line = "{:<28} {:>10} {:>8} {:>8} {:>9} {:>10}"
     print(line.format("page", "median ms", "p95 ms", "queries", "floor ms", "page/floor"))
     for name, run_page, run_floor in checks:
+        if options.only.lower() not in name.lower():
+            continue
         median, p95, queries = timed(run_page, options.requests)
         floor_median, _p95, _q = timed(run_floor, options.requests)
         ratio = median / floor_median if floor_median else 0
