@@ -11,6 +11,9 @@ from django.db import connection
 from django.db.models import Field, Lookup, Q
 from django.db.models.fields.related import ForeignObject
 
+# Up to this many ids the lookup is ``= ANY(array)`` (see ``InIdArray.as_sql``).
+SHORT_ARRAY = 1_000
+
 
 class IdArray:
     """Ids given to a query whole, as one array parameter (``in_id_array``).
@@ -35,7 +38,8 @@ class IdSet(frozenset[int]):
 
 @Field.register_lookup
 class InIdArray(Lookup):  # type: ignore[type-arg]
-    """``field IN (SELECT unnest(%s))`` with the ids as one array parameter (PostgreSQL).
+    """``field = ANY(%s)`` (up to ``SHORT_ARRAY`` ids) or ``field IN (SELECT unnest(%s))``,
+    with the ids as one array parameter (PostgreSQL).
 
     One parameter however long the list, and PostgreSQL estimates an array's
     length, so a chain of 10,000 people is planned as such; the chain is walked
@@ -51,9 +55,15 @@ class InIdArray(Lookup):  # type: ignore[type-arg]
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
-        # A hashed subplan of the unnested array: one hash lookup per row, and the
-        # planner reads the array's length. (``= ANY(array)`` in a filter compares the
-        # row with each element in turn: 10,000 × the rows of a large table.)
+        if len(rhs_params[0]) <= SHORT_ARRAY:
+            # A short list: an index condition, estimated element by element, that can be
+            # ORed with others (a bitmap of index scans: *To review*'s "reviewed by me or
+            # my reports, or about my reports" read 550 of 109,571 tables in 0.6 ms; as
+            # hashed subplans it scanned them all, 23 ms).
+            return f"{lhs} = ANY({rhs}::bigint[])", [*lhs_params, *rhs_params]
+        # A long one: a hashed subplan of the unnested array, one hash lookup per row, whose
+        # length the planner reads (estimating 10,000 elements one by one costs planning
+        # time, and such a chain reads most of a table anyway).
         return f"{lhs} IN (SELECT unnest({rhs}::bigint[]))", [*lhs_params, *rhs_params]
 
 

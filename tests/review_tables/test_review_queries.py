@@ -94,3 +94,24 @@ def test_seed_demo_leaves_tables_in_every_status():
     statuses = set(ReviewTable.objects.values_list("status", flat=True))
     assert statuses == {s.value for s in Status}
     assert Inquiry.objects.filter(answered_at__isnull=True).exists()
+
+
+@pytest.mark.parametrize("short_array", [1_000, 0])
+def test_to_review_lists_the_same_tables_whichever_form_the_chain_takes(
+    client, manager, cycle, month, short_array, monkeypatch
+):
+    """A chain of up to ``SHORT_ARRAY`` people filters as ``= ANY(array)`` (index scans
+    ORed together), a longer one as a hashed subplan: the manager sees the same tables."""
+    monkeypatch.setattr("accounts.id_arrays.SHORT_ARRAY", short_array)
+    tables = build(manager, cycle, month, 3)
+    grandchild = UserFactory(manager=tables[0].employee)
+    make_objective(cycle, employee=grandchild, weight=100)
+    review_tables_generate(cycle=cycle, month=month)  # a draft, below a report
+    client.force_login(manager)
+    page = client.get(reverse("reviews:to_review"), {"all": "1"}).content.decode()
+    assert page.count('data-status="submitted"') == 3
+    assert page.count('data-status="draft"') == 1
+    assert grandchild.full_name in page
+    waiting = client.get(reverse("reviews:to_review")).content.decode()
+    assert waiting.count('data-status="submitted"') == 3
+    assert grandchild.full_name not in waiting
