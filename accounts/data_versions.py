@@ -92,12 +92,28 @@ def data_versions(scopes: Iterable[str], *, record: bool = True) -> tuple[int, .
     started at the clock in nanoseconds. With ``record`` the scopes count as read by
     the open ``recording``, if any.
     """
+    versions, _values = versions_and_values(scopes, (), record=record)
+    return versions
+
+
+def versions_and_values(
+    scopes: Iterable[str], value_keys: Iterable[str], *, record: bool = True
+) -> tuple[tuple[int, ...], dict[str, object]]:
+    """``data_versions(scopes)`` and the cached values under ``value_keys``, together in
+    one round trip when every scope exists.
+
+    Returns ``(versions, {key: value})``, the second with only the keys the cache has:
+    for values stored beside the versions they were computed under, which the caller
+    compares (``accounts.user_rows``) — one round trip where ``versioned`` takes two.
+    """
     names = list(scopes)
     if _lost_bump[0] and cache_reachable():
         _lost_bump[0] = False
         bump_versions([EPOCH])
     keys = [_version_key(name) for name in names]
-    found = cache.get_many(keys)
+    wanted = list(value_keys)
+    found = cache.get_many([*keys, *wanted])
+    values = {key: found.pop(key) for key in wanted if key in found}
     reachable = cache_reachable()
     for key in keys:
         if key not in found:
@@ -111,7 +127,7 @@ def data_versions(scopes: Iterable[str], *, record: bool = True) -> tuple[int, .
     reads = _recording.get()
     if reads is not None and record:
         reads.scopes.update(zip(names, versions, strict=True))
-    return versions
+    return versions, values
 
 
 def bump_versions(scopes: Iterable[str]) -> None:
@@ -169,23 +185,3 @@ def versioned(
     value = compute()
     cache.set(key, value, seconds)
     return value
-
-
-def versioned_keys(
-    entries: Iterable[tuple[str, Iterable[str]]],
-) -> tuple[list[str], dict[str, object]]:
-    """The keys of several versioned values and those the cache has, in two round trips
-    (one for all the scopes' versions, one for the values).
-
-    ``entries`` are ``(name, scopes)`` as for ``versioned``. Returns ``(keys, found)``:
-    a key for each entry, in order, and ``{key: value}`` for those in the cache. The
-    caller computes a missing value (reading only data its scopes cover) and stores it
-    with ``cache.set(key, value, VALUE_SECONDS)``.
-    """
-    items = [(name, [*scopes, EPOCH]) for name, scopes in entries]
-    names = list(dict.fromkeys(scope for _name, scopes in items for scope in scopes))
-    current = dict(zip(names, data_versions(names), strict=True))
-    keys = [
-        f"dvv:{name}:" + ":".join(str(current[scope]) for scope in scopes) for name, scopes in items
-    ]
-    return keys, cache.get_many(keys)

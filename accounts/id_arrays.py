@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection
 from django.db.models import Field, Lookup, Q
@@ -55,7 +55,8 @@ class InIdArray(Lookup):  # type: ignore[type-arg]
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
-        if len(rhs_params[0]) <= SHORT_ARRAY:
+        ids = cast("list[int]", list(rhs_params)[0])
+        if len(ids) <= SHORT_ARRAY:
             # A short list: an index condition, estimated element by element, that can be
             # ORed with others (a bitmap of index scans: *To review*'s "reviewed by me or
             # my reports, or about my reports" read 550 of 109,571 tables in 0.6 ms; as

@@ -6,9 +6,10 @@ upward feedback to give; the permission checks ask the same roles. Each figure i
 cached per person under the versions of the data it reads (``accounts.data_versions``),
 so a change bumps its scope and the next page recomputes it: never stale.
 
-All of a person's figures are read together, in two cache round trips, at most once a
-request (memoised on the user object). A higher app adds its own figures with
-``register_figure`` in its ``AppConfig.ready()``; the lower app never imports it.
+All of a person's figures are read together with their scopes' versions, in one cache
+round trip, at most once a request (memoised on the user object). A higher app adds its
+own figures with ``register_figure`` in its ``AppConfig.ready()``; the lower app never
+imports it.
 
 Scopes (bumped by ``accounts.invalidation`` and by the services that write in bulk):
 - ``org``: who reports to whom, active flags, department heads and parents, the HR
@@ -25,7 +26,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef
 
-from accounts.data_versions import VALUE_SECONDS, versioned_keys
+from accounts.data_versions import EPOCH, VALUE_SECONDS, versions_and_values
 from accounts.models import HR_GROUP_NAME, Department, Notification, User
 
 ORG = "org"
@@ -60,23 +61,35 @@ def register_figure(figure: Figure) -> Figure:
 
 
 class PersonFigures:
-    """One person's figures for one request: those the cache has, read in two round
-    trips when made; any other computed when first asked for, and stored."""
+    """One person's figures for one request: those the cache has, read together with the
+    versions of their scopes in one round trip when made; any other computed when first
+    asked for, and stored beside the versions read before computing it."""
 
     def __init__(self, user: User) -> None:
         self.user = user
         figures = list(_figures.values())
-        keys, found = versioned_keys(
-            (f"figure:{figure.name}:{user.pk}:{figure.variant(user)}", figure.scopes(user))
+        scopes = {figure.name: [*figure.scopes(user), EPOCH] for figure in figures}
+        names = list(dict.fromkeys(scope for each in scopes.values() for scope in each))
+        self._keys = {
+            figure.name: f"figure:{figure.name}:{user.pk}:{figure.variant(user)}"
             for figure in figures
-        )
-        self._keys = {figure.name: key for figure, key in zip(figures, keys, strict=True)}
-        self._values = {name: found[key] for name, key in self._keys.items() if key in found}
+        }
+        versions, found = versions_and_values(names, self._keys.values())
+        current = dict(zip(names, versions, strict=True))
+        # The versions each figure is computed under: a value stored with others is old.
+        self._versions = {
+            name: tuple(current[scope] for scope in each) for name, each in scopes.items()
+        }
+        self._values: dict[str, Any] = {}
+        for name, key in self._keys.items():
+            entry = found.get(key)
+            if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == self._versions[name]:
+                self._values[name] = entry[1]
 
     def __getitem__(self, name: str) -> Any:
         if name not in self._values:
             value = _figures[name].compute(self.user)
-            cache.set(self._keys[name], value, VALUE_SECONDS)
+            cache.set(self._keys[name], (self._versions[name], value), VALUE_SECONDS)
             self._values[name] = value
         return self._values[name]
 

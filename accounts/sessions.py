@@ -14,10 +14,26 @@ error on every page and API call. Such a key is now no session at all.
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDatabaseSessionStore
+
+# A session signed in before accounts.auth_backend replaced Django's model backend names
+# the old one, which is no longer in AUTHENTICATION_BACKENDS: read it as the new one.
+_RENAMED_BACKENDS = {
+    "django.contrib.auth.backends.ModelBackend": "accounts.auth_backend.PersonBackend"
+}
 
 
 class SessionStore(CachedDatabaseSessionStore):
+    def load(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().load()
+        backend = data.get(BACKEND_SESSION_KEY)
+        if backend in _RENAMED_BACKENDS:
+            data[BACKEND_SESSION_KEY] = _RENAMED_BACKENDS[backend]
+        return data
+
     def _validate_session_key(self, key: str | None) -> bool:
         well_formed = bool(key and key.isascii() and key.isalnum())
         return well_formed and bool(super()._validate_session_key(key))  # type: ignore[misc]

@@ -86,7 +86,7 @@ def make_sessions(out: Path, people: int = 60) -> dict[str, list[dict[str, Any]]
         has it: with a CSRF cookie, as every browser has after its first page."""
         store = engine.SessionStore()
         store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[BACKEND_SESSION_KEY] = "accounts.auth_backend.PersonBackend"
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.save()
         assert store.session_key is not None

@@ -1,0 +1,76 @@
+"""The signed-in person's row, kept in the shared cache: no query per request for it.
+
+Every signed-in request reads the person (``request.user``): one query, with Django's
+query building around it (~0.4 ms of a signed-in 404's ~3 ms, issue 21 §2). The row is
+kept with the page cache's rule for one table: it is stored beside the version of the
+``accounts_user`` table it was read under (``accounts.table_versions``), and believed
+only while that version is unchanged, which every write to the table bumps (a profile
+saved, a password changed, someone deactivated, the admin, an import, raw SQL). The
+entry and the current version are read in one round trip.
+
+``last_login`` is left out: a sign-in writes it without bumping the table (no page shows
+it), so a kept row would hold an older one. The field is left deferred, so reading it
+asks the database and saving the person writes only the fields the row holds — never an
+old ``last_login`` back.
+
+Off, as kept values are (``accounts.table_memo``), unless ``TABLE_MEMO`` is on, the cache
+is shared (Redis) and reachable; the key holds the deploy's digest (``page_cache.build``)
+so that a deploy that changes the model starts afresh.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+
+from accounts.data_versions import (
+    EPOCH,
+    VALUE_SECONDS,
+    cache_reachable,
+    current_recording,
+    versions_and_values,
+)
+from accounts.models import User
+from accounts.page_cache import build, shared_cache
+from accounts.table_versions import table_scope, uncommitted_writes
+
+TABLE = User._meta.db_table
+NOT_KEPT = ("last_login",)
+
+
+def _key(user_id: Any) -> str:
+    return f"user-row:{build()}:{user_id}"
+
+
+def kept_user(user_id: Any, fetch: Callable[[], User | None]) -> User | None:
+    """The user ``user_id`` (the session's primary key, already converted): from the
+    shared cache while the ``accounts_user`` table has not changed since it was read,
+    else ``fetch()`` (one query; ``None`` when there is no such user, which is not kept).
+
+    The user returned is a fresh object each call (nothing memoised on one request's user
+    reaches another), with ``last_login`` deferred. Inside a page being recorded for the
+    page cache the table counts as read, whether the row was kept or fetched.
+    """
+    if not settings.TABLE_MEMO or not shared_cache() or not cache_reachable():
+        return fetch()
+    key = _key(user_id)
+    scopes = (table_scope(TABLE), EPOCH)
+    versions, found = versions_and_values(scopes, [key], record=False)
+    reads = current_recording()
+    if reads is not None:
+        reads.tables.add(TABLE)  # as the query would have been noted
+    entry = found.get(key)
+    if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == versions:
+        user: User = entry[1]
+        return user
+    user_or_none = fetch()
+    if user_or_none is None:
+        return None
+    for name in NOT_KEPT:
+        user_or_none.__dict__.pop(name, None)
+    if not uncommitted_writes() and not (reads is not None and reads.wrote):
+        cache.set(key, (versions, user_or_none), VALUE_SECONDS)
+    return user_or_none
