@@ -34,7 +34,7 @@ def _user_queries(queries: CaptureQueriesContext) -> list[str]:
 
 
 def _name_in_menu(page) -> str:
-    return page.html.select_one(".nav-person-name").get_text(strip=True)
+    return str(page.html.select_one(".nav-person-name").get_text(strip=True))
 
 
 def test_a_signed_in_request_reads_no_user_row_once_kept(django_app, report, password):
@@ -46,9 +46,7 @@ def test_a_signed_in_request_reads_no_user_row_once_kept(django_app, report, pas
     assert _user_queries(queries) == []
 
 
-def test_a_name_changed_on_the_profile_shows_at_once_on_every_device(
-    django_app, report, password
-):
+def test_a_name_changed_on_the_profile_shows_at_once_on_every_device(django_app, report, password):
     from webtest import TestApp
 
     other_device = TestApp(django_app.app)
