@@ -34,6 +34,7 @@ import os
 import zlib
 from collections.abc import Callable
 from functools import cache as memoize
+from functools import lru_cache
 from importlib.metadata import distributions
 from pathlib import Path
 from typing import Any, TypeVar
@@ -73,6 +74,7 @@ def cached_page(view: F) -> F:
 
 def _settings_changed(**_kwargs: Any) -> None:
     _generation[0] += 1
+    _cached_page_at.cache_clear()  # ROOT_URLCONF may have changed (tests, bench)
 
 
 setting_changed.connect(_settings_changed, dispatch_uid="page-cache-settings")
@@ -133,12 +135,20 @@ def shared_cache() -> bool:
     return not isinstance(caches["default"], LocMemCache | DummyCache)
 
 
-def _cacheable_view(request: HttpRequest) -> bool:
+@lru_cache(maxsize=4096)
+def _cached_page_at(urlconf: str, path: str) -> bool:
+    # Remembered per address: an unknown one walks every URL pattern, and the handler
+    # walks them all again to answer 404.
     try:
-        match = resolve(request.path_info, urlconf=getattr(request, "urlconf", None))
+        match = resolve(path, urlconf=urlconf)
     except Resolver404:
         return False
     return bool(getattr(match.func, "cached_page", False))
+
+
+def _cacheable_view(request: HttpRequest) -> bool:
+    urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF
+    return _cached_page_at(str(urlconf), request.path_info)
 
 
 def _session_data(request: HttpRequest) -> dict[str, Any] | None:
