@@ -26,7 +26,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef
 
-from accounts.data_versions import EPOCH, VALUE_SECONDS, versions_and_values
+from accounts.data_versions import EPOCH, VALUE_SECONDS, current_recording, versions_and_values
 from accounts.models import HR_GROUP_NAME, Department, Notification, User
 
 ORG = "org"
@@ -41,14 +41,14 @@ def notifications_scope(user_id: int) -> str:
 @dataclass(frozen=True)
 class Figure:
     """A figure about a person: its name in the template context, the scopes it reads
-    (given the person) and how to compute it (one or two queries)."""
+    (given the person's id) and how to compute it (given the person: one or two queries)."""
 
     name: str
-    scopes: Callable[[User], list[str]]
+    scopes: Callable[[int], list[str]]
     compute: Callable[[User], Any]
-    # Part of the cache key besides the person (e.g. today's date, for a figure that
+    # Part of the cache key besides the person's id (e.g. today's date, for a figure that
     # changes at midnight without any write).
-    variant: Callable[[User], str] = lambda _user: ""
+    variant: Callable[[int], str] = lambda _user_id: ""
 
 
 _figures: dict[str, Figure] = {}
@@ -60,25 +60,56 @@ def register_figure(figure: Figure) -> Figure:
     return figure
 
 
+@dataclass(frozen=True)
+class FigureKeys:
+    """Where one person's figures are kept: each figure's scopes (the epoch included) and
+    cache key, by the figure's name."""
+
+    scopes: dict[str, list[str]]
+    keys: dict[str, str]
+
+    def all_scopes(self) -> list[str]:
+        """Every scope once, in a stable order."""
+        return list(dict.fromkeys(scope for each in self.scopes.values() for scope in each))
+
+
+def figure_keys(user_id: int) -> FigureKeys:
+    """The scopes and keys of the person ``user_id``'s figures, without the person's row:
+    ``accounts.user_rows`` reads them in the same round trip as the row."""
+    figures = list(_figures.values())
+    return FigureKeys(
+        scopes={figure.name: [*figure.scopes(user_id), EPOCH] for figure in figures},
+        keys={
+            figure.name: f"figure:{figure.name}:{user_id}:{figure.variant(user_id)}"
+            for figure in figures
+        },
+    )
+
+
 class PersonFigures:
     """One person's figures for one request: those the cache has, read together with the
-    versions of their scopes in one round trip when made; any other computed when first
-    asked for, and stored beside the versions read before computing it."""
+    versions of their scopes in one round trip (or given, read with the person's row);
+    any other computed when first asked for, and stored beside the versions read before.
 
-    def __init__(self, user: User) -> None:
+    A figure's scopes count as read by the open ``recording`` each time it is asked for
+    (the page or kept value that shows it), wherever the versions were read."""
+
+    def __init__(
+        self, user: User, read: tuple[dict[str, int], dict[str, object]] | None = None
+    ) -> None:
         self.user = user
-        figures = list(_figures.values())
-        scopes = {figure.name: [*figure.scopes(user), EPOCH] for figure in figures}
-        names = list(dict.fromkeys(scope for each in scopes.values() for scope in each))
-        self._keys = {
-            figure.name: f"figure:{figure.name}:{user.pk}:{figure.variant(user)}"
-            for figure in figures
-        }
-        versions, found = versions_and_values(names, self._keys.values())
-        current = dict(zip(names, versions, strict=True))
+        plan = figure_keys(user.pk)
+        self._keys = plan.keys
+        self._scopes = plan.scopes
+        if read is None:
+            names = plan.all_scopes()
+            versions, found = versions_and_values(names, plan.keys.values(), record=False)
+            current = dict(zip(names, versions, strict=True))
+        else:
+            current, found = read
         # The versions each figure is computed under: a value stored with others is old.
         self._versions = {
-            name: tuple(current[scope] for scope in each) for name, each in scopes.items()
+            name: tuple(current[scope] for scope in each) for name, each in plan.scopes.items()
         }
         self._values: dict[str, Any] = {}
         for name, key in self._keys.items():
@@ -87,6 +118,9 @@ class PersonFigures:
                 self._values[name] = entry[1]
 
     def __getitem__(self, name: str) -> Any:
+        reads = current_recording()
+        if reads is not None:
+            reads.scopes.update(zip(self._scopes[name], self._versions[name], strict=True))
         if name not in self._values:
             value = _figures[name].compute(self.user)
             cache.set(self._keys[name], (self._versions[name], value), VALUE_SECONDS)
@@ -106,6 +140,13 @@ def person_figures(user: User) -> PersonFigures:
         figures = PersonFigures(user)
         setattr(user, _MEMO, figures)
     return figures
+
+
+def prime_figures(user: User, current: dict[str, int], found: dict[str, object]) -> None:
+    """Memoise ``user``'s figures from versions and entries already read (``current``:
+    ``{scope: version}`` covering ``figure_keys(user.pk).all_scopes()``; ``found``: the
+    cache's entries by key), so the request makes no round trip of its own for them."""
+    setattr(user, _MEMO, PersonFigures(user, read=(current, found)))
 
 
 def forget_figures(user: User) -> None:
@@ -142,11 +183,11 @@ def _unread(user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
-register_figure(Figure("role_flags", scopes=lambda _user: [ORG], compute=compute_role_flags))
+register_figure(Figure("role_flags", scopes=lambda _user_id: [ORG], compute=compute_role_flags))
 register_figure(
     Figure(
         "unread_notifications",
-        scopes=lambda user: [notifications_scope(user.pk)],
+        scopes=lambda user_id: [notifications_scope(user_id)],
         compute=_unread,
     )
 )

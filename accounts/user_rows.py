@@ -13,6 +13,9 @@ it), so a kept row would hold an older one. The field is left deferred, so readi
 asks the database and saving the person writes only the fields the row holds — never an
 old ``last_login`` back.
 
+The person's navigation figures (``accounts.person_figures``: roles, unread
+notifications...) are read in the same round trip, by the person's id.
+
 Off, as kept values are (``accounts.table_memo``), unless ``TABLE_MEMO`` is on, the cache
 is shared (Redis) and reachable; the key holds the deploy's digest (``page_cache.build``)
 so that a deploy that changes the model starts afresh.
@@ -35,6 +38,7 @@ from accounts.data_versions import (
 )
 from accounts.models import User
 from accounts.page_cache import build, shared_cache
+from accounts.person_figures import figure_keys, prime_figures
 from accounts.table_versions import table_scope, uncommitted_writes
 
 TABLE = User._meta.db_table
@@ -57,14 +61,18 @@ def kept_user(user_id: Any, fetch: Callable[[], User | None]) -> User | None:
     if not settings.TABLE_MEMO or not shared_cache() or not cache_reachable():
         return fetch()
     key = _key(user_id)
-    scopes = (table_scope(TABLE), EPOCH)
-    versions, found = versions_and_values(scopes, [key], record=False)
+    figures = figure_keys(user_id)
+    scopes = list(dict.fromkeys([table_scope(TABLE), EPOCH, *figures.all_scopes()]))
+    versions, found = versions_and_values(scopes, [key, *figures.keys.values()], record=False)
+    current = dict(zip(scopes, versions, strict=True))
+    row_versions = (current[table_scope(TABLE)], current[EPOCH])
     reads = current_recording()
     if reads is not None:
         reads.tables.add(TABLE)  # as the query would have been noted
     entry = found.get(key)
-    if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == versions:
+    if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == row_versions:
         user: User = entry[1]
+        prime_figures(user, current, found)
         return user
     user_or_none = fetch()
     if user_or_none is None:
@@ -72,5 +80,6 @@ def kept_user(user_id: Any, fetch: Callable[[], User | None]) -> User | None:
     for name in NOT_KEPT:
         user_or_none.__dict__.pop(name, None)
     if not uncommitted_writes() and not (reads is not None and reads.wrote):
-        cache.set(key, (versions, user_or_none), VALUE_SECONDS)
+        cache.set(key, (row_versions, user_or_none), VALUE_SECONDS)
+    prime_figures(user_or_none, current, found)
     return user_or_none

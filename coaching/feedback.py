@@ -189,8 +189,9 @@ def feedback_scope(user_id: int) -> str:
     return f"feedback:{user_id}"
 
 
-def feedback_figure_scopes(user: User) -> list[str]:
-    return [FEEDBACK_ROUNDS, feedback_scope(user.pk)]
+def feedback_figure_scopes(user_id: int) -> list[str]:
+    """The scopes of the person ``user_id``'s "feedback to give" figure."""
+    return [FEEDBACK_ROUNDS, feedback_scope(user_id)]
 
 
 def groups_of_manager(user: User) -> list[FeedbackGroup]:

@@ -19,7 +19,6 @@ from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from accounts.data_versions import data_changed
-from accounts.models import User
 from accounts.person_figures import ORG, Figure, register_figure
 from coaching.feedback import (
     FEEDBACK_ROUNDS,
@@ -46,7 +45,7 @@ def _participation_changed(instance: FeedbackParticipation, **_kwargs: Any) -> N
     data_changed(feedback_scope(instance.employee_id))
 
 
-def _today(_user: User) -> str:
+def _today(_user_id: int) -> str:
     return timezone.localdate().isoformat()
 
 
@@ -55,7 +54,7 @@ def connect() -> None:
     register_figure(
         Figure(
             "has_improvement_plans",
-            scopes=lambda _user: [ORG, IMPROVEMENT_PLANS],
+            scopes=lambda _user_id: [ORG, IMPROVEMENT_PLANS],
             compute=has_improvement_plans,
         )
     )

@@ -131,3 +131,30 @@ def test_a_session_signed_in_before_the_backend_changed_stays_signed_in(django_a
     django_app.set_cookie("sessionid", store.session_key)
     page = django_app.get(NOT_FOUND, status=404)
     assert _name_in_menu(page) == "Rob Report"
+
+
+def _bell(page) -> str:
+    return str(page.html.select_one('[data-testid="bell"]').get_text(" ", strip=True))
+
+
+def test_the_navigation_read_with_the_kept_row_shows_a_new_notification_and_role(
+    django_app, report, password
+):
+    """The navigation's figures are read in the kept row's round trip: a notification for
+    the person, or a report given to them, shows on their next page all the same."""
+    from accounts.services import notify
+    from tests.factories import UserFactory
+
+    log_in(django_app, report.email, password, status=302)
+    page = django_app.get(NOT_FOUND, status=404)
+    assert "unread" not in _bell(page)
+    assert page.html.select_one('[data-testid="objectives-menu"]') is not None
+    assert "Team" not in page.html.select_one(".main-nav-areas").get_text(" ")
+    django_app.get(NOT_FOUND, status=404)  # row and figures kept
+
+    notify(recipients=[report], message="Your table was returned")
+    UserFactory(manager=report, full_name="Nina New")
+
+    page = django_app.get(NOT_FOUND, status=404)
+    assert "1 unread" in _bell(page)
+    assert "Team" in page.html.select_one(".main-nav-areas").get_text(" ")
