@@ -25,6 +25,7 @@ from accounts.selectors import (
     reports_of,
     user_roles,
 )
+from coaching.checkpoint_models import Checkpoint
 from coaching.checkpoints import checkpoints_visible_to, readable_plans_set
 from plans.cycles import active_cycles_for
 from plans.models import AppraisalCycle, Objective
@@ -226,11 +227,16 @@ class TableContents:
 
 
 def table_contents(table: ReviewTable) -> TableContents:
-    """The table's rows, work plan items and questions, in page order (three queries)."""
+    """The table's rows, work plan items and questions, in page order (three queries).
+
+    Ordered without the models' leading ``table``: of one table, that is the same order,
+    and ordering by a foreign key orders by the table's own ordering, which joined the
+    table, its person and its department to every row.
+    """
     return TableContents(
         table=table,
-        rows=list(table.rows.all()),
-        items=list(table.work_items.all()),
+        rows=list(table.rows.order_by("position", "pk")),
+        items=list(table.work_items.order_by("kind", "position", "pk")),
         inquiries=list(table.inquiries.select_related("asked_by__department", "answered_by")),
     )
 
@@ -238,14 +244,24 @@ def table_contents(table: ReviewTable) -> TableContents:
 def rows_follow_up(user: User, table: ReviewTable, rows: list[ReviewRow]) -> None:
     """Set ``row.checkpoint`` on each row whose objective missed its phase target at the
     table's month (a time node), when ``user`` may see the checkpoint, with its
-    ``readable_plan``. Two queries, a third when a plan is linked."""
+    ``readable_plan``. One query when none of the rows has a checkpoint (most tables);
+    else three, a fourth when a plan is linked."""
     objective_ids = [row.objective_id for row in rows if row.objective_id is not None]
     if not objective_ids:
+        return
+    # Whether any row has one at all first: an index lookup, where working out which
+    # objectives the reader may see costs a query of its own and a subquery.
+    checkpoint_ids = list(
+        Checkpoint.objects.filter(objective_id__in=objective_ids, month=table.month).values_list(
+            "pk", flat=True
+        )
+    )
+    if not checkpoint_ids:
         return
     found = {
         checkpoint.objective_id: checkpoint
         for checkpoint in checkpoints_visible_to(user)
-        .filter(objective_id__in=objective_ids, month=table.month)
+        .filter(pk__in=checkpoint_ids)
         .select_related("improvement_plan")
     }
     readable_plans_set(user, list(found.values()))
