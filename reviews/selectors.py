@@ -107,6 +107,36 @@ def _base() -> QuerySet[ReviewTable]:
     ).defer("summary", "reviewer_summary", "suggestions", "expectations")
 
 
+# What a list of tables shows for each (``review_tags.table_list_rows``).
+LIST_ROW_FIELDS = (
+    "pk",
+    "month",
+    "status",
+    "deadline",
+    "cycle__state",
+    "employee_id",
+    "employee__full_name",
+    "employee__is_active",
+    "employee__department_id",
+    "department_id",
+    "department__name",
+    "home_department_id",
+    "home_department__name",
+    "open_inquiries",
+)
+
+
+def list_rows(queryset: QuerySet[ReviewTable]) -> QuerySet[ReviewTable, dict[str, Any]]:
+    """``queryset`` (from ``with_counts``) as the values a list of tables shows, with
+    ``suggestion_count`` where annotated: a dictionary a row rather than a table, its
+    cycle, person and two departments as model instances (half the list's time)."""
+    fields: tuple[str, ...] = LIST_ROW_FIELDS
+    if "suggestion_count" in queryset.query.annotations:
+        fields += ("suggestion_count",)
+    rows: QuerySet[ReviewTable, dict[str, Any]] = queryset.values(*fields)
+    return rows
+
+
 def tables_of_assessee(user: User) -> QuerySet[ReviewTable]:
     """The person's own tables and those of departments they head.
 

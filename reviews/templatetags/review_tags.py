@@ -18,10 +18,15 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.models import User
-from accounts.permissions import may_link_person
+from accounts.links import pk_url
+from accounts.permissions import may_link_person_id
+from plans.models import AppraisalCycle
 from reviews.job_outcomes import outcome_lines
 from reviews.models import JobRun, ReviewTable
+
+# With the assessee, to fill in or revise (``reviews.selectors.WITH_ASSESSEE``).
+WITH_ASSESSEE = frozenset({ReviewTable.Status.DRAFT, ReviewTable.Status.RETURNED})
+CLOSED_CYCLE = AppraisalCycle.State.CLOSED
 
 register = template.Library()
 
@@ -67,16 +72,16 @@ def deadline(table: ReviewTable) -> SafeString:
 
 
 @register.simple_tag(takes_context=True)
-def table_list_rows(context: template.Context, tables: list[ReviewTable], view: str) -> SafeString:
+def table_list_rows(context: template.Context, tables: list[dict[str, Any]], view: str) -> SafeString:
     """The rows of a list of review tables (``reviews/table_list.html``): month, who (with
     the department of the time), status, deadline, open questions and, on the list of
     department tables open for questions (``view`` "questions"), the suggestions.
 
-    Built in one step with plain escaped strings, as ``plans_tags.progress_cells`` builds a
-    team row: a list shows fifty tables, and a filter, tag or translation per cell cost
-    more than the rest of the page. Each month's name, deadline, badge and person's link
-    is made once per list. Needs ``cycle``, ``employee`` and ``home_department`` loaded
-    with the tables, and ``open_inquiries`` (and ``suggestion_count``) annotated.
+    ``tables`` are ``reviews.selectors.list_rows`` values, not model instances (four a
+    row). Built in one step with plain escaped strings, as ``plans_tags.progress_cells``
+    builds a team row: a list shows fifty tables, and a filter, tag or translation per
+    cell cost more than the rest of the page. Each month's name, deadline, badge and
+    person's link is made once per list.
     """
     viewer: Any = context.get("viewer") or getattr(context.get("request"), "user", None)
     today = timezone.localdate()
@@ -99,58 +104,57 @@ def table_list_rows(context: template.Context, tables: list[ReviewTable], view: 
     people: dict[int, str] = {}
     rows = []
     for table in tables:
-        editable = table.assessee_can_edit and not table.cycle.is_closed
-        month = months.get(table.month)
+        editable = table["status"] in WITH_ASSESSEE and table["cycle__state"] != CLOSED_CYCLE
+        month = months.get(table["month"])
         if month is None:
-            month = months[table.month] = escape(date_filter(table.month, "YEAR_MONTH_FORMAT"))
-        employee = table.employee
-        if employee is None:
-            subject = escape(table.subject_name)
+            month = months[table["month"]] = escape(
+                date_filter(table["month"], "YEAR_MONTH_FORMAT")
+            )
+        employee_id = table["employee_id"]
+        if employee_id is None:
+            subject = escape(table["department__name"])
         else:
-            subject = people.get(employee.pk, "")
+            subject = people.get(employee_id, "")
             if not subject:
-                subject = people[employee.pk] = _person_link(viewer, employee)
-        if table.department_id:
+                subject = people[employee_id] = _person_link(
+                    viewer, employee_id, table["employee__full_name"], table["employee__is_active"]
+                )
+        if table["department_id"]:
             subject += department_badge
-        elif table.home_department_id and table.home_department_id != (
-            employee.department_id if employee is not None else None
+        elif table["home_department_id"] and (
+            table["home_department_id"] != table["employee__department_id"]
         ):
-            name = table.home_department.name  # type: ignore[union-attr]
-            then_in = _("then in %(department)s") % {"department": escape(name)}
+            name = escape(table["home_department__name"])
+            then_in = _("then in %(department)s") % {"department": name}
             subject += (
                 f' <span class="small text-body-secondary" data-testid="then-in">· {then_in}</span>'
             )
-        key = (table.deadline, editable)
+        key = (table["deadline"], editable)
         due = deadlines.get(key)
         if due is None:
-            due = deadlines[key] = _deadline(table.deadline, editable=editable, today=today)
-        badge = badges.get(table.status)
+            due = deadlines[key] = _deadline(table["deadline"], editable=editable, today=today)
+        badge = badges.get(table["status"])
         if badge is None:
-            badge = badges[table.status] = _status_badge(table.status)
-        overdue = editable and table.deadline < today
+            badge = badges[table["status"]] = _status_badge(table["status"])
+        overdue = editable and table["deadline"] < today
+        url = pk_url("reviews:table_detail", table["pk"])
         rows.append(
             f'<tr class="{"table-danger" if overdue else ""}">'
-            f'<td data-label=""><a class="fw-semibold" href="{escape(table.get_absolute_url())}">'
+            f'<td data-label=""><a class="fw-semibold" href="{escape(url)}">'
             f"{month}</a></td>{who}{subject}</td>{status}{badge}</td>{deadline_cell}{due}</td>"
-            f"{open_cell}{table.open_inquiries or ''}</td>"  # type: ignore[attr-defined]
+            f"{open_cell}{table['open_inquiries'] or ''}</td>"
         )
         if questions:
-            rows.append(f"{suggestions_cell}{table.suggestion_count or ''}</td>")  # type: ignore[attr-defined]
+            rows.append(f"{suggestions_cell}{table['suggestion_count'] or ''}</td>")
         rows.append("</tr>\n")
     return mark_safe("".join(rows))  # noqa: S308 - every value in it is escaped above
 
 
-def _person_link(viewer: Any, person: User) -> str:
+def _person_link(viewer: Any, pk: int, full_name: str, is_active: bool) -> str:
     """``{% person_link person %}`` (``accounts.templatetags.people``) as a plain string."""
-    if viewer is None or not may_link_person(viewer, person):
-        return escape(person.full_name)
+    if viewer is None or not may_link_person_id(viewer, pk, is_active=is_active):
+        return escape(full_name)
     return (
-        f'<a href="{escape(person.get_absolute_url())}" data-person-link="{person.pk}">'
-        f"{escape(person.full_name)}</a>"
+        f'<a href="{escape(pk_url("accounts:person_detail", pk))}" data-person-link="{pk}">'
+        f"{escape(full_name)}</a>"
     )
-
-
-@register.filter
-def job_outcome(run: JobRun) -> list[str]:
-    """What the run did, in the reader's language (``reviews.job_outcomes``)."""
-    return outcome_lines(run)
