@@ -72,7 +72,9 @@ def deadline(table: ReviewTable) -> SafeString:
 
 
 @register.simple_tag(takes_context=True)
-def table_list_rows(context: template.Context, tables: list[dict[str, Any]], view: str) -> SafeString:
+def table_list_rows(
+    context: template.Context, tables: list[dict[str, Any]], view: str
+) -> SafeString:
     """The rows of a list of review tables (``reviews/table_list.html``): month, who (with
     the department of the time), status, deadline, open questions and, on the list of
     department tables open for questions (``view`` "questions"), the suggestions.
@@ -158,3 +160,9 @@ def _person_link(viewer: Any, pk: int, full_name: str, is_active: bool) -> str:
         f'<a href="{escape(pk_url("accounts:person_detail", pk))}" data-person-link="{pk}">'
         f"{escape(full_name)}</a>"
     )
+
+
+@register.filter
+def job_outcome(run: JobRun) -> list[str]:
+    """What the run did, in the reader's language (``reviews.job_outcomes``)."""
+    return outcome_lines(run)
