@@ -45,9 +45,15 @@ def may_link_person(user: User | AnonymousUser, person: User) -> bool:
     roles and the reports are read once per request): everyone active; someone who left
     for HR and the managers above them. A former manager who may still open a leaver's
     page just sees the name unlinked: a missing link, never a link to a 404."""
+    return may_link_person_id(user, person.pk, is_active=person.is_active)
+
+
+def may_link_person_id(user: User | AnonymousUser, pk: int, *, is_active: bool) -> bool:
+    """``may_link_person`` for a person known by key and whether active (a list read as
+    values rather than model instances)."""
     if not user.is_authenticated:
         return False
-    if person.is_active:
+    if is_active:
         return True
     assert isinstance(user, User)  # noqa: S101 - authenticated
-    return user_roles(user).is_hr or is_manager_of(user, person)
+    return user_roles(user).is_hr or is_manager_of(user, pk)

@@ -54,6 +54,11 @@ def _merge_into(outer: Recording | None, inner: Recording) -> None:
         outer.wrote = outer.wrote or inner.wrote
 
 
+def keeping_values() -> bool:
+    """Are values kept (``TABLE_MEMO`` on, and a shared cache that answers)?"""
+    return bool(settings.TABLE_MEMO) and shared_cache() and cache_reachable()
+
+
 def table_memo(name: str, compute: Callable[[], T], *, seconds: int = VALUE_SECONDS) -> T:
     """``compute()``'s value, from the shared cache while no table it read has changed.
 
@@ -62,7 +67,7 @@ def table_memo(name: str, compute: Callable[[], T], *, seconds: int = VALUE_SECO
     words). The value must pickle. Returns what ``compute()`` returns; its exceptions
     pass through and nothing is stored then.
     """
-    if not settings.TABLE_MEMO or not shared_cache() or not cache_reachable():
+    if not keeping_values():
         return compute()
     text = f"{build()}:{name}"
     key = "memo:" + hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
@@ -91,6 +96,15 @@ class CountedPaginator(Paginator):  # type: ignore[type-arg]
         self.__dict__["count"] = count
 
 
+def _first_page(number: str | int | None) -> bool:
+    """Does ``Paginator.get_page(number)`` give the first page whatever the count (a
+    number that is not one reads as 1; 0 and less give the last page)?"""
+    try:
+        return int(number) == 1  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return True
+
+
 def memo_page(queryset: QuerySet[Any], per_page: int, number: str | int | None) -> Page[Any]:
     """``Paginator(queryset, per_page).get_page(number)``, with the count and the page's
     objects kept by ``table_memo`` (keyed by the query's SQL and parameters, the page
@@ -100,13 +114,25 @@ def memo_page(queryset: QuerySet[Any], per_page: int, number: str | int | None) 
     reporting chain: asked again, they cost no query until one of the tables the query
     read changes. Returns a ``Page`` whose ``object_list`` is a list (of the model
     instances, with their annotations) and whose ``paginator.count`` is set.
+
+    The first page reads one row more than it shows: when that row is not there, the
+    rows are all there are, and no ``COUNT`` is needed (most people's lists are short).
     """
-    sql, params = queryset.query.sql_with_params()
-    name = f"page:{sql}:{params!r}:{per_page}:{number!r}:{timezone.localdate()}"
 
     def compute() -> tuple[int, int, list[Any]]:
+        if _first_page(number):
+            rows = list(queryset[: per_page + 1])
+            if len(rows) <= per_page:
+                return len(rows), 1, rows
+            return queryset.count(), 1, rows[:per_page]
         page = Paginator(queryset, per_page).get_page(number)
         return page.paginator.count, page.number, list(page.object_list)
 
-    count, found_number, objects = table_memo(name, compute)
+    if keeping_values():
+        # The key compiles the query (a millisecond or more): only when it is looked up.
+        sql, params = queryset.query.sql_with_params()
+        name = f"page:{sql}:{params!r}:{per_page}:{number!r}:{timezone.localdate()}"
+        count, found_number, objects = table_memo(name, compute)
+    else:
+        count, found_number, objects = compute()
     return Page(objects, found_number, CountedPaginator(queryset, per_page, count))

@@ -28,7 +28,9 @@ NOTE_LIMIT = 2000
 
 
 def conversation_of(table: ReviewTable) -> ReviewConversation | None:
-    return ReviewConversation.objects.select_related("session__coach").filter(table=table).first()
+    """The table's review conversation, if held (one at most: no ordering needed)."""
+    found = ReviewConversation.objects.select_related("session__coach").filter(table=table)[:1]
+    return next(iter(found), None)
 
 
 def can_hold_conversation(access: TableAccess) -> bool:

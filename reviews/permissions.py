@@ -271,16 +271,14 @@ def can_export(user: User) -> bool:
 def get_table_for_user(user: User, pk: int) -> ReviewTable:
     """The table if ``user`` may read it, else 404 (its existence is not revealed).
 
-    With what its page shows (subject, reviewers, cycle) in the same query.
+    With what its page and its access read (subject, reviewer, cycle, department of the
+    time) in the same query; no more joins than that: each one costs planning time (with
+    the subject's manager and the department's parent head too, planning took 1.8 ms,
+    several times the execution).
     """
     return get_object_or_404(
         tables_visible_to(user).select_related(
-            "employee__manager",
-            "department__head",
-            "department__parent__head",
-            "cycle",
-            "reviewer",
-            "home_department",
+            "department__head", "cycle", "reviewer", "home_department"
         ),
         pk=pk,
     )
