@@ -6,7 +6,7 @@ and an ``{% include %}`` per value costs more than the rest of the row.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 from typing import Any
 
@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from accounts.links import named_url
+from accounts.links import named_url, pk_url_parts
 from accounts.rounding import round_half_up
 from accounts.templatetags.people import person_page_link
 from plans.permissions import can_open_carried_origin
@@ -30,7 +30,10 @@ CENT = Decimal("0.01")
 
 def _number(value: Decimal) -> str:
     """Like ``floatformat:"-2"`` (two decimals, none for a whole number), in a third of the time."""
-    rounded = round_half_up(value, 2)
+    if isinstance(value, Decimal) and value.is_finite():
+        rounded = value.quantize(CENT, rounding=ROUND_HALF_UP)  # round_half_up, inlined
+    else:
+        rounded = round_half_up(value, 2)
     if rounded == rounded.to_integral_value():
         return str(int(rounded))
     return f"{rounded:.2f}".replace(".", str(get_format("DECIMAL_SEPARATOR")))
@@ -72,9 +75,10 @@ def _cell_labels(language: str | None) -> tuple[str, str, str, str]:
 _BADGES: dict[tuple[str | None, str], str] = {}
 
 
-def _badge(progress: Any) -> str:
-    """The state's badge, built once per language and state."""
-    key = (get_language(), str(progress.state))
+def _badge(progress: Any, language: str | None = None) -> str:
+    """The state's badge, built once per language and state (``language``: the active one,
+    if the caller has it at hand)."""
+    key = (language or get_language(), str(progress.state))
     found = _BADGES.get(key)
     if found is None:
         state = escape(key[1])
@@ -91,17 +95,31 @@ def progress_badge(progress: Any) -> SafeString:
     return mark_safe(_badge(progress))  # noqa: S308 - escaped in _badge
 
 
-def _objective_cells(objective: Any, progress: Any, *, title: bool, labels: bool) -> str:
-    """The cells of ``progress_cells`` as a plain (escaped) string."""
-    weight, planned, actual, state = _cell_labels(get_language()) if labels else ("", "", "", "")
+def _objective_cells(
+    objective: Any,
+    progress: Any,
+    *,
+    title: bool,
+    labels: bool,
+    language: str | None = None,
+    url_parts: tuple[str, str] | None = None,
+) -> str:
+    """The cells of ``progress_cells`` as a plain (escaped) string. A caller writing many
+    rows passes the active ``language`` and the objective page's ``url_parts``
+    (``pk_url_parts``), looked up once."""
+    language = language or get_language()
+    weight, planned, actual, state = _cell_labels(language) if labels else ("", "", "", "")
     cells = (
         f'<td class="text-end"{weight}>{int(objective.weight)}</td>'
         f'<td class="text-end"{planned}>{escape(measured(progress.planned, objective))}</td>'
         f'<td class="text-end"{actual}>{escape(measured(progress.actual, objective))}</td>'
-        f"<td{state}>{_badge(progress)}</td>"
+        f"<td{state}>{_badge(progress, language)}</td>"
     )
     if title:
-        link = escape(objective.get_absolute_url())
+        if url_parts is None:
+            link = escape(objective.get_absolute_url())
+        else:
+            link = escape(f"{url_parts[0]}{int(objective.pk)}{url_parts[1]}")
         badge = _carried(objective, link=True) if objective.carried_from_id else ""
         cells = f'<td><a href="{link}">{escape(objective.title)}</a>{badge}</td>{cells}'
     return cells
@@ -157,7 +175,8 @@ def team_person_rows(
     ``row`` is the view's (``person``, ``pk``, ``url``, ``items``, ``lagging``,
     ``lagging_label``, ``weight_total``, ``plan``).
     """
-    agreed, not_agreed, no_objectives, add_one = _team_texts(get_language())
+    language = get_language()
+    agreed, not_agreed, no_objectives, add_one = _team_texts(language)
     person = row["person"]
     pk = int(row["pk"])
     items = row["items"]
@@ -192,10 +211,13 @@ def team_person_rows(
         f'<div class="small text-body-secondary">{job_title}{reports_to} · {page_link}</div>\n'
         f'<div class="small">\n{status}\n</div>\n</td>\n'
     )
+    url_parts = pk_url_parts("plans:objective_detail")
     lines = []
     for objective, progress in items:
         lagging = "table-warning" if progress.state == ProgressState.LAGGING else ""
-        cells = _objective_cells(objective, progress, title=True, labels=True)
+        cells = _objective_cells(
+            objective, progress, title=True, labels=True, language=language, url_parts=url_parts
+        )
         lines.append(f'<tr class="{lagging}" data-person="{pk}">\n{person_cell}{cells}\n</tr>')
         person_cell = ""
     return mark_safe("\n".join(lines))  # noqa: S308 - every value in it is escaped above
