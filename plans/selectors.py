@@ -14,7 +14,18 @@ from enum import StrEnum
 from typing import cast
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -468,13 +479,18 @@ def team_objectives(
     if not employee_ids:
         return by_person
     today = today or timezone.localdate()
-    objectives = with_progress(
-        Objective.objects.filter(cycle=cycle, employee_id__in=employee_ids).select_related(
-            "carried_from__cycle"
-        ),
-        today=today,
-        checkin_details=False,
-    ).order_by("-weight", "title")
+    objectives = list(
+        with_progress(
+            Objective.objects.filter(cycle=cycle, employee_id__in=employee_ids),
+            today=today,
+            checkin_details=False,
+        ).order_by("-weight", "title")
+    )
+    # The originals of copies carried forward (their badge) in a query of their own, none
+    # when no objective is a copy: joining them for every row cost more than that query.
+    prefetch_related_objects(
+        objectives, Prefetch("carried_from", queryset=Objective.objects.select_related("cycle"))
+    )
     for objective in objectives:
         objective.cycle = cycle  # one cycle for all: no join, no copy per row
         by_person[cast(int, objective.employee_id)].append(
