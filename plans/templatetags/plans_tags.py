@@ -28,26 +28,35 @@ register = template.Library()
 CENT = Decimal("0.01")
 
 
-def _number(value: Decimal) -> str:
-    """Like ``floatformat:"-2"`` (two decimals, none for a whole number), in a third of the time."""
+def _number(value: Decimal, separator: str | None = None) -> str:
+    """Like ``floatformat:"-2"`` (two decimals, none for a whole number), in a third of the time.
+
+    ``separator``: the active language's decimal separator, if the caller has it at hand."""
     if isinstance(value, Decimal) and value.is_finite():
         rounded = value.quantize(CENT, rounding=ROUND_HALF_UP)  # round_half_up, inlined
     else:
         rounded = round_half_up(value, 2)
     if rounded == rounded.to_integral_value():
         return str(int(rounded))
-    return f"{rounded:.2f}".replace(".", str(get_format("DECIMAL_SEPARATOR")))
+    if separator is None:
+        separator = str(get_format("DECIMAL_SEPARATOR"))
+    return f"{rounded:.2f}".replace(".", separator)
 
 
 @register.filter
 def measured(value: Decimal | None, subject: Any) -> str:
     """A value in its objective's (or review row's) measure: "12.5 orders", "80 %", "done"."""
+    return _measured(value, subject)
+
+
+def _measured(value: Decimal | None, subject: Any, separator: str | None = None) -> str:
+    """``measured``, given the decimal separator where the caller has it at hand."""
     if value is None:
         return "—"
     measure = getattr(subject, "measure", "")
     if measure == "milestone":
         return _("done") if value >= 1 else _("not done")
-    number = _number(value)
+    number = _number(value, separator)
     if measure == "percent":
         return f"{number} %"
     unit = getattr(subject, "unit", "")
@@ -103,16 +112,19 @@ def _objective_cells(
     labels: bool,
     language: str | None = None,
     url_parts: tuple[str, str] | None = None,
+    separator: str | None = None,
 ) -> str:
     """The cells of ``progress_cells`` as a plain (escaped) string. A caller writing many
-    rows passes the active ``language`` and the objective page's ``url_parts``
-    (``pk_url_parts``), looked up once."""
+    rows passes the active ``language``, the objective page's ``url_parts``
+    (``pk_url_parts``) and the decimal ``separator``, looked up once."""
     language = language or get_language()
     weight, planned, actual, state = _cell_labels(language) if labels else ("", "", "", "")
+    plan_now = escape(_measured(progress.planned, objective, separator))
+    actual_now = escape(_measured(progress.actual, objective, separator))
     cells = (
         f'<td class="text-end"{weight}>{int(objective.weight)}</td>'
-        f'<td class="text-end"{planned}>{escape(measured(progress.planned, objective))}</td>'
-        f'<td class="text-end"{actual}>{escape(measured(progress.actual, objective))}</td>'
+        f'<td class="text-end"{planned}>{plan_now}</td>'
+        f'<td class="text-end"{actual}>{actual_now}</td>'
         f"<td{state}>{_badge(progress, language)}</td>"
     )
     if title:
@@ -212,11 +224,18 @@ def team_person_rows(
         f'<div class="small">\n{status}\n</div>\n</td>\n'
     )
     url_parts = pk_url_parts("plans:objective_detail")
+    separator = str(get_format("DECIMAL_SEPARATOR"))
     lines = []
     for objective, progress in items:
         lagging = "table-warning" if progress.state == ProgressState.LAGGING else ""
         cells = _objective_cells(
-            objective, progress, title=True, labels=True, language=language, url_parts=url_parts
+            objective,
+            progress,
+            title=True,
+            labels=True,
+            language=language,
+            url_parts=url_parts,
+            separator=separator,
         )
         lines.append(f'<tr class="{lagging}" data-person="{pk}">\n{person_cell}{cells}\n</tr>')
         person_cell = ""
