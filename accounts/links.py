@@ -38,6 +38,12 @@ def pk_url(name: str, pk: int) -> str:
     return f"{before}{int(pk)}{after}"
 
 
+def pk_url_parts(name: str) -> tuple[str, str]:
+    """The path of ``name`` before and after its int key (``before + str(pk) + after`` is
+    ``pk_url(name, pk)``), for a loop that links many objects of one kind."""
+    return _around(name, with_key=True)
+
+
 def named_url(name: str) -> str:
     """The same as ``reverse(name)`` for a URL without arguments."""
     return _around(name, with_key=False)[0]

@@ -14,7 +14,18 @@ from enum import StrEnum
 from typing import cast
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -94,9 +105,13 @@ class Progress:
 
 
 def with_progress(
-    queryset: QuerySet[Objective], *, today: dt.date | None = None
+    queryset: QuerySet[Objective], *, today: dt.date | None = None, checkin_details: bool = True
 ) -> QuerySet[Objective]:
-    """Annotate the targets around today and the latest check-in, in the same query."""
+    """Annotate the targets around today and the latest check-in, in the same query.
+
+    Without ``checkin_details``, not the latest check-in's confidence and date (their
+    ``Progress`` fields are None): for lists that show neither, two subqueries fewer.
+    """
     month = month_start(today or timezone.localdate())
     targets = PhaseTarget.objects.filter(objective=OuterRef("pk"))
     previous = targets.filter(month__lt=month).order_by("-month")
@@ -104,12 +119,16 @@ def with_progress(
     latest = CheckIn.objects.filter(objective=OuterRef("pk")).order_by(
         "-recorded_on", "-created_at"
     )
-    return queryset.annotate(
+    annotated = queryset.annotate(
         previous_planned=Subquery(previous.values("planned")[:1]),
         previous_month=Subquery(previous.values("month")[:1]),
         upcoming_planned=Subquery(upcoming.values("planned")[:1]),
         upcoming_month=Subquery(upcoming.values("month")[:1]),
         actual_now=Subquery(latest.values("value")[:1]),
+    )
+    if not checkin_details:
+        return annotated
+    return annotated.annotate(
         confidence_now=Subquery(latest.values("confidence")[:1]),
         last_checkin_on=Subquery(latest.values("recorded_on")[:1]),
     )
@@ -245,9 +264,19 @@ def objective_weight_check(
 def plan_for(
     *, cycle: AppraisalCycle, employee: User | None = None, department: Department | None = None
 ) -> PerformancePlan | None:
+    """The subject's plan in ``cycle``, if one was recorded, with the cycle and the subject
+    asked for set on it (no query to read them again)."""
     if employee is not None:
-        return PerformancePlan.objects.filter(cycle=cycle, employee=employee).first()
-    return PerformancePlan.objects.filter(cycle=cycle, department=department).first()
+        plan = PerformancePlan.objects.filter(cycle=cycle, employee=employee).first()
+    else:
+        plan = PerformancePlan.objects.filter(cycle=cycle, department=department).first()
+    if plan is not None:
+        plan.cycle = cycle
+        if employee is not None:
+            plan.employee = employee
+        else:
+            plan.department = department
+    return plan
 
 
 def plan_fingerprint(objectives: Iterable[tuple[int, int]]) -> str:
@@ -281,21 +310,23 @@ def cycle_history(*, cycle: AppraisalCycle, limit: int = 50) -> list[CycleEvent]
 def plan_objectives(
     *, cycle: AppraisalCycle, employee: User | None = None, department: Department | None = None
 ) -> list[Objective]:
-    """The subject's objectives in ``cycle``, heaviest first, with progress (``with_progress``)."""
-    return list(
+    """The subject's objectives in ``cycle``, heaviest first, with progress (``with_progress``).
+
+    The cycle and the subject are the ones asked for: set on each objective rather than
+    joined (three tables fewer for PostgreSQL to plan, which took longer than the query).
+    """
+    objectives = list(
         with_progress(
             Objective.objects.filter(cycle=cycle, employee=employee, department=department)
-            .select_related(
-                "cycle",
-                "parent",
-                "employee",
-                "department",
-                "carried_from__cycle",
-                "template__template_set",
-            )
+            .select_related("parent", "carried_from__cycle", "template__template_set")
             .order_by("-weight", "title")
         )
     )
+    for objective in objectives:
+        objective.cycle = cycle
+        objective.employee = employee
+        objective.department = department
+    return objectives
 
 
 def aligned_with_progress(*, user: User, parent_ids: list[int]) -> QuerySet[Objective]:
@@ -439,16 +470,27 @@ def team_people(
 def team_objectives(
     *, cycle: AppraisalCycle, employee_ids: list[int], today: dt.date | None = None
 ) -> dict[int, list[tuple[Objective, Progress]]]:
-    """Each person's objectives in ``cycle`` with live progress, heaviest first."""
+    """Each person's objectives in ``cycle`` with live progress, heaviest first.
+
+    The lists that show them (the Team page, a person's page) show neither the latest
+    check-in's confidence nor its date: the ``Progress`` has None for both.
+    """
     by_person: dict[int, list[tuple[Objective, Progress]]] = {pk: [] for pk in employee_ids}
     if not employee_ids:
         return by_person
     today = today or timezone.localdate()
-    objectives = with_progress(
-        Objective.objects.filter(cycle=cycle, employee_id__in=employee_ids).select_related(
-            "carried_from__cycle"
-        )
-    ).order_by("-weight", "title")
+    objectives = list(
+        with_progress(
+            Objective.objects.filter(cycle=cycle, employee_id__in=employee_ids),
+            today=today,
+            checkin_details=False,
+        ).order_by("-weight", "title")
+    )
+    # The originals of copies carried forward (their badge) in a query of their own, none
+    # when no objective is a copy: joining them for every row cost more than that query.
+    prefetch_related_objects(
+        objectives, Prefetch("carried_from", queryset=Objective.objects.select_related("cycle"))
+    )
     for objective in objectives:
         objective.cycle = cycle  # one cycle for all: no join, no copy per row
         by_person[cast(int, objective.employee_id)].append(

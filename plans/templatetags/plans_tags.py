@@ -6,7 +6,7 @@ and an ``{% include %}`` per value costs more than the rest of the row.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 from typing import Any
 
@@ -16,9 +16,11 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from accounts.links import named_url, pk_url_parts
 from accounts.rounding import round_half_up
+from accounts.templatetags.people import person_page_link
 from plans.permissions import can_open_carried_origin
-from plans.selectors import plan_for
+from plans.selectors import ProgressState, plan_for
 
 register = template.Library()
 
@@ -26,23 +28,35 @@ register = template.Library()
 CENT = Decimal("0.01")
 
 
-def _number(value: Decimal) -> str:
-    """Like ``floatformat:"-2"`` (two decimals, none for a whole number), in a third of the time."""
-    rounded = round_half_up(value, 2)
+def _number(value: Decimal, separator: str | None = None) -> str:
+    """Like ``floatformat:"-2"`` (two decimals, none for a whole number), in a third of the time.
+
+    ``separator``: the active language's decimal separator, if the caller has it at hand."""
+    if isinstance(value, Decimal) and value.is_finite():
+        rounded = value.quantize(CENT, rounding=ROUND_HALF_UP)  # round_half_up, inlined
+    else:
+        rounded = round_half_up(value, 2)
     if rounded == rounded.to_integral_value():
         return str(int(rounded))
-    return f"{rounded:.2f}".replace(".", str(get_format("DECIMAL_SEPARATOR")))
+    if separator is None:
+        separator = str(get_format("DECIMAL_SEPARATOR"))
+    return f"{rounded:.2f}".replace(".", separator)
 
 
 @register.filter
 def measured(value: Decimal | None, subject: Any) -> str:
     """A value in its objective's (or review row's) measure: "12.5 orders", "80 %", "done"."""
+    return _measured(value, subject)
+
+
+def _measured(value: Decimal | None, subject: Any, separator: str | None = None) -> str:
+    """``measured``, given the decimal separator where the caller has it at hand."""
     if value is None:
         return "—"
     measure = getattr(subject, "measure", "")
     if measure == "milestone":
         return _("done") if value >= 1 else _("not done")
-    number = _number(value)
+    number = _number(value, separator)
     if measure == "percent":
         return f"{number} %"
     unit = getattr(subject, "unit", "")
@@ -70,9 +84,10 @@ def _cell_labels(language: str | None) -> tuple[str, str, str, str]:
 _BADGES: dict[tuple[str | None, str], str] = {}
 
 
-def _badge(progress: Any) -> str:
-    """The state's badge, built once per language and state."""
-    key = (get_language(), str(progress.state))
+def _badge(progress: Any, language: str | None = None) -> str:
+    """The state's badge, built once per language and state (``language``: the active one,
+    if the caller has it at hand)."""
+    key = (language or get_language(), str(progress.state))
     found = _BADGES.get(key)
     if found is None:
         state = escape(key[1])
@@ -89,6 +104,39 @@ def progress_badge(progress: Any) -> SafeString:
     return mark_safe(_badge(progress))  # noqa: S308 - escaped in _badge
 
 
+def _objective_cells(
+    objective: Any,
+    progress: Any,
+    *,
+    title: bool,
+    labels: bool,
+    language: str | None = None,
+    url_parts: tuple[str, str] | None = None,
+    separator: str | None = None,
+) -> str:
+    """The cells of ``progress_cells`` as a plain (escaped) string. A caller writing many
+    rows passes the active ``language``, the objective page's ``url_parts``
+    (``pk_url_parts``) and the decimal ``separator``, looked up once."""
+    language = language or get_language()
+    weight, planned, actual, state = _cell_labels(language) if labels else ("", "", "", "")
+    plan_now = escape(_measured(progress.planned, objective, separator))
+    actual_now = escape(_measured(progress.actual, objective, separator))
+    cells = (
+        f'<td class="text-end"{weight}>{int(objective.weight)}</td>'
+        f'<td class="text-end"{planned}>{plan_now}</td>'
+        f'<td class="text-end"{actual}>{actual_now}</td>'
+        f"<td{state}>{_badge(progress, language)}</td>"
+    )
+    if title:
+        if url_parts is None:
+            link = escape(objective.get_absolute_url())
+        else:
+            link = escape(f"{url_parts[0]}{int(objective.pk)}{url_parts[1]}")
+        badge = _carried(objective, link=True) if objective.carried_from_id else ""
+        cells = f'<td><a href="{link}">{escape(objective.title)}</a>{badge}</td>{cells}'
+    return cells
+
+
 @register.simple_tag
 def progress_cells(
     objective: Any, progress: Any, *, title: bool = False, labels: bool = False
@@ -102,18 +150,96 @@ def progress_cells(
     building with the standard library's escaping (the same that Django's
     ``escape`` applies) rather than ``format_html``.
     """
-    weight, planned, actual, state = _cell_labels(get_language()) if labels else ("", "", "", "")
-    cells = (
-        f'<td class="text-end"{weight}>{int(objective.weight)}</td>'
-        f'<td class="text-end"{planned}>{escape(measured(progress.planned, objective))}</td>'
-        f'<td class="text-end"{actual}>{escape(measured(progress.actual, objective))}</td>'
-        f"<td{state}>{_badge(progress)}</td>"
-    )
-    if title:
-        link = escape(objective.get_absolute_url())
-        badge = _carried(objective, link=True) if objective.carried_from_id else ""
-        cells = f'<td><a href="{link}">{escape(objective.title)}</a>{badge}</td>{cells}'
+    cells = _objective_cells(objective, progress, title=title, labels=labels)
     return mark_safe(cells)  # noqa: S308 - every value in it is escaped above
+
+
+_TEAM_TEXTS: dict[str | None, tuple[str, str, str, str]] = {}
+
+
+def _team_texts(language: str | None) -> tuple[str, str, str, str]:
+    """The fixed texts of a Team page's person cell, translated once per language.
+
+    Translated texts are not escaped, as ``{% translate %}`` leaves them."""
+    found = _TEAM_TEXTS.get(language)
+    if found is None:
+        found = (
+            f'<span class="text-success" data-testid="plan-agreed">{_("plan agreed")}</span>',
+            '<span class="badge text-bg-warning" data-testid="plan-not-agreed">'
+            f"{_('plan not agreed')}</span>",
+            _("No objectives in this cycle yet."),
+            _("Add one"),
+        )
+        _TEAM_TEXTS[language] = found
+    return found
+
+
+@register.simple_tag(takes_context=True)
+def team_person_rows(
+    context: template.Context, row: dict[str, Any], cycle: Any, indirect: bool
+) -> SafeString:
+    """One person's rows of the Team page (the inside of their ``<tbody>``): the person
+    cell spanning their objectives' rows, each objective's cells; or, without
+    objectives, the person and the "add one" link while the cycle is open.
+
+    Built in one step like ``progress_cells``: the page shows 50 people and 250
+    objectives, and a template loop with a tag per objective cost more than the data.
+    ``row`` is the view's (``person``, ``pk``, ``url``, ``items``, ``lagging``,
+    ``lagging_label``, ``weight_total``, ``plan``).
+    """
+    language = get_language()
+    agreed, not_agreed, no_objectives, add_one = _team_texts(language)
+    person = row["person"]
+    pk = int(row["pk"])
+    items = row["items"]
+    name = escape(person.full_name)
+    job_title = escape(person.job_title)
+    person_url = f"{escape(row['url'])}?cycle={int(cycle.pk)}"
+    page_link = person_page_link(context, person)
+    if not items:
+        add = ""
+        if not cycle.is_closed:
+            new_url = named_url("plans:objective_new")
+            add = f' <a href="{new_url}?cycle={int(cycle.pk)}&amp;employee={pk}">{add_one}</a>'
+        return mark_safe(  # noqa: S308 - every value in it is escaped above
+            f'<tr data-person="{pk}">\n'
+            f'<td class="team-person"><a href="{person_url}" class="fw-semibold">{name}</a>'
+            f'<div class="small text-body-secondary">{job_title} · {page_link}</div></td>\n'
+            f'<td colspan="5" class="text-body-secondary">{no_objectives}{add}</td>\n</tr>'
+        )
+    manager = person.manager if indirect else None
+    reports_to = (
+        " · " + _("reports to %(name)s") % {"name": escape(manager.full_name)} if manager else ""
+    )
+    status = agreed if row["plan"] is not None and row["plan"].is_agreed else not_agreed
+    if row["weight_total"] != 100:
+        total = _("weights %(total)s/100") % {"total": int(row["weight_total"])}
+        status += f' · <span class="text-danger">{total}</span>'
+    if row["lagging"]:
+        status += f' · <span class="text-danger fw-semibold">{escape(row["lagging_label"])}</span>'
+    person_cell = (
+        f'<td rowspan="{len(items)}" class="team-person">\n'
+        f'<a href="{person_url}" class="fw-semibold">{name}</a>\n'
+        f'<div class="small text-body-secondary">{job_title}{reports_to} · {page_link}</div>\n'
+        f'<div class="small">\n{status}\n</div>\n</td>\n'
+    )
+    url_parts = pk_url_parts("plans:objective_detail")
+    separator = str(get_format("DECIMAL_SEPARATOR"))
+    lines = []
+    for objective, progress in items:
+        lagging = "table-warning" if progress.state == ProgressState.LAGGING else ""
+        cells = _objective_cells(
+            objective,
+            progress,
+            title=True,
+            labels=True,
+            language=language,
+            url_parts=url_parts,
+            separator=separator,
+        )
+        lines.append(f'<tr class="{lagging}" data-person="{pk}">\n{person_cell}{cells}\n</tr>')
+        person_cell = ""
+    return mark_safe("\n".join(lines))  # noqa: S308 - every value in it is escaped above
 
 
 def _carried(objective: Any, *, link: bool) -> str:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from plans.models import PerformancePlan
 from tests.factories import UserFactory, check_in, make_cycle, make_objective
 
 pytestmark = pytest.mark.django_db
@@ -79,3 +82,20 @@ def test_plan_and_objective_pages_queries_do_not_grow(
         assert client.get(reverse("plans:my_objectives")).status_code == 200
     with django_assert_max_num_queries(16):
         assert client.get(objectives[0].get_absolute_url()).status_code == 200
+
+
+def test_my_objectives_reads_its_plan_without_asking_again_for_the_cycle_or_the_person(
+    client, report, cycle
+):
+    """The plan is found for the cycle and the person the page already has: neither is
+    read again (nor are the objectives' cycle, person or department, set alike)."""
+    for index in range(3):
+        make_objective(cycle, employee=report, title=f"Objective {index}", weight=30)
+    PerformancePlan.objects.create(cycle=cycle, employee=report)
+    client.force_login(report)
+    client.get(reverse("plans:my_objectives"))  # warm: the navigation's figures cached
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("plans:my_objectives")).status_code == 200
+    statements = " ".join(query["sql"] for query in captured.captured_queries)
+    assert statements.count('FROM "coaching_appraisalcycle"') == 2  # current, and the picker
+    assert statements.count('FROM "accounts_user"') == 1  # the session's user
