@@ -284,11 +284,11 @@ def overview_details(
     coaching_type: str,
     since: dt.date | None,
     today: dt.date,
-) -> dict[int, User]:
-    """The overview's page of people, by id, with their department and manager, each
-    with the last session's type (``last_type``), the count of sessions held
-    (``sessions``), among those ``overview_people`` counts, and the next one planned
-    (``next_planned``). One query, whatever the page."""
+) -> dict[int, dict[str, Any]]:
+    """The overview's page of people, by id: the last session's type (``last_type``),
+    the count of sessions held (``sessions``), among those ``overview_people`` counts,
+    and the next one planned (``next_planned``). One query of plain values, whatever
+    the page: the people themselves are ``overview_people``'s rows."""
     if not employee_ids:
         return {}
     mine = CoachingSession.objects.filter(
@@ -298,7 +298,6 @@ def overview_details(
     grouped = mine.order_by().values("employee")
     rows = (
         User.objects.filter(pk__in=employee_ids)
-        .select_related("department", "manager")
         .annotate(
             last_type=Subquery(mine.order_by("-held_on", "-created_at").values("type")[:1]),
             sessions=Coalesce(Subquery(grouped.annotate(n=Count("pk")).values("n")), 0),
@@ -309,8 +308,9 @@ def overview_details(
                 .values("held_on")[:1]
             ),
         )
+        .values("pk", "last_type", "sessions", "next_planned")
     )
-    return {person.pk: person for person in rows}
+    return {row["pk"]: row for row in rows}
 
 
 def open_items_by_employee(*, employee_ids: list[int], today: dt.date) -> dict[int, dict[str, Any]]:
