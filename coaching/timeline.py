@@ -46,6 +46,17 @@ SESSION_FIELDS = (
     "shared_with_hr",
 )
 
+# What the timeline shows of a check-in, and counts for the trajectory.
+CHECKIN_FIELDS = (
+    "value",
+    "confidence",
+    "recorded_on",
+    "objective__title",
+    "objective__measure",
+    "objective__unit",
+    "objective__employee_id",
+)
+
 
 def reads_whole_record(user: User, person: User) -> bool:
     """Does ``user`` see every session, improvement plan and check-in of ``person``:
@@ -75,6 +86,7 @@ def timeline_checkins(*, user: User, person: User, whole: bool) -> list[CheckIn]
     return list(
         CheckIn.objects.filter(objective__employee=person)
         .select_related("objective")
+        .only(*CHECKIN_FIELDS)
         .order_by("-recorded_on", "-created_at")[:LIMIT]
     )
 

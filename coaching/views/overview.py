@@ -18,7 +18,7 @@ from coaching.forms import OverviewFilterForm
 from coaching.models import CoachingType
 from coaching.permissions import can_coach, can_read_session_content
 from coaching.questions import NINE_QUESTIONS
-from coaching.selectors import open_items_by_employee, overview_details, overview_people
+from coaching.selectors import overview_details, overview_people
 from coaching.timeline import (
     counted_from,
     reads_whole_record,
@@ -65,7 +65,6 @@ def coaching_overview(request: HttpRequest) -> HttpResponse:
         since=since,
         today=today,
     )
-    items = open_items_by_employee(employee_ids=[person.pk for person in people], today=today)
     # Each row's trajectory in plain words: three queries for the whole page.
     first, last = trajectory_period(today=today)
     trajectories = trajectories_of(
@@ -80,7 +79,6 @@ def coaching_overview(request: HttpRequest) -> HttpResponse:
         held_on = person.last_held_on
         detail = details[person.pk]
         kind = detail["last_type"]
-        open_items = items.get(person.pk, {})
         rows.append(
             {
                 "person": person,
@@ -91,8 +89,8 @@ def coaching_overview(request: HttpRequest) -> HttpResponse:
                 "days_since": (today - held_on).days if held_on else None,
                 "sessions": detail["sessions"],
                 "next_planned": detail["next_planned"],
-                "open_items": open_items.get("open", 0),
-                "overdue_items": open_items.get("overdue", 0),
+                "open_items": detail["open_items"],
+                "overdue_items": detail["overdue_items"],
                 "trajectory": trajectories[person.pk],
             }
         )
