@@ -284,11 +284,13 @@ def overview_details(
     coaching_type: str,
     since: dt.date | None,
     today: dt.date,
-) -> dict[int, User]:
-    """The overview's page of people, by id, with their department and manager, each
-    with the last session's type (``last_type``), the count of sessions held
-    (``sessions``), among those ``overview_people`` counts, and the next one planned
-    (``next_planned``). One query, whatever the page."""
+) -> dict[int, dict[str, Any]]:
+    """The overview's page of people, by id: the last session's type (``last_type``),
+    the count of sessions held (``sessions``), among those ``overview_people`` counts,
+    the next one planned (``next_planned``), and the action items of their sessions
+    still open (``open_items``), how many of them overdue (``overdue_items``). One query
+    of plain values, whatever the page: the people themselves are ``overview_people``'s
+    rows."""
     if not employee_ids:
         return {}
     mine = CoachingSession.objects.filter(
@@ -296,9 +298,13 @@ def overview_details(
         employee=OuterRef("pk"),
     )
     grouped = mine.order_by().values("employee")
+    steps = (
+        ActionItem.objects.filter(session__employee=OuterRef("pk"), done_at__isnull=True)
+        .order_by()
+        .values("session__employee")
+    )
     rows = (
         User.objects.filter(pk__in=employee_ids)
-        .select_related("department", "manager")
         .annotate(
             last_type=Subquery(mine.order_by("-held_on", "-created_at").values("type")[:1]),
             sessions=Coalesce(Subquery(grouped.annotate(n=Count("pk")).values("n")), 0),
@@ -308,21 +314,15 @@ def overview_details(
                 .order_by("held_on")
                 .values("held_on")[:1]
             ),
+            open_items=Coalesce(Subquery(steps.annotate(n=Count("pk")).values("n")), 0),
+            overdue_items=Coalesce(
+                Subquery(steps.filter(due_date__lt=today).annotate(n=Count("pk")).values("n")),
+                0,
+            ),
         )
+        .values("pk", "last_type", "sessions", "next_planned", "open_items", "overdue_items")
     )
-    return {person.pk: person for person in rows}
-
-
-def open_items_by_employee(*, employee_ids: list[int], today: dt.date) -> dict[int, dict[str, Any]]:
-    """Per coachee: ``open`` action items of their sessions, and how many are ``overdue``."""
-    return {
-        row["session__employee_id"]: row
-        for row in ActionItem.objects.filter(
-            session__employee_id__in=employee_ids, done_at__isnull=True
-        )
-        .values("session__employee_id")
-        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today)))
-    }
+    return {row["pk"]: row for row in rows}
 
 
 def sessions_of_person(*, user: User, employee: User, limit: int = 100) -> list[CoachingSession]:

@@ -27,23 +27,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.rounding import round_int
 from coaching.models import CoachingSession, CoachingType
 from coaching.permissions import sessions_visible_to
-from plans.models import AppraisalCycle, CheckIn, Objective, TargetCheck
+from coaching.trajectory_figures import confidence_by_month, lags_by_month
+from plans.models import AppraisalCycle
 from plans.months import first_of_previous_month, month_end, month_start, months_between
 from plans.permissions import former_periods_only
 
@@ -184,7 +184,7 @@ def reading_of(months: list[TrajectoryMonth], *, lookback: list[TrajectoryMonth]
     """
     if is_stuck(lookback):
         return Reading.STUCK
-    levels = [month.level for month in months if month.level is not None]
+    levels = [level for level in (month.level for month in months) if level is not None]
     if len(levels) < 2:
         return Reading.TOO_LITTLE
     half = len(levels) // 2
@@ -260,6 +260,19 @@ class Trajectory:
         }
 
 
+# Counted by a caller from rows it read, for the days from the first to the last given
+# (None where its rows do not reach back that far): sessions {(person, month): {type:
+# n}}, check-ins {(person, month): {"mean": confidence, "n": check-ins}}.
+SessionCounts = Callable[[dt.date, dt.date], dict[tuple[int, dt.date], dict[str, int]] | None]
+ConfidenceCounts = Callable[[dt.date, dt.date], dict[tuple[int, dt.date], dict[str, Any]] | None]
+
+
+@dataclass(frozen=True)
+class Counted:
+    sessions: SessionCounts | None = None
+    confidence: ConfidenceCounts | None = None
+
+
 # --- Reading from the database -------------------------------------------------------
 
 
@@ -274,13 +287,18 @@ def trajectory_period(
     """
     today = today or timezone.localdate()
     this_month = month_start(today)
-    if cycle is None:
-        cycle = AppraisalCycle.objects.filter(
+    dates = (
+        (cycle.start_date, cycle.end_date)
+        if cycle is not None
+        else AppraisalCycle.objects.filter(
             state=AppraisalCycle.State.ACTIVE, start_date__lte=today, end_date__gte=today
-        ).first()
-    if cycle is not None:
-        first = month_start(cycle.start_date)
-        last = min(month_start(cycle.end_date), max(this_month, first))
+        )
+        .values_list("start_date", "end_date")
+        .first()
+    )
+    if dates is not None:
+        first = month_start(dates[0])
+        last = min(month_start(dates[1]), max(this_month, first))
         return first, last
     months = months_between(this_month - dt.timedelta(days=366), this_month)
     return months[-DEFAULT_MONTHS], this_month
@@ -304,14 +322,17 @@ def trajectories_of(
     checkins: Q | None = None,
     target_checks: Q | None = None,
     with_progress: bool = True,
+    counted: Counted | None = None,
 ) -> dict[int, Trajectory]:
     """Trajectories of many people over the same months: three queries, whatever their
     number (one without ``with_progress``: sessions only, no confidence or lag, which
     the reading does not need). ``sessions`` (a queryset), ``checkins`` and
     ``target_checks`` (filters on ``CheckIn`` and ``TargetCheck``) narrow what is
     counted to what the reader may see; by default everything is. Sessions dated after
-    ``today`` are planned, not counted. Returns ``{employee id: Trajectory}`` for every
-    id given.
+    ``today`` are planned, not counted. ``counted``: the sessions by month and type, or
+    the check-ins' confidence by month, as the reader sees them, already counted by the
+    caller from rows it read (``coaching.timeline``): not queried again. Returns
+    ``{employee id: Trajectory}`` for every id given.
     """
     ids = sorted(set(employee_ids))
     today = today or timezone.localdate()
@@ -321,29 +342,49 @@ def trajectories_of(
         return {pk: Trajectory(pk, [], Reading.TOO_LITTLE) for pk in ids}
     start, end = lookback_months[0], min(month_end(last_month), today)
     counts: dict[tuple[int, dt.date], dict[str, int]] = defaultdict(dict)
-    session_rows = (
-        (sessions if sessions is not None else CoachingSession.objects.all())
-        .filter(employee_id__in=ids, held_on__gte=start, held_on__lte=end)
-        .annotate(month=TruncMonth("held_on"))
-        .values("employee_id", "month", "type")
-        .annotate(n=Count("pk"))
-        .order_by()
+    found = counted.sessions(start, end) if counted and counted.sessions else None
+    if found is not None:
+        counts.update(found)
+    else:
+        session_rows = (
+            (sessions if sessions is not None else CoachingSession.objects.all())
+            .filter(employee_id__in=ids, held_on__gte=start, held_on__lte=end)
+            .annotate(month=TruncMonth("held_on"))
+            .values("employee_id", "month", "type")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for row in session_rows:
+            if row["type"] in LEVEL:
+                counts[(row["employee_id"], row["month"])][row["type"]] = row["n"]
+    confidence = (
+        counted.confidence(first_month, month_end(last_month))
+        if with_progress and counted and counted.confidence
+        else None
     )
-    for row in session_rows:
-        if row["type"] in LEVEL:
-            counts[(row["employee_id"], row["month"])][row["type"]] = row["n"]
-    confidence = _confidence(ids, first_month, last_month, checkins) if with_progress else {}
-    lags = _lags(ids, first_month, last_month, target_checks) if with_progress else {}
+    if confidence is None:
+        confidence = (
+            confidence_by_month(ids, first_month, last_month, checkins) if with_progress else {}
+        )
+    lags = lags_by_month(ids, first_month, last_month, target_checks) if with_progress else {}
+    # A month with nothing in it is the same for everyone: one (immutable) value each.
+    blank = {month: TrajectoryMonth(month=month, counts={}) for month in lookback_months}
+    offset = len(lookback_months) - len(months)
     result = {}
     for pk in ids:
         series = []
         for month in lookback_months:
-            mean = confidence.get((pk, month))
-            checked = lags.get((pk, month))
+            key = (pk, month)
+            kinds = counts.get(key)
+            mean = confidence.get(key)
+            checked = lags.get(key)
+            if kinds is None and mean is None and checked is None:
+                series.append(blank[month])
+                continue
             series.append(
                 TrajectoryMonth(
                     month=month,
-                    counts={kind: n for kind, n in counts.get((pk, month), {}).items()},
+                    counts=dict(kinds) if kinds else {},
                     confidence=(
                         Decimal(str(mean["mean"])).quantize(Decimal("0.1")) if mean else None
                     ),
@@ -353,61 +394,13 @@ def trajectories_of(
                     targets_missed=checked[2] if checked else 0,
                 )
             )
-        shown = series[len(lookback_months) - len(months) :]
-        totals = {kind: sum(m.counts.get(kind, 0) for m in shown) for kind in TYPES}
+        shown = series[offset:]
+        totals = dict.fromkeys(TYPES, 0)
+        for month_counts in (m.counts for m in shown if m.counts):
+            for kind, n in month_counts.items():
+                totals[kind] += n
         result[pk] = Trajectory(pk, shown, reading_of(shown, lookback=series), totals)
     return result
-
-
-def _confidence(
-    ids: list[int], first: dt.date, last: dt.date, narrowed: Q | None
-) -> dict[tuple[int, dt.date], dict[str, Any]]:
-    """Per (person, month): the mean confidence (``mean``) and number (``n``) of the
-    check-ins recorded on the person's objectives."""
-    return {
-        (row["objective__employee_id"], row["month"]): row
-        for row in CheckIn.objects.filter(narrowed or Q())
-        .filter(
-            objective__employee_id__in=ids,
-            recorded_on__gte=first,
-            recorded_on__lte=month_end(last),
-        )
-        .annotate(month=TruncMonth("recorded_on"))
-        .values("objective__employee_id", "month")
-        .annotate(mean=Avg("confidence"), n=Count("pk"))
-        .order_by()
-    }
-
-
-def _lags(
-    ids: list[int], first: dt.date, last: dt.date, narrowed: Q | None
-) -> dict[tuple[int, dt.date], tuple[int, int, int]]:
-    """Per (person, month): (lag in percentage points, targets checked, missed)."""
-    rows = (
-        TargetCheck.objects.filter(narrowed or Q())
-        .filter(objective__employee_id__in=ids, month__gte=first, month__lte=last)
-        .exclude(objective__status=Objective.Status.DROPPED)
-        .values_list(
-            "objective__employee_id", "month", "planned", "reached", "met", "objective__weight"
-        )
-    )
-    grouped: dict[tuple[int, dt.date], list[tuple[Decimal, int, bool]]] = defaultdict(list)
-    for employee_id, month, planned, reached, met, weight in rows:
-        if met or planned is None or planned <= 0:
-            shortfall = Decimal(0)
-        else:
-            done = min(max(reached or Decimal(0), Decimal(0)), planned)
-            shortfall = (planned - done) / planned
-        grouped[(employee_id, month)].append((shortfall, weight or 0, met))
-    lags = {}
-    for key, checks in grouped.items():
-        weights = [w for _s, w, _m in checks]
-        if not sum(weights):
-            weights = [1] * len(checks)
-        short = sum(s * w for (s, _w, _m), w in zip(checks, weights, strict=True))
-        lag = round_int(Decimal(100) * short / sum(weights))
-        lags[key] = (lag, len(checks), sum(1 for _s, _w, met in checks if not met))
-    return lags
 
 
 def person_trajectory(
@@ -417,35 +410,44 @@ def person_trajectory(
     cycle: AppraisalCycle | None = None,
     today: dt.date | None = None,
     with_progress: bool = True,
+    counted: Counted | None = None,
 ) -> Trajectory:
     """``person``'s trajectory as ``viewer`` may see it (the caller has checked that
     ``viewer`` may read the person: ``plans.permissions.get_employee_subject``), over
     ``cycle`` or the default period (``trajectory_period``). Four queries at most; two
-    without ``with_progress`` (no confidence or lag: the reading alone).
+    without ``with_progress`` (no confidence or lag: the reading alone); fewer with
+    ``counted`` (``trajectories_of``): its check-ins count only for a reader of all of
+    them.
 
     The sessions are those ``viewer`` sees (``sessions_visible_to``: a former line
-    manager, the sessions of the time they managed); check-ins and phase-target
-    verdicts likewise, for a former manager only those of the periods they managed.
+    manager, the sessions of the time they managed; all of them for the person, their
+    managers and HR); check-ins and phase-target verdicts likewise, for a former manager
+    only those of the periods they managed.
     """
     today = today or timezone.localdate()
     first, last = trajectory_period(cycle=cycle, today=today)
     periods = former_periods_only(viewer, person)
     checkins: Q | None = None
     target_checks: Q | None = None
+    sessions = None  # the person, a manager above them or HR: every session of theirs
     if periods is not None:
+        sessions = sessions_visible_to(viewer)
         checkins, target_checks = Q(pk__in=[]), Q(pk__in=[])
         for start, end in periods:
             checkins |= Q(recorded_on__gte=start, recorded_on__lte=end)
             target_checks |= Q(month__gte=month_start(start), month__lte=month_start(end))
+        if counted is not None:
+            counted = Counted(sessions=counted.sessions)
     return trajectories_of(
         employee_ids=[person.pk],
         first_month=first,
         last_month=last,
         today=today,
-        sessions=sessions_visible_to(viewer),
+        sessions=sessions,
         checkins=checkins,
         target_checks=target_checks,
         with_progress=with_progress,
+        counted=counted,
     )[person.pk]
 
 

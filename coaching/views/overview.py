@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.http import user_of
+from accounts.links import pk_url
 from accounts.page_cache import cached_page
 from accounts.table_memo import memo_page
 from coaching.facts import facts_visible_to
@@ -17,17 +18,17 @@ from coaching.forms import OverviewFilterForm
 from coaching.models import CoachingType
 from coaching.permissions import can_coach, can_read_session_content
 from coaching.questions import NINE_QUESTIONS
-from coaching.selectors import (
-    action_items_of_sessions,
-    improvement_plans_of,
-    open_items_by_employee,
-    overview_details,
-    overview_people,
-    sessions_of_person,
+from coaching.selectors import overview_details, overview_people
+from coaching.timeline import (
+    counted_from,
+    reads_whole_record,
+    timeline_action_items,
+    timeline_checkins,
+    timeline_plans,
+    timeline_sessions,
 )
 from coaching.trajectory import person_trajectory, trajectories_of, trajectory_period
 from plans.permissions import get_employee_subject
-from plans.selectors import checkins_of_person
 
 OVERVIEW_PAGE_SIZE = 50
 
@@ -64,7 +65,6 @@ def coaching_overview(request: HttpRequest) -> HttpResponse:
         since=since,
         today=today,
     )
-    items = open_items_by_employee(employee_ids=[person.pk for person in people], today=today)
     # Each row's trajectory in plain words: three queries for the whole page.
     first, last = trajectory_period(today=today)
     trajectories = trajectories_of(
@@ -75,21 +75,22 @@ def coaching_overview(request: HttpRequest) -> HttpResponse:
         with_progress=False,
     )
     rows = []
-    for lean in people:
-        held_on = lean.last_held_on
-        person: Any = details[lean.pk]  # annotated by overview_details
-        kind = person.last_type
-        open_items = items.get(person.pk, {})
+    for person in people:
+        held_on = person.last_held_on
+        detail = details[person.pk]
+        kind = detail["last_type"]
         rows.append(
             {
                 "person": person,
+                "timeline_url": pk_url("coaching:timeline", person.pk),
                 "last_held_on": held_on,
+                "last_type": kind,
                 "last_type_label": CoachingType(kind).label if kind else "",
                 "days_since": (today - held_on).days if held_on else None,
-                "sessions": person.sessions,
-                "next_planned": person.next_planned,
-                "open_items": open_items.get("open", 0),
-                "overdue_items": open_items.get("overdue", 0),
+                "sessions": detail["sessions"],
+                "next_planned": detail["next_planned"],
+                "open_items": detail["open_items"],
+                "overdue_items": detail["overdue_items"],
                 "trajectory": trajectories[person.pk],
             }
         )
@@ -115,12 +116,13 @@ def person_timeline(request: HttpRequest, pk: int) -> HttpResponse:
     reviews) of one person, newest first."""
     user = user_of(request)
     person = get_employee_subject(user, pk)
-    sessions = sessions_of_person(user=user, employee=person)
-    checkins = checkins_of_person(user=user, employee=person)
+    whole = reads_whole_record(user, person)
+    sessions = timeline_sessions(user=user, person=person, whole=whole)
+    checkins = timeline_checkins(user=user, person=person, whole=whole)
     readable = {s.pk for s in sessions if can_read_session_content(user, s)}
-    items = action_items_of_sessions(session_ids=readable)
+    items = timeline_action_items(sessions=sessions, readable=readable)
     today = timezone.localdate()
-    plans = improvement_plans_of(user=user, employee=person)
+    plans = timeline_plans(user=user, person=person, whole=whole)
     events: list[dict[str, Any]] = (
         [
             {"kind": "session", "on": s.held_on, "session": s, "content": s.pk in readable}
@@ -155,6 +157,11 @@ def person_timeline(request: HttpRequest, pk: int) -> HttpResponse:
             "can_coach": can_coach(user, employee=person),
             "question_total": len(NINE_QUESTIONS),
             "today": today,
-            "trajectory": person_trajectory(viewer=user, person=person, today=today),
+            "trajectory": person_trajectory(
+                viewer=user,
+                person=person,
+                today=today,
+                counted=counted_from(sessions=sessions, checkins=checkins),
+            ),
         },
     )
