@@ -9,7 +9,8 @@ from accounts.extensions import PagePanel
 from accounts.links import pk_url
 from accounts.models import User
 from plans.permissions import can_read_objectives_of
-from plans.selectors import current_cycle, plans_by_employee, team_objectives
+from plans.selectors import current_cycle
+from plans.team_selectors import plans_by_employee, team_objectives
 
 
 def person_objectives_panel(viewer: User, person: User) -> list[PagePanel]:

@@ -22,10 +22,8 @@ from plans.selectors import (
     ProgressState,
     current_cycle,
     cycles_all,
-    plans_by_employee,
-    team_objectives,
-    team_people,
 )
+from plans.team_selectors import plans_by_employee, team_objectives, team_people
 
 TEAM_PAGE_SIZE = 50
 
