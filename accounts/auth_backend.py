@@ -20,15 +20,9 @@ PREVIOUS_BACKEND = "django.contrib.auth.backends.ModelBackend"
 BACKEND = "accounts.auth_backend.PersonBackend"
 
 
-def _fetch(user_id: Any) -> User | None:
-    try:
-        return User._default_manager.get(pk=user_id)
-    except User.DoesNotExist:
-        return None
-
-
 class PersonBackend(ModelBackend):
     def get_user(self, user_id: Any) -> User | None:
         """The active user ``user_id`` (as ``ModelBackend``), kept between requests."""
-        user = kept_user(user_id, lambda: _fetch(user_id))
+        user = kept_user(user_id, lambda: super(PersonBackend, self).get_user(user_id))
+        # Checked again on a kept row (whose table has not changed since it was active).
         return user if user is not None and self.user_can_authenticate(user) else None

@@ -19,11 +19,11 @@ from typing import Any
 from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDatabaseSessionStore
 
+from accounts.auth_backend import BACKEND, PREVIOUS_BACKEND
+
 # A session signed in before accounts.auth_backend replaced Django's model backend names
 # the old one, which is no longer in AUTHENTICATION_BACKENDS: read it as the new one.
-_RENAMED_BACKENDS = {
-    "django.contrib.auth.backends.ModelBackend": "accounts.auth_backend.PersonBackend"
-}
+_RENAMED_BACKENDS = {PREVIOUS_BACKEND: BACKEND}
 
 
 class SessionStore(CachedDatabaseSessionStore):
