@@ -349,14 +349,6 @@ CACHES: dict[str, dict[str, object]] = {
         if RATE_LIMIT_CACHE_URL
         else {**_LOCAL_MEMORY_CACHE, "LOCATION": "ratelimit"}
     ),
-    # Rendered template fragments whose key names everything they show (the navigation's
-    # menus per person, roles and language): each process's own memory, no round trip,
-    # and emptied by every deploy, so a changed template or translation shows at once.
-    "fragments": {
-        **_LOCAL_MEMORY_CACHE,
-        "LOCATION": "fragments",
-        "OPTIONS": {"MAX_ENTRIES": 5000},
-    },
 }
 
 # --- Security -------------------------------------------------------------

@@ -21,6 +21,10 @@ from accounts.links import named_url, pk_url
 
 register = template.Library()
 
+# The page's address for the language menu to come back to, when the context gives it
+# (the kept layout gives a stand-in: accounts/templatetags/layout.py); else the request's.
+ADDRESS_VARIABLE = "layout_address"
+
 
 @register.simple_tag
 def nav_url(name: str) -> str:
@@ -100,8 +104,10 @@ def language_switcher(context: Any) -> SafeString:
         if token and token != "NOTPROVIDED"  # noqa: S105 (Django's "no token" marker)
         else ""
     )
-    request = context.get("request")
-    back = request.get_full_path() if request is not None else ""
+    back = context.get(ADDRESS_VARIABLE)
+    if back is None:
+        request = context.get("request")
+        back = request.get_full_path() if request is not None else ""
     return format_html(
         '{}{}\n  <input type="hidden" name="next" value="{}">{}', before, csrf, back, after
     )
