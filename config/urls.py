@@ -9,7 +9,8 @@ urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
     path("accounts/", include("accounts.urls")),
     path("", include("plans.urls")),
-    path("", include("coaching.urls")),
+    # Under its prefix, so that an address outside it is not tried against its 35 patterns.
+    path("coaching/", include("coaching.urls")),
     path("reviews/", include("reviews.urls")),
     path("language/", account_views.language_switch, name="language_switch"),
     path("api/", include("api.urls")),
