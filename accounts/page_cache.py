@@ -47,7 +47,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.core.signals import setting_changed
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.data_versions import cache_reachable, data_versions, recording
 from accounts.table_versions import versions_before, versions_read
@@ -169,7 +169,7 @@ def _key(request: HttpRequest, session_data: dict[str, Any]) -> str:
         build(),
         _generation[0],
         request.get_full_path(),
-        getattr(request, "LANGUAGE_CODE", ""),
+        translation.get_language_from_request(request),  # the cookie's or the browser's
         sorted(request.COOKIES.items()),
         session_data,
         htmx,

@@ -70,13 +70,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Pages served again from the cache while none of the tables they read changed.
     "accounts.page_cache.PageCacheMiddleware",
-    "accounts.middleware.UserLanguageMiddleware",
+    # The person's chosen language, else the cookie's or the browser's (LocaleMiddleware's
+    # work too): after the page cache, so that a page served again loads nobody.
+    "accounts.middleware.PersonLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # django-csp's, with the site's policy built once per process (accounts/csp.py).
