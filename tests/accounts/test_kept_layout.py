@@ -66,3 +66,29 @@ def test_two_people_in_turn_each_see_only_their_own_header(django_app, manager, 
         assert manager.full_name not in reports_page.text
         assert "Team" in managers_page.html.select_one(".main-nav-areas").get_text(" ")
         assert "Team" not in reports_page.html.select_one(".main-nav-areas").get_text(" ")
+
+
+@pytest.mark.django_db(transaction=True)  # rows kept between requests only when committed
+def test_a_change_to_what_the_header_shows_shows_on_the_next_page(
+    django_app, report, password, sales
+):
+    from accounts.models import User
+    from tests.factories import DepartmentFactory
+
+    log_in(django_app, report.email, password, status=302)
+    page = django_app.get("/no-such-page/", status=404)
+    menus = page.html.select_one("#main-nav")
+    assert "Administration" not in menus.get_text(" ")
+    assert menus.select_one(f'a[href="{reverse("plans:department_objectives", args=[sales.pk])}"]')
+
+    support = DepartmentFactory(name="Support")
+    User.objects.filter(pk=report.pk).update(is_staff=True, department=support)
+
+    menus = django_app.get("/no-such-page/", status=404).html.select_one("#main-nav")
+    assert "Administration" in menus.get_text(" ")
+    assert menus.select_one(
+        f'a[href="{reverse("plans:department_objectives", args=[support.pk])}"]'
+    )
+    assert not menus.select_one(
+        f'a[href="{reverse("plans:department_objectives", args=[sales.pk])}"]'
+    )
