@@ -8,9 +8,9 @@ person's own menu (templates/_layout_head.html, _layout_header.html, _navigation
 Both are rendered from a key that names everything they show: the language and, for a
 signed-in person, their name, e-mail address, staff flag, department, roles and the
 navigation's figures (``accounts.person_figures``). Each process keeps the last
-``KEPT_LAYOUTS`` renderings by key, so a person's header is rendered once and then only
-again when one of those values changes, rather than on every request (py-spy: ~30% of a
-signed-in 404's time was the layout). What differs between two requests of the same
+``KEPT_LAYOUTS`` renderings by key (5–7 kB each: at most ~15 MB a process), so a
+person's header is rendered once and then only again when one of those values changes,
+rather than on every request (py-spy: ~30% of a signed-in 404's time was the layout). What differs between two requests of the same
 key is put in afterwards: the CSRF token (in htmx's headers, the language form and the
 sign-out form) and the page's address (where the language form comes back to).
 
