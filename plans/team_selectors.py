@@ -174,3 +174,18 @@ def plans_by_employee(
         cast(int, plan.employee_id): plan
         for plan in PerformancePlan.objects.filter(cycle=cycle, employee_id__in=employee_ids)
     }
+
+
+def agreed_plan_employees(*, cycle: AppraisalCycle, employee_ids: list[int]) -> set[int]:
+    """Those of these people whose plan in ``cycle`` both sides have agreed
+    (``PerformancePlan.is_agreed``): ids, for lists that show only that (the Team page)."""
+    if not employee_ids:
+        return set()
+    return set(
+        PerformancePlan.objects.filter(
+            cycle=cycle,
+            employee_id__in=employee_ids,
+            employee_confirmed_at__isnull=False,
+            manager_confirmed_at__isnull=False,
+        ).values_list("employee_id", flat=True)
+    )
