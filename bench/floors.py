@@ -22,6 +22,7 @@ from django.utils import timezone
 from accounts.models import User
 from coaching.models import (
     ActionItem,
+    Checkpoint,
     CoachingSession,
     CoachingType,
     ImprovementPlan,
@@ -82,7 +83,35 @@ def team(request: HttpRequest) -> HttpResponse:
     objectives = with_progress(
         Objective.objects.filter(cycle=cycle, employee__manager=manager)
     ).values_list("employee_id", *PROGRESS)
-    return _render(request, people, objectives)
+    # Also on the page: its cycle picker, and "To follow up": how many results wait for
+    # the manager's proposal (in cycles not calibrated yet) and the open checkpoints they
+    # coach. The results of their team the page's way (a union, each on its own index).
+    cycles = AppraisalCycle.objects.values_list("pk", "name")
+    team_results = (
+        CycleResult.objects.filter(line_manager_id=manager.pk)
+        .order_by()
+        .values("pk")
+        .union(
+            CycleResult.objects.filter(employee__manager_id=manager.pk).order_by().values("pk"),
+            CycleResult.objects.filter(department__parent__head_id=manager.pk)
+            .order_by()
+            .values("pk"),
+        )
+    )
+    not_calibrated = Q(cycle__calibration__isnull=True) | Q(
+        cycle__calibration__done_at__isnull=True, cycle__calibration__published_at__isnull=True
+    )
+    to_propose = CycleResult.objects.filter(
+        not_calibrated, proposed_at__isnull=True, pk__in=team_results
+    ).aggregate(n=Count("pk"))
+    checkpoints = (
+        Checkpoint.objects.filter(
+            answered_at__isnull=True, objective__employee__manager_id=manager.pk
+        )
+        .order_by("month")
+        .values_list("pk", "month", "objective__title", "objective__employee__full_name")[:6]
+    )
+    return _render(request, people, objectives, cycles, [to_propose], checkpoints)
 
 
 def my_objectives(request: HttpRequest) -> HttpResponse:

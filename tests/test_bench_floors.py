@@ -35,6 +35,8 @@ def test_every_floor_shows_its_pages_data(client, manager, report, hr):
         response = client.get(url)
         assert response.status_code == 200, url
         assert text in response.content.decode(), url
+    # The Team page's floor also reads its cycle picker (and its follow-up records).
+    assert cycle.name in client.get("/bench-floor/team/").content.decode()
     # The timeline's floor also reads what the page shows beside sessions (facts).
     assert "Acme won" in client.get(f"/bench-floor/timeline/{report.pk}/").content.decode()
     client.force_login(report)
