@@ -20,8 +20,15 @@ from django.template import engines
 from django.utils import timezone
 
 from accounts.models import User
-from coaching.models import ActionItem, CoachingSession, CoachingType
-from plans.models import CheckIn, Objective, PerformancePlan
+from coaching.models import (
+    ActionItem,
+    Checkpoint,
+    CoachingSession,
+    CoachingType,
+    ImprovementPlan,
+    PerformanceFact,
+)
+from plans.models import AppraisalCycle, CheckIn, Objective, PerformancePlan, TargetCheck
 from plans.selectors import current_cycle, with_progress
 from reviews.models import (
     CycleResult,
@@ -76,7 +83,35 @@ def team(request: HttpRequest) -> HttpResponse:
     objectives = with_progress(
         Objective.objects.filter(cycle=cycle, employee__manager=manager)
     ).values_list("employee_id", *PROGRESS)
-    return _render(request, people, objectives)
+    # Also on the page: its cycle picker, and "To follow up": how many results wait for
+    # the manager's proposal (in cycles not calibrated yet) and the open checkpoints they
+    # coach. The results of their team the page's way (a union, each on its own index).
+    cycles = AppraisalCycle.objects.values_list("pk", "name")
+    team_results = (
+        CycleResult.objects.filter(line_manager_id=manager.pk)
+        .order_by()
+        .values("pk")
+        .union(
+            CycleResult.objects.filter(employee__manager_id=manager.pk).order_by().values("pk"),
+            CycleResult.objects.filter(department__parent__head_id=manager.pk)
+            .order_by()
+            .values("pk"),
+        )
+    )
+    not_calibrated = Q(cycle__calibration__isnull=True) | Q(
+        cycle__calibration__done_at__isnull=True, cycle__calibration__published_at__isnull=True
+    )
+    to_propose = CycleResult.objects.filter(
+        not_calibrated, proposed_at__isnull=True, pk__in=team_results
+    ).aggregate(n=Count("pk"))
+    checkpoints = (
+        Checkpoint.objects.filter(
+            answered_at__isnull=True, objective__employee__manager_id=manager.pk
+        )
+        .order_by("month")
+        .values_list("pk", "month", "objective__title", "objective__employee__full_name")[:6]
+    )
+    return _render(request, people, objectives, cycles, [to_propose], checkpoints)
 
 
 def my_objectives(request: HttpRequest) -> HttpResponse:
@@ -130,7 +165,29 @@ def timeline(request: HttpRequest, pk: int) -> HttpResponse:
     items = ActionItem.objects.filter(session__employee_id=pk).values_list(
         "due_date", "title", "owner__full_name", "done_at"
     )[:100]
-    return _render(request, sessions, checkins, items)
+    # Also on the page: the person's performance facts, improvement plans (each with its
+    # review dates) and the coaching trajectory, whose lag column reads the phase-target
+    # verdicts of the current cycle's months (its session and confidence columns are
+    # counted from the sessions and check-ins above).
+    facts = PerformanceFact.objects.filter(employee_id=pk).values_list(
+        "observed_on", "kind", "private", "observed", "objective__title", "author__full_name"
+    )
+    plans = ImprovementPlan.objects.filter(employee_id=pk).values_list(
+        "opened_on", "objective__title", "outcome", "review_dates"
+    )[:50]
+    today = timezone.localdate()
+    cycle_start = AppraisalCycle.objects.filter(
+        state=AppraisalCycle.State.ACTIVE, start_date__lte=today, end_date__gte=today
+    ).values("start_date")[:1]
+    verdicts = (
+        TargetCheck.objects.filter(
+            objective__employee_id=pk, month__gte=Subquery(cycle_start), month__lte=today
+        )
+        .exclude(objective__status=Objective.Status.DROPPED)
+        .order_by()  # the trajectory groups them by month: no join to order them
+        .values_list("month", "planned", "reached", "met", "objective__weight")
+    )
+    return _render(request, sessions, checkins, items, facts, plans, verdicts)
 
 
 def review_table(request: HttpRequest, pk: int) -> HttpResponse:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from functools import lru_cache
 
 from accounts.inputs import EARLIEST_DATE, LATEST_DATE
 
@@ -12,8 +13,12 @@ def month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
+@lru_cache(maxsize=1024)
 def month_end(month: dt.date) -> dt.date:
-    """The last day of ``month``'s month (December of the year 9999 too)."""
+    """The last day of ``month``'s month (December of the year 9999 too).
+
+    Remembered per date: a Team page asks it twice for each of its 250 objectives,
+    of a dozen months."""
     return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from coaching.models import CoachingSession
+from coaching.models import CoachingSession, PerformanceFact
 from reviews.services import review_table_for
 from tests.factories import make_cycle, make_objective
 
@@ -20,6 +20,9 @@ def test_every_floor_shows_its_pages_data(client, manager, report, hr):
     CoachingSession.objects.create(
         coach=manager, employee=report, type="guidance", note="Pricing talk", held_on=today
     )
+    PerformanceFact.objects.create(
+        employee=report, author=manager, observed_on=today, kind="positive", observed="Acme won"
+    )
     client.force_login(manager)
     expected = {
         "/bench-floor/team/": "Orders won",
@@ -32,6 +35,10 @@ def test_every_floor_shows_its_pages_data(client, manager, report, hr):
         response = client.get(url)
         assert response.status_code == 200, url
         assert text in response.content.decode(), url
+    # The Team page's floor also reads its cycle picker (and its follow-up records).
+    assert cycle.name in client.get("/bench-floor/team/").content.decode()
+    # The timeline's floor also reads what the page shows beside sessions (facts).
+    assert "Acme won" in client.get(f"/bench-floor/timeline/{report.pk}/").content.decode()
     client.force_login(report)
     assert "Orders won" in client.get("/bench-floor/my_objectives/").content.decode()
     assert str(today.year) in client.get("/bench-floor/my_tables/").content.decode()

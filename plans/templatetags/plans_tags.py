@@ -185,7 +185,7 @@ def team_person_rows(
     Built in one step like ``progress_cells``: the page shows 50 people and 250
     objectives, and a template loop with a tag per objective cost more than the data.
     ``row`` is the view's (``person``, ``pk``, ``url``, ``items``, ``lagging``,
-    ``lagging_label``, ``weight_total``, ``plan``).
+    ``lagging_label``, ``weight_total``, ``agreed``: both sides agreed the person's plan).
     """
     language = get_language()
     agreed, not_agreed, no_objectives, add_one = _team_texts(language)
@@ -211,7 +211,7 @@ def team_person_rows(
     reports_to = (
         " · " + _("reports to %(name)s") % {"name": escape(manager.full_name)} if manager else ""
     )
-    status = agreed if row["plan"] is not None and row["plan"].is_agreed else not_agreed
+    status = agreed if row["agreed"] else not_agreed
     if row["weight_total"] != 100:
         total = _("weights %(total)s/100") % {"total": int(row["weight_total"])}
         status += f' · <span class="text-danger">{total}</span>'

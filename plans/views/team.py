@@ -15,7 +15,7 @@ from accounts.page_cache import cached_page
 from accounts.table_memo import memo_page
 from plans.extensions import team_records
 from plans.forms import TeamFilterForm
-from plans.models import Objective, PerformancePlan
+from plans.models import Objective
 from plans.selectors import (
     PROGRESS_ORDER,
     Progress,
@@ -23,7 +23,7 @@ from plans.selectors import (
     current_cycle,
     cycles_all,
 )
-from plans.team_selectors import plans_by_employee, team_objectives, team_people
+from plans.team_selectors import agreed_plan_employees, team_objectives, team_people
 
 TEAM_PAGE_SIZE = 50
 
@@ -51,10 +51,10 @@ def team(request: HttpRequest) -> HttpResponse:
     people_list = list(page.object_list)
     ids = [person.pk for person in people_list]
     by_person: dict[int, list[tuple[Objective, Progress]]] = {pk: [] for pk in ids}
-    plans: dict[int, PerformancePlan] = {}
+    agreed: set[int] = set()
     if cycle is not None and ids:
         by_person = team_objectives(cycle=cycle, employee_ids=ids)
-        plans = plans_by_employee(cycle=cycle, employee_ids=ids)
+        agreed = agreed_plan_employees(cycle=cycle, employee_ids=ids)
     rows: list[dict[str, Any]] = []
     for person in people_list:
         items = by_person[person.pk]
@@ -72,7 +72,7 @@ def team(request: HttpRequest) -> HttpResponse:
                 "weight_total": sum(
                     o.weight for o, _p in items if o.status != Objective.Status.DROPPED
                 ),
-                "plan": plans.get(person.pk),
+                "agreed": person.pk in agreed,
             }
         )
     return render(

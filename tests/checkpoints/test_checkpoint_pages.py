@@ -5,9 +5,12 @@ an improvement plan starts from the checkpoint in one click."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from coaching.checkpoints import checkpoints_open
+from coaching.extensions import team_checkpoints
 from coaching.models import Checkpoint, ImprovementPlan
 from plans.models import TargetCheck
 from tests.checkpoints.conftest import TODAY, since_january
@@ -51,6 +54,18 @@ def test_the_coach_finds_the_checkpoint_on_home_team_and_objective_pages(
     page = objective_page.click("Checkpoint of the March 2026 time node: to talk through")
     facts = page.html.select_one("[data-testid=checkpoint-facts]").get_text(" ", strip=True)
     assert "30 orders" in facts and "25 orders" in facts
+
+
+def test_the_team_pages_checkpoint_links_read_nothing_more(manager, checkpoint):
+    """The Team page selects only what a checkpoint's link shows
+    (``CHECKPOINT_LINK_FIELDS``): writing the links loads no deferred column."""
+    with CaptureQueriesContext(connection) as queries:
+        (link, *_more) = team_checkpoints(manager)
+    assert len(queries) == 1
+    assert link.label == (
+        "Checkpoint to talk through: Rob Report · “Orders won” missed at March 2026"
+    )
+    assert link.url == checkpoint.get_absolute_url()
 
 
 def test_the_coach_records_the_talk_and_the_support_decided(django_app, manager, checkpoint):

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from plans.models import PerformancePlan
+from plans.models import ObjectiveTemplate, PerformancePlan, TemplateSet
 from tests.factories import UserFactory, check_in, make_cycle, make_objective
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +101,44 @@ def test_my_objectives_reads_its_plan_without_asking_again_for_the_cycle_or_the_
     statements = " ".join(query["sql"] for query in captured.captured_queries)
     assert statements.count('FROM "coaching_appraisalcycle"') == 2  # current, and the picker
     assert statements.count('FROM "accounts_user"') == 1  # the session's user
+
+
+def test_my_objectives_shows_alignment_template_and_origin_without_more_queries(
+    client, report, manager, cycle
+):
+    """The plan page reads only ``PLAN_OBJECTIVE_FIELDS`` of its objectives: an objective
+    aligned to another, made from a template and carried forward from an earlier cycle
+    costs no query more than a plain one (no deferred column is loaded)."""
+    make_objective(cycle, employee=report, title="Plain", weight=50)
+    client.force_login(report)
+    client.get(reverse("plans:my_objectives"))  # warm: the navigation's figures cached
+    with CaptureQueriesContext(connection) as plain:
+        client.get(reverse("plans:my_objectives"))
+    earlier = make_cycle(cycle.start_date.year - 1, state="closed")
+    origin = make_objective(earlier, employee=report, title="Last year's orders")
+    parent = make_objective(cycle, employee=manager, title="Team orders")
+    template_set = TemplateSet.objects.create(name="Sales representative", department=None)
+    template = ObjectiveTemplate.objects.create(
+        template_set=template_set,
+        title="Orders won",
+        measure="number",
+        unit="orders",
+        target=Decimal(120),
+        default_weight=50,
+        pattern="even",
+    )
+    make_objective(
+        cycle,
+        employee=report,
+        title="Orders won",
+        weight=50,
+        parent=parent,
+        template=template,
+        carried_from=origin,
+    )
+    client.get(reverse("plans:my_objectives"))
+    with CaptureQueriesContext(connection) as full:
+        body = client.get(reverse("plans:my_objectives")).content.decode()
+    assert len(full.captured_queries) == len(plain.captured_queries)
+    assert "Team orders" in body and "Sales representative" in body
+    assert 'data-testid="carried-from"' in body and earlier.name in body

@@ -37,7 +37,7 @@ ROWS_AS_TEMPLATE = """{% load i18n people plans_tags %}{% for row in rows %}
         <a href="{{ row.url }}?cycle={{ cycle.pk }}" class="fw-semibold">{{ row.person.full_name }}</a>
         <div class="small text-body-secondary">{{ row.person.job_title }}{% if indirect and row.person.manager %} · {% blocktranslate with name=row.person.manager.full_name %}reports to {{ name }}{% endblocktranslate %}{% endif %} · {% person_page_link row.person %}</div>
         <div class="small">
-          {% if row.plan.is_agreed %}<span class="text-success" data-testid="plan-agreed">{% translate "plan agreed" %}</span>{% else %}<span class="badge text-bg-warning" data-testid="plan-not-agreed">{% translate "plan not agreed" %}</span>{% endif %}
+          {% if row.agreed %}<span class="text-success" data-testid="plan-agreed">{% translate "plan agreed" %}</span>{% else %}<span class="badge text-bg-warning" data-testid="plan-not-agreed">{% translate "plan not agreed" %}</span>{% endif %}
           {% if row.weight_total != 100 %} · <span class="text-danger">{% blocktranslate with total=row.weight_total %}weights {{ total }}/100{% endblocktranslate %}</span>{% endif %}
           {% if row.lagging %} · <span class="text-danger fw-semibold">{{ row.lagging_label }}</span>{% endif %}
         </div>
