@@ -166,3 +166,57 @@ def _person_link(viewer: Any, pk: int, full_name: str, is_active: bool) -> str:
 def job_outcome(run: JobRun) -> list[str]:
     """What the run did, in the reader's language (``reviews.job_outcomes``)."""
     return outcome_lines(run)
+
+
+@register.simple_tag
+def late_rows(tables: list[ReviewTable]) -> SafeString:
+    """The rows of the dashboard's late tables (``reviews/_dashboard_content.html``), as its
+    loop wrote them: the subject linked to the table, the month, the deadline and the
+    manager of the time (else the subject's manager, else the department's head).
+
+    Plain escaped strings, each month's name and each deadline made once per list: fifty
+    rows of tags and filters cost more than the data behind them.
+    """
+    if not tables:
+        return mark_safe(  # noqa: S308 - escaped
+            f'<tr><td colspan="4" class="text-body-secondary">{escape(_("Nobody is late."))}'
+            "</td></tr>"
+        )
+    today = timezone.localdate()
+    months: dict[dt.date, str] = {}
+    deadlines: dict[tuple[dt.date, bool], str] = {}
+    rows = []
+    for table in tables:
+        month = months.get(table.month)
+        if month is None:
+            month = months[table.month] = escape(date_filter(table.month, "YEAR_MONTH_FORMAT"))
+        editable = table.assessee_can_edit and not table.cycle.is_closed
+        key = (table.deadline, editable)
+        due = deadlines.get(key)
+        if due is None:
+            due = deadlines[key] = _deadline(table.deadline, editable=editable, today=today)
+        employee, department = table.employee, table.department
+        if table.line_manager:
+            manager = escape(table.line_manager.full_name)
+        elif employee is not None and employee.manager:
+            manager = escape(employee.manager.full_name)
+        elif department is not None and department.head:
+            manager = escape(department.head.full_name)
+        else:
+            manager = "—"
+        rows.append(
+            f'<tr><td><a href="{escape(table.get_absolute_url())}">'
+            f"{escape(table.subject_name)}</a></td><td>{month}</td><td>{due}</td>"
+            f"<td>{manager}</td></tr>\n    "
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - every value in it is escaped above
+
+
+@register.simple_tag
+def coverage_types(labels: dict[str, str], types: dict[str, int]) -> str:
+    """A manager's sessions by type on the dashboard's coverage table: "label count "
+    for each type held, in the order of ``labels`` (``CoachingType`` value → label);
+    '—' for none. Plain text (the template escapes it)."""
+    if not types:
+        return "—"
+    return "".join(f"{label} {types[value]} " for value, label in labels.items() if value in types)
