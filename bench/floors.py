@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Coalesce, NullIf, TruncMonth
 from django.http import HttpRequest, HttpResponse
 from django.template import engines
 from django.utils import timezone
@@ -22,6 +22,7 @@ from django.utils import timezone
 from accounts.models import User
 from coaching.models import ActionItem, CoachingSession, CoachingType
 from plans.models import CheckIn, Objective, PerformancePlan
+from plans.months import month_end, months_between
 from plans.selectors import current_cycle, with_progress
 from reviews.models import (
     CycleResult,
@@ -212,8 +213,35 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .annotate(n=Count("pk"), lagging=Count("pk", filter=Q(progress_state="lagging")))
         .values_list("employee__department__name", "n", "lagging")
     )
+    # The late tables' count (the page's badge beside the list of the first fifty).
+    late_count = (
+        ReviewTable.objects.filter(status__in=open_, deadline__lt=today)
+        .exclude(cycle__state="closed")
+        .exclude(employee__is_active=False)
+        .count()
+    )
+    # The coaching mix: sessions held by month and type, the twelve months to ``month``.
+    mix = (
+        CoachingSession.objects.filter(
+            held_on__gte=months_between(month.replace(year=month.year - 1), month)[-12],
+            held_on__lte=min(today, month_end(month)),
+        )
+        .annotate(month=TruncMonth("held_on"))
+        .values("month", "type")
+        .annotate(n=Count("pk"))
+        .values_list("month", "type", "n")
+    )
     # The page shows 20 managers at a time, so does the floor.
-    return _render(request, completion, late, list(managers)[:20], list(sessions)[:20], lagging)
+    return _render(
+        request,
+        completion,
+        late,
+        [late_count],
+        list(managers)[:20],
+        list(sessions)[:20],
+        lagging,
+        mix,
+    )
 
 
 def calibration(request: HttpRequest, pk: int) -> HttpResponse:
