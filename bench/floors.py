@@ -20,10 +20,12 @@ from django.template import engines
 from django.utils import timezone
 
 from accounts.models import User
+from coaching.facts import PerformanceFact
 from coaching.models import ActionItem, CoachingSession, CoachingType
 from plans.models import CheckIn, Objective, PerformancePlan
 from plans.months import month_end, months_between
 from plans.selectors import current_cycle, with_progress
+from reviews.conversation_models import ReviewConversation
 from reviews.models import (
     CycleResult,
     Inquiry,
@@ -148,7 +150,38 @@ def review_table(request: HttpRequest, pk: int) -> HttpResponse:
     questions = Inquiry.objects.filter(table_id=pk).values_list("question", "answer")
     plan = WorkPlanItem.objects.filter(table_id=pk).values_list("title", "target", "due_date")
     history = ReviewEvent.objects.filter(table_id=pk).values_list("kind", "at", "actor__full_name")
-    return _render(request, rows, questions, plan, history)
+    # What the page also shows of the table's subject and month: its cycle and reviewer,
+    # the review conversation and whether the subject's plan of the cycle is agreed (each
+    # one value: a subquery), and the month's performance facts (a list: a query).
+    conversation = ReviewConversation.objects.filter(table_id=OuterRef("pk"))
+    agreed = PerformancePlan.objects.filter(
+        cycle_id=OuterRef("cycle_id"), employee_id=OuterRef("employee_id")
+    )
+    employee_id, month, *table = (
+        ReviewTable.objects.annotate(
+            held_on=Subquery(conversation.values("session__held_on")[:1]),
+            coach=Subquery(conversation.values("session__coach__full_name")[:1]),
+            employee_confirmed=Subquery(agreed.values("employee_confirmed_at")[:1]),
+            manager_confirmed=Subquery(agreed.values("manager_confirmed_at")[:1]),
+        )
+        .values_list(
+            "employee_id",
+            "month",
+            "cycle__name",
+            "reviewer__full_name",
+            "held_on",
+            "coach",
+            "employee_confirmed",
+            "manager_confirmed",
+        )
+        .get(pk=pk)
+    )
+    facts = PerformanceFact.objects.filter(
+        employee_id=employee_id, observed_on__year=month.year, observed_on__month=month.month
+    ).values_list(
+        "observed_on", "kind", "private", "observed", "objective__title", "author__full_name"
+    )
+    return _render(request, rows, questions, plan, history, table, facts)
 
 
 def to_review(request: HttpRequest) -> HttpResponse:
