@@ -19,14 +19,16 @@ from django.http import HttpRequest, HttpResponse
 from django.template import engines
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Department, User
 from coaching.facts import PerformanceFact
 from coaching.models import ActionItem, CoachingSession, CoachingType
 from plans.models import CheckIn, Objective, PerformancePlan
 from plans.months import month_end, months_between
 from plans.selectors import current_cycle, with_progress
+from reviews.calibration_models import CalibrationEvent
 from reviews.conversation_models import ReviewConversation
 from reviews.models import (
+    Calibration,
     CycleResult,
     Inquiry,
     RatingAdjustment,
@@ -309,6 +311,16 @@ def calibration(request: HttpRequest, pk: int) -> HttpResponse:
     )
     adjustments = RatingAdjustment.objects.filter(result_id__in=[row[0] for row in page])
     count = results.count()
+    # What the page also shows: the calibration's state, its participants and its history,
+    # and the departments of the people filter.
+    state = Calibration.objects.filter(cycle_id=pk).values_list(
+        "done_at", "published_at", "version"
+    )
+    participants = User.objects.filter(calibrations__cycle_id=pk).values_list("full_name")
+    events = CalibrationEvent.objects.filter(calibration__cycle_id=pk).values_list(
+        "at", "actor__full_name", "step", "reason"
+    )
+    departments = Department.objects.values_list("pk", "name")
     return _render(
         request,
         by_department,
@@ -316,6 +328,10 @@ def calibration(request: HttpRequest, pk: int) -> HttpResponse:
         page,
         adjustments.values_list("actor__full_name", "from_rating", "to_rating", "reason"),
         [count],
+        state,
+        participants,
+        events,
+        departments,
     )
 
 
