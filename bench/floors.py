@@ -187,13 +187,23 @@ def review_table(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def to_review(request: HttpRequest) -> HttpResponse:
+    """The first fifty of the team's tables; with the cycle's state (whether the deadline
+    counts down), the department of the time, and the count of them all (the pages)."""
+    team = ReviewTable.objects.filter(employee__manager=_person(request))
     tables = (
-        ReviewTable.objects.filter(employee__manager=_person(request))
-        .annotate(open=Count("inquiries", filter=Q(inquiries__answered_at__isnull=True)))
+        team.annotate(open=Count("inquiries", filter=Q(inquiries__answered_at__isnull=True)))
         .order_by("-month")
-        .values_list("employee__full_name", "month", "status", "deadline", "open")[:50]
+        .values_list(
+            "employee__full_name",
+            "month",
+            "status",
+            "deadline",
+            "open",
+            "cycle__state",
+            "home_department__name",
+        )[:50]
     )
-    return _render(request, tables)
+    return _render(request, tables, [team.count()])
 
 
 def my_tables(request: HttpRequest) -> HttpResponse:
