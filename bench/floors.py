@@ -207,10 +207,27 @@ def to_review(request: HttpRequest) -> HttpResponse:
 
 
 def my_tables(request: HttpRequest) -> HttpResponse:
+    """The person's tables: month, status, deadline (counting down while the cycle is
+    open), who with the department of the time, and the open questions of each (a
+    subquery: an index lookup a table, cheaper than grouping a join)."""
+    open_questions = (
+        Inquiry.objects.filter(table=OuterRef("pk"), answered_at__isnull=True)
+        .values("table")
+        .annotate(n=Count("pk"))
+    )
     tables = (
         ReviewTable.objects.filter(employee=_person(request))
+        .annotate(open=Subquery(open_questions.values("n")))
         .order_by("-month")
-        .values_list("month", "status", "deadline")
+        .values_list(
+            "month",
+            "status",
+            "deadline",
+            "open",
+            "cycle__state",
+            "employee__full_name",
+            "home_department__name",
+        )
     )
     return _render(request, tables)
 
