@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 
 from accounts.links import pk_url
 from accounts.permissions import may_link_person_id
+from coaching.models import CoachingType
 from plans.models import AppraisalCycle
 from reviews.job_outcomes import outcome_lines
 from reviews.models import JobRun, ReviewTable
@@ -220,3 +221,31 @@ def coverage_types(labels: dict[str, str], types: dict[str, int]) -> str:
     if not types:
         return "—"
     return "".join(f"{label} {types[value]} " for value, label in labels.items() if value in types)
+
+
+@register.simple_tag
+def mix_rows(months: list[Any]) -> SafeString:
+    """The rows of the dashboard's coaching mix table (``reviews/_dashboard_content.html``),
+    as its loop wrote them: per month (``coaching.mix.MixMonth``), each type's share and
+    sessions in ``CoachingType`` order, '—' in a month without sessions, and the total.
+    Each month's shares worked out once (``MixMonth.rows`` works them out per type)."""
+    kinds = CoachingType.values
+    rows = []
+    for month in months:
+        total = month.total
+        if total:
+            shares, counts = month.shares, month.counts
+            cells = "".join(
+                f'<td class="text-end">{shares[kind]}% <span class="small text-body-secondary">'
+                f"({counts.get(kind, 0)})</span></td>"
+                for kind in kinds
+            )
+        else:
+            cells = '<td class="text-end">—</td>' * len(kinds)
+        name = escape(date_filter(month.month, "YEAR_MONTH_FORMAT"))
+        rows.append(
+            f'<tr data-month="{escape(date_filter(month.month, "Y-m"))}"><th scope="row"'
+            f' class="fw-normal text-nowrap">{name}</th>{cells}'
+            f'<td class="text-end">{total}</td></tr>\n        '
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - dates escaped, the rest are integers
