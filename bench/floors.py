@@ -14,23 +14,27 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Coalesce, NullIf, TruncMonth
 from django.http import HttpRequest, HttpResponse
 from django.template import engines
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Department, User
+from coaching.facts import PerformanceFact
 from coaching.models import (
     ActionItem,
     Checkpoint,
     CoachingSession,
     CoachingType,
     ImprovementPlan,
-    PerformanceFact,
 )
 from plans.models import AppraisalCycle, CheckIn, Objective, PerformancePlan, TargetCheck
+from plans.months import month_end, months_between
 from plans.selectors import current_cycle, with_progress
+from reviews.calibration_models import CalibrationEvent
+from reviews.conversation_models import ReviewConversation
 from reviews.models import (
+    Calibration,
     CycleResult,
     Inquiry,
     RatingAdjustment,
@@ -204,24 +208,82 @@ def review_table(request: HttpRequest, pk: int) -> HttpResponse:
     questions = Inquiry.objects.filter(table_id=pk).values_list("question", "answer")
     plan = WorkPlanItem.objects.filter(table_id=pk).values_list("title", "target", "due_date")
     history = ReviewEvent.objects.filter(table_id=pk).values_list("kind", "at", "actor__full_name")
-    return _render(request, rows, questions, plan, history)
+    # What the page also shows of the table's subject and month: its cycle and reviewer,
+    # the review conversation and whether the subject's plan of the cycle is agreed (each
+    # one value: a subquery), and the month's performance facts (a list: a query).
+    conversation = ReviewConversation.objects.filter(table_id=OuterRef("pk"))
+    agreed = PerformancePlan.objects.filter(
+        cycle_id=OuterRef("cycle_id"), employee_id=OuterRef("employee_id")
+    )
+    employee_id, month, *table = (
+        ReviewTable.objects.annotate(
+            held_on=Subquery(conversation.values("session__held_on")[:1]),
+            coach=Subquery(conversation.values("session__coach__full_name")[:1]),
+            employee_confirmed=Subquery(agreed.values("employee_confirmed_at")[:1]),
+            manager_confirmed=Subquery(agreed.values("manager_confirmed_at")[:1]),
+        )
+        .values_list(
+            "employee_id",
+            "month",
+            "cycle__name",
+            "reviewer__full_name",
+            "held_on",
+            "coach",
+            "employee_confirmed",
+            "manager_confirmed",
+        )
+        .get(pk=pk)
+    )
+    facts = PerformanceFact.objects.filter(
+        employee_id=employee_id, observed_on__year=month.year, observed_on__month=month.month
+    ).values_list(
+        "observed_on", "kind", "private", "observed", "objective__title", "author__full_name"
+    )
+    return _render(request, rows, questions, plan, history, table, facts)
 
 
 def to_review(request: HttpRequest) -> HttpResponse:
+    """The first fifty of the team's tables; with the cycle's state (whether the deadline
+    counts down), the department of the time, and the count of them all (the pages)."""
+    team = ReviewTable.objects.filter(employee__manager=_person(request))
     tables = (
-        ReviewTable.objects.filter(employee__manager=_person(request))
-        .annotate(open=Count("inquiries", filter=Q(inquiries__answered_at__isnull=True)))
+        team.annotate(open=Count("inquiries", filter=Q(inquiries__answered_at__isnull=True)))
         .order_by("-month")
-        .values_list("employee__full_name", "month", "status", "deadline", "open")[:50]
+        .values_list(
+            "employee__full_name",
+            "month",
+            "status",
+            "deadline",
+            "open",
+            "cycle__state",
+            "home_department__name",
+        )[:50]
     )
-    return _render(request, tables)
+    return _render(request, tables, [team.count()])
 
 
 def my_tables(request: HttpRequest) -> HttpResponse:
+    """The person's tables: month, status, deadline (counting down while the cycle is
+    open), who with the department of the time, and the open questions of each (a
+    subquery: an index lookup a table, cheaper than grouping a join)."""
+    open_questions = (
+        Inquiry.objects.filter(table=OuterRef("pk"), answered_at__isnull=True)
+        .values("table")
+        .annotate(n=Count("pk"))
+    )
     tables = (
         ReviewTable.objects.filter(employee=_person(request))
+        .annotate(open=Subquery(open_questions.values("n")))
         .order_by("-month")
-        .values_list("month", "status", "deadline")
+        .values_list(
+            "month",
+            "status",
+            "deadline",
+            "open",
+            "cycle__state",
+            "employee__full_name",
+            "home_department__name",
+        )
     )
     return _render(request, tables)
 
@@ -269,8 +331,35 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .annotate(n=Count("pk"), lagging=Count("pk", filter=Q(progress_state="lagging")))
         .values_list("employee__department__name", "n", "lagging")
     )
+    # The late tables' count (the page's badge beside the list of the first fifty).
+    late_count = (
+        ReviewTable.objects.filter(status__in=open_, deadline__lt=today)
+        .exclude(cycle__state="closed")
+        .exclude(employee__is_active=False)
+        .count()
+    )
+    # The coaching mix: sessions held by month and type, the twelve months to ``month``.
+    mix = (
+        CoachingSession.objects.filter(
+            held_on__gte=months_between(month.replace(year=month.year - 1), month)[-12],
+            held_on__lte=min(today, month_end(month)),
+        )
+        .annotate(month=TruncMonth("held_on"))
+        .values("month", "type")
+        .annotate(n=Count("pk"))
+        .values_list("month", "type", "n")
+    )
     # The page shows 20 managers at a time, so does the floor.
-    return _render(request, completion, late, list(managers)[:20], list(sessions)[:20], lagging)
+    return _render(
+        request,
+        completion,
+        late,
+        [late_count],
+        list(managers)[:20],
+        list(sessions)[:20],
+        lagging,
+        mix,
+    )
 
 
 def calibration(request: HttpRequest, pk: int) -> HttpResponse:
@@ -305,6 +394,16 @@ def calibration(request: HttpRequest, pk: int) -> HttpResponse:
     )
     adjustments = RatingAdjustment.objects.filter(result_id__in=[row[0] for row in page])
     count = results.count()
+    # What the page also shows: the calibration's state, its participants and its history,
+    # and the departments of the people filter.
+    state = Calibration.objects.filter(cycle_id=pk).values_list(
+        "done_at", "published_at", "version"
+    )
+    participants = User.objects.filter(calibrations__cycle_id=pk).values_list("full_name")
+    events = CalibrationEvent.objects.filter(calibration__cycle_id=pk).values_list(
+        "at", "actor__full_name", "step", "reason"
+    )
+    departments = Department.objects.values_list("pk", "name")
     return _render(
         request,
         by_department,
@@ -312,6 +411,10 @@ def calibration(request: HttpRequest, pk: int) -> HttpResponse:
         page,
         adjustments.values_list("actor__full_name", "from_rating", "to_rating", "reason"),
         [count],
+        state,
+        participants,
+        events,
+        departments,
     )
 
 

@@ -316,6 +316,18 @@ def person_flags(result: CycleResult, distribution: Distribution) -> list[str]:
     return flags
 
 
+# What the people table shows of a result and its people (``calibration_tags.people_rows``,
+# ``person_flags``): whole rows of three people each cost more to build than to fetch.
+PAGE_FIELDS = (
+    "employee__full_name",
+    "home_department__name",
+    "line_manager__full_name",
+    "completion",
+    "proposed_rating",
+    "final_rating",
+)
+
+
 def people_page(
     cycle: AppraisalCycle,
     distribution: Distribution,
@@ -350,7 +362,7 @@ def people_page(
         for result in calibrated_results(cycle)
         .filter(pk__in=list(keys_page.object_list))
         .select_related("employee", "home_department", "line_manager")
-        .defer("breakdown", "proposed_comment", "person_comment")
+        .only(*PAGE_FIELDS)
     }
     page: Page[CycleResult] = Page(
         [rows[pk] for pk in keys_page.object_list if pk in rows],

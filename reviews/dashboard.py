@@ -213,6 +213,22 @@ def _coverage(
     return _Coverage(page=shown, total=counts["total"], idle=counts["idle"])
 
 
+# What the late tables' list shows (``reviews/_dashboard_content.html``): who, the month,
+# the deadline (with the status and cycle state that say whether it counts down) and the
+# manager of the time; not the whole rows of the table, its cycle and four people.
+LATE_FIELDS = (
+    "month",
+    "deadline",
+    "status",
+    "cycle__state",
+    "line_manager__full_name",
+    "employee__full_name",
+    "employee__manager__full_name",
+    "department__name",
+    "department__head__full_name",
+)
+
+
 def dashboard_build(
     *,
     user: User,
@@ -300,9 +316,9 @@ def _dashboard_compute(
     )
     late_ones = scoped.filter(late_tables(today))
     late = list(
-        late_ones.select_related(
-            "cycle", "line_manager", "employee__manager", "department__head"
-        ).order_by("deadline")[:50]
+        late_ones.select_related("cycle", "line_manager", "employee__manager", "department__head")
+        .only(*LATE_FIELDS)
+        .order_by("deadline")[:50]
     )
     coverage = _coverage(
         user, subtree, today=today, since_days=since_days, page=coverage_page, per_page=per_page

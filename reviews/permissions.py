@@ -28,6 +28,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from accounts.selectors import (
+    all_report_ids,
     all_reports_sql,
     department_subtree_ids,
     headed_department_ids,
@@ -276,12 +277,35 @@ def get_table_for_user(user: User, pk: int) -> ReviewTable:
     the subject's manager and the department's parent head too, planning took 1.8 ms,
     several times the execution).
     """
-    return get_object_or_404(
-        tables_visible_to(user).select_related(
-            "department__head", "cycle", "reviewer", "home_department"
+    table = get_object_or_404(
+        ReviewTable.objects.select_related(
+            "employee", "department__head", "cycle", "reviewer", "home_department"
         ),
         pk=pk,
     )
+    if not may_read_table(user, table):
+        raise Http404
+    return table
+
+
+def may_read_table(user: User, table: ReviewTable) -> bool:
+    """Whether ``table`` is among ``tables_visible_to(user)``, worked out in Python.
+
+    The same rules, cheapest first: the table's own ids, then the person's memoised
+    roles, headed departments, top reviewer and reports (``all_report_ids``, kept
+    between requests). Fetching one table by its key with these checks costs a
+    fraction of planning the visibility filter (~1.5 ms with its two chain subqueries).
+    """
+    if (
+        user.pk in (table.employee_id, table.reviewer_id, table.line_manager_id)
+        or (table.department_id is not None and table.status not in HIDDEN_FROM_OTHERS)
+        or user_roles(user).is_hr
+        or table.department_id in headed_subtree_ids(user)
+        or (table.reviewer_id is None and user.pk == top_reviewer_id_for(user))
+    ):
+        return True
+    reports = all_report_ids(user)
+    return table.employee_id in reports or table.line_manager_id in reports
 
 
 def get_table_access(user: User, pk: int) -> TableAccess:

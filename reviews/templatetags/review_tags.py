@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 
 from accounts.links import pk_url
 from accounts.permissions import may_link_person_id
+from coaching.models import CoachingType
 from plans.models import AppraisalCycle
 from reviews.job_outcomes import outcome_lines
 from reviews.models import JobRun, ReviewTable
@@ -166,3 +167,85 @@ def _person_link(viewer: Any, pk: int, full_name: str, is_active: bool) -> str:
 def job_outcome(run: JobRun) -> list[str]:
     """What the run did, in the reader's language (``reviews.job_outcomes``)."""
     return outcome_lines(run)
+
+
+@register.simple_tag
+def late_rows(tables: list[ReviewTable]) -> SafeString:
+    """The rows of the dashboard's late tables (``reviews/_dashboard_content.html``), as its
+    loop wrote them: the subject linked to the table, the month, the deadline and the
+    manager of the time (else the subject's manager, else the department's head).
+
+    Plain escaped strings, each month's name and each deadline made once per list: fifty
+    rows of tags and filters cost more than the data behind them.
+    """
+    if not tables:
+        return mark_safe(  # noqa: S308 - escaped
+            f'<tr><td colspan="4" class="text-body-secondary">{escape(_("Nobody is late."))}'
+            "</td></tr>"
+        )
+    today = timezone.localdate()
+    months: dict[dt.date, str] = {}
+    deadlines: dict[tuple[dt.date, bool], str] = {}
+    rows = []
+    for table in tables:
+        month = months.get(table.month)
+        if month is None:
+            month = months[table.month] = escape(date_filter(table.month, "YEAR_MONTH_FORMAT"))
+        editable = table.assessee_can_edit and not table.cycle.is_closed
+        key = (table.deadline, editable)
+        due = deadlines.get(key)
+        if due is None:
+            due = deadlines[key] = _deadline(table.deadline, editable=editable, today=today)
+        employee, department = table.employee, table.department
+        if table.line_manager:
+            manager = escape(table.line_manager.full_name)
+        elif employee is not None and employee.manager:
+            manager = escape(employee.manager.full_name)
+        elif department is not None and department.head:
+            manager = escape(department.head.full_name)
+        else:
+            manager = "—"
+        rows.append(
+            f'<tr><td><a href="{escape(table.get_absolute_url())}">'
+            f"{escape(table.subject_name)}</a></td><td>{month}</td><td>{due}</td>"
+            f"<td>{manager}</td></tr>\n    "
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - every value in it is escaped above
+
+
+@register.simple_tag
+def coverage_types(labels: dict[str, str], types: dict[str, int]) -> str:
+    """A manager's sessions by type on the dashboard's coverage table: "label count "
+    for each type held, in the order of ``labels`` (``CoachingType`` value → label);
+    '—' for none. Plain text (the template escapes it)."""
+    if not types:
+        return "—"
+    return "".join(f"{label} {types[value]} " for value, label in labels.items() if value in types)
+
+
+@register.simple_tag
+def mix_rows(months: list[Any]) -> SafeString:
+    """The rows of the dashboard's coaching mix table (``reviews/_dashboard_content.html``),
+    as its loop wrote them: per month (``coaching.mix.MixMonth``), each type's share and
+    sessions in ``CoachingType`` order, '—' in a month without sessions, and the total.
+    Each month's shares worked out once (``MixMonth.rows`` works them out per type)."""
+    kinds = CoachingType.values
+    rows = []
+    for month in months:
+        total = month.total
+        if total:
+            shares, counts = month.shares, month.counts
+            cells = "".join(
+                f'<td class="text-end">{shares[kind]}% <span class="small text-body-secondary">'
+                f"({counts.get(kind, 0)})</span></td>"
+                for kind in kinds
+            )
+        else:
+            cells = '<td class="text-end">—</td>' * len(kinds)
+        name = escape(date_filter(month.month, "YEAR_MONTH_FORMAT"))
+        rows.append(
+            f'<tr data-month="{escape(date_filter(month.month, "Y-m"))}"><th scope="row"'
+            f' class="fw-normal text-nowrap">{name}</th>{cells}'
+            f'<td class="text-end">{total}</td></tr>\n        '
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - dates escaped, the rest are integers

@@ -281,6 +281,16 @@ def test_filters_narrow_the_people(django_app, other_manager, calibration) -> No
     assert "Ivy Indirect" in text(by_rob, "people") and "1 person" in text(by_rob, "people-count")
 
 
+def test_a_filter_matching_nobody_says_so(django_app, hr, calibration) -> None:
+    finance = django_app.get(page_url(calibration.cycle), user=hr)
+    form = form_by_testid(finance, "people-filters")
+    form["department"].select(text="Finance")
+    form["manager"].select(text="Rob Report")
+    page = form.submit()
+    assert "0 people" in text(page, "people-count")
+    assert text(page, "people").endswith("Nobody matches these filters.")
+
+
 def test_a_bad_filter_is_said_beside_it(django_app, hr, calibration) -> None:
     page = django_app.get(page_url(calibration.cycle) + "?manager=999999", user=hr)
     assert errors_beside(page, "manager")
