@@ -9,11 +9,12 @@ dropped. Each failure is logged once per process a minute, not per call.
 from __future__ import annotations
 
 import logging
+import pickle
 import time
 from typing import Any
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient, RedisSerializer
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -55,6 +56,17 @@ class ReusedClientRedisCacheClient(RedisCacheClient):
         return client
 
 
+class PickleFirstSerializer(RedisSerializer):
+    """Django's serializer, reading a pickled value without trying it as a number first:
+    Django's tries ``int()`` on every value and catches the ``ValueError`` of each
+    pickled one (~0.8 us each; a signed-in request reads half a dozen)."""
+
+    def loads(self, data: Any) -> Any:
+        if data[:1] == b"\x80":  # pickle's PROTO opcode: what dumps() writes
+            return pickle.loads(data)  # noqa: S301 (our own cache, as Django's)
+        return super().loads(data)
+
+
 class ForgivingRedisCache(RedisCache):
     """``RedisCache`` whose reads miss and writes drop while Redis cannot be reached
     (and whose client is made once, not per command)."""
@@ -62,6 +74,8 @@ class ForgivingRedisCache(RedisCache):
     def __init__(self, server: Any, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = ReusedClientRedisCacheClient
+        options = {"serializer": PickleFirstSerializer, **self._options}  # type: ignore[has-type]
+        self._options = options
 
     def validate_key(self, key: str) -> None:
         """Nothing to check: Django's default warns of keys memcached would refuse,

@@ -41,7 +41,9 @@ def notifications_scope(user_id: int) -> str:
 @dataclass(frozen=True)
 class Figure:
     """A figure about a person: its name in the template context, the scopes it reads
-    (given the person's id) and how to compute it (given the person: one or two queries)."""
+    (given the person's id: a function of the id alone, since where a person's figures
+    are kept is worked out once per id and variant) and how to compute it (given the
+    person: one or two queries)."""
 
     name: str
     scopes: Callable[[int], list[str]]
@@ -71,6 +73,12 @@ class FigureKeys:
     def all_scopes(self) -> list[str]:
         """Every scope once, in a stable order."""
         return list(dict.fromkeys(scope for each in self.scopes.values() for scope in each))
+
+
+def figure_variants(user_id: int) -> tuple[str, ...]:
+    """Each registered figure's variant for the person (today's date, say), in order:
+    with the id, what decides ``figure_keys`` (its scopes are a function of the id)."""
+    return tuple(figure.variant(user_id) for figure in _figures.values())
 
 
 def figure_keys(user_id: int) -> FigureKeys:

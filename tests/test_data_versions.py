@@ -74,3 +74,21 @@ def test_pages_still_answer_when_redis_is_down(
     assert versioned("figure", ["reviews"], compute) == 2
     client.force_login(report)
     assert client.get("/").status_code == 200
+
+
+def test_the_shared_cache_gives_back_every_kind_of_value_it_was_given():
+    """accounts.cache_backend reads pickled values without trying them as numbers first:
+    counters stay numbers (``incr`` works on them), everything else comes back as given."""
+    assert type(cache).__name__ == "ForgivingRedisCache"
+    values = {
+        "counter": 41,
+        "flag": True,
+        "text": "1234",
+        "bytes": b"\x80not a pickle",
+        "nested": {"versions": (3, 4), "rows": [1, "two", None]},
+    }
+    cache.set_many({f"kinds:{name}": value for name, value in values.items()})
+    found = cache.get_many([f"kinds:{name}" for name in values])
+    assert found == {f"kinds:{name}": value for name, value in values.items()}
+    assert type(found["kinds:flag"]) is bool and type(found["kinds:counter"]) is int
+    assert cache.incr("kinds:counter") == 42

@@ -10,9 +10,10 @@ signed-in person, their name, e-mail address, staff flag, department, roles and 
 navigation's figures (``accounts.person_figures``). Each process keeps the last
 ``KEPT_LAYOUTS`` renderings by key (5–7 kB each: at most ~15 MB a process), so a
 person's header is rendered once and then only again when one of those values changes,
-rather than on every request (py-spy: ~30% of a signed-in 404's time was the layout). What differs between two requests of the same
-key is put in afterwards: the CSRF token (in htmx's headers, the language form and the
-sign-out form) and the page's address (where the language form comes back to).
+rather than on every request (py-spy: ~30% of a signed-in 404's time was the layout).
+What differs between two requests of the same key is put in afterwards: the CSRF token
+(in htmx's headers, the language form and the sign-out form) and the page's address
+(where the language form comes back to).
 
 Never stale: the templates are rendered with the key's values and nothing else, so a
 value missing from the key cannot show (and fails the suite's loud templates); the
