@@ -5,7 +5,8 @@
 
 Run bench/generate.py first. Each page is requested in-process with Django's
 test client (DEBUG off) after two warm-up requests; the median and 95th
-percentile of the server time and the number of SQL queries are reported. The
+percentile of the server time and the number of SQL queries are reported, the page's
+requests interleaved with its floor's. The
 *floor* of a page is the same data fetched with the fewest queries and
 rendered by a trivial template: page/floor says how far the page is from what
 Django itself can do. Then the jobs on the same organisation: month-end generation of December for
@@ -37,23 +38,38 @@ from bench.server import measure_in_process  # noqa: E402 - sets the environment
 measure_in_process()
 
 
-def timed(function: Callable[[], Any], repeat: int) -> tuple[float, float, int]:
+def timed(
+    page: Callable[[], Any], floor: Callable[[], Any], repeat: int
+) -> tuple[tuple[float, float, int], tuple[float, float, int]]:
+    """(median ms, p95 ms, queries) of a page and of its floor, their requests interleaved.
+
+    Each round times the page and its floor back to back (the order alternating from
+    round to round), so a change in the machine's load during a run weighs on both
+    alike and page/floor stays comparable when other work shares the cores.
+    """
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     for _ in range(2):
-        function()
-    samples = []
-    queries = 0
-    for _ in range(repeat):
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            function()
-            samples.append((time.perf_counter() - started) * 1000)
-        queries = len(captured.captured_queries)
-    samples.sort()
-    p95 = samples[min(len(samples) - 1, int(round(len(samples) * 0.95)) - 1)]
-    return statistics.median(samples), p95, queries
+        page()
+        floor()
+    samples: dict[int, list[float]] = {0: [], 1: []}
+    queries = {0: 0, 1: 0}
+    functions = (page, floor)
+    for round_ in range(repeat):
+        for which in (0, 1) if round_ % 2 == 0 else (1, 0):
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                functions[which]()
+                samples[which].append((time.perf_counter() - started) * 1000)
+            queries[which] = len(captured.captured_queries)
+
+    def summary(which: int) -> tuple[float, float, int]:
+        ordered = sorted(samples[which])
+        p95 = ordered[min(len(ordered) - 1, int(round(len(ordered) * 0.95)) - 1)]
+        return statistics.median(ordered), p95, queries[which]
+
+    return summary(0), summary(1)
 
 
 # Issue 21 §5: seconds each may take at 10,000 people on the developers' machine.
@@ -235,8 +251,9 @@ def main() -> None:
     for name, run_page, run_floor in checks:
         if options.only.lower() not in name.lower():
             continue
-        median, p95, queries = timed(run_page, options.requests)
-        floor_median, _p95, _q = timed(run_floor, options.requests)
+        (median, p95, queries), (floor_median, _p95, _q) = timed(
+            run_page, run_floor, options.requests
+        )
         ratio = median / floor_median if floor_median else 0
         results.append(
             {
