@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.id_arrays import ids_in
 from accounts.models import Department, User
 from accounts.outbox_status import OutboxStatus, outbox_status
 from accounts.selectors import (
@@ -156,6 +157,27 @@ def tables_to_review(user: User, *, everything: bool = False) -> QuerySet[Review
     for the top reviewer, those with nobody above their subject. Everything adds
     the tables of their present reports, whatever their status. Never their own.
     """
+    queryset = with_counts(_base().filter(to_review_condition(user, everything=everything)))
+    if everything:
+        # Browsing everything: the newest month first (an index serves it).
+        return queryset.order_by(*TEAM_TABLES_ORDER)
+    # Waiting: never a table of a closed cycle, which nobody reviews any more.
+    waiting = queryset.filter(in_open_cycles(), status__in=[Status.SUBMITTED, Status.IN_REVIEW])
+    return waiting.order_by("deadline", "employee__full_name", "department__name", "pk")
+
+
+# The order of all a person's team's tables (``tables_to_review(everything=True)``).
+TEAM_TABLES_ORDER = ("-month", "employee__full_name", "department__name", "pk")
+
+
+def tables_by_key(ids: Iterable[int]) -> QuerySet[ReviewTable]:
+    """The tables ``ids``, as a list shows them (``with_counts``), in ``TEAM_TABLES_ORDER``."""
+    return with_counts(_base().filter(ids_in("pk", ids))).order_by(*TEAM_TABLES_ORDER)
+
+
+def to_review_condition(user: User, *, everything: bool = False) -> Q:
+    """The tables of ``tables_to_review`` (before its waiting statuses), as a condition on
+    the table alone: reviewer, subject and department ids, no join."""
     headed = headed_department_ids(user)
     below = [pk for pk in headed_subtree_ids(user) if pk not in headed]
     mine = Q(reviewer_id=user.pk) | in_reports(user, "reviewer_id")
@@ -167,13 +189,7 @@ def tables_to_review(user: User, *, everything: bool = False) -> QuerySet[Review
     if everything:
         mine |= in_reports(user, "employee_id")
     own = Q(employee_id=user.pk) | Q(department_id__in=headed) if headed else Q(employee_id=user.pk)
-    queryset = with_counts(_base().filter(mine).exclude(own))
-    if everything:
-        # Browsing everything: the newest month first (an index serves it).
-        return queryset.order_by("-month", "employee__full_name", "department__name", "pk")
-    # Waiting: never a table of a closed cycle, which nobody reviews any more.
-    waiting = queryset.filter(in_open_cycles(), status__in=[Status.SUBMITTED, Status.IN_REVIEW])
-    return waiting.order_by("deadline", "employee__full_name", "department__name", "pk")
+    return mine & ~own
 
 
 def department_tables_open_for_questions(user: User) -> QuerySet[ReviewTable]:

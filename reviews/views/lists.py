@@ -26,6 +26,7 @@ from reviews.selectors import (
     tables_to_review,
 )
 from reviews.services import month_tables_generate
+from reviews.team_tables import team_tables_page
 
 
 def _page(request: HttpRequest, queryset: Any) -> Any:
@@ -48,11 +49,15 @@ def table_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def to_review(request: HttpRequest) -> HttpResponse:
     everything = request.GET.get("all") == "1"
+    user = user_of(request)
+    number = request.GET.get("page")
     return render(
         request,
         "reviews/table_list.html",
         {
-            "page": _page(request, tables_to_review(user_of(request), everything=everything)),
+            "page": team_tables_page(user, number)
+            if everything
+            else _page(request, tables_to_review(user)),
             "view": "to_review",
             "everything": everything,
         },
