@@ -18,7 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.links import pk_url
+from accounts.links import pk_url_parts
 from accounts.permissions import may_link_person_id
 from coaching.models import CoachingType
 from plans.models import AppraisalCycle
@@ -105,6 +105,10 @@ def table_list_rows(
     deadlines: dict[tuple[dt.date, bool], str] = {}
     badges: dict[str, str] = {}
     people: dict[int, str] = {}
+    # Each link's path around its key, once per list (``pk_url`` per row read the script
+    # prefix and URL configuration each time: most of the rows' time).
+    table_url = tuple(escape(part) for part in pk_url_parts("reviews:table_detail"))
+    person_url = tuple(escape(part) for part in pk_url_parts("accounts:person_detail"))
     rows = []
     for table in tables:
         editable = table["status"] in WITH_ASSESSEE and table["cycle__state"] != CLOSED_CYCLE
@@ -120,7 +124,11 @@ def table_list_rows(
             subject = people.get(employee_id, "")
             if not subject:
                 subject = people[employee_id] = _person_link(
-                    viewer, employee_id, table["employee__full_name"], table["employee__is_active"]
+                    viewer,
+                    employee_id,
+                    table["employee__full_name"],
+                    table["employee__is_active"],
+                    person_url,
                 )
         if table["department_id"]:
             subject += department_badge
@@ -140,10 +148,10 @@ def table_list_rows(
         if badge is None:
             badge = badges[table["status"]] = _status_badge(table["status"])
         overdue = editable and table["deadline"] < today
-        url = pk_url("reviews:table_detail", table["pk"])
+        url = f"{table_url[0]}{int(table['pk'])}{table_url[1]}"
         rows.append(
             f'<tr class="{"table-danger" if overdue else ""}">'
-            f'<td data-label=""><a class="fw-semibold" href="{escape(url)}">'
+            f'<td data-label=""><a class="fw-semibold" href="{url}">'
             f"{month}</a></td>{who}{subject}</td>{status}{badge}</td>{deadline_cell}{due}</td>"
             f"{open_cell}{table['open_inquiries'] or ''}</td>"
         )
@@ -153,14 +161,14 @@ def table_list_rows(
     return mark_safe("".join(rows))  # noqa: S308 - every value in it is escaped above
 
 
-def _person_link(viewer: Any, pk: int, full_name: str, is_active: bool) -> str:
-    """``{% person_link person %}`` (``accounts.templatetags.people``) as a plain string."""
+def _person_link(
+    viewer: Any, pk: int, full_name: str, is_active: bool, url: tuple[str, ...]
+) -> str:
+    """``{% person_link person %}`` (``accounts.templatetags.people``) as a plain string;
+    ``url`` the person page's path before and after the key, escaped."""
     if viewer is None or not may_link_person_id(viewer, pk, is_active=is_active):
         return escape(full_name)
-    return (
-        f'<a href="{escape(pk_url("accounts:person_detail", pk))}" data-person-link="{pk}">'
-        f"{escape(full_name)}</a>"
-    )
+    return f'<a href="{url[0]}{int(pk)}{url[1]}" data-person-link="{pk}">{escape(full_name)}</a>'
 
 
 @register.filter
