@@ -85,3 +85,39 @@ def test_to_review_everything_reads_a_short_chain_by_key(
     assert len(tables) == 2
     assert "JOIN" not in tables[0] and "ORDER BY" not in tables[0]
     assert "COUNT(*)" not in " ".join(tables)
+
+
+def _rows(response) -> str:
+    html = response.content.decode()
+    return html[html.index("<tbody>") : html.index("</tbody>")]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("page_cache_off")
+def test_the_kept_team_tables_show_a_new_table_and_a_status_change_at_once(
+    client, manager, report, cycle, django_assert_max_num_queries
+):
+    """Kept (``accounts.table_memo``) while no table it read changes: asked again, the
+    team's tables are not read again; a table made or moved on is shown on the next request."""
+    month = cycle.start_date.replace(month=3)
+    table = ReviewTable.objects.create(
+        cycle=cycle, employee=report, month=month, deadline=month + dt.timedelta(days=40)
+    )
+    client.force_login(manager)
+    url = reverse("reviews:to_review")
+    first = _rows(client.get(url, {"all": "1"}))
+    with django_assert_max_num_queries(20) as captured:
+        again = _rows(client.get(url, {"all": "1"}))
+    assert not [query for query in captured if '"reviews_reviewtable"' in query["sql"]]
+    assert again == first and again.count('data-status="draft"') == 1
+
+    ReviewTable.objects.filter(pk=table.pk).update(status=ReviewTable.Status.SUBMITTED)
+    moved = _rows(client.get(url, {"all": "1"}))
+    assert moved.count('data-status="submitted"') == 1 and 'data-status="draft"' not in moved
+
+    later = month.replace(month=4)
+    ReviewTable.objects.create(
+        cycle=cycle, employee=report, month=later, deadline=later + dt.timedelta(days=40)
+    )
+    added = _rows(client.get(url, {"all": "1"}))
+    assert added.count('data-status="draft"') == 1 and added.count("<tr") == 2
