@@ -88,7 +88,7 @@ def test_to_review_everything_reads_a_short_chain_by_key(
 
 
 def _rows(response) -> str:
-    html = response.content.decode()
+    html: str = response.content.decode()
     return html[html.index("<tbody>") : html.index("</tbody>")]
 
 
