@@ -394,10 +394,11 @@ def calibration(request: HttpRequest, pk: int) -> HttpResponse:
     )
     adjustments = RatingAdjustment.objects.filter(result_id__in=[row[0] for row in page])
     count = results.count()
-    # What the page also shows: the calibration's state, its participants and its history,
-    # and the departments of the people filter.
+    # What the page also shows: the calibration's state, with its cycle's name (the title)
+    # and rating scale (the tables' columns), its participants and its history, and the
+    # departments of the people filter.
     state = Calibration.objects.filter(cycle_id=pk).values_list(
-        "done_at", "published_at", "version"
+        "done_at", "published_at", "version", "cycle__name", "cycle__rating_scale"
     )
     participants = User.objects.filter(calibrations__cycle_id=pk).values_list("full_name")
     events = CalibrationEvent.objects.filter(calibration__cycle_id=pk).values_list(
@@ -409,7 +410,7 @@ def calibration(request: HttpRequest, pk: int) -> HttpResponse:
         by_department,
         list(by_manager)[:20],
         page,
-        adjustments.values_list("actor__full_name", "from_rating", "to_rating", "reason"),
+        adjustments.values_list("at", "actor__full_name", "from_rating", "to_rating", "reason"),
         [count],
         state,
         participants,

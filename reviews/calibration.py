@@ -226,9 +226,13 @@ def _average(row: GroupRow) -> float | None:
     return sum(step * count for step, count in enumerate(row.counts)) / rated
 
 
-def rating_distribution(cycle: AppraisalCycle) -> Distribution:
+def rating_distribution(
+    cycle: AppraisalCycle, *, department_names: dict[int, str] | None = None
+) -> Distribution:
     """Counts per rating by department and by line manager of the cycle's end: one
-    GROUP BY query and two for the names, whatever the organisation's size (§4, §5).
+    GROUP BY query and two for the names, whatever the organisation's size (§4, §5);
+    one for the names when the caller passes every department's name (pk → name, as
+    the page's department filter has them already).
 
     Departments are sorted by name, managers by their distance from the
     organisation's average step, farthest first (flagged ones first).
@@ -245,9 +249,10 @@ def rating_distribution(cycle: AppraisalCycle) -> Distribution:
     )
     department_ids = {row["home_department_id"] for row in rows} - {None}
     manager_ids = {row["line_manager_id"] for row in rows} - {None}
-    department_names = dict(
-        Department.objects.filter(pk__in=department_ids).values_list("pk", "name")
-    )
+    if department_names is None:
+        department_names = dict(
+            Department.objects.filter(pk__in=department_ids).values_list("pk", "name")
+        )
     manager_names = dict(User.objects.filter(pk__in=manager_ids).values_list("pk", "full_name"))
     departments = _group_rows(
         rows, "home_department_id", department_names, scale, _("No department")
@@ -300,32 +305,42 @@ def outlier_q(distribution: Distribution) -> Q:
     )
 
 
-def person_flags(result: CycleResult, distribution: Distribution) -> list[str]:
-    """Why ``result`` is flagged (translated, empty when it is not)."""
+def person_flags(
+    *,
+    rating: str,
+    completion: Decimal | None,
+    line_manager_id: int | None,
+    distribution: Distribution,
+) -> list[str]:
+    """Why a result (its ``rating`` as ``rating_of`` reads it, weighted ``completion`` in
+    per cent and line manager) is flagged: translated, empty when it is not."""
     flags = []
-    rating = getattr(result, "rating", None) or rating_of(result)
-    completion = result.completion
     scale = distribution.scale
     if completion is not None and scale:
         if rating in high_ratings(scale) and completion < HIGH_RATING_LOW_COMPLETION:
             flags.append(_("High rating, low completion"))
         if rating == scale[0] and completion > LOW_RATING_HIGH_COMPLETION:
             flags.append(_("Low rating, high completion"))
-    if result.line_manager_id in distribution.flagged_manager_ids:
+    if line_manager_id in distribution.flagged_manager_ids:
         flags.append(_("Manager's ratings far from the rest"))
     return flags
 
 
-# What the people table shows of a result and its people (``calibration_tags.people_rows``,
-# ``person_flags``): whole rows of three people each cost more to build than to fetch.
+# What the people table shows of a result, its people and its adjustments
+# (``calibration_tags.people_rows``, ``person_flags``), as values: whole rows of three
+# people each cost more to build than to fetch.
 PAGE_FIELDS = (
+    "pk",
+    "employee_id",
     "employee__full_name",
     "home_department__name",
+    "line_manager_id",
     "line_manager__full_name",
     "completion",
     "proposed_rating",
-    "final_rating",
+    "rating",
 )
+ADJUSTMENT_FIELDS = ("result_id", "at", "actor__full_name", "from_rating", "to_rating", "reason")
 
 
 def people_page(
@@ -337,12 +352,13 @@ def people_page(
     outliers_only: bool = False,
     number: Any = 1,
     viewer_id: int | None = None,
-) -> Page[CycleResult]:
+) -> Page[dict[str, Any]]:
     """A page of the cycle's people with rating, completion, flags and adjustments.
 
-    Three queries for the page (its count, its keys, its rows) and one for the page's
-    adjustments, whatever the size: each result gets ``flags`` (``person_flags``)
-    and ``adjustment_list`` (newest first). ``department`` includes those below it.
+    Two queries for the page (its count, its rows) and one for the page's adjustments,
+    whatever the size. Each row is a dict of ``PAGE_FIELDS`` (``rating`` as
+    ``rating_expression``) with ``flags`` (``person_flags``) and ``adjustments`` (dicts
+    of ``ADJUSTMENT_FIELDS``, newest first). ``department`` includes those below it.
     The viewer's own result is never listed: nobody reads their own proposal before it
     is published (it still counts in the distribution).
     """
@@ -353,30 +369,35 @@ def people_page(
         results = results.filter(line_manager_id=manager)
     if outliers_only:
         results = results.filter(outlier_q(distribution))
-    # The page's keys first, sorted on a narrow row (name and key), then the page's 50
-    # results in full: sorting ten thousand whole joined rows took over twice as long.
-    keys = results.order_by("employee__full_name", "pk").values_list("pk", flat=True)
+    # The page's keys sorted on a narrow row (name and key) in a subquery, then the page's
+    # 50 rows in full: sorting ten thousand whole joined rows took over twice as long.
+    order = ("employee__full_name", "pk")
+    keys = results.order_by(*order).values_list("pk", flat=True)
     keys_page = Paginator(keys, PEOPLE_PAGE_SIZE).get_page(number)
-    rows = {
-        result.pk: result
-        for result in calibrated_results(cycle)
-        .filter(pk__in=list(keys_page.object_list))
-        .select_related("employee", "home_department", "line_manager")
-        .only(*PAGE_FIELDS)
-    }
-    page: Page[CycleResult] = Page(
-        [rows[pk] for pk in keys_page.object_list if pk in rows],
+    rows = list(
+        calibrated_results(cycle)
+        .filter(pk__in=keys_page.object_list)  # the page's slice of keys, as a subquery
+        .order_by(*order)
+        .values(*PAGE_FIELDS)
+    )
+    page: Page[dict[str, Any]] = Page(
+        rows,
         keys_page.number,
         keys_page.paginator,  # type: ignore[arg-type]  # counts the same rows
     )
-    adjustments: dict[int, list[RatingAdjustment]] = {}
+    adjustments: dict[int, list[dict[str, Any]]] = {}
     for adjustment in RatingAdjustment.objects.filter(
-        result_id__in=[result.pk for result in page]
-    ).select_related("actor"):
-        adjustments.setdefault(adjustment.result_id, []).append(adjustment)
-    for result in page:
-        result.flags = person_flags(result, distribution)  # type: ignore[attr-defined]
-        result.adjustment_list = adjustments.get(result.pk, [])  # type: ignore[attr-defined]
+        result_id__in=[row["pk"] for row in rows]
+    ).values(*ADJUSTMENT_FIELDS):
+        adjustments.setdefault(adjustment["result_id"], []).append(adjustment)
+    for row in rows:
+        row["flags"] = person_flags(
+            rating=row["rating"],
+            completion=row["completion"],
+            line_manager_id=row["line_manager_id"],
+            distribution=distribution,
+        )
+        row["adjustments"] = adjustments.get(row["pk"], [])
     return page
 
 

@@ -24,6 +24,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Window,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -54,7 +55,7 @@ class Dashboard:
     month: dt.date
     department: Department | None
     completion: list[dict[str, Any]]
-    late: list[ReviewTable]
+    late: list[dict[str, Any]]  # LATE_FIELDS of the first fifty, by deadline
     late_count: int
     coverage: Page[dict[str, Any]]
     coverage_total: int
@@ -63,6 +64,8 @@ class Dashboard:
     is_hr: bool
     since_days: int
     mix: list[MixMonth]
+    # Every department (pk, name), by name: the department filter's choices.
+    departments: list[tuple[int, str]]
 
     def charts(self) -> dict[str, Any]:
         """Chart data with translated series names (the tables show the same numbers)."""
@@ -213,10 +216,11 @@ def _coverage(
     return _Coverage(page=shown, total=counts["total"], idle=counts["idle"])
 
 
-# What the late tables' list shows (``reviews/_dashboard_content.html``): who, the month,
-# the deadline (with the status and cycle state that say whether it counts down) and the
-# manager of the time; not the whole rows of the table, its cycle and four people.
+# What the late tables' list shows (``review_tags.late_rows``): who (linked to the table),
+# the month, the deadline (with the status and cycle state that say whether it counts
+# down) and the manager of the time; values, not the table, its cycle and four people.
 LATE_FIELDS = (
+    "pk",
     "month",
     "deadline",
     "status",
@@ -309,16 +313,19 @@ def _dashboard_compute(
         )
         .order_by("dept")
     )
-    names = dict(Department.objects.values_list("pk", "name"))
+    departments = list(Department.objects.order_by("name").values_list("pk", "name"))
+    names = dict(departments)
     completion = sorted(
         ({**row, "department": names.get(row["dept"], "—")} for row in rows),
         key=lambda row: row["department"],
     )
-    late_ones = scoped.filter(late_tables(today))
+    # The first fifty late tables and, on each row, the count of them all (a window over
+    # every late table, counted before the LIMIT): one query for the list and its badge.
     late = list(
-        late_ones.select_related("cycle", "line_manager", "employee__manager", "department__head")
-        .only(*LATE_FIELDS)
-        .order_by("deadline")[:50]
+        scoped.filter(late_tables(today))
+        .order_by("deadline")
+        .values(*LATE_FIELDS)
+        .annotate(late_count=Window(Count("pk")))[:50]
     )
     coverage = _coverage(
         user, subtree, today=today, since_days=since_days, page=coverage_page, per_page=per_page
@@ -365,7 +372,7 @@ def _dashboard_compute(
         department=department,
         completion=completion,
         late=late,
-        late_count=late_ones.count(),
+        late_count=late[0]["late_count"] if late else 0,
         coverage=coverage.page,
         coverage_total=coverage.total,
         not_coaching=coverage.idle,
@@ -373,4 +380,5 @@ def _dashboard_compute(
         is_hr=user_roles(user).is_hr,
         since_days=since_days,
         mix=mix,
+        departments=departments,
     )

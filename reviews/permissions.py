@@ -390,8 +390,12 @@ def get_calibration_for_user(
     user: User, cycle_pk: int
 ) -> tuple[AppraisalCycle, Calibration | None]:
     """The cycle and its calibration (None if not started) for HR or a participant, else 404."""
-    cycle = get_object_or_404(AppraisalCycle, pk=cycle_pk)
-    calibration = Calibration.objects.filter(cycle=cycle).first()
+    # The calibration with its cycle (one query); the cycle alone only when none started.
+    calibration = Calibration.objects.select_related("cycle").filter(cycle_id=cycle_pk).first()
+    if calibration is not None:
+        cycle = calibration.cycle
+    else:
+        cycle = get_object_or_404(AppraisalCycle, pk=cycle_pk)
     if not is_calibration_member(user, calibration):
         raise Http404
     return cycle, calibration

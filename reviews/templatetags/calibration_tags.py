@@ -70,10 +70,11 @@ def people_rows(page: Iterable[Any], may_adjust: bool) -> SafeString:
     proposed and final rating, adjustments and the adjust link; the empty row when the page
     has nobody.
 
-    ``page`` holds ``reviews.calibration.people_page`` results (``flags``,
-    ``adjustment_list``, ``rating`` set). Built with plain escaped strings: fifty rows of a
-    dozen tags, filters and translations each cost more than the rest of the page. The
-    column labels, the rating labels and the link's path are worked out once per call.
+    ``page`` holds ``reviews.calibration.people_page`` rows (dicts, with ``flags`` and
+    ``adjustments``). Built with plain escaped strings: fifty rows of a dozen tags,
+    filters and translations each cost more than the rest of the page. The column
+    labels, the rating labels, the result link's and the adjust link's paths are worked
+    out once per call.
     """
     department, manager = escape(_("Department")), escape(_("Manager"))
     completion_label = escape(_("Weighted completion"))
@@ -81,6 +82,7 @@ def people_rows(page: Iterable[Any], may_adjust: bool) -> SafeString:
     adjustments_label = escape(_("Adjustments"))
     action = escape(_("Adjust") if may_adjust else _("Details"))
     adjust_before, adjust_after = pk_url_parts("reviews:calibration_adjust")
+    result_before, result_after = (escape(part) for part in pk_url_parts("reviews:result_detail"))
     labels: dict[str, str] = {}
     warning = ' class="table-warning"'
 
@@ -93,50 +95,52 @@ def people_rows(page: Iterable[Any], may_adjust: bool) -> SafeString:
 
     adjusted = _("%(when)s, %(who)s: %(from)s → %(to)s")  # reviews/_adjustments.html
 
-    def adjustment_line(adjustment: Any) -> str:
+    def adjustment_line(adjustment: dict[str, Any]) -> str:
         """One ``<li>`` of ``reviews/_adjustments.html``."""
         values = {
-            "when": escape(date_format(localtime(adjustment.at), "SHORT_DATETIME_FORMAT")),
-            "who": escape(name_or_dash(adjustment.actor)),
-            "from": rating(adjustment.from_rating),
-            "to": rating(adjustment.to_rating) if adjustment.to_rating else "",
+            "when": escape(date_format(localtime(adjustment["at"]), "SHORT_DATETIME_FORMAT")),
+            "who": escape(adjustment["actor__full_name"] or "—"),
+            "from": rating(adjustment["from_rating"]),
+            "to": rating(adjustment["to_rating"]) if adjustment["to_rating"] else "",
         }
-        return f"<li>{adjusted % values} — <q>{escape(adjustment.reason)}</q></li>\n"
+        return f"<li>{adjusted % values} — <q>{escape(adjustment['reason'])}</q></li>\n"
 
     parts = []
     for result in page:
-        flags = result.flags
-        name = escape(result.employee.full_name)
+        flags = result["flags"]
+        name = escape(result["employee__full_name"])
         flag_html = "".join(
             f'<div><span class="badge text-bg-warning" data-testid="flag">{escape(flag)}</span>'
             "</div>"
             for flag in flags
         )
         completion = (
-            "—" if result.completion is None else f"{escape(localize(result.completion))} %"
+            "—" if result["completion"] is None else f"{escape(localize(result['completion']))} %"
         )
-        if result.adjustment_list:
-            items = "".join(adjustment_line(a) for a in result.adjustment_list)
+        if result["adjustments"]:
+            items = "".join(adjustment_line(a) for a in result["adjustments"])
             adjustments = (
                 f'<ul class="list-unstyled small mb-0" data-testid="adjustments">\n{items}\n</ul>\n'
             )
         else:
             adjustments = '<span class="text-body-secondary small">—</span>'
+        pk = int(result["pk"])
         parts.append(
             f"\n      <tr{warning if flags else ''}"
-            f' data-testid="person-{escape(localize(result.employee_id))}">\n'
+            f' data-testid="person-{escape(localize(result["employee_id"]))}">\n'
             f'        <td data-label=""><a class="fw-semibold"'
-            f' href="{escape(result.get_absolute_url())}">{name}</a>{flag_html}</td>\n'
+            f' href="{result_before}{pk}{result_after}">{name}</a>{flag_html}</td>\n'
             f'        <td data-label="{department}">'
-            f"{escape(name_or_dash(result.home_department))}</td>\n"
-            f'        <td data-label="{manager}">{escape(name_or_dash(result.line_manager))}</td>\n'
+            f"{escape(result['home_department__name'] or '—')}</td>\n"
+            f'        <td data-label="{manager}">'
+            f"{escape(result['line_manager__full_name'] or '—')}</td>\n"
             f'        <td class="text-end" data-label="{completion_label}">{completion}</td>\n'
-            f'        <td data-label="{proposed_label}">{rating(result.proposed_rating)}</td>\n'
+            f'        <td data-label="{proposed_label}">{rating(result["proposed_rating"])}</td>\n'
             f'        <td class="fw-semibold" data-testid="final-rating"'
-            f' data-label="{final_label}">{rating(result.rating)}</td>\n'
+            f' data-label="{final_label}">{rating(result["rating"])}</td>\n'
             f'        <td data-label="{adjustments_label}">{adjustments}</td>\n'
             f'        <td class="card-action" data-label=""><a class="btn btn-sm'
-            f' btn-outline-primary" href="{adjust_before}{int(result.pk)}{adjust_after}">'
+            f' btn-outline-primary" href="{adjust_before}{pk}{adjust_after}">'
             f'{action}<span class="visually-hidden"> · {name}</span></a></td>\n'
             "      </tr>\n    "
         )

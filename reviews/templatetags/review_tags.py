@@ -178,13 +178,14 @@ def job_outcome(run: JobRun) -> list[str]:
 
 
 @register.simple_tag
-def late_rows(tables: list[ReviewTable]) -> SafeString:
+def late_rows(tables: list[dict[str, Any]]) -> SafeString:
     """The rows of the dashboard's late tables (``reviews/_dashboard_content.html``), as its
     loop wrote them: the subject linked to the table, the month, the deadline and the
     manager of the time (else the subject's manager, else the department's head).
 
-    Plain escaped strings, each month's name and each deadline made once per list: fifty
-    rows of tags and filters cost more than the data behind them.
+    ``tables`` are ``reviews.dashboard.LATE_FIELDS`` values. Plain escaped strings, each
+    month's name and each deadline made once per list: fifty rows of tags and filters
+    cost more than the data behind them.
     """
     if not tables:
         return mark_safe(  # noqa: S308 - escaped
@@ -192,30 +193,39 @@ def late_rows(tables: list[ReviewTable]) -> SafeString:
             "</td></tr>"
         )
     today = timezone.localdate()
+    before, after = pk_url_parts("reviews:table_detail")
+    before, after = escape(before), escape(after)
     months: dict[dt.date, str] = {}
     deadlines: dict[tuple[dt.date, bool], str] = {}
     rows = []
     for table in tables:
-        month = months.get(table.month)
+        month = months.get(table["month"])
         if month is None:
-            month = months[table.month] = escape(date_filter(table.month, "YEAR_MONTH_FORMAT"))
-        editable = table.assessee_can_edit and not table.cycle.is_closed
-        key = (table.deadline, editable)
+            month = months[table["month"]] = escape(
+                date_filter(table["month"], "YEAR_MONTH_FORMAT")
+            )
+        editable = table["status"] in WITH_ASSESSEE and table["cycle__state"] != CLOSED_CYCLE
+        key = (table["deadline"], editable)
         due = deadlines.get(key)
         if due is None:
-            due = deadlines[key] = _deadline(table.deadline, editable=editable, today=today)
-        employee, department = table.employee, table.department
-        if table.line_manager:
-            manager = escape(table.line_manager.full_name)
-        elif employee is not None and employee.manager:
-            manager = escape(employee.manager.full_name)
-        elif department is not None and department.head:
-            manager = escape(department.head.full_name)
+            due = deadlines[key] = _deadline(table["deadline"], editable=editable, today=today)
+        # A person's table names the person, a department's the department.
+        subject = table["employee__full_name"]
+        if subject is None:
+            subject = table["department__name"]
+        for manager in (
+            table["line_manager__full_name"],
+            table["employee__manager__full_name"],
+            table["department__head__full_name"],
+        ):
+            if manager is not None:
+                manager = escape(manager)
+                break
         else:
             manager = "—"
         rows.append(
-            f'<tr><td><a href="{escape(table.get_absolute_url())}">'
-            f"{escape(table.subject_name)}</a></td><td>{month}</td><td>{due}</td>"
+            f'<tr><td><a href="{before}{int(table["pk"])}{after}">'
+            f"{escape(subject)}</a></td><td>{month}</td><td>{due}</td>"
             f"<td>{manager}</td></tr>\n    "
         )
     return mark_safe("".join(rows))  # noqa: S308 - every value in it is escaped above

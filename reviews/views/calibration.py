@@ -95,16 +95,13 @@ def _page_context(
     step_form: StepForm | None = None,
 ) -> dict[str, Any]:
     user = user_of(request)
-    distribution = rating_distribution(cycle)
+    departments = list(Department.objects.order_by("name").values_list("pk", "name"))
+    distribution = rating_distribution(cycle, department_names=dict(departments))
     managers = sorted(
         ((row.pk, row.name) for row in distribution.managers if row.pk is not None),
         key=lambda pair: pair[1].casefold(),
     )
-    filters = CalibrationFilterForm(
-        request.GET,
-        departments=list(Department.objects.order_by("name").values_list("pk", "name")),
-        managers=managers,
-    )
+    filters = CalibrationFilterForm(request.GET, departments=departments, managers=managers)
     page = people_page(
         cycle,
         distribution,
@@ -127,7 +124,7 @@ def _page_context(
         # As sent (a refused value stays selected beside its message), for the options.
         "selected_department": str(request.GET.get("department", "")),
         "selected_manager": str(request.GET.get("manager", "")),
-        "participants": list(calibration.participants.order_by("full_name")),
+        "participants": list(calibration.participants.order_by("full_name").values("full_name")),
         "events": calibration_events(calibration),
         "is_open": is_open,
         "may_adjust": is_open,

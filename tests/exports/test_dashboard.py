@@ -171,3 +171,24 @@ def test_late_means_open_tables_of_open_cycles_past_their_deadline(
     mine = django_app.get(reverse("reviews:mine"), user=report)
     assert "overdue" not in mine.html.select_one("table").get_text()
     assert not mine.html.select("tr.table-danger")
+
+
+def test_late_badge_counts_every_late_table_beyond_the_fifty_listed(django_app, hr, sales):
+    """The list shows the first fifty late tables; its badge counts them all (the count
+    comes with the list's query, before its limit)."""
+    cycle = make_cycle(2026)
+    for index in range(26):
+        person = UserFactory(full_name=f"Late {index:02}", department=sales)
+        make_objective(cycle, employee=person)
+        for month in (dt.date(2026, 3, 1), dt.date(2026, 4, 1)):
+            review_table_for(cycle=cycle, month=month, employee=person)
+    ReviewTable.objects.update(deadline=dt.date(2026, 5, 1))  # all 52 late
+    page = django_app.get(reverse("reviews:dashboard"), user=hr)
+    heading = next(h for h in page.html.select("h2") if "Late tables" in h.get_text())
+    assert heading.select_one(".badge").get_text() == "52"
+    assert len(page.html.select("[data-testid=late] tbody tr")) == 50
+    ReviewTable.objects.update(status=ReviewTable.Status.FINALISED)
+    page = django_app.get(reverse("reviews:dashboard"), user=hr)
+    heading = next(h for h in page.html.select("h2") if "Late tables" in h.get_text())
+    assert heading.select_one(".badge").get_text() == "0"
+    assert "Nobody is late." in page.html.select_one("[data-testid=late]").get_text()
