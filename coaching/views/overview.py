@@ -16,9 +16,9 @@ from accounts.table_memo import memo_page
 from coaching.facts import facts_visible_to
 from coaching.forms import OverviewFilterForm
 from coaching.models import CoachingType
+from coaching.overview_selectors import overview_details, overview_people
 from coaching.permissions import can_coach, can_read_session_content
 from coaching.questions import NINE_QUESTIONS
-from coaching.selectors import overview_details, overview_people
 from coaching.timeline import (
     counted_from,
     reads_whole_record,
