@@ -13,7 +13,6 @@ from accounts.http import user_of
 from accounts.links import pk_url
 from accounts.page_cache import cached_page
 from accounts.table_memo import memo_page
-from coaching.facts import facts_visible_to
 from coaching.forms import OverviewFilterForm
 from coaching.models import CoachingType
 from coaching.overview_selectors import overview_details, overview_people
@@ -24,6 +23,7 @@ from coaching.timeline import (
     reads_whole_record,
     timeline_action_items,
     timeline_checkins,
+    timeline_facts,
     timeline_plans,
     timeline_sessions,
 )
@@ -123,6 +123,7 @@ def person_timeline(request: HttpRequest, pk: int) -> HttpResponse:
     items = timeline_action_items(sessions=sessions, readable=readable)
     today = timezone.localdate()
     plans = timeline_plans(user=user, person=person, whole=whole)
+    facts = timeline_facts(user=user, person=person)
     events: list[dict[str, Any]] = (
         [
             {"kind": "session", "on": s.held_on, "session": s, "content": s.pk in readable}
@@ -140,7 +141,7 @@ def person_timeline(request: HttpRequest, pk: int) -> HttpResponse:
             }
             for plan in plans
         ]
-        + [{"kind": "fact", "on": f.observed_on, "fact": f} for f in facts_visible_to(user, person)]
+        + [{"kind": "fact", "on": f.observed_on, "fact": f} for f in facts]
         + [
             {"kind": "plan_review", "on": day, "plan": plan}
             for plan in plans
