@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.http import user_of
-from accounts.links import pk_url
+from accounts.links import pk_url_parts
 from accounts.page_cache import cached_page
 from accounts.table_memo import memo_page
 from coaching.forms import OverviewFilterForm
@@ -74,6 +74,9 @@ def coaching_overview(request: HttpRequest) -> HttpResponse:
         today=today,
         with_progress=False,
     )
+    # The links and labels the rows share: reversed and translated once, not per row.
+    timeline_before, timeline_after = pk_url_parts("coaching:timeline")
+    type_labels = dict(CoachingType.choices)
     rows = []
     for person in people:
         held_on = person.last_held_on
@@ -82,10 +85,10 @@ def coaching_overview(request: HttpRequest) -> HttpResponse:
         rows.append(
             {
                 "person": person,
-                "timeline_url": pk_url("coaching:timeline", person.pk),
+                "timeline_url": f"{timeline_before}{person.pk}{timeline_after}",
                 "last_held_on": held_on,
                 "last_type": kind,
-                "last_type_label": CoachingType(kind).label if kind else "",
+                "last_type_label": type_labels.get(kind, "") if kind else "",
                 "days_since": (today - held_on).days if held_on else None,
                 "sessions": detail["sessions"],
                 "next_planned": detail["next_planned"],
