@@ -16,7 +16,8 @@ from typing import Any
 
 from django import template
 from django.conf import settings
-from django.utils.formats import date_format, localize
+from django.utils import dateformat
+from django.utils.formats import get_format, localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -55,11 +56,13 @@ def _number(value: int, separated: bool) -> str:
     return localize(value) if separated else str(value)
 
 
-def _day(value: dt.date, days: dict[dt.date, str]) -> str:
-    """``value|date:"SHORT_DATE_FORMAT"``, escaped, once per date of the request."""
+def _day(value: dt.date, days: dict[dt.date, str], short_date: str) -> str:
+    """``value|date:"SHORT_DATE_FORMAT"``, escaped, once per date of the request;
+    ``short_date`` is the language's ``SHORT_DATE_FORMAT`` (``get_format``), looked up
+    once per rendering rather than per date as ``date_format`` does."""
     found = days.get(value)
     if found is None:
-        found = days[value] = escape(date_format(value, "SHORT_DATE_FORMAT"))
+        found = days[value] = escape(dateformat.format(value, short_date))
     return found
 
 
@@ -72,6 +75,7 @@ def _page_state(context: template.Context) -> dict[str, Any]:
         state = context.render_context["overview_rows"] = {
             "labels": _labels(get_language()),
             "days": {},
+            "short_date": get_format("SHORT_DATE_FORMAT"),
             "session_new": escape(named_url("coaching:session_new")),
             "person_page": tuple(escape(part) for part in pk_url_parts("accounts:person_detail")),
             "viewer": context.get("viewer") or getattr(context.get("request"), "user", None),
@@ -90,6 +94,7 @@ def overview_row(context: template.Context, row: dict[str, Any]) -> SafeString:
     state = _page_state(context)
     labels: dict[str, str] = state["labels"]
     days: dict[dt.date, str] = state["days"]
+    short_date: str = state["short_date"]
     session_new: str = state["session_new"]
     viewer: Any = state["viewer"]
     separated: bool = state["separated"]
@@ -112,11 +117,11 @@ def overview_row(context: template.Context, row: dict[str, Any]) -> SafeString:
         kind = labels.get(f"type:{row['last_type']}")
         if kind is None:
             kind = labels[f"type:{row['last_type']}"] = escape(str(row["last_type_label"]))
-        last = f"{_day(row['last_held_on'], days)} · {kind}"
+        last = f"{_day(row['last_held_on'], days, short_date)} · {kind}"
     else:
         last = f'<span class="text-body-secondary">{labels["never"]}</span>'
     if row["next_planned"]:
-        planned = _("planned: %(day)s") % {"day": _day(row["next_planned"], days)}
+        planned = _("planned: %(day)s") % {"day": _day(row["next_planned"], days, short_date)}
         last += f'<div class="small text-body-secondary" data-testid="next-planned">{planned}</div>'
     items = _number(row["open_items"], separated)
     overdue = row["overdue_items"]
