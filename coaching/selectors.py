@@ -7,8 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -30,7 +29,6 @@ from coaching.permissions import (
     improvement_plans_visible_to,
     sessions_visible_to,
 )
-from coaching.trajectory import stuck_people
 from plans.models import AppraisalCycle, CheckIn, Objective
 from plans.permissions import objectives_visible_to
 from plans.selectors import ProgressState, current_cycle, objective_progress, with_progress
@@ -234,95 +232,6 @@ def session_links(*, session: CoachingSession) -> list[SessionObjective]:
 def session_action_items(*, session: CoachingSession) -> list[ActionItem]:
     """The session's steps in their order, with their owners."""
     return list(session.action_items.select_related("owner"))
-
-
-def _overview_sessions(*, coaching_type: str, since: dt.date | None, today: dt.date, via: str) -> Q:
-    """The sessions the overview counts: held by ``today``, of ``coaching_type`` (any if
-    empty), held ``since``; ``via`` is the path to the session."""
-    held = held_by(today, via=via)
-    if coaching_type:
-        held &= Q(**{f"{via}type": coaching_type})
-    if since:
-        held &= Q(**{f"{via}held_on__gte": since})
-    return held
-
-
-def overview_people(
-    *,
-    user: User,
-    indirect: bool,
-    coaching_type: str,
-    since: dt.date | None,
-    today: dt.date,
-    stuck: bool = False,
-) -> QuerySet[User]:
-    """``user``'s active reports (only those stuck needing instruction with ``stuck``:
-    ``coaching.trajectory.stuck_people``), each with the last session held
-    (``last_held_on``) among sessions of ``coaching_type`` (any if empty) held ``since``.
-
-    Whoever has waited longest (or was never coached) comes first: ordered in the
-    database, so a director's whole chain is paged there. The last session is one
-    grouped join of the sessions (hashed once), not a subquery per person; the rest of
-    a row comes from ``overview_details`` for the page shown.
-    """
-    # Lean rows (no joined department or manager): grouped by the person's key alone,
-    # in key order, merged with the sessions' index without a sort.
-    people = reports_of(user, indirect=indirect).select_related(None).filter(is_active=True)
-    if stuck:
-        people = stuck_people(people, today=today)
-    held = _overview_sessions(
-        coaching_type=coaching_type, since=since, today=today, via="sessions_received__"
-    )
-    return people.annotate(
-        last_held_on=Max("sessions_received__held_on", filter=held),
-    ).order_by(F("last_held_on").asc(nulls_first=True), "full_name", "pk")
-
-
-def overview_details(
-    *,
-    employee_ids: list[int],
-    coaching_type: str,
-    since: dt.date | None,
-    today: dt.date,
-) -> dict[int, dict[str, Any]]:
-    """The overview's page of people, by id: the last session's type (``last_type``),
-    the count of sessions held (``sessions``), among those ``overview_people`` counts,
-    the next one planned (``next_planned``), and the action items of their sessions
-    still open (``open_items``), how many of them overdue (``overdue_items``). One query
-    of plain values, whatever the page: the people themselves are ``overview_people``'s
-    rows."""
-    if not employee_ids:
-        return {}
-    mine = CoachingSession.objects.filter(
-        _overview_sessions(coaching_type=coaching_type, since=since, today=today, via=""),
-        employee=OuterRef("pk"),
-    )
-    grouped = mine.order_by().values("employee")
-    steps = (
-        ActionItem.objects.filter(session__employee=OuterRef("pk"), done_at__isnull=True)
-        .order_by()
-        .values("session__employee")
-    )
-    rows = (
-        User.objects.filter(pk__in=employee_ids)
-        .annotate(
-            last_type=Subquery(mine.order_by("-held_on", "-created_at").values("type")[:1]),
-            sessions=Coalesce(Subquery(grouped.annotate(n=Count("pk")).values("n")), 0),
-            # Planned sessions stay in sight, apart from the ones held.
-            next_planned=Subquery(
-                CoachingSession.objects.filter(employee=OuterRef("pk"), held_on__gt=today)
-                .order_by("held_on")
-                .values("held_on")[:1]
-            ),
-            open_items=Coalesce(Subquery(steps.annotate(n=Count("pk")).values("n")), 0),
-            overdue_items=Coalesce(
-                Subquery(steps.filter(due_date__lt=today).annotate(n=Count("pk")).values("n")),
-                0,
-            ),
-        )
-        .values("pk", "last_type", "sessions", "next_planned", "open_items", "overdue_items")
-    )
-    return {row["pk"]: row for row in rows}
 
 
 def sessions_of_person(*, user: User, employee: User, limit: int = 100) -> list[CoachingSession]:

@@ -20,6 +20,7 @@ from typing import Any
 
 from accounts.models import User
 from accounts.selectors import is_manager_of, user_roles
+from coaching.facts import PerformanceFact, facts_visible_to
 from coaching.models import ActionItem, CoachingSession, ImprovementPlan
 from coaching.permissions import improvement_plans_visible_to, sessions_visible_to
 from coaching.trajectory import LEVEL, Counted
@@ -55,6 +56,31 @@ CHECKIN_FIELDS = (
     "objective__measure",
     "objective__unit",
     "objective__employee_id",
+)
+
+# What the timeline shows of an action item (its state, owner and day), of an improvement
+# plan (its link, objective, outcome and review days) and of a performance fact
+# (``coaching/_fact.html``, and its author for the edit link): the owners, objectives
+# and authors are read for their names and titles only.
+ACTION_ITEM_FIELDS = (
+    "session_id",
+    "title",
+    "due_date",
+    "done_at",
+    "withdrawn_at",
+    "owner",
+    "owner__full_name",
+)
+PLAN_FIELDS = ("opened_on", "outcome", "review_dates", "objective", "objective__title")
+FACT_FIELDS = (
+    "observed_on",
+    "kind",
+    "private",
+    "observed",
+    "objective",
+    "objective__title",
+    "author",
+    "author__full_name",
 )
 
 
@@ -100,6 +126,7 @@ def timeline_action_items(
     items = list(
         ActionItem.objects.filter(session_id__in=readable)
         .select_related("owner")
+        .only(*ACTION_ITEM_FIELDS)
         .order_by("-due_date")[:LIMIT]
     )
     for item in items:
@@ -118,8 +145,16 @@ def timeline_plans(*, user: User, person: User, whole: bool) -> list[Improvement
     return list(
         plans.filter(employee=person)
         .select_related("objective")
+        .only(*PLAN_FIELDS)
         .order_by("-opened_on", "-pk")[:PLANS_LIMIT]
     )
+
+
+def timeline_facts(*, user: User, person: User) -> list[PerformanceFact]:
+    """The performance facts about ``person`` that ``user`` reads
+    (``coaching.facts.facts_visible_to``), newest first, with what the timeline shows of
+    them (``FACT_FIELDS``)."""
+    return list(facts_visible_to(user, person).only(*FACT_FIELDS))
 
 
 def _reaches(rows: list[Any], first: dt.date, day: str) -> bool:

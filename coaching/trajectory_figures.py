@@ -44,6 +44,8 @@ def lags_by_month(
         TargetCheck.objects.filter(narrowed or Q())
         .filter(objective__employee_id__in=ids, month__gte=first, month__lte=last)
         .exclude(objective__status=Objective.Status.DROPPED)
+        # Summed per person and month below: no join to the cycles to order them.
+        .order_by()
         .values_list(
             "objective__employee_id", "month", "planned", "reached", "met", "objective__weight"
         )

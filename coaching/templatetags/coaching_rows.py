@@ -16,12 +16,13 @@ from typing import Any
 
 from django import template
 from django.conf import settings
-from django.utils.formats import date_format, localize
+from django.utils import dateformat
+from django.utils.formats import get_format, localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from accounts.links import named_url
+from accounts.links import named_url, pk_url_parts
 from accounts.permissions import may_link_person
 
 register = template.Library()
@@ -49,17 +50,38 @@ def _labels(language: str | None) -> dict[str, str]:
     return found
 
 
-def _number(value: int) -> str:
-    """An integer as ``{{ value }}`` writes it."""
-    return localize(value) if settings.USE_THOUSAND_SEPARATOR else str(value)
+def _number(value: int, separated: bool) -> str:
+    """An integer as ``{{ value }}`` writes it (``separated``: the setting
+    ``USE_THOUSAND_SEPARATOR``)."""
+    return localize(value) if separated else str(value)
 
 
-def _day(value: dt.date, days: dict[dt.date, str]) -> str:
-    """``value|date:"SHORT_DATE_FORMAT"``, escaped, once per date of the request."""
+def _day(value: dt.date, days: dict[dt.date, str], short_date: str) -> str:
+    """``value|date:"SHORT_DATE_FORMAT"``, escaped, once per date of the request;
+    ``short_date`` is the language's ``SHORT_DATE_FORMAT`` (``get_format``), looked up
+    once per rendering rather than per date as ``date_format`` does."""
     found = days.get(value)
     if found is None:
-        found = days[value] = escape(date_format(value, "SHORT_DATE_FORMAT"))
+        found = days[value] = escape(dateformat.format(value, short_date))
     return found
+
+
+def _page_state(context: template.Context) -> dict[str, Any]:
+    """What every row of one rendering shares, looked up at its first row and kept in
+    the template's render context: the labels of the language, the dates written so
+    far, the links' paths, the viewer and the thousand separator setting."""
+    state: dict[str, Any] | None = context.render_context.get("overview_rows")
+    if state is None:
+        state = context.render_context["overview_rows"] = {
+            "labels": _labels(get_language()),
+            "days": {},
+            "short_date": get_format("SHORT_DATE_FORMAT"),
+            "session_new": escape(named_url("coaching:session_new")),
+            "person_page": tuple(escape(part) for part in pk_url_parts("accounts:person_detail")),
+            "viewer": context.get("viewer") or getattr(context.get("request"), "user", None),
+            "separated": settings.USE_THOUSAND_SEPARATOR,
+        }
+    return state
 
 
 @register.simple_tag(takes_context=True)
@@ -69,20 +91,15 @@ def overview_row(context: template.Context, row: dict[str, Any]) -> SafeString:
     may open it: ``accounts.permissions.may_link_person``), the last session and the next
     planned, days since, sessions, open and overdue action items, the trajectory's
     reading and *Log session*."""
-    labels = _labels(get_language())
-    # Kept for the rest of the page (the template's render context): each date written
-    # once, the link reversed once.
-    days: dict[dt.date, str] | None = context.render_context.get("overview_days")
-    if days is None:
-        days = context.render_context["overview_days"] = {}
-    session_new = context.render_context.get("overview_session_new")
-    if session_new is None:
-        session_new = context.render_context["overview_session_new"] = escape(
-            named_url("coaching:session_new")
-        )
-    viewer: Any = context.get("viewer") or getattr(context.get("request"), "user", None)
+    state = _page_state(context)
+    labels: dict[str, str] = state["labels"]
+    days: dict[dt.date, str] = state["days"]
+    short_date: str = state["short_date"]
+    session_new: str = state["session_new"]
+    viewer: Any = state["viewer"]
+    separated: bool = state["separated"]
     person = row["person"]
-    pk = _number(person.pk)
+    pk = _number(person.pk, separated)
     name = escape(person.full_name)
     timeline = escape(row["timeline_url"])
     job_title = escape(person.job_title)
@@ -91,7 +108,8 @@ def overview_row(context: template.Context, row: dict[str, Any]) -> SafeString:
     page_link = ""
     if viewer is not None and may_link_person(viewer, person):
         page_link = (
-            f'<a href="{escape(person.get_absolute_url())}" data-person-page="{pk}">'
+            f'<a href="{state["person_page"][0]}{person.pk}{state["person_page"][1]}" '
+            f'data-person-page="{pk}">'
             f'{labels["person_page"]}<span class="visually-hidden">: {name}</span></a>'
         )
     days_since = row["days_since"]
@@ -99,17 +117,17 @@ def overview_row(context: template.Context, row: dict[str, Any]) -> SafeString:
         kind = labels.get(f"type:{row['last_type']}")
         if kind is None:
             kind = labels[f"type:{row['last_type']}"] = escape(str(row["last_type_label"]))
-        last = f"{_day(row['last_held_on'], days)} · {kind}"
+        last = f"{_day(row['last_held_on'], days, short_date)} · {kind}"
     else:
         last = f'<span class="text-body-secondary">{labels["never"]}</span>'
     if row["next_planned"]:
-        planned = _("planned: %(day)s") % {"day": _day(row["next_planned"], days)}
+        planned = _("planned: %(day)s") % {"day": _day(row["next_planned"], days, short_date)}
         last += f'<div class="small text-body-secondary" data-testid="next-planned">{planned}</div>'
-    items = _number(row["open_items"])
+    items = _number(row["open_items"], separated)
     overdue = row["overdue_items"]
     if overdue:
         counted = ngettext("%(counter)s overdue", "%(counter)s overdue", overdue) % {
-            "counter": _number(overdue)
+            "counter": _number(overdue, separated)
         }
         items += f' <span class="badge text-bg-danger">{counted}</span>'
     trajectory = row["trajectory"]
@@ -123,8 +141,9 @@ def overview_row(context: template.Context, row: dict[str, Any]) -> SafeString:
         f'<div class="small text-body-secondary">{job_title}{page_link}</div></td>'
         f'<td data-label="{labels["last_session"]}">{last}</td>'
         f'<td class="text-end" data-label="{labels["days_since"]}">'
-        f"{'—' if days_since is None else _number(days_since)}</td>"
-        f'<td class="text-end" data-label="{labels["sessions"]}">{_number(row["sessions"])}</td>'
+        f"{'—' if days_since is None else _number(days_since, separated)}</td>"
+        f'<td class="text-end" data-label="{labels["sessions"]}">'
+        f"{_number(row['sessions'], separated)}</td>"
         f'<td class="text-end" data-label="{labels["open_items"]}">{items}</td>'
         f'<td data-testid="overview-trajectory" data-label="{labels["trajectory"]}">'
         f'<a class="badge text-decoration-none {escape(trajectory.style)}" '

@@ -10,20 +10,20 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.http import user_of
-from accounts.links import pk_url
+from accounts.links import pk_url_parts
 from accounts.page_cache import cached_page
 from accounts.table_memo import memo_page
-from coaching.facts import facts_visible_to
 from coaching.forms import OverviewFilterForm
 from coaching.models import CoachingType
+from coaching.overview_selectors import overview_details, overview_people
 from coaching.permissions import can_coach, can_read_session_content
 from coaching.questions import NINE_QUESTIONS
-from coaching.selectors import overview_details, overview_people
 from coaching.timeline import (
     counted_from,
     reads_whole_record,
     timeline_action_items,
     timeline_checkins,
+    timeline_facts,
     timeline_plans,
     timeline_sessions,
 )
@@ -74,6 +74,9 @@ def coaching_overview(request: HttpRequest) -> HttpResponse:
         today=today,
         with_progress=False,
     )
+    # The links and labels the rows share: reversed and translated once, not per row.
+    timeline_before, timeline_after = pk_url_parts("coaching:timeline")
+    type_labels = dict(CoachingType.choices)
     rows = []
     for person in people:
         held_on = person.last_held_on
@@ -82,10 +85,10 @@ def coaching_overview(request: HttpRequest) -> HttpResponse:
         rows.append(
             {
                 "person": person,
-                "timeline_url": pk_url("coaching:timeline", person.pk),
+                "timeline_url": f"{timeline_before}{person.pk}{timeline_after}",
                 "last_held_on": held_on,
                 "last_type": kind,
-                "last_type_label": CoachingType(kind).label if kind else "",
+                "last_type_label": type_labels.get(kind, "") if kind else "",
                 "days_since": (today - held_on).days if held_on else None,
                 "sessions": detail["sessions"],
                 "next_planned": detail["next_planned"],
@@ -123,6 +126,7 @@ def person_timeline(request: HttpRequest, pk: int) -> HttpResponse:
     items = timeline_action_items(sessions=sessions, readable=readable)
     today = timezone.localdate()
     plans = timeline_plans(user=user, person=person, whole=whole)
+    facts = timeline_facts(user=user, person=person)
     events: list[dict[str, Any]] = (
         [
             {"kind": "session", "on": s.held_on, "session": s, "content": s.pk in readable}
@@ -140,7 +144,7 @@ def person_timeline(request: HttpRequest, pk: int) -> HttpResponse:
             }
             for plan in plans
         ]
-        + [{"kind": "fact", "on": f.observed_on, "fact": f} for f in facts_visible_to(user, person)]
+        + [{"kind": "fact", "on": f.observed_on, "fact": f} for f in facts]
         + [
             {"kind": "plan_review", "on": day, "plan": plan}
             for plan in plans
