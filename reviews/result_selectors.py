@@ -216,8 +216,10 @@ def results_to_propose_count(user: User) -> int:
     candidates = list(
         CycleResult.objects.filter(NOT_DONE, proposed_at__isnull=True, pk__in=team)
         .exclude(Q(employee_id=user.pk) | Q(department__head_id=user.pk))
+        # Of the line manager, only what ``result_proposer_ids`` asks: naming the relation
+        # in ``only()`` read their whole row (the password hash among it).
         .select_related("line_manager")
-        .only("pk", "employee_id", "department_id", "line_manager", "cycle_id")[:500]
+        .only("pk", "employee_id", "department_id", "cycle_id", "line_manager__is_active")[:500]
     )
     proposers = result_proposer_ids(candidates)
     return sum(1 for result in candidates if proposers.get(result.pk) == user.pk)
