@@ -17,8 +17,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.links import named_url, pk_url_parts
+from accounts.permissions import may_link_person_id
 from accounts.rounding import round_half_up
-from accounts.templatetags.people import person_page_link
 from plans.permissions import can_open_carried_origin
 from plans.selectors import ProgressState, plan_for
 
@@ -154,13 +154,14 @@ def progress_cells(
     return mark_safe(cells)  # noqa: S308 - every value in it is escaped above
 
 
-_TEAM_TEXTS: dict[str | None, tuple[str, str, str, str]] = {}
+_TEAM_TEXTS: dict[str | None, tuple[str, str, str, str, str]] = {}
 
 
-def _team_texts(language: str | None) -> tuple[str, str, str, str]:
+def _team_texts(language: str | None) -> tuple[str, str, str, str, str]:
     """The fixed texts of a Team page's person cell, translated once per language.
 
-    Translated texts are not escaped, as ``{% translate %}`` leaves them."""
+    Translated texts are not escaped, as ``{% translate %}`` leaves them; the label of
+    the link to a person's page is, as ``person_page_link`` escapes it."""
     found = _TEAM_TEXTS.get(language)
     if found is None:
         found = (
@@ -169,6 +170,7 @@ def _team_texts(language: str | None) -> tuple[str, str, str, str]:
             f"{_('plan not agreed')}</span>",
             _("No objectives in this cycle yet."),
             _("Add one"),
+            escape(_("Person's page")),
         )
         _TEAM_TEXTS[language] = found
     return found
@@ -188,14 +190,22 @@ def team_person_rows(
     ``lagging_label``, ``weight_total``, ``agreed``: both sides agreed the person's plan).
     """
     language = get_language()
-    agreed, not_agreed, no_objectives, add_one = _team_texts(language)
+    agreed, not_agreed, no_objectives, add_one, page_label = _team_texts(language)
     person = row["person"]
     pk = int(row["pk"])
     items = row["items"]
     name = escape(person.full_name)
     job_title = escape(person.job_title)
     person_url = f"{escape(row['url'])}?cycle={int(cycle.pk)}"
-    page_link = person_page_link(context, person)
+    # ``person_page_link``'s link, with its label translated and its path reversed once.
+    viewer: Any = context.get("viewer") or getattr(context.get("request"), "user", None)
+    page_link = ""
+    if viewer is not None and may_link_person_id(viewer, pk, is_active=person.is_active):
+        before, after = pk_url_parts("accounts:person_detail")
+        page_link = (
+            f'<a href="{escape(before)}{pk}{escape(after)}" data-person-page="{pk}">'
+            f'{page_label}<span class="visually-hidden">: {name}</span></a>'
+        )
     if not items:
         add = ""
         if not cycle.is_closed:
