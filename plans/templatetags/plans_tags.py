@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape
-from typing import Any
+from typing import Any, NamedTuple
 
 from django import template
 from django.utils.formats import get_format
@@ -176,6 +176,38 @@ def _team_texts(language: str | None) -> tuple[str, str, str, str, str]:
     return found
 
 
+class _TeamPage(NamedTuple):
+    """What every person's rows of one Team page share, looked up once per page."""
+
+    language: str | None
+    texts: tuple[str, str, str, str, str]
+    objective_url_parts: tuple[str, str]
+    person_url_parts: tuple[str, str]
+    separator: str
+    viewer: Any
+
+
+_TEAM_PAGE_KEY = "plans_tags.team_page"
+
+
+def _team_page(context: template.Context) -> _TeamPage:
+    """This page's ``_TeamPage``, kept in the template's render context (one render)."""
+    found: _TeamPage | None = context.render_context.get(_TEAM_PAGE_KEY)
+    if found is None:
+        language = get_language()
+        found = _TeamPage(
+            language=language,
+            texts=_team_texts(language),
+            objective_url_parts=pk_url_parts("plans:objective_detail"),
+            person_url_parts=pk_url_parts("accounts:person_detail"),
+            separator=str(get_format("DECIMAL_SEPARATOR")),
+            # A section rendered apart from the request names its viewer (person_page_link).
+            viewer=context.get("viewer") or getattr(context.get("request"), "user", None),
+        )
+        context.render_context[_TEAM_PAGE_KEY] = found
+    return found
+
+
 @register.simple_tag(takes_context=True)
 def team_person_rows(
     context: template.Context, row: dict[str, Any], cycle: Any, indirect: bool
@@ -189,8 +221,8 @@ def team_person_rows(
     ``row`` is the view's (``person``, ``pk``, ``url``, ``items``, ``lagging``,
     ``lagging_label``, ``weight_total``, ``agreed``: both sides agreed the person's plan).
     """
-    language = get_language()
-    agreed, not_agreed, no_objectives, add_one, page_label = _team_texts(language)
+    page = _team_page(context)
+    agreed, not_agreed, no_objectives, add_one, page_label = page.texts
     person = row["person"]
     pk = int(row["pk"])
     items = row["items"]
@@ -198,10 +230,9 @@ def team_person_rows(
     job_title = escape(person.job_title)
     person_url = f"{escape(row['url'])}?cycle={int(cycle.pk)}"
     # ``person_page_link``'s link, with its label translated and its path reversed once.
-    viewer: Any = context.get("viewer") or getattr(context.get("request"), "user", None)
     page_link = ""
-    if viewer is not None and may_link_person_id(viewer, pk, is_active=person.is_active):
-        before, after = pk_url_parts("accounts:person_detail")
+    if page.viewer is not None and may_link_person_id(page.viewer, pk, is_active=person.is_active):
+        before, after = page.person_url_parts
         page_link = (
             f'<a href="{escape(before)}{pk}{escape(after)}" data-person-page="{pk}">'
             f'{page_label}<span class="visually-hidden">: {name}</span></a>'
@@ -233,8 +264,6 @@ def team_person_rows(
         f'<div class="small text-body-secondary">{job_title}{reports_to} · {page_link}</div>\n'
         f'<div class="small">\n{status}\n</div>\n</td>\n'
     )
-    url_parts = pk_url_parts("plans:objective_detail")
-    separator = str(get_format("DECIMAL_SEPARATOR"))
     lines = []
     for objective, progress in items:
         lagging = "table-warning" if progress.state == ProgressState.LAGGING else ""
@@ -243,9 +272,9 @@ def team_person_rows(
             progress,
             title=True,
             labels=True,
-            language=language,
-            url_parts=url_parts,
-            separator=separator,
+            language=page.language,
+            url_parts=page.objective_url_parts,
+            separator=page.separator,
         )
         lines.append(f'<tr class="{lagging}" data-person="{pk}">\n{person_cell}{cells}\n</tr>')
         person_cell = ""
