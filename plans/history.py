@@ -127,7 +127,8 @@ def objective_history(*, objective: Objective, limit: int = 50) -> list[HistoryE
 
 def plan_reopening_shown(*, plan: PerformancePlan | None) -> PlanReopening | None:
     """Why a plan that was confirmed is not agreed now: its latest reopening, while the
-    plan waits for confirmation again (None once it is agreed, or if never reopened)."""
-    if plan is None or plan.is_agreed:
+    plan waits for confirmation again (None once it is agreed, or if never reopened). No
+    query for a plan read by ``plan_for(..., with_reopened=True)`` that was never reopened."""
+    if plan is None or plan.is_agreed or not getattr(plan, "was_reopened", True):
         return None
     return plan.reopenings.select_related("reopened_by").first()

@@ -101,11 +101,14 @@ def can_read_objectives_of(
     user: User, *, employee: User | None = None, department: Department | None = None
 ) -> bool:
     """Does ``objectives_visible_to(user)`` hold this subject's objectives? (The same
-    rule, for one subject: a page showing a whole plan asks it once.)"""
+    rule, for one subject: a page showing a whole plan asks it once.) One's own: yes,
+    without looking up one's roles."""
+    if employee is not None and employee.pk == user.pk:
+        return True
     if user_roles(user).is_hr:
         return True
     if employee is not None:
-        return employee.pk == user.pk or is_manager_of(user, employee)
+        return is_manager_of(user, employee)
     return department is not None and department.pk in visible_department_ids(user)
 
 

@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from django.core.exceptions import ValidationError
 from django.db.models import (
+    Exists,
     OuterRef,
     Q,
     QuerySet,
@@ -35,6 +36,7 @@ from plans.models import (
     Objective,
     PerformancePlan,
     PhaseTarget,
+    PlanReopening,
 )
 from plans.months import month_end, month_start
 from plans.permissions import objectives_visible_to
@@ -206,6 +208,21 @@ def current_cycle() -> AppraisalCycle | None:
     )
 
 
+def current_cycle_among(cycles: Iterable[AppraisalCycle]) -> AppraisalCycle | None:
+    """:func:`current_cycle`, picked from ``cycles``: every cycle, in the model's order (as
+    ``cycles_all`` lists them). A page that shows them all in its picker needs no query more.
+    """
+    today = timezone.localdate()
+    listed = list(cycles)
+    active = [cycle for cycle in listed if cycle.state == AppraisalCycle.State.ACTIVE]
+    for cycle in active:
+        if cycle.start_date <= today <= cycle.end_date:
+            return cycle
+    if active:
+        return active[0]
+    return next((cycle for cycle in listed if cycle.state != AppraisalCycle.State.CLOSED), None)
+
+
 def subject_weight_total(
     *,
     cycle: AppraisalCycle,
@@ -255,14 +272,25 @@ def objective_weight_check(
 
 
 def plan_for(
-    *, cycle: AppraisalCycle, employee: User | None = None, department: Department | None = None
+    *,
+    cycle: AppraisalCycle,
+    employee: User | None = None,
+    department: Department | None = None,
+    with_reopened: bool = False,
 ) -> PerformancePlan | None:
     """The subject's plan in ``cycle``, if one was recorded, with the cycle and the subject
-    asked for set on it (no query to read them again)."""
+    asked for set on it (no query to read them again). ``with_reopened``: the plan also
+    has ``was_reopened``, whether any reopening of it is stored (in the same query, so that
+    ``plan_reopening_shown`` asks for none of a plan never reopened)."""
     if employee is not None:
-        plan = PerformancePlan.objects.filter(cycle=cycle, employee=employee).first()
+        plans = PerformancePlan.objects.filter(cycle=cycle, employee=employee)
     else:
-        plan = PerformancePlan.objects.filter(cycle=cycle, department=department).first()
+        plans = PerformancePlan.objects.filter(cycle=cycle, department=department)
+    if with_reopened:
+        plans = plans.annotate(
+            was_reopened=Exists(PlanReopening.objects.filter(plan_id=OuterRef("pk")))
+        )
+    plan = plans.first()
     if plan is not None:
         plan.cycle = cycle
         if employee is not None:
@@ -298,53 +326,6 @@ def cycles_all() -> QuerySet[AppraisalCycle]:
 def cycle_history(*, cycle: AppraisalCycle, limit: int = 50) -> list[CycleEvent]:
     """The cycle's state changes, newest first, with who made them (one query)."""
     return list(cycle.events.select_related("actor")[:limit])
-
-
-# What a plan page reads of its objectives and their related rows (cells, progress,
-# links, the "aligned to", "from template" and "carried from" lines, the plan's
-# fingerprint): selecting every column of the six joined tables cost more to compile and
-# plan than the query took to run (My objectives: 4 objectives, ~130 columns).
-PLAN_OBJECTIVE_FIELDS = (
-    "cycle_id",
-    "employee_id",
-    "department_id",
-    "title",
-    "weight",
-    "measure",
-    "unit",
-    "target",
-    "status",
-    "version",
-    "parent__title",
-    "template__template_set__name",
-    "carried_from__employee_id",
-    "carried_from__department_id",
-    "carried_from__cycle__name",
-)
-
-
-def plan_objectives(
-    *, cycle: AppraisalCycle, employee: User | None = None, department: Department | None = None
-) -> list[Objective]:
-    """The subject's objectives in ``cycle``, heaviest first, with progress (``with_progress``).
-
-    The cycle and the subject are the ones asked for: set on each objective rather than
-    joined (three tables fewer for PostgreSQL to plan, which took longer than the query).
-    Only ``PLAN_OBJECTIVE_FIELDS`` are read (the rest deferred): what a plan page shows.
-    """
-    objectives = list(
-        with_progress(
-            Objective.objects.filter(cycle=cycle, employee=employee, department=department)
-            .select_related("parent", "carried_from__cycle", "template__template_set")
-            .only(*PLAN_OBJECTIVE_FIELDS)
-            .order_by("-weight", "title")
-        )
-    )
-    for objective in objectives:
-        objective.cycle = cycle
-        objective.employee = employee
-        objective.department = department
-    return objectives
 
 
 def aligned_with_progress(*, user: User, parent_ids: list[int]) -> QuerySet[Objective]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import cast
 
-from django.db import DEFAULT_DB_ALIAS
 from django.db.models import (
     Count,
     Exists,
@@ -20,13 +19,13 @@ from django.db.models import (
     Sum,
     prefetch_related_objects,
 )
-from django.db.models.base import ModelState
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import reports_of
 from plans.models import AppraisalCycle, Objective, PerformancePlan
+from plans.plan_rows import PROGRESS_FIELDS, objectives_from_rows
 from plans.selectors import Progress, ProgressState, objective_progress, with_progress
 
 
@@ -93,35 +92,6 @@ TEAM_OBJECTIVE_FIELDS = (
     "status",
     "carried_from_id",
 )
-PROGRESS_FIELDS = (
-    "previous_planned",
-    "previous_month",
-    "upcoming_planned",
-    "upcoming_month",
-    "actual_now",
-)
-
-
-def _objectives_from_rows(rows: list[tuple[object, ...]], cycle: AppraisalCycle) -> list[Objective]:
-    """Objectives from ``values_list(*TEAM_OBJECTIVE_FIELDS, *PROGRESS_FIELDS)`` rows,
-    each with ``cycle`` cached.
-
-    Built as ``Model.from_db`` leaves an instance (loaded from the default database),
-    without ``Model.__init__``'s walk over every field and foreign-key descriptor: the
-    Team page's 250 objectives cost ~4 ms that way. A column not read is deferred as
-    with ``only()`` (reading it costs a query).
-    """
-    names = TEAM_OBJECTIVE_FIELDS + PROGRESS_FIELDS
-    objectives = []
-    for row in rows:
-        objective = Objective.__new__(Objective)
-        objective.__dict__.update(zip(names, row, strict=True))
-        state = objective._state = ModelState()
-        state.adding = False
-        state.db = DEFAULT_DB_ALIAS
-        state.fields_cache["cycle"] = cycle  # one cycle for all: no join, no copy per row
-        objectives.append(objective)
-    return objectives
 
 
 def team_objectives(
@@ -147,7 +117,7 @@ def team_objectives(
         .order_by("-weight", "title")
         .values_list(*TEAM_OBJECTIVE_FIELDS, *PROGRESS_FIELDS)
     )
-    objectives = _objectives_from_rows(rows, cycle)
+    objectives = objectives_from_rows(TEAM_OBJECTIVE_FIELDS + PROGRESS_FIELDS, rows, cycle)
     # The originals of copies carried forward (their badge) in a query of their own, none
     # when no objective is a copy: joining them for every row cost more than that query.
     # Only the copies go through the prefetch: an empty one still compiled its query

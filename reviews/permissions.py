@@ -331,7 +331,9 @@ def require(condition: bool) -> None:
 # look for access checks.
 from reviews.result_permissions import (  # noqa: E402
     ResultAccess,
+    ResultKeys,
     get_result_access,
+    proposer_ids_of,
     result_access,
     result_participant_cycle_ids,
     result_proposer_ids,
@@ -341,7 +343,9 @@ from reviews.result_permissions import (  # noqa: E402
 
 __all__ = [
     "ResultAccess",
+    "ResultKeys",
     "get_result_access",
+    "proposer_ids_of",
     "result_access",
     "result_participant_cycle_ids",
     "result_proposer_ids",

@@ -87,23 +87,45 @@ def results_visible_to(user: User) -> QuerySet[CycleResult]:
     )
 
 
+# A result as ``proposer_ids_of`` reads it: (id, employee id, department id, line
+# manager's id, whether that line manager is active); the ids None where not set.
+ResultKeys = tuple[int, int | None, int | None, int | None, bool | None]
+
+
 def result_proposer_ids(results: list[CycleResult]) -> dict[int, int | None]:
     """``{result id: id of who proposes its rating, or None (HR)}`` in at most three queries.
 
     ``results`` come with ``line_manager`` loaded (``select_related``).
     """
+    return proposer_ids_of(
+        [
+            (
+                result.pk,
+                result.employee_id,
+                result.department_id,
+                result.line_manager_id,
+                result.line_manager.is_active if result.line_manager is not None else None,
+            )
+            for result in results
+        ]
+    )
+
+
+def proposer_ids_of(results: list[ResultKeys]) -> dict[int, int | None]:
+    """``result_proposer_ids`` of results read as values (``ResultKeys``, for a list that
+    needs no more of them): at most two queries, none where each result's line manager
+    of the time is active and not the person."""
     answer: dict[int, int | None] = {}
     walk_people: dict[int, int] = {}
     walk_departments: dict[int, int] = {}
-    for result in results:
-        if result.employee_id is not None:
-            line = result.line_manager
-            if line is not None and line.is_active and line.pk != result.employee_id:
-                answer[result.pk] = line.pk
+    for pk, employee_id, department_id, line_id, line_active in results:
+        if employee_id is not None:
+            if line_id is not None and line_active and line_id != employee_id:
+                answer[pk] = line_id
             else:
-                walk_people[result.pk] = result.employee_id
-        elif result.department_id is not None:
-            walk_departments[result.pk] = result.department_id
+                walk_people[pk] = employee_id
+        elif department_id is not None:
+            walk_departments[pk] = department_id
     if walk_people:
         above = employee_reviewer_ids(set(walk_people.values()))
         answer.update({pk: above.get(person) for pk, person in walk_people.items()})

@@ -22,6 +22,8 @@ from plans.results_math import COMPLETION_CAP
 from reviews.models import CycleResult, ReviewTable, rating_label
 from reviews.permissions import (
     ResultAccess,
+    ResultKeys,
+    proposer_ids_of,
     result_participant_cycle_ids,
     result_proposer_ids,
     results_reported_to,
@@ -213,14 +215,17 @@ def results_to_propose_count(user: User) -> int:
             CycleResult.objects.filter(department__parent__head_id=user.pk).order_by().values("pk"),
         )
     )
-    candidates = list(
+    # As values: whose proposal each is needs only its keys and whether its line manager
+    # is active (model instances with the line manager joined cost more than the query).
+    candidates: list[ResultKeys] = list(
         CycleResult.objects.filter(NOT_DONE, proposed_at__isnull=True, pk__in=team)
         .exclude(Q(employee_id=user.pk) | Q(department__head_id=user.pk))
-        .select_related("line_manager")
-        .only("pk", "employee_id", "department_id", "line_manager", "cycle_id")[:500]
+        .values_list(
+            "pk", "employee_id", "department_id", "line_manager_id", "line_manager__is_active"
+        )[:500]
     )
-    proposers = result_proposer_ids(candidates)
-    return sum(1 for result in candidates if proposers.get(result.pk) == user.pk)
+    proposers = proposer_ids_of(candidates)
+    return sum(1 for proposer in proposers.values() if proposer == user.pk)
 
 
 def own_published_results(user: User) -> list[CycleResult]:

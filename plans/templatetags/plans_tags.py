@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape
-from typing import Any
+from typing import Any, NamedTuple
 
 from django import template
 from django.utils.formats import get_format
@@ -17,8 +17,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.links import named_url, pk_url_parts
+from accounts.permissions import may_link_person_id
 from accounts.rounding import round_half_up
-from accounts.templatetags.people import person_page_link
 from plans.permissions import can_open_carried_origin
 from plans.selectors import ProgressState, plan_for
 
@@ -154,13 +154,14 @@ def progress_cells(
     return mark_safe(cells)  # noqa: S308 - every value in it is escaped above
 
 
-_TEAM_TEXTS: dict[str | None, tuple[str, str, str, str]] = {}
+_TEAM_TEXTS: dict[str | None, tuple[str, str, str, str, str]] = {}
 
 
-def _team_texts(language: str | None) -> tuple[str, str, str, str]:
+def _team_texts(language: str | None) -> tuple[str, str, str, str, str]:
     """The fixed texts of a Team page's person cell, translated once per language.
 
-    Translated texts are not escaped, as ``{% translate %}`` leaves them."""
+    Translated texts are not escaped, as ``{% translate %}`` leaves them; the label of
+    the link to a person's page is, as ``person_page_link`` escapes it."""
     found = _TEAM_TEXTS.get(language)
     if found is None:
         found = (
@@ -169,8 +170,41 @@ def _team_texts(language: str | None) -> tuple[str, str, str, str]:
             f"{_('plan not agreed')}</span>",
             _("No objectives in this cycle yet."),
             _("Add one"),
+            escape(_("Person's page")),
         )
         _TEAM_TEXTS[language] = found
+    return found
+
+
+class _TeamPage(NamedTuple):
+    """What every person's rows of one Team page share, looked up once per page."""
+
+    language: str | None
+    texts: tuple[str, str, str, str, str]
+    objective_url_parts: tuple[str, str]
+    person_url_parts: tuple[str, str]
+    separator: str
+    viewer: Any
+
+
+_TEAM_PAGE_KEY = "plans_tags.team_page"
+
+
+def _team_page(context: template.Context) -> _TeamPage:
+    """This page's ``_TeamPage``, kept in the template's render context (one render)."""
+    found: _TeamPage | None = context.render_context.get(_TEAM_PAGE_KEY)
+    if found is None:
+        language = get_language()
+        found = _TeamPage(
+            language=language,
+            texts=_team_texts(language),
+            objective_url_parts=pk_url_parts("plans:objective_detail"),
+            person_url_parts=pk_url_parts("accounts:person_detail"),
+            separator=str(get_format("DECIMAL_SEPARATOR")),
+            # A section rendered apart from the request names its viewer (person_page_link).
+            viewer=context.get("viewer") or getattr(context.get("request"), "user", None),
+        )
+        context.render_context[_TEAM_PAGE_KEY] = found
     return found
 
 
@@ -187,15 +221,22 @@ def team_person_rows(
     ``row`` is the view's (``person``, ``pk``, ``url``, ``items``, ``lagging``,
     ``lagging_label``, ``weight_total``, ``agreed``: both sides agreed the person's plan).
     """
-    language = get_language()
-    agreed, not_agreed, no_objectives, add_one = _team_texts(language)
+    page = _team_page(context)
+    agreed, not_agreed, no_objectives, add_one, page_label = page.texts
     person = row["person"]
     pk = int(row["pk"])
     items = row["items"]
     name = escape(person.full_name)
     job_title = escape(person.job_title)
     person_url = f"{escape(row['url'])}?cycle={int(cycle.pk)}"
-    page_link = person_page_link(context, person)
+    # ``person_page_link``'s link, with its label translated and its path reversed once.
+    page_link = ""
+    if page.viewer is not None and may_link_person_id(page.viewer, pk, is_active=person.is_active):
+        before, after = page.person_url_parts
+        page_link = (
+            f'<a href="{escape(before)}{pk}{escape(after)}" data-person-page="{pk}">'
+            f'{page_label}<span class="visually-hidden">: {name}</span></a>'
+        )
     if not items:
         add = ""
         if not cycle.is_closed:
@@ -223,8 +264,6 @@ def team_person_rows(
         f'<div class="small text-body-secondary">{job_title}{reports_to} · {page_link}</div>\n'
         f'<div class="small">\n{status}\n</div>\n</td>\n'
     )
-    url_parts = pk_url_parts("plans:objective_detail")
-    separator = str(get_format("DECIMAL_SEPARATOR"))
     lines = []
     for objective, progress in items:
         lagging = "table-warning" if progress.state == ProgressState.LAGGING else ""
@@ -233,9 +272,9 @@ def team_person_rows(
             progress,
             title=True,
             labels=True,
-            language=language,
-            url_parts=url_parts,
-            separator=separator,
+            language=page.language,
+            url_parts=page.objective_url_parts,
+            separator=page.separator,
         )
         lines.append(f'<tr class="{lagging}" data-person="{pk}">\n{person_cell}{cells}\n</tr>')
         person_cell = ""

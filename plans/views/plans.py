@@ -30,36 +30,41 @@ from plans.permissions import (
     get_plan_subject,
     plan_sides,
 )
+from plans.plan_rows import plan_objectives
 from plans.selectors import (
     aligned_with_progress,
-    current_cycle,
+    current_cycle_among,
     cycles_all,
     objective_progress,
     plan_fingerprint,
     plan_for,
-    plan_objectives,
 )
 from plans.services import plan_subject_confirm
 
 
-def _chosen_cycle(request: HttpRequest) -> tuple[AppraisalCycle | None, CycleFilterForm]:
-    """The cycle the picker asks for, else the current one; the picker's form for its message."""
+def _chosen_cycle(
+    request: HttpRequest,
+) -> tuple[AppraisalCycle | None, CycleFilterForm, list[AppraisalCycle]]:
+    """The cycle the picker asks for, else the current one; the picker's form for its
+    message; every cycle for the picker (the current one found among them: one query)."""
+    cycles = list(cycles_all())
     form = CycleFilterForm(request.GET)
-    cycle: AppraisalCycle | None = form.value("cycle") or current_cycle()
-    return cycle, form
+    cycle: AppraisalCycle | None = form.value("cycle") or current_cycle_among(cycles)
+    return cycle, form, cycles
 
 
 def _plan_context(
     user: User,
     cycle: AppraisalCycle | None,
+    cycles: list[AppraisalCycle],
     *,
     employee: User | None = None,
     department: Department | None = None,
 ) -> dict[str, Any]:
     if cycle is None:
-        return {"cycle": None}
+        return {"cycle": None, "cycles": cycles}
     objectives = plan_objectives(cycle=cycle, employee=employee, department=department)
-    plan = plan_for(cycle=cycle, employee=employee, department=department)
+    plan = plan_for(cycle=cycle, employee=employee, department=department, with_reopened=True)
     sides = plan_sides(user, plan) if plan else set()
     if plan is None and not cycle.is_closed:
         probe = PerformancePlan(cycle=cycle, employee=employee, department=department)
@@ -81,7 +86,7 @@ def _plan_context(
         or can_read_objectives_of(user, employee=employee),
         "can_edit": not cycle.is_closed
         and can_edit_subject(user, employee=employee, department=department),
-        "cycles": cycles_all(),
+        "cycles": cycles,
         "extension_links": plan_actions.links(user, cycle, employee, department),
         "subject_left": employee is not None and not employee.is_active,
     }
@@ -91,8 +96,8 @@ def _plan_context(
 @login_required
 def my_objectives(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
-    cycle, cycle_filter = _chosen_cycle(request)
-    context = _plan_context(user, cycle, employee=user)
+    cycle, cycle_filter, cycles = _chosen_cycle(request)
+    context = _plan_context(user, cycle, cycles, employee=user)
     return render(
         request,
         "plans/plan.html",
@@ -104,7 +109,7 @@ def my_objectives(request: HttpRequest) -> HttpResponse:
 def person_objectives(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     person = get_employee_subject(user, pk)
-    cycle, cycle_filter = _chosen_cycle(request)
+    cycle, cycle_filter, cycles = _chosen_cycle(request)
     periods = former_periods_only(user, person)
     outside = (
         periods is not None
@@ -113,9 +118,9 @@ def person_objectives(request: HttpRequest, pk: int) -> HttpResponse:
     )
     # A former manager reads the cycles of the periods they managed, no later ones.
     context = (
-        {"cycle": None, "cycles": cycles_all()}
+        {"cycle": None, "cycles": cycles}
         if outside
-        else _plan_context(user, cycle, employee=person)
+        else _plan_context(user, cycle, cycles, employee=person)
     )
     return render(
         request,
@@ -134,8 +139,8 @@ def person_objectives(request: HttpRequest, pk: int) -> HttpResponse:
 def department_objectives(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     department = get_department_subject(user, pk)
-    cycle, cycle_filter = _chosen_cycle(request)
-    context = _plan_context(user, cycle, department=department)
+    cycle, cycle_filter, cycles = _chosen_cycle(request)
+    context = _plan_context(user, cycle, cycles, department=department)
     if cycle is not None:
         # Personal objectives aligned to these, as far as the viewer may see them.
         rows = {row["objective"].pk: row for row in context["rows"]}

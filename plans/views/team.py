@@ -20,7 +20,7 @@ from plans.selectors import (
     PROGRESS_ORDER,
     Progress,
     ProgressState,
-    current_cycle,
+    current_cycle_among,
     cycles_all,
 )
 from plans.team_selectors import agreed_plan_employees, team_objectives, team_people
@@ -37,7 +37,8 @@ def team(request: HttpRequest) -> HttpResponse:
     only_lagging = filters.value("state") == "lagging"
     query: str = filters.value("q") or ""
     sort: str = filters.value("sort")
-    cycle = filters.value("cycle") or current_cycle()
+    cycles = list(cycles_all())  # the picker's, and the current cycle among them
+    cycle = filters.value("cycle") or current_cycle_among(cycles)
     people = team_people(
         user=user,
         cycle=cycle,
@@ -83,7 +84,7 @@ def team(request: HttpRequest) -> HttpResponse:
             "page": page,
             "filters": filters,
             "cycle": cycle,
-            "cycles": cycles_all(),
+            "cycles": cycles,
             "indirect": indirect,
             "only_lagging": only_lagging,
             "query": query,
