@@ -29,6 +29,7 @@ from accounts.inputs import validate_sane_date
 from accounts.models import User
 from accounts.selectors import is_manager_of, user_roles
 from plans.models import Objective
+from plans.months import month_end
 
 
 def validate_not_future(value: dt.date) -> None:
@@ -92,6 +93,19 @@ class PerformanceFact(models.Model):
         return f"{self.observed_on} {self.get_kind_display()}"
 
 
+# What a list of facts shows of each (templates/coaching/_fact.html).
+FACT_FIELDS = (
+    "observed_on",
+    "kind",
+    "private",
+    "observed",
+    "objective",
+    "objective__title",
+    "author",
+    "author__full_name",
+)
+
+
 def facts_visible_to(user: User, person: User) -> QuerySet[PerformanceFact]:
     """The facts about ``person`` that ``user`` reads (see the module's docstring)."""
     queryset = PerformanceFact.objects.filter(employee=person).select_related("author", "objective")
@@ -103,11 +117,13 @@ def facts_visible_to(user: User, person: User) -> QuerySet[PerformanceFact]:
 
 
 def facts_of_month(user: User, person: User, month: dt.date) -> list[PerformanceFact]:
-    """The facts of ``month`` (any day of it) about ``person`` that ``user`` reads."""
+    """The facts of ``month`` (any day of it) about ``person`` that ``user`` reads, with
+    what a list of them shows (``FACT_FIELDS``): a range of days on the person's index."""
+    first = month.replace(day=1)
     return list(
-        facts_visible_to(user, person).filter(
-            observed_on__year=month.year, observed_on__month=month.month
-        )
+        facts_visible_to(user, person)
+        .only(*FACT_FIELDS)
+        .filter(observed_on__gte=first, observed_on__lte=month_end(first))
     )
 
 

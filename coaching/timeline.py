@@ -20,7 +20,7 @@ from typing import Any
 
 from accounts.models import User
 from accounts.selectors import is_manager_of, user_roles
-from coaching.facts import PerformanceFact, facts_visible_to
+from coaching.facts import FACT_FIELDS, PerformanceFact, facts_visible_to
 from coaching.models import ActionItem, CoachingSession, ImprovementPlan
 from coaching.permissions import improvement_plans_visible_to, sessions_visible_to
 from coaching.trajectory import LEVEL, Counted
@@ -72,16 +72,6 @@ ACTION_ITEM_FIELDS = (
     "owner__full_name",
 )
 PLAN_FIELDS = ("opened_on", "outcome", "review_dates", "objective", "objective__title")
-FACT_FIELDS = (
-    "observed_on",
-    "kind",
-    "private",
-    "observed",
-    "objective",
-    "objective__title",
-    "author",
-    "author__full_name",
-)
 
 
 def reads_whole_record(user: User, person: User) -> bool:
