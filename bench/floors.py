@@ -28,8 +28,9 @@ from coaching.models import (
     CoachingType,
     ImprovementPlan,
 )
+from coaching.trajectory import STUCK_MONTHS, trajectory_period
 from plans.models import AppraisalCycle, CheckIn, Objective, PerformancePlan, TargetCheck
-from plans.months import month_end, months_between
+from plans.months import first_of_previous_month, month_end, months_between
 from plans.selectors import current_cycle, with_progress
 from reviews.calibration_models import CalibrationEvent
 from reviews.conversation_models import ReviewConversation
@@ -145,7 +146,8 @@ def overview(request: HttpRequest) -> HttpResponse:
         per_person = queryset.values("session__employee").annotate(n=Count("pk"))
         return Subquery(per_person.values("n")[:1])
 
-    people = (
+    planned = CoachingSession.objects.filter(employee=OuterRef("pk"), held_on__gt=today)
+    people = list(
         User.objects.filter(manager=_person(request), is_active=True)
         .annotate(
             last_on=Subquery(sessions.values("held_on")[:1]),
@@ -153,10 +155,29 @@ def overview(request: HttpRequest) -> HttpResponse:
             sessions=Count("sessions_received"),
             open_items=count(items),
             overdue_items=count(items.filter(due_date__lt=today)),
+            next_planned=Subquery(planned.order_by("held_on").values("held_on")[:1]),
         )
-        .values_list(*OVERVIEW)
+        .values_list("pk", *OVERVIEW, "next_planned")
     )
-    return _render(request, people)
+    # Also on the page: each person's trajectory in plain words, read from their
+    # sessions by month and type over the period (the active cycle's months, or the
+    # last twelve) and the months the stuck rule looks back at.
+    first, last = trajectory_period(today=today)
+    lookback = last
+    for _step in range(STUCK_MONTHS):
+        lookback = first_of_previous_month(lookback)
+    by_month = (
+        CoachingSession.objects.filter(
+            employee_id__in=[row[0] for row in people],
+            held_on__gte=min(first, lookback),
+            held_on__lte=min(month_end(last), today),
+        )
+        .annotate(month=TruncMonth("held_on"))
+        .values_list("employee_id", "month", "type")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return _render(request, people, by_month)
 
 
 def timeline(request: HttpRequest, pk: int) -> HttpResponse:
