@@ -212,7 +212,9 @@ def timeline(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by()  # the trajectory groups them by month: no join to order them
         .values_list("month", "planned", "reached", "met", "objective__weight")
     )
-    return _render(request, sessions, checkins, items, facts, plans, verdicts)
+    # The title: "Timeline of" the person.
+    person = User.objects.filter(pk=pk).values_list("full_name")
+    return _render(request, person, sessions, checkins, items, facts, plans, verdicts)
 
 
 def review_table(request: HttpRequest, pk: int) -> HttpResponse:
