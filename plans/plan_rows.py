@@ -16,11 +16,9 @@ from plans.selectors import with_progress
 
 _M = TypeVar("_M", bound=Model)
 
-# What a plan page reads of its objectives (cells, progress, links, the plan's
-# fingerprint) and of their related rows (the "aligned to", "from template" and "carried
-# from" lines), as values: model instances with ``select_related`` and ``only()`` cost
-# more to compile than the query took to run, and the joined tables' columns more to plan.
-PLAN_OBJECTIVE_FIELDS = (
+# What the Team page's lists read of an objective (``plans.team_selectors``: its cells,
+# its progress, its "carried from" badge, its link): the other columns stay deferred.
+TEAM_OBJECTIVE_FIELDS = (
     "id",
     "cycle_id",
     "employee_id",
@@ -31,11 +29,13 @@ PLAN_OBJECTIVE_FIELDS = (
     "unit",
     "target",
     "status",
-    "version",
-    "parent_id",
-    "template_id",
     "carried_from_id",
 )
+# What a plan page reads of its objectives (cells, progress, links, the plan's
+# fingerprint) and of their related rows (the "aligned to", "from template" and "carried
+# from" lines), as values: model instances with ``select_related`` and ``only()`` cost
+# more to compile than the query took to run, and the joined tables' columns more to plan.
+PLAN_OBJECTIVE_FIELDS = (*TEAM_OBJECTIVE_FIELDS, "version", "parent_id", "template_id")
 # What ``objective_progress`` reads of ``with_progress(..., checkin_details=False)``.
 PROGRESS_FIELDS = (
     "previous_planned",

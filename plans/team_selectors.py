@@ -25,7 +25,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.selectors import reports_of
 from plans.models import AppraisalCycle, Objective, PerformancePlan
-from plans.plan_rows import PROGRESS_FIELDS, objectives_from_rows
+from plans.plan_rows import PROGRESS_FIELDS, TEAM_OBJECTIVE_FIELDS, objectives_from_rows
 from plans.selectors import Progress, ProgressState, objective_progress, with_progress
 
 
@@ -75,23 +75,6 @@ def team_people(
             F("share").asc(nulls_last=True), "full_name", "pk"
         )
     return people.order_by("full_name", "pk")
-
-
-# What the lists of ``team_objectives`` read of an objective (its cells, its progress,
-# its "carried from" badge, its link): the other columns stay deferred.
-TEAM_OBJECTIVE_FIELDS = (
-    "id",
-    "cycle_id",
-    "employee_id",
-    "department_id",
-    "title",
-    "weight",
-    "measure",
-    "unit",
-    "target",
-    "status",
-    "carried_from_id",
-)
 
 
 def team_objectives(
