@@ -128,11 +128,24 @@ def memo_page(queryset: QuerySet[Any], per_page: int, number: str | int | None) 
         page = Paginator(queryset, per_page).get_page(number)
         return page.paginator.count, page.number, list(page.object_list)
 
-    if keeping_values():
-        # The key compiles the query (a millisecond or more): only when it is looked up.
-        sql, params = queryset.query.sql_with_params()
-        name = f"page:{sql}:{params!r}:{per_page}:{number!r}:{timezone.localdate()}"
-        count, found_number, objects = table_memo(name, compute)
-    else:
-        count, found_number, objects = compute()
+    count, found_number, objects = kept_page("page", queryset, per_page, number, compute)
     return Page(objects, found_number, CountedPaginator(queryset, per_page, count))
+
+
+def kept_page(
+    kind: str,
+    queryset: QuerySet[Any],
+    per_page: int,
+    number: str | int | None,
+    compute: Callable[[], tuple[int, int, list[Any]]],
+) -> tuple[int, int, list[Any]]:
+    """``compute()``'s (count, page number, rows) of page ``number`` of a list read by
+    ``queryset``, kept by ``table_memo`` while keeping values is on (keyed by ``kind``,
+    the query's SQL and parameters, the page size, the number asked for and today's
+    date), else computed."""
+    if not keeping_values():
+        return compute()
+    # The key compiles the query (a millisecond or more): only when it is looked up.
+    sql, params = queryset.query.sql_with_params()
+    name = f"{kind}:{sql}:{params!r}:{per_page}:{number!r}:{timezone.localdate()}"
+    return table_memo(name, compute)

@@ -23,11 +23,10 @@ import datetime as dt
 from typing import Any
 
 from django.core.paginator import Page
-from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import all_report_ids
-from accounts.table_memo import CountedPaginator, keeping_values, memo_page, table_memo
+from accounts.table_memo import CountedPaginator, kept_page, memo_page
 from reviews.models import ReviewTable
 from reviews.selectors import list_rows, tables_by_key, tables_to_review, to_review_condition
 
@@ -55,12 +54,7 @@ def team_tables_page(user: User, number: str | int | None, per_page: int = 50) -
     def compute() -> tuple[int, int, list[Any]]:
         return _page_by_key(list(keys), number, per_page)
 
-    if keeping_values():
-        sql, params = keys.query.sql_with_params()
-        name = f"team_tables:{sql}:{params!r}:{per_page}:{number!r}:{timezone.localdate()}"
-        count, found_number, rows = table_memo(name, compute)
-    else:
-        count, found_number, rows = compute()
+    count, found_number, rows = kept_page("team_tables", keys, per_page, number, compute)
     return Page(rows, found_number, CountedPaginator(rows, per_page, count))
 
 
